@@ -1,0 +1,95 @@
+import { en } from "./i18n/en";
+import { formatMessage } from "./i18n/format";
+
+// The closed set of error codes that may cross a boundary (IPC, CLI, logs).
+// Each code's human text lives in the message catalogs (shared/i18n), keyed `error.<code>`,
+// with `{name}` placeholders filled from `params`.
+
+export const errorCodes = [
+  // input and parsing
+  'input.too_large',
+  'input.empty',
+  'input.not_certificate',
+  'input.unreadable_file',
+  'input.too_many_files',
+  'pem.corrupt_base64',
+  'pem.unterminated_block',
+  'pem.unsupported_block',
+  'der.malformed',
+  'cert.malformed',
+  'key.malformed',
+  'key.unsupported',
+  'key.password_required',
+  'key.wrong_password',
+  'pkcs12.password_required',
+  'pkcs12.wrong_password',
+  'pkcs12.malformed',
+  'pkcs7.malformed',
+  // vault
+  'vault.not_found',
+  'vault.ambiguous_id',
+  'vault.locked',
+  'vault.busy',
+  'vault.key_unrecoverable',
+  'keychain.unavailable',
+  'keychain.data_key_missing',
+  'export.no_key',
+  'export.password_required',
+  // accounts and clouds
+  'account.not_found',
+  'account.exists',
+  'account.invalid',
+  'account.secret_missing',
+  'cloud.validation',
+  'cloud.auth',
+  'cloud.throttled',
+  'cloud.invalid',
+  'cloud.conflict',
+  'cloud.server',
+  'cloud.network',
+  'cloud.timeout',
+  // IPC and generic
+  'ipc.bad_request',
+  'ipc.forbidden_sender',
+  'ipc.unknown_channel',
+  'cancelled',
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof errorCodes)[number];
+
+export type ErrorParams = Readonly<Record<string, string | number>>;
+
+/** What crosses IPC and what the CLI prints: never a stack, never a secret. */
+export interface ErrorInfo {
+  readonly code: ErrorCode;
+  /** English text, already filled in; the renderer re-renders it from `code` + `params` in the user's language. */
+  readonly message: string;
+  readonly params: ErrorParams;
+}
+
+export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ErrorInfo };
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (errorCodes as readonly string[]).includes(value);
+}
+
+/**
+ * The one error type core code throws. The IPC layer and the CLI turn it into `ErrorInfo`;
+ * anything else thrown becomes `internal`.
+ */
+export class VaultError extends Error {
+  readonly code: ErrorCode;
+  readonly params: ErrorParams;
+
+  constructor(code: ErrorCode, params: ErrorParams = {}) {
+    super(formatMessage(en[`error.${code}`], params));
+    this.name = 'VaultError';
+    this.code = code;
+    this.params = params;
+  }
+
+  toInfo(): ErrorInfo {
+    return { code: this.code, message: this.message, params: this.params };
+  }
+}
