@@ -1,7 +1,34 @@
 import { z } from 'zod';
 import type { Result } from './errors';
-import type { Inspection } from './model';
+import { cloudIds, type CloudId, type Inspection } from './model';
+import {
+  historyStatuses,
+  type CloudAccount,
+  type CloudDescription,
+  type ConnectionTest,
+  type Deployment,
+  type HistoryCheck,
+  type HistoryEntry,
+  type HistoryFilter,
+  type UploadJobSummary,
+  type UploadPlan,
+  type UploadProgress,
+} from './uploads';
 import { locales, type Locale } from './i18n';
+import {
+  exportFormats,
+  libraryLimits,
+  sortColumns,
+  type EntryUpdate,
+  type ExportFormat,
+  type ImportProgress,
+  type ImportResult,
+  type KeychainStatus,
+  type LibraryEntry,
+  type LibraryEntryDetail,
+  type LibraryPage,
+  type LibraryQuery,
+} from './library';
 
 // The IPC contract: channel -> request schema -> response type, and the push events.
 // main/electron/ipc.ts validates every request with these schemas; the renderer's typed client
@@ -75,7 +102,182 @@ export const contract = {
       })
       .strict(),
   ),
+  ...libraryChannels(),
+  ...uploadChannels(),
 } as const;
+
+/**
+ * The library (main/core/library). Entry ids are short hex; `library.get` and the CLI also accept a
+ * unique prefix of an id or fingerprint. No response carries private key material: a key leaves
+ * the main process only through `library.export` into a file the user chose.
+ */
+function libraryChannels() {
+  const entryId = z.string().trim().min(1).max(128);
+  const tags = z.array(z.string().trim().min(1).max(libraryLimits.maxTagLength)).max(libraryLimits.maxTags);
+  const name = z.string().trim().min(1).max(libraryLimits.maxNameLength);
+  const importOptions = { password: password.optional(), name: name.optional(), tags: tags.optional() };
+  return {
+    'library.list': channel<z.ZodType<LibraryQuery>, LibraryPage>(
+      z
+        .object({
+          search: z.string().max(libraryLimits.maxSearchLength),
+          expiringWithinDays: z.number().int().min(0).max(36_500),
+          expired: z.boolean(),
+          hideExpired: z.boolean(),
+          hasKey: z.boolean(),
+          kind: z.enum(['ca', 'leaf']),
+          sort: z.enum(sortColumns),
+          descending: z.boolean(),
+          offset: z.number().int().min(0),
+          limit: z.number().int().min(0).max(libraryLimits.maxPageSize),
+        })
+        .partial()
+        .strict(),
+    ),
+    'library.get': channel<z.ZodType<{ id: string }>, LibraryEntryDetail>(z.object({ id: entryId }).strict()),
+    /** Whether the keychain holds the vault's data key (for a banner when keys are unrecoverable). */
+    'library.status': channel<z.ZodObject<{}>, KeychainStatus>(z.object({}).strict()),
+    /** Files and folders (folders recursively), with `import.progress` events. */
+    'library.import': channel<
+      z.ZodType<{ paths: string[]; password?: string; name?: string; tags?: string[] }>,
+      ImportResult
+    >(
+      z
+        .object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(limits.maxFilesPerRequest), ...importOptions })
+        .strict(),
+    ),
+    /** Dropped files (their bytes) and/or pasted text. */
+    'library.importContent': channel<
+      z.ZodType<{ files: { name: string; data: Uint8Array }[]; text?: string; password?: string; name?: string; tags?: string[] }>,
+      ImportResult
+    >(
+      z
+        .object({
+          files: z
+            .array(z.object({ name: z.string().min(1).max(255), data: z.instanceof(Uint8Array) }).strict())
+            .max(limits.maxFilesPerRequest),
+          text: z.string().max(limits.maxTextLength).optional(),
+          ...importOptions,
+        })
+        .strict(),
+    ),
+    'library.update': channel<z.ZodType<{ id: string } & EntryUpdate>, LibraryEntry>(
+      z
+        .object({ id: entryId, name: name.optional(), tags: tags.optional(), notes: z.string().max(libraryLimits.maxNotesLength).optional() })
+        .strict(),
+    ),
+    'library.remove': channel<z.ZodType<{ id: string }>, { id: string }>(z.object({ id: entryId }).strict()),
+    /**
+     * Writes the export to `path` (chosen with `files.chooseSave`). `key`, `bundle` and `pfx` hold
+     * the private key: the renderer asks for confirmation first. `pfx` needs a password.
+     */
+    'library.export': channel<
+      z.ZodType<{ id: string; format: ExportFormat; path: string; password?: string; legacy?: boolean }>,
+      { file: string; bytes: number }
+    >(
+      z
+        .object({
+          id: entryId,
+          format: z.enum(exportFormats),
+          path: z.string().min(1).max(4096),
+          password: password.min(1).optional(),
+          legacy: z.boolean().optional(),
+        })
+        .strict(),
+    ),
+    /** Opens the OS save dialog (main process); null when cancelled. */
+    'files.chooseSave': channel<z.ZodType<{ purpose: 'export'; defaultName: string }>, { path: string | null }>(
+      z.object({ purpose: z.literal('export'), defaultName: z.string().min(1).max(255) }).strict(),
+    ),
+  };
+}
+
+/**
+ * Cloud accounts, uploads and the upload history (main/core/accounts, main/core/uploads). A secret
+ * goes in through `accounts.save` and never comes back: accounts only say `secretStored`.
+ */
+function uploadChannels() {
+  const id = z.string().trim().min(1).max(128);
+  const cloud = z.enum(cloudIds as unknown as [CloudId, ...CloudId[]]);
+  const options = z.record(z.string().min(1).max(64), z.unknown());
+  const targets = z.array(z.object({ accountId: id, options: options.optional() }).strict()).min(1).max(100);
+  const text = (max: number) => z.string().max(max);
+  const historyFilter = {
+    certificateId: id.optional(),
+    fingerprintSha256: z.string().regex(/^[0-9a-fA-F]{64}$/).optional(),
+    cloud: cloud.optional(),
+    accountId: id.optional(),
+    accountName: id.optional(),
+    status: z.array(z.enum(historyStatuses)).max(historyStatuses.length).optional(),
+    from: z.iso.datetime().optional(),
+    to: z.iso.datetime().optional(),
+    limit: z.number().int().min(1).max(10_000).optional(),
+    offset: z.number().int().min(0).optional(),
+  };
+  return {
+    /** Every account (never a secret) and what each cloud asks for. */
+    'accounts.list': channel<z.ZodObject<{}>, { accounts: CloudAccount[]; clouds: CloudDescription[] }>(z.object({}).strict()),
+    /** Creates (no `id`) or edits an account. `secret` is required for a new account; on edit it replaces the stored one. */
+    'accounts.save': channel<
+      z.ZodType<{
+        id?: string;
+        cloud: CloudId;
+        name: string;
+        region?: string | null;
+        endpoint?: string | null;
+        fields?: Record<string, string>;
+        defaultOptions?: Record<string, unknown>;
+        secret?: { accessKeyId: string; accessKeySecret: string; token?: string };
+      }>,
+      CloudAccount
+    >(
+      z
+        .object({
+          id: id.optional(),
+          cloud,
+          name: text(200),
+          region: text(64).nullable().optional(),
+          endpoint: text(2048).nullable().optional(),
+          fields: z.record(z.string().min(1).max(64), text(256)).optional(),
+          defaultOptions: options.optional(),
+          secret: z.object({ accessKeyId: text(4096), accessKeySecret: text(4096), token: text(16_384).optional() }).strict().optional(),
+        })
+        .strict(),
+    ),
+    /** Deletes the account and its keychain entry; its history stays. */
+    'accounts.remove': channel<z.ZodType<{ id: string }>, { id: string }>(z.object({ id }).strict()),
+    /** The read-only list call, with a verdict: works / wrong key / no permission / unreachable / clock skew. */
+    'accounts.test': channel<z.ZodType<{ id: string }>, ConnectionTest>(z.object({ id }).strict()),
+    /** Pre-flight per target: prefilled options, the form fields, what is wrong, and whether it is already there. */
+    'uploads.plan': channel<z.ZodType<{ certificateId: string; targets: { accountId: string; options?: Record<string, unknown> }[] }>, UploadPlan>(
+      z.object({ certificateId: id, targets }).strict(),
+    ),
+    /** Starts the upload and returns at once; progress comes as `uploads.progress` events. */
+    'uploads.start': channel<
+      z.ZodType<{ certificateId: string; targets: { accountId: string; options?: Record<string, unknown> }[]; force?: boolean }>,
+      { jobId: string }
+    >(z.object({ certificateId: id, targets, force: z.boolean().optional() }).strict()),
+    /** Stops the targets that have not sent yet. */
+    'uploads.cancel': channel<z.ZodType<{ jobId: string }>, { cancelled: boolean }>(z.object({ jobId: id }).strict()),
+    /** Runs again only the failed (and cancelled) targets of a finished job. */
+    'uploads.retryFailed': channel<z.ZodType<{ jobId: string }>, { jobId: string }>(z.object({ jobId: id }).strict()),
+    /** Where a job stands (after a window reload). */
+    'uploads.job': channel<z.ZodType<{ jobId: string }>, UploadJobSummary>(z.object({ jobId: id }).strict()),
+    'history.list': channel<z.ZodType<HistoryFilter>, { entries: HistoryEntry[] }>(z.object(historyFilter).strict()),
+    /** Settles 'unknown' rows (all, or the given ones) with the cloud's list call. */
+    'history.check': channel<z.ZodType<{ ids?: string[] }>, { results: HistoryCheck[] }>(
+      z.object({ ids: z.array(id).max(1000).optional() }).strict(),
+    ),
+    /** Writes the filtered history as CSV to `path` (chosen with `files.chooseSave`). */
+    'history.exportCsv': channel<z.ZodType<HistoryFilter & { path: string }>, { file: string; rows: number }>(
+      z.object({ ...historyFilter, path: z.string().min(1).max(4096) }).strict(),
+    ),
+    /** Where each library entry is uploaded (the library's "uploaded to" column). */
+    'history.deployments': channel<z.ZodType<{ certificateIds: string[] }>, { deployments: Record<string, Deployment[]> }>(
+      z.object({ certificateIds: z.array(id).max(10_000) }).strict(),
+    ),
+  };
+}
 
 export type Channel = keyof typeof contract;
 export type Request<C extends Channel> = z.infer<(typeof contract)[C]['request']>;
@@ -90,9 +292,11 @@ export function isChannel(value: unknown): value is Channel {
 /** Push events main -> renderer. */
 export interface Events {
   'library.changed': { readonly reason: 'import' | 'update' | 'delete' };
+  'import.progress': ImportProgress;
+  'uploads.progress': UploadProgress;
 }
 export type EventName = keyof Events;
-export const eventNames: readonly EventName[] = ['library.changed'];
+export const eventNames: readonly EventName[] = ['library.changed', 'import.progress', 'uploads.progress'];
 
 /** The whole preload API, as the renderer sees it on `window.vault`. */
 export interface VaultBridge {

@@ -73,6 +73,11 @@ export interface ChainInfo {
   readonly links: readonly ChainLink[];
   /** Issuer DN of the last certificate when the chain is incomplete. */
   readonly missingIssuer: string | null;
+  /**
+   * SM2 dual certificate: fingerprint of the encryption certificate issued with the signing
+   * leaf (`order[0]`) by the same CA. Absent otherwise.
+   */
+  readonly encryptionCertificate?: string;
 }
 
 export type ProblemSeverity = 'error' | 'warning' | 'info';

@@ -59,6 +59,8 @@ export interface CloudErrorInfo {
   readonly mayHaveReachedServer: boolean;
   /** What to do about it, in every UI language. */
   readonly hint: Readonly<Record<Locale, string>>;
+  /** How long the cloud asked us to wait before trying again (Retry-After, x-acs-retry-after), if it said. */
+  readonly retryAfterMs?: number | null;
 }
 
 export class CloudError extends Error {

@@ -1,5 +1,7 @@
 import type { Events, EventName, Settings } from '../../../shared/ipc';
 import type { Locale } from '../../../shared/i18n';
+import type { Vault } from '../library/vault';
+import type { UploadService } from '../uploads/service';
 
 // What every handler receives. The Electron front door, the CLI and the Playwright bridge each
 // build one; handlers never know which.
@@ -7,6 +9,8 @@ import type { Locale } from '../../../shared/i18n';
 /** File dialogs need Electron; the front door supplies them (tests supply a scripted one). */
 export interface Dialogs {
   chooseFiles(purpose: 'inspect' | 'import', folders: boolean): Promise<string[]>;
+  /** The save dialog for an export; null when cancelled. */
+  chooseSave(purpose: 'export', defaultName: string): Promise<string | null>;
 }
 
 export interface EventSink {
@@ -27,4 +31,14 @@ export interface HandlerContext {
   readonly events: EventSink;
   readonly settings: SettingsStore;
   readonly now: () => Date;
+  /**
+   * The library. Optional: without it, `vaultOf(ctx)` (main/core/library) opens the vault in
+   * `dataDir` with the OS keychain on first use; tests inject one over an in-memory keychain.
+   */
+  readonly vault?: () => Vault;
+  /**
+   * Cloud accounts, uploads and their history. Optional like `vault`: without it `uploadsOf(ctx)`
+   * (main/core/uploads) opens them over the vault database and the OS keychain on first use.
+   */
+  readonly uploads?: () => UploadService;
 }

@@ -1,6 +1,8 @@
 import type { Channel, Request, Response } from '../../../shared/ipc';
 import type { HandlerContext } from './context';
 import { inspectContent, inspectPaths } from '../inspect';
+import { vaultOf } from '../library';
+import { uploadHandlers } from '../uploads/handlers';
 
 type Handlers = { readonly [C in Channel]: (ctx: HandlerContext, request: Request<C>) => Promise<Response<C>> };
 
@@ -12,4 +14,32 @@ export const handlers: Handlers = {
   'files.choose': async (ctx, { purpose, folders }) => ({ paths: await ctx.dialogs.chooseFiles(purpose, folders ?? false) }),
   'inspect.paths': async (ctx, { paths, password }) => inspectPaths(paths, { password, now: ctx.now() }),
   'inspect.content': async (ctx, { files, text, password }) => inspectContent(files, text, { password, now: ctx.now() }),
+  'library.list': async (ctx, query) => vaultOf(ctx).list(query),
+  'library.get': async (ctx, { id }) => vaultOf(ctx).detail(id),
+  'library.status': async (ctx) => vaultOf(ctx).keychainStatus(),
+  'library.import': async (ctx, { paths, ...options }) => {
+    const result = await vaultOf(ctx).importPaths(paths, { ...options, onProgress: (p) => ctx.events.emit('import.progress', p) });
+    if (result.imported.length) ctx.events.emit('library.changed', { reason: 'import' });
+    return result;
+  },
+  'library.importContent': async (ctx, { files, text, ...options }) => {
+    const inputs = text === undefined ? files : [...files, { name: 'pasted text', data: new TextEncoder().encode(text) }];
+    const result = await vaultOf(ctx).importContent(inputs, { ...options, onProgress: (p) => ctx.events.emit('import.progress', p) });
+    if (result.imported.length) ctx.events.emit('library.changed', { reason: 'import' });
+    return result;
+  },
+  'library.update': async (ctx, { id, ...patch }) => {
+    const entry = vaultOf(ctx).update(id, patch);
+    ctx.events.emit('library.changed', { reason: 'update' });
+    return entry;
+  },
+  'library.remove': async (ctx, { id }) => {
+    const removed = vaultOf(ctx).remove(id);
+    ctx.events.emit('library.changed', { reason: 'delete' });
+    return { id: removed.id };
+  },
+  'library.export': async (ctx, { id, format, path, password, legacy }) =>
+    vaultOf(ctx).exportToFile(id, format, path, { password, legacy, reminderDays: ctx.settings.get().expiringWithinDays }),
+  'files.chooseSave': async (ctx, { purpose, defaultName }) => ({ path: await ctx.dialogs.chooseSave(purpose, defaultName) }),
+  ...uploadHandlers,
 };

@@ -1,0 +1,120 @@
+import { createRequire } from 'node:module';
+import { createHash } from 'node:crypto';
+import { signTc3 } from '../main/clouds/tencent/sign';
+import { signAcs3 } from '../main/clouds/aliyun/sign';
+import { compare, writeSection } from './report';
+
+// Signing cost per request: our signer against the cloud's official SDK signer on the same input
+// (a realistic leaf + 2 intermediates + RSA-2048 key, fixed time and nonce). The SDKs are dev
+// dependencies used only here and in tests. To add a cloud, append a SignCase to `cases`.
+
+export interface SignCase {
+  /** Row label: cloud, algorithm, request. */
+  readonly name: string;
+  readonly sdk: string;
+  readonly ours: () => string;
+  readonly official: () => string;
+}
+
+const require = createRequire(__filename);
+
+/** PEM of `bytes` pseudo-random DER bytes (deterministic: the same input on every run). */
+function fakePem(label: string, bytes: number, seed: string): string {
+  let data = Buffer.alloc(0);
+  for (let i = 0; data.length < bytes; i += 1) data = Buffer.concat([data, createHash('sha256').update(`${seed}${i}`).digest()]);
+  const base64 = data.subarray(0, bytes).toString('base64');
+  return `-----BEGIN ${label}-----\n${base64.match(/.{1,64}/g)!.join('\n')}\n-----END ${label}-----\n`;
+}
+
+const CHAIN = fakePem('CERTIFICATE', 1400, 'leaf') + fakePem('CERTIFICATE', 1300, 'int1') + fakePem('CERTIFICATE', 1350, 'int2');
+const KEY = fakePem('PRIVATE KEY', 1218, 'key');
+
+function tencentCase(): SignCase {
+  const Sign = (require('tencentcloud-sdk-nodejs-common/tencentcloud/common/sign') as { default: { sign3(input: object): string } }).default;
+  const body = Buffer.from(
+    JSON.stringify({ CertificatePublicKey: CHAIN, CertificatePrivateKey: KEY, CertificateType: 'SVR', Alias: '生产-example.com', Repeatable: false }),
+    'utf8',
+  );
+  const secretId = 'AKIDEXAMPLE0000000000000000000000000';
+  const secretKey = 'SECRETKEYEXAMPLE00000000000000000';
+  return {
+    name: 'Tencent TC3-HMAC-SHA256, UploadCertificate (JSON body)',
+    sdk: 'tencentcloud-sdk-nodejs-common Sign.sign3',
+    ours: () =>
+      signTc3({
+        method: 'POST',
+        host: 'ssl.tencentcloudapi.com',
+        path: '/',
+        query: '',
+        contentType: 'application/json',
+        payload: body,
+        timestamp: 1700000000,
+        service: 'ssl',
+        secretId,
+        secretKey,
+      }).authorization,
+    official: () =>
+      Sign.sign3({
+        method: 'POST',
+        url: 'https://ssl.tencentcloudapi.com/',
+        payload: body,
+        timestamp: 1700000000,
+        service: 'ssl',
+        secretId,
+        secretKey,
+        headers: { 'Content-Type': 'application/json' },
+      }),
+  };
+}
+
+function aliyunCase(): SignCase {
+  const Utils = (require('@alicloud/openapi-core/dist/utils') as { default: { getAuthorization(...args: unknown[]): string } }).default;
+  const empty = createHash('sha256').update('').digest('hex');
+  const query = { Cert: CHAIN, Key: KEY, Name: 'example.com-20260131-1a2b3c4d' };
+  const headers = {
+    host: 'cas.aliyuncs.com',
+    'x-acs-action': 'UploadUserCertificate',
+    'x-acs-version': '2020-04-07',
+    'x-acs-date': '2023-11-14T22:13:20Z',
+    'x-acs-signature-nonce': 'fixednonce0123456789abcdef000000',
+    'x-acs-content-sha256': empty,
+  };
+  const accessKeyId = 'LTAIEXAMPLEACCESSKEY';
+  const accessKeySecret = 'ExampleAccessKeySecret0000000000';
+  return {
+    name: 'Alibaba ACS3-HMAC-SHA256, UploadUserCertificate (PEMs in the query, as the SDK sends them)',
+    sdk: '@alicloud/openapi-core getAuthorization',
+    ours: () => signAcs3({ method: 'POST', path: '/', query, headers, payloadHash: empty, accessKeyId, accessKeySecret }).authorization,
+    official: () => Utils.getAuthorization({ method: 'POST', pathname: '/', query, headers }, 'ACS3-HMAC-SHA256', empty, accessKeyId, accessKeySecret),
+  };
+}
+
+export const cases: (() => SignCase)[] = [tencentCase, aliyunCase];
+
+function micros(ns: number): string {
+  return (ns / 1000).toFixed(1);
+}
+
+export function run(): void {
+  const rows: string[] = [];
+  for (const make of cases) {
+    const signCase = make();
+    if (signCase.ours() !== signCase.official()) throw new Error(`${signCase.name}: our signature differs from the SDK's on the bench input`);
+    const timing = compare(signCase.ours, signCase.official);
+    const row = `| ${signCase.name} | ${micros(timing.aNs)} | ${micros(timing.bNs)} (${signCase.sdk}) | ${timing.ratio.toFixed(2)} |`;
+    console.log(row);
+    rows.push(row);
+  }
+  writeSection(
+    'Request signing',
+    [
+      'Cost of signing one upload request (leaf + 2 intermediates + RSA-2048 key, about 7 KB of PEM), our signer',
+      "vs the official SDK's signer on the same input; both produce the identical Authorization (checked before",
+      `timing). Interleaved batches of 200 calls, 15 rounds; medians and the median per-round ratio; Node ${process.version}, ${new Date().toISOString().slice(0, 10)}, on a shared 2-core machine.`,
+      '',
+      '| Request | Ours (µs) | Official SDK (µs) | Ratio ours/SDK |',
+      '| --- | ---: | ---: | ---: |',
+      ...rows,
+    ].join('\n'),
+  );
+}

@@ -1,0 +1,11 @@
+import type { Command } from './command';
+import { inspectCommand } from './inspect';
+import { importCommand } from './import';
+import { listCommand } from './list';
+import { showCommand } from './show';
+import { exportCommand } from './export';
+import { removeCommand } from './remove';
+
+// Every `certvault` subcommand, in the order `certvault --help` lists them. A new command is one
+// file beside this one and one line here.
+export const commands: readonly Command[] = [inspectCommand, importCommand, listCommand, showCommand, exportCommand, removeCommand];

@@ -1,0 +1,41 @@
+import { VaultError } from '../../shared/errors';
+import { pickLocale } from '../../shared/i18n';
+import type { Channel, Request, Response } from '../../shared/ipc';
+import type { HandlerContext } from '../core/ipc/context';
+import { dispatch } from '../core/ipc/dispatch';
+import { FileSettingsStore } from '../core/settings-store';
+
+// The CLI calls the very handlers the window calls, through the same dispatch (schema checks and
+// limits included), so `certvault inspect` and the Inspect screen cannot disagree.
+
+export interface CliHandlerOptions {
+  readonly dataDir: string;
+  readonly appVersion: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly now?: () => Date;
+}
+
+export function cliHandlerContext({ dataDir, appVersion, env, now }: CliHandlerOptions): HandlerContext {
+  return {
+    dataDir,
+    appVersion,
+    platform: process.platform,
+    systemLocale: pickLocale(env.LC_ALL || env.LC_MESSAGES || env.LANG),
+    dialogs: {
+      // Paths are arguments on a command line; no command asks for a dialog.
+      chooseFiles: () => Promise.reject(new VaultError('cancelled')),
+      chooseSave: () => Promise.reject(new VaultError('cancelled')),
+    },
+    // Nothing listens to push events in a one-shot process.
+    events: { emit: () => undefined },
+    settings: new FileSettingsStore(dataDir),
+    now: now ?? (() => new Date()),
+  };
+}
+
+/** One request through dispatch; a failure comes back as the VaultError it was. */
+export async function call<C extends Channel>(ctx: HandlerContext, channel: C, request: Request<C>): Promise<Response<C>> {
+  const result = await dispatch(ctx, channel, request);
+  if (!result.ok) throw new VaultError(result.error.code, result.error.params);
+  return result.value as Response<C>;
+}

@@ -1,0 +1,84 @@
+import { parseArgs } from 'node:util';
+import { limits } from '../../shared/ipc';
+import type { ImportResult } from '../../shared/library';
+import { call } from './handler-context';
+import { exitCodes, UsageError, type Command } from './command';
+import { readPassword } from './password';
+
+const help = `Usage: certvault import [--json] [--name NAME] [--tag TAG]... [--password-file FILE | --password-stdin] PATH...
+
+Files certificates, their chains and private keys in the library. PATH is a file or a folder
+(read recursively; hidden files are skipped, and so are files in folders that hold no certificate
+material). Everything given in one command is matched together: a certificate, its chain and its
+key may be in separate files. A certificate already in the library is not added twice; a newly
+supplied key or chain is merged into the existing entry. Private keys are sealed with the vault's
+data key, kept in the OS keychain.
+
+Options:
+  --json                one JSON document on stdout:
+                        {"imported":[{"id","fingerprintSha256","duplicate"}],"failed":[{"file","error":{"code","message"}}]}
+  --name NAME           name for the new entries (default: the certificate's common name)
+  --tag TAG             add a tag (repeatable)
+  --password-file FILE  password for encrypted keys and PKCS#12 files: the first line of FILE
+  --password-stdin      read that password from the first line of standard input
+  -h, --help            show this help
+
+Exit codes: 0 everything imported; 3 some files failed (named on stderr); 2 nothing could be imported.
+`;
+
+export const importCommand: Command = {
+  name: 'import',
+  summary: 'file certificates, chains and keys (files or folders) in the library',
+  help,
+  async run(args, { io, handlers }) {
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        name: { type: 'string' },
+        tag: { type: 'string', multiple: true, default: [] },
+        'password-file': { type: 'string' },
+        'password-stdin': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+    if (values.help) {
+      io.stdout(help);
+      return exitCodes.ok;
+    }
+    if (positionals.length === 0) throw new UsageError('no PATH given');
+    const password = await readPassword({ file: values['password-file'], stdin: values['password-stdin'] }, io);
+    const ctx = handlers();
+    const imported: ImportResult['imported'][number][] = [];
+    const failed: ImportResult['failed'][number][] = [];
+    // One request per batch of paths: the same limit the window's requests are held to.
+    for (let start = 0; start < positionals.length; start += limits.maxFilesPerRequest) {
+      const result = await call(ctx, 'library.import', {
+        paths: positionals.slice(start, start + limits.maxFilesPerRequest),
+        ...(password === undefined ? {} : { password }),
+        ...(values.name === undefined ? {} : { name: values.name }),
+        ...(values.tag.length ? { tags: values.tag } : {}),
+      });
+      imported.push(...result.imported);
+      failed.push(...result.failed);
+    }
+    if (values.json) {
+      io.stdout(
+        `${JSON.stringify(
+          {
+            imported: imported.map(({ id, fingerprintSha256, duplicate }) => ({ id, fingerprintSha256, duplicate })),
+            failed: failed.map(({ file, error }) => ({ file, error: { code: error.code, message: error.message } })),
+          },
+          null,
+          2,
+        )}\n`,
+      );
+    } else {
+      for (const entry of imported) io.stdout(`${entry.duplicate ? 'merged  ' : 'imported'} ${entry.id}  ${entry.fingerprintSha256}\n`);
+    }
+    for (const { error } of failed) io.stderr(`certvault import: ${error.message}\n`);
+    if (failed.length === 0) return exitCodes.ok;
+    return imported.length === 0 ? exitCodes.unusableInput : exitCodes.partialFailure;
+  },
+};

@@ -1,0 +1,99 @@
+import { parseArgs } from 'node:util';
+import { libraryLimits, type LibraryEntry } from '../../shared/library';
+import { call } from './handler-context';
+import { exitCodes, UsageError, type Command } from './command';
+
+const help = `Usage: certvault list [--json] [--search QUERY] [--expiring-within DAYS] [--expired]
+
+Lists the library, soonest expiry first. QUERY matches (case-insensitive, every word) the common
+name, SANs, issuer, serial, fingerprint, name, tags and notes.
+
+Options:
+  --json                  one JSON document on stdout:
+                          {"certificates":[{"id","name","commonName","dnsNames","notAfter","fingerprintSha256","hasKey","tags"}]}
+  --search QUERY          only entries matching QUERY
+  --expiring-within DAYS  only entries valid now that expire within DAYS days
+  --expired               only expired entries
+  -h, --help              show this help
+`;
+
+const DAY_MS = 86_400_000;
+
+export const listCommand: Command = {
+  name: 'list',
+  summary: 'list, search and filter the library',
+  help,
+  async run(args, { io, handlers }) {
+    const { values } = parseArgs({
+      args: [...args],
+      allowPositionals: false,
+      options: {
+        json: { type: 'boolean', default: false },
+        search: { type: 'string' },
+        'expiring-within': { type: 'string' },
+        expired: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+    if (values.help) {
+      io.stdout(help);
+      return exitCodes.ok;
+    }
+    const days = values['expiring-within'] === undefined ? undefined : parseDays(values['expiring-within']);
+    const ctx = handlers();
+    const entries: LibraryEntry[] = [];
+    for (let offset = 0; ; offset += libraryLimits.maxPageSize) {
+      const page = await call(ctx, 'library.list', {
+        ...(values.search === undefined ? {} : { search: values.search }),
+        ...(days === undefined ? {} : { expiringWithinDays: days }),
+        ...(values.expired ? { expired: true } : {}),
+        sort: 'notAfter',
+        offset,
+        limit: libraryLimits.maxPageSize,
+      });
+      entries.push(...page.entries);
+      if (entries.length >= page.total || page.entries.length === 0) break;
+    }
+    if (values.json) {
+      const certificates = entries.map((e) => ({
+        id: e.id,
+        name: e.name,
+        commonName: e.commonName,
+        dnsNames: e.dnsNames,
+        notAfter: e.notAfter,
+        fingerprintSha256: e.fingerprintSha256,
+        hasKey: e.hasKey,
+        tags: e.tags,
+      }));
+      io.stdout(`${JSON.stringify({ certificates }, null, 2)}\n`);
+    } else {
+      io.stdout(listText(entries, ctx.now()));
+    }
+    return exitCodes.ok;
+  },
+};
+
+function parseDays(text: string): number {
+  const days = Number(text);
+  if (!/^\d+$/.test(text) || days > 36_500) throw new UsageError('--expiring-within needs a whole number of days (0-36500)');
+  return days;
+}
+
+function listText(entries: readonly LibraryEntry[], now: Date): string {
+  if (entries.length === 0) return 'No certificates.\n';
+  const rows = entries.map((e) => [
+    e.id,
+    `${e.notAfter.slice(0, 10)} (${daysLeft(e.notAfter, now)})`,
+    e.hasKey ? 'key' : '-',
+    e.name,
+    e.dnsNames.length > 1 ? `${e.dnsNames[0]} +${e.dnsNames.length - 1}` : (e.dnsNames[0] ?? ''),
+  ]);
+  const header = ['ID', 'EXPIRES', 'KEY', 'NAME', 'NAMES'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  return [header, ...rows].map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+function daysLeft(notAfter: string, now: Date): string {
+  const days = Math.floor((Date.parse(notAfter) - now.getTime()) / DAY_MS);
+  return days < 0 ? 'expired' : `${days} d`;
+}

@@ -1,0 +1,27 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+// The CLI's stderr is for the one error line a script can parse, so its structured log goes to
+// `logs/cli.log` in the data folder (created on the first line written, not before).
+// CERTVAULT_LOG=stderr sends it to stderr instead; CERTVAULT_LOG=off drops it.
+
+export function cliLogSink(
+  env: Readonly<Record<string, string | undefined>>,
+  dataDir: () => string,
+): ((line: string) => void) | null {
+  if (env.CERTVAULT_LOG === 'off') return null;
+  if (env.CERTVAULT_LOG === 'stderr') return (line) => void process.stderr.write(`${line}\n`);
+  let file: string | null = null;
+  return (line) => {
+    try {
+      if (file === null) {
+        const folder = path.join(dataDir(), 'logs');
+        fs.mkdirSync(folder, { recursive: true });
+        file = path.join(folder, 'cli.log');
+      }
+      fs.appendFileSync(file, `${line}\n`, { mode: 0o600 });
+    } catch {
+      // A log that cannot be written must not turn a working command into a failing one.
+    }
+  };
+}

@@ -1,0 +1,100 @@
+import { entry, type ErrorEntry, type ErrorTable } from '../cloud-error';
+
+// Alibaba Cloud error codes for CAS UploadUserCertificate / ListUserCertificateOrder: the common
+// POP gateway codes (auth, signature, time, nonce, throttling, 5xx; REFERENCE.md §3.3). The
+// UploadUserCertificate page lists no business codes of its own. Alibaba answers 4xx/5xx with
+// `{Code, Message, RequestId}`; throttling has been seen as 400 and as 403, so the code decides.
+
+const CHECK_KEYS = entry(
+  'auth',
+  false,
+  'Check the AccessKey ID and secret of this account (RAM console > AccessKey) and that the key is enabled.',
+  '请检查该账号的 AccessKey ID 和 AccessKey Secret(RAM 控制台 > AccessKey)是否正确且已启用。',
+);
+const NO_PERMISSION = entry(
+  'auth',
+  false,
+  'The key works but lacks permission: grant the RAM user AliyunYundunCertFullAccess (or a policy with cas:UploadUserCertificate).',
+  '密钥有效但权限不足:请为 RAM 用户授予 AliyunYundunCertFullAccess(或包含 cas:UploadUserCertificate 的策略)。',
+);
+const THROTTLED = entry(
+  'throttled',
+  true,
+  'Alibaba Cloud is limiting the request rate (100 uploads/s per account). Cert Vault retries automatically.',
+  '阿里云触发了流控(每个账号每秒 100 次上传)。Cert Vault 会自动重试。',
+);
+const SERVER = entry('server', true, 'A temporary error at Alibaba Cloud. Try again in a moment.', '阿里云临时故障,请稍后重试。');
+const BAD_PARAMETER = entry(
+  'invalid',
+  false,
+  'Alibaba Cloud rejected a parameter; its message says which. Check the certificate name and the PEM content.',
+  '阿里云拒绝了某个参数,错误信息中会指明具体参数。请检查证书名称和 PEM 内容。',
+);
+const BAD_TOKEN = entry(
+  'auth',
+  false,
+  'The STS security token is invalid, expired or belongs to another AccessKey. Obtain a new one, or clear it.',
+  'STS 安全令牌无效、已过期或与 AccessKey 不匹配。请重新获取,或清空令牌。',
+);
+
+export const aliyunErrors: ErrorTable = {
+  'Throttling.User': THROTTLED,
+  'Throttling.Api': THROTTLED,
+  Throttling: THROTTLED,
+  'InvalidAccessKeyId.NotFound': entry(
+    'auth',
+    false,
+    'This AccessKey ID does not exist. Check it, or create a new AccessKey in the RAM console.',
+    'AccessKey ID 不存在。请检查,或在 RAM 控制台新建 AccessKey。',
+  ),
+  'InvalidAccessKeyId.Inactive': entry('auth', false, 'This AccessKey is disabled. Enable it in the RAM console or use another.', '该 AccessKey 已被禁用。请在 RAM 控制台启用或更换。'),
+  InvalidAccessKeyId: CHECK_KEYS,
+  SignatureDoesNotMatch: entry(
+    'auth',
+    false,
+    'The signature was rejected: the AccessKey secret is wrong for this AccessKey ID. Re-enter the key pair.',
+    '签名校验失败:AccessKey Secret 与 AccessKey ID 不匹配。请重新填写密钥对。',
+  ),
+  IncompleteSignature: CHECK_KEYS,
+  'InvalidTimeStamp.Expired': entry(
+    'auth',
+    false,
+    "This computer's clock differs from Alibaba Cloud's by more than 15 minutes. Sync the system clock (NTP) and try again.",
+    '本机时间与阿里云相差超过 15 分钟。请同步系统时间(NTP)后重试。',
+  ),
+  'InvalidTimeStamp.Format': entry('invalid', false, 'The request time was malformed. Report this as a Cert Vault bug.', '请求时间格式错误。请将此问题作为 Cert Vault 的缺陷反馈。'),
+  SignatureNonceUsed: entry(
+    'invalid',
+    false,
+    'Alibaba Cloud saw this request nonce before (a replayed request). Upload again; a new nonce is used each time.',
+    '阿里云检测到重复的请求随机数(重放请求)。请重新上传,每次请求都会使用新的随机数。',
+  ),
+  'InvalidSecurityToken.Expired': BAD_TOKEN,
+  'InvalidSecurityToken.Malformed': BAD_TOKEN,
+  'InvalidSecurityToken.MismatchWithAccessKey': BAD_TOKEN,
+  'Forbidden.RAM': NO_PERMISSION,
+  Forbidden: NO_PERMISSION,
+  NoPermission: NO_PERMISSION,
+  'Forbidden.AccessKeyDisabled': entry('auth', false, 'This AccessKey is disabled. Enable it in the RAM console or use another.', '该 AccessKey 已被禁用。请在 RAM 控制台启用或更换。'),
+  MissingParameter: BAD_PARAMETER,
+  InvalidParameter: BAD_PARAMETER,
+  'InvalidResourceGroupId.NotFound': entry('invalid', false, 'The resource group does not exist. Check the resource group id of the account.', '资源组不存在。请检查账号的资源组 ID。'),
+  InvalidAction: entry('invalid', false, 'The endpoint does not offer this API. Check the endpoint override of the account.', '接入地址不支持该接口。请检查账号的自定义接入地址。'),
+  'InvalidAction.NotFound': entry('invalid', false, 'The endpoint does not offer this API. Check the endpoint override or region.', '接入地址不支持该接口。请检查自定义接入地址或地域。'),
+  ServiceUnavailable: SERVER,
+  InternalError: SERVER,
+  UnknownError: SERVER,
+};
+
+/** The table entry, or a classification by family and HTTP status for undocumented codes. */
+export function classifyAliyunError(code: string, httpStatus: number | null): ErrorEntry {
+  const known = aliyunErrors[code];
+  if (known) return known;
+  // openapi-core's own rule: any code mentioning Throttling is a throttling error.
+  if (code.includes('Throttling')) return THROTTLED;
+  const family = code.split('.')[0]!;
+  if (aliyunErrors[family]) return aliyunErrors[family];
+  if (httpStatus !== null && httpStatus >= 500) return SERVER;
+  if (httpStatus === 401 || httpStatus === 403) return NO_PERMISSION;
+  return BAD_PARAMETER;
+}

@@ -1,0 +1,180 @@
+import { entry, type ErrorEntry, type ErrorTable } from '../cloud-error';
+
+// Tencent Cloud error codes: those the UploadCertificate pages list (seeds 000/001), the common
+// API 3.0 codes (公共错误码) including throttling and auth, and the DescribeCertificates ones
+// (REFERENCE.md §2.3, §8). Tencent answers HTTP 200 for errors, so the code decides everything.
+
+const CHECK_KEYS = entry(
+  'auth',
+  false,
+  'Check the SecretId and SecretKey of this account (CAM console > API keys) and that the key is enabled.',
+  '请检查该账号的 SecretId 和 SecretKey(访问管理 > API 密钥)是否正确且处于启用状态。',
+);
+const NO_PERMISSION = entry(
+  'auth',
+  false,
+  'The key works but lacks permission: grant the sub-account the SSL certificate policy (e.g. QcloudSSLFullAccess) in CAM.',
+  '密钥有效但权限不足:请在访问管理(CAM)中为子账号授予 SSL 证书相关策略(例如 QcloudSSLFullAccess)。',
+);
+const BAD_CERT = entry(
+  'invalid',
+  false,
+  'Tencent could not parse the certificate. Make sure it is PEM with real line breaks and no extra spaces, and that the chain is complete.',
+  '腾讯云无法解析证书。请确认内容为 PEM 格式、换行完整且没有多余空格,证书链完整。',
+);
+const KEY_MISMATCH = entry(
+  'invalid',
+  false,
+  'The private key does not belong to this certificate. Choose the key that was generated with its CSR.',
+  '私钥与证书不匹配。请选择与该证书 CSR 一同生成的私钥。',
+);
+const THROTTLED = entry(
+  'throttled',
+  true,
+  'Tencent is limiting the request rate (10 uploads/s per account). Cert Vault retries automatically; if it persists, upload fewer certificates at once.',
+  '腾讯云触发了频率限制(每个账号每秒 10 次上传)。Cert Vault 会自动重试;如持续出现,请减少同时上传的证书数量。',
+);
+const SERVER = entry('server', true, 'A temporary error at Tencent Cloud. Try again in a moment.', '腾讯云临时故障,请稍后重试。');
+const BAD_PARAMETER = entry(
+  'invalid',
+  false,
+  'Tencent rejected a parameter. Check the upload options (type, project id, tags); the message says which one.',
+  '腾讯云拒绝了某个参数。请检查上传选项(证书类型、项目 ID、标签),错误信息中会指明具体参数。',
+);
+const NOT_FOR_UPLOAD = entry(
+  'invalid',
+  false,
+  'Tencent refused the operation for this certificate or order. Check the certificate in the Tencent SSL console.',
+  '腾讯云拒绝对该证书或订单执行此操作。请在腾讯云 SSL 证书控制台检查该证书。',
+);
+
+export const tencentErrors: ErrorTable = {
+  AuthFailure: CHECK_KEYS,
+  'AuthFailure.SignatureFailure': entry(
+    'auth',
+    false,
+    'The signature was rejected: the SecretKey is wrong for this SecretId. Re-enter the key pair.',
+    '签名校验失败:SecretKey 与 SecretId 不匹配。请重新填写密钥对。',
+  ),
+  'AuthFailure.SignatureExpire': entry(
+    'auth',
+    false,
+    "This computer's clock differs from Tencent's by more than 5 minutes. Sync the system clock (NTP) and try again.",
+    '本机时间与腾讯云相差超过 5 分钟。请同步系统时间(NTP)后重试。',
+  ),
+  'AuthFailure.SecretIdNotFound': entry(
+    'auth',
+    false,
+    'This SecretId does not exist or was deleted. Create a new API key in CAM and update the account.',
+    'SecretId 不存在或已被删除。请在访问管理中新建 API 密钥并更新账号。',
+  ),
+  'AuthFailure.InvalidSecretId': entry(
+    'auth',
+    false,
+    'The SecretId is malformed (it should start with AKID). Re-enter it.',
+    'SecretId 格式不正确(应以 AKID 开头)。请重新填写。',
+  ),
+  'AuthFailure.InvalidAuthorization': CHECK_KEYS,
+  'AuthFailure.TokenFailure': entry(
+    'auth',
+    false,
+    'The temporary token is invalid or expired. Obtain a new STS token, or clear it to use the permanent key.',
+    '临时凭证(Token)无效或已过期。请重新获取 STS 临时凭证,或清空 Token 使用永久密钥。',
+  ),
+  'AuthFailure.MFAFailure': entry(
+    'auth',
+    false,
+    'The account requires MFA for this operation. Use a key of a sub-account without that MFA requirement.',
+    '该账号执行此操作需要 MFA 验证。请使用不要求 MFA 的子账号密钥。',
+  ),
+  'AuthFailure.UnauthorizedOperation': NO_PERMISSION,
+  UnauthorizedOperation: NO_PERMISSION,
+  'FailedOperation.AuthError': NO_PERMISSION,
+  'FailedOperation.CAMAuthorizedFail': NO_PERMISSION,
+  'FailedOperation.NoProjectPermission': entry(
+    'auth',
+    false,
+    'The key has no permission on this project. Choose another project id or grant access to the project.',
+    '该密钥没有此项目的权限。请更换项目 ID,或为其授予该项目的权限。',
+  ),
+  'FailedOperation.NoRealNameAuth': entry(
+    'auth',
+    false,
+    'The Tencent Cloud account has not completed real-name verification. Complete it in the Tencent console first.',
+    '该腾讯云账号尚未完成实名认证。请先在腾讯云控制台完成实名认证。',
+  ),
+  RequestLimitExceeded: THROTTLED,
+  'RequestLimitExceeded.UinLimitExceeded': THROTTLED,
+  'RequestLimitExceeded.IPLimitExceeded': THROTTLED,
+  'RequestLimitExceeded.GlobalRegionUinLimitExceeded': THROTTLED,
+  'LimitExceeded.RateLimitExceeded': THROTTLED,
+  LimitExceeded: entry('invalid', false, 'A Tencent quota is exhausted. Remove unused certificates or raise the quota.', '腾讯云配额已用尽。请删除不再使用的证书或申请提高配额。'),
+  'FailedOperation.CertificateExists': entry(
+    'conflict',
+    false,
+    'Tencent already holds this certificate. Find it in the SSL console, or allow repeated uploads.',
+    '腾讯云中已存在该证书。请在 SSL 证书控制台中查找,或允许重复上传。',
+  ),
+  'FailedOperation.CertificateInvalid': BAD_CERT,
+  'FailedOperation.CertificateParseError': BAD_CERT,
+  'FailedOperation.CertificateCaError': entry(
+    'invalid',
+    false,
+    'The certificate is not a CA certificate. Upload it as a server certificate (SVR), or choose the CA certificate.',
+    '该证书不是 CA 证书。请将类型改为服务器证书(SVR),或选择正确的 CA 证书。',
+  ),
+  'FailedOperation.CertificateEncryptInvalid': entry(
+    'invalid',
+    false,
+    'The certificate looks like an SM2 (国密) certificate, which this upload does not accept. Upload an RSA or ECC certificate.',
+    '该证书疑似国密(SM2)证书,此上传接口不接受。请上传 RSA 或 ECC 证书。',
+  ),
+  'FailedOperation.CertificateMismatch': KEY_MISMATCH,
+  'FailedOperation.CertificateMatchError': KEY_MISMATCH,
+  'InvalidParameter.MissMatchPrivateKey': KEY_MISMATCH,
+  'FailedOperation.CertificateNotFound': entry('invalid', false, 'Tencent has no certificate with this id.', '腾讯云中不存在该证书 ID。'),
+  'FailedOperation.ExceedsFreeLimit': entry(
+    'invalid',
+    false,
+    'The free-certificate limit of this Tencent account is reached.',
+    '该腾讯云账号的免费证书数量已达上限。',
+  ),
+  'FailedOperation.NetworkError': entry('server', true, 'The certificate authority behind Tencent is busy. Try again later.', '腾讯云对接的 CA 机构繁忙,请稍后重试。'),
+  'FailedOperation.CannotGetOrder': entry('server', true, 'Tencent could not read the order information. Try again later.', '腾讯云获取订单信息失败,请稍后重试。'),
+  'FailedOperation.CancelOrderFailed': NOT_FOR_UPLOAD,
+  'FailedOperation.CannotBeDeletedIssued': NOT_FOR_UPLOAD,
+  'FailedOperation.CannotBeDeletedWithinHour': NOT_FOR_UPLOAD,
+  'FailedOperation.InvalidCertificateStatusCode': NOT_FOR_UPLOAD,
+  'FailedOperation.OrderAlreadyReplaced': NOT_FOR_UPLOAD,
+  'FailedOperation.OrderReplaceFailed': NOT_FOR_UPLOAD,
+  FailedOperation: entry('invalid', false, 'Tencent refused the operation; its message says why.', '腾讯云拒绝了该操作,具体原因见错误信息。'),
+  'FailedOperation.InvalidParam': BAD_PARAMETER,
+  'InvalidParameter.WithDetailReason': BAD_PARAMETER,
+  InvalidParameter: BAD_PARAMETER,
+  InvalidParameterValue: BAD_PARAMETER,
+  MissingParameter: BAD_PARAMETER,
+  UnknownParameter: BAD_PARAMETER,
+  InvalidAction: entry('invalid', false, 'The endpoint does not offer this API. Check the endpoint override of the account.', '接入地址不支持该接口。请检查账号的自定义接入地址。'),
+  NoSuchVersion: entry('invalid', false, 'The endpoint does not offer API version 2019-12-05. Check the endpoint override.', '接入地址不支持 2019-12-05 版本接口。请检查自定义接入地址。'),
+  RequestSizeLimitExceeded: entry('invalid', false, 'The request is larger than Tencent accepts (10 MB). Upload a shorter chain.', '请求超过腾讯云允许的大小(10 MB)。请精简证书链。'),
+  IpInBlacklist: entry('auth', false, "This computer's IP address is blocked for the key. Check the key's IP restrictions.", '本机 IP 被禁止使用该密钥。请检查密钥的 IP 访问限制。'),
+  IpNotInWhitelist: entry('auth', false, "This computer's IP address is not allowed for the key. Add it to the key's IP allow-list.", '本机 IP 不在该密钥的白名单中。请将其加入白名单。'),
+  UnsupportedOperation: NOT_FOR_UPLOAD,
+  UnsupportedRegion: entry('invalid', false, 'This API is not offered in the chosen region.', '所选地域不支持该接口。'),
+  ResourceNotFound: entry('invalid', false, 'Tencent could not find the resource.', '腾讯云找不到该资源。'),
+  InternalError: SERVER,
+  ServiceUnavailable: SERVER,
+  ResourceUnavailable: SERVER,
+  ResourceInsufficient: SERVER,
+};
+
+/** The table entry, or a classification by the code's family for undocumented sub-codes. */
+export function classifyTencentError(code: string, httpStatus: number | null): ErrorEntry {
+  const known = tencentErrors[code];
+  if (known) return known;
+  const family = code.split('.')[0]!;
+  if (family === 'RequestLimitExceeded') return THROTTLED;
+  if (family === 'AuthFailure') return CHECK_KEYS;
+  if (family === 'InternalError' || (httpStatus !== null && httpStatus >= 500)) return SERVER;
+  return tencentErrors[family] ?? BAD_PARAMETER;
+}

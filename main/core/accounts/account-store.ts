@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import { VaultError } from '../../../shared/errors';
+import type { CloudId } from '../../../shared/model';
+import type { CloudAccount } from '../../../shared/uploads';
+import type { AccountConfig, CloudCredentials, CloudProvider } from '../../clouds/provider';
+import type { SecretStore } from '../keychain';
+import { log } from '../log';
+import { validateAccountInput, type AccountInput } from './account-input';
+import { parseStoredCredentials, serializeCredentials } from './credentials';
+
+// Cloud accounts: the non-secret fields in SQLite, the secret in the OS keychain under
+// `cloud-account:<id>`. The secret is written by `save` and read by `credentials`, and no other
+// method returns or logs it.
+
+export type ProviderLookup = (cloud: CloudId) => CloudProvider;
+
+interface AccountRow {
+  id: string;
+  name: string;
+  cloud: string;
+  region: string | null;
+  endpoint: string | null;
+  fields_json: string;
+  default_options_json: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SaveAccount extends AccountInput {
+  /** Present when editing. */
+  readonly id?: string;
+}
+
+export function keychainAccount(accountId: string): string {
+  return `cloud-account:${accountId}`;
+}
+
+function toAccount(row: AccountRow): CloudAccount {
+  return {
+    id: row.id,
+    name: row.name,
+    cloud: row.cloud as CloudId,
+    region: row.region,
+    endpoint: row.endpoint,
+    fields: JSON.parse(row.fields_json) as Record<string, string>,
+    defaultOptions: JSON.parse(row.default_options_json) as Record<string, unknown>,
+    secretStored: true,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function accountConfig(account: CloudAccount): AccountConfig {
+  return { cloud: account.cloud, region: account.region, endpoint: account.endpoint, fields: account.fields };
+}
+
+export class AccountStore {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly secrets: SecretStore,
+    private readonly providers: ProviderLookup,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  list(): CloudAccount[] {
+    const rows = this.db.prepare('SELECT * FROM cloud_accounts ORDER BY name COLLATE NOCASE').all() as AccountRow[];
+    return rows.map(toAccount);
+  }
+
+  /** By id, or by display name (case-insensitive, as the CLI takes it). */
+  get(idOrName: string): CloudAccount {
+    const row = this.db.prepare('SELECT * FROM cloud_accounts WHERE id = ? OR name = ? ORDER BY id = ? DESC LIMIT 1').get(idOrName, idOrName, idOrName) as
+      | AccountRow
+      | undefined;
+    if (!row) throw new VaultError('account.not_found', { name: idOrName.slice(0, 80) });
+    return toAccount(row);
+  }
+
+  /**
+   * Creates (no id) or edits an account. A new account needs a secret; an edit keeps the stored
+   * one unless a new one is given ("replace secret"). Nothing is half-written: the keychain entry
+   * and the row are written together or the previous state is put back.
+   */
+  async save(input: SaveAccount, credentials?: CloudCredentials): Promise<CloudAccount> {
+    const valid = validateAccountInput(input, this.providers(input.cloud));
+    const existing = input.id ? this.get(input.id) : null;
+    if (existing && existing.cloud !== valid.cloud) {
+      throw new VaultError('account.invalid', { field: 'cloud', reason: `cannot change from ${existing.cloud} to ${valid.cloud}; add a new account instead` });
+    }
+    if (!existing && !credentials) throw new VaultError('account.invalid', { field: 'secret', reason: 'a new account needs its secret' });
+    this.assertNameFree(valid.name, existing?.id ?? null);
+
+    const id = existing?.id ?? randomUUID();
+    const stamp = this.now().toISOString();
+    const previousSecret = existing && credentials ? await this.secrets.get(keychainAccount(id)) : null;
+    if (credentials) await this.secrets.set(keychainAccount(id), serializeCredentials(credentials));
+    try {
+      const values = {
+        id,
+        name: valid.name,
+        cloud: valid.cloud,
+        region: valid.region,
+        endpoint: valid.endpoint,
+        fields_json: JSON.stringify(valid.fields),
+        default_options_json: JSON.stringify(valid.defaultOptions),
+        stamp,
+      };
+      if (existing) {
+        this.db
+          .prepare(
+            `UPDATE cloud_accounts SET name = @name, region = @region, endpoint = @endpoint, fields_json = @fields_json,
+             default_options_json = @default_options_json, updated_at = @stamp WHERE id = @id`,
+          )
+          .run(values);
+      } else {
+        this.db
+          .prepare(
+            `INSERT INTO cloud_accounts (id, name, cloud, region, endpoint, fields_json, default_options_json, created_at, updated_at)
+             VALUES (@id, @name, @cloud, @region, @endpoint, @fields_json, @default_options_json, @stamp, @stamp)`,
+          )
+          .run(values);
+      }
+    } catch (error) {
+      await this.restoreSecret(id, credentials !== undefined, existing !== null, previousSecret);
+      if (isUniqueViolation(error)) throw new VaultError('account.exists', { name: valid.name });
+      throw error;
+    }
+    log.info('account_saved', { accountId: id, cloud: valid.cloud, created: !existing, secretReplaced: Boolean(existing && credentials) });
+    return this.get(id);
+  }
+
+  /** Deletes the keychain entry first: a failure there leaves the account intact, never an orphaned secret. */
+  async remove(idOrName: string): Promise<CloudAccount> {
+    const account = this.get(idOrName);
+    await this.secrets.delete(keychainAccount(account.id));
+    this.db.prepare('DELETE FROM cloud_accounts WHERE id = ?').run(account.id);
+    log.info('account_removed', { accountId: account.id, cloud: account.cloud });
+    return account;
+  }
+
+  /** The secret, for signing requests in this process only. */
+  async credentials(account: CloudAccount): Promise<CloudCredentials> {
+    const stored = await this.secrets.get(keychainAccount(account.id));
+    if (stored === null) throw new VaultError('account.secret_missing', { name: account.name });
+    return parseStoredCredentials(stored, account.name);
+  }
+
+  private assertNameFree(name: string, selfId: string | null): void {
+    const clash = this.db.prepare('SELECT id FROM cloud_accounts WHERE name = ?').get(name) as { id: string } | undefined;
+    if (clash && clash.id !== selfId) throw new VaultError('account.exists', { name });
+  }
+
+  private async restoreSecret(id: string, wroteSecret: boolean, wasExisting: boolean, previous: string | null): Promise<void> {
+    if (!wroteSecret) return;
+    try {
+      if (wasExisting && previous !== null) await this.secrets.set(keychainAccount(id), previous);
+      else if (!wasExisting) await this.secrets.delete(keychainAccount(id));
+    } catch (error) {
+      log.warn('account_secret_rollback_failed', { accountId: id, error });
+    }
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Error && 'code' in error && (error as { code: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE';
+}

@@ -1,0 +1,90 @@
+import type Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
+import { accountsAndHistorySql } from '../uploads/schema';
+
+// Numbered schema migrations, applied in order; `PRAGMA user_version` records the last one applied.
+// A migration is never edited once released: a change is a new number.
+
+export interface Migration {
+  readonly version: number;
+  readonly up: (db: Database.Database) => void;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    up: (db) => {
+      db.exec(`
+        -- One row per vault: its id (names the data key in the keychain, so two vaults on one
+        -- machine never share or overwrite a key) and a check value that tells whether the key
+        -- found in the keychain is the one the sealed keys were written with.
+        CREATE TABLE vault_meta (
+          key   TEXT PRIMARY KEY,
+          value TEXT NOT NULL
+        ) STRICT;
+
+        CREATE TABLE entries (
+          id                 TEXT PRIMARY KEY,
+          fingerprint_sha256 TEXT NOT NULL UNIQUE,
+          name               TEXT NOT NULL,
+          common_name        TEXT,
+          dns_names          TEXT NOT NULL,          -- JSON array
+          subject            TEXT NOT NULL,
+          issuer             TEXT NOT NULL,
+          issuer_common_name TEXT,
+          serial_number      TEXT NOT NULL,
+          not_before         TEXT NOT NULL,          -- ISO 8601 UTC, sorts as text
+          not_after          TEXT NOT NULL,
+          key_algorithm      TEXT NOT NULL,
+          key_size           INTEGER,
+          curve              TEXT,
+          is_ca              INTEGER NOT NULL,
+          tags               TEXT NOT NULL,          -- JSON array
+          notes              TEXT NOT NULL,
+          source_file        TEXT,
+          imported_at        TEXT NOT NULL,
+          updated_at         TEXT NOT NULL,
+          has_key            INTEGER NOT NULL,
+          sm2_dual           INTEGER NOT NULL,
+          -- The certificate's searchable text (CN, SANs, subject, issuer, serial, fingerprints),
+          -- lowercased; fixed at import, so an edit of name/tags/notes only re-joins it.
+          cert_terms         TEXT NOT NULL,
+          -- cert_terms + name, tags and notes, lowercased: one instr() per row answers "contains".
+          search_text        TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX entries_not_after ON entries(not_after);
+        CREATE INDEX entries_name ON entries(name COLLATE NOCASE);
+        CREATE INDEX entries_imported_at ON entries(imported_at);
+
+        -- The leaf (position 0), then its chain in order; an SM2 dual entry adds its encryption
+        -- certificate with role 'sm2-encrypt'.
+        CREATE TABLE entry_certificates (
+          entry_id           TEXT NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+          position           INTEGER NOT NULL,
+          role               TEXT NOT NULL CHECK (role IN ('leaf', 'chain', 'sm2-encrypt')),
+          fingerprint_sha256 TEXT NOT NULL,
+          -- SHA-256 of the SubjectPublicKeyInfo: finds the entry a key imported on its own belongs to.
+          spki_sha256        TEXT NOT NULL,
+          der                BLOB NOT NULL,
+          PRIMARY KEY (entry_id, position)
+        ) STRICT;
+        CREATE INDEX entry_certificates_spki ON entry_certificates(spki_sha256) WHERE role != 'chain';
+
+        -- Private keys, AES-256-GCM sealed (seal.ts). Deleting an entry deletes its keys.
+        CREATE TABLE sealed_keys (
+          entry_id      TEXT NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+          role          TEXT NOT NULL CHECK (role IN ('leaf', 'sm2-encrypt')),
+          key_algorithm TEXT NOT NULL,
+          nonce         BLOB NOT NULL,
+          ciphertext    BLOB NOT NULL,
+          PRIMARY KEY (entry_id, role)
+        ) STRICT;
+      `);
+      db.prepare('INSERT INTO vault_meta (key, value) VALUES (?, ?)').run('vault_id', randomBytes(8).toString('hex'));
+    },
+  },
+  // Cloud accounts (secrets in the keychain, not here) and the upload history (main/core/uploads).
+  { version: 2, up: (db) => db.exec(accountsAndHistorySql) },
+];
+
+export const latestVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);

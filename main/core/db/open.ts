@@ -1,0 +1,79 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { VaultError } from '../../../shared/errors';
+import { latestVersion, migrations, type Migration } from './migrations';
+
+export const DATABASE_FILE = 'vault.db';
+
+/** How long a writer waits for another process (the app vs the CLI) to finish its transaction. */
+const BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * Opens (creating if needed) the vault database in `dataDir` and brings its schema up to date.
+ * WAL lets the app and the CLI read while the other writes; with WAL, `synchronous=NORMAL` still
+ * never leaves a torn transaction after a crash of the process (only the last commits may be lost
+ * on power failure), and it keeps imports fast.
+ */
+export function openDatabase(dataDir: string): Database.Database {
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const file = path.join(dataDir, DATABASE_FILE);
+  let db: Database.Database;
+  try {
+    db = new Database(file);
+  } catch (error) {
+    throw new VaultError('input.unreadable_file', { file, reason: reasonOf(error) });
+  }
+  try {
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db, migrations);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/**
+ * Applies the pending migrations, each in its own IMMEDIATE transaction that re-reads the version
+ * under the write lock, so the app and the CLI starting together never apply one twice.
+ */
+export function migrate(db: Database.Database, list: readonly Migration[]): void {
+  const known = list.reduce((max, m) => Math.max(max, m.version), 0);
+  for (const migration of [...list].sort((a, b) => a.version - b.version)) {
+    const apply = db.transaction(() => {
+      const current = userVersion(db);
+      if (current >= migration.version) return;
+      migration.up(db);
+      db.pragma(`user_version = ${migration.version}`);
+    });
+    wrapBusy(() => apply.immediate());
+  }
+  const current = userVersion(db);
+  if (current > known) throw new VaultError('vault.schema_too_new', { version: current, supported: known });
+}
+
+export function userVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Another process held the write lock for longer than the busy timeout. */
+export function wrapBusy<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof Database.SqliteError && (error.code === 'SQLITE_BUSY' || error.code === 'SQLITE_BUSY_SNAPSHOT')) {
+      throw new VaultError('vault.busy');
+    }
+    throw error;
+  }
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export { latestVersion };

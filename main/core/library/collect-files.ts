@@ -1,0 +1,91 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { VaultError } from '../../../shared/errors';
+import { limits } from '../../../shared/ipc';
+
+// Expands the paths given to an import into the files to read: files as given, folders walked
+// recursively (hidden files and folders skipped, symbolic links to folders not followed, so a
+// link loop cannot run forever), in a stable order.
+
+export interface FoundFile {
+  readonly path: string;
+  /** Found by walking a folder rather than named by the user: unrecognisable content is skipped. */
+  readonly fromFolder: boolean;
+}
+
+export interface Collected {
+  readonly files: readonly FoundFile[];
+  readonly failed: readonly { readonly file: string; readonly error: VaultError }[];
+}
+
+/** Upper bound on files one import reads, so a mistaken `import /` ends with a clear error. */
+export const MAX_IMPORT_FILES = 100_000;
+
+export async function collectFiles(paths: readonly string[]): Promise<Collected> {
+  const files: FoundFile[] = [];
+  const failed: { file: string; error: VaultError }[] = [];
+  for (const given of paths) {
+    try {
+      const stat = await fs.stat(given);
+      if (stat.isDirectory()) await walk(given, files);
+      else files.push({ path: given, fromFolder: false });
+    } catch (error) {
+      if (error instanceof VaultError) throw error;
+      failed.push({ file: given, error: new VaultError('input.unreadable_file', { file: given, reason: describe(error) }) });
+    }
+  }
+  return { files, failed };
+}
+
+async function walk(folder: string, out: FoundFile[]): Promise<void> {
+  const entries = await fs.readdir(folder, { withFileTypes: true });
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    if (entry.name.startsWith('.')) continue;
+    const full = path.join(folder, entry.name);
+    if (entry.isDirectory()) await walk(full, out);
+    else if (entry.isFile() || (entry.isSymbolicLink() && (await isFile(full)))) {
+      out.push({ path: full, fromFolder: true });
+      if (out.length > MAX_IMPORT_FILES) {
+        throw new VaultError('input.too_many_files', { count: `more than ${MAX_IMPORT_FILES}`, limit: MAX_IMPORT_FILES });
+      }
+    }
+  }
+}
+
+async function isFile(file: string): Promise<boolean> {
+  try {
+    return (await fs.stat(file)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Reads one file, refusing anything larger than a certificate file can be. */
+export async function readInputFile(file: string): Promise<Buffer> {
+  try {
+    const stat = await fs.stat(file);
+    if (stat.size > limits.maxInputBytes) {
+      throw new VaultError('input.too_large', { file, size: `${stat.size} bytes`, limit: `${limits.maxInputBytes} bytes` });
+    }
+    return await fs.readFile(file);
+  } catch (error) {
+    if (error instanceof VaultError) throw error;
+    throw new VaultError('input.unreadable_file', { file, reason: describe(error) });
+  }
+}
+
+export function describe(error: unknown): string {
+  const code = error instanceof Error && 'code' in error ? String(error.code) : '';
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or folder';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'it is a folder';
+    default:
+      return code || (error instanceof Error ? error.message : 'unknown error');
+  }
+}

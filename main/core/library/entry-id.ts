@@ -1,0 +1,41 @@
+import { randomBytes } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import { VaultError } from '../../../shared/errors';
+
+// Entry ids: 12 random hex digits (48 bits): short enough to type, and with a few thousand
+// entries a collision is a one-in-a-billion event that `newEntryId` still checks for.
+
+const ID_BYTES = 6;
+
+export function newEntryId(db: Database.Database): string {
+  const exists = db.prepare('SELECT 1 FROM entries WHERE id = ?').pluck();
+  for (;;) {
+    const id = randomBytes(ID_BYTES).toString('hex');
+    if (!exists.get(id)) return id;
+  }
+}
+
+/**
+ * Resolves what a user typed: an entry id, or a unique prefix of an id or of a SHA-256
+ * fingerprint (colons and case ignored, as fingerprints are often copied as "AB:CD:...").
+ */
+export function resolveEntryId(db: Database.Database, typed: string): string {
+  const prefix = typed.trim().toLowerCase().replace(/:/g, '');
+  if (!/^[0-9a-f]+$/.test(prefix)) throw new VaultError('vault.not_found', { id: typed });
+  const exact = db.prepare('SELECT id FROM entries WHERE id = ?').pluck().get(prefix) as string | undefined;
+  if (exact) return exact;
+  // Range scans use the primary key and the fingerprint's unique index.
+  const upper = `${prefix}g`;
+  const matches = db
+    .prepare(
+      `SELECT id FROM entries WHERE id >= :prefix AND id < :upper
+       UNION
+       SELECT id FROM entries WHERE fingerprint_sha256 >= :prefix AND fingerprint_sha256 < :upper
+       LIMIT 11`,
+    )
+    .pluck()
+    .all({ prefix, upper }) as string[];
+  if (matches.length === 1) return matches[0] as string;
+  if (matches.length === 0) throw new VaultError('vault.not_found', { id: typed });
+  throw new VaultError('vault.ambiguous_id', { id: typed, count: matches.length > 10 ? 'more than 10' : matches.length });
+}

@@ -1,0 +1,32 @@
+import { VaultError } from '../../../shared/errors';
+import { parseInputs } from '../inspect/bundle';
+import type { InputFile } from '../inspect/decode';
+import type { CertificateMaterial, KeyMaterial, ParsedSource } from './material';
+import { certificateKeyId, privateKeyId } from './public-key-id';
+
+// One input file through the inspector's parser (format detected from content; PEM, DER, PKCS#7,
+// PKCS#12, encrypted keys) into the certificates and keys the import files away. Files are parsed
+// one at a time so a bad file fails alone; plan.ts then pairs keys and chains across files.
+
+export type SourceInput = InputFile;
+
+export async function parseSource(input: SourceInput, password: string | undefined): Promise<ParsedSource> {
+  const bundle = await parseInputs([input], password === undefined ? {} : { password });
+  const certificates: CertificateMaterial[] = bundle.certificates.map(({ certificate }) => ({
+    der: Buffer.from(certificate.der),
+    info: certificate.info,
+    spkiSha256: certificateKeyId(certificate),
+  }));
+  const keys: KeyMaterial[] = bundle.privateKeys.map(({ key, matches }) => ({
+    pkcs8: pemBody(key.pkcs8Pem),
+    algorithm: key.keyAlgorithm,
+    matchesFingerprintSha256: matches?.info.fingerprintSha256 ?? null,
+    spkiSha256: privateKeyId(key),
+  }));
+  if (certificates.length === 0 && keys.length === 0) throw new VaultError('vault.nothing_to_import', { file: input.name });
+  return { file: input.name, certificates, keys };
+}
+
+function pemBody(pem: string): Buffer {
+  return Buffer.from(pem.replace(/-----(BEGIN|END) [A-Z ]+-----/g, '').replace(/\s+/g, ''), 'base64');
+}

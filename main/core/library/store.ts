@@ -1,0 +1,292 @@
+import { createHash } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import { VaultError } from '../../../shared/errors';
+import type { EntryUpdate, ImportedEntry, LibraryEntry } from '../../../shared/library';
+import type { CertificateInfo, KeyAlgorithm } from '../../../shared/model';
+import { seal, type Sealed } from '../seal';
+import { wrapBusy } from '../db/open';
+import { newEntryId } from './entry-id';
+import { ENTRY_COLUMNS, searchText, toEntry, type EntryRow } from './entry-row';
+import type { CertificateMaterial, KeyMaterial } from './material';
+import type { PlannedEntry } from './plan';
+import { certificateDerKeyId } from './public-key-id';
+
+// Reads and writes entries. Every write is one synchronous IMMEDIATE transaction per entry, so an
+// entry is stored whole or not at all, whatever happens to the process mid-import.
+
+export type KeyRole = 'leaf' | 'sm2-encrypt';
+
+export interface StoredCertificates {
+  readonly leaf: Buffer;
+  readonly chain: readonly Buffer[];
+  readonly encrypt: Buffer | null;
+}
+
+export interface SealedKeyRow extends Sealed {
+  readonly role: KeyRole;
+  readonly keyAlgorithm: KeyAlgorithm;
+}
+
+export interface NewEntryFields {
+  readonly name?: string;
+  readonly tags: readonly string[];
+  readonly now: Date;
+}
+
+/** The associated data of a sealed key: its entry, and its role within an SM2 dual entry. */
+export function sealingContext(entryId: string, role: KeyRole): string {
+  return role === 'leaf' ? entryId : `${entryId}#${role}`;
+}
+
+export class EntryStore {
+  constructor(private readonly db: Database.Database) {}
+
+  get(id: string): LibraryEntry | null {
+    const row = this.db.prepare(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE id = ?`).get(id) as EntryRow | undefined;
+    return row ? toEntry(row) : null;
+  }
+
+  byFingerprint(fingerprintSha256: string): LibraryEntry | null {
+    const row = this.db.prepare(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE fingerprint_sha256 = ?`).get(fingerprintSha256) as
+      | EntryRow
+      | undefined;
+    return row ? toEntry(row) : null;
+  }
+
+  /** Which key roles an entry already holds (none when the entry does not exist). */
+  keyRoles(entryId: string): Set<KeyRole> {
+    const roles = this.db.prepare('SELECT role FROM sealed_keys WHERE entry_id = ?').pluck().all(entryId) as KeyRole[];
+    return new Set(roles);
+  }
+
+  /** The entry (and role) holding the certificate whose public key has this SPKI hash. */
+  findBySpki(spkiSha256: string): { entryId: string; role: KeyRole } | null {
+    const row = this.db
+      .prepare("SELECT entry_id, role FROM entry_certificates WHERE spki_sha256 = ? AND role != 'chain' LIMIT 1")
+      .get(spkiSha256) as { entry_id: string; role: 'leaf' | 'sm2-encrypt' } | undefined;
+    return row ? { entryId: row.entry_id, role: row.role } : null;
+  }
+
+  certificates(entryId: string): StoredCertificates {
+    const rows = this.db
+      .prepare('SELECT role, der FROM entry_certificates WHERE entry_id = ? ORDER BY position')
+      .all(entryId) as { role: string; der: Buffer }[];
+    const leaf = rows.find((r) => r.role === 'leaf');
+    if (!leaf) throw new VaultError('vault.not_found', { id: entryId });
+    return {
+      leaf: leaf.der,
+      chain: rows.filter((r) => r.role === 'chain').map((r) => r.der),
+      encrypt: rows.find((r) => r.role === 'sm2-encrypt')?.der ?? null,
+    };
+  }
+
+  sealedKeys(entryId: string): SealedKeyRow[] {
+    const rows = this.db
+      .prepare('SELECT role, key_algorithm, nonce, ciphertext FROM sealed_keys WHERE entry_id = ?')
+      .all(entryId) as { role: KeyRole; key_algorithm: string; nonce: Buffer; ciphertext: Buffer }[];
+    return rows.map((r) => ({ role: r.role, keyAlgorithm: r.key_algorithm as KeyAlgorithm, nonce: r.nonce, ciphertext: r.ciphertext }));
+  }
+
+  sealedKeyCount(): number {
+    return this.db.prepare('SELECT count(*) FROM sealed_keys').pluck().get() as number;
+  }
+
+  /**
+   * Stores a planned entry, or merges it into the entry with the same leaf fingerprint: a key the
+   * existing entry lacks is added, and a longer chain replaces a shorter one. `dataKey` must be
+   * given when the entry brings a key the library does not hold yet.
+   */
+  write(planned: PlannedEntry, dataKey: Buffer | null, fields: NewEntryFields): ImportedEntry {
+    const fingerprintSha256 = planned.leaf.info.fingerprintSha256;
+    const run = this.db.transaction((): ImportedEntry => {
+      const existing = this.byFingerprint(fingerprintSha256);
+      if (existing) {
+        this.merge(existing, planned, dataKey, fields);
+        return { id: existing.id, fingerprintSha256, duplicate: true };
+      }
+      const id = newEntryId(this.db);
+      this.insert(id, planned, dataKey, fields);
+      return { id, fingerprintSha256, duplicate: false };
+    });
+    return wrapBusy(() => run.immediate());
+  }
+
+  /** Adds a key imported on its own to the entry whose certificate it belongs to. */
+  addKey(entryId: string, role: KeyRole, key: KeyMaterial, dataKey: Buffer, now: Date): boolean {
+    const run = this.db.transaction((): boolean => {
+      if (this.keyRoles(entryId).has(role)) return false;
+      this.insertKey(entryId, role, key, dataKey);
+      this.touch(entryId, now, true);
+      return true;
+    });
+    return wrapBusy(() => run.immediate());
+  }
+
+  update(entryId: string, patch: EntryUpdate, now: Date): LibraryEntry {
+    const run = this.db.transaction((): LibraryEntry => {
+      const current = this.get(entryId);
+      if (!current) throw new VaultError('vault.not_found', { id: entryId });
+      const name = patch.name ?? current.name;
+      const tags = patch.tags ? normaliseTags(patch.tags) : current.tags;
+      const notes = patch.notes ?? current.notes;
+      const certTerms = this.db.prepare('SELECT cert_terms FROM entries WHERE id = ?').pluck().get(entryId) as string;
+      this.db
+        .prepare('UPDATE entries SET name = ?, tags = ?, notes = ?, search_text = ?, updated_at = ? WHERE id = ?')
+        .run(name, JSON.stringify(tags), notes, searchText(certTerms, name, tags, notes), now.toISOString(), entryId);
+      return this.get(entryId)!;
+    });
+    return wrapBusy(() => run.immediate());
+  }
+
+  /** Deletes the entry; its certificates and sealed keys go with it (ON DELETE CASCADE). */
+  remove(entryId: string): boolean {
+    return wrapBusy(() => this.db.prepare('DELETE FROM entries WHERE id = ?').run(entryId).changes === 1);
+  }
+
+  private insert(id: string, planned: PlannedEntry, dataKey: Buffer | null, fields: NewEntryFields): void {
+    const info = planned.leaf.info;
+    const name = fields.name?.trim() || defaultName(info);
+    const tags = normaliseTags(fields.tags);
+    const certTerms = certificateTerms([planned.leaf, ...(planned.encrypt ? [planned.encrypt] : [])]);
+    const now = fields.now.toISOString();
+    this.db
+      .prepare(
+        `INSERT INTO entries (id, fingerprint_sha256, name, common_name, dns_names, subject, issuer, issuer_common_name,
+           serial_number, not_before, not_after, key_algorithm, key_size, curve, is_ca, tags, notes, source_file,
+           imported_at, updated_at, has_key, sm2_dual, cert_terms, search_text)
+         VALUES (@id, @fp, @name, @cn, @dns, @subject, @issuer, @issuerCn, @serial, @notBefore, @notAfter, @alg, @size,
+           @curve, @isCa, @tags, '', @source, @now, @now, @hasKey, @dual, @certTerms, @search)`,
+      )
+      .run({
+        id,
+        fp: info.fingerprintSha256,
+        name,
+        cn: info.commonName,
+        dns: JSON.stringify(info.dnsNames),
+        subject: info.subject,
+        issuer: info.issuer,
+        issuerCn: info.issuerCommonName,
+        serial: info.serialNumber,
+        notBefore: info.notBefore,
+        notAfter: info.notAfter,
+        alg: info.keyAlgorithm,
+        size: info.keySize,
+        curve: info.curve,
+        isCa: info.isCA ? 1 : 0,
+        tags: JSON.stringify(tags),
+        source: planned.sourceFile,
+        now,
+        hasKey: planned.leafKey || planned.encryptKey ? 1 : 0,
+        dual: planned.encrypt ? 1 : 0,
+        certTerms,
+        search: searchText(certTerms, name, tags, ''),
+      });
+    this.insertCertificates(id, planned);
+    if (planned.leafKey) this.insertKey(id, 'leaf', planned.leafKey, requireKey(dataKey));
+    if (planned.encryptKey) this.insertKey(id, 'sm2-encrypt', planned.encryptKey, requireKey(dataKey));
+  }
+
+  private merge(existing: LibraryEntry, planned: PlannedEntry, dataKey: Buffer | null, fields: NewEntryFields): void {
+    let changed = false;
+    const stored = this.certificates(existing.id);
+    const encryptMissing = planned.encrypt !== null && stored.encrypt === null;
+    if (planned.chain.length > stored.chain.length || encryptMissing) {
+      this.db.prepare("DELETE FROM entry_certificates WHERE entry_id = ? AND role != 'leaf'").run(existing.id);
+      const chain = planned.chain.length > stored.chain.length ? planned.chain.map((c) => c.der) : stored.chain;
+      const encrypt = planned.encrypt?.der ?? stored.encrypt;
+      this.insertCertificateRows(existing.id, chain, encrypt);
+      if (encryptMissing) this.db.prepare('UPDATE entries SET sm2_dual = 1 WHERE id = ?').run(existing.id);
+      changed = true;
+    }
+    const roles = this.keyRoles(existing.id);
+    if (planned.leafKey && !roles.has('leaf')) {
+      this.insertKey(existing.id, 'leaf', planned.leafKey, requireKey(dataKey));
+      changed = true;
+    }
+    if (planned.encryptKey && !roles.has('sm2-encrypt')) {
+      this.insertKey(existing.id, 'sm2-encrypt', planned.encryptKey, requireKey(dataKey));
+      changed = true;
+    }
+    const tags = normaliseTags([...existing.tags, ...fields.tags]);
+    if (tags.length !== existing.tags.length) {
+      const certTerms = this.db.prepare('SELECT cert_terms FROM entries WHERE id = ?').pluck().get(existing.id) as string;
+      this.db
+        .prepare('UPDATE entries SET tags = ?, search_text = ? WHERE id = ?')
+        .run(JSON.stringify(tags), searchText(certTerms, existing.name, tags, existing.notes), existing.id);
+      changed = true;
+    }
+    if (changed) this.touch(existing.id, fields.now, roles.size > 0 || planned.leafKey !== null || planned.encryptKey !== null);
+  }
+
+  private touch(entryId: string, now: Date, hasKey: boolean): void {
+    this.db.prepare('UPDATE entries SET updated_at = ?, has_key = ? WHERE id = ?').run(now.toISOString(), hasKey ? 1 : 0, entryId);
+  }
+
+  private insertCertificates(id: string, planned: PlannedEntry): void {
+    this.db
+      .prepare('INSERT INTO entry_certificates (entry_id, position, role, fingerprint_sha256, spki_sha256, der) VALUES (?, 0, ?, ?, ?, ?)')
+      .run(id, 'leaf', planned.leaf.info.fingerprintSha256, planned.leaf.spkiSha256, planned.leaf.der);
+    this.insertCertificateRows(
+      id,
+      planned.chain.map((c) => c.der),
+      planned.encrypt?.der ?? null,
+    );
+  }
+
+  /** Chain rows from position 1, then the SM2 encryption certificate after them. */
+  private insertCertificateRows(id: string, chain: readonly Buffer[], encrypt: Buffer | null): void {
+    const insert = this.db.prepare(
+      'INSERT INTO entry_certificates (entry_id, position, role, fingerprint_sha256, spki_sha256, der) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    const row = (der: Buffer, position: number, role: 'chain' | 'sm2-encrypt') =>
+      insert.run(id, position, role, sha256Hex(der), certificateDerKeyId(der), der);
+    chain.forEach((der, i) => row(der, i + 1, 'chain'));
+    if (encrypt) row(encrypt, chain.length + 1, 'sm2-encrypt');
+  }
+
+  private insertKey(entryId: string, role: KeyRole, key: KeyMaterial, dataKey: Buffer): void {
+    const sealed = seal(dataKey, key.pkcs8, sealingContext(entryId, role));
+    this.db
+      .prepare('INSERT INTO sealed_keys (entry_id, role, key_algorithm, nonce, ciphertext) VALUES (?, ?, ?, ?, ?)')
+      .run(entryId, role, key.algorithm, sealed.nonce, sealed.ciphertext);
+    this.db.prepare('UPDATE entries SET has_key = 1 WHERE id = ?').run(entryId);
+  }
+}
+
+function requireKey(dataKey: Buffer | null): Buffer {
+  // The caller fetches the data key whenever the plan brings a key; reaching here without one
+  // means another process changed the entry in between: the user retries.
+  if (!dataKey) throw new VaultError('vault.busy');
+  return dataKey;
+}
+
+export function defaultName(info: CertificateInfo): string {
+  return info.commonName ?? info.dnsNames[0] ?? info.subject ?? info.fingerprintSha256.slice(0, 16);
+}
+
+export function normaliseTags(tags: readonly string[]): string[] {
+  return [...new Set(tags.map((t) => t.trim()).filter((t) => t !== ''))];
+}
+
+function certificateTerms(certs: readonly CertificateMaterial[]): string {
+  return certs
+    .flatMap(({ info }) => [
+      info.commonName ?? '',
+      ...info.dnsNames,
+      ...info.ipAddresses,
+      ...info.emailAddresses,
+      info.subject,
+      info.issuer,
+      info.serialNumber,
+      info.serialDecimal,
+      info.fingerprintSha256,
+      info.fingerprintSha1,
+    ])
+    .filter((t) => t !== '')
+    .join('\n')
+    .toLowerCase();
+}
+
+function sha256Hex(der: Buffer): string {
+  return createHash('sha256').update(der).digest('hex');
+}

@@ -1,0 +1,283 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import { VaultError, type ErrorInfo } from '../../../shared/errors';
+import type {
+  EntryUpdate,
+  ExportFormat,
+  ImportedEntry,
+  ImportProgress,
+  ImportResult,
+  KeychainStatus,
+  KeyState,
+  LibraryEntry,
+  LibraryEntryDetail,
+  LibraryPage,
+  LibraryQuery,
+} from '../../../shared/library';
+import { openDatabase } from '../db/open';
+import type { SecretStore } from '../keychain';
+import { log } from '../log';
+import { unseal } from '../seal';
+import { collectFiles, describe, readInputFile } from './collect-files';
+import { DataKeys } from './data-key';
+import { resolveEntryId } from './entry-id';
+import { renderExport, type EntryKeys, type RenderedExport } from './export';
+import type { ParsedSource } from './material';
+import { parseSource, type SourceInput } from './parse-source';
+import { inspectEntry } from './inspect-entry';
+import { planImport, type PlannedEntry } from './plan';
+import { LibrarySearch } from './search';
+import { EntryStore, sealingContext } from './store';
+
+// The vault: one SQLite database in the data folder plus a data key in the OS keychain. Listing,
+// searching and reading certificates never touch the keychain, so the library works (read-only
+// for keys) when the keychain is locked or gone; only sealing and unsealing keys need it.
+
+export interface VaultOptions {
+  readonly dataDir: string;
+  readonly secrets: SecretStore;
+  readonly now?: () => Date;
+}
+
+export interface ImportOptions {
+  readonly password?: string;
+  /** Name for new entries (default: the certificate's CN). */
+  readonly name?: string;
+  readonly tags?: readonly string[];
+  readonly onProgress?: (progress: ImportProgress) => void;
+}
+
+export interface ExportOptions {
+  readonly password?: string;
+  readonly legacy?: boolean;
+  readonly reminderDays?: number;
+}
+
+const DEFAULT_REMINDER_DAYS = 30;
+/** Errors that mean "this file is not certificate material": skipped when found by walking a folder. */
+const NOT_CERTIFICATE_CODES = new Set(['input.not_certificate', 'input.empty']);
+
+export class Vault {
+  readonly id: string;
+  private readonly store: EntryStore;
+  private readonly search: LibrarySearch;
+  private readonly dataKeys: DataKeys;
+  private readonly now: () => Date;
+
+  private constructor(
+    private readonly db: Database.Database,
+    secrets: SecretStore,
+    now: () => Date,
+  ) {
+    this.id = db.prepare("SELECT value FROM vault_meta WHERE key = 'vault_id'").pluck().get() as string;
+    this.store = new EntryStore(db);
+    this.search = new LibrarySearch(db);
+    this.dataKeys = new DataKeys(db, secrets, this.id);
+    this.now = now;
+  }
+
+  static open({ dataDir, secrets, now }: VaultOptions): Vault {
+    return new Vault(openDatabase(dataDir), secrets, now ?? (() => new Date()));
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  list(query: LibraryQuery = {}): LibraryPage {
+    return this.search.query(query, this.now());
+  }
+
+  /** An entry id from what a user typed: the id, or a unique prefix of it or of the fingerprint. */
+  resolve(typed: string): string {
+    return resolveEntryId(this.db, typed);
+  }
+
+  entry(typed: string): LibraryEntry {
+    const entry = this.store.get(this.resolve(typed));
+    if (!entry) throw new VaultError('vault.not_found', { id: typed });
+    return entry;
+  }
+
+  async detail(typed: string): Promise<LibraryEntryDetail> {
+    const entry = this.entry(typed);
+    const certs = this.store.certificates(entry.id);
+    const inspection = await inspectEntry(entry, certs, this.store.keyRoles(entry.id), this.now());
+    return { ...entry, keyState: await this.keyState(entry), inspection };
+  }
+
+  /** Whether the keychain holds this vault's data key; never throws. */
+  async keychainStatus(): Promise<KeychainStatus> {
+    const sealedKeys = this.store.sealedKeyCount();
+    try {
+      const status = await this.dataKeys.status();
+      return { dataKey: status.state, sealedKeys };
+    } catch {
+      return { dataKey: 'unavailable', sealedKeys };
+    }
+  }
+
+  update(typed: string, patch: EntryUpdate): LibraryEntry {
+    return this.store.update(this.resolve(typed), patch, this.now());
+  }
+
+  /** Deletes the entry with its certificates and sealed keys; returns what was removed. */
+  remove(typed: string): LibraryEntry {
+    const entry = this.entry(typed);
+    if (!this.store.remove(entry.id)) throw new VaultError('vault.not_found', { id: typed });
+    log.info('entry_removed', { id: entry.id });
+    return entry;
+  }
+
+  async importPaths(paths: readonly string[], options: ImportOptions = {}): Promise<ImportResult> {
+    const collected = await collectFiles(paths);
+    const failed: Failure[] = collected.failed.map(({ file, error }) => ({ file, error: error.toInfo() }));
+    const sources: ParsedSource[] = [];
+    const total = collected.files.length;
+    for (const [index, found] of collected.files.entries()) {
+      try {
+        sources.push(await parseSource({ name: found.path, data: await readInputFile(found.path) }, options.password));
+      } catch (error) {
+        const skip = found.fromFolder && error instanceof VaultError && NOT_CERTIFICATE_CODES.has(error.code);
+        if (!skip) failed.push(failure(found.path, error));
+      }
+      options.onProgress?.({ done: index + 1, total, file: found.path });
+    }
+    return this.importSources(sources, failed, options);
+  }
+
+  /** Dropped files (their bytes) and pasted text. */
+  async importContent(inputs: readonly SourceInput[], options: ImportOptions = {}): Promise<ImportResult> {
+    const failed: Failure[] = [];
+    const sources: ParsedSource[] = [];
+    for (const [index, input] of inputs.entries()) {
+      try {
+        sources.push(await parseSource(input, options.password));
+      } catch (error) {
+        failed.push(failure(input.name, error));
+      }
+      options.onProgress?.({ done: index + 1, total: inputs.length, file: input.name });
+    }
+    return this.importSources(sources, failed, options);
+  }
+
+  async export(typed: string, format: ExportFormat, options: ExportOptions = {}): Promise<RenderedExport> {
+    const entry = this.entry(typed);
+    const certs = this.store.certificates(entry.id);
+    return renderExport(
+      format,
+      { entry, leaf: certs.leaf, chain: certs.chain, encryptCertificate: certs.encrypt, unsealKeys: () => this.unsealKeys(entry) },
+      { password: options.password, legacy: options.legacy, reminderDays: options.reminderDays ?? DEFAULT_REMINDER_DAYS, now: this.now() },
+    );
+  }
+
+  /**
+   * Exports to a file, replacing it atomically. Files with a private key are created owner-only
+   * (0600) from the start, never readable by others even for a moment.
+   */
+  async exportToFile(typed: string, format: ExportFormat, file: string, options: ExportOptions = {}): Promise<{ file: string; bytes: number }> {
+    const rendered = await this.export(typed, format, options);
+    writeFileAtomic(file, rendered.bytes, rendered.secret ? 0o600 : 0o644);
+    log.info('entry_exported', { id: this.resolve(typed), format, file });
+    return { file, bytes: rendered.bytes.length };
+  }
+
+  private async importSources(sources: readonly ParsedSource[], failed: Failure[], options: ImportOptions): Promise<ImportResult> {
+    const plan = planImport(sources);
+    const imported: ImportedEntry[] = [];
+    const fields = { name: options.name, tags: options.tags ?? [], now: this.now() };
+    for (const planned of plan.entries) {
+      try {
+        const dataKey = (await this.needsDataKey(planned)) ? await this.dataKeys.forSealing() : null;
+        imported.push(this.store.write(planned, dataKey, fields));
+      } catch (error) {
+        failed.push(failure(planned.sourceFile, error));
+      }
+    }
+    for (const { file, key } of plan.strayKeys) {
+      try {
+        const owner = key.spkiSha256 ? this.store.findBySpki(key.spkiSha256) : null;
+        if (!owner) throw new VaultError('vault.key_without_certificate', { file, algorithm: key.algorithm });
+        const entry = this.store.get(owner.entryId)!;
+        if (!this.store.keyRoles(owner.entryId).has(owner.role)) {
+          this.store.addKey(owner.entryId, owner.role, key, await this.dataKeys.forSealing(), fields.now);
+        }
+        imported.push({ id: entry.id, fingerprintSha256: entry.fingerprintSha256, duplicate: true });
+      } catch (error) {
+        failed.push(failure(file, error));
+      }
+    }
+    log.info('import_finished', { imported: imported.length, failed: failed.length });
+    return { imported: dedupe(imported), failed };
+  }
+
+  /** True when the entry brings a key the library does not already hold. */
+  private async needsDataKey(planned: PlannedEntry): Promise<boolean> {
+    if (!planned.leafKey && !planned.encryptKey) return false;
+    const existing = this.store.byFingerprint(planned.leaf.info.fingerprintSha256);
+    if (!existing) return true;
+    const roles = this.store.keyRoles(existing.id);
+    return (planned.leafKey !== null && !roles.has('leaf')) || (planned.encryptKey !== null && !roles.has('sm2-encrypt'));
+  }
+
+  private async keyState(entry: LibraryEntry): Promise<KeyState> {
+    if (!entry.hasKey) return 'none';
+    try {
+      return (await this.dataKeys.status()).state === 'ready' ? 'sealed' : 'unrecoverable';
+    } catch {
+      // Keychain locked or unreachable: the key is sealed, just not openable right now.
+      return 'sealed';
+    }
+  }
+
+  private async unsealKeys(entry: LibraryEntry): Promise<EntryKeys> {
+    const status = await this.dataKeys.status();
+    if (status.state !== 'ready') throw new VaultError('vault.key_unrecoverable', { name: entry.name });
+    const opened = new Map<string, Buffer>();
+    for (const sealed of this.store.sealedKeys(entry.id)) {
+      const plaintext = unseal(status.key, sealed, sealingContext(entry.id, sealed.role));
+      if (!plaintext) throw new VaultError('vault.key_unrecoverable', { name: entry.name });
+      opened.set(sealed.role, plaintext);
+    }
+    const leaf = opened.get('leaf');
+    if (!leaf) throw new VaultError('export.no_key', { name: entry.name });
+    return { leaf, encrypt: opened.get('sm2-encrypt') ?? null };
+  }
+}
+
+type Failure = { file: string; error: ErrorInfo };
+
+function failure(file: string, error: unknown): Failure {
+  if (error instanceof VaultError) return { file, error: error.toInfo() };
+  log.error('import_failed', { file, error });
+  return { file, error: new VaultError('internal').toInfo() };
+}
+
+/** A folder can bring the same entry twice (fullchain.pem and cert.pem): report it once. */
+function dedupe(entries: readonly ImportedEntry[]): ImportedEntry[] {
+  const seen = new Map<string, ImportedEntry>();
+  for (const entry of entries) {
+    const previous = seen.get(entry.id);
+    if (!previous || (previous.duplicate && !entry.duplicate)) seen.set(entry.id, entry);
+  }
+  return [...seen.values()];
+}
+
+function writeFileAtomic(file: string, bytes: Buffer, mode: number): void {
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    const fd = fs.openSync(temp, 'wx', mode);
+    try {
+      fs.writeFileSync(fd, bytes);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(temp, file);
+  } catch (error) {
+    fs.rmSync(temp, { force: true });
+    throw new VaultError('export.write_failed', { file, reason: describe(error) });
+  }
+}

@@ -1,0 +1,114 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Request, Response } from '../../../shared/ipc';
+import { cloudIds } from '../../../shared/model';
+import type { CloudDescription, Deployment } from '../../../shared/uploads';
+import type { CloudProvider } from '../../clouds/provider';
+import { credentialsFromObject } from '../accounts/credentials';
+import type { HandlerContext } from '../ipc/context';
+import { vaultOf } from '../library';
+import { log } from '../log';
+import { historyCsv } from './history-csv';
+import { uploadsOf } from './index';
+import { materialFromLibrary } from './material';
+
+// The accounts, uploads and history channels: thin over UploadService, spread into the handler
+// map (main/core/ipc/handlers.ts). No response carries a secret or key material: accounts only
+// say `secretStored`, and the material built for an upload never leaves the orchestrator.
+
+type UploadChannel =
+  | 'accounts.list'
+  | 'accounts.save'
+  | 'accounts.remove'
+  | 'accounts.test'
+  | 'uploads.plan'
+  | 'uploads.start'
+  | 'uploads.cancel'
+  | 'uploads.retryFailed'
+  | 'uploads.job'
+  | 'history.list'
+  | 'history.check'
+  | 'history.exportCsv'
+  | 'history.deployments';
+
+type UploadHandlers = { readonly [C in UploadChannel]: (ctx: HandlerContext, request: Request<C>) => Promise<Response<C>> };
+
+function describeCloud(provider: CloudProvider): CloudDescription {
+  return {
+    id: provider.id,
+    displayName: provider.displayName,
+    requestsPerSecond: provider.requestsPerSecond,
+    accountFields: provider.accountFields,
+    optionFields: provider.optionFields,
+  };
+}
+
+/** A finished job's outcome is in its events and the history; a crash inside one is only logged. */
+function watch(jobId: string, done: Promise<unknown>): void {
+  done.catch((error: unknown) => log.error('upload_job_failed', { jobId, error }));
+}
+
+function writeTextAtomic(file: string, text: string): void {
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    fs.writeFileSync(temp, text, { mode: 0o644, flag: 'wx' });
+    fs.renameSync(temp, file);
+  } catch (error) {
+    fs.rmSync(temp, { force: true });
+    throw error;
+  }
+}
+
+export const uploadHandlers: UploadHandlers = {
+  'accounts.list': async (ctx) => {
+    const service = uploadsOf(ctx);
+    return { accounts: service.accounts.list(), clouds: cloudIds.map((cloud) => describeCloud(service.provider(cloud))) };
+  },
+  'accounts.save': async (ctx, { secret, ...input }) => {
+    const credentials = secret ? credentialsFromObject(secret) : undefined;
+    return uploadsOf(ctx).accounts.save(input, credentials);
+  },
+  'accounts.remove': async (ctx, { id }) => ({ id: (await uploadsOf(ctx).accounts.remove(id)).id }),
+  'accounts.test': async (ctx, { id }) => uploadsOf(ctx).testAccount(id),
+  'uploads.plan': async (ctx, { certificateId, targets }) => {
+    const { entry, material } = await materialFromLibrary(vaultOf(ctx), certificateId);
+    return uploadsOf(ctx).plan(entry.id, material, targets);
+  },
+  'uploads.start': async (ctx, { certificateId, targets, force }) => {
+    const vault = vaultOf(ctx);
+    const service = uploadsOf(ctx);
+    const { entry, material } = await materialFromLibrary(vault, certificateId);
+    const resolved = service.resolveTargets(material, targets);
+    const { jobId, done } = service.jobs.start(
+      {
+        certificateId: entry.id,
+        fingerprintSha256: entry.fingerprintSha256,
+        loadMaterial: async () => (await materialFromLibrary(vault, entry.id)).material,
+        targets: resolved,
+        force,
+      },
+      material,
+    );
+    watch(jobId, done);
+    return { jobId };
+  },
+  'uploads.cancel': async (ctx, { jobId }) => ({ cancelled: uploadsOf(ctx).jobs.cancel(jobId) }),
+  'uploads.retryFailed': async (ctx, { jobId }) => {
+    const { done } = await uploadsOf(ctx).jobs.retryFailed(jobId);
+    watch(jobId, done);
+    return { jobId };
+  },
+  'uploads.job': async (ctx, { jobId }) => uploadsOf(ctx).jobs.summary(jobId),
+  'history.list': async (ctx, filter) => ({ entries: uploadsOf(ctx).history.list(filter) }),
+  'history.check': async (ctx, { ids }) => ({ results: await uploadsOf(ctx).check(ids) }),
+  'history.exportCsv': async (ctx, { path: file, ...filter }) => {
+    const entries = uploadsOf(ctx).history.list(filter);
+    writeTextAtomic(file, historyCsv(entries));
+    return { file, rows: entries.length };
+  },
+  'history.deployments': async (ctx, { certificateIds }) => {
+    const found = uploadsOf(ctx).history.deployments(certificateIds);
+    return { deployments: Object.fromEntries(found) as Record<string, Deployment[]> };
+  },
+};

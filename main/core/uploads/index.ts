@@ -1,0 +1,31 @@
+import { createHttpClient } from '../../clouds/http-client';
+import { getProvider } from '../../clouds/registry';
+import { openDatabase } from '../db/open';
+import type { HandlerContext } from '../ipc/context';
+import { osKeychain } from '../keychain';
+import { UploadService } from './service';
+
+export { UploadService } from './service';
+
+// The accounts and uploads behind a handler context, opened on first use (like the library's
+// `vaultOf`). A context may bring its own service (tests: in-memory keychain, a fake clock);
+// otherwise one is opened over the vault database in `ctx.dataDir` with the OS keychain, and its
+// progress goes out as `uploads.progress` events.
+
+const opened = new WeakMap<HandlerContext, UploadService>();
+
+export function uploadsOf(ctx: HandlerContext): UploadService {
+  if (ctx.uploads) return ctx.uploads();
+  let service = opened.get(ctx);
+  if (!service) {
+    service = new UploadService({
+      db: openDatabase(ctx.dataDir),
+      secrets: osKeychain(),
+      providers: getProvider,
+      http: createHttpClient(),
+      emit: (progress) => ctx.events.emit('uploads.progress', progress),
+    });
+    opened.set(ctx, service);
+  }
+  return service;
+}

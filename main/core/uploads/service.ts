@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import { VaultError } from '../../../shared/errors';
+import type { CloudId } from '../../../shared/model';
+import type { CloudAccount, ConnectionTest, HistoryCheck, UploadPlan, UploadProgress } from '../../../shared/uploads';
+import type { HttpClient } from '../../clouds/http';
+import type { UploadMaterial } from '../../clouds/provider';
+import { RateLimiter, systemClock, type Clock } from '../../clouds/rate-limit';
+import type { RetryPolicy } from '../../clouds/retry';
+import { AccountStore, accountConfig, type ProviderLookup } from '../accounts/account-store';
+import { testConnection } from '../accounts/connection-test';
+import type { SecretStore } from '../keychain';
+import { log } from '../log';
+import { checkUnknown } from './check';
+import { HistoryStore } from './history-store';
+import { UploadJobs } from './jobs';
+import type { OrchestratorDeps, UploadTarget } from './orchestrator';
+import { isBlocked, planTarget } from './plan';
+import { Semaphore } from './semaphore';
+
+// Accounts, uploads and history over one vault database, as the IPC handlers and the CLI use
+// them. One per process: the rate limits and the concurrency cap are shared by all its jobs.
+
+/** Requests in flight at once across every job; well under what a desktop uplink handles. */
+export const DEFAULT_CONCURRENCY = 16;
+
+export interface UploadServiceOptions {
+  readonly db: Database.Database;
+  readonly secrets: SecretStore;
+  readonly providers: ProviderLookup;
+  readonly http: HttpClient;
+  readonly emit: (progress: UploadProgress) => void;
+  readonly clock?: Clock;
+  readonly concurrency?: number;
+  readonly policy?: RetryPolicy;
+  readonly random?: () => number;
+}
+
+export interface TargetRequest {
+  readonly accountId: string;
+  /** Changes to the prefilled options. */
+  readonly options?: Readonly<Record<string, unknown>>;
+}
+
+export class UploadService {
+  readonly accounts: AccountStore;
+  readonly history: HistoryStore;
+  readonly jobs: UploadJobs;
+  private readonly deps: OrchestratorDeps;
+  private readonly providers: ProviderLookup;
+  private readonly clock: Clock;
+
+  constructor(options: UploadServiceOptions) {
+    this.clock = options.clock ?? systemClock;
+    const now = () => new Date(this.clock.now());
+    this.providers = options.providers;
+    this.accounts = new AccountStore(options.db, options.secrets, options.providers, now);
+    this.history = new HistoryStore(options.db, now);
+    this.deps = {
+      providers: options.providers,
+      credentials: (account) => this.accounts.credentials(account),
+      history: this.history,
+      http: options.http,
+      clock: this.clock,
+      limiter: new RateLimiter(this.clock),
+      concurrency: new Semaphore(options.concurrency ?? DEFAULT_CONCURRENCY),
+      random: options.random ?? Math.random,
+      nonce: () => randomUUID(),
+      policy: options.policy,
+    };
+    this.jobs = new UploadJobs(this.deps, options.emit);
+    const abandoned = this.history.markAbandoned();
+    if (abandoned > 0) log.warn('upload_history_abandoned', { count: abandoned });
+  }
+
+  provider(cloud: CloudId) {
+    return this.providers(cloud);
+  }
+
+  async testAccount(idOrName: string): Promise<ConnectionTest> {
+    const account = this.accounts.get(idOrName);
+    const provider = this.providers(account.cloud);
+    await this.deps.limiter.acquire(account.id, provider.requestsPerSecond);
+    return testConnection(provider, {
+      account: accountConfig(account),
+      credentials: await this.accounts.credentials(account),
+      http: this.deps.http,
+      now: () => new Date(this.clock.now()),
+      nonce: this.deps.nonce,
+    });
+  }
+
+  plan(certificateId: string, material: UploadMaterial, targets: readonly TargetRequest[]): UploadPlan {
+    const now = new Date(this.clock.now());
+    return {
+      certificateId,
+      fingerprintSha256: material.leaf.fingerprintSha256,
+      targets: targets.map(({ accountId, options }) => {
+        const account = this.accounts.get(accountId);
+        return planTarget(this.providers(account.cloud), account, material, this.history, now, options);
+      }),
+    };
+  }
+
+  /**
+   * Resolves each target's options and refuses the whole request when one is blocked by its
+   * pre-flight: a one-click upload that silently skipped a target would be worse than none.
+   */
+  resolveTargets(material: UploadMaterial, targets: readonly TargetRequest[]): UploadTarget[] {
+    const now = new Date(this.clock.now());
+    const accounts = targets.map(({ accountId }) => this.accounts.get(accountId));
+    const seen = new Set<string>();
+    return targets.map(({ options }, index) => {
+      const account = accounts[index]!;
+      if (seen.has(account.id)) throw new VaultError('upload.blocked', { account: account.name, reason: 'the account is chosen twice' });
+      seen.add(account.id);
+      const plan = planTarget(this.providers(account.cloud), account, material, this.history, now, options);
+      if (isBlocked(plan)) {
+        const reasons = plan.issues.filter((issue) => issue.severity === 'error').map((issue) => issue.message.en);
+        throw new VaultError('upload.blocked', { account: account.name, reason: reasons.join(' ') });
+      }
+      return { account, options: plan.options };
+    });
+  }
+
+  check(ids?: readonly string[]): Promise<HistoryCheck[]> {
+    return checkUnknown({ ...this.deps, accounts: this.accounts }, ids);
+  }
+
+  /** Accounts by id or name, in the order given (the CLI's `--to a,b`). */
+  accountsNamed(names: readonly string[]): CloudAccount[] {
+    return names.map((name) => this.accounts.get(name));
+  }
+}

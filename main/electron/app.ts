@@ -1,0 +1,121 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { app, dialog, Menu, session, type BrowserWindow } from 'electron';
+import { pickLocale, type Locale } from '../../shared/i18n';
+import type { Settings } from '../../shared/ipc';
+import type { HandlerContext, SettingsStore } from '../core/ipc/context';
+import { log } from '../core/log';
+import { FileSettingsStore } from '../core/settings-store';
+import { devServerUrl } from './dev-server';
+import { electronDialogs } from './dialogs';
+import { registerIpc, windowEvents } from './ipc';
+import { applicationMenuTemplate } from './menu-template';
+import { applyDevServerPolicy, registerAppScheme, serveRenderer } from './protocol';
+import { createMainWindow, lockDownPermissions, lockDownWebContents } from './window';
+
+// The Electron front door: one window onto main/core. Everything security-relevant is decided in
+// the small modules beside this one; this file only wires them together in the right order.
+
+const devServer = devServerUrl(process.argv, process.env, app.isPackaged);
+
+// The CLI honours CERTVAULT_HOME too, so both can be pointed at one throwaway vault (tests, demos).
+if (process.env.CERTVAULT_HOME) app.setPath('userData', path.resolve(process.env.CERTVAULT_HOME));
+
+registerAppScheme();
+app.enableSandbox();
+
+if (app.requestSingleInstanceLock()) {
+  start();
+} else {
+  // Another Cert Vault is running; it was told (second-instance) and comes to the front.
+  app.quit();
+}
+
+function start(): void {
+  let mainWindow: BrowserWindow | null = null;
+  const currentWindow = () => mainWindow;
+
+  app.on('web-contents-created', (_event, contents) => lockDownWebContents(contents));
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  app
+    .whenReady()
+    .then(() => {
+      const dataDir = app.getPath('userData');
+      fs.mkdirSync(dataDir, { recursive: true });
+      log.setSink(fileSink(path.join(dataDir, 'logs', 'main.log')));
+      log.info('app_start', { version: app.getVersion(), dev: devServer !== null });
+
+      const systemLocale = pickLocale(app.getPreferredSystemLanguages()[0] ?? app.getLocale());
+      const menuLocale = (settings: Settings): Locale => (settings.language === 'system' ? systemLocale : settings.language);
+      const applyMenu = (settings: Settings) =>
+        Menu.setApplicationMenu(Menu.buildFromTemplate(applicationMenuTemplate(menuLocale(settings), process.platform, devServer !== null)));
+
+      const settings = refreshMenuOnChange(new FileSettingsStore(dataDir), applyMenu);
+      const ctx: HandlerContext = {
+        dataDir,
+        appVersion: app.getVersion(),
+        platform: process.platform,
+        systemLocale,
+        dialogs: electronDialogs(currentWindow, () => menuLocale(settings.get())),
+        events: windowEvents(currentWindow),
+        settings,
+        now: () => new Date(),
+      };
+
+      applyMenu(settings.get());
+      lockDownPermissions(session.defaultSession, devServer);
+      if (devServer) applyDevServerPolicy(session.defaultSession, devServer);
+      else serveRenderer(session.defaultSession, path.join(__dirname, '..', 'renderer'));
+      registerIpc(ctx, currentWindow, devServer);
+
+      const openWindow = () => {
+        mainWindow = createMainWindow({
+          preloadPath: path.join(__dirname, 'preload.cjs'),
+          devServer,
+          stateFile: path.join(dataDir, 'window-state.json'),
+        });
+        mainWindow.on('closed', () => {
+          mainWindow = null;
+        });
+      };
+      openWindow();
+      app.on('activate', () => {
+        if (!mainWindow) openWindow();
+      });
+    })
+    .catch((error: unknown) => {
+      log.error('app_start_failed', { error });
+      dialog.showErrorBox('Cert Vault', 'Cert Vault could not start. Details are in the log.');
+      app.exit(1);
+    });
+}
+
+/** The menu follows the language chosen in Settings as soon as it changes. */
+function refreshMenuOnChange(store: SettingsStore, onChange: (settings: Settings) => void): SettingsStore {
+  return {
+    get: () => store.get(),
+    update(patch) {
+      const next = store.update(patch);
+      onChange(next);
+      return next;
+    },
+  };
+}
+
+function fileSink(file: string): (line: string) => void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const stream = fs.createWriteStream(file, { flags: 'a', mode: 0o600 });
+  // A full disk must not take the app down with it; the lines are lost, the app keeps working.
+  stream.on('error', () => undefined);
+  return (line) => {
+    stream.write(`${line}\n`);
+  };
+}

@@ -1,0 +1,37 @@
+import { dialog, type BrowserWindow, type OpenDialogOptions, type SaveDialogOptions } from 'electron';
+import { translate, type Locale } from '../../shared/i18n';
+import type { Dialogs } from '../core/ipc/context';
+
+// Extensions only filter the dialog's listing; the inspector detects the format from the content.
+const certificateExtensions = ['pem', 'crt', 'cer', 'cert', 'der', 'key', 'p7b', 'p7c', 'pfx', 'p12', 'csr', 'txt'];
+
+export function electronDialogs(mainWindow: () => BrowserWindow | null, locale: () => Locale): Dialogs {
+  return {
+    async chooseFiles(purpose, folders) {
+      const lang = locale();
+      const options: OpenDialogOptions = {
+        title: translate(lang, purpose === 'import' ? 'dialog.title.import' : 'dialog.title.inspect'),
+        properties: [folders ? 'openDirectory' : 'openFile', 'multiSelections'],
+        filters: folders
+          ? []
+          : [
+              { name: translate(lang, 'dialog.filter.certificates'), extensions: certificateExtensions },
+              { name: translate(lang, 'dialog.filter.all'), extensions: ['*'] },
+            ],
+      };
+      const window = mainWindow();
+      const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+      return result.canceled ? [] : result.filePaths;
+    },
+    async chooseSave(purpose, defaultName) {
+      const options: SaveDialogOptions = {
+        title: translate(locale(), `dialog.title.${purpose}`),
+        defaultPath: defaultName,
+        properties: ['createDirectory', 'showOverwriteConfirmation'],
+      };
+      const window = mainWindow();
+      const result = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
+      return result.canceled || !result.filePath ? null : result.filePath;
+    },
+  };
+}

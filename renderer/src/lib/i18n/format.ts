@@ -1,0 +1,31 @@
+import type { Locale } from '../../../../shared/i18n';
+
+// Locale-aware display of the values an inspection carries. Dates are shown in UTC, as
+// certificates state them, so two engineers in different time zones read the same moment.
+
+const DAY_MS = 86_400_000;
+
+export function formatDateTime(iso: string, locale: Locale): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(locale, {
+    dateStyle: 'medium',
+    timeStyle: 'medium',
+    timeZone: 'UTC',
+    hourCycle: 'h23',
+  }).format(date) + ' UTC';
+}
+
+/** Whole days from `from` until `to`, rounded toward `from` (an hour left is 0 days, an hour late is -1). */
+export function daysBetween(from: string, to: string): number {
+  return Math.floor((new Date(to).getTime() - new Date(from).getTime()) / DAY_MS);
+}
+
+/** `ab12cd…` -> `AB:12:CD:…`, the form `openssl x509 -fingerprint` prints. */
+export function colonHex(hex: string): string {
+  return (hex.toUpperCase().match(/.{1,2}/g) ?? []).join(':');
+}
+
+export function formatNumber(value: number, locale: Locale): string {
+  return new Intl.NumberFormat(locale).format(value);
+}

@@ -1,0 +1,78 @@
+import type { Inspection } from '../../../shared/model';
+import type { ErrorCode, ErrorInfo, Result } from '../../../shared/errors';
+import { api } from './api';
+
+// The Inspect screen's state, kept outside the component so a result survives a visit to Settings.
+// The last input is remembered (not as reactive state: it may hold megabytes of bytes) so that a
+// password can be supplied and the same input inspected again.
+
+type Input =
+  | { readonly kind: 'content'; readonly files: { name: string; data: Uint8Array }[]; readonly text?: string }
+  | { readonly kind: 'paths'; readonly paths: string[] };
+
+const passwordCodes: ReadonlySet<ErrorCode> = new Set([
+  'key.password_required',
+  'key.wrong_password',
+  'pkcs12.password_required',
+  'pkcs12.wrong_password',
+]);
+
+function baseName(path: string): string {
+  return path.split(/[\\/]/).pop() || path;
+}
+
+class InspectSession {
+  busy = $state(false);
+  result = $state.raw<Inspection | null>(null);
+  error = $state.raw<ErrorInfo | null>(null);
+  /** File names (or `null` for pasted text) the result or error came from. */
+  sources = $state.raw<(string | null)[]>([]);
+  needsPassword = $derived(this.error !== null && passwordCodes.has(this.error.code));
+  #last: Input | null = null;
+
+  async inspectFiles(files: readonly File[]): Promise<void> {
+    if (files.length === 0) return;
+    const read = await Promise.all(files.map(async (file) => ({ name: file.name, data: new Uint8Array(await file.arrayBuffer()) })));
+    await this.#run({ kind: 'content', files: read });
+  }
+
+  async inspectText(text: string): Promise<void> {
+    if (text.trim() === '') return;
+    await this.#run({ kind: 'content', files: [], text });
+  }
+
+  async openFiles(): Promise<void> {
+    const chosen = await api.files.choose({ purpose: 'inspect' });
+    if (!chosen.ok) {
+      this.error = chosen.error;
+      return;
+    }
+    if (chosen.value.paths.length > 0) await this.#run({ kind: 'paths', paths: chosen.value.paths });
+  }
+
+  async retryWithPassword(password: string): Promise<void> {
+    if (this.#last) await this.#run(this.#last, password);
+  }
+
+  clear(): void {
+    this.result = null;
+    this.error = null;
+    this.sources = [];
+    this.#last = null;
+  }
+
+  async #run(input: Input, password?: string): Promise<void> {
+    this.#last = input;
+    this.busy = true;
+    this.sources = input.kind === 'paths' ? input.paths.map(baseName) : [...input.files.map((f) => f.name), ...(input.text ? [null] : [])];
+    const outcome: Result<Inspection> =
+      input.kind === 'paths'
+        ? await api.inspect.paths({ paths: input.paths, password })
+        : await api.inspect.content({ files: input.files, text: input.text, password });
+    this.busy = false;
+    this.result = outcome.ok ? outcome.value : null;
+    this.error = outcome.ok ? null : outcome.error;
+  }
+}
+
+export const inspectSession = new InspectSession();

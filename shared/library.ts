@@ -1,0 +1,124 @@
+import type { ErrorInfo } from './errors';
+import type { Inspection, KeyAlgorithm } from './model';
+
+// The library as both sides see it. No private key material ever appears here: a key is described
+// by `hasKey` / `keyState`, and leaves the main process only through an explicit export to a file.
+
+/** 'unrecoverable': the vault's data key is missing from (or was replaced in) the keychain. */
+export type KeyState = 'none' | 'sealed' | 'unrecoverable';
+
+export interface LibraryEntry {
+  /** Short random hex id; the CLI also accepts a unique prefix of it or of the fingerprint. */
+  readonly id: string;
+  readonly name: string;
+  readonly commonName: string | null;
+  readonly dnsNames: readonly string[];
+  readonly subject: string;
+  readonly issuer: string;
+  readonly issuerCommonName: string | null;
+  readonly serialNumber: string;
+  readonly fingerprintSha256: string;
+  readonly notBefore: string;
+  readonly notAfter: string;
+  readonly keyAlgorithm: KeyAlgorithm;
+  readonly keySize: number | null;
+  readonly curve: string | null;
+  readonly isCA: boolean;
+  readonly hasKey: boolean;
+  /** SM2 dual certificate: a signing and an encryption certificate (and keys) in one entry. */
+  readonly sm2Dual: boolean;
+  readonly tags: readonly string[];
+  readonly notes: string;
+  readonly sourceFile: string | null;
+  readonly importedAt: string;
+  readonly updatedAt: string;
+}
+
+export interface LibraryEntryDetail extends LibraryEntry {
+  readonly keyState: KeyState;
+  /** The inspector's view of the stored certificates (leaf, chain, SM2 encryption certificate). */
+  readonly inspection: Inspection;
+}
+
+export const sortColumns = [
+  'name',
+  'commonName',
+  'dnsNames',
+  'issuer',
+  'serialNumber',
+  'fingerprintSha256',
+  'notBefore',
+  'notAfter',
+  'keyAlgorithm',
+  'hasKey',
+  'isCA',
+  'tags',
+  'sourceFile',
+  'importedAt',
+] as const;
+export type SortColumn = (typeof sortColumns)[number];
+
+export interface LibraryQuery {
+  /** Whitespace-separated terms, all of which must appear (case-insensitive, substring). */
+  readonly search?: string;
+  /** Valid now and expiring within this many days. */
+  readonly expiringWithinDays?: number;
+  readonly expired?: boolean;
+  readonly hideExpired?: boolean;
+  readonly hasKey?: boolean;
+  readonly kind?: 'ca' | 'leaf';
+  readonly sort?: SortColumn;
+  readonly descending?: boolean;
+  /** A window of the result, for a virtualised list. */
+  readonly offset?: number;
+  readonly limit?: number;
+}
+
+export interface LibraryPage {
+  /** Entries matching the query, before the window. */
+  readonly total: number;
+  readonly offset: number;
+  readonly entries: readonly LibraryEntry[];
+}
+
+export interface EntryUpdate {
+  readonly name?: string;
+  readonly tags?: readonly string[];
+  readonly notes?: string;
+}
+
+export const exportFormats = ['pem', 'chain', 'fullchain', 'key', 'bundle', 'der', 'pfx', 'ics'] as const;
+export type ExportFormat = (typeof exportFormats)[number];
+
+export interface ImportedEntry {
+  readonly id: string;
+  readonly fingerprintSha256: string;
+  /** The leaf was already in the library; any new key or chain was merged into that entry. */
+  readonly duplicate: boolean;
+}
+
+export interface ImportResult {
+  readonly imported: readonly ImportedEntry[];
+  readonly failed: readonly { readonly file: string; readonly error: ErrorInfo }[];
+}
+
+export interface ImportProgress {
+  readonly done: number;
+  readonly total: number;
+  readonly file: string;
+}
+
+export interface KeychainStatus {
+  /** 'missing': the data key is gone from (or was replaced in) the keychain. */
+  readonly dataKey: 'ready' | 'missing' | 'unavailable';
+  readonly sealedKeys: number;
+}
+
+export const libraryLimits = {
+  maxNameLength: 200,
+  maxTags: 50,
+  maxTagLength: 64,
+  maxNotesLength: 10_000,
+  maxSearchLength: 500,
+  maxPageSize: 1000,
+} as const;

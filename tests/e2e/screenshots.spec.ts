@@ -1,0 +1,51 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Locale } from '../../shared/i18n';
+import { expect, test } from './fixtures/test';
+
+// The screenshots reviewers look at (artifacts/screenshots/), in both languages and both themes.
+// The English light Inspect screen is also the README's picture.
+
+const readmeShot = path.resolve(__dirname, '../../docs/screenshots/inspect-en.png');
+
+for (const locale of ['en', 'zh-CN'] as const satisfies readonly Locale[]) {
+  for (const theme of ['light', 'dark'] as const) {
+    test.describe(`${locale} ${theme}`, () => {
+      test.use({ systemLocale: locale, colorScheme: theme });
+
+      test('Inspect with a chain and its key', async ({ app, pki }) => {
+        await app.dropFiles([
+          { name: 'fullchain.pem', data: Buffer.from([pki.leaf.pem, pki.intermediate.pem, pki.root.pem].join('')) },
+          { name: 'privkey.pem', data: fs.readFileSync(pki.leafKeyFile) },
+        ]);
+        await expect(app.page.getByTestId('leaf-name')).toHaveText(pki.leaf.commonName);
+        const file = await app.screenshot(`inspect-${locale}-${theme}`);
+        if (locale === 'en' && theme === 'light') {
+          fs.mkdirSync(path.dirname(readmeShot), { recursive: true });
+          fs.copyFileSync(file, readmeShot);
+        }
+      });
+
+      test('Inspect, empty', async ({ app }) => {
+        await expect(app.pasteArea).toBeVisible();
+        await app.screenshot(`inspect-empty-${locale}-${theme}`);
+      });
+
+      test('Inspect, error', async ({ app }) => {
+        await app.pasteAndInspect('-----BEGIN CERTIFICATE-----\nMIIB!!!!notbase64\n-----END CERTIFICATE-----\n');
+        await expect(app.errorBanner).toBeVisible();
+        await app.screenshot(`inspect-error-${locale}-${theme}`);
+      });
+
+      test('Settings', async ({ app }) => {
+        await app.openScreen('settings');
+        await app.screenshot(`settings-${locale}-${theme}`);
+      });
+
+      test('Library (later version)', async ({ app }) => {
+        await app.openScreen('library');
+        await app.screenshot(`library-${locale}-${theme}`);
+      });
+    });
+  }
+}

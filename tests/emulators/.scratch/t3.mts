@@ -1,0 +1,17 @@
+import fs from 'node:fs';
+import { startVolcengineEmulator } from '../volcengine';
+import { Service } from '@volcengine/openapi';
+const emu = await startVolcengineEmulator();
+process.env.VOLC_PROXY_HOST = '127.0.0.1'; process.env.VOLC_PROXY_PORT = String(emu.port);
+const mk = (sk: string) => new Service({ host: 'live.volcengineapi.com', serviceName: 'live', region: 'cn-north-1', protocol: 'http:', accessKeyId: 'AKLTEXAMPLEACCESSKEYID000000000000', secretKey: sk } as any);
+const s = mk('ExampleSecretKey0000000000000000==');
+const create = s.createJSONAPI('CreateCert', { Version: '2023-01-01' });
+const r: any = await create({ CertName: 'c1', UseWay: 'https', Rsa: { Pubkey: fs.readFileSync('/tmp/hemu/c.pem','utf8'), Prikey: fs.readFileSync('/tmp/hemu/k.pem','utf8') } });
+console.log(JSON.stringify(r));
+const r2: any = await create({ CertName: 'c1b', ChainID: r.Result.ChainID, UseWay: 'https', Rsa: { Pubkey: fs.readFileSync('/tmp/hemu/c.pem','utf8'), Prikey: fs.readFileSync('/tmp/hemu/k.pem','utf8') } });
+console.log(JSON.stringify(r2));
+console.log(JSON.stringify(await s.createJSONAPI('ListCertV2', { Version: '2023-01-01' })({})));
+console.log(JSON.stringify(await mk('bad').createJSONAPI('ListCertV2', { Version: '2023-01-01' })({})));
+console.log(emu.state.calls.map(c => c.outcome + ' ' + c.host));
+delete process.env.VOLC_PROXY_PORT;
+await emu.close();

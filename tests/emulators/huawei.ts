@@ -1,0 +1,331 @@
+// Huawei Cloud APIG (apig.{region}.myhuaweicloud.com): CreateCertificateV2 and ListCertificatesV2
+// under /v2/{project_id}/apigw/certificates, plus the IAM project lookup GET /v3/projects?name=
+// (served here too, so one emulator URL can stand for both endpoints). AK/SK requests are checked
+// with SDK-HMAC-SHA256; X-Auth-Token requests with a configured token. Errors are
+// {error_code, error_msg, request_id} with the request id also in X-Request-Id.
+
+import { randomBytes } from 'node:crypto';
+import { checkKeyPair, parseCertificate, type EmulatedKeyAlgorithm, type ParsedCertificate } from './certificate';
+import { defaultCredentials, defaultHuaweiInstance, defaultHuaweiProjects, findCredential } from './credentials';
+import { canonicalQuery, decodePairs, hmacSha256Hex, requestId, rfc3986, sameSignature, sha256Hex } from './digest';
+import {
+  skewSeconds,
+  startEmulator,
+  type CloudBehaviour,
+  type EmulatorCredential,
+  type EmulatorOptions,
+  type EmulatorState,
+  type IncomingCall,
+  type Reply,
+  type RunningEmulator,
+} from './server';
+import type { StoredCertificate } from './store';
+
+const MAX_SKEW_SECONDS = 15 * 60;
+const MAX_SIGN_PAIR_CHARS = 8092;
+const MAX_LIST_LIMIT = 500;
+// 4-50 characters: letters, digits, underscore and Chinese; first a letter or Chinese; no hyphen.
+const NAME_RULE = /^[A-Za-z\u4e00-\u9fa5][A-Za-z0-9_\u4e00-\u9fa5]{3,49}$/u;
+const CERTIFICATES_PATH = /^\/v2\/([^/]+)\/apigw\/certificates\/?$/;
+
+export interface HuaweiEmulatorOptions extends EmulatorOptions {
+  /** Region name -> project id, what IAM answers and which project ids APIG accepts. */
+  readonly projects?: Readonly<Record<string, string>>;
+  /** Dedicated gateway instance ids accepted for type=instance ('common' is always the global one). */
+  readonly instances?: readonly string[];
+  /** IAM tokens accepted in X-Auth-Token, each acting for the account of an access key id. */
+  readonly tokens?: Readonly<Record<string, string>>;
+}
+
+export function startHuaweiEmulator(options: HuaweiEmulatorOptions = {}): Promise<RunningEmulator> {
+  const config: HuaweiConfig = {
+    credentials: options.credentials ?? [defaultCredentials.huawei],
+    projects: options.projects ?? defaultHuaweiProjects,
+    instances: options.instances ?? [defaultHuaweiInstance],
+    tokens: options.tokens ?? {},
+  };
+  return startEmulator(options, (state) => huaweiBehaviour(state, config));
+}
+
+interface HuaweiConfig {
+  readonly credentials: readonly EmulatorCredential[];
+  readonly projects: Readonly<Record<string, string>>;
+  readonly instances: readonly string[];
+  readonly tokens: Readonly<Record<string, string>>;
+}
+
+function operationOf(call: IncomingCall): string {
+  if (call.url.pathname.replace(/\/$/, '') === '/v3/projects') return 'KeystoneListProjects';
+  if (CERTIFICATES_PATH.test(call.url.pathname)) return call.method === 'POST' ? 'CreateCertificateV2' : 'ListCertificatesV2';
+  return '';
+}
+
+function huaweiBehaviour(state: EmulatorState, config: HuaweiConfig): CloudBehaviour {
+  return {
+    operationOf,
+    faultReply(kind, override) {
+      const defaults = {
+        throttle: ['APIG.0308', 429, 'The throttling threshold has been reached: policy user over ratelimit,limit:10,time:1 second'],
+        auth: ['APIG.0301', 401, 'Incorrect IAM authentication information: verify aksk signature fail'],
+        server: ['APIG.9999', 500, 'System error'],
+        error: ['APIG.2012', 400, 'Invalid parameter value'],
+      } as const;
+      const [code, status, message] = defaults[kind];
+      return huaweiError(override.status ?? status, override.code ?? code, override.message ?? message);
+    },
+    outcomeOf: (reply) => (reply.body as { error_code?: string }).error_code ?? 'ok',
+    handle(call) {
+      const operation = operationOf(call);
+      if (operation === '') return huaweiError(404, 'APIG.0101', 'The API does not exist or has not been published in the environment');
+      const authenticated = authenticate(call, config, state.now());
+      if (typeof authenticated !== 'string') return authenticated;
+      const account = authenticated;
+      if (operation === 'KeystoneListProjects') return listProjects(call, config);
+
+      const projectId = CERTIFICATES_PATH.exec(call.url.pathname)![1]!;
+      if (!Object.values(config.projects).includes(projectId)) {
+        return huaweiError(403, 'APIG.1005', 'No permissions to request this method');
+      }
+      return operation === 'CreateCertificateV2'
+        ? createCertificate(state, config, call, account, projectId)
+        : listCertificates(state, call, account, projectId);
+    },
+  };
+}
+
+/** The account (access key id) the request acts for, or the gateway's 401. */
+function authenticate(call: IncomingCall, config: HuaweiConfig, now: Date): string | Reply {
+  const token = call.headers['x-auth-token'];
+  if (token !== undefined) {
+    const account = config.tokens[token];
+    return account ?? huaweiError(401, 'APIG.0301', 'Incorrect IAM authentication information: decrypt token fail');
+  }
+  const authorization = call.headers.authorization;
+  if (authorization === undefined) return huaweiError(401, 'APIG.0301', 'Incorrect IAM authentication information: x-auth-token not found');
+  const verifyFail = (detail: string) => huaweiError(401, 'APIG.0301', `Incorrect IAM authentication information: verify aksk signature fail, ${detail}`);
+  // A space (not a comma) before Access=, then ', ' between fields (REFERENCE 5.6).
+  const match = /^SDK-HMAC-SHA256 Access=([^,\s]+), SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/.exec(authorization);
+  if (match === null) return verifyFail('the Authorization header is malformed');
+  const [, accessKeyId, signedHeaderList, signature] = match as unknown as [string, string, string, string];
+  const credential = findCredential(config.credentials, accessKeyId);
+  if (credential === undefined) return huaweiError(401, 'APIG.0301', 'Incorrect IAM authentication information: get secret fail');
+
+  const sdkDate = call.headers['x-sdk-date'] ?? '';
+  const parsed = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(sdkDate);
+  if (parsed === null) return verifyFail('X-Sdk-Date is missing or not in YYYYMMDDTHHMMSSZ form');
+  const [, y, mo, d, h, mi, s] = parsed as unknown as [string, string, string, string, string, string, string];
+  // Beyond 15 minutes an AK/SK request gets APIG.0301 "verify aksk signature fail" (REFERENCE 7).
+  if (skewSeconds(new Date(`${y}-${mo}-${d}T${h}:${mi}:${s}Z`), now) > MAX_SKEW_SECONDS) return verifyFail('signature expired');
+
+  const signedHeaders = signedHeaderList.split(';');
+  if (!signedHeaders.includes('x-sdk-date')) return verifyFail('X-Sdk-Date must be signed');
+  if (signedHeaders.some((name) => call.headers[name] === undefined)) return verifyFail('a signed header was not sent');
+
+  // The canonical URI always ends with '/', although the real path does not (REFERENCE 5.1).
+  const segments = call.url.pathname.split('/').map((segment) => rfc3986(decodeURIComponent(segment)));
+  const canonicalUri = segments.join('/').replace(/\/?$/, '/');
+  const payloadHash = call.headers['x-sdk-content-sha256'] === 'UNSIGNED-PAYLOAD' ? 'UNSIGNED-PAYLOAD' : sha256Hex(call.body);
+  const canonicalRequest = [
+    call.method,
+    canonicalUri,
+    canonicalQuery(decodePairs(call.url.search.slice(1), false)),
+    signedHeaders.map((name) => `${name}:${call.headers[name]!.trim()}\n`).join(''),
+    signedHeaderList,
+    payloadHash,
+  ].join('\n');
+  const expected = hmacSha256Hex(credential.accessKeySecret, `SDK-HMAC-SHA256\n${sdkDate}\n${sha256Hex(canonicalRequest)}`);
+  if (!sameSignature(expected, signature)) return verifyFail('the signature does not match');
+  if ((call.headers['x-security-token'] ?? '') !== (credential.securityToken ?? '')) {
+    return huaweiError(401, 'APIG.0301', 'Incorrect IAM authentication information: security token invalid');
+  }
+  return credential.accessKeyId;
+}
+
+function listProjects(call: IncomingCall, config: HuaweiConfig): Reply {
+  const name = call.url.searchParams.get('name');
+  const projects = Object.entries(config.projects)
+    .filter(([region]) => name === null || region === name)
+    .map(([region, id]) => ({
+      id,
+      name: region,
+      domain_id: 'd0000000000000000000000000000000',
+      parent_id: 'd0000000000000000000000000000000',
+      description: '',
+      enabled: true,
+      is_domain: false,
+      links: { self: `https://iam.myhuaweicloud.com/v3/projects/${id}` },
+    }));
+  return { status: 200, body: { projects, links: { self: 'https://iam.myhuaweicloud.com/v3/projects', previous: null, next: null } } };
+}
+
+type AlgorithmType = 'RSA' | 'ECC' | 'SM2';
+
+function createCertificate(state: EmulatorState, config: HuaweiConfig, call: IncomingCall, account: string, projectId: string): Reply {
+  let parsedBody: unknown;
+  try {
+    parsedBody = JSON.parse(call.body.toString('utf8'));
+  } catch {
+    return invalidParameter('body', 'the request body is not valid JSON');
+  }
+  if (typeof parsedBody !== 'object' || parsedBody === null || Array.isArray(parsedBody)) return invalidParameter('body', 'a JSON object is required');
+  const body = parsedBody as Record<string, unknown>;
+  for (const field of ['name', 'cert_content', 'private_key', 'type', 'instance_id', 'trusted_root_ca', 'algorithm_type', 'cert_content_sign', 'private_key_sign']) {
+    if (body[field] !== undefined && typeof body[field] !== 'string') return invalidParameter(field, 'a string is required');
+  }
+  const text = (field: string) => body[field] as string | undefined;
+  for (const field of ['name', 'cert_content', 'private_key']) {
+    if ((text(field) ?? '') === '') return missingParameter(field);
+  }
+  const name = text('name')!;
+  if (!NAME_RULE.test(name)) {
+    return invalidParameter('name', 'use 4 to 50 letters, digits, underscores or Chinese characters, starting with a letter or Chinese character');
+  }
+
+  const type = text('type') ?? 'global';
+  const instanceId = text('instance_id');
+  if (type === 'global') {
+    if (instanceId !== undefined && instanceId !== 'common') return invalidParameter('instance_id', 'a global certificate belongs to instance common');
+  } else if (type === 'instance') {
+    if (instanceId === undefined || instanceId === '') return missingParameter('instance_id');
+    if (!config.instances.includes(instanceId)) return huaweiError(404, 'APIG.3030', `The instance does not exist;id:${instanceId}`);
+  } else {
+    return invalidParameter('type', 'use global or instance');
+  }
+
+  const algorithmType = text('algorithm_type');
+  if (algorithmType !== undefined && algorithmType !== 'RSA' && algorithmType !== 'ECC' && algorithmType !== 'SM2') {
+    return invalidParameter('algorithm_type', 'use RSA, ECC or SM2');
+  }
+  const pair = checkPair(text('cert_content')!, text('private_key')!, 'cert_content', 'private_key');
+  if ('status' in pair) return pair;
+  // Without algorithm_type an RSA or ECC certificate is taken as it is; SM2 must be asked for.
+  const inferredType = algorithmTypeOf(pair.keyAlgorithm);
+  const expectedType = algorithmType ?? (inferredType === 'SM2' ? null : inferredType);
+  if (expectedType === null || inferredType !== expectedType) {
+    return invalidParameter('algorithm_type', `the certificate key is ${pair.keyAlgorithm}; algorithm_type ${algorithmType ?? '(none)'} does not accept it`);
+  }
+  if (expectedType === 'SM2') {
+    // The SM2 signing pair is required, and only meaningful, for algorithm_type=SM2.
+    for (const field of ['cert_content_sign', 'private_key_sign']) {
+      if ((text(field) ?? '') === '') return missingParameter(field);
+      if (text(field)!.length > MAX_SIGN_PAIR_CHARS) return invalidParameter(field, `at most ${MAX_SIGN_PAIR_CHARS} characters`);
+    }
+    const signPair = checkPair(text('cert_content_sign')!, text('private_key_sign')!, 'cert_content_sign', 'private_key_sign');
+    if ('status' in signPair) return signPair;
+    if (signPair.keyAlgorithm !== 'SM2') return invalidParameter('cert_content_sign', 'an SM2 certificate is required');
+  }
+  const trustedRoot = text('trusted_root_ca');
+  if (trustedRoot !== undefined && trustedRoot !== '' && parseCertificate(trustedRoot) === null) {
+    return invalidParameter('trusted_root_ca', 'the trusted root CA could not be parsed');
+  }
+
+  const stored = state.store.add(
+    {
+      id: randomBytes(16).toString('hex'),
+      account,
+      name,
+      certificatePem: text('cert_content')!,
+      privateKeyPem: text('private_key')!,
+      certificate: pair,
+      params: { ...body, project_id: projectId, type, instance_id: instanceId ?? 'common', algorithm_type: expectedType },
+    },
+    state.now(),
+  );
+  return { status: 200, body: certificateDetail(stored), headers: { 'x-request-id': requestIdHex() } };
+}
+
+function checkPair(certificateText: string, keyText: string, certificateField: string, keyField: string): ParsedCertificate | Reply {
+  const certificate = parseCertificate(certificateText);
+  if (certificate === null) return invalidParameter(certificateField, 'the certificate could not be parsed');
+  const keyCheck = checkKeyPair(certificate, keyText);
+  if (keyCheck.ok) return certificate;
+  return invalidParameter(keyField, keyCheck.reason === 'mismatch' ? 'the private key does not match the certificate' : 'the private key could not be parsed');
+}
+
+function algorithmTypeOf(algorithm: EmulatedKeyAlgorithm): AlgorithmType | null {
+  return algorithm === 'RSA' ? 'RSA' : algorithm === 'EC' ? 'ECC' : algorithm === 'SM2' ? 'SM2' : null;
+}
+
+function listCertificates(state: EmulatorState, call: IncomingCall, account: string, projectId: string): Reply {
+  const query = call.url.searchParams;
+  const instanceId = query.get('instance_id');
+  if (instanceId === null || instanceId === '') return missingParameter('instance_id');
+  const offset = Number(query.get('offset') ?? '0');
+  const limit = Number(query.get('limit') ?? '20');
+  if (!Number.isInteger(offset) || offset < 0) return invalidParameter('offset', 'a non-negative integer is required');
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) return invalidParameter('limit', `an integer from 1 to ${MAX_LIST_LIMIT} is required`);
+  const filter = (name: string, value: string) => query.get(name) === null || value.includes(query.get(name)!);
+  const matching = state.store.list(account).filter(
+    (entry) =>
+      entry.params.project_id === projectId &&
+      entry.params.instance_id === instanceId &&
+      filter('name', entry.name ?? '') &&
+      filter('common_name', entry.certificate.commonName ?? '') &&
+      (query.get('type') === null || entry.params.type === query.get('type')) &&
+      (query.get('signature_algorithm') === null || entry.certificate.signatureAlgorithm === query.get('signature_algorithm')) &&
+      (query.get('algorithm_type') === null || entry.params.algorithm_type === query.get('algorithm_type')),
+  );
+  const page = matching.slice(offset, offset + limit);
+  return {
+    status: 200,
+    body: { total: matching.length, size: page.length, certs: page.map(listItem) },
+    headers: { 'x-request-id': requestIdHex() },
+  };
+}
+
+function listItem(entry: StoredCertificate): Record<string, unknown> {
+  const certificate = entry.certificate;
+  return {
+    id: entry.id,
+    name: entry.name,
+    type: entry.params.type,
+    instance_id: entry.params.instance_id,
+    project_id: entry.params.project_id,
+    common_name: certificate.commonName ?? '',
+    san: certificate.dnsNames,
+    not_after: isoSeconds(certificate.notAfter),
+    signature_algorithm: certificate.signatureAlgorithm,
+    create_time: isoSeconds(entry.createdAt),
+    update_time: isoSeconds(entry.updatedAt),
+    is_has_trusted_root_ca: (entry.params.trusted_root_ca ?? '') !== '',
+    algorithm_type: entry.params.algorithm_type,
+  };
+}
+
+function certificateDetail(entry: StoredCertificate): Record<string, unknown> {
+  const certificate = entry.certificate;
+  return {
+    ...listItem(entry),
+    version: 3,
+    organization: certificate.subjectFields.O ?? [],
+    organizational_unit: certificate.subjectFields.OU ?? [],
+    locality: certificate.subjectFields.L ?? [],
+    state: certificate.subjectFields.ST ?? [],
+    country: certificate.subjectFields.C ?? [],
+    not_before: isoSeconds(certificate.notBefore),
+    serial_number: BigInt(`0x${certificate.serialHex}`).toString(),
+    issuer: certificate.issuerFields.O ?? certificate.issuerFields.CN ?? [],
+  };
+}
+
+function isoSeconds(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+// Codes for missing / invalid fields are not confirmed by official docs (REFERENCE 7).
+function missingParameter(field: string): Reply {
+  return huaweiError(400, 'APIG.2001', `The request parameters must be specified,parameterName:${field}`);
+}
+
+function invalidParameter(field: string, detail: string): Reply {
+  return huaweiError(400, 'APIG.2012', `Invalid parameter value,parameterName:${field}. Please refer to the support documentation (${detail})`);
+}
+
+function requestIdHex(): string {
+  return requestId().replaceAll('-', '');
+}
+
+function huaweiError(status: number, code: string, message: string): Reply {
+  const id = requestIdHex();
+  return { status, body: { error_code: code, error_msg: message, request_id: id }, headers: { 'x-request-id': id } };
+}

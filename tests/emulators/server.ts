@@ -1,0 +1,288 @@
+// The loopback HTTP plumbing every cloud emulator shares: listen on 127.0.0.1, read the whole
+// request, apply the faults a test injected, answer JSON. The cloud modules only decide what a
+// request means and what the cloud would answer.
+
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CertificateStore } from './store';
+
+/** A secret pair the emulator accepts, with the STS token it then requires. */
+export interface EmulatorCredential {
+  readonly accessKeyId: string;
+  readonly accessKeySecret: string;
+  readonly securityToken?: string;
+}
+
+export interface EmulatorOptions {
+  /** 0 or absent: a random free port. */
+  readonly port?: number;
+  /** Delay before every answer (faults.latencyMs can change it later). */
+  readonly latencyMs?: number;
+  /** Accepted accounts; each cloud has a default pair (see credentials.ts). */
+  readonly credentials?: readonly EmulatorCredential[];
+  /** The emulator's clock, for timestamp-window tests. */
+  readonly now?: () => Date;
+}
+
+export interface IncomingCall {
+  readonly method: string;
+  /** Absolute URL built from the Host actually received (proxy absolute-form requests keep theirs). */
+  readonly url: URL;
+  /** The Host header exactly as received: the value the client had to sign. */
+  readonly host: string;
+  /** Lowercased names; repeated headers joined with ',' as Node does. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Buffer;
+}
+
+export interface Reply {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export type FaultKind = 'throttle' | 'auth' | 'server' | 'hang' | 'error';
+
+export interface FaultSpec {
+  readonly kind: FaultKind;
+  /** How many matching requests it applies to (default 1). */
+  readonly count?: number;
+  /** Only requests of this operation ('UploadCertificate', 'CreateCertificateV2', ...). */
+  readonly operation?: string;
+  /** Override the cloud's default code / HTTP status / message for this kind ('error' needs a code). */
+  readonly code?: string;
+  readonly status?: number;
+  readonly message?: string;
+}
+
+export interface FaultOverride {
+  readonly code?: string;
+  readonly status?: number;
+  readonly message?: string;
+}
+
+/** A fault as the cloud module must render it: an error answer in the cloud's own shape. */
+export type ErrorFault = Exclude<FaultKind, 'hang'>;
+
+/** What tests use to make the next requests fail. */
+export class Faults {
+  latencyMs: number;
+  private readonly queue: { spec: FaultSpec; remaining: number }[] = [];
+
+  constructor(latencyMs = 0) {
+    this.latencyMs = latencyMs;
+  }
+
+  inject(spec: FaultSpec): void {
+    if (spec.kind === 'error' && spec.code === undefined) throw new Error("a fault of kind 'error' needs a code");
+    this.queue.push({ spec, remaining: spec.count ?? 1 });
+  }
+
+  /** The next `count` requests are throttled with the cloud's own code and status. */
+  throttle(count = 1, operation?: string): void {
+    this.inject({ kind: 'throttle', count, ...(operation === undefined ? {} : { operation }) });
+  }
+
+  /** The next `count` requests fail authentication whatever their signature. */
+  authFailure(count = 1, operation?: string): void {
+    this.inject({ kind: 'auth', count, ...(operation === undefined ? {} : { operation }) });
+  }
+
+  /** The next `count` requests get the cloud's 5xx answer. */
+  serverError(count = 1, operation?: string): void {
+    this.inject({ kind: 'server', count, ...(operation === undefined ? {} : { operation }) });
+  }
+
+  /**
+   * The next `count` requests are processed (an upload IS stored) but never answered: the
+   * unknown-fate case a client timeout must report as "may have reached the server".
+   */
+  hangAfterReceive(count = 1, operation?: string): void {
+    this.inject({ kind: 'hang', count, ...(operation === undefined ? {} : { operation }) });
+  }
+
+  clear(): void {
+    this.queue.length = 0;
+    this.latencyMs = 0;
+  }
+
+  pending(): number {
+    return this.queue.reduce((sum, entry) => sum + entry.remaining, 0);
+  }
+
+  /** Consumes and returns the fault for this request, if one applies. */
+  take(operation: string): FaultSpec | null {
+    const index = this.queue.findIndex((entry) => entry.spec.operation === undefined || entry.spec.operation === operation);
+    if (index < 0) return null;
+    const entry = this.queue[index]!;
+    entry.remaining -= 1;
+    if (entry.remaining <= 0) this.queue.splice(index, 1);
+    return entry.spec;
+  }
+}
+
+export interface RecordedCall {
+  readonly operation: string;
+  readonly method: string;
+  readonly path: string;
+  readonly host: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly bodyBytes: number;
+  /** 'ok', the cloud error code answered, or 'hang'. */
+  readonly outcome: string;
+  readonly status: number | null;
+}
+
+/** What a test can read back: everything uploaded, and every call in order. */
+export class EmulatorState {
+  readonly store = new CertificateStore();
+  readonly calls: RecordedCall[] = [];
+  /** Moves the emulator's clock against the client's, for timestamp-window tests. */
+  clockOffsetMs = 0;
+  private readonly clock: () => Date;
+
+  constructor(clock: () => Date) {
+    this.clock = clock;
+  }
+
+  now(): Date {
+    return new Date(this.clock().getTime() + this.clockOffsetMs);
+  }
+
+  /** Forgets every upload, call and clock offset (between tests sharing one emulator). */
+  reset(): void {
+    this.store.clear();
+    this.calls.length = 0;
+    this.clockOffsetMs = 0;
+  }
+
+  callsOf(operation: string): RecordedCall[] {
+    return this.calls.filter((call) => call.operation === operation);
+  }
+}
+
+/** What each cloud module supplies. */
+export interface CloudBehaviour {
+  /** The operation name a request asks for, for fault targeting and the call log. */
+  operationOf(call: IncomingCall): string;
+  /** The cloud's own error answer for an injected fault. */
+  faultReply(kind: ErrorFault, override: FaultOverride, call: IncomingCall): Reply;
+  /** Verify, then do what the cloud would do. */
+  handle(call: IncomingCall): Reply;
+  /** The cloud code of an error reply, for the call log ('ok' on success). */
+  outcomeOf(reply: Reply): string;
+}
+
+export interface RunningEmulator {
+  /** `http://127.0.0.1:PORT` */
+  readonly url: string;
+  readonly port: number;
+  readonly state: EmulatorState;
+  readonly faults: Faults;
+  close(): Promise<void>;
+}
+
+// Alibaba's official client sends Cert and Key in the URL query: a chain plus key is ~20 KB of
+// request line, over Node's default 16 KiB header limit (which would answer 431).
+const MAX_HEADER_BYTES = 256 * 1024;
+const MAX_BODY_BYTES = 12 * 1024 * 1024;
+
+export async function startEmulator(
+  options: EmulatorOptions,
+  makeBehaviour: (state: EmulatorState) => CloudBehaviour,
+): Promise<RunningEmulator> {
+  const state = new EmulatorState(options.now ?? (() => new Date()));
+  const faults = new Faults(options.latencyMs ?? 0);
+  const behaviour = makeBehaviour(state);
+
+  const server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
+    readCall(req)
+      .then(async (call) => {
+        if (call === null) {
+          res.writeHead(413).end();
+          return;
+        }
+        if (faults.latencyMs > 0) await sleep(faults.latencyMs);
+        const operation = behaviour.operationOf(call);
+        const fault = faults.take(operation);
+        const reply =
+          fault === null || fault.kind === 'hang'
+            ? behaviour.handle(call)
+            : behaviour.faultReply(fault.kind, fault, call);
+        const hang = fault?.kind === 'hang';
+        state.calls.push({
+          operation,
+          method: call.method,
+          path: call.url.pathname,
+          host: call.host,
+          headers: call.headers,
+          bodyBytes: call.body.length,
+          outcome: hang ? 'hang' : behaviour.outcomeOf(reply),
+          status: hang ? null : reply.status,
+        });
+        // Hang: the work is done (an upload is stored) and the answer is never written.
+        if (!hang) sendJson(res, reply);
+      })
+      .catch((error: unknown) => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(`emulator bug: ${error instanceof Error ? error.message : String(error)}`);
+      });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    state,
+    faults,
+    close: () =>
+      new Promise<void>((resolve) => {
+        // Hanging requests and keep-alive sockets would keep close() waiting forever.
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function readCall(req: http.IncomingMessage): Promise<IncomingCall | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) return null;
+    chunks.push(chunk);
+  }
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const host = headers.host ?? '';
+  // A proxy-style client (Volcengine's SDK with VOLC_PROXY_PORT) sends an absolute-form target.
+  const target = req.url ?? '/';
+  const url = /^https?:\/\//i.test(target) ? new URL(target) : new URL(target, `http://${host || 'localhost'}`);
+  return { method: req.method ?? 'GET', url, host, headers, body: Buffer.concat(chunks) };
+}
+
+function sendJson(res: http.ServerResponse, reply: Reply): void {
+  const body = Buffer.from(JSON.stringify(reply.body));
+  res.writeHead(reply.status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(body.length),
+    ...reply.headers,
+  });
+  res.end(body);
+}
+
+/** Seconds between two instants, absolute. */
+export function skewSeconds(a: Date, b: Date): number {
+  return Math.abs(a.getTime() - b.getTime()) / 1000;
+}

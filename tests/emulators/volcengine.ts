@@ -1,0 +1,271 @@
+// Volcengine Live (live.volcengineapi.com), API 2023-01-01: CreateCert (create, or replace through
+// ChainID) and ListCertV2, HMAC-SHA256 with scope cn-north-1/live. Every answer carries
+// ResponseMetadata; errors sit in ResponseMetadata.Error with the gateway's HTTP status.
+
+import { randomBytes } from 'node:crypto';
+import { checkKeyPair, parseCertificate } from './certificate';
+import { defaultCredentials, findCredential } from './credentials';
+import { canonicalQuery, decodePairs, hmacSha256, hmacSha256Hex, requestId, sameSignature, sha256Hex } from './digest';
+import {
+  skewSeconds,
+  startEmulator,
+  type CloudBehaviour,
+  type EmulatorCredential,
+  type EmulatorOptions,
+  type EmulatorState,
+  type IncomingCall,
+  type Reply,
+  type RunningEmulator,
+} from './server';
+import type { StoredCertificate } from './store';
+
+const VERSION = '2023-01-01';
+const REGION = 'cn-north-1';
+const SERVICE = 'live';
+// Not documented for Volcengine; the gateway follows the usual 15 minutes of its peers.
+const MAX_SKEW_SECONDS = 15 * 60;
+const EXPIRING_DAYS = 30;
+const ACTIONS = new Set(['CreateCert', 'ListCertV2']);
+
+export function startVolcengineEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const credentials = options.credentials ?? [defaultCredentials.volcengine];
+  return startEmulator(options, (state) => volcengineBehaviour(state, credentials));
+}
+
+interface ErrorSpec {
+  readonly code: string;
+  readonly status: number;
+  /** Gateway errors carry a numeric CodeN; the Live service's own errors do not. */
+  readonly codeN?: number;
+}
+
+// BytePlus/Volcengine common gateway codes (REFERENCE 4.3).
+const GATEWAY = {
+  missingParameter: { code: 'MissingParameter', codeN: 100002, status: 400 },
+  missingToken: { code: 'MissingAuthenticationToken', codeN: 100003, status: 401 },
+  missingSignature: { code: 'MissingSignature', codeN: 100005, status: 401 },
+  invalidTimestamp: { code: 'InvalidTimestamp', codeN: 100006, status: 400 },
+  invalidAction: { code: 'InvalidActionOrVersion', codeN: 100008, status: 404 },
+  invalidAccessKey: { code: 'InvalidAccessKey', codeN: 100009, status: 401 },
+  signatureMismatch: { code: 'SignatureDoesNotMatch', codeN: 100010, status: 401 },
+  // Unconfirmed in official docs (REFERENCE 7): seen in other projects' code.
+  flowLimit: { code: 'FlowLimitExceeded', codeN: 100018, status: 429 },
+} as const satisfies Record<string, ErrorSpec>;
+
+const INVALID_PARAM: ErrorSpec = { code: 'InvalidParam', status: 400 };
+
+function volcengineBehaviour(state: EmulatorState, credentials: readonly EmulatorCredential[]): CloudBehaviour {
+  return {
+    operationOf: (call) => call.url.searchParams.get('Action') ?? '',
+    faultReply(kind, override, call) {
+      const defaults = {
+        throttle: [GATEWAY.flowLimit, 'Flow limit exceeded, please retry later.'],
+        auth: [GATEWAY.signatureMismatch, 'The request signature we calculated does not match the signature you provided.'],
+        server: [{ code: 'InternalError', status: 500 }, 'an internal error occurred, please contact the administrator.'],
+        error: [INVALID_PARAM, 'Request parameter error, please check input data'],
+      } as const;
+      const [spec, message] = defaults[kind];
+      const overridden: ErrorSpec =
+        override.code === undefined && override.status === undefined
+          ? spec
+          : { code: override.code ?? spec.code, status: override.status ?? spec.status };
+      return volcError(call, overridden, override.message ?? message);
+    },
+    outcomeOf: (reply) => (reply.body as { ResponseMetadata: { Error?: { Code: string } } }).ResponseMetadata.Error?.Code ?? 'ok',
+    handle(call) {
+      const action = call.url.searchParams.get('Action');
+      const version = call.url.searchParams.get('Version');
+      if (action === null || version === null) return volcError(call, GATEWAY.missingParameter, 'Action and Version are required.');
+      const verified = verifySignature(call, credentials, state.now());
+      if ('status' in verified) return verified;
+      if (!ACTIONS.has(action) || version !== VERSION) {
+        return volcError(call, GATEWAY.invalidAction, `The action ${action} or version ${version} is not valid.`);
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse(call.body.length === 0 ? '{}' : call.body.toString('utf8'));
+      } catch {
+        return volcError(call, { code: 'InvalidParam.BindError', status: 400 }, 'Request parameter error, please check input data');
+      }
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+        return volcError(call, { code: 'InvalidParam.BindError', status: 400 }, 'Request parameter error, please check input data');
+      }
+      const params = body as Record<string, unknown>;
+      return action === 'CreateCert'
+        ? createCert(state, call, verified.accessKeyId, params)
+        : listCertV2(state, call, verified.accessKeyId, params);
+    },
+  };
+}
+
+function verifySignature(call: IncomingCall, credentials: readonly EmulatorCredential[], now: Date): EmulatorCredential | Reply {
+  const authorization = call.headers.authorization;
+  if (authorization === undefined || authorization === '') return volcError(call, GATEWAY.missingToken, 'The request is missing the Authorization header.');
+  const match = /^HMAC-SHA256 Credential=([^/\s]+)\/(\d{8})\/([^/\s]+)\/([^/\s]+)\/request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/.exec(authorization);
+  if (match === null) return volcError(call, GATEWAY.missingSignature, 'The Authorization header is malformed.');
+  const [, accessKeyId, scopeDate, region, service, signedHeaderList, signature] = match as unknown as [string, string, string, string, string, string, string];
+  const credential = findCredential(credentials, accessKeyId);
+  if (credential === undefined) return volcError(call, GATEWAY.invalidAccessKey, 'The access key is invalid.');
+
+  const xDate = call.headers['x-date'] ?? '';
+  const parsedDate = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(xDate);
+  if (parsedDate === null) return volcError(call, GATEWAY.invalidTimestamp, 'The X-Date header is missing or not in YYYYMMDDTHHMMSSZ form.');
+  const [, y, mo, d, h, mi, s] = parsedDate as unknown as [string, string, string, string, string, string, string];
+  if (skewSeconds(new Date(`${y}-${mo}-${d}T${h}:${mi}:${s}Z`), now) > MAX_SKEW_SECONDS) {
+    return volcError(call, GATEWAY.invalidTimestamp, 'The signature of the request is expired.');
+  }
+
+  const signedHeaders = signedHeaderList.split(';');
+  const bodyHash = sha256Hex(call.body);
+  const reason =
+    scopeDate !== xDate.slice(0, 8) ? 'the credential date is not the date of X-Date'
+    : region !== REGION || service !== SERVICE ? `the credential scope must be ${REGION}/${SERVICE}`
+    : !signedHeaders.includes('x-date') ? 'SignedHeaders must include x-date'
+    : signedHeaders.some((name) => call.headers[name] === undefined) ? 'a signed header was not sent'
+    : (call.headers['x-content-sha256'] ?? bodyHash) !== bodyHash ? 'X-Content-Sha256 is not the SHA-256 of the body sent'
+    : null;
+  if (reason !== null) return volcError(call, GATEWAY.signatureMismatch, `The request signature does not match: ${reason}.`);
+
+  const canonicalRequest = [
+    call.method,
+    call.url.pathname,
+    canonicalQuery(decodePairs(call.url.search.slice(1), false)),
+    signedHeaders.map((name) => `${name}:${call.headers[name]!.trim()}\n`).join(''),
+    signedHeaderList,
+    bodyHash,
+  ].join('\n');
+  const stringToSign = `HMAC-SHA256\n${xDate}\n${scopeDate}/${REGION}/${SERVICE}/request\n${sha256Hex(canonicalRequest)}`;
+  // The SK is used verbatim even though it looks like base64 (REFERENCE 4.5).
+  const signingKey = hmacSha256(hmacSha256(hmacSha256(hmacSha256(credential.accessKeySecret, scopeDate), REGION), SERVICE), 'request');
+  if (!sameSignature(hmacSha256Hex(signingKey, stringToSign), signature)) {
+    return volcError(call, GATEWAY.signatureMismatch, 'The request signature we calculated does not match the signature you provided.');
+  }
+  if ((call.headers['x-security-token'] ?? '') !== (credential.securityToken ?? '')) {
+    return volcError(call, GATEWAY.invalidAccessKey, 'The security token is invalid for this access key.');
+  }
+  return credential;
+}
+
+function createCert(state: EmulatorState, call: IncomingCall, account: string, params: Record<string, unknown>): Reply {
+  const invalid = (message: string, spec: ErrorSpec = INVALID_PARAM) => volcError(call, spec, message);
+  if (params.UseWay === undefined) return invalid('UseWay is required.');
+  if (params.UseWay !== 'https') return invalid('UseWay should be one of {[https]}', { code: 'InvalidParam.OutOfRange', status: 400 });
+  for (const name of ['CertName', 'ProjectName', 'ChainID']) {
+    if (params[name] !== undefined && typeof params[name] !== 'string') return invalid(`${name} must be a string.`, { code: 'InvalidParam.BindError', status: 400 });
+  }
+  const rsa = params.Rsa;
+  if (typeof rsa !== 'object' || rsa === null) return invalid('Rsa is required.');
+  // The 2023-01-01 parameter table says Pubkey/Prikey, its example PubKey/PriKey (REFERENCE 7).
+  const fields = rsa as Record<string, unknown>;
+  const certificateText = fields.Pubkey ?? fields.PubKey;
+  const keyText = fields.Prikey ?? fields.PriKey;
+  if (typeof certificateText !== 'string' || certificateText === '') return invalid('Rsa.Pubkey is required.');
+  if (typeof keyText !== 'string' || keyText === '') return invalid('Rsa.Prikey is required.');
+
+  const certificate = parseCertificate(certificateText);
+  if (certificate === null) return invalid('The certificate (Rsa.Pubkey) could not be parsed.');
+  if (certificate.keyAlgorithm === 'SM2') return invalid('SM2 certificates are not supported; upload an RSA or ECC certificate.');
+  const keyCheck = checkKeyPair(certificate, keyText);
+  if (!keyCheck.ok) {
+    const message =
+      keyCheck.reason === 'mismatch' ? 'The certificate and the private key do not match.'
+      : keyCheck.reason === 'encrypted' ? 'The private key must not be password-protected.'
+      : 'The private key (Rsa.Prikey) could not be parsed.';
+    return invalid(message);
+  }
+
+  const entry = {
+    name: (params.CertName as string | undefined) ?? null,
+    certificatePem: certificateText,
+    privateKeyPem: keyText,
+    certificate,
+    params,
+  };
+  const chainId = params.ChainID as string | undefined;
+  let stored: StoredCertificate;
+  if (chainId !== undefined && chainId !== '') {
+    const replaced = state.store.replace(account, chainId, entry, state.now());
+    if (replaced === null) return invalid(`The certificate chain ${chainId} does not exist.`, { code: 'ResourceNotFound', status: 404 });
+    stored = replaced;
+  } else {
+    stored = state.store.add({ id: randomBytes(16).toString('hex'), account, ...entry }, state.now());
+  }
+  return volcOk(call, { ChainID: stored.id, Domain: certificate.commonName ?? certificate.dnsNames[0] ?? '', UseWay: 'https' });
+}
+
+function listCertV2(state: EmulatorState, call: IncomingCall, account: string, params: Record<string, unknown>): Reply {
+  const now = state.now();
+  const expiringBefore = now.getTime() + EXPIRING_DAYS * 86_400_000;
+  const text = (name: string) => (typeof params[name] === 'string' ? (params[name] as string) : '');
+  const all = state.store.list(account);
+  const matching = all.filter((entry) => {
+    const notAfter = entry.certificate.notAfter.getTime();
+    return (
+      (params.Available !== true || notAfter > now.getTime()) &&
+      (params.Expiring !== true || (notAfter > now.getTime() && notAfter <= expiringBefore)) &&
+      (text('Domain') === '' || domainList(entry).some((domain) => domain.includes(text('Domain')))) &&
+      (text('CertName') === '' || (entry.name ?? '').includes(text('CertName'))) &&
+      (text('ProjectName') === '' || ((entry.params.ProjectName as string | undefined) ?? 'default') === text('ProjectName'))
+    );
+  });
+  // Paging applies only when both PageNum and PageSize are sent.
+  const pageNum = params.PageNum;
+  const pageSize = params.PageSize;
+  const page =
+    typeof pageNum === 'number' && typeof pageSize === 'number'
+      ? matching.slice((pageNum - 1) * pageSize, pageNum * pageSize)
+      : matching;
+  return volcOk(call, {
+    CertList: page.map((entry) => listItem(entry, now)),
+    ExpirationInfo: {
+      ExpiredCount: all.filter((entry) => entry.certificate.notAfter.getTime() <= now.getTime()).length,
+      ExpiringCount: all.filter((entry) => {
+        const notAfter = entry.certificate.notAfter.getTime();
+        return notAfter > now.getTime() && notAfter <= expiringBefore;
+      }).length,
+    },
+    Total: matching.length,
+  });
+}
+
+function listItem(entry: StoredCertificate, now: Date): Record<string, unknown> {
+  return {
+    ChainID: entry.id,
+    CertID: `${entry.id}-${entry.revision}`,
+    CertName: entry.name ?? '',
+    CertDomainList: domainList(entry),
+    NotBefore: isoSeconds(entry.certificate.notBefore),
+    NotAfter: isoSeconds(entry.certificate.notAfter),
+    CreateTime: isoSeconds(entry.createdAt),
+    Status: entry.certificate.notAfter.getTime() > now.getTime() ? 'OK' : 'Expired',
+    ProjectName: (entry.params.ProjectName as string | undefined) ?? 'default',
+  };
+}
+
+function domainList(entry: StoredCertificate): string[] {
+  const { commonName, dnsNames } = entry.certificate;
+  return [...new Set([...(commonName === null ? [] : [commonName]), ...dnsNames])];
+}
+
+function isoSeconds(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function metadata(call: IncomingCall): Record<string, string> {
+  return {
+    RequestId: requestId(),
+    Action: call.url.searchParams.get('Action') ?? '',
+    Version: call.url.searchParams.get('Version') ?? '',
+    Service: SERVICE,
+    Region: REGION,
+  };
+}
+
+function volcOk(call: IncomingCall, result: Record<string, unknown>): Reply {
+  return { status: 200, body: { ResponseMetadata: metadata(call), Result: result } };
+}
+
+function volcError(call: IncomingCall, spec: ErrorSpec, message: string): Reply {
+  const error = spec.codeN === undefined ? { Code: spec.code, Message: message } : { CodeN: spec.codeN, Code: spec.code, Message: message };
+  return { status: spec.status, body: { ResponseMetadata: { ...metadata(call), Error: error } } };
+}

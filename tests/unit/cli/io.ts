@@ -1,0 +1,23 @@
+import type { CliIo } from '../../../main/cli/command';
+import { runCli } from '../../../main/cli/run';
+
+export interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `certvault ARGS` in-process with captured output and a throwaway data folder. */
+export async function certvault(args: string[], options: { stdin?: string; home: string; now?: Date }): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdout: (text) => void (stdout += text),
+    stderr: (text) => void (stderr += text),
+    readStdin: async () => options.stdin ?? '',
+    env: { CERTVAULT_HOME: options.home, LANG: 'C.UTF-8' },
+  };
+  const now = options.now;
+  const code = await runCli(['--home', options.home, ...args], io, now ? { now: () => now } : {});
+  return { code, stdout, stderr };
+}

@@ -1,0 +1,121 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { log } from '../../../main/core/log';
+import { handleInvoke, isTrustedSender, isTrustedUrl } from '../../../main/electron/ipc-guard';
+import { isPermissionGranted } from '../../../main/electron/permissions';
+import { testHandlerContext } from './handler-context';
+
+const ours = { url: 'app://cert-vault/index.html', isOurMainFrame: true };
+const dev = new URL('http://127.0.0.1:5173/');
+let logged: string[];
+
+beforeEach(() => {
+  logged = [];
+  log.setSink((line) => logged.push(line));
+});
+afterEach(() => {
+  log.setSink((line) => process.stderr.write(`${line}\n`));
+});
+
+describe('isTrustedSender', () => {
+  it("accepts our window's main frame showing our page", () => {
+    expect(isTrustedSender(ours, null)).toBe(true);
+    expect(isTrustedSender({ url: 'app://cert-vault/index.html#/inspect', isOurMainFrame: true }, null)).toBe(true);
+  });
+
+  it.each([
+    ['an iframe or another window', { url: 'app://cert-vault/index.html', isOurMainFrame: false }],
+    ['a remote page', { url: 'https://evil.example/', isOurMainFrame: true }],
+    ['a file:// page', { url: 'file:///home/user/evil.html', isOurMainFrame: true }],
+    ['another app:// host', { url: 'app://cert-vault.evil/index.html', isOurMainFrame: true }],
+    ['a data: URL', { url: 'data:text/html,<script>1</script>', isOurMainFrame: true }],
+    ['about:blank', { url: 'about:blank', isOurMainFrame: true }],
+    ['the dev server when not in development', { url: 'http://127.0.0.1:5173/', isOurMainFrame: true }],
+  ])('rejects %s', (_name, frame) => {
+    expect(isTrustedSender(frame, null)).toBe(false);
+  });
+
+  it('rejects a destroyed frame', () => {
+    expect(isTrustedSender(null, null)).toBe(false);
+  });
+
+  it("accepts Vite's origin in development, and no other port or host", () => {
+    expect(isTrustedSender({ url: 'http://127.0.0.1:5173/', isOurMainFrame: true }, dev)).toBe(true);
+    expect(isTrustedUrl('http://127.0.0.1:5174/', dev)).toBe(false);
+    expect(isTrustedUrl('http://localhost:5173/', dev)).toBe(false);
+  });
+});
+
+describe('handleInvoke', () => {
+  it('answers a trusted, valid request', async () => {
+    const result = await handleInvoke(testHandlerContext(), ours, 'app.info', {}, null);
+    expect(result).toEqual({ ok: true, value: { version: '0.0.0-test', platform: 'linux', systemLocale: 'en' } });
+  });
+
+  it('refuses an unexpected sender before looking at the request', async () => {
+    let called = false;
+    const ctx = testHandlerContext({ dialogs: { chooseFiles: async () => ((called = true), []), chooseSave: async () => null } });
+    const result = await handleInvoke(ctx, { url: 'https://evil.example/', isOurMainFrame: true }, 'files.choose', { purpose: 'inspect' }, null);
+    expect(result).toEqual({ ok: false, error: expect.objectContaining({ code: 'ipc.forbidden_sender' }) });
+    expect(called).toBe(false);
+    expect(logged.join('\n')).toContain('https://evil.example');
+  });
+
+  it('rejects an unknown channel', async () => {
+    const result = await handleInvoke(testHandlerContext(), ours, 'fs.readFile', { path: '/etc/passwd' }, null);
+    expect(result).toEqual({
+      ok: false,
+      error: { code: 'ipc.unknown_channel', message: 'Unknown request "fs.readFile".', params: { channel: 'fs.readFile' } },
+    });
+  });
+
+  it.each([
+    ['a wrong type', 'settings.update', { expiringWithinDays: 'thirty' }],
+    ['an out-of-range value', 'settings.update', { expiringWithinDays: 100000 }],
+    ['an unexpected field', 'settings.update', { theme: 'dark', __proto__: { polluted: true }, extra: 1 }],
+    ['a missing field', 'files.choose', {}],
+    ['no request at all', 'inspect.paths', undefined],
+    ['too many files', 'inspect.paths', { paths: Array.from({ length: 1001 }, (_, i) => `/tmp/${i}.pem`) }],
+  ])('rejects a request with %s', async (_name, channel, request) => {
+    const ctx = testHandlerContext();
+    const before = ctx.settings.get();
+    const result = await handleInvoke(ctx, ours, channel, request, null);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.code).toBe('ipc.bad_request');
+      expect(result.error.message).toMatch(new RegExp(`^Invalid request to ${channel.replace('.', '\\.')}: `));
+    }
+    expect(ctx.settings.get()).toBe(before);
+  });
+
+  it('turns an unexpected exception into `internal` with no stack or detail', async () => {
+    const ctx = testHandlerContext({
+      settings: {
+        get: () => {
+          throw new Error('ENOENT: /home/alice/.config/Cert Vault/settings.json');
+        },
+        update: () => {
+          throw new Error('unreachable');
+        },
+      },
+    });
+    const result = await handleInvoke(ctx, ours, 'settings.get', {}, null);
+    expect(result).toEqual({
+      ok: false,
+      error: { code: 'internal', message: 'An unexpected error occurred; details are in the log.', params: {} },
+    });
+    const serialized = JSON.stringify(result);
+    expect(serialized).not.toContain('alice');
+    expect(serialized).not.toMatch(/\bat \w|\.ts:\d+/);
+    expect(logged.join('\n')).toContain('unexpected_error');
+  });
+});
+
+describe('isPermissionGranted', () => {
+  it('grants clipboard writes to our page only, and nothing else to anyone', () => {
+    expect(isPermissionGranted('clipboard-sanitized-write', 'app://cert-vault/index.html', null)).toBe(true);
+    expect(isPermissionGranted('clipboard-sanitized-write', 'https://evil.example/', null)).toBe(false);
+    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'fullscreen', 'hid']) {
+      expect(isPermissionGranted(permission, 'app://cert-vault/index.html', null)).toBe(false);
+    }
+  });
+});

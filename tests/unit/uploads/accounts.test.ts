@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { keychainAccount } from '../../../main/core/accounts/account-store';
+import { authVerdict, testConnection } from '../../../main/core/accounts/connection-test';
+import { log } from '../../../main/core/log';
+import { FakeClock } from './support/fake-clock';
+import { cloudError, FakeCloud } from './support/fake-cloud';
+import { testVault } from './support/vault';
+
+log.setSink(null);
+
+const SECRET = 'the-secret-key-value';
+
+function setup() {
+  const clock = new FakeClock();
+  const cloud = new FakeCloud(clock);
+  const vault = testVault(clock, [cloud.provider()]);
+  return { clock, cloud, vault };
+}
+
+describe('cloud accounts', () => {
+  it('keeps the secret only in the keychain, one entry per account, and never returns it', async () => {
+    const { vault } = setup();
+    const account = await vault.accounts.save(
+      { cloud: 'tencent', name: ' prod ', region: 'ap-guangzhou', endpoint: 'http://127.0.0.1:8080/', fields: { projectId: '42' }, defaultOptions: { alias: 'web' } },
+      { accessKeyId: 'AKID', accessKeySecret: SECRET },
+    );
+
+    expect(account).toMatchObject({ name: 'prod', region: 'ap-guangzhou', endpoint: 'http://127.0.0.1:8080', fields: { projectId: '42' }, defaultOptions: { alias: 'web' }, secretStored: true });
+    expect(JSON.stringify(vault.accounts.list())).not.toContain(SECRET);
+    expect(JSON.stringify(vault.db.prepare('SELECT * FROM cloud_accounts').all())).not.toContain(SECRET);
+    expect(JSON.parse(vault.secrets.entries.get(keychainAccount(account.id))!)).toEqual({ accessKeyId: 'AKID', accessKeySecret: SECRET });
+    expect(await vault.accounts.credentials(account)).toEqual({ accessKeyId: 'AKID', accessKeySecret: SECRET });
+  });
+
+  it('edits without touching the secret, or replaces it when given', async () => {
+    const { vault } = setup();
+    const account = await vault.accounts.save({ cloud: 'tencent', name: 'prod' }, { accessKeyId: 'A', accessKeySecret: 'one' });
+    const renamed = await vault.accounts.save({ id: account.id, cloud: 'tencent', name: 'production', region: 'ap-beijing' });
+    expect(renamed).toMatchObject({ id: account.id, name: 'production', region: 'ap-beijing' });
+    expect((await vault.accounts.credentials(renamed)).accessKeySecret).toBe('one');
+
+    await vault.accounts.save({ id: account.id, cloud: 'tencent', name: 'production' }, { accessKeyId: 'A', accessKeySecret: 'two' });
+    expect((await vault.accounts.credentials(renamed)).accessKeySecret).toBe('two');
+    expect(vault.secrets.entries.size).toBe(1);
+  });
+
+  it('refuses a duplicate name (case-insensitive), a new account without a secret, and a cloud change', async () => {
+    const { vault } = setup();
+    const account = await vault.addAccount('prod');
+    await expect(vault.accounts.save({ cloud: 'tencent', name: 'PROD' }, { accessKeyId: 'a', accessKeySecret: 'b' })).rejects.toMatchObject({ code: 'account.exists' });
+    await expect(vault.accounts.save({ cloud: 'tencent', name: 'other' })).rejects.toMatchObject({ code: 'account.invalid', params: { field: 'secret' } });
+    await expect(vault.accounts.save({ id: account.id, cloud: 'aliyun', name: 'prod' })).rejects.toBeDefined();
+    expect(vault.secrets.entries.size).toBe(1);
+  });
+
+  it.each([
+    [{ name: 'a,b' }, 'name', /comma/],
+    [{ name: '' }, 'name', /empty/],
+    [{ endpoint: 'ftp://x' }, 'endpoint', /https:\/\/ or http:\/\//],
+    [{ endpoint: 'https://user:pw@host' }, 'endpoint', /user name or password/],
+    [{ endpoint: 'not a url' }, 'endpoint', /not a URL/],
+    [{ region: 'ap guangzhou' }, 'region', /not a region id/],
+    [{ fields: { instanceId: 'x' } }, 'instanceId', /not a tencent account field \(accepted: projectId\)/],
+    [{ fields: { projectId: 'abc' } }, 'projectId', /whole number/],
+    [{ defaultOptions: { alias: 'x'.repeat(30) } }, 'defaultOptions.alias', /.+/],
+    [{ defaultOptions: { bogus: 1 } }, 'defaultOptions', /.+/],
+  ])('rejects %o naming field %s', async (patch, field, reason) => {
+    const { vault } = setup();
+    await expect(vault.accounts.save({ cloud: 'tencent', name: 'prod', ...patch }, { accessKeyId: 'a', accessKeySecret: 'b' })).rejects.toMatchObject({
+      code: 'account.invalid',
+      params: { field, reason: expect.stringMatching(reason) },
+    });
+    expect(vault.secrets.entries.size).toBe(0);
+    expect(vault.accounts.list()).toEqual([]);
+  });
+
+  it('deleting an account deletes its keychain entry and keeps its history', async () => {
+    const { vault } = setup();
+    const account = await vault.addAccount('prod');
+    await vault.accounts.remove('prod');
+    expect(vault.secrets.entries.size).toBe(0);
+    expect(vault.accounts.list()).toEqual([]);
+    await expect(vault.accounts.remove('prod')).rejects.toMatchObject({ code: 'account.not_found' });
+    expect(account.id).toBeTruthy();
+  });
+
+  it('keeps the account when the keychain refuses the delete', async () => {
+    const { vault } = setup();
+    await vault.addAccount('prod');
+    vault.secrets.delete = () => Promise.reject(new Error('locked'));
+    await expect(vault.accounts.remove('prod')).rejects.toThrow('locked');
+    expect(vault.accounts.list()).toHaveLength(1);
+  });
+});
+
+describe('test connection', () => {
+  it.each([
+    [{ kind: 'auth' as const, code: 'AuthFailure.SignatureFailure' }, 'wrong_key'],
+    [{ kind: 'auth' as const, code: 'InvalidAccessKeyId.NotFound', httpStatus: 404 }, 'wrong_key'],
+    [{ kind: 'auth' as const, code: 'APIG.0301', message: 'verify aksk signature fail' }, 'wrong_key'],
+    [{ kind: 'auth' as const, code: 'AuthFailure.UnauthorizedOperation' }, 'no_permission'],
+    [{ kind: 'auth' as const, code: 'AccessDenied', httpStatus: 403 }, 'no_permission'],
+    [{ kind: 'auth' as const, code: 'Forbidden.RAM' }, 'no_permission'],
+    [{ kind: 'auth' as const, code: 'AuthFailure.SignatureExpire' }, 'clock_skew'],
+    [{ kind: 'auth' as const, code: 'InvalidTimeStamp.Expired' }, 'clock_skew'],
+    [{ kind: 'invalid' as const, code: 'InvalidTimestamp' }, 'clock_skew'],
+    [{ kind: 'network' as const, code: 'ECONNREFUSED', mayHaveReachedServer: false }, 'unreachable'],
+    [{ kind: 'network' as const, code: 'timeout' }, 'unreachable'],
+    [{ kind: 'server' as const, code: 'InternalError' }, 'error'],
+  ])('classifies %o as %s', async (error, verdict) => {
+    const { cloud, vault } = setup();
+    const account = await vault.addAccount('prod');
+    cloud.listSteps = [{ kind: 'error', error }];
+    const result = await testConnection(cloud.provider(), {
+      account: { cloud: 'tencent', region: null, endpoint: null, fields: {} },
+      credentials: await vault.accounts.credentials(account),
+      http: vault.deps.http,
+      now: () => new Date(),
+      nonce: () => 'n',
+    });
+    expect(result.verdict).toBe(verdict);
+    expect(result.error?.code).toBe(error.code);
+  });
+
+  it('reports how many certificates the list returned when it works', async () => {
+    const { cloud, vault } = setup();
+    const account = await vault.addAccount('prod');
+    const result = await testConnection(cloud.provider(), {
+      account: { cloud: 'tencent', region: null, endpoint: null, fields: {} },
+      credentials: await vault.accounts.credentials(account),
+      http: vault.deps.http,
+      now: () => new Date(),
+      nonce: () => 'n',
+    });
+    expect(result).toEqual({ verdict: 'works', certificates: 0, error: null });
+  });
+
+  it('authVerdict never calls a signature failure a permission problem', () => {
+    expect(authVerdict(cloudError('huawei', { kind: 'auth', code: 'APIG.1005', httpStatus: 403 }).info)).toBe('no_permission');
+    expect(authVerdict(cloudError('huawei', { kind: 'auth', code: 'APIG.1002', httpStatus: 401 }).info)).toBe('wrong_key');
+  });
+});

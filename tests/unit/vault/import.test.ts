@@ -1,0 +1,136 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { makeCa, makeLeaf, type Issued } from './helpers/pki';
+import { openTestVault, text, type TestVault } from './helpers/vault';
+
+const fingerprint = (issued: Issued) => createHash('sha256').update(Buffer.from(issued.cert.rawData)).digest('hex');
+const SM2 = '/work/shared/fixtures/sm2';
+const sm2File = (name: string) => ({ name, data: fs.readFileSync(path.join(SM2, name)) });
+
+let ca: Issued;
+let leaf: Issued;
+let other: Issued;
+let t: TestVault;
+
+beforeAll(async () => {
+  ca = await makeCa('Import Test CA');
+  leaf = await makeLeaf(ca, { commonName: 'www.example.com', dnsNames: ['www.example.com', 'example.com'] });
+  other = await makeLeaf(ca, { commonName: 'api.example.com' });
+});
+
+afterEach(() => t?.cleanup());
+
+describe('import', () => {
+  it('files a bundle as one entry: leaf, chain and sealed key, named after the CN', async () => {
+    t = openTestVault();
+    const result = await t.vault.importContent([text('bundle.pem', leaf.certPem, ca.certPem, leaf.keyPem)]);
+    expect(result.failed).toEqual([]);
+    expect(result.imported).toHaveLength(1);
+    expect(result.imported[0]).toMatchObject({ fingerprintSha256: fingerprint(leaf), duplicate: false });
+    const entry = t.vault.entry(result.imported[0]!.id);
+    expect(entry).toMatchObject({ name: 'www.example.com', commonName: 'www.example.com', hasKey: true, isCA: false, sourceFile: 'bundle.pem' });
+    expect(entry.dnsNames).toEqual(['www.example.com', 'example.com']);
+    const chain = (await t.vault.export(entry.id, 'chain')).bytes.toString();
+    expect(chain).toBe(ca.certPem);
+    expect(t.vault.list().total).toBe(1);
+  });
+
+  it('pairs a certificate, its chain and its key from separate files, whatever their order', async () => {
+    t = openTestVault();
+    const result = await t.vault.importContent([text('privkey.pem', leaf.keyPem), text('chain.pem', ca.certPem), text('cert.pem', leaf.certPem)]);
+    expect(result.failed).toEqual([]);
+    expect(result.imported).toHaveLength(1);
+    const entry = t.vault.entry(result.imported[0]!.id);
+    expect(entry.hasKey).toBe(true);
+    expect(entry.sourceFile).toBe('cert.pem');
+    expect((await t.vault.export(entry.id, 'fullchain')).bytes.toString().match(/BEGIN CERTIFICATE/g)).toHaveLength(2);
+  });
+
+  it('merges a later key and chain into the existing entry instead of adding a second one', async () => {
+    t = openTestVault();
+    const first = await t.vault.importContent([text('cert.pem', leaf.certPem)]);
+    const id = first.imported[0]!.id;
+    expect(t.vault.entry(id).hasKey).toBe(false);
+    const again = await t.vault.importContent([text('fullchain.pem', leaf.certPem, ca.certPem)]);
+    expect(again.imported).toEqual([{ id, fingerprintSha256: first.imported[0]!.fingerprintSha256, duplicate: true }]);
+    const key = await t.vault.importContent([text('privkey.pem', leaf.keyPem)]);
+    expect(key.imported).toEqual([{ id, fingerprintSha256: first.imported[0]!.fingerprintSha256, duplicate: true }]);
+    expect(t.vault.list().total).toBe(1);
+    const entry = t.vault.entry(id);
+    expect(entry.hasKey).toBe(true);
+    expect((await t.vault.export(id, 'chain')).bytes.toString()).toContain('BEGIN CERTIFICATE');
+    expect((await t.vault.export(id, 'key')).bytes.toString()).toBe(leaf.keyPem);
+  });
+
+  it('reports a bad file with its name and cause and still imports the others', async () => {
+    t = openTestVault();
+    const result = await t.vault.importContent([
+      text('good.pem', leaf.certPem, leaf.keyPem),
+      text('broken.pem', '-----BEGIN CERTIFICATE-----\nMIIB!!!!\n-----END CERTIFICATE-----\n'),
+      text('other.pem', other.certPem),
+    ]);
+    expect(result.imported).toHaveLength(2);
+    expect(result.failed).toHaveLength(1);
+    expect(result.failed[0]!.file).toBe('broken.pem');
+    expect(result.failed[0]!.error.message).toContain('broken.pem');
+  });
+
+  it('rejects a key that belongs to no certificate, naming the file', async () => {
+    t = openTestVault();
+    const result = await t.vault.importContent([text('stray.key', other.keyPem)]);
+    expect(result.imported).toEqual([]);
+    expect(result.failed).toEqual([{ file: 'stray.key', error: expect.objectContaining({ code: 'vault.key_without_certificate' }) }]);
+    expect(t.vault.list().total).toBe(0);
+  });
+
+  it('imports folders recursively, skipping non-certificate files found there, with progress', async () => {
+    t = openTestVault();
+    const folder = path.join(t.dir, 'input');
+    fs.mkdirSync(path.join(folder, 'live', 'example.com'), { recursive: true });
+    fs.writeFileSync(path.join(folder, 'live', 'example.com', 'cert.pem'), leaf.certPem);
+    fs.writeFileSync(path.join(folder, 'live', 'example.com', 'privkey.pem'), leaf.keyPem);
+    fs.writeFileSync(path.join(folder, 'live', 'README'), 'This folder holds your certificates.\n');
+    fs.writeFileSync(path.join(folder, 'api.crt'), other.certPem);
+    fs.writeFileSync(path.join(folder, '.hidden.pem'), 'not even looked at');
+    const progress: number[] = [];
+    const result = await t.vault.importPaths([folder], { onProgress: (p) => progress.push(p.done) });
+    expect(result.failed).toEqual([]);
+    expect(result.imported).toHaveLength(2);
+    expect(progress).toEqual([1, 2, 3, 4]);
+    expect(t.vault.list({ hasKey: true }).entries.map((e) => e.name)).toEqual(['www.example.com']);
+  });
+
+  it('names a missing path as a failure', async () => {
+    t = openTestVault();
+    const missing = path.join(t.dir, 'nope.pem');
+    const result = await t.vault.importPaths([missing]);
+    expect(result.failed).toEqual([{ file: missing, error: expect.objectContaining({ code: 'input.unreadable_file' }) }]);
+  });
+
+  it('keeps an SM2 signing/encryption pair and both keys as one entry', async () => {
+    t = openTestVault();
+    const result = await t.vault.importContent(
+      ['server_sign.crt', 'server_sign.key', 'server_enc.crt', 'server_enc.key', 'chain-ca.crt'].map(sm2File),
+    );
+    expect(result.failed).toEqual([]);
+    expect(result.imported).toHaveLength(1);
+    const entry = t.vault.entry(result.imported[0]!.id);
+    expect(entry).toMatchObject({ sm2Dual: true, hasKey: true, keyAlgorithm: 'SM2' });
+    const bundle = (await t.vault.export(entry.id, 'bundle')).bytes.toString();
+    expect(bundle.match(/BEGIN PRIVATE KEY/g)).toHaveLength(2);
+    expect(bundle.match(/BEGIN CERTIFICATE/g)).toHaveLength(4);
+    const detail = await t.vault.detail(entry.id);
+    expect(detail.inspection.privateKeys).toHaveLength(2);
+    expect(detail.keyState).toBe('sealed');
+  });
+
+  it('applies --name and --tag to new entries and adds tags to duplicates', async () => {
+    t = openTestVault();
+    const first = await t.vault.importContent([text('a.pem', leaf.certPem)], { name: 'Main site', tags: ['prod', 'web'] });
+    expect(t.vault.entry(first.imported[0]!.id)).toMatchObject({ name: 'Main site', tags: ['prod', 'web'] });
+    await t.vault.importContent([text('a.pem', leaf.certPem)], { name: 'Ignored', tags: ['web', 'renewed'] });
+    expect(t.vault.entry(first.imported[0]!.id)).toMatchObject({ name: 'Main site', tags: ['prod', 'web', 'renewed'] });
+  });
+});

@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeCa, makeLeaf, days } from './helpers/pki';
+import { openTestVault, text, type TestVault } from './helpers/vault';
+
+let t: TestVault;
+const now = new Date();
+const ids: Record<string, string> = {};
+
+beforeAll(async () => {
+  t = openTestVault(() => now);
+  const ca = await makeCa('Search Root CA');
+  const make = async (name: string, notAfter: Date, dnsNames: string[], withKey: boolean) => {
+    const leaf = await makeLeaf(ca, { commonName: dnsNames[0]!, dnsNames, notAfter, notBefore: days(-400, now) });
+    const { imported } = await t.vault.importContent([text(`${name}.pem`, leaf.certPem, withKey ? leaf.keyPem : '')], { name });
+    ids[name] = imported[0]!.id;
+  };
+  await make('alpha', days(10, now), ['alpha.example.com', 'www.alpha.example.com'], true);
+  await make('bravo', days(-5, now), ['bravo.example.org'], false);
+  await make('charlie', days(200, now), ['charlie.internal'], true);
+  await make('delta', days(45, now), ['delta.example.com'], false);
+  await t.vault.importContent([text('root.pem', ca.certPem)]);
+  ids.root = t.vault.list({ kind: 'ca' }).entries[0]!.id;
+  t.vault.update(ids.delta!, { tags: ['Payments', 'prod'], notes: 'Renew via the PKI team ticket queue' });
+});
+afterAll(() => t.cleanup());
+
+const names = (query: Parameters<TestVault['vault']['list']>[0]) => t.vault.list(query).entries.map((e) => e.name);
+
+describe('search', () => {
+  it('matches CN, SANs, issuer, name, tags and notes, case-insensitively', () => {
+    expect(names({ search: 'WWW.ALPHA' })).toEqual(['alpha']);
+    expect(names({ search: 'example.org' })).toEqual(['bravo']);
+    expect(names({ search: 'search root' })).toHaveLength(5);
+    expect(names({ search: 'payments' })).toEqual(['delta']);
+    expect(names({ search: 'ticket queue' })).toEqual(['delta']);
+    expect(names({ search: 'charlie' })).toEqual(['charlie']);
+  });
+
+  it('matches serial and fingerprint, with or without colons', () => {
+    const entry = t.vault.entry(ids.charlie!);
+    expect(names({ search: entry.serialNumber })).toEqual(['charlie']);
+    expect(names({ search: entry.fingerprintSha256.slice(10, 30) })).toEqual(['charlie']);
+    const colons = entry.fingerprintSha256.slice(0, 12).toUpperCase().match(/../g)!.join(':');
+    expect(names({ search: colons })).toEqual(['charlie']);
+  });
+
+  it('requires every term', () => {
+    expect(names({ search: 'example.com alpha' })).toEqual(['alpha']);
+    expect(names({ search: 'example.com nothing-like-this' })).toEqual([]);
+  });
+
+  it('sees edits to name, tags and notes', () => {
+    t.vault.update(ids.bravo!, { notes: 'legacy appliance' });
+    expect(names({ search: 'appliance' })).toEqual(['bravo']);
+    t.vault.update(ids.bravo!, { notes: '' });
+    expect(names({ search: 'appliance' })).toEqual([]);
+  });
+});
+
+describe('filters', () => {
+  it('expiring within N days excludes the expired and the later ones', () => {
+    expect(names({ expiringWithinDays: 30 })).toEqual(['alpha']);
+    expect(names({ expiringWithinDays: 60, sort: 'notAfter' })).toEqual(['alpha', 'delta']);
+  });
+  it('expired, hide expired, has key, CA vs leaf', () => {
+    expect(names({ expired: true })).toEqual(['bravo']);
+    expect(names({ hideExpired: true })).not.toContain('bravo');
+    expect(names({ hasKey: true })).toEqual(['alpha', 'charlie']);
+    expect(names({ hasKey: false, kind: 'leaf' })).toEqual(['bravo', 'delta']);
+    expect(names({ kind: 'ca' })).toEqual(['Search Root CA']);
+  });
+});
+
+describe('sort and window', () => {
+  it('sorts by any column in both directions', () => {
+    expect(names({ sort: 'notAfter', kind: 'leaf' })).toEqual(['bravo', 'alpha', 'delta', 'charlie']);
+    expect(names({ sort: 'notAfter', descending: true, kind: 'leaf' })).toEqual(['charlie', 'delta', 'alpha', 'bravo']);
+    expect(names({ sort: 'name', descending: true }).at(-1)).toBe('alpha');
+    expect(names({ sort: 'hasKey', descending: true }).slice(0, 2).sort()).toEqual(['alpha', 'charlie']);
+  });
+  it('returns a window with the total', () => {
+    const page = t.vault.list({ sort: 'name', offset: 1, limit: 2 });
+    expect(page.total).toBe(5);
+    expect(page.offset).toBe(1);
+    expect(page.entries.map((e) => e.name)).toEqual(['bravo', 'charlie']);
+  });
+});
+
+describe('entry ids', () => {
+  it('resolves an id, a unique prefix of it, or of the fingerprint', () => {
+    const entry = t.vault.entry(ids.alpha!);
+    expect(entry.id).toMatch(/^[0-9a-f]{12}$/);
+    expect(t.vault.resolve(entry.id)).toBe(entry.id);
+    expect(t.vault.resolve(entry.id.slice(0, 10).toUpperCase())).toBe(entry.id);
+    expect(t.vault.resolve(entry.fingerprintSha256.slice(0, 16))).toBe(entry.id);
+    expect(t.vault.resolve(entry.fingerprintSha256.slice(0, 8).match(/../g)!.join(':'))).toBe(entry.id);
+  });
+  it('says when an id is unknown or ambiguous', () => {
+    expect(() => t.vault.resolve('zz-not-hex')).toThrow(expect.objectContaining({ code: 'vault.not_found' }));
+    const unused = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'].find(
+      (c) => !t.vault.list({ limit: 1000 }).entries.some((e) => e.id.startsWith(`${c}${c}${c}`) || e.fingerprintSha256.startsWith(`${c}${c}${c}`)),
+    )!;
+    expect(() => t.vault.resolve(`${unused}${unused}${unused}`)).toThrow(expect.objectContaining({ code: 'vault.not_found' }));
+    expect(() => t.vault.resolve('')).toThrow(expect.objectContaining({ code: 'vault.not_found' }));
+    // Five entries: 16 one-digit prefixes, so some digit starts at least two ids or fingerprints.
+    const all = t.vault.list({ limit: 1000 }).entries.flatMap((e) => [e.id[0], e.fingerprintSha256[0]]);
+    const shared = all.find((c, i) => all.indexOf(c) !== i)!;
+    const owners = t.vault.list({ limit: 1000 }).entries.filter((e) => e.id.startsWith(shared) || e.fingerprintSha256.startsWith(shared));
+    if (owners.length > 1) expect(() => t.vault.resolve(shared)).toThrow(expect.objectContaining({ code: 'vault.ambiguous_id' }));
+    else expect(t.vault.resolve(shared)).toBe(owners[0]!.id);
+  });
+});
