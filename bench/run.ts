@@ -3,6 +3,7 @@
 
 const benches: Readonly<Record<string, () => Promise<{ run(): Promise<void> | void }>>> = {
   sign: () => import('./sign'),
+  inspect: () => import('./inspect'),
 };
 
 async function main(): Promise<void> {

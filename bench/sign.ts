@@ -2,6 +2,9 @@ import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
 import { signTc3 } from '../main/clouds/tencent/sign';
 import { signAcs3 } from '../main/clouds/aliyun/sign';
+import { signSdkHmac } from '../main/clouds/huawei/sign';
+import { signVolc } from '../main/clouds/volcengine/sign';
+import { sha256Hex } from '../main/clouds/hash';
 import { compare, writeSection } from './report';
 
 // Signing cost per request: our signer against the cloud's official SDK signer on the same input
@@ -89,7 +92,76 @@ function aliyunCase(): SignCase {
   };
 }
 
-export const cases: (() => SignCase)[] = [tencentCase, aliyunCase];
+function huaweiCase(): SignCase {
+  const { AKSKSigner } = require('@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner') as {
+    AKSKSigner: { sign(request: object, credential: object): Record<string, string> };
+  };
+  const projectId = '0123456789abcdef0123456789abcdef';
+  const data = { name: 'example_com_20260131_1a2b3c4d', cert_content: CHAIN, private_key: KEY, type: 'global', instance_id: 'common', algorithm_type: 'RSA' };
+  const headers = { 'Content-Type': 'application/json', 'X-Project-Id': projectId };
+  const accessKeyId = 'HWAKEXAMPLE0000000000';
+  const accessKeySecret = 'HwSecretKeyExample00000000000000000000000';
+  const path = `/v2/${projectId}/apigw/certificates`;
+  return {
+    name: 'Huawei SDK-HMAC-SHA256, CreateCertificateV2 (JSON body)',
+    sdk: '@huaweicloud/huaweicloud-sdk-core AKSKSigner.sign',
+    // Both serialize the body inside the timed call: the SDK only takes an object.
+    ours: () =>
+      signSdkHmac({
+        method: 'POST',
+        host: 'apig.cn-north-4.myhuaweicloud.com',
+        path,
+        query: {},
+        sdkDate: '20231114T221320Z',
+        headers,
+        payload: JSON.stringify(data),
+        accessKeyId,
+        accessKeySecret,
+      }).authorization,
+    official: () =>
+      AKSKSigner.sign(
+        { method: 'POST', endpoint: `https://apig.cn-north-4.myhuaweicloud.com${path}`, queryParams: {}, headers: { ...headers, 'X-Sdk-Date': '20231114T221320Z' }, data },
+        { getAk: () => accessKeyId, getSk: () => accessKeySecret },
+      ).Authorization!,
+  };
+}
+
+function volcengineCase(): SignCase {
+  const Signer = (require('@volcengine/openapi/lib/base/sign') as {
+    default: new (request: { headers: Record<string, string> } & object, service: string) => { addAuthorization(credentials: object, date: Date): void };
+  }).default;
+  const body = JSON.stringify({ CertName: 'example.com-20260131-1a2b3c4d', ProjectName: 'default', UseWay: 'https', Rsa: { Pubkey: CHAIN, Prikey: KEY } });
+  const query = { Action: 'CreateCert', Version: '2023-01-01' };
+  const accessKeyId = 'AKLTEXAMPLEACCESSKEYID000000000000';
+  const secretKey = 'ExampleSecretKey0000000000000000==';
+  const now = new Date(1_700_000_000_000);
+  return {
+    name: 'Volcengine HMAC-SHA256, Live CreateCert (JSON body)',
+    sdk: '@volcengine/openapi Signer.addAuthorization',
+    // Both hash the body for X-Content-Sha256 inside the timed call, as each does per request.
+    ours: () =>
+      signVolc({
+        method: 'POST',
+        host: 'live.volcengineapi.com',
+        path: '/',
+        query,
+        xDate: '20231114T221320Z',
+        headers: { 'X-Content-Sha256': sha256Hex(body) },
+        payload: body,
+        region: 'cn-north-1',
+        service: 'live',
+        accessKeyId,
+        accessKeySecret: secretKey,
+      }).authorization,
+    official: () => {
+      const request = { method: 'POST', region: 'cn-north-1', pathname: '/', params: { ...query }, headers: { Host: 'live.volcengineapi.com' } as Record<string, string>, body };
+      new Signer(request, 'live').addAuthorization({ accessKeyId, secretKey }, now);
+      return request.headers.Authorization!;
+    },
+  };
+}
+
+export const cases: (() => SignCase)[] = [tencentCase, aliyunCase, huaweiCase, volcengineCase];
 
 function micros(ns: number): string {
   return (ns / 1000).toFixed(1);

@@ -132,3 +132,9 @@ export interface Inspection {
   /** Inspection time, so days-left is reproducible. */
   readonly inspectedAt: string;
 }
+
+/**
+ * The name pasted text goes by in error/problem params and `source` fields ("pasted text, line 3").
+ * The renderer recognises it and shows its own translation.
+ */
+export const PASTED_TEXT_SOURCE = 'pasted text';

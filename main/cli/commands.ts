@@ -5,7 +5,10 @@ import { listCommand } from './list';
 import { showCommand } from './show';
 import { exportCommand } from './export';
 import { removeCommand } from './remove';
+import { accountCommand } from './account';
+import { uploadCommand } from './upload';
+import { historyCommand } from './history';
 
 // Every `certvault` subcommand, in the order `certvault --help` lists them. A new command is one
 // file beside this one and one line here.
-export const commands: readonly Command[] = [inspectCommand, importCommand, listCommand, showCommand, exportCommand, removeCommand];
+export const commands: readonly Command[] = [inspectCommand, importCommand, listCommand, showCommand, exportCommand, removeCommand, accountCommand, uploadCommand, historyCommand];

@@ -20,26 +20,26 @@ export interface RunOptions {
 }
 
 export async function runCli(argv: readonly string[], io: CliIo, options: RunOptions = {}): Promise<number> {
-  let global: GlobalOptions;
+  let cli: GlobalOptions;
   try {
-    global = parseGlobalOptions(argv);
+    cli = parseGlobalOptions(argv);
   } catch (error) {
     return reportError(error, io, null);
   }
-  if (global.version) {
+  if (cli.version) {
     io.stdout(`${version}\n`);
     return exitCodes.ok;
   }
-  if (global.help || global.command === undefined) {
-    (global.help ? io.stdout : io.stderr)(overview());
-    return global.help ? exitCodes.ok : exitCodes.unusableInput;
+  if (cli.help || cli.command === undefined) {
+    (cli.help ? io.stdout : io.stderr)(overview());
+    return cli.help ? exitCodes.ok : exitCodes.unusableInput;
   }
-  const command = commands.find((candidate) => candidate.name === global.command);
+  const command = commands.find((candidate) => candidate.name === cli.command);
   if (!command) {
-    io.stderr(`certvault: unknown command "${global.command.slice(0, 80)}" (see certvault --help)\n`);
+    io.stderr(`certvault: unknown command "${cli.command.slice(0, 80)}" (see certvault --help)\n`);
     return exitCodes.unusableInput;
   }
-  const dataDir = () => dataDirFromEnvironment(global.home);
+  const dataDir = () => dataDirFromEnvironment(cli.home, io.env);
   if (options.logToDataDir) log.setSink(cliLogSink(io.env, dataDir));
   let handlerContext: HandlerContext | undefined;
   const handlers = () => {
@@ -52,7 +52,7 @@ export async function runCli(argv: readonly string[], io: CliIo, options: RunOpt
     return handlerContext;
   };
   try {
-    return await command.run(global.rest, { io, handlers });
+    return await command.run(cli.rest, { io, handlers });
   } catch (error) {
     return reportError(error, io, command);
   }

@@ -46,9 +46,9 @@ export class TokenBucket {
   }
 }
 
-/** One bucket per key (an account id), created on first use with that key's rate. */
+/** One bucket per key (an account id), created on first use; a changed rate starts a new bucket. */
 export class RateLimiter {
-  private readonly buckets = new Map<string, TokenBucket>();
+  private readonly buckets = new Map<string, { readonly rate: number; readonly bucket: TokenBucket }>();
   private readonly clock: Clock;
 
   constructor(clock: Clock = systemClock) {
@@ -56,11 +56,11 @@ export class RateLimiter {
   }
 
   acquire(key: string, requestsPerSecond: number, signal?: AbortSignal): Promise<void> {
-    let bucket = this.buckets.get(key);
-    if (!bucket) {
-      bucket = new TokenBucket(requestsPerSecond, { clock: this.clock });
-      this.buckets.set(key, bucket);
+    let entry = this.buckets.get(key);
+    if (entry?.rate !== requestsPerSecond) {
+      entry = { rate: requestsPerSecond, bucket: new TokenBucket(requestsPerSecond, { clock: this.clock }) };
+      this.buckets.set(key, entry);
     }
-    return bucket.take(signal);
+    return entry.bucket.take(signal);
   }
 }

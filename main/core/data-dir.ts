@@ -41,7 +41,7 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value && value.trim() !== '' ? value : undefined;
 }
 
-/** The data folder for this process, from its real environment. */
-export function dataDirFromEnvironment(home?: string): string {
-  return resolveDataDir({ home, env: process.env, platform: process.platform, homedir: os.homedir(), cwd: process.cwd() });
+/** The data folder for this process: its OS, home folder and working folder, and `env`. */
+export function dataDirFromEnvironment(home?: string, env: DataDirInputs['env'] = process.env): string {
+  return resolveDataDir({ home, env, platform: process.platform, homedir: os.homedir(), cwd: process.cwd() });
 }

@@ -4,7 +4,10 @@ import { log } from '../core/log';
 import { APP_SCHEME, isInside, mimeTypeFor, resolveAppUrl } from './app-url';
 import { contentSecurityPolicy } from './content-security-policy';
 
-/** Must run before the app is ready: privileges are fixed when Chromium starts. */
+/**
+ * Must run before the app is ready: privileges are fixed when Chromium starts. Deliberately not
+ * `corsEnabled` or `bypassCSP`: other origins cannot read app:// and our CSP applies in full.
+ */
 export function registerAppScheme(): void {
   protocol.registerSchemesAsPrivileged([
     { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },

@@ -242,6 +242,13 @@ export const en = {
   'ui.settings.expiring.hint': 'Certificates that expire within this many days are marked amber.',
   'ui.settings.about': 'About',
   'ui.settings.version': 'Version {version} · {platform}',
+  'ui.checks.aria': 'What an inspection reports',
+  'ui.checks.chain.title': 'Chain, in order',
+  'ui.checks.chain.body': 'Leaf to root whatever the input order, every signature verified, a missing issuer named.',
+  'ui.checks.key.title': 'Private key match',
+  'ui.checks.key.body': 'Each key is matched to its certificate: RSA, EC, Ed25519 and SM2, encrypted keys and PKCS#12 included.',
+  'ui.checks.fields.title': 'Every field engineers check',
+  'ui.checks.fields.body': 'Expiry, SANs, fingerprints, serial, key size, usages, OCSP/CRL URLs and policies.',
 } as const;
 
 export type MessageKey = keyof typeof en;

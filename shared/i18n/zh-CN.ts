@@ -244,4 +244,11 @@ export const zhCN: Catalog = {
   'ui.settings.expiring.hint': '在此天数内到期的证书以黄色标记。',
   'ui.settings.about': '关于',
   'ui.settings.version': '版本 {version} · {platform}',
+  'ui.checks.aria': '检查内容',
+  'ui.checks.chain.title': '证书链及顺序',
+  'ui.checks.chain.body': '无论输入顺序如何，都按叶证书到根证书排列，验证每一级签名，并指出缺少的签发者。',
+  'ui.checks.key.title': '私钥匹配',
+  'ui.checks.key.body': '逐一核对私钥与证书是否匹配：支持 RSA、EC、Ed25519 和 SM2，包括加密私钥和 PKCS#12。',
+  'ui.checks.fields.title': '部署前需核对的所有字段',
+  'ui.checks.fields.body': '有效期、SAN、指纹、序列号、密钥长度、用法、OCSP/CRL 地址和证书策略。',
 };

@@ -18,18 +18,19 @@ test.describe('language', () => {
       const code = await app.errorBanner.getAttribute('data-error-code');
       expect(code).toMatch(/^(input|pem|der)\./);
       await expect(app.errorBanner).not.toContainText(/ is | the /); // not main's English text
+      await expect(app.errorBanner).toContainText('粘贴的文本'); // main's "pasted text", translated
     });
 
     test('switching to English in Settings applies at once and is saved', async ({ app, bridge }) => {
       await app.openScreen('settings');
-      await app.page.getByLabel('语言').selectOption('en');
+      await app.page.getByLabel('语言', { exact: true }).selectOption('en');
 
       await expect(app.page.getByRole('heading', { level: 1 })).toHaveText('Settings');
       await expect(app.page.locator('html')).toHaveAttribute('lang', 'en');
       const saved = JSON.parse(fs.readFileSync(path.join(bridge.dataDir, 'settings.json'), 'utf8')) as { language: string };
       expect(saved.language).toBe('en');
 
-      await app.page.getByLabel('Language').selectOption('system');
+      await app.page.getByLabel('Language', { exact: true }).selectOption('system');
       await expect(app.page.getByRole('heading', { level: 1 })).toHaveText('设置');
     });
   });
@@ -39,7 +40,7 @@ test.describe('language', () => {
     await expect(app.result).toContainText('Not before');
 
     await app.openScreen('settings');
-    await app.page.getByLabel('Language').selectOption('zh-CN');
+    await app.page.getByLabel('Language', { exact: true }).selectOption('zh-CN');
     await app.openScreen('inspect');
     await expect(app.result).toContainText('生效时间');
     await expect(app.result).toContainText('天后到期');

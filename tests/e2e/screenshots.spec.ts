@@ -37,6 +37,14 @@ for (const locale of ['en', 'zh-CN'] as const satisfies readonly Locale[]) {
         await app.screenshot(`inspect-error-${locale}-${theme}`);
       });
 
+      test('Inspect, a hundred SANs in a narrow window', async ({ app, pki }) => {
+        await app.page.setViewportSize({ width: 960, height: 900 });
+        await app.pasteAndInspect(pki.manySans.pem);
+        await expect(app.field('dnsNames')).toBeVisible();
+        await app.field('dnsNames').scrollIntoViewIfNeeded();
+        await app.screenshot(`inspect-narrow-${locale}-${theme}`);
+      });
+
       test('Settings', async ({ app }) => {
         await app.openScreen('settings');
         await app.screenshot(`settings-${locale}-${theme}`);

@@ -37,6 +37,7 @@ export function huaweiAuth(credentials: CloudCredentials): HuaweiAuth {
   if (credentials.accessKeySecret === '' && token) return { kind: 'token', token };
   if (credentials.accessKeyId === '' || credentials.accessKeySecret === '') {
     throw configError(
+      'auth',
       'credentials.missing',
       'The account has neither a complete AK/SK nor an IAM token',
       'Enter the access key and secret key, or leave both empty and enter an IAM token as the security token.',
@@ -47,12 +48,12 @@ export function huaweiAuth(credentials: CloudCredentials): HuaweiAuth {
 }
 
 /** A problem with the account's own settings, found before anything was sent. */
-export function configError(code: string, message: string, en: string, zh: string): CloudError {
+function configError(kind: 'auth' | 'invalid', code: string, message: string, en: string, zh: string): CloudError {
   return new CloudError({
     cloud: 'huawei',
     code,
     message,
-    kind: code === 'credentials.missing' ? 'auth' : 'invalid',
+    kind,
     retryable: false,
     requestId: null,
     httpStatus: null,
@@ -89,6 +90,7 @@ function requireRegion(ctx: Pick<CallContext, 'account'>): string {
   const region = ctx.account.region?.trim();
   if (!region) {
     throw configError(
+      'invalid',
       'region.missing',
       'The account has no region',
       'Choose the region (e.g. cn-north-4) in the account settings.',
@@ -185,17 +187,17 @@ function parseJson(body: string): unknown {
 export function parseAnswer(response: HttpResponse, now: Date, secrets: readonly string[]): Answer {
   const json = parseJson(response.body);
   const ok = response.status >= 200 && response.status < 300;
-  const err = (json !== null && typeof json === 'object' ? json : {}) as HuaweiErrorBody & Record<string, unknown>;
-  const requestId = response.headers['x-request-id'] ?? text(err.request_id) ?? text(err.error?.request_id);
+  const parsed = (json !== null && typeof json === 'object' ? json : {}) as HuaweiErrorBody & Record<string, unknown>;
+  const requestId = response.headers['x-request-id'] ?? text(parsed.request_id) ?? text(parsed.error?.request_id);
   if (ok) {
-    if (json !== null && typeof json === 'object' && !Array.isArray(json)) return { body: err, requestId };
+    if (json !== null && typeof json === 'object' && !Array.isArray(json)) return { body: parsed, requestId };
     throw malformed('JSON body', requestId);
   }
   throw toCloudError(
     'huawei',
     {
-      code: text(err.error_code) ?? text(err.error?.code) ?? `HTTP.${response.status}`,
-      message: text(err.error_msg) ?? text(err.error?.message) ?? (response.body.slice(0, 200) || `HTTP ${response.status}`),
+      code: text(parsed.error_code) ?? text(parsed.error?.code) ?? `HTTP.${response.status}`,
+      message: text(parsed.error_msg) ?? text(parsed.error?.message) ?? (response.body.slice(0, 200) || `HTTP ${response.status}`),
       requestId,
       httpStatus: response.status,
       retryAfterMs: parseRetryAfter(response.headers['retry-after'], now),
@@ -231,6 +233,7 @@ export const PROJECT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 function checkedProjectId(id: string, source: string): string {
   if (PROJECT_ID_PATTERN.test(id)) return id;
   throw configError(
+    'invalid',
     'project.invalid',
     `The project id ${source} is not a project id`,
     'A Huawei project id is 32 letters and digits (My Credentials > API Credentials > Projects). Correct it in the account settings.',
@@ -253,6 +256,7 @@ export async function resolveProjectId(ctx: CallContext): Promise<string> {
   const id = text(project?.id);
   if (!id) {
     throw configError(
+      'invalid',
       'project.not_found',
       `IAM lists no project named ${region}`,
       `This account has no project for region ${region}. Check the region, or enter the project id (My Credentials > API Credentials) in the account settings.`,

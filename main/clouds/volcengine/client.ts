@@ -68,7 +68,8 @@ export function parseAnswer(response: HttpResponse, now: Date, secrets: readonly
     if (result !== null && typeof result === 'object') return { result: result as Record<string, unknown>, requestId: requestIdOf(metadata) };
     throw malformed('Result', requestIdOf(metadata));
   }
-  const code = text(error?.Code) ?? `HTTP.${response.status}`;
+  // CodeN (the numeric twin, e.g. 100010) stands in only when a gateway omits the name.
+  const code = text(error?.Code) ?? text(error?.CodeN) ?? `HTTP.${response.status}`;
   const message = text(error?.Message) ?? (response.body.slice(0, 200) || `HTTP ${response.status}`);
   throw toCloudError(
     'volcengine',

@@ -3,7 +3,7 @@
 // the TLS library under Node (BoringSSL in Electron cannot load SM2 certificates).
 import { createHash } from 'node:crypto';
 import type { CertificateInfo } from '../../../shared/model';
-import { DerError, Tag, bitStringBytes, children, expectTag, integerHex, readOid, readRoot, readSmallInteger, readTime, type Tlv } from './der';
+import { DerError, Tag, bitStringBytes, children, expectTag, integerHex, readOid, readRoot, readTime, view, type Tlv } from './der';
 import { emptyExtensions, readExtensions, type Extensions } from './extensions';
 import { readName, type DistinguishedName } from './names';
 import { signatureAlgorithms, validationLevelOf } from './oids';
@@ -82,15 +82,8 @@ function readAlgorithm(bytes: Uint8Array, tlv: Tlv): SignedData['algorithm'] {
   return { oid: readOid(bytes, expectTag(oidTlv, Tag.Oid, 'algorithm')), params: params ? bytes.subarray(params.start, params.end) : null };
 }
 
-/** Version of a TBSCertificate: used by format detection to tell certificates from CRLs and CSRs. */
-export function certificateVersion(bytes: Uint8Array, tbs: Tlv): number {
-  const first = children(bytes, tbs)[0];
-  if (first?.tag !== 0xa0) return 1;
-  return readSmallInteger(bytes, expectTag(children(bytes, first)[0], Tag.Integer, 'version')) + 1;
-}
-
 export function toPem(label: string, der: Uint8Array): string {
-  const base64 = Buffer.from(der).toString('base64');
+  const base64 = view(der).toString('base64');
   const lines: string[] = [];
   for (let i = 0; i < base64.length; i += 64) lines.push(base64.slice(i, i + 64));
   return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;

@@ -3,7 +3,7 @@
 import type { OtherObject } from '../../../shared/model';
 import { VaultError } from '../../../shared/errors';
 import { limits } from '../../../shared/ipc';
-import { DerError, Tag, children, readRoot, readSmallInteger, whole, type Tlv } from './der';
+import { DerError, Tag, children, readRoot, readSmallInteger, view, whole, type Tlv } from './der';
 import { decryptLegacyPem, decryptPkcs8 } from './key-decrypt';
 import { describeCrl, describeCsr, describePublicKey, describeRsaPublicKey } from './others';
 import { hasPemBlock, readPemBlocks, type PemBlock } from './pem';
@@ -35,7 +35,7 @@ export function decodeFile(input: InputFile, password: string | undefined): Deco
     decodeDer(data, file, password, out);
     return out;
   }
-  const text = Buffer.from(data).toString('latin1');
+  const text = view(data).toString('latin1');
   if (hasPemBlock(text)) {
     decodePem(readPemBlocks(text, file), file, password, out);
     return out;
@@ -43,7 +43,7 @@ export function decodeFile(input: InputFile, password: string | undefined): Deco
   // Base64 DER without PEM armour, as some portals show a certificate.
   const bare = text.replace(/\s+/g, '');
   if (/^MI[A-Za-z0-9+/]+={0,2}$/.test(bare) && bare.length % 4 === 0) {
-    const der = Uint8Array.from(Buffer.from(bare, 'base64'));
+    const der = Buffer.from(bare, 'base64');
     if (isSingleDerElement(der)) {
       decodeDer(der, file, password, out);
       return out;

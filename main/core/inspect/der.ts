@@ -131,6 +131,11 @@ export function readOid(bytes: Uint8Array, tlv: Tlv): string {
   return parts.join('.');
 }
 
+/** A Buffer over the same memory (Buffer.from(uint8array) would copy it). */
+export function view(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 export function toHex(bytes: Uint8Array): string {
@@ -140,7 +145,7 @@ export function toHex(bytes: Uint8Array): string {
 }
 
 export function fromHex(hex: string): Uint8Array {
-  return Uint8Array.from(Buffer.from(hex, 'hex'));
+  return Buffer.from(hex, 'hex');
 }
 
 /** An INTEGER's magnitude as lowercase hex without leading zeros ("0" for zero). */
@@ -170,16 +175,16 @@ export function readString(bytes: Uint8Array, tlv: Tlv): string {
   const value = content(bytes, tlv);
   switch (tlv.tag) {
     case Tag.Utf8String:
-      return Buffer.from(value).toString('utf8');
+      return view(value).toString('utf8');
     case Tag.BmpString:
       return decodeUtf16Be(value);
     case Tag.UniversalString:
       return decodeUtf32Be(value);
     case Tag.T61String:
-      return Buffer.from(value).toString('latin1');
+      return view(value).toString('latin1');
     default:
       // PrintableString, IA5String, VisibleString, NumericString and implicitly tagged IA5 GeneralNames.
-      return Buffer.from(value).toString('latin1');
+      return view(value).toString('latin1');
   }
 }
 
@@ -200,7 +205,7 @@ function decodeUtf32Be(value: Uint8Array): string {
 
 /** UTCTime or GeneralizedTime as a Date (RFC 5280 §4.1.2.5: UTCTime years 50-99 are 19xx). */
 export function readTime(bytes: Uint8Array, tlv: Tlv): Date {
-  const text = Buffer.from(content(bytes, tlv)).toString('latin1');
+  const text = view(content(bytes, tlv)).toString('latin1');
   const match =
     tlv.tag === Tag.UtcTime
       ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?Z$/.exec(text)
@@ -228,7 +233,7 @@ function encodeLength(length: number): Uint8Array {
 
 export function encode(tag: number, ...parts: Uint8Array[]): Uint8Array {
   const body = Buffer.concat(parts);
-  return Uint8Array.from(Buffer.concat([Uint8Array.of(tag), encodeLength(body.length), body]));
+  return Buffer.concat([Uint8Array.of(tag), encodeLength(body.length), body]);
 }
 
 export function encodeOid(oid: string): Uint8Array {

@@ -13,7 +13,7 @@ export interface PemBlock {
 
 const BEGIN = /^-----BEGIN ([A-Z0-9][A-Z0-9 #-]*)-----$/;
 const END = /^-----END ([A-Z0-9][A-Z0-9 #-]*)-----$/;
-const BASE64_LINE = /^[A-Za-z0-9+/]*={0,2}$/;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const HEADER = /^([A-Za-z][A-Za-z0-9-]*):\s*(.*)$/;
 
 export function hasPemBlock(text: string): boolean {
@@ -30,38 +30,35 @@ export function readPemBlocks(text: string, file: string): PemBlock[] {
     const startLine = i + 1;
     const headers: Record<string, string> = {};
     const body: string[] = [];
-    let lastBodyLine = startLine;
+    const bodyLines: number[] = [];
     let ended = false;
     for (i++; i < lines.length; i++) {
       const line = lines[i]!.trim();
-      const end = END.exec(line);
-      if (end) {
-        if (end[1] !== label) throw new VaultError('pem.unterminated_block', { file, line: startLine, label });
-        ended = true;
+      if (line.startsWith('-----')) {
+        const end = END.exec(line);
+        if (end && end[1] === label) ended = true;
         break;
       }
-      if (BEGIN.test(line)) break;
-      const header = body.length === 0 ? HEADER.exec(line) : null;
+      const header = body.length === 0 && line.includes(':') ? HEADER.exec(line) : null;
       if (header) headers[header[1]!] = header[2]!;
       else if (line !== '') {
-        if (!BASE64_LINE.test(line)) throw new VaultError('pem.corrupt_base64', { file, line: i + 1, label });
         body.push(line);
-        lastBodyLine = i + 1;
+        bodyLines.push(i + 1);
       }
     }
     if (!ended) throw new VaultError('pem.unterminated_block', { file, line: startLine, label });
-    blocks.push({ label, der: decodeBase64(body, file, lastBodyLine, label), headers, line: startLine });
+    blocks.push({ label, der: decodeBase64(body, bodyLines, startLine, file, label), headers, line: startLine });
   }
   return blocks;
 }
 
-function decodeBase64(body: string[], file: string, lastLine: number, label: string): Uint8Array {
+function decodeBase64(body: string[], bodyLines: number[], beginLine: number, file: string, label: string): Uint8Array {
   const base64 = body.join('');
-  // Padding may only end the text, and the length must be whole quanta; Buffer itself would
-  // silently skip what it cannot decode.
-  const padding = base64.indexOf('=');
-  if (base64.length % 4 !== 0 || (padding >= 0 && padding < base64.length - 2) || base64.length === 0) {
-    throw new VaultError('pem.corrupt_base64', { file, line: lastLine, label });
-  }
-  return Uint8Array.from(Buffer.from(base64, 'base64'));
+  // One pass over the whole body; Buffer itself would silently skip what it cannot decode.
+  // Padding may only end the text, and the length must be whole quanta.
+  if (base64.length > 0 && base64.length % 4 === 0 && BASE64.test(base64)) return Buffer.from(base64, 'base64');
+  // Point at the first line with a foreign character or with padding before the end.
+  const bad = body.findIndex((text, i) => !BASE64.test(text) || (i < body.length - 1 && text.includes('=')));
+  const line = bodyLines[bad >= 0 ? bad : bodyLines.length - 1] ?? beginLine;
+  throw new VaultError('pem.corrupt_base64', { file, line, label });
 }

@@ -1,7 +1,7 @@
 // Verifies a certificate's signature with its issuer's public key. RSA, RSA-PSS, ECDSA, DSA and
 // EdDSA go through Node's crypto; SM2 through the pure-JS verifier in sm2.ts, never OpenSSL.
 import { constants, createPublicKey, verify, type KeyObject } from 'node:crypto';
-import { Tag, children, readOid, readRoot, readSmallInteger } from './der';
+import { Tag, children, readOid, readRoot, readSmallInteger, view } from './der';
 import { OID, digestOids, signatureAlgorithms } from './oids';
 import type { SubjectPublicKey } from './public-key';
 import { verifySm2 } from './sm2';
@@ -42,7 +42,7 @@ function verifyUncached(signed: SignedData, publicKey: SubjectPublicKey): boolea
   if (signed.algorithm.oid === OID.sm2WithSm3) return publicKey.keyAlgorithm === 'SM2' && verifySm2(signed.tbs, signed.signature, publicKey.keyBits);
   if (publicKey.keyAlgorithm === 'SM2') return false;
   try {
-    const key = createPublicKey({ key: Buffer.from(publicKey.spki), format: 'der', type: 'spki' });
+    const key = createPublicKey({ key: view(publicKey.spki), format: 'der', type: 'spki' });
     if (signed.algorithm.oid === OID.rsassaPss) return verifyPss(signed, key);
     const algorithm = signatureAlgorithms[signed.algorithm.oid];
     if (!algorithm) return false;

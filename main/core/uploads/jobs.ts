@@ -21,6 +21,8 @@ export interface StartJob {
 
 interface JobState {
   readonly spec: StartJob;
+  /** The starter's own view of this job's progress (the CLI's terminal), beside the shared events. */
+  readonly listener: ((progress: UploadProgress) => void) | null;
   readonly results: Map<string, TargetResult>;
   controller: AbortController;
   running: Promise<void> | null;
@@ -38,10 +40,10 @@ export class UploadJobs {
   ) {}
 
   /** Starts in the background with `material` (already loaded, so a bad entry fails before any job exists). */
-  start(spec: StartJob, material: UploadMaterial): { jobId: string; done: Promise<UploadJobSummary> } {
+  start(spec: StartJob, material: UploadMaterial, listener?: (progress: UploadProgress) => void): { jobId: string; done: Promise<UploadJobSummary> } {
     if (spec.targets.length === 0) throw new VaultError('upload.no_targets');
     const jobId = newJobId();
-    const state: JobState = { spec, results: new Map(), controller: new AbortController(), running: null };
+    const state: JobState = { spec, listener: listener ?? null, results: new Map(), controller: new AbortController(), running: null };
     this.jobs.set(jobId, state);
     const done = this.run(jobId, state, spec.targets, material);
     this.forgetOld();
@@ -81,7 +83,10 @@ export class UploadJobs {
       const results = await runUpload(
         this.deps,
         { jobId, certificateId: state.spec.certificateId, material, targets, force: state.spec.force },
-        this.emit,
+        (progress) => {
+          this.emit(progress);
+          state.listener?.(progress);
+        },
         state.controller.signal,
       );
       for (const result of results) state.results.set(result.accountId, result);

@@ -1,7 +1,6 @@
 // UploadMaterial for the client integration tests, described with node:crypto (not the product's
 // inspector, whose own tests cover it): only what the cloud clients read must be right.
 
-import { createHash } from 'node:crypto';
 import type { CloudCredentials, UploadMaterial } from '../../../main/clouds/provider';
 import type { CertificateInfo, KeyAlgorithm } from '../../../shared/model';
 import { parseCertificate } from '../../emulators/certificate';
@@ -64,9 +63,4 @@ function describe(pem: string): CertificateInfo {
 
 export function credentialsOf(pair: { accessKeyId: string; accessKeySecret: string }, securityToken?: string): CloudCredentials {
   return { accessKeyId: pair.accessKeyId, accessKeySecret: pair.accessKeySecret, ...(securityToken === undefined ? {} : { securityToken }) };
-}
-
-/** A short stable digest for names that must differ per fixture. */
-export function shortHash(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 8);
 }

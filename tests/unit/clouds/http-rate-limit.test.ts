@@ -77,4 +77,14 @@ describe('RateLimiter', () => {
     await limiter.acquire('tencent-prod', 10);
     expect(clock.sleeps).toEqual([100]);
   });
+
+  it("starts a fresh bucket when a key's rate changes", async () => {
+    const clock = fakeClock();
+    const limiter = new RateLimiter(clock);
+    await limiter.acquire('acct', 1);
+    await limiter.acquire('acct', 50);
+    expect(clock.sleeps).toEqual([]);
+    await limiter.acquire('acct', 50);
+    expect(clock.sleeps).toEqual([20]);
+  });
 });

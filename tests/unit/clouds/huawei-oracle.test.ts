@@ -15,7 +15,7 @@ function sdkCredential(ak: string, sk: string): ICredential {
   return credential as ICredential;
 }
 
-function sdkAuthorization(signed: {}): string {
+function sdkAuthorization(signed: object): string {
   return (signed as Record<string, string>).Authorization!;
 }
 

@@ -1,5 +1,6 @@
 import { catalogs, pickLocale, translate, type Locale, type MessageKey } from '../../../../shared/i18n';
 import type { ErrorInfo, ErrorParams } from '../../../../shared/errors';
+import { PASTED_TEXT_SOURCE } from '../../../../shared/model';
 
 // The UI language as reactive state: every `t()` call made while rendering re-runs when it changes.
 // Starts from the browser's language so the first paint is already right for most users; App then
@@ -24,9 +25,19 @@ function isMessageKey(key: string): key is MessageKey {
   return Object.hasOwn(catalogs.en, key);
 }
 
+/** A `source`/`file` value from main, with main's English name for pasted text translated. */
+export function sourceName(source: string): string {
+  return source === PASTED_TEXT_SOURCE ? t('ui.inspect.source.pasted') : source;
+}
+
+function localParams(params: ErrorParams | undefined): ErrorParams | undefined {
+  if (!params) return params;
+  return Object.fromEntries(Object.entries(params).map(([name, value]) => [name, typeof value === 'string' ? sourceName(value) : value]));
+}
+
 /** Text for a catalog key built at run time (`problem.<code>`), or `fallback` (main's English text). */
 export function tOr(key: string, fallback: string, params?: ErrorParams): string {
-  return isMessageKey(key) ? t(key, params) : fallback;
+  return isMessageKey(key) ? t(key, localParams(params)) : fallback;
 }
 
 /** An error from main, re-rendered in the user's language from its code and parameters. */

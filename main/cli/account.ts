@@ -1,0 +1,176 @@
+import { parseArgs } from 'node:util';
+import { VaultError } from '../../shared/errors';
+import { cloudIds, type CloudId } from '../../shared/model';
+import type { CloudAccount, ConnectionTest } from '../../shared/uploads';
+import type { CloudCredentials } from '../clouds/provider';
+import { credentialEnvironment, credentialsFromEnvironment, credentialsFromJson } from '../core/accounts/credentials';
+import { call } from './handler-context';
+import { exitCodes, UsageError, type CliIo, type Command } from './command';
+
+const help = `Usage: certvault account add --cloud CLOUD --name NAME [--region R] [--endpoint URL]
+                             [--project-id P] [--instance-id I] [--project-name P] [--resource-group G]
+                             [--secret-stdin] [--json]
+       certvault account list [--json]
+       certvault account remove [--json] NAME
+       certvault account test [--json] NAME
+
+Cloud accounts for uploads. CLOUD is one of: ${cloudIds.join(', ')}.
+The secret goes into the OS keychain and never onto the command line. It is read from the cloud's
+usual environment variables when they are set:
+${cloudIds.map((cloud) => `  ${cloud.padEnd(13)} ${credentialEnvironment[cloud].id} / ${credentialEnvironment[cloud].secret} [/ ${credentialEnvironment[cloud].token}]`).join('\n')}
+otherwise (or with --secret-stdin) as JSON from standard input, in any of these shapes:
+  {"secretId","secretKey"}  {"accessKeyId","accessKeySecret"}  {"accessKeyId","secretAccessKey"}  {"ak","sk"}
+each with an optional "token" (STS / temporary credentials). "add" with an existing NAME replaces
+that account's settings and secret.
+
+  --endpoint URL     an http(s) URL replacing the cloud's public endpoint (private endpoints)
+  --project-id P     Tencent project id; Huawei project id
+  --instance-id I    Huawei API Gateway instance id
+  --project-name P   Volcengine project name
+  --resource-group G Alibaba Cloud resource group id
+
+"test" calls the cloud's read-only certificate list and prints a verdict: works, wrong_key,
+no_permission, unreachable, clock_skew (or error). Exit codes: 0 success (test: works), 1 failure.
+`;
+
+const fieldFlags = { 'project-id': 'projectId', 'instance-id': 'instanceId', 'project-name': 'projectName', 'resource-group': 'resourceGroupId' } as const;
+
+export const accountCommand: Command = {
+  name: 'account',
+  summary: 'add, list, remove and test cloud accounts (secrets in the OS keychain)',
+  help,
+  async run(args, context) {
+    const [action, ...rest] = args;
+    if (action === undefined || action === '--help' || action === '-h') {
+      (action ? context.io.stdout : context.io.stderr)(help);
+      return action ? exitCodes.ok : exitCodes.unusableInput;
+    }
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        cloud: { type: 'string' },
+        name: { type: 'string' },
+        region: { type: 'string' },
+        endpoint: { type: 'string' },
+        'project-id': { type: 'string' },
+        'instance-id': { type: 'string' },
+        'project-name': { type: 'string' },
+        'resource-group': { type: 'string' },
+        'secret-stdin': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+    if (values.help) {
+      context.io.stdout(help);
+      return exitCodes.ok;
+    }
+    const out = (json: unknown, text: string) => context.io.stdout(values.json ? `${JSON.stringify(json, null, 2)}\n` : text);
+    const ctx = () => context.handlers();
+    switch (action) {
+      case 'add': {
+        if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"; secrets are read from stdin or the environment, never from arguments`);
+        const cloud = parseCloud(values.cloud);
+        if (!values.name) throw new UsageError('--name is required');
+        const fields: Record<string, string> = {};
+        for (const [flag, key] of Object.entries(fieldFlags)) {
+          const value = values[flag as keyof typeof fieldFlags];
+          if (value !== undefined) fields[key] = value;
+        }
+        const secret = await readSecret(cloud, values['secret-stdin'], context.io);
+        const existing = (await call(ctx(), 'accounts.list', {})).accounts.find((a) => a.name.toLowerCase() === values.name!.trim().toLowerCase());
+        const account = await call(ctx(), 'accounts.save', {
+          ...(existing ? { id: existing.id } : {}),
+          cloud,
+          name: values.name,
+          region: values.region ?? null,
+          endpoint: values.endpoint ?? null,
+          fields,
+          secret: { accessKeyId: secret.accessKeyId, accessKeySecret: secret.accessKeySecret, ...(secret.securityToken ? { token: secret.securityToken } : {}) },
+        });
+        out({ account: accountJson(account) }, `${existing ? 'updated' : 'added'} ${account.name} (${account.cloud}); secret stored in the OS keychain\n`);
+        return exitCodes.ok;
+      }
+      case 'list': {
+        const { accounts } = await call(ctx(), 'accounts.list', {});
+        out({ accounts: accounts.map(accountJson) }, listText(accounts));
+        return exitCodes.ok;
+      }
+      case 'remove': {
+        const name = onlyName(positionals);
+        const removed = await call(ctx(), 'accounts.remove', { id: name });
+        out({ removed }, `removed ${name} and its keychain entry\n`);
+        return exitCodes.ok;
+      }
+      case 'test': {
+        const name = onlyName(positionals);
+        const result = await call(ctx(), 'accounts.test', { id: name });
+        out({ account: name, ...testJson(result) }, testText(name, result));
+        return result.verdict === 'works' ? exitCodes.ok : exitCodes.failure;
+      }
+      default:
+        throw new UsageError(`unknown action "${action.slice(0, 40)}"; use add, list, remove or test`);
+    }
+  },
+};
+
+function parseCloud(value: string | undefined): CloudId {
+  if (!value) throw new UsageError(`--cloud is required (${cloudIds.join(', ')})`);
+  const cloud = cloudIds.find((id) => id === value);
+  if (!cloud) throw new UsageError(`--cloud must be one of ${cloudIds.join(', ')}`);
+  return cloud;
+}
+
+function onlyName(positionals: readonly string[]): string {
+  if (positionals.length !== 1) throw new UsageError('give exactly one account NAME');
+  return positionals[0]!;
+}
+
+async function readSecret(cloud: CloudId, fromStdin: boolean, io: CliIo): Promise<CloudCredentials> {
+  if (!fromStdin) {
+    const fromEnv = credentialsFromEnvironment(cloud, io.env);
+    if (fromEnv) return fromEnv;
+  }
+  const text = await io.readStdin();
+  if (text.trim() === '') {
+    const names = credentialEnvironment[cloud];
+    throw new VaultError('account.invalid', { field: 'secret', reason: `none given: pipe it as JSON on stdin, or set ${names.id} and ${names.secret}` });
+  }
+  return credentialsFromJson(text);
+}
+
+function accountJson(account: CloudAccount) {
+  return {
+    id: account.id,
+    name: account.name,
+    cloud: account.cloud,
+    region: account.region,
+    endpoint: account.endpoint,
+    fields: account.fields,
+    defaultOptions: account.defaultOptions,
+    secretStored: account.secretStored,
+  };
+}
+
+function listText(accounts: readonly CloudAccount[]): string {
+  if (accounts.length === 0) return 'No cloud accounts. Add one with: certvault account add --cloud CLOUD --name NAME\n';
+  const rows = accounts.map((a) => [a.name, a.cloud, a.region ?? '-', a.endpoint ?? '-']);
+  const header = ['NAME', 'CLOUD', 'REGION', 'ENDPOINT'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  return [header, ...rows].map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ')).join('\n') + '\n';
+}
+
+function testJson(result: ConnectionTest) {
+  return {
+    verdict: result.verdict,
+    certificates: result.certificates,
+    error: result.error ? { code: result.error.code, message: result.error.message, requestId: result.error.requestId } : null,
+  };
+}
+
+function testText(name: string, result: ConnectionTest): string {
+  if (result.verdict === 'works') return `${name}: works (${result.certificates} certificates listed)\n`;
+  const error = result.error;
+  return `${name}: ${result.verdict.replace('_', ' ')}${error ? ` (${error.code}: ${error.message}${error.requestId ? `, request ${error.requestId}` : ''})` : ''}\n${error?.hint ? `  ${error.hint.en}\n` : ''}`;
+}

@@ -1,0 +1,117 @@
+import { parseArgs } from 'node:util';
+import { cloudIds, type CloudId } from '../../shared/model';
+import type { HistoryEntry } from '../../shared/uploads';
+import { vaultOf } from '../core/library';
+import { call } from './handler-context';
+import { exitCodes, UsageError, type Command } from './command';
+
+const help = `Usage: certvault history [--json] [--cert ID] [--cloud CLOUD] [--account NAME] [--status S]
+                        [--limit N] [--check]
+
+The upload history, newest first: every attempt to put a certificate on a cloud account.
+
+Options:
+  --json          one JSON document on stdout:
+                  {"uploads":[{"id","certificateId","fingerprintSha256","account","cloud","status","remoteId","requestId","error","startedAt","finishedAt"}]}
+  --cert ID       one certificate: a library id (or unique prefix), or a SHA-256 fingerprint
+  --cloud CLOUD   one cloud (${cloudIds.join(', ')})
+  --account NAME  one account
+  --status S      uploaded, duplicate, failed, unknown or pending (repeatable)
+  --limit N       at most N rows (default 1000)
+  --check         first settle "unknown" attempts (interrupted uploads) with each cloud's list call
+  -h, --help      show this help
+`;
+
+const statuses = ['pending', 'uploaded', 'duplicate', 'failed', 'unknown'] as const;
+
+export const historyCommand: Command = {
+  name: 'history',
+  summary: 'the upload history, per certificate, cloud or account',
+  help,
+  async run(args, { io, handlers }) {
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      allowPositionals: false,
+      options: {
+        json: { type: 'boolean', default: false },
+        cert: { type: 'string' },
+        cloud: { type: 'string' },
+        account: { type: 'string' },
+        status: { type: 'string', multiple: true, default: [] },
+        limit: { type: 'string', default: '1000' },
+        check: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+    if (values.help || positionals.length > 0) {
+      io.stdout(help);
+      return exitCodes.ok;
+    }
+    const cloud = values.cloud === undefined ? undefined : cloudIds.find((id) => id === values.cloud);
+    if (values.cloud !== undefined && !cloud) throw new UsageError(`--cloud must be one of ${cloudIds.join(', ')}`);
+    const status = values.status.map((value) => {
+      const known = statuses.find((s) => s === value);
+      if (!known) throw new UsageError(`--status must be one of ${statuses.join(', ')}`);
+      return known;
+    });
+    if (!/^\d+$/.test(values.limit) || Number(values.limit) < 1 || Number(values.limit) > 10_000) throw new UsageError('--limit takes 1-10000');
+
+    const ctx = handlers();
+    if (values.check) {
+      const { results } = await call(ctx, 'history.check', {});
+      for (const { entry, unresolvedBecause } of results) {
+        io.stderr(`check ${entry.id}: ${unresolvedBecause ? `still unknown (${unresolvedBecause.code}: ${unresolvedBecause.message})` : entry.status}\n`);
+      }
+    }
+    const { entries } = await call(ctx, 'history.list', {
+      ...certificateFilter(values.cert, () => vaultOf(ctx).resolve(values.cert!)),
+      ...(cloud ? { cloud: cloud as CloudId } : {}),
+      ...(values.account ? { accountName: values.account } : {}),
+      ...(status.length ? { status } : {}),
+      limit: Number(values.limit),
+    });
+    if (values.json) {
+      io.stdout(`${JSON.stringify({ uploads: entries.map(entryJson) }, null, 2)}\n`);
+    } else {
+      io.stdout(historyText(entries));
+    }
+    return exitCodes.ok;
+  },
+};
+
+/** A library id when it resolves; a full fingerprint also finds uploads made with --cert FILE. */
+function certificateFilter(typed: string | undefined, resolve: () => string): { certificateId?: string; fingerprintSha256?: string } {
+  if (typed === undefined) return {};
+  if (/^[0-9a-f]{64}$/i.test(typed)) return { fingerprintSha256: typed.toLowerCase() };
+  return { certificateId: resolve() };
+}
+
+function entryJson(entry: HistoryEntry) {
+  return {
+    id: entry.id,
+    certificateId: entry.certificateId,
+    fingerprintSha256: entry.fingerprintSha256,
+    account: entry.accountName,
+    cloud: entry.cloud,
+    status: entry.status,
+    remoteId: entry.remoteId,
+    requestId: entry.requestId,
+    error: entry.error ? { code: entry.error.code, message: entry.error.message } : null,
+    startedAt: entry.startedAt,
+    finishedAt: entry.finishedAt,
+  };
+}
+
+function historyText(entries: readonly HistoryEntry[]): string {
+  if (entries.length === 0) return 'No uploads.\n';
+  const rows = entries.map((e) => [
+    e.startedAt.slice(0, 19).replace('T', ' '),
+    e.status,
+    `${e.accountName} (${e.cloud})`,
+    e.commonName ?? e.fingerprintSha256.slice(0, 16),
+    e.remoteId ?? (e.error ? `${e.error.code}` : '-'),
+  ]);
+  const header = ['STARTED (UTC)', 'STATUS', 'ACCOUNT', 'CERTIFICATE', 'REMOTE ID / ERROR'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  return [header, ...rows].map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ')).join('\n') + '\n';
+}

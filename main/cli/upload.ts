@@ -1,0 +1,139 @@
+import { parseArgs } from 'node:util';
+import type { TargetResult, UploadProgress } from '../../shared/uploads';
+import { vaultOf } from '../core/library';
+import { uploadsOf } from '../core/uploads';
+import { materialFromFiles, materialFromLibrary } from '../core/uploads/material';
+import { exitCodes, UsageError, type Command } from './command';
+import { optionsPerAccount, parseSetting } from './option-values';
+import { readPassword } from './password';
+
+const help = `Usage: certvault upload [--json] ID --to NAME[,NAME...] [--set [ACCOUNT:]KEY=VALUE]... [--force]
+       certvault upload [--json] --cert FILE [--key FILE] [--password-file F] --to NAME[,NAME...] [...]
+
+Uploads one certificate to every named cloud account at once (see certvault account list), each
+paced to its cloud's rate limit. Retries throttling and transient failures; a request whose outcome
+is unknown is never simply repeated: the cloud's certificate list is checked first. An account
+that already holds the certificate reports "duplicate" with the existing remote id.
+
+ID is a library entry (its id, or a unique prefix of it or of the fingerprint). With --cert the
+certificate (and --key) are read from files without importing them: for deploy hooks such as
+certbot's --deploy-hook (see README).
+
+Options:
+  --json                    one JSON document on stdout:
+                            {"results":[{"account","cloud","status":"uploaded|duplicate|failed","remoteId","requestId","attempts","error":{"code","message"}}]}
+  --to NAME[,NAME...]       the accounts (repeatable)
+  --set KEY=VALUE           an upload option for every account whose cloud has it (alias, name,
+                            projectId, certificateType, tags=k=v,k2=v2, ...); ACCOUNT:KEY=VALUE for one
+  --force                   upload even where the upload history says the account already has it
+  --cert FILE               certificate file: leaf, optionally with its chain, or PKCS#12
+  --key FILE                its private key, if not in --cert
+  --password-file FILE      password of an encrypted key or PKCS#12 file (first line of FILE)
+  --password-stdin          read that password from standard input
+  -h, --help                show this help
+
+Progress goes to stderr. Exit codes: 0 every account has the certificate (uploaded or duplicate);
+3 some failed (each failure on stderr with the cloud's code, request id and what to do);
+2 the command line or the certificate files could not be used; 1 nothing was sent (an unknown
+account, a pre-flight problem, the keychain).
+`;
+
+export const uploadCommand: Command = {
+  name: 'upload',
+  summary: 'upload a certificate to one or more cloud accounts',
+  help,
+  async run(args, { io, handlers }) {
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        to: { type: 'string', multiple: true, default: [] },
+        set: { type: 'string', multiple: true, default: [] },
+        force: { type: 'boolean', default: false },
+        cert: { type: 'string' },
+        key: { type: 'string' },
+        'password-file': { type: 'string' },
+        'password-stdin': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+    if (values.help) {
+      io.stdout(help);
+      return exitCodes.ok;
+    }
+    if (values.cert === undefined && positionals.length !== 1) throw new UsageError('give one library ID, or --cert FILE');
+    if (values.cert !== undefined && positionals.length > 0) throw new UsageError('give a library ID or --cert FILE, not both');
+    if (values.key !== undefined && values.cert === undefined) throw new UsageError('--key goes with --cert');
+    const names = values.to.flatMap((list) => list.split(',')).map((name) => name.trim()).filter((name) => name !== '');
+    if (names.length === 0) throw new UsageError('--to names no account');
+    const settings = values.set.map(parseSetting);
+
+    const ctx = handlers();
+    const service = uploadsOf(ctx);
+    const accounts = service.accountsNamed(names);
+    const overrides = optionsPerAccount(settings, accounts, (account) => service.provider(account.cloud).optionFields);
+
+    let certificateId: string | null = null;
+    let reload: () => Promise<Awaited<ReturnType<typeof materialFromFiles>>>;
+    if (values.cert !== undefined) {
+      const password = await readPassword({ file: values['password-file'], stdin: values['password-stdin'] }, io);
+      const files = { certificate: values.cert, ...(values.key ? { key: values.key } : {}), ...(password === undefined ? {} : { password }) };
+      reload = () => materialFromFiles(files);
+    } else {
+      const vault = vaultOf(ctx);
+      const id = vault.resolve(positionals[0]!);
+      certificateId = id;
+      reload = async () => (await materialFromLibrary(vault, id)).material;
+    }
+    const material = await reload();
+    const targets = service.resolveTargets(
+      material,
+      accounts.map((account) => ({ accountId: account.id, options: overrides.get(account.id) ?? {} })),
+    );
+    const { done } = service.jobs.start(
+      { certificateId, fingerprintSha256: material.leaf.fingerprintSha256, loadMaterial: reload, targets, force: values.force },
+      material,
+      (progress) => io.stderr(progressLine(progress)),
+    );
+    const { results } = await done;
+
+    if (values.json) {
+      io.stdout(`${JSON.stringify({ results: results.map(resultJson) }, null, 2)}\n`);
+    } else {
+      for (const result of results) io.stdout(resultLine(result));
+    }
+    for (const result of results.filter((r) => r.status === 'failed' || r.status === 'cancelled')) {
+      const hint = result.error?.hint?.en;
+      io.stderr(`certvault upload: ${result.accountName}: ${result.error?.code}: ${result.error?.message}${result.requestId ? ` (request ${result.requestId})` : ''}${hint && hint !== result.error?.message ? `\n  ${hint}` : ''}\n`);
+    }
+    return results.every((r) => r.status === 'uploaded' || r.status === 'duplicate') ? exitCodes.ok : exitCodes.partialFailure;
+  },
+};
+
+function resultJson(result: TargetResult) {
+  return {
+    account: result.accountName,
+    cloud: result.cloud,
+    // The CLI's contract has three outcomes; a cancelled target did not get the certificate.
+    status: result.status === 'cancelled' ? 'failed' : result.status,
+    remoteId: result.remoteId,
+    requestId: result.requestId,
+    attempts: result.attempts,
+    error: result.error ? { code: result.error.code, message: result.error.message } : null,
+  };
+}
+
+function resultLine(result: TargetResult): string {
+  const where = `${result.accountName} (${result.cloud})`;
+  const ids = [result.remoteId ? `remote id ${result.remoteId}` : '', result.requestId ? `request ${result.requestId}` : ''].filter(Boolean).join(', ');
+  return `${result.status.padEnd(9)} ${where}${ids ? `  ${ids}` : ''}\n`;
+}
+
+function progressLine(progress: UploadProgress): string {
+  if (progress.state === 'retrying') {
+    return `${progress.accountName}: retrying in ${((progress.waitMs ?? 0) / 1000).toFixed(1)} s after ${progress.error?.code ?? 'an error'} (attempt ${progress.attempt})\n`;
+  }
+  if (progress.state === 'uploading') return `${progress.accountName}: uploading (attempt ${progress.attempt})\n`;
+  return '';
+}
