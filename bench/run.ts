@@ -4,6 +4,10 @@
 const benches: Readonly<Record<string, () => Promise<{ run(): Promise<void> | void }>>> = {
   sign: () => import('./sign'),
   inspect: () => import('./inspect'),
+  'upload-fanout': () => import('./upload-fanout'),
+  'upload-ratelimit': () => import('./upload-ratelimit'),
+  'library-import': () => import('./library-import'),
+  'library-search': () => import('./library-search'),
 };
 
 async function main(): Promise<void> {

@@ -48,6 +48,9 @@ export const limits = {
   maxTextLength: MAX_INPUT_BYTES,
 } as const;
 
+/** Channels that take nothing still get a schema, so stray fields are refused. */
+const noParameters = z.object({}).strict();
+
 const password = z.string().max(limits.maxPasswordLength);
 
 export const themes = ['system', 'light', 'dark'] as const;
@@ -67,8 +70,8 @@ export interface AppInfo {
 }
 
 export const contract = {
-  'app.info': channel<z.ZodObject<{}>, AppInfo>(z.object({}).strict()),
-  'settings.get': channel<z.ZodObject<{}>, Settings>(z.object({}).strict()),
+  'app.info': channel<typeof noParameters, AppInfo>(noParameters),
+  'settings.get': channel<typeof noParameters, Settings>(noParameters),
   'settings.update': channel<z.ZodType<Partial<Settings>>, Settings>(
     z
       .object({
@@ -136,7 +139,7 @@ function libraryChannels() {
     ),
     'library.get': channel<z.ZodType<{ id: string }>, LibraryEntryDetail>(z.object({ id: entryId }).strict()),
     /** Whether the keychain holds the vault's data key (for a banner when keys are unrecoverable). */
-    'library.status': channel<z.ZodObject<{}>, KeychainStatus>(z.object({}).strict()),
+    'library.status': channel<typeof noParameters, KeychainStatus>(noParameters),
     /** Files and folders (folders recursively), with `import.progress` events. */
     'library.import': channel<
       z.ZodType<{ paths: string[]; password?: string; name?: string; tags?: string[] }>,
@@ -216,7 +219,7 @@ function uploadChannels() {
   };
   return {
     /** Every account (never a secret) and what each cloud asks for. */
-    'accounts.list': channel<z.ZodObject<{}>, { accounts: CloudAccount[]; clouds: CloudDescription[] }>(z.object({}).strict()),
+    'accounts.list': channel<typeof noParameters, { accounts: CloudAccount[]; clouds: CloudDescription[] }>(noParameters),
     /** Creates (no `id`) or edits an account. `secret` is required for a new account; on edit it replaces the stored one. */
     'accounts.save': channel<
       z.ZodType<{

@@ -1,3 +1,4 @@
+import type { Locale } from './i18n';
 // Data shapes both sides agree on. Nothing here carries private key material:
 // keys stay in main/core and only their description crosses IPC.
 
@@ -118,8 +119,8 @@ export const cloudIds: readonly CloudId[] = ['tencent', 'tencent-intl', 'huawei'
 export interface CloudVerdict {
   readonly cloud: CloudId;
   readonly ok: boolean;
-  /** Plain reasons when not ok (English; renderer translates from `issues[].key`). */
-  readonly issues: readonly { readonly key: string; readonly message: string; readonly params: Readonly<Record<string, string | number>> }[];
+  /** Why not, in every UI language (the cloud's own constraint, as its pre-flight states it). */
+  readonly issues: readonly { readonly field: string; readonly message: Readonly<Record<Locale, string>> }[];
 }
 
 export interface Inspection {

@@ -30,3 +30,9 @@ test.describe('app frame', () => {
     await expect(app.page.getByRole('heading', { level: 1 })).toHaveText('Settings');
   });
 });
+
+test('without a back end the app says so instead of breaking', async ({ page, renderer }) => {
+  await page.goto(renderer.url); // no bridge: window.vault is absent
+  await expect(page.getByRole('alert')).toContainText('Settings could not be loaded');
+  await expect(page.getByRole('navigation')).toBeVisible();
+});

@@ -85,6 +85,7 @@ test.describe('Inspect screen', () => {
     await app.dropFiles([AppPage.fileFromDisk(pki.leaf.file), AppPage.fileFromDisk(pki.leafEncryptedKeyFile)]);
 
     await expect(app.errorBanner).toHaveAttribute('data-error-code', /password_required/);
+    await expect(app.errorBanner).toContainText('The input is password-protected');
     const password = app.page.getByLabel('Password');
     await password.fill('not the password');
     await password.press('Enter');
@@ -94,6 +95,20 @@ test.describe('Inspect screen', () => {
     await password.press('Enter');
     await expect(app.result).toContainText('Private key matches');
     await expect(app.errorBanner).toHaveCount(0);
+  });
+
+  test('binary files survive the trip: DER certificate and PKCS#12 with its password', async ({ app, pki }) => {
+    await app.dropFiles([AppPage.fileFromDisk(pki.leafDerFile)]);
+    await expect(app.field('sha256')).toHaveText(pki.leaf.sha256);
+
+    await app.page.getByRole('button', { name: 'New inspection' }).click();
+    await app.dropFiles([AppPage.fileFromDisk(pki.leafPkcs12File)]);
+    await expect(app.errorBanner).toHaveAttribute('data-error-code', 'pkcs12.password_required');
+    await app.page.getByLabel('Password').fill(pki.keyPassword);
+    await app.page.getByRole('button', { name: 'Unlock and inspect' }).click();
+    await expect(app.page.getByTestId('leaf-name')).toHaveText(pki.leaf.commonName);
+    await expect(app.chainNodes()).toHaveCount(2);
+    await expect(app.result).toContainText('Private key matches');
   });
 
   test('a fingerprint is copied as shown', async ({ app, pki, context }) => {

@@ -37,6 +37,12 @@ for (const locale of ['en', 'zh-CN'] as const satisfies readonly Locale[]) {
         await app.screenshot(`inspect-error-${locale}-${theme}`);
       });
 
+      test('Inspect, password needed', async ({ app, pki }) => {
+        await app.dropFiles([{ name: 'server.key', data: fs.readFileSync(pki.leafEncryptedKeyFile) }]);
+        await expect(app.errorBanner.locator('input[type="password"]')).toBeFocused();
+        await app.screenshot(`inspect-password-${locale}-${theme}`);
+      });
+
       test('Inspect, a hundred SANs in a narrow window', async ({ app, pki }) => {
         await app.page.setViewportSize({ width: 960, height: 900 });
         await app.pasteAndInspect(pki.manySans.pem);

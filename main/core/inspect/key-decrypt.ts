@@ -51,7 +51,7 @@ function decryptPbes2(der: Uint8Array, password: string, file: string): Uint8Arr
     const [, params] = children(der, algorithm!);
     const [kdf, cipher] = children(der, expectTag(params, Tag.Sequence, 'PBES2 parameters'));
     const [kdfOid, kdfParams] = children(der, kdf!);
-    if (readOid(der, kdfOid!) !== OID.pbkdf2) throw unsupported(file, 'a key derivation other than PBKDF2');
+    if (readOid(der, kdfOid!) !== OID.pbkdf2) throw unsupported(file, 'PBES2 without PBKDF2');
     const kdfFields = children(der, expectTag(kdfParams, Tag.Sequence, 'PBKDF2 parameters'));
     const salt = content(der, expectTag(kdfFields[0], Tag.OctetString, 'salt'));
     const iterations = readSmallInteger(der, expectTag(kdfFields[1], Tag.Integer, 'iteration count'));
@@ -61,7 +61,7 @@ function decryptPbes2(der: Uint8Array, password: string, file: string): Uint8Arr
     const digest = prfDigests[prfOid];
     const [cipherOid, ivTlv] = children(der, expectTag(cipher, Tag.Sequence, 'cipher'));
     const spec = pbes2Ciphers[readOid(der, cipherOid!)];
-    if (!digest || !spec) throw unsupported(file, 'an unsupported PBES2 cipher or PRF');
+    if (!digest || !spec) throw unsupported(file, `PBES2 (cipher or PRF ${spec ? prfOid : 'not AES/3DES-CBC'})`);
     iv = content(der, expectTag(ivTlv, Tag.OctetString, 'IV'));
     encrypted = content(der, expectTag(data, Tag.OctetString, 'encrypted data'));
     cipherName = spec.name;
@@ -84,7 +84,7 @@ function decryptWithForge(der: Uint8Array, password: string, file: string): Uint
   try {
     plain = forge.pki.decryptPrivateKeyInfo(info, password);
   } catch {
-    throw unsupported(file, 'an unsupported password-based encryption');
+    throw unsupported(file, `password-based encryption ${schemeName(der)}`);
   }
   if (!plain) throw new VaultError('key.wrong_password', { file });
   return Uint8Array.from(Buffer.from(forge.asn1.toDer(plain).getBytes(), 'binary'));
@@ -136,6 +136,15 @@ function assertDer(plain: Uint8Array, file: string): void {
     expectTag(readRoot(plain), Tag.Sequence, 'private key');
   } catch {
     throw new VaultError('key.wrong_password', { file });
+  }
+}
+
+function schemeName(der: Uint8Array): string {
+  try {
+    const [algorithm] = children(der, readRoot(der));
+    return readOid(der, children(der, algorithm!)[0]!);
+  } catch {
+    return '(unreadable)';
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Channel, Request, Response } from '../../../shared/ipc';
 import type { HandlerContext } from './context';
 import { inspectContent, inspectPaths } from '../inspect';
+import { cloudVerdicts } from '../cloud-verdicts';
 import { vaultOf } from '../library';
 import { uploadHandlers } from '../uploads/handlers';
 
@@ -12,8 +13,8 @@ export const handlers: Handlers = {
   'settings.get': async (ctx) => ctx.settings.get(),
   'settings.update': async (ctx, patch) => ctx.settings.update(patch),
   'files.choose': async (ctx, { purpose, folders }) => ({ paths: await ctx.dialogs.chooseFiles(purpose, folders ?? false) }),
-  'inspect.paths': async (ctx, { paths, password }) => inspectPaths(paths, { password, now: ctx.now() }),
-  'inspect.content': async (ctx, { files, text, password }) => inspectContent(files, text, { password, now: ctx.now() }),
+  'inspect.paths': async (ctx, { paths, password }) => inspectPaths(paths, { password, now: ctx.now(), verdicts: cloudVerdicts }),
+  'inspect.content': async (ctx, { files, text, password }) => inspectContent(files, text, { password, now: ctx.now(), verdicts: cloudVerdicts }),
   'library.list': async (ctx, query) => vaultOf(ctx).list(query),
   'library.get': async (ctx, { id }) => vaultOf(ctx).detail(id),
   'library.status': async (ctx) => vaultOf(ctx).keychainStatus(),

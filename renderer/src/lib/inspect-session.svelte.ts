@@ -28,6 +28,8 @@ class InspectSession {
   /** File names (or `null` for pasted text) the result or error came from. */
   sources = $state.raw<(string | null)[]>([]);
   needsPassword = $derived(this.error !== null && passwordCodes.has(this.error.code));
+  /** Asked for a password for the first time, as opposed to a wrong one. */
+  passwordRequested = $derived(this.error !== null && this.error.code.endsWith('password_required'));
   #last: Input | null = null;
 
   async inspectFiles(files: readonly File[]): Promise<void> {

@@ -12,7 +12,7 @@ export interface ScreenEntry {
 }
 
 export const screens: readonly ScreenEntry[] = [
-  { id: 'library', label: 'ui.nav.library', icon: 'library', later: true },
+  { id: 'library', label: 'ui.nav.library', icon: 'library', later: false },
   { id: 'inspect', label: 'ui.nav.inspect', icon: 'inspect', later: false },
   { id: 'accounts', label: 'ui.nav.accounts', icon: 'accounts', later: true },
   { id: 'uploads', label: 'ui.nav.uploads', icon: 'uploads', later: true },

@@ -60,7 +60,8 @@ describe('uploads across processes', () => {
   it('a process killed mid-upload leaves a row that becomes unknown, and Check finds the certificate', async () => {
     const id = await importEntry(app, leaves[0]!.fullchain + leaves[0]!.key);
     clouds.tencent.faults.hangAfterReceive(1, 'UploadCertificate');
-    const child = spawn(TSX, [path.join(__dirname, 'upload-child.ts'), app.dataDir, id, tencent.id], { cwd: ROOT, env: process.env, stdio: 'ignore' });
+    // node with tsx's loader, not the tsx wrapper: the wrapper runs the script in a grandchild that SIGKILL would miss.
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'upload-child.ts'), app.dataDir, id, tencent.id], { cwd: ROOT, env: process.env, stdio: 'ignore' });
     try {
       await until(() => clouds.tencent.state.callsOf('UploadCertificate').length === 1, 30_000, 'the upload to reach the emulator');
       const pending = await call(app.ctx, 'history.list', { certificateId: id });

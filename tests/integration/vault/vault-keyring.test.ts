@@ -163,10 +163,11 @@ describe('vault on the real keychain', () => {
       // A fresh vault each round, so each kill lands somewhere else in the import.
       const dir = fresh(`crash-${round}`);
       const child = spawn(TSX, [CHILD, dir, ...files], { stdio: ['ignore', 'pipe', 'ignore'] });
-      await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      await Promise.race([new Promise((resolve) => child.stdout.once('data', resolve)), exited]);
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 400));
       child.kill('SIGKILL');
-      await new Promise((resolve) => child.once('exit', resolve));
+      await exited;
       counts.push(await assertConsistent(dir));
     }
     // The kills did land in the middle of imports, not only before or after them.

@@ -51,12 +51,15 @@ describe('certvault inspect --json', () => {
     expect(doc.chain).toEqual({ order: [leaf.fingerprintSha256, intermediate.fingerprintSha256, root.fingerprintSha256], complete: true, verified: true });
     expect(doc.privateKeys).toEqual([{ keyAlgorithm: 'RSA', matchesFingerprintSha256: leaf.fingerprintSha256 }]);
 
+    expect(leaf.dnsNames).toEqual(['www.example.test', 'example.test']);
+    expect(leaf.ipAddresses).toEqual(['192.0.2.7']);
     const leafCert = doc.certificates.find((c: { fingerprintSha256: string }) => c.fingerprintSha256 === leaf.fingerprintSha256);
+    expect(Date.parse(leafCert.notAfter)).toBe(Date.parse(leaf.notAfter));
     expect(leafCert).toMatchObject({
       commonName: 'www.example.test',
       serialNumber: leaf.serialNumber,
-      dnsNames: ['www.example.test', 'example.test'],
-      ipAddresses: ['192.0.2.7'],
+      dnsNames: leaf.dnsNames,
+      ipAddresses: leaf.ipAddresses,
       keyAlgorithm: 'RSA',
       keySize: 2048,
       curve: null,
