@@ -45,6 +45,7 @@ export const errorCodes = [
   'account.exists',
   'account.invalid',
   'account.secret_missing',
+  'account.env_missing',
   'cloud.validation',
   'cloud.auth',
   'cloud.throttled',

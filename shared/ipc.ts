@@ -3,6 +3,7 @@ import type { Result } from './errors';
 import { cloudIds, type CloudId, type Inspection } from './model';
 import {
   historyStatuses,
+  secretSources,
   type CloudAccount,
   type CloudDescription,
   type ConnectionTest,
@@ -10,6 +11,7 @@ import {
   type HistoryCheck,
   type HistoryEntry,
   type HistoryFilter,
+  type SecretSource,
   type UploadJobSummary,
   type UploadPlan,
   type UploadProgress,
@@ -220,7 +222,11 @@ function uploadChannels() {
   return {
     /** Every account (never a secret) and what each cloud asks for. */
     'accounts.list': channel<typeof noParameters, { accounts: CloudAccount[]; clouds: CloudDescription[] }>(noParameters),
-    /** Creates (no `id`) or edits an account. `secret` is required for a new account; on edit it replaces the stored one. */
+    /**
+     * Creates (no `id`) or edits an account. `secret` is required for a new keychain account; on edit
+     * it replaces the stored one. `secretSource: 'environment'` stores no secret: the cloud's usual
+     * environment variables are read at each use.
+     */
     'accounts.save': channel<
       z.ZodType<{
         id?: string;
@@ -230,6 +236,7 @@ function uploadChannels() {
         endpoint?: string | null;
         fields?: Record<string, string>;
         defaultOptions?: Record<string, unknown>;
+        secretSource?: SecretSource;
         secret?: { accessKeyId: string; accessKeySecret: string; token?: string };
       }>,
       CloudAccount
@@ -243,6 +250,7 @@ function uploadChannels() {
           endpoint: text(2048).nullable().optional(),
           fields: z.record(z.string().min(1).max(64), text(256)).optional(),
           defaultOptions: options.optional(),
+          secretSource: z.enum(secretSources).optional(),
           secret: z.object({ accessKeyId: text(4096), accessKeySecret: text(4096), token: text(16_384).optional() }).strict().optional(),
         })
         .strict(),

@@ -7,6 +7,9 @@ import type { Locale } from './i18n';
 
 export type Localized = Readonly<Record<Locale, string>>;
 
+export const secretSources = ['keychain', 'environment'] as const;
+export type SecretSource = (typeof secretSources)[number];
+
 /** A cloud account as every front door sees it. The secret itself never leaves main/core. */
 export interface CloudAccount {
   readonly id: string;
@@ -18,7 +21,9 @@ export interface CloudAccount {
   readonly fields: Readonly<Record<string, string>>;
   /** Prefills the upload form; validated by the cloud's options schema when saved. */
   readonly defaultOptions: Readonly<Record<string, unknown>>;
-  /** Always true for a saved account: the keychain entry exists (or existed when last checked). */
+  /** Where the secret comes from: the OS keychain, or the cloud's environment variables at each use. */
+  readonly secretSource: SecretSource;
+  /** True when the secret is in the keychain (it is never sent here; it can only be replaced). */
   readonly secretStored: boolean;
   readonly createdAt: string;
   readonly updatedAt: string;

@@ -9,7 +9,7 @@ import { exitCodes, UsageError, type CliIo, type Command } from './command';
 
 const help = `Usage: certvault account add --cloud CLOUD --name NAME [--region R] [--endpoint URL]
                              [--project-id P] [--instance-id I] [--project-name P] [--resource-group G]
-                             [--secret-stdin] [--json]
+                             [--secret-stdin | --secret-from-env] [--json]
        certvault account list [--json]
        certvault account remove [--json] NAME
        certvault account test [--json] NAME
@@ -22,6 +22,9 @@ otherwise (or with --secret-stdin) as JSON from standard input, in any of these 
   {"secretId","secretKey"}  {"accessKeyId","accessKeySecret"}  {"accessKeyId","secretAccessKey"}  {"ak","sk"}
 each with an optional "token" (STS / temporary credentials). "add" with an existing NAME replaces
 that account's settings and secret.
+
+With --secret-from-env nothing is stored: the account reads the variables above each time it is
+used. For servers without a keychain (a certbot deploy hook): export them where certvault runs.
 
   --endpoint URL     an http(s) URL replacing the cloud's public endpoint (private endpoints)
   --project-id P     Tencent project id; Huawei project id
@@ -59,6 +62,7 @@ export const accountCommand: Command = {
         'project-name': { type: 'string' },
         'resource-group': { type: 'string' },
         'secret-stdin': { type: 'boolean', default: false },
+        'secret-from-env': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -78,7 +82,9 @@ export const accountCommand: Command = {
           const value = values[flag as keyof typeof fieldFlags];
           if (value !== undefined) fields[key] = value;
         }
-        const secret = await readSecret(cloud, values['secret-stdin'], context.io);
+        if (values['secret-stdin'] && values['secret-from-env']) throw new UsageError('--secret-stdin and --secret-from-env cannot be used together');
+        const fromEnv = values['secret-from-env'];
+        const secret = fromEnv ? null : await readSecret(cloud, values['secret-stdin'], context.io);
         const existing = (await call(ctx(), 'accounts.list', {})).accounts.find((a) => a.name.toLowerCase() === values.name!.trim().toLowerCase());
         const account = await call(ctx(), 'accounts.save', {
           ...(existing ? { id: existing.id } : {}),
@@ -87,9 +93,17 @@ export const accountCommand: Command = {
           region: values.region ?? null,
           endpoint: values.endpoint ?? null,
           fields,
-          secret: { accessKeyId: secret.accessKeyId, accessKeySecret: secret.accessKeySecret, ...(secret.securityToken ? { token: secret.securityToken } : {}) },
+          secretSource: fromEnv ? 'environment' : 'keychain',
+          ...(secret
+            ? { secret: { accessKeyId: secret.accessKeyId, accessKeySecret: secret.accessKeySecret, ...(secret.securityToken ? { token: secret.securityToken } : {}) } }
+            : {}),
         });
-        out({ account: accountJson(account) }, `${existing ? 'updated' : 'added'} ${account.name} (${account.cloud}); secret stored in the OS keychain\n`);
+        const names = credentialEnvironment[cloud];
+        if (fromEnv && !(context.io.env[names.id] && context.io.env[names.secret])) {
+          context.io.stderr(`certvault account: note: ${names.id} and ${names.secret} are not set here; set them wherever certvault uploads with "${account.name}"\n`);
+        }
+        const where = fromEnv ? `secret read from ${names.id} / ${names.secret} at each use` : 'secret stored in the OS keychain';
+        out({ account: accountJson(account) }, `${existing ? 'updated' : 'added'} ${account.name} (${account.cloud}); ${where}\n`);
         return exitCodes.ok;
       }
       case 'list': {
@@ -149,14 +163,15 @@ function accountJson(account: CloudAccount) {
     endpoint: account.endpoint,
     fields: account.fields,
     defaultOptions: account.defaultOptions,
+    secretSource: account.secretSource,
     secretStored: account.secretStored,
   };
 }
 
 function listText(accounts: readonly CloudAccount[]): string {
   if (accounts.length === 0) return 'No cloud accounts. Add one with: certvault account add --cloud CLOUD --name NAME\n';
-  const rows = accounts.map((a) => [a.name, a.cloud, a.region ?? '-', a.endpoint ?? '-']);
-  const header = ['NAME', 'CLOUD', 'REGION', 'ENDPOINT'];
+  const rows = accounts.map((a) => [a.name, a.cloud, a.secretSource, a.region ?? '-', a.endpoint ?? '-']);
+  const header = ['NAME', 'CLOUD', 'SECRET', 'REGION', 'ENDPOINT'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   return [header, ...rows].map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ')).join('\n') + '\n';
 }

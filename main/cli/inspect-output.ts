@@ -1,3 +1,4 @@
+import { providers } from '../clouds/registry';
 import type { CertificateInfo, Inspection, PrivateKeyInfo, PublicKeyInfo } from '../../shared/model';
 
 // The two faces of `certvault inspect`: a stable JSON document for scripts, and an aligned,
@@ -29,6 +30,11 @@ export function inspectionJson(inspection: Inspection) {
     })),
     chain: { order: inspection.chain.order, complete: inspection.chain.complete, verified: inspection.chain.verified },
     problems: inspection.problems.map((problem) => ({ code: problem.code, message: problem.message })),
+    clouds: inspection.verdicts.map((verdict) => ({
+      cloud: verdict.cloud,
+      ok: verdict.ok,
+      issues: verdict.issues.map((issue) => ({ field: issue.field, message: issue.message.en })),
+    })),
   };
 }
 
@@ -52,6 +58,7 @@ export function inspectionText(inspection: Inspection): string {
     );
   }
   sections.push(problemsSection(inspection));
+  if (inspection.verdicts.length > 0) sections.push(cloudsSection(inspection));
   return `${sections.join('\n\n')}\n`;
 }
 
@@ -137,6 +144,17 @@ function problemsSection(inspection: Inspection): string {
   if (inspection.problems.length === 0) return 'Problems: none';
   const width = Math.max(...inspection.problems.map((problem) => problem.severity.length));
   return ['Problems', ...inspection.problems.map((problem) => `  ${problem.severity.padEnd(width)}  ${problem.message}`)].join('\n');
+}
+
+function cloudsSection(inspection: Inspection): string {
+  const names = inspection.verdicts.map((verdict) => providers[verdict.cloud].displayName.en);
+  const width = Math.max(...names.map((name) => name.length)) + 2;
+  const lines = inspection.verdicts.map((verdict, index) => {
+    const name = names[index] ?? verdict.cloud;
+    const reasons = verdict.issues.map((issue) => issue.message.en).join('; ');
+    return `  ${name.padEnd(width)}${verdict.ok ? 'ok' : `not accepted: ${reasons}`}`;
+  });
+  return ['Clouds', ...lines].join('\n');
 }
 
 function field(label: string, value: string): string {

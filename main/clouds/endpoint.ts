@@ -1,5 +1,6 @@
 import type { CloudId } from '../../shared/model';
-import { CloudError } from './provider';
+import type { CloudError } from './provider';
+import { refusedBeforeSending } from './cloud-error';
 
 // An account may replace a cloud's public endpoint with any http(s) URL (private endpoint, gateway,
 // emulator), port included. The request then goes there and the signature covers the Host header
@@ -28,15 +29,10 @@ export function hostHeader(url: URL): string {
 }
 
 function invalidEndpoint(cloud: CloudId, en: string, zh: string): CloudError {
-  return new CloudError({
-    cloud,
+  return refusedBeforeSending(cloud, {
     code: 'endpoint.invalid',
-    message: `The account's endpoint override is not usable: ${en}.`,
     kind: 'invalid',
-    retryable: false,
-    requestId: null,
-    httpStatus: null,
-    mayHaveReachedServer: false,
+    message: `The account's endpoint override is not usable: ${en}.`,
     hint: {
       en: `Fix the endpoint in the account settings (${en}), e.g. https://host:port, or clear it to use the public endpoint.`,
       'zh-CN': `请在账号设置中修改自定义接入地址(${zh}),例如 https://host:port;留空则使用公共地址。`,

@@ -1,7 +1,6 @@
-import type { CloudId } from '../../shared/model';
-import { CloudError, type UploadMaterial, type ValidationIssue } from './provider';
+import type { UploadMaterial } from './provider';
 
-// Small shared helpers over UploadMaterial for the cloud folders.
+// Facts about UploadMaterial that several cloud folders need.
 
 /** Leaf followed by the intermediates, each PEM block ending in exactly one LF. */
 export function fullChainPem(certificatePem: string, chainPem: string): string {
@@ -16,20 +15,7 @@ export function isSm2(material: UploadMaterial): boolean {
   return material.leaf.keyAlgorithm === 'SM2' || material.sm2Sign !== null;
 }
 
-/** Pre-flight issues found again at upload time (a caller skipped validate): refuse before sending. */
-export function preflightError(cloud: CloudId, issues: readonly ValidationIssue[]): CloudError {
-  return new CloudError({
-    cloud,
-    code: 'preflight',
-    message: issues.map((issue) => `${issue.field}: ${issue.message.en}`).join('; '),
-    kind: 'invalid',
-    retryable: false,
-    requestId: null,
-    httpStatus: null,
-    mayHaveReachedServer: false,
-    hint: {
-      en: issues.map((issue) => issue.message.en).join(' '),
-      'zh-CN': issues.map((issue) => issue.message['zh-CN']).join(' '),
-    },
-  });
+/** PKCS#8 `ENCRYPTED PRIVATE KEY`, or a traditional PEM with `Proc-Type: 4,ENCRYPTED`. */
+export function isEncryptedKey(pem: string): boolean {
+  return /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type:\s*4,ENCRYPTED/.test(pem);
 }

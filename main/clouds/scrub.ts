@@ -1,3 +1,5 @@
+import type { CloudCredentials } from './provider';
+
 // Cloud error messages are kept verbatim for support tickets, but some clouds echo parts of the
 // request back (Alibaba's SignatureDoesNotMatch quotes the string it signed; a bad-PEM answer may
 // quote the PEM). Before a message is stored or shown, anything secret-looking is cut out.
@@ -26,4 +28,10 @@ export function scrubCloudText(text: string, secrets: readonly (string | null | 
     .replace(LONG_HEX, '[hex]')
     .replace(BASE64_RUN, '[data]');
   return clean.length > MAX_LENGTH ? `${clean.slice(0, MAX_LENGTH)}…` : clean;
+}
+
+/** Every credential value a cloud might echo back, for `scrubCloudText` (the token also as sent, trimmed). */
+export function credentialSecrets(credentials: CloudCredentials): (string | undefined)[] {
+  const { accessKeyId, accessKeySecret, securityToken } = credentials;
+  return [accessKeyId, accessKeySecret, securityToken, securityToken?.trim()];
 }

@@ -56,7 +56,7 @@ for (const locale of ['en', 'zh-CN'] as const satisfies readonly Locale[]) {
         await app.screenshot(`settings-${locale}-${theme}`);
       });
 
-      test('Library (later version)', async ({ app }) => {
+      test('Library', async ({ app }) => {
         await app.openScreen('library');
         await app.screenshot(`library-${locale}-${theme}`);
       });

@@ -2,10 +2,12 @@ import type { HttpRequest, HttpResponse } from '../http';
 import type { AccountConfig, CallContext, RemoteCertificate, UploadResult } from '../provider';
 import { resolveEndpoint, hostHeader } from '../endpoint';
 import { sendToCloud } from '../transport';
-import { entry, parseRetryAfter, toCloudError } from '../cloud-error';
+import { parseRetryAfter, toCloudError, unrecognisedAnswer } from '../cloud-error';
+import { isJsonObject, parseJsonOrNull, textOf, type JsonObject } from '../json';
+import { credentialSecrets } from '../scrub';
 import { sha256Hex } from '../hash';
 import { acsDate, canonicalQuery, signAcs3 } from './sign';
-import { classifyAliyunError } from './errors';
+import { classifyAliyunError, SERVER, UNREADABLE } from './errors';
 
 // Alibaba Cloud CAS (2020-04-07) RPC calls signed with ACS3-HMAC-SHA256.
 //
@@ -87,41 +89,20 @@ export function buildAliyunRequest(
   };
 }
 
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function text(value: unknown): string | null {
-  return typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : null;
-}
-
-const UNREADABLE = entry(
-  'server',
-  true,
-  'Alibaba Cloud answered with something that is not an API response. If an endpoint override or proxy is set, check it.',
-  '阿里云返回的内容不是有效的接口响应。如果设置了自定义接入地址或代理,请检查。',
-);
-
 /** The JSON body of a 2xx answer; throws the CloudError of anything else. */
-export function parseAliyunResponse(response: HttpResponse, now: Date, secrets: readonly (string | undefined)[]): Json {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(response.body);
-  } catch {
-    parsed = null;
-  }
-  const body = isObject(parsed) ? parsed : null;
-  const requestId = text(body?.RequestId) ?? response.headers['x-acs-request-id'] ?? null;
+export function parseAliyunResponse(response: HttpResponse, now: Date, secrets: readonly (string | undefined)[]): JsonObject {
+  const parsed = parseJsonOrNull(response.body);
+  const body = isJsonObject(parsed) ? parsed : null;
+  const requestId = textOf(body?.RequestId) ?? response.headers['x-acs-request-id'] ?? null;
   const ok = response.status >= 200 && response.status < 300;
-  if (ok && body && !text(body.Code)) return body;
-  if (body && text(body.Code)) {
+  const code = textOf(body?.Code);
+  if (ok && body && !code) return body;
+  if (body && code) {
     throw toCloudError(
       'aliyun',
       {
-        code: text(body.Code)!,
-        message: text(body.Message) ?? '',
+        code,
+        message: textOf(body.Message) ?? '',
         requestId,
         httpStatus: response.status,
         retryAfterMs: parseRetryAfter(response.headers['x-acs-retry-after'] ?? response.headers['retry-after'], now),
@@ -130,20 +111,19 @@ export function parseAliyunResponse(response: HttpResponse, now: Date, secrets: 
       secrets,
     );
   }
-  const classify = (_code: string, status: number | null) => (status !== null && status >= 500 ? classifyAliyunError('InternalError', status) : UNREADABLE);
-  throw toCloudError('aliyun', { code: `HTTP${response.status}`, message: response.body.slice(0, 200), requestId, httpStatus: response.status }, classify, secrets);
+  throw unrecognisedAnswer('aliyun', response, requestId, { server: SERVER, unreadable: UNREADABLE }, secrets);
 }
 
-async function call(ctx: CallContext, rpc: RpcCall): Promise<Json> {
+async function call(ctx: CallContext, rpc: RpcCall): Promise<JsonObject> {
   const now = ctx.now();
   const response = await sendToCloud('aliyun', ctx.http, buildAliyunRequest(ctx, rpc, now, ctx.nonce()));
-  return parseAliyunResponse(response, now, [ctx.credentials.accessKeyId, ctx.credentials.accessKeySecret, ctx.credentials.securityToken]);
+  return parseAliyunResponse(response, now, credentialSecrets(ctx.credentials));
 }
 
 export async function uploadUserCertificate(ctx: CallContext, params: Readonly<Record<string, string>>): Promise<UploadResult> {
   const answer = await call(ctx, { action: 'UploadUserCertificate', params });
-  const requestId = text(answer.RequestId);
-  const remoteId = text(answer.CertId);
+  const requestId = textOf(answer.RequestId);
+  const remoteId = textOf(answer.CertId);
   if (!remoteId) {
     throw toCloudError('aliyun', { code: 'MissingCertId', message: 'The answer carried no CertId.', requestId, httpStatus: 200 }, () => UNREADABLE, []);
   }
@@ -156,15 +136,15 @@ function fingerprint(value: unknown): string | null {
   return /^[0-9a-f]+$/.test(hex) ? hex : null;
 }
 
-function toRemoteCertificate(item: Json): RemoteCertificate | null {
-  const remoteId = text(item.CertificateId) ?? text(item.CertId);
+function toRemoteCertificate(item: JsonObject): RemoteCertificate | null {
+  const remoteId = textOf(item.CertificateId) ?? textOf(item.CertId);
   if (!remoteId) return null;
   const sans = typeof item.Sans === 'string' ? item.Sans.split(',').map((name) => name.trim()).filter(Boolean) : [];
   const endDate = typeof item.EndDate === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(item.EndDate) ? `${item.EndDate}T00:00:00.000Z` : null;
   return {
     remoteId,
-    name: text(item.Name),
-    commonName: text(item.CommonName),
+    name: textOf(item.Name),
+    commonName: textOf(item.CommonName),
     domains: sans,
     // EndDate is a calendar day only; kept as that day at 00:00 UTC.
     notAfter: endDate,
@@ -192,7 +172,7 @@ export async function listUploadedCertificates(ctx: CallContext, search: string 
         ...(resourceGroupId ? { ResourceGroupId: resourceGroupId } : {}),
       },
     });
-    const items = Array.isArray(answer.CertificateOrderList) ? answer.CertificateOrderList.filter(isObject) : [];
+    const items = Array.isArray(answer.CertificateOrderList) ? answer.CertificateOrderList.filter(isJsonObject) : [];
     for (const item of items) {
       const remote = toRemoteCertificate(item);
       if (remote) found.push(remote);

@@ -23,7 +23,16 @@ const THROTTLED = entry(
   'Alibaba Cloud is limiting the request rate (100 uploads/s per account). Cert Vault retries automatically.',
   '阿里云触发了流控(每个账号每秒 100 次上传)。Cert Vault 会自动重试。',
 );
-const SERVER = entry('server', true, 'A temporary error at Alibaba Cloud. Try again in a moment.', '阿里云临时故障,请稍后重试。');
+export const SERVER = entry('server', true, 'A temporary error at Alibaba Cloud. Try again in a moment.', '阿里云临时故障,请稍后重试。');
+
+/** An answer that is not the API's (a proxy's page, a success without its id): check the endpoint. */
+export const UNREADABLE = entry(
+  'server',
+  true,
+  'Alibaba Cloud answered with something that is not an API response. If an endpoint override or proxy is set, check it.',
+  '阿里云返回的内容不是有效的接口响应。如果设置了自定义接入地址或代理,请检查。',
+);
+
 const BAD_PARAMETER = entry(
   'invalid',
   false,

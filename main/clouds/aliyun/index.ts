@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { AccountConfig, CallContext, CloudProvider, ListQuery, OptionField, UploadMaterial, ValidationIssue } from '../provider';
 import { defaultCertificateName } from '../naming';
-import { fullChainPem, isSm2, preflightError } from '../material';
+import { fullChainPem, isSm2 } from '../material';
+import { issue, refuseIfIssues, requirePrivateKey } from '../preflight';
 import { listUploadedCertificates, uploadUserCertificate } from './client';
 
 // Alibaba Cloud Certificate Management Service (CAS) UploadUserCertificate.
@@ -37,19 +38,13 @@ const accountFields: readonly OptionField[] = [
   },
 ];
 
-function issue(field: string, en: string, zh: string): ValidationIssue {
-  return { field, message: { en, 'zh-CN': zh } };
-}
-
 function validate(material: UploadMaterial, options: AliyunOptions): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const length = [...options.name].length;
   if (length > NAME_MAX) {
     issues.push(issue('name', `The name has ${length} characters; Alibaba Cloud allows at most ${NAME_MAX}.`, `名称有 ${length} 个字符,阿里云最多允许 ${NAME_MAX} 个。`));
   }
-  if (!material.privateKeyPem) {
-    issues.push(issue('privateKey', 'Alibaba Cloud needs the private key of the certificate; this entry has none.', '阿里云上传需要证书私钥,而该条目没有私钥。'));
-  }
+  issues.push(...requirePrivateKey(material, { en: 'Alibaba Cloud', 'zh-CN': '阿里云' }));
   if (isSm2(material)) {
     if (!material.sm2Sign) {
       issues.push(
@@ -101,10 +96,9 @@ export const aliyun: CloudProvider<AliyunOptions> = {
   optionFields,
   accountFields,
   defaultOptions,
-  validate: (material, options) => validate(material, options),
+  validate,
   async upload(ctx: CallContext, material: UploadMaterial, options: AliyunOptions) {
-    const issues = validate(material, options);
-    if (issues.length > 0) throw preflightError('aliyun', issues);
+    refuseIfIssues('aliyun', validate(material, options));
     return uploadUserCertificate(ctx, uploadParams(material, options));
   },
   list: (ctx: CallContext, query?: ListQuery) => listUploadedCertificates(ctx, query?.search, ctx.account),

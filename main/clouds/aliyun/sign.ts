@@ -1,4 +1,5 @@
 import { hmacSha256, sha256Hex } from '../hash';
+import { percentEncode } from '../query-string';
 
 // ACS3-HMAC-SHA256 (Alibaba Cloud "V3 request structure and signature"; REFERENCE.md §3.1). Pure:
 // the date and the nonce are headers the caller sets, so tests fix them.
@@ -28,12 +29,10 @@ export interface Acs3Signature {
   readonly signedHeaders: string;
 }
 
-/** RFC 3986 percent-encoding: encodeURIComponent plus `!'()*`, which it leaves alone. */
-export function percentEncode(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-
-/** `k=v` pairs, names and values RFC 3986-encoded, sorted by encoded name, joined with `&`. */
+/**
+ * `k=v` pairs, names and values RFC 3986-encoded, sorted by the encoded name (as Alibaba's SDK
+ * does, unlike query-string.ts's `canonicalQuery`, which sorts the raw names), joined with `&`.
+ */
 export function canonicalQuery(params: Readonly<Record<string, string>>): string {
   return Object.keys(params)
     .map((name) => [percentEncode(name), percentEncode(params[name]!)] as const)

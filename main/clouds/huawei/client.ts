@@ -1,11 +1,13 @@
 import type { CloudCredentials, CallContext, RemoteCertificate, UploadResult } from '../provider';
-import { CloudError } from '../provider';
-import { parseRetryAfter, toCloudError } from '../cloud-error';
+import { malformedAnswer, parseRetryAfter, refusedBeforeSending, toCloudError } from '../cloud-error';
+import { isJsonObject, parseJsonOrNull, stringsOf, textOf, type JsonObject } from '../json';
+import { canonicalQuery } from '../query-string';
+import { credentialSecrets } from '../scrub';
 import { hostHeader, resolveEndpoint } from '../endpoint';
 import { sendToCloud } from '../transport';
 import type { HttpRequest, HttpResponse } from '../http';
-import { classifyHuaweiError } from './errors';
-import { canonicalQuery, sdkDate, signSdkHmac } from './sign';
+import { classifyHuaweiError, MALFORMED_HINT } from './errors';
+import { sdkDate, signSdkHmac } from './sign';
 
 // Huawei Cloud API Gateway (APIG) v2 certificates, and the IAM project lookup they may need.
 // CreateCertificateV2: POST /v2/{project_id}/apigw/certificates; ListCertificatesV2: GET, same path.
@@ -36,30 +38,17 @@ export function huaweiAuth(credentials: CloudCredentials): HuaweiAuth {
   const token = credentials.securityToken?.trim() || null;
   if (credentials.accessKeySecret === '' && token) return { kind: 'token', token };
   if (credentials.accessKeyId === '' || credentials.accessKeySecret === '') {
-    throw configError(
-      'auth',
-      'credentials.missing',
-      'The account has neither a complete AK/SK nor an IAM token',
-      'Enter the access key and secret key, or leave both empty and enter an IAM token as the security token.',
-      '请填写访问密钥 AK 和 SK;或将二者留空,在安全令牌处填写 IAM Token。',
-    );
+    throw refusedBeforeSending('huawei', {
+      code: 'credentials.missing',
+      kind: 'auth',
+      message: 'The account has neither a complete AK/SK nor an IAM token',
+      hint: {
+        en: 'Enter the access key and secret key, or leave both empty and enter an IAM token as the security token.',
+        'zh-CN': '请填写访问密钥 AK 和 SK;或将二者留空,在安全令牌处填写 IAM Token。',
+      },
+    });
   }
   return { kind: 'aksk', accessKeyId: credentials.accessKeyId, accessKeySecret: credentials.accessKeySecret, securityToken: token };
-}
-
-/** A problem with the account's own settings, found before anything was sent. */
-function configError(kind: 'auth' | 'invalid', code: string, message: string, en: string, zh: string): CloudError {
-  return new CloudError({
-    cloud: 'huawei',
-    code,
-    message,
-    kind,
-    retryable: false,
-    requestId: null,
-    httpStatus: null,
-    mayHaveReachedServer: false,
-    hint: { en, 'zh-CN': zh },
-  });
 }
 
 /** The CreateCertificateV2 body (CertificateForm in the official SDK); omitted fields are left out. */
@@ -89,13 +78,12 @@ export interface HuaweiCall {
 function requireRegion(ctx: Pick<CallContext, 'account'>): string {
   const region = ctx.account.region?.trim();
   if (!region) {
-    throw configError(
-      'invalid',
-      'region.missing',
-      'The account has no region',
-      'Choose the region (e.g. cn-north-4) in the account settings.',
-      '请在账号设置中选择区域(例如 cn-north-4)。',
-    );
+    throw refusedBeforeSending('huawei', {
+      code: 'region.missing',
+      kind: 'invalid',
+      message: 'The account has no region',
+      hint: { en: 'Choose the region (e.g. cn-north-4) in the account settings.', 'zh-CN': '请在账号设置中选择区域(例如 cn-north-4)。' },
+    });
   }
   return region;
 }
@@ -109,12 +97,8 @@ function baseUrl(ctx: Pick<CallContext, 'account'>, service: HuaweiCall['service
   return resolveEndpoint('huawei', override, publicUrl);
 }
 
-function secretsOf(auth: HuaweiAuth): string[] {
-  return auth.kind === 'token' ? [auth.token] : [auth.accessKeyId, auth.accessKeySecret, auth.securityToken ?? ''];
-}
-
 interface Answer {
-  readonly body: Record<string, unknown>;
+  readonly body: JsonObject;
   readonly requestId: string | null;
 }
 
@@ -160,7 +144,7 @@ export function buildHuaweiRequest(ctx: Pick<CallContext, 'account' | 'credentia
 
 async function send(ctx: CallContext, call: HuaweiCall): Promise<Answer> {
   const response = await sendToCloud('huawei', ctx.http, buildHuaweiRequest(ctx, call, ctx.now()));
-  return parseAnswer(response, ctx.now(), secretsOf(huaweiAuth(ctx.credentials)));
+  return parseHuaweiResponse(response, ctx.now(), credentialSecrets(ctx.credentials));
 }
 
 interface HuaweiErrorBody {
@@ -171,33 +155,21 @@ interface HuaweiErrorBody {
   readonly error?: { readonly code?: unknown; readonly message?: unknown; readonly request_id?: unknown };
 }
 
-function text(value: unknown): string | null {
-  return typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : null;
-}
-
-function parseJson(body: string): unknown {
-  try {
-    return JSON.parse(body) as unknown;
-  } catch {
-    return null;
-  }
-}
-
 /** The success body, or a CloudError carrying Huawei's own code, message and request id. */
-export function parseAnswer(response: HttpResponse, now: Date, secrets: readonly string[]): Answer {
-  const json = parseJson(response.body);
+export function parseHuaweiResponse(response: HttpResponse, now: Date, secrets: readonly (string | undefined)[]): Answer {
+  const json = parseJsonOrNull(response.body);
   const ok = response.status >= 200 && response.status < 300;
-  const parsed = (json !== null && typeof json === 'object' ? json : {}) as HuaweiErrorBody & Record<string, unknown>;
-  const requestId = response.headers['x-request-id'] ?? text(parsed.request_id) ?? text(parsed.error?.request_id);
+  const parsed = (isJsonObject(json) ? json : {}) as HuaweiErrorBody;
+  const requestId = response.headers['x-request-id'] ?? textOf(parsed.request_id) ?? textOf(parsed.error?.request_id);
   if (ok) {
-    if (json !== null && typeof json === 'object' && !Array.isArray(json)) return { body: parsed, requestId };
-    throw malformed('JSON body', requestId);
+    if (isJsonObject(json)) return { body: json, requestId };
+    throw malformedAnswer('huawei', 'JSON body', requestId, MALFORMED_HINT);
   }
   throw toCloudError(
     'huawei',
     {
-      code: text(parsed.error_code) ?? text(parsed.error?.code) ?? `HTTP.${response.status}`,
-      message: text(parsed.error_msg) ?? text(parsed.error?.message) ?? (response.body.slice(0, 200) || `HTTP ${response.status}`),
+      code: textOf(parsed.error_code) ?? textOf(parsed.error?.code) ?? `HTTP.${response.status}`,
+      message: textOf(parsed.error_msg) ?? textOf(parsed.error?.message) ?? (response.body.slice(0, 200) || `HTTP ${response.status}`),
       requestId,
       httpStatus: response.status,
       retryAfterMs: parseRetryAfter(response.headers['retry-after'], now),
@@ -205,23 +177,6 @@ export function parseAnswer(response: HttpResponse, now: Date, secrets: readonly
     classifyHuaweiError,
     secrets,
   );
-}
-
-function malformed(what: string, requestId: string | null): CloudError {
-  return new CloudError({
-    cloud: 'huawei',
-    code: 'response.malformed',
-    message: `The answer has no ${what}`,
-    kind: 'server',
-    retryable: false,
-    requestId,
-    httpStatus: null,
-    mayHaveReachedServer: true,
-    hint: {
-      en: 'Huawei Cloud answered without the expected fields. Check whether the certificate was created (list certificates) before trying again, and that the endpoint is really Huawei APIG.',
-      'zh-CN': '华为云的响应缺少预期字段。重试前请先查询证书列表确认是否已创建,并确认接入地址确实是华为云 API 网关。',
-    },
-  });
 }
 
 /** Project ids found by region, per IAM endpoint and key: the lookup is one extra call per account, not per upload. */
@@ -232,13 +187,15 @@ export const PROJECT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 function checkedProjectId(id: string, source: string): string {
   if (PROJECT_ID_PATTERN.test(id)) return id;
-  throw configError(
-    'invalid',
-    'project.invalid',
-    `The project id ${source} is not a project id`,
-    'A Huawei project id is 32 letters and digits (My Credentials > API Credentials > Projects). Correct it in the account settings.',
-    '华为云项目 ID 由 32 位字母和数字组成(我的凭证 > API 凭证 > 项目列表)。请在账号设置中更正。',
-  );
+  throw refusedBeforeSending('huawei', {
+    code: 'project.invalid',
+    kind: 'invalid',
+    message: `The project id ${source} is not a project id`,
+    hint: {
+      en: 'A Huawei project id is 32 letters and digits (My Credentials > API Credentials > Projects). Correct it in the account settings.',
+      'zh-CN': '华为云项目 ID 由 32 位字母和数字组成(我的凭证 > API 凭证 > 项目列表)。请在账号设置中更正。',
+    },
+  });
 }
 
 /** The account's project id, or IAM's answer to GET /v3/projects?name={region}. */
@@ -253,15 +210,17 @@ export async function resolveProjectId(ctx: CallContext): Promise<string> {
   const { body } = await send(ctx, { method: 'GET', service: 'iam', path: '/v3/projects', query: { name: region } });
   const projects = Array.isArray(body.projects) ? (body.projects as readonly { id?: unknown; name?: unknown }[]) : [];
   const project = projects.find((p) => p.name === region) ?? projects[0];
-  const id = text(project?.id);
+  const id = textOf(project?.id);
   if (!id) {
-    throw configError(
-      'invalid',
-      'project.not_found',
-      `IAM lists no project named ${region}`,
-      `This account has no project for region ${region}. Check the region, or enter the project id (My Credentials > API Credentials) in the account settings.`,
-      `该账号在区域 ${region} 下没有项目。请检查区域,或在账号设置中填写项目 ID(我的凭证 > API 凭证)。`,
-    );
+    throw refusedBeforeSending('huawei', {
+      code: 'project.not_found',
+      kind: 'invalid',
+      message: `IAM lists no project named ${region}`,
+      hint: {
+        en: `This account has no project for region ${region}. Check the region, or enter the project id (My Credentials > API Credentials) in the account settings.`,
+        'zh-CN': `该账号在区域 ${region} 下没有项目。请检查区域,或在账号设置中填写项目 ID(我的凭证 > API 凭证)。`,
+      },
+    });
   }
   checkedProjectId(id, 'returned by IAM');
   if (auth.kind === 'aksk') projectCache.set(cacheKey, id);
@@ -277,8 +236,8 @@ export async function createCertificate(ctx: CallContext, form: CertificateForm)
     body: JSON.stringify(form),
     projectId,
   });
-  const id = text(answer.body.id);
-  if (!id) throw malformed('certificate id', answer.requestId);
+  const id = textOf(answer.body.id);
+  if (!id) throw malformedAnswer('huawei', 'certificate id', answer.requestId, MALFORMED_HINT);
   return { remoteId: id, requestId: answer.requestId, duplicateOf: null };
 }
 
@@ -310,14 +269,14 @@ export async function listCertificates(ctx: CallContext, instanceId: string, com
     });
     const certs = Array.isArray(body.certs) ? (body.certs as readonly CertBase[]) : [];
     for (const cert of certs) {
-      const id = text(cert.id);
+      const id = textOf(cert.id);
       if (!id) continue;
       found.push({
         remoteId: id,
-        name: text(cert.name),
-        commonName: text(cert.common_name),
-        domains: Array.isArray(cert.san) ? cert.san.filter((d): d is string => typeof d === 'string') : [],
-        notAfter: text(cert.not_after),
+        name: textOf(cert.name),
+        commonName: textOf(cert.common_name),
+        domains: stringsOf(cert.san),
+        notAfter: textOf(cert.not_after),
         fingerprintSha1: null,
         fingerprintSha256: null,
       });

@@ -1,4 +1,4 @@
-import { entry, type ErrorEntry, type ErrorTable } from '../cloud-error';
+import { entry, type ErrorEntry, type ErrorTable, type Hint } from '../cloud-error';
 
 // Huawei APIG error codes (CreateCertificateV2 page, the APIG error-code table as quoted in
 // REFERENCE.md 5.3 and 7); anything else (including IAM's answers to the project lookup) is
@@ -37,7 +37,7 @@ const SERVER = entry(
   '华为云内部错误。请稍后重试;如果持续出现,请携带请求 ID 联系华为云技术支持。',
 );
 
-const codes: ErrorTable = {
+export const huaweiErrors: ErrorTable = {
   'APIG.0301': AUTH_SIGNATURE,
   'APIG.0303': entry(
     'auth',
@@ -91,17 +91,20 @@ const NOT_FOUND = entry(
 function byStatus(status: number | null): ErrorEntry {
   if (status === 429) return THROTTLED;
   if (status === 401) return AUTH_SIGNATURE;
-  if (status === 403) return codes['APIG.1005']!;
+  if (status === 403) return huaweiErrors['APIG.1005']!;
   if (status === 404) return NOT_FOUND;
-  if (status === 409) return codes['APIG.3325']!;
+  if (status === 409) return huaweiErrors['APIG.3325']!;
   if (status !== null && status >= 500) return SERVER;
   return INVALID_PARAMETER;
 }
 
 /** Documented codes first; an undocumented code is classified by its HTTP status. */
 export function classifyHuaweiError(code: string, httpStatus: number | null): ErrorEntry {
-  return codes[normalize(code)] ?? byStatus(httpStatus);
+  return huaweiErrors[normalize(code)] ?? byStatus(httpStatus);
 }
 
-/** Every documented code, for tests and the error-code reference. */
-export const huaweiErrorCodes: readonly string[] = Object.keys(codes);
+/** A success answer without its fields (malformedAnswer): the certificate may exist, so look before retrying. */
+export const MALFORMED_HINT: Hint = {
+  en: 'Huawei Cloud answered without the expected fields. Check whether the certificate was created (list certificates) before trying again, and that the endpoint is really Huawei APIG.',
+  'zh-CN': '华为云的响应缺少预期字段。重试前请先查询证书列表确认是否已创建,并确认接入地址确实是华为云 API 网关。',
+};

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { AccountConfig, CallContext, CloudProvider, ListQuery, OptionField, UploadMaterial, ValidationIssue } from '../provider';
 import type { KeyAlgorithm } from '../../../shared/model';
-import { fullChainPem, preflightError } from '../material';
+import { fullChainPem } from '../material';
+import { issue, refuseIfIssues, requirePrivateKey } from '../preflight';
 import { nameParts } from '../naming';
 import { createCertificate, listCertificates, PROJECT_ID_PATTERN, type CertificateForm } from './client';
 
@@ -92,10 +93,6 @@ const NAME_CHAR = /[A-Za-z0-9_]|\p{Script=Han}/u;
 const INSTANCE_ID = /^[A-Za-z0-9-]{1,64}$/;
 const REGION = /^[a-z]{2}(-[a-z0-9]+)+$/;
 
-function issue(field: string, en: string, zh: string): ValidationIssue {
-  return { field, message: { en, 'zh-CN': zh } };
-}
-
 /** The name rule of seed 002: 4-50 characters, letters/digits/underscore/CJK, first a letter or CJK. */
 export function nameIssues(name: string): ValidationIssue[] {
   const chars = [...name];
@@ -131,9 +128,7 @@ export function algorithmTypeOf(keyAlgorithm: KeyAlgorithm): AlgorithmType | nul
 
 function validate(material: UploadMaterial, options: HuaweiOptions, account: AccountConfig): ValidationIssue[] {
   const issues = nameIssues(options.name);
-  if (!material.privateKeyPem) {
-    issues.push(issue('privateKey', 'Huawei API Gateway needs the private key of the certificate; this entry has none.', '华为云 API 网关需要证书私钥,而该条目没有私钥。'));
-  }
+  issues.push(...requirePrivateKey(material, { en: 'Huawei API Gateway', 'zh-CN': '华为云 API 网关' }));
   if (options.type === 'instance' && (options.instanceId === '' || options.instanceId === GLOBAL_INSTANCE)) {
     issues.push(issue('instanceId', 'A certificate of type "instance" needs the ID of the dedicated gateway instance.', '证书类型为 instance 时必须填写专享网关实例 ID。'));
   } else if (options.type === 'global' && options.instanceId !== '' && options.instanceId !== GLOBAL_INSTANCE) {
@@ -228,8 +223,7 @@ export const huawei: CloudProvider<HuaweiOptions> = {
   defaultOptions,
   validate,
   async upload(ctx: CallContext, material: UploadMaterial, options: HuaweiOptions) {
-    const issues = validate(material, options, ctx.account);
-    if (issues.length > 0) throw preflightError('huawei', issues);
+    refuseIfIssues('huawei', validate(material, options, ctx.account));
     return createCertificate(ctx, certificateForm(material, options));
   },
   list: (ctx: CallContext, query?: ListQuery) => {

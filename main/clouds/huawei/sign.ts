@@ -1,4 +1,5 @@
 import { hmacSha256, sha256Hex } from '../hash';
+import { canonicalQuery, percentEncode } from '../query-string';
 
 // SDK-HMAC-SHA256 (Huawei Cloud "AK/SK签名认证算法详解"; REFERENCE.md §5.1). Unlike SigV4 there is
 // no key derivation: the SK signs the string-to-sign directly. Two details decide whether the
@@ -40,23 +41,10 @@ export function sdkDate(now: Date): string {
   return now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** RFC 3986: only `A-Za-z0-9-_.~` stay literal, as in the SDK's `urlEncode`. */
-export function percentEncode(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-
 /** Each segment encoded, plus the trailing '/' the gateway signs (`/v2/x/apigw/certificates/`). */
 export function canonicalUri(path: string): string {
   const encoded = path.split('/').map(percentEncode).join('/');
   return encoded.endsWith('/') ? encoded : `${encoded}/`;
-}
-
-/** `k=v` pairs, both halves encoded, sorted by name. */
-export function canonicalQuery(params: Readonly<Record<string, string>>): string {
-  return Object.keys(params)
-    .sort()
-    .map((name) => `${percentEncode(name)}=${percentEncode(params[name]!)}`)
-    .join('&');
 }
 
 /** The signature over an already-built canonical request: the one step every variant shares. */

@@ -3,9 +3,11 @@ import type { HttpRequest, HttpResponse } from '../http';
 import type { CallContext, RemoteCertificate, UploadResult } from '../provider';
 import { resolveEndpoint, hostHeader } from '../endpoint';
 import { sendToCloud } from '../transport';
-import { toCloudError, entry } from '../cloud-error';
+import { toCloudError, unrecognisedAnswer } from '../cloud-error';
+import { isJsonObject, parseJsonOrNull, stringsOf, textOf, type JsonObject } from '../json';
+import { credentialSecrets } from '../scrub';
 import { signTc3 } from './sign';
-import { classifyTencentError } from './errors';
+import { classifyTencentError, SERVER, UNREADABLE } from './errors';
 
 // Tencent Cloud SSL API 3.0 calls (2019-12-05): request building, sending, answer parsing.
 
@@ -85,60 +87,36 @@ export function buildTencentRequest(
   };
 }
 
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function text(value: unknown): string | null {
-  return typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : null;
-}
-
-const UNREADABLE = entry(
-  'server',
-  true,
-  'Tencent answered with something that is not an API response. If an endpoint override or proxy is set, check it.',
-  '腾讯云返回的内容不是有效的接口响应。如果设置了自定义接入地址或代理,请检查。',
-);
-
 /**
  * The `Response` object of a success answer; throws the CloudError of an error answer. Tencent
  * reports errors with HTTP 200 and `Response.Error`; a non-200 without that shape is a gateway's.
  */
-export function parseTencentResponse(cloud: TencentCloudId, response: HttpResponse, secrets: readonly (string | undefined)[]): Json {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(response.body);
-  } catch {
-    parsed = null;
-  }
-  const body = isObject(parsed) && isObject(parsed.Response) ? parsed.Response : null;
-  const requestId = text(body?.RequestId) ?? response.headers['x-tc-requestid'] ?? null;
-  if (body && isObject(body.Error)) {
-    const code = text(body.Error.Code) ?? 'UnknownError';
-    const message = text(body.Error.Message) ?? '';
+export function parseTencentResponse(cloud: TencentCloudId, response: HttpResponse, secrets: readonly (string | undefined)[]): JsonObject {
+  const parsed = parseJsonOrNull(response.body);
+  const body = isJsonObject(parsed) && isJsonObject(parsed.Response) ? parsed.Response : null;
+  const requestId = textOf(body?.RequestId) ?? response.headers['x-tc-requestid'] ?? null;
+  if (body && isJsonObject(body.Error)) {
+    const code = textOf(body.Error.Code) ?? 'UnknownError';
+    const message = textOf(body.Error.Message) ?? '';
     throw toCloudError(cloud, { code, message, requestId, httpStatus: response.status }, classifyTencentError, secrets);
   }
   if (body && response.status === 200) return body;
-  const code = `HTTP${response.status}`;
-  const classify = (_code: string, status: number | null) => (status !== null && status >= 500 ? classifyTencentError('InternalError', status) : UNREADABLE);
-  throw toCloudError(cloud, { code, message: response.body.slice(0, 200), requestId, httpStatus: response.status }, classify, secrets);
+  throw unrecognisedAnswer(cloud, response, requestId, { server: SERVER, unreadable: UNREADABLE }, secrets);
 }
 
-async function call(cloud: TencentCloudId, ctx: CallContext, action: string, params: object): Promise<Json> {
+async function call(cloud: TencentCloudId, ctx: CallContext, action: string, params: object): Promise<JsonObject> {
   const timestamp = Math.floor(ctx.now().getTime() / 1000);
   const response = await sendToCloud(cloud, ctx.http, buildTencentRequest(cloud, ctx, action, params, timestamp));
-  return parseTencentResponse(cloud, response, [ctx.credentials.accessKeyId, ctx.credentials.accessKeySecret, ctx.credentials.securityToken]);
+  return parseTencentResponse(cloud, response, credentialSecrets(ctx.credentials));
 }
 
 export async function uploadCertificate(cloud: TencentCloudId, ctx: CallContext, params: UploadCertificateParams): Promise<UploadResult> {
   const answer = await call(cloud, ctx, 'UploadCertificate', params);
-  const requestId = text(answer.RequestId);
+  const requestId = textOf(answer.RequestId);
   // With Repeatable=false an identical certificate comes back as RepeatCertId (CertificateId may then
   // be empty or the same id); either way the existing copy is the result.
-  const duplicateOf = text(answer.RepeatCertId);
-  const remoteId = duplicateOf ?? text(answer.CertificateId);
+  const duplicateOf = textOf(answer.RepeatCertId);
+  const remoteId = duplicateOf ?? textOf(answer.CertificateId);
   if (!remoteId) {
     throw toCloudError(cloud, { code: 'MissingCertificateId', message: 'The answer carried no CertificateId.', requestId, httpStatus: 200 }, () => UNREADABLE, []);
   }
@@ -153,15 +131,14 @@ export function beijingTimeToIso(value: unknown): string | null {
   return Number.isNaN(time) ? null : new Date(time).toISOString();
 }
 
-function toRemoteCertificate(item: Json): RemoteCertificate | null {
-  const remoteId = text(item.CertificateId);
+function toRemoteCertificate(item: JsonObject): RemoteCertificate | null {
+  const remoteId = textOf(item.CertificateId);
   if (!remoteId) return null;
-  const domains = Array.isArray(item.SubjectAltName) ? item.SubjectAltName.filter((name): name is string => typeof name === 'string') : [];
   return {
     remoteId,
-    name: text(item.Alias),
-    commonName: text(item.Domain),
-    domains,
+    name: textOf(item.Alias),
+    commonName: textOf(item.Domain),
+    domains: stringsOf(item.SubjectAltName),
     notAfter: beijingTimeToIso(item.CertEndTime),
     // DescribeCertificates carries no fingerprint; matching uses domains and expiry.
     fingerprintSha1: null,
@@ -178,7 +155,7 @@ export async function describeCertificates(cloud: TencentCloudId, ctx: CallConte
   for (let offset = 0; offset < MAX_LISTED; offset += PAGE_SIZE) {
     const params: DescribeCertificatesParams = { Offset: offset, Limit: PAGE_SIZE, ...(search ? { SearchKey: search } : {}) };
     const answer = await call(cloud, ctx, 'DescribeCertificates', params);
-    const items = Array.isArray(answer.Certificates) ? answer.Certificates.filter(isObject) : [];
+    const items = Array.isArray(answer.Certificates) ? answer.Certificates.filter(isJsonObject) : [];
     for (const item of items) {
       const remote = toRemoteCertificate(item);
       if (remote) found.push(remote);

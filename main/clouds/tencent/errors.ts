@@ -34,7 +34,16 @@ const THROTTLED = entry(
   'Tencent is limiting the request rate (10 uploads/s per account). Cert Vault retries automatically; if it persists, upload fewer certificates at once.',
   '腾讯云触发了频率限制(每个账号每秒 10 次上传)。Cert Vault 会自动重试;如持续出现,请减少同时上传的证书数量。',
 );
-const SERVER = entry('server', true, 'A temporary error at Tencent Cloud. Try again in a moment.', '腾讯云临时故障,请稍后重试。');
+export const SERVER = entry('server', true, 'A temporary error at Tencent Cloud. Try again in a moment.', '腾讯云临时故障,请稍后重试。');
+
+/** An answer that is not the API's (a proxy's page, a success without its id): check the endpoint. */
+export const UNREADABLE = entry(
+  'server',
+  true,
+  'Tencent answered with something that is not an API response. If an endpoint override or proxy is set, check it.',
+  '腾讯云返回的内容不是有效的接口响应。如果设置了自定义接入地址或代理,请检查。',
+);
+
 const BAD_PARAMETER = entry(
   'invalid',
   false,

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { AccountConfig, CallContext, CloudProvider, ListQuery, OptionField, UploadMaterial, ValidationIssue } from '../provider';
 import { defaultCertificateName } from '../naming';
-import { fullChainPem, isSm2, preflightError } from '../material';
+import { fullChainPem, isEncryptedKey } from '../material';
+import { issue, refuseIfIssues, rejectSm2 } from '../preflight';
 import { describeCertificates, uploadCertificate, type TencentCloudId, type UploadCertificateParams } from './client';
 
 // Tencent Cloud SSL certificates (China and International: one implementation, two endpoints).
@@ -62,10 +63,6 @@ const accountFields: readonly OptionField[] = [
   },
 ];
 
-function issue(field: string, en: string, zh: string): ValidationIssue {
-  return { field, message: { en, 'zh-CN': zh } };
-}
-
 function validate(material: UploadMaterial, options: TencentOptions): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   if (options.certificateType === 'SVR' && !material.privateKeyPem) {
@@ -74,10 +71,8 @@ function validate(material: UploadMaterial, options: TencentOptions): Validation
   if (options.certificateType === 'CA' && !material.leaf.isCA) {
     issues.push(issue('certificateType', 'This is not a CA certificate; upload it as a server certificate (SVR).', '该证书不是 CA 证书,请以服务器证书(SVR)类型上传。'));
   }
-  if (isSm2(material)) {
-    issues.push(issue('algorithm', 'Tencent UploadCertificate does not accept SM2 (国密) certificates.', '腾讯云 UploadCertificate 接口不接受国密(SM2)证书。'));
-  }
-  if (options.keyPassword && !material.privateKeyPem?.includes('ENCRYPTED')) {
+  issues.push(...rejectSm2(material, { en: 'Tencent UploadCertificate', 'zh-CN': '腾讯云 UploadCertificate' }));
+  if (options.keyPassword && !(material.privateKeyPem && isEncryptedKey(material.privateKeyPem))) {
     issues.push(issue('keyPassword', 'The key is sent unencrypted, so a key password must not be given.', '私钥以未加密形式上传,请不要填写私钥密码。'));
   }
   return issues;
@@ -121,10 +116,9 @@ function createTencentProvider(cloud: TencentCloudId): CloudProvider<TencentOpti
     optionFields,
     accountFields,
     defaultOptions,
-    validate: (material, options) => validate(material, options),
+    validate,
     async upload(ctx: CallContext, material: UploadMaterial, options: TencentOptions) {
-      const issues = validate(material, options);
-      if (issues.length > 0) throw preflightError(cloud, issues);
+      refuseIfIssues(cloud, validate(material, options));
       return uploadCertificate(cloud, ctx, uploadParams(material, options));
     },
     list: (ctx: CallContext, query?: ListQuery) => describeCertificates(cloud, ctx, query?.search),

@@ -1,12 +1,14 @@
 import type { CallContext, RemoteCertificate, UploadResult } from '../provider';
-import { CloudError } from '../provider';
-import { parseRetryAfter, toCloudError } from '../cloud-error';
+import { malformedAnswer, parseRetryAfter, refusedBeforeSending, toCloudError } from '../cloud-error';
+import { parseJsonOrNull, stringsOf, textOf, type JsonObject } from '../json';
+import { canonicalQuery } from '../query-string';
+import { credentialSecrets } from '../scrub';
 import { hostHeader, resolveEndpoint } from '../endpoint';
 import { sha256Hex } from '../hash';
 import { sendToCloud } from '../transport';
 import type { HttpRequest, HttpResponse } from '../http';
-import { classifyVolcengineError } from './errors';
-import { canonicalQuery, signVolc, xDate } from './sign';
+import { classifyVolcengineError, MALFORMED_HINT } from './errors';
+import { signVolc, xDate } from './sign';
 
 // Volcengine Live OpenAPI 2023-01-01: CreateCert (add, or replace through ChainID) and ListCertV2.
 // Both are POST https://live.volcengineapi.com/?Action=...&Version=2023-01-01 with a JSON body.
@@ -32,45 +34,38 @@ interface ResponseMetadata {
   readonly Error?: { readonly Code?: unknown; readonly CodeN?: unknown; readonly Message?: unknown };
 }
 
+interface Answer {
+  readonly result: JsonObject;
+  readonly requestId: string | null;
+}
+
 interface Envelope {
   readonly ResponseMetadata?: ResponseMetadata;
   readonly Result?: unknown;
 }
 
-function text(value: unknown): string | null {
-  return typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : null;
-}
-
 function requestIdOf(metadata: ResponseMetadata | undefined): string | null {
-  return text(metadata?.RequestId) ?? text(metadata?.RequestID);
-}
-
-function parseJson(body: string): unknown {
-  try {
-    return JSON.parse(body) as unknown;
-  } catch {
-    return null;
-  }
+  return textOf(metadata?.RequestId) ?? textOf(metadata?.RequestID);
 }
 
 /**
  * The `Result` of a success, or a CloudError. `ResponseMetadata.Error` is checked whatever the
  * status: Volcengine reports some errors (CommonErr, flow limits) with HTTP 200.
  */
-export function parseAnswer(response: HttpResponse, now: Date, secrets: readonly (string | undefined)[]): { result: Record<string, unknown>; requestId: string | null } {
-  const json = parseJson(response.body);
+export function parseVolcengineResponse(response: HttpResponse, now: Date, secrets: readonly (string | undefined)[]): Answer {
+  const json = parseJsonOrNull(response.body);
   const envelope = (json !== null && typeof json === 'object' ? json : {}) as Envelope;
   const metadata = envelope.ResponseMetadata;
   const error = metadata?.Error;
   const ok = response.status >= 200 && response.status < 300;
   const result = envelope.Result;
   if (ok && !error) {
-    if (result !== null && typeof result === 'object') return { result: result as Record<string, unknown>, requestId: requestIdOf(metadata) };
-    throw malformed('Result', requestIdOf(metadata));
+    if (result !== null && typeof result === 'object') return { result: result as JsonObject, requestId: requestIdOf(metadata) };
+    throw malformedAnswer('volcengine', 'Result', requestIdOf(metadata), MALFORMED_HINT);
   }
   // CodeN (the numeric twin, e.g. 100010) stands in only when a gateway omits the name.
-  const code = text(error?.Code) ?? text(error?.CodeN) ?? `HTTP.${response.status}`;
-  const message = text(error?.Message) ?? (response.body.slice(0, 200) || `HTTP ${response.status}`);
+  const code = textOf(error?.Code) ?? textOf(error?.CodeN) ?? `HTTP.${response.status}`;
+  const message = textOf(error?.Message) ?? (response.body.slice(0, 200) || `HTTP ${response.status}`);
   throw toCloudError(
     'volcengine',
     { code, message, requestId: requestIdOf(metadata), httpStatus: response.status, retryAfterMs: parseRetryAfter(response.headers['retry-after'], now) },
@@ -79,36 +74,13 @@ export function parseAnswer(response: HttpResponse, now: Date, secrets: readonly
   );
 }
 
-/** A 2xx answer without the fields a success has: the request may well have worked, so nothing is retried blindly. */
-function malformed(what: string, requestId: string | null): CloudError {
-  return new CloudError({
-    cloud: 'volcengine',
-    code: 'response.malformed',
-    message: `The answer has no ${what}`,
-    kind: 'server',
-    retryable: false,
-    requestId,
-    httpStatus: null,
-    mayHaveReachedServer: true,
-    hint: {
-      en: 'Volcengine answered without the expected fields. Check the certificate list before trying again, and that the endpoint really is Volcengine Live.',
-      'zh-CN': '火山引擎的响应缺少预期字段。重试前请先查看证书列表,并确认接入地址确实是火山引擎视频直播。',
-    },
-  });
-}
-
 function credentialsOf(ctx: Pick<CallContext, 'credentials'>): { accessKeyId: string; accessKeySecret: string; securityToken: string | null } {
   const { accessKeyId, accessKeySecret } = ctx.credentials;
   if (accessKeyId === '' || accessKeySecret === '') {
-    throw new CloudError({
-      cloud: 'volcengine',
+    throw refusedBeforeSending('volcengine', {
       code: 'credentials.missing',
-      message: 'The account has no complete Access Key ID / Secret Access Key',
       kind: 'auth',
-      retryable: false,
-      requestId: null,
-      httpStatus: null,
-      mayHaveReachedServer: false,
+      message: 'The account has no complete Access Key ID / Secret Access Key',
       hint: {
         en: 'Enter the Access Key ID and Secret Access Key of the account (IAM > Access keys).',
         'zh-CN': '请填写该账号的 Access Key ID 和 Secret Access Key(访问控制 > 密钥管理)。',
@@ -157,16 +129,15 @@ export function buildVolcengineRequest(
   };
 }
 
-async function call(ctx: CallContext, action: string, body: object): Promise<{ result: Record<string, unknown>; requestId: string | null }> {
+async function call(ctx: CallContext, action: string, body: object): Promise<Answer> {
   const response = await sendToCloud('volcengine', ctx.http, buildVolcengineRequest(ctx, action, body, ctx.now()));
-  const { accessKeyId, accessKeySecret, securityToken } = ctx.credentials;
-  return parseAnswer(response, ctx.now(), [accessKeyId, accessKeySecret, securityToken]);
+  return parseVolcengineResponse(response, ctx.now(), credentialSecrets(ctx.credentials));
 }
 
 export async function createCert(ctx: CallContext, body: CreateCertBody): Promise<UploadResult> {
   const { result, requestId } = await call(ctx, 'CreateCert', body);
-  const chainId = text(result.ChainID);
-  if (!chainId) throw malformed('ChainID', requestId);
+  const chainId = textOf(result.ChainID);
+  if (!chainId) throw malformedAnswer('volcengine', 'ChainID', requestId, MALFORMED_HINT);
   return { remoteId: chainId, requestId, duplicateOf: null };
 }
 
@@ -192,15 +163,14 @@ export async function listCerts(ctx: CallContext, projectName: string | null, do
     const { result } = await call(ctx, 'ListCertV2', body);
     const items = Array.isArray(result.CertList) ? (result.CertList as CertListItem[]) : [];
     for (const item of items) {
-      const chainId = text(item.ChainID);
+      const chainId = textOf(item.ChainID);
       if (!chainId) continue;
-      const domains = Array.isArray(item.CertDomainList) ? item.CertDomainList.filter((d): d is string => typeof d === 'string') : [];
       found.push({
         remoteId: chainId,
-        name: text(item.CertName),
+        name: textOf(item.CertName),
         commonName: null,
-        domains,
-        notAfter: text(item.NotAfter),
+        domains: stringsOf(item.CertDomainList),
+        notAfter: textOf(item.NotAfter),
         fingerprintSha1: null,
         fingerprintSha256: null,
       });

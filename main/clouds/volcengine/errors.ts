@@ -1,4 +1,4 @@
-import { entry, type ErrorEntry, type ErrorTable } from '../cloud-error';
+import { entry, type ErrorEntry, type ErrorTable, type Hint } from '../cloud-error';
 
 // Volcengine error codes: the OpenAPI gateway's common codes (REFERENCE.md 4.3), the CreateCert
 // page's own codes, and the throttling codes seen in the wild (FlowLimitExceeded,
@@ -47,7 +47,7 @@ const SERVER = entry(
   '火山引擎内部错误。请稍后重试;如果持续出现,请携带请求 ID 联系火山引擎技术支持。',
 );
 
-const codes: ErrorTable = {
+export const volcengineErrors: ErrorTable = {
   // Gateway (common) codes.
   MissingParameter: BAD_REQUEST,
   MissingAuthenticationToken: BAD_CREDENTIALS,
@@ -136,7 +136,11 @@ function byStatus(status: number | null): ErrorEntry {
 export function classifyVolcengineError(code: string, httpStatus: number | null): ErrorEntry {
   if (httpStatus === 429) return THROTTLED;
   const family = code.split('.')[0] ?? code;
-  return codes[code] ?? codes[family] ?? byStatus(httpStatus);
+  return volcengineErrors[code] ?? volcengineErrors[family] ?? byStatus(httpStatus);
 }
 
-export const volcengineErrorCodes: readonly string[] = Object.keys(codes);
+/** A success answer without its fields (malformedAnswer): the certificate may exist, so look before retrying. */
+export const MALFORMED_HINT: Hint = {
+  en: 'Volcengine answered without the expected fields. Check the certificate list before trying again, and that the endpoint really is Volcengine Live.',
+  'zh-CN': '火山引擎的响应缺少预期字段。重试前请先查看证书列表,并确认接入地址确实是火山引擎视频直播。',
+};

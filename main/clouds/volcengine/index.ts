@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AccountConfig, CallContext, CloudProvider, ListQuery, OptionField, UploadMaterial, ValidationIssue } from '../provider';
-import { fullChainPem, isSm2, preflightError } from '../material';
+import { fullChainPem, isEncryptedKey } from '../material';
+import { issue, refuseIfIssues, rejectSm2, requirePrivateKey } from '../preflight';
 import { defaultCertificateName } from '../naming';
 import { createCert, listCerts, type CreateCertBody } from './client';
 
@@ -52,25 +53,13 @@ const accountFields: readonly OptionField[] = [
   },
 ];
 
-function issue(field: string, en: string, zh: string): ValidationIssue {
-  return { field, message: { en, 'zh-CN': zh } };
-}
-
-/** PKCS#8 `ENCRYPTED PRIVATE KEY`, or a traditional PEM with `Proc-Type: 4,ENCRYPTED`. */
-function isEncryptedKey(pem: string): boolean {
-  return /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type:\s*4,ENCRYPTED/.test(pem);
-}
-
 function validate(material: UploadMaterial, options: VolcengineOptions): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
-  if (!material.privateKeyPem) {
-    issues.push(issue('privateKey', 'Volcengine Live needs the private key of the certificate; this entry has none.', '火山引擎视频直播需要证书私钥,而该条目没有私钥。'));
-  } else if (isEncryptedKey(material.privateKeyPem)) {
+  issues.push(...requirePrivateKey(material, { en: 'Volcengine Live', 'zh-CN': '火山引擎视频直播' }));
+  if (material.privateKeyPem && isEncryptedKey(material.privateKeyPem)) {
     issues.push(issue('privateKey', 'Volcengine does not accept a password-protected private key; export the key without a password.', '火山引擎不接受设置了密码的私钥;请导出不带密码的私钥。'));
   }
-  if (isSm2(material)) {
-    issues.push(issue('algorithm', 'Volcengine Live CreateCert does not accept SM2 (国密) certificates.', '火山引擎视频直播 CreateCert 接口不接受国密(SM2)证书。'));
-  }
+  issues.push(...rejectSm2(material, { en: 'Volcengine Live CreateCert', 'zh-CN': '火山引擎视频直播 CreateCert' }));
   if (options.chainId !== undefined && options.chainId !== '' && /\s/.test(options.chainId)) {
     issues.push(issue('chainId', 'The chain ID must not contain spaces; copy it from the certificate list.', '证书链 ID 不能包含空格;请从证书列表中复制。'));
   }
@@ -107,10 +96,9 @@ export const volcengine: CloudProvider<VolcengineOptions> = {
   optionFields,
   accountFields,
   defaultOptions,
-  validate: (material, options) => validate(material, options),
+  validate,
   async upload(ctx: CallContext, material: UploadMaterial, options: VolcengineOptions) {
-    const issues = validate(material, options);
-    if (issues.length > 0) throw preflightError('volcengine', issues);
+    refuseIfIssues('volcengine', validate(material, options));
     return createCert(ctx, createCertBody(material, options));
   },
   list: (ctx: CallContext, query?: ListQuery) => listCerts(ctx, ctx.account.fields.projectName?.trim() || null, query?.search),

@@ -1,4 +1,5 @@
 import { hmacSha256, sha256Hex } from '../hash';
+import { canonicalQuery } from '../query-string';
 
 // Volcengine OpenAPI HMAC-SHA256 (doc 6369/67269; REFERENCE.md §4.1): SigV4-like, scope
 // `YYYYMMDD/region/service/request`, key derived from the SK used as the raw string (it looks like
@@ -42,18 +43,6 @@ export interface VolcSignature {
 /** `YYYYMMDDTHHMMSSZ`, UTC. */
 export function xDate(now: Date): string {
   return now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
-}
-
-/** RFC 3986, as the SDK's `uriEscape`. */
-export function percentEncode(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-
-export function canonicalQuery(params: Readonly<Record<string, string>>): string {
-  return Object.keys(params)
-    .sort()
-    .map((name) => `${percentEncode(name)}=${percentEncode(params[name]!)}`)
-    .join('&');
 }
 
 export function signingKey(accessKeySecret: string, day: string, region: string, service: string): Buffer {

@@ -2,16 +2,17 @@ import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { VaultError } from '../../../shared/errors';
 import type { CloudId } from '../../../shared/model';
-import type { CloudAccount } from '../../../shared/uploads';
+import type { CloudAccount, SecretSource } from '../../../shared/uploads';
 import type { AccountConfig, CloudCredentials, CloudProvider } from '../../clouds/provider';
 import type { SecretStore } from '../keychain';
 import { log } from '../log';
 import { validateAccountInput, type AccountInput } from './account-input';
-import { parseStoredCredentials, serializeCredentials } from './credentials';
+import { credentialEnvironment, credentialsFromEnvironment, parseStoredCredentials, serializeCredentials } from './credentials';
 
 // Cloud accounts: the non-secret fields in SQLite, the secret in the OS keychain under
-// `cloud-account:<id>`. The secret is written by `save` and read by `credentials`, and no other
-// method returns or logs it.
+// `cloud-account:<id>` (or, chosen explicitly per account, the cloud's usual environment variables
+// read at each use, for servers without a keychain). The secret is written by `save` and read by
+// `credentials`, and no other method returns or logs it.
 
 export type ProviderLookup = (cloud: CloudId) => CloudProvider;
 
@@ -23,6 +24,7 @@ interface AccountRow {
   endpoint: string | null;
   fields_json: string;
   default_options_json: string;
+  secret_source: SecretSource;
   created_at: string;
   updated_at: string;
 }
@@ -30,7 +32,11 @@ interface AccountRow {
 export interface SaveAccount extends AccountInput {
   /** Present when editing. */
   readonly id?: string;
+  /** Default 'keychain' for a new account, unchanged on edit. */
+  readonly secretSource?: SecretSource;
 }
+
+export type Environment = Readonly<Record<string, string | undefined>>;
 
 export function keychainAccount(accountId: string): string {
   return `cloud-account:${accountId}`;
@@ -45,7 +51,8 @@ function toAccount(row: AccountRow): CloudAccount {
     endpoint: row.endpoint,
     fields: JSON.parse(row.fields_json) as Record<string, string>,
     defaultOptions: JSON.parse(row.default_options_json) as Record<string, unknown>,
-    secretStored: true,
+    secretSource: row.secret_source,
+    secretStored: row.secret_source === 'keychain',
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -61,6 +68,7 @@ export class AccountStore {
     private readonly secrets: SecretStore,
     private readonly providers: ProviderLookup,
     private readonly now: () => Date = () => new Date(),
+    private readonly env: Environment = process.env,
   ) {}
 
   list(): CloudAccount[] {
@@ -78,9 +86,9 @@ export class AccountStore {
   }
 
   /**
-   * Creates (no id) or edits an account. A new account needs a secret; an edit keeps the stored
-   * one unless a new one is given ("replace secret"). Nothing is half-written: the keychain entry
-   * and the row are written together or the previous state is put back.
+   * Creates (no id) or edits an account. A new keychain account needs a secret; an edit keeps the
+   * stored one unless a new one is given ("replace secret"). Nothing is half-written: the keychain
+   * entry and the row are written together or the previous state is put back.
    */
   async save(input: SaveAccount, credentials?: CloudCredentials): Promise<CloudAccount> {
     const valid = validateAccountInput(input, this.providers(input.cloud));
@@ -88,13 +96,23 @@ export class AccountStore {
     if (existing && existing.cloud !== valid.cloud) {
       throw new VaultError('account.invalid', { field: 'cloud', reason: `cannot change from ${existing.cloud} to ${valid.cloud}; add a new account instead` });
     }
-    if (!existing && !credentials) throw new VaultError('account.invalid', { field: 'secret', reason: 'a new account needs its secret' });
+    const source = input.secretSource ?? existing?.secretSource ?? 'keychain';
+    if (source === 'environment' && credentials) {
+      throw new VaultError('account.invalid', { field: 'secret', reason: 'an account that reads its secret from the environment stores none; leave the secret empty' });
+    }
+    const needsSecret = source === 'keychain' && existing?.secretSource !== 'keychain';
+    if (needsSecret && !credentials) throw new VaultError('account.invalid', { field: 'secret', reason: 'an account with its secret in the keychain needs the secret' });
     this.assertNameFree(valid.name, existing?.id ?? null);
 
     const id = existing?.id ?? randomUUID();
+    const key = keychainAccount(id);
     const stamp = this.now().toISOString();
-    const previousSecret = existing && credentials ? await this.secrets.get(keychainAccount(id)) : null;
-    if (credentials) await this.secrets.set(keychainAccount(id), serializeCredentials(credentials));
+    const leavingKeychain = existing?.secretSource === 'keychain' && source === 'environment';
+    const touchesKeychain = credentials !== undefined || leavingKeychain;
+    // Kept to put back if the row cannot be written.
+    const previousSecret = existing?.secretSource === 'keychain' && touchesKeychain ? await this.secrets.get(key) : null;
+    if (credentials) await this.secrets.set(key, serializeCredentials(credentials));
+    else if (leavingKeychain) await this.secrets.delete(key);
     try {
       const values = {
         id,
@@ -104,36 +122,37 @@ export class AccountStore {
         endpoint: valid.endpoint,
         fields_json: JSON.stringify(valid.fields),
         default_options_json: JSON.stringify(valid.defaultOptions),
+        secret_source: source,
         stamp,
       };
       if (existing) {
         this.db
           .prepare(
             `UPDATE cloud_accounts SET name = @name, region = @region, endpoint = @endpoint, fields_json = @fields_json,
-             default_options_json = @default_options_json, updated_at = @stamp WHERE id = @id`,
+             default_options_json = @default_options_json, secret_source = @secret_source, updated_at = @stamp WHERE id = @id`,
           )
           .run(values);
       } else {
         this.db
           .prepare(
-            `INSERT INTO cloud_accounts (id, name, cloud, region, endpoint, fields_json, default_options_json, created_at, updated_at)
-             VALUES (@id, @name, @cloud, @region, @endpoint, @fields_json, @default_options_json, @stamp, @stamp)`,
+            `INSERT INTO cloud_accounts (id, name, cloud, region, endpoint, fields_json, default_options_json, secret_source, created_at, updated_at)
+             VALUES (@id, @name, @cloud, @region, @endpoint, @fields_json, @default_options_json, @secret_source, @stamp, @stamp)`,
           )
           .run(values);
       }
     } catch (error) {
-      await this.restoreSecret(id, credentials !== undefined, existing !== null, previousSecret);
+      await this.restoreSecret(id, touchesKeychain, previousSecret);
       if (isUniqueViolation(error)) throw new VaultError('account.exists', { name: valid.name });
       throw error;
     }
-    log.info('account_saved', { accountId: id, cloud: valid.cloud, created: !existing, secretReplaced: Boolean(existing && credentials) });
+    log.info('account_saved', { accountId: id, cloud: valid.cloud, created: !existing, secretSource: source, secretReplaced: Boolean(existing && credentials) });
     return this.get(id);
   }
 
   /** Deletes the keychain entry first: a failure there leaves the account intact, never an orphaned secret. */
   async remove(idOrName: string): Promise<CloudAccount> {
     const account = this.get(idOrName);
-    await this.secrets.delete(keychainAccount(account.id));
+    if (account.secretSource === 'keychain') await this.secrets.delete(keychainAccount(account.id));
     this.db.prepare('DELETE FROM cloud_accounts WHERE id = ?').run(account.id);
     log.info('account_removed', { accountId: account.id, cloud: account.cloud });
     return account;
@@ -141,6 +160,12 @@ export class AccountStore {
 
   /** The secret, for signing requests in this process only. */
   async credentials(account: CloudAccount): Promise<CloudCredentials> {
+    if (account.secretSource === 'environment') {
+      const fromEnvironment = credentialsFromEnvironment(account.cloud, this.env);
+      if (fromEnvironment) return fromEnvironment;
+      const names = credentialEnvironment[account.cloud];
+      throw new VaultError('account.env_missing', { name: account.name, variables: `${names.id} and ${names.secret}` });
+    }
     const stored = await this.secrets.get(keychainAccount(account.id));
     if (stored === null) throw new VaultError('account.secret_missing', { name: account.name });
     return parseStoredCredentials(stored, account.name);
@@ -151,11 +176,12 @@ export class AccountStore {
     if (clash && clash.id !== selfId) throw new VaultError('account.exists', { name });
   }
 
-  private async restoreSecret(id: string, wroteSecret: boolean, wasExisting: boolean, previous: string | null): Promise<void> {
-    if (!wroteSecret) return;
+  /** Puts the keychain back as it was before `save`: the previous secret, or no entry at all. */
+  private async restoreSecret(id: string, touched: boolean, previous: string | null): Promise<void> {
+    if (!touched) return;
     try {
-      if (wasExisting && previous !== null) await this.secrets.set(keychainAccount(id), previous);
-      else if (!wasExisting) await this.secrets.delete(keychainAccount(id));
+      if (previous !== null) await this.secrets.set(keychainAccount(id), previous);
+      else await this.secrets.delete(keychainAccount(id));
     } catch (error) {
       log.warn('account_secret_rollback_failed', { accountId: id, error });
     }

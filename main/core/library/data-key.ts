@@ -3,6 +3,7 @@ import { VaultError } from '../../../shared/errors';
 import type { SecretStore } from '../keychain';
 import { DATA_KEY_BYTES, dataKeyCheck, generateDataKey, matchesCheck } from '../seal';
 import { wrapBusy } from '../db/open';
+import { StatementCache } from '../db/statements';
 
 // The vault's data key lives in the OS keychain under "vault-data-key:<vault id>"; the database
 // keeps only an HMAC check value. Rules:
@@ -23,12 +24,15 @@ export type DataKeyStatus =
 export class DataKeys {
   private cached: Buffer | null = null;
   private creating: Promise<Buffer> | null = null;
+  private readonly sql: StatementCache;
 
   constructor(
     private readonly db: Database.Database,
     private readonly secrets: SecretStore,
     private readonly vaultId: string,
-  ) {}
+  ) {
+    this.sql = new StatementCache(db);
+  }
 
   get account(): string {
     return `vault-data-key:${this.vaultId}`;
@@ -99,18 +103,18 @@ export class DataKeys {
   }
 
   private writeCheck(key: Buffer): void {
-    this.db
-      .prepare('INSERT INTO vault_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+    this.sql
+      .get('INSERT INTO vault_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
       .run(CHECK_META, dataKeyCheck(key));
   }
 
   private check(): string | null {
-    const row = this.db.prepare('SELECT value FROM vault_meta WHERE key = ?').get(CHECK_META) as { value: string } | undefined;
+    const row = this.sql.get('SELECT value FROM vault_meta WHERE key = ?').get(CHECK_META) as { value: string } | undefined;
     return row?.value ?? null;
   }
 
   private sealedKeyCount(): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM sealed_keys').get() as { n: number }).n;
+    return (this.sql.get('SELECT count(*) AS n FROM sealed_keys').get() as { n: number }).n;
   }
 }
 

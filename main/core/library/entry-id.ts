@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { VaultError } from '../../../shared/errors';
+import type { StatementCache } from '../db/statements';
 
 // Entry ids: 12 random hex digits (48 bits): short enough to type, and with a few thousand
 // entries a collision is a one-in-a-billion event that `newEntryId` still checks for.
 
 const ID_BYTES = 6;
 
-export function newEntryId(db: Database.Database): string {
-  const exists = db.prepare('SELECT 1 FROM entries WHERE id = ?').pluck();
+export function newEntryId(sql: StatementCache): string {
+  const exists = sql.get('SELECT 1 FROM entries WHERE id = ?').pluck();
   for (;;) {
     const id = randomBytes(ID_BYTES).toString('hex');
     if (!exists.get(id)) return id;

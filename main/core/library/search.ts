@@ -1,45 +1,58 @@
 import type Database from 'better-sqlite3';
 import type { LibraryPage, LibraryQuery, SortColumn } from '../../../shared/library';
 import { libraryLimits } from '../../../shared/library';
+import { StatementCache } from '../db/statements';
 import { ENTRY_COLUMNS, toEntry, type EntryRow } from './entry-row';
 
 // Search, filters, sort and a window, as one prepared statement per shape of query. Search is a
-// substring match of every term against `search_text` (lowercased at write time): over 10,000
-// entries a scan with instr() stays within a few milliseconds (bench/library-search.ts), and
-// unlike a token index it finds fragments of hostnames, serials and fingerprints.
+// substring match of every term against `search_text` (lowercased at write time), through an FTS5
+// trigram index for terms of 3+ characters: unlike a word index it finds fragments of hostnames,
+// serials and fingerprints, in time proportional to the matches (bench/library-search.ts).
 
-const SORT_SQL: Readonly<Record<SortColumn, string>> = {
-  name: 'name COLLATE NOCASE',
-  commonName: 'common_name COLLATE NOCASE',
-  dnsNames: 'dns_names COLLATE NOCASE',
-  issuer: 'coalesce(issuer_common_name, issuer) COLLATE NOCASE',
-  serialNumber: 'serial_number',
-  fingerprintSha256: 'fingerprint_sha256',
-  notBefore: 'not_before',
-  notAfter: 'not_after',
-  keyAlgorithm: 'key_algorithm, key_size',
-  hasKey: 'has_key',
-  isCA: 'is_ca',
-  tags: 'tags COLLATE NOCASE',
-  sourceFile: 'source_file COLLATE NOCASE',
-  importedAt: 'imported_at',
+const SORT_SQL: Readonly<Record<SortColumn, readonly string[]>> = {
+  name: ['name COLLATE NOCASE'],
+  commonName: ['common_name COLLATE NOCASE'],
+  dnsNames: ['dns_names COLLATE NOCASE'],
+  issuer: ['coalesce(issuer_common_name, issuer) COLLATE NOCASE'],
+  serialNumber: ['serial_number'],
+  fingerprintSha256: ['fingerprint_sha256'],
+  notBefore: ['not_before'],
+  notAfter: ['not_after'],
+  keyAlgorithm: ['key_algorithm', 'key_size'],
+  hasKey: ['has_key'],
+  isCA: ['is_ca'],
+  tags: ['tags COLLATE NOCASE'],
+  sourceFile: ['source_file COLLATE NOCASE'],
+  importedAt: ['imported_at'],
 };
 
 const DAY_MS = 86_400_000;
+/** The trigram index answers terms of at least this many characters. */
+const TRIGRAM = 3;
 const DEFAULT_PAGE = 200;
 
 export class LibrarySearch {
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly sql: StatementCache;
 
-  constructor(private readonly db: Database.Database) {}
+  constructor(db: Database.Database) {
+    this.sql = new StatementCache(db);
+  }
 
   query(query: LibraryQuery, now: Date): LibraryPage {
     const where: string[] = [];
     const params: Record<string, string | number> = {};
-    searchTerms(query.search).forEach((term, i) => {
-      where.push(`instr(search_text, :t${i}) > 0`);
-      params[`t${i}`] = term;
-    });
+    const terms = searchTerms(query.search);
+    const indexed = terms.filter((term) => term.length >= TRIGRAM);
+    if (indexed.length) {
+      where.push('search_rowid IN (SELECT rowid FROM entries_search WHERE entries_search MATCH :match)');
+      params.match = indexed.map((term) => `"${term.replace(/"/g, '""')}"`).join(' AND ');
+    }
+    terms
+      .filter((term) => term.length < TRIGRAM)
+      .forEach((term, i) => {
+        where.push(`instr(search_text, :t${i}) > 0`);
+        params[`t${i}`] = term;
+      });
     const nowIso = now.toISOString();
     if (query.expired) {
       where.push('not_after < :now');
@@ -59,28 +72,18 @@ export class LibrarySearch {
 
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const direction = query.descending ? 'DESC' : 'ASC';
-    const order = SORT_SQL[query.sort ?? 'name']
-      .split(', ')
-      .map((part) => `${part} ${direction}`)
-      .join(', ');
+    const order = SORT_SQL[query.sort ?? 'name'].map((part) => `${part} ${direction}`).join(', ');
     const offset = Math.max(0, query.offset ?? 0);
     const limit = Math.min(Math.max(0, query.limit ?? DEFAULT_PAGE), libraryLimits.maxPageSize);
 
-    const total = this.statement(`SELECT count(*) FROM entries ${whereSql}`).pluck().get(params) as number;
-    const rows = this.statement(
-      `SELECT ${ENTRY_COLUMNS} FROM entries ${whereSql} ORDER BY ${order}, id ${direction} LIMIT :limit OFFSET :offset`,
-    ).all({ ...params, limit, offset }) as EntryRow[];
+    // Count and window apart: the window can then walk an index in sort order and stop at LIMIT.
+    const total = this.sql.get(`SELECT count(*) FROM entries ${whereSql}`).pluck().get(params) as number;
+    const rows = this.sql
+      .get(`SELECT ${ENTRY_COLUMNS} FROM entries ${whereSql} ORDER BY ${order}, id ${direction} LIMIT :limit OFFSET :offset`)
+      .all({ ...params, limit, offset }) as EntryRow[];
     return { total, offset, entries: rows.map(toEntry) };
   }
 
-  private statement(sql: string): Database.Statement {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
-  }
 }
 
 /**

@@ -5,6 +5,7 @@ import type { EntryUpdate, ImportedEntry, LibraryEntry } from '../../../shared/l
 import type { CertificateInfo, KeyAlgorithm } from '../../../shared/model';
 import { seal, type Sealed } from '../seal';
 import { wrapBusy } from '../db/open';
+import { StatementCache } from '../db/statements';
 import { newEntryId } from './entry-id';
 import { ENTRY_COLUMNS, searchText, toEntry, type EntryRow } from './entry-row';
 import type { CertificateMaterial, KeyMaterial } from './material';
@@ -39,15 +40,19 @@ export function sealingContext(entryId: string, role: KeyRole): string {
 }
 
 export class EntryStore {
-  constructor(private readonly db: Database.Database) {}
+  private readonly sql: StatementCache;
+
+  constructor(private readonly db: Database.Database) {
+    this.sql = new StatementCache(db);
+  }
 
   get(id: string): LibraryEntry | null {
-    const row = this.db.prepare(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE id = ?`).get(id) as EntryRow | undefined;
+    const row = this.sql.get(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE id = ?`).get(id) as EntryRow | undefined;
     return row ? toEntry(row) : null;
   }
 
   byFingerprint(fingerprintSha256: string): LibraryEntry | null {
-    const row = this.db.prepare(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE fingerprint_sha256 = ?`).get(fingerprintSha256) as
+    const row = this.sql.get(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE fingerprint_sha256 = ?`).get(fingerprintSha256) as
       | EntryRow
       | undefined;
     return row ? toEntry(row) : null;
@@ -55,21 +60,21 @@ export class EntryStore {
 
   /** Which key roles an entry already holds (none when the entry does not exist). */
   keyRoles(entryId: string): Set<KeyRole> {
-    const roles = this.db.prepare('SELECT role FROM sealed_keys WHERE entry_id = ?').pluck().all(entryId) as KeyRole[];
+    const roles = this.sql.get('SELECT role FROM sealed_keys WHERE entry_id = ?').pluck().all(entryId) as KeyRole[];
     return new Set(roles);
   }
 
   /** The entry (and role) holding the certificate whose public key has this SPKI hash. */
   findBySpki(spkiSha256: string): { entryId: string; role: KeyRole } | null {
-    const row = this.db
-      .prepare("SELECT entry_id, role FROM entry_certificates WHERE spki_sha256 = ? AND role != 'chain' LIMIT 1")
+    const row = this.sql
+      .get("SELECT entry_id, role FROM entry_certificates WHERE spki_sha256 = ? AND role != 'chain' LIMIT 1")
       .get(spkiSha256) as { entry_id: string; role: 'leaf' | 'sm2-encrypt' } | undefined;
     return row ? { entryId: row.entry_id, role: row.role } : null;
   }
 
   certificates(entryId: string): StoredCertificates {
-    const rows = this.db
-      .prepare('SELECT role, der FROM entry_certificates WHERE entry_id = ? ORDER BY position')
+    const rows = this.sql
+      .get('SELECT role, der FROM entry_certificates WHERE entry_id = ? ORDER BY position')
       .all(entryId) as { role: string; der: Buffer }[];
     const leaf = rows.find((r) => r.role === 'leaf');
     if (!leaf) throw new VaultError('vault.not_found', { id: entryId });
@@ -81,14 +86,14 @@ export class EntryStore {
   }
 
   sealedKeys(entryId: string): SealedKeyRow[] {
-    const rows = this.db
-      .prepare('SELECT role, key_algorithm, nonce, ciphertext FROM sealed_keys WHERE entry_id = ?')
+    const rows = this.sql
+      .get('SELECT role, key_algorithm, nonce, ciphertext FROM sealed_keys WHERE entry_id = ?')
       .all(entryId) as { role: KeyRole; key_algorithm: string; nonce: Buffer; ciphertext: Buffer }[];
     return rows.map((r) => ({ role: r.role, keyAlgorithm: r.key_algorithm as KeyAlgorithm, nonce: r.nonce, ciphertext: r.ciphertext }));
   }
 
   sealedKeyCount(): number {
-    return this.db.prepare('SELECT count(*) FROM sealed_keys').pluck().get() as number;
+    return this.sql.get('SELECT count(*) FROM sealed_keys').pluck().get() as number;
   }
 
   /**
@@ -104,7 +109,7 @@ export class EntryStore {
         this.merge(existing, planned, dataKey, fields);
         return { id: existing.id, fingerprintSha256, duplicate: true };
       }
-      const id = newEntryId(this.db);
+      const id = newEntryId(this.sql);
       this.insert(id, planned, dataKey, fields);
       return { id, fingerprintSha256, duplicate: false };
     });
@@ -129,10 +134,12 @@ export class EntryStore {
       const name = patch.name ?? current.name;
       const tags = patch.tags ? normaliseTags(patch.tags) : current.tags;
       const notes = patch.notes ?? current.notes;
-      const certTerms = this.db.prepare('SELECT cert_terms FROM entries WHERE id = ?').pluck().get(entryId) as string;
-      this.db
-        .prepare('UPDATE entries SET name = ?, tags = ?, notes = ?, search_text = ?, updated_at = ? WHERE id = ?')
-        .run(name, JSON.stringify(tags), notes, searchText(certTerms, name, tags, notes), now.toISOString(), entryId);
+      const certTerms = this.sql.get('SELECT cert_terms FROM entries WHERE id = ?').pluck().get(entryId) as string;
+      const search = searchText(certTerms, name, tags, notes);
+      this.sql
+        .get('UPDATE entries SET name = ?, tags = ?, notes = ?, search_text = ?, updated_at = ? WHERE id = ?')
+        .run(name, JSON.stringify(tags), notes, search, now.toISOString(), entryId);
+      this.reindexSearch(entryId, search);
       return this.get(entryId)!;
     });
     return wrapBusy(() => run.immediate());
@@ -140,7 +147,7 @@ export class EntryStore {
 
   /** Deletes the entry; its certificates and sealed keys go with it (ON DELETE CASCADE). */
   remove(entryId: string): boolean {
-    return wrapBusy(() => this.db.prepare('DELETE FROM entries WHERE id = ?').run(entryId).changes === 1);
+    return wrapBusy(() => this.sql.get('DELETE FROM entries WHERE id = ?').run(entryId).changes === 1);
   }
 
   private insert(id: string, planned: PlannedEntry, dataKey: Buffer | null, fields: NewEntryFields): void {
@@ -149,13 +156,13 @@ export class EntryStore {
     const tags = normaliseTags(fields.tags);
     const certTerms = certificateTerms([planned.leaf, ...(planned.encrypt ? [planned.encrypt] : [])]);
     const now = fields.now.toISOString();
-    this.db
-      .prepare(
+    this.sql
+      .get(
         `INSERT INTO entries (id, fingerprint_sha256, name, common_name, dns_names, subject, issuer, issuer_common_name,
            serial_number, not_before, not_after, key_algorithm, key_size, curve, is_ca, tags, notes, source_file,
-           imported_at, updated_at, has_key, sm2_dual, cert_terms, search_text)
+           imported_at, updated_at, has_key, sm2_dual, cert_terms, search_text, search_rowid)
          VALUES (@id, @fp, @name, @cn, @dns, @subject, @issuer, @issuerCn, @serial, @notBefore, @notAfter, @alg, @size,
-           @curve, @isCa, @tags, '', @source, @now, @now, @hasKey, @dual, @certTerms, @search)`,
+           @curve, @isCa, @tags, '', @source, @now, @now, @hasKey, @dual, @certTerms, @search, @searchRowid)`,
       )
       .run({
         id,
@@ -180,6 +187,7 @@ export class EntryStore {
         dual: planned.encrypt ? 1 : 0,
         certTerms,
         search: searchText(certTerms, name, tags, ''),
+        searchRowid: this.indexSearch(searchText(certTerms, name, tags, '')),
       });
     this.insertCertificates(id, planned);
     if (planned.leafKey) this.insertKey(id, 'leaf', planned.leafKey, requireKey(dataKey));
@@ -191,11 +199,11 @@ export class EntryStore {
     const stored = this.certificates(existing.id);
     const encryptMissing = planned.encrypt !== null && stored.encrypt === null;
     if (planned.chain.length > stored.chain.length || encryptMissing) {
-      this.db.prepare("DELETE FROM entry_certificates WHERE entry_id = ? AND role != 'leaf'").run(existing.id);
+      this.sql.get("DELETE FROM entry_certificates WHERE entry_id = ? AND role != 'leaf'").run(existing.id);
       const chain = planned.chain.length > stored.chain.length ? planned.chain.map((c) => c.der) : stored.chain;
       const encrypt = planned.encrypt?.der ?? stored.encrypt;
       this.insertCertificateRows(existing.id, chain, encrypt);
-      if (encryptMissing) this.db.prepare('UPDATE entries SET sm2_dual = 1 WHERE id = ?').run(existing.id);
+      if (encryptMissing) this.sql.get('UPDATE entries SET sm2_dual = 1 WHERE id = ?').run(existing.id);
       changed = true;
     }
     const roles = this.keyRoles(existing.id);
@@ -209,22 +217,33 @@ export class EntryStore {
     }
     const tags = normaliseTags([...existing.tags, ...fields.tags]);
     if (tags.length !== existing.tags.length) {
-      const certTerms = this.db.prepare('SELECT cert_terms FROM entries WHERE id = ?').pluck().get(existing.id) as string;
-      this.db
-        .prepare('UPDATE entries SET tags = ?, search_text = ? WHERE id = ?')
-        .run(JSON.stringify(tags), searchText(certTerms, existing.name, tags, existing.notes), existing.id);
+      const certTerms = this.sql.get('SELECT cert_terms FROM entries WHERE id = ?').pluck().get(existing.id) as string;
+      const search = searchText(certTerms, existing.name, tags, existing.notes);
+      this.sql.get('UPDATE entries SET tags = ?, search_text = ? WHERE id = ?').run(JSON.stringify(tags), search, existing.id);
+      this.reindexSearch(existing.id, search);
       changed = true;
     }
     if (changed) this.touch(existing.id, fields.now, roles.size > 0 || planned.leafKey !== null || planned.encryptKey !== null);
   }
 
+  /** Adds the text to the trigram index; its rowid links the entry (deletes follow by trigger). */
+  private indexSearch(text: string): number {
+    return Number(this.sql.get('INSERT INTO entries_search (text) VALUES (?)').run(text).lastInsertRowid);
+  }
+
+  private reindexSearch(entryId: string, text: string): void {
+    this.sql
+      .get('UPDATE entries_search SET text = ? WHERE rowid = (SELECT search_rowid FROM entries WHERE id = ?)')
+      .run(text, entryId);
+  }
+
   private touch(entryId: string, now: Date, hasKey: boolean): void {
-    this.db.prepare('UPDATE entries SET updated_at = ?, has_key = ? WHERE id = ?').run(now.toISOString(), hasKey ? 1 : 0, entryId);
+    this.sql.get('UPDATE entries SET updated_at = ?, has_key = ? WHERE id = ?').run(now.toISOString(), hasKey ? 1 : 0, entryId);
   }
 
   private insertCertificates(id: string, planned: PlannedEntry): void {
-    this.db
-      .prepare('INSERT INTO entry_certificates (entry_id, position, role, fingerprint_sha256, spki_sha256, der) VALUES (?, 0, ?, ?, ?, ?)')
+    this.sql
+      .get('INSERT INTO entry_certificates (entry_id, position, role, fingerprint_sha256, spki_sha256, der) VALUES (?, 0, ?, ?, ?, ?)')
       .run(id, 'leaf', planned.leaf.info.fingerprintSha256, planned.leaf.spkiSha256, planned.leaf.der);
     this.insertCertificateRows(
       id,
@@ -235,7 +254,7 @@ export class EntryStore {
 
   /** Chain rows from position 1, then the SM2 encryption certificate after them. */
   private insertCertificateRows(id: string, chain: readonly Buffer[], encrypt: Buffer | null): void {
-    const insert = this.db.prepare(
+    const insert = this.sql.get(
       'INSERT INTO entry_certificates (entry_id, position, role, fingerprint_sha256, spki_sha256, der) VALUES (?, ?, ?, ?, ?, ?)',
     );
     const row = (der: Buffer, position: number, role: 'chain' | 'sm2-encrypt') =>
@@ -246,10 +265,10 @@ export class EntryStore {
 
   private insertKey(entryId: string, role: KeyRole, key: KeyMaterial, dataKey: Buffer): void {
     const sealed = seal(dataKey, key.pkcs8, sealingContext(entryId, role));
-    this.db
-      .prepare('INSERT INTO sealed_keys (entry_id, role, key_algorithm, nonce, ciphertext) VALUES (?, ?, ?, ?, ?)')
+    this.sql
+      .get('INSERT INTO sealed_keys (entry_id, role, key_algorithm, nonce, ciphertext) VALUES (?, ?, ?, ?, ?)')
       .run(entryId, role, key.algorithm, sealed.nonce, sealed.ciphertext);
-    this.db.prepare('UPDATE entries SET has_key = 1 WHERE id = ?').run(entryId);
+    this.sql.get('UPDATE entries SET has_key = 1 WHERE id = ?').run(entryId);
   }
 }
 

@@ -2,9 +2,10 @@ import { VaultError } from '../../../shared/errors';
 import type { CloudAccount, HistoryCheck, UploadFailure } from '../../../shared/uploads';
 import type { HttpClient } from '../../clouds/http';
 import { CloudError, type CloudCredentials } from '../../clouds/provider';
-import type { Clock, RateLimiter } from '../../clouds/rate-limit';
+import type { Clock } from '../../clouds/rate-limit';
 import { accountConfig, type ProviderLookup } from '../accounts/account-store';
 import { log } from '../log';
+import { pacedRate, type Pacer } from './pacing';
 import { failureFromVaultError, failureOf, ourFailure } from './failure';
 import type { HistoryStore, UnresolvedAttempt } from './history-store';
 import { findCertificate, searchTerm } from './match';
@@ -22,7 +23,7 @@ export interface CheckDeps {
   readonly history: HistoryStore;
   readonly http: HttpClient;
   readonly clock: Clock;
-  readonly limiter: RateLimiter;
+  readonly limiter: Pacer;
   readonly nonce: () => string;
 }
 
@@ -51,7 +52,7 @@ async function checkOne(deps: CheckDeps, row: UnresolvedAttempt): Promise<Upload
   const provider = deps.providers(account.cloud);
   try {
     const credentials = await deps.accounts.credentials(account);
-    await deps.limiter.acquire(account.id, provider.requestsPerSecond);
+    await deps.limiter.acquire(account.id, pacedRate(provider));
     const search = searchTerm(row);
     const listing = await provider.list(
       { account: accountConfig(account), credentials, http: deps.http, now: () => new Date(deps.clock.now()), nonce: deps.nonce },

@@ -5,7 +5,8 @@ import { CloudError, type CallContext, type CloudCredentials, type CloudErrorInf
 import { accountConfig, type ProviderLookup } from '../accounts/account-store';
 import { authVerdict } from '../accounts/connection-test';
 import { log } from '../log';
-import type { Clock, RateLimiter } from '../../clouds/rate-limit';
+import { pacedRate, type Pacer } from './pacing';
+import type { Clock } from '../../clouds/rate-limit';
 import { backoffDelayMs, defaultRetryPolicy, type RetryPolicy } from '../../clouds/retry';
 import { failureFromVaultError, failureOf, ourFailure } from './failure';
 import type { HistoryStore } from './history-store';
@@ -44,7 +45,7 @@ export interface OrchestratorDeps {
   readonly http: HttpClient;
   readonly clock: Clock;
   /** Per-account pacing, keyed by account id, shared by every job of this process. */
-  readonly limiter: RateLimiter;
+  readonly limiter: Pacer;
   readonly concurrency: Semaphore;
   readonly random: () => number;
   readonly nonce: () => string;
@@ -96,7 +97,7 @@ class TargetRun {
   }
 
   private pace(): Promise<void> {
-    return this.deps.limiter.acquire(this.target.account.id, this.provider.requestsPerSecond, this.signal);
+    return this.deps.limiter.acquire(this.target.account.id, pacedRate(this.provider), this.signal);
   }
 
   private get policy(): RetryPolicy {

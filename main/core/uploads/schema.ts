@@ -10,6 +10,9 @@ CREATE TABLE cloud_accounts (
   endpoint TEXT,
   fields_json TEXT NOT NULL DEFAULT '{}',
   default_options_json TEXT NOT NULL DEFAULT '{}',
+  -- 'keychain': the secret is in the OS keychain; 'environment': read from the cloud's usual
+  -- environment variables at each use (servers without a keychain, e.g. a certbot deploy hook).
+  secret_source TEXT NOT NULL DEFAULT 'keychain' CHECK (secret_source IN ('keychain', 'environment')),
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
 ) STRICT;

@@ -5,12 +5,13 @@ import type { CloudId } from '../../../shared/model';
 import type { CloudAccount, ConnectionTest, HistoryCheck, UploadPlan, UploadProgress } from '../../../shared/uploads';
 import type { HttpClient } from '../../clouds/http';
 import type { UploadMaterial } from '../../clouds/provider';
-import { RateLimiter, systemClock, type Clock } from '../../clouds/rate-limit';
+import { systemClock, type Clock } from '../../clouds/rate-limit';
 import type { RetryPolicy } from '../../clouds/retry';
 import { AccountStore, accountConfig, type ProviderLookup } from '../accounts/account-store';
 import { testConnection } from '../accounts/connection-test';
 import type { SecretStore } from '../keychain';
 import { log } from '../log';
+import { AccountPacer, pacedRate } from './pacing';
 import { checkUnknown } from './check';
 import { HistoryStore } from './history-store';
 import { UploadJobs } from './jobs';
@@ -34,6 +35,8 @@ export interface UploadServiceOptions {
   readonly concurrency?: number;
   readonly policy?: RetryPolicy;
   readonly random?: () => number;
+  /** Where accounts with `secretSource: 'environment'` read their secret; default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface TargetRequest {
@@ -54,7 +57,7 @@ export class UploadService {
     this.clock = options.clock ?? systemClock;
     const now = () => new Date(this.clock.now());
     this.providers = options.providers;
-    this.accounts = new AccountStore(options.db, options.secrets, options.providers, now);
+    this.accounts = new AccountStore(options.db, options.secrets, options.providers, now, options.env);
     this.history = new HistoryStore(options.db, now);
     this.deps = {
       providers: options.providers,
@@ -62,7 +65,7 @@ export class UploadService {
       history: this.history,
       http: options.http,
       clock: this.clock,
-      limiter: new RateLimiter(this.clock),
+      limiter: new AccountPacer(this.clock),
       concurrency: new Semaphore(options.concurrency ?? DEFAULT_CONCURRENCY),
       random: options.random ?? Math.random,
       nonce: () => randomUUID(),
@@ -80,7 +83,7 @@ export class UploadService {
   async testAccount(idOrName: string): Promise<ConnectionTest> {
     const account = this.accounts.get(idOrName);
     const provider = this.providers(account.cloud);
-    await this.deps.limiter.acquire(account.id, provider.requestsPerSecond);
+    await this.deps.limiter.acquire(account.id, pacedRate(provider));
     return testConnection(provider, {
       account: accountConfig(account),
       credentials: await this.accounts.credentials(account),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createHash, createHmac } from 'node:crypto';
-import { acsDate, canonicalQuery, percentEncode, signAcs3, type Acs3Request } from '../../../main/clouds/aliyun/sign';
+import { acsDate, canonicalQuery, signAcs3, type Acs3Request } from '../../../main/clouds/aliyun/sign';
+import { percentEncode } from '../../../main/clouds/query-string';
 
 // REFERENCE.md §3.2 and §3.4: the V3 worked example and the captured CAS request.
 

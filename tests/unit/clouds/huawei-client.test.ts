@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { huawei, huaweiOptionsSchema, nameIssues, defaultHuaweiName, certificateForm, type HuaweiOptions } from '../../../main/clouds/huawei';
 import { apigPublicEndpoint, iamPublicEndpoint } from '../../../main/clouds/huawei/client';
-import { classifyHuaweiError, huaweiErrorCodes } from '../../../main/clouds/huawei/errors';
+import { classifyHuaweiError, huaweiErrors } from '../../../main/clouds/huawei/errors';
 import { signSdkHmac } from '../../../main/clouds/huawei/sign';
 import { CloudError, type AccountConfig, type CloudCredentials } from '../../../main/clouds/provider';
 import { TransportError, type HttpRequest } from '../../../main/clouds/http';
@@ -205,7 +205,7 @@ describe('Huawei error answers', () => {
   });
 
   it('gives every documented code an English and a Chinese hint, and never retries auth', () => {
-    for (const code of huaweiErrorCodes) {
+    for (const code of Object.keys(huaweiErrors)) {
       const known = classifyHuaweiError(code, null);
       expect(known.hint.en.length).toBeGreaterThan(20);
       expect(known.hint['zh-CN']).toMatch(/[\u4e00-\u9fff]/);

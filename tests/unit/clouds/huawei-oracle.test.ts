@@ -4,7 +4,7 @@ import { AKSKSigner } from '@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner';
 import type { ICredential } from '@huaweicloud/huaweicloud-sdk-core/auth/ICredential';
 import { sdkDate, signSdkHmac } from '../../../main/clouds/huawei/sign';
 import { buildHuaweiRequest } from '../../../main/clouds/huawei/client';
-import { certificateForm, defaultHuaweiName } from '../../../main/clouds/huawei/index';
+import { certificateForm, defaultHuaweiName } from '../../../main/clouds/huawei';
 import { arbitraryMaterial, pemBlock } from './huawei-volcengine-arbitraries';
 
 // The official SDK's signer (@huaweicloud/huaweicloud-sdk-core AKSKSigner.sign) is the oracle:

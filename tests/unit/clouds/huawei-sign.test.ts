@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { canonicalQuery, canonicalUri, sdkDate, signCanonical, signSdkHmac, type SdkHmacRequest } from '../../../main/clouds/huawei/sign';
+import { canonicalUri, sdkDate, signCanonical, signSdkHmac, type SdkHmacRequest } from '../../../main/clouds/huawei/sign';
+import { canonicalQuery } from '../../../main/clouds/query-string';
 
 // REFERENCE.md §5.2 (documented worked example) and §5.4 (captured SDK output).
 

@@ -4,7 +4,7 @@ import Signer from '@volcengine/openapi/lib/base/sign';
 import { sha256Hex } from '../../../main/clouds/hash';
 import { signVolc, xDate } from '../../../main/clouds/volcengine/sign';
 import { buildVolcengineRequest } from '../../../main/clouds/volcengine/client';
-import { createCertBody, volcengine } from '../../../main/clouds/volcengine/index';
+import { createCertBody, volcengine } from '../../../main/clouds/volcengine';
 import { arbitraryMaterial, pemBlock } from './huawei-volcengine-arbitraries';
 
 // The official SDK's signer (@volcengine/openapi Signer.addAuthorization) is the oracle: given the

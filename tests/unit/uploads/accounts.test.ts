@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keychainAccount } from '../../../main/core/accounts/account-store';
+import { AccountStore, keychainAccount } from '../../../main/core/accounts/account-store';
 import { authVerdict, testConnection } from '../../../main/core/accounts/connection-test';
 import { log } from '../../../main/core/log';
 import { FakeClock } from './support/fake-clock';
@@ -90,6 +90,54 @@ describe('cloud accounts', () => {
     vault.secrets.delete = () => Promise.reject(new Error('locked'));
     await expect(vault.accounts.remove('prod')).rejects.toThrow('locked');
     expect(vault.accounts.list()).toHaveLength(1);
+  });
+});
+
+describe('accounts that read their secret from the environment', () => {
+  function envStore(env: Record<string, string>) {
+    const { vault, cloud } = setup();
+    const store = new AccountStore(vault.db, vault.secrets, () => cloud.provider(), () => new Date(), env);
+    return { vault, store };
+  }
+
+  it('store no secret and read the cloud variables at each use', async () => {
+    const { vault, store } = envStore({ TENCENTCLOUD_SECRET_ID: 'env-id', TENCENTCLOUD_SECRET_KEY: SECRET });
+    const account = await store.save({ cloud: 'tencent', name: 'server', secretSource: 'environment' });
+    expect(account).toMatchObject({ secretSource: 'environment', secretStored: false });
+    expect(vault.secrets.entries.size).toBe(0);
+    expect(await store.credentials(account)).toEqual({ accessKeyId: 'env-id', accessKeySecret: SECRET });
+  });
+
+  it('say which variables are missing', async () => {
+    const { store } = envStore({});
+    const account = await store.save({ cloud: 'tencent', name: 'server', secretSource: 'environment' });
+    await expect(store.credentials(account)).rejects.toMatchObject({
+      code: 'account.env_missing',
+      params: { name: 'server', variables: 'TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY' },
+    });
+  });
+
+  it('switching to the environment deletes the keychain entry; switching back needs a secret', async () => {
+    const { vault, store } = envStore({});
+    const account = await store.save({ cloud: 'tencent', name: 'prod' }, { accessKeyId: 'a', accessKeySecret: 'b' });
+    expect(vault.secrets.entries.size).toBe(1);
+    await store.save({ id: account.id, cloud: 'tencent', name: 'prod', secretSource: 'environment' });
+    expect(vault.secrets.entries.size).toBe(0);
+    await expect(store.save({ id: account.id, cloud: 'tencent', name: 'prod', secretSource: 'keychain' })).rejects.toMatchObject({ params: { field: 'secret' } });
+    await expect(store.save({ id: account.id, cloud: 'tencent', name: 'prod' }, { accessKeyId: 'a', accessKeySecret: 'b' })).rejects.toMatchObject({ params: { field: 'secret' } });
+    await store.save({ id: account.id, cloud: 'tencent', name: 'prod', secretSource: 'keychain' }, { accessKeyId: 'a', accessKeySecret: 'c' });
+    expect((await store.credentials(store.get('prod'))).accessKeySecret).toBe('c');
+  });
+
+  it('puts the previous secret back when the row cannot be written', async () => {
+    const { vault, store } = envStore({});
+    const account = await store.save({ cloud: 'tencent', name: 'prod' }, { accessKeyId: 'a', accessKeySecret: 'old' });
+    await store.save({ cloud: 'tencent', name: 'other' }, { accessKeyId: 'x', accessKeySecret: 'y' });
+    vault.db.exec("CREATE TRIGGER refuse BEFORE UPDATE ON cloud_accounts BEGIN SELECT RAISE(ABORT, 'disk full'); END;");
+    await expect(store.save({ id: account.id, cloud: 'tencent', name: 'prod' }, { accessKeyId: 'a', accessKeySecret: 'new' })).rejects.toThrow('disk full');
+    expect((await store.credentials(account)).accessKeySecret).toBe('old');
+    await expect(store.save({ id: account.id, cloud: 'tencent', name: 'prod', secretSource: 'environment' })).rejects.toThrow('disk full');
+    expect((await store.credentials(account)).accessKeySecret).toBe('old');
   });
 });
 

@@ -66,7 +66,7 @@ describe('crash -> unknown -> check', () => {
 
     const [result] = await clock.settle(checkUnknown(checkDeps));
 
-    expect(result!.entry.status).toBe('unknown');
+    expect(result!.entry).toMatchObject({ id, status: 'unknown' });
     expect(result!.unresolvedBecause?.code).toBe('ECONNREFUSED');
   });
 

@@ -1,3 +1,5 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCa, makeLeaf, days } from './helpers/pki';
 import { openTestVault, text, type TestVault } from './helpers/vault';
@@ -5,6 +7,7 @@ import { openTestVault, text, type TestVault } from './helpers/vault';
 let t: TestVault;
 const now = new Date();
 const ids: Record<string, string> = {};
+let bravoPem = '';
 
 beforeAll(async () => {
   t = openTestVault(() => now);
@@ -13,6 +16,7 @@ beforeAll(async () => {
     const leaf = await makeLeaf(ca, { commonName: dnsNames[0]!, dnsNames, notAfter, notBefore: days(-400, now) });
     const { imported } = await t.vault.importContent([text(`${name}.pem`, leaf.certPem, withKey ? leaf.keyPem : '')], { name });
     ids[name] = imported[0]!.id;
+    if (name === 'bravo') bravoPem = leaf.certPem;
   };
   await make('alpha', days(10, now), ['alpha.example.com', 'www.alpha.example.com'], true);
   await make('bravo', days(-5, now), ['bravo.example.org'], false);
@@ -57,6 +61,22 @@ describe('search', () => {
   });
 });
 
+describe('search index', () => {
+  it('follows deletes: the removed entry leaves no row in the trigram index', async () => {
+    const extra = t.vault.entry(ids.bravo!);
+    const before = new Database(path.join(t.dir, 'vault.db'), { readonly: true });
+    const count = () => before.prepare('SELECT (SELECT count(*) FROM entries_search) - (SELECT count(*) FROM entries)').pluck().get();
+    expect(count()).toBe(0);
+    t.vault.remove(extra.id);
+    expect(count()).toBe(0);
+    expect(names({ search: 'bravo.example.org' })).toEqual([]);
+    before.close();
+    // Put it back for the other tests.
+    const { imported } = await t.vault.importContent([text('bravo.pem', bravoPem)], { name: 'bravo' });
+    ids.bravo = imported[0]!.id;
+  });
+});
+
 describe('filters', () => {
   it('expiring within N days excludes the expired and the later ones', () => {
     expect(names({ expiringWithinDays: 30 })).toEqual(['alpha']);
@@ -77,6 +97,8 @@ describe('sort and window', () => {
     expect(names({ sort: 'notAfter', descending: true, kind: 'leaf' })).toEqual(['charlie', 'delta', 'alpha', 'bravo']);
     expect(names({ sort: 'name', descending: true }).at(-1)).toBe('alpha');
     expect(names({ sort: 'hasKey', descending: true }).slice(0, 2).sort()).toEqual(['alpha', 'charlie']);
+    expect(names({ sort: 'issuer', descending: true, kind: 'leaf' })).toHaveLength(4);
+    expect(names({ sort: 'keyAlgorithm' })).toHaveLength(5);
   });
   it('returns a window with the total', () => {
     const page = t.vault.list({ sort: 'name', offset: 1, limit: 2 });

@@ -169,9 +169,8 @@ export class UploadRun {
 
   /** The summary is the record: it wins over any event that was missed. */
   private merge(summary: UploadJobSummary): void {
-    const byAccount = new Map(summary.results.map((result) => [result.accountId, result]));
     this.targets = this.targets.map((target) => {
-      const result = byAccount.get(target.accountId);
+      const result = summary.results.find((candidate) => candidate.accountId === target.accountId);
       if (!result) return target;
       return {
         ...target,

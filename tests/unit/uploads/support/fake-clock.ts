@@ -63,6 +63,11 @@ export class FakeClock implements Clock {
     throw new Error('did not settle within 100000 timer steps');
   }
 
+  /** The process was descheduled: time moves on and every timer due meanwhile fires late. */
+  stall(ms: number): void {
+    this.time += ms;
+  }
+
   /** Runs timers due up to `ms` from now (for tests that act mid-run, e.g. cancel). */
   async advance(ms: number): Promise<void> {
     const until = this.time + ms;

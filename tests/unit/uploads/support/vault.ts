@@ -2,7 +2,6 @@ import Database from 'better-sqlite3';
 import type { CloudId } from '../../../../shared/model';
 import type { CloudAccount } from '../../../../shared/uploads';
 import type { CloudProvider } from '../../../../main/clouds/provider';
-import { RateLimiter } from '../../../../main/clouds/rate-limit';
 import type { HttpClient } from '../../../../main/clouds/http';
 import { AccountStore } from '../../../../main/core/accounts/account-store';
 import { migrate } from '../../../../main/core/db/open';
@@ -11,6 +10,7 @@ import type { SecretStore } from '../../../../main/core/keychain';
 import { HistoryStore } from '../../../../main/core/uploads/history-store';
 import type { OrchestratorDeps } from '../../../../main/core/uploads/orchestrator';
 import { Semaphore } from '../../../../main/core/uploads/semaphore';
+import { AccountPacer } from '../../../../main/core/uploads/pacing';
 import type { FakeClock } from './fake-clock';
 
 // An in-memory vault database with the real migrations, an in-memory keychain, and the
@@ -66,7 +66,7 @@ export function testVault(clock: FakeClock, providers: readonly CloudProvider[],
     history,
     http: noHttp,
     clock,
-    limiter: new RateLimiter(clock),
+    limiter: new AccountPacer(clock),
     concurrency: new Semaphore(concurrency),
     random: () => 0.5,
     nonce: () => 'nonce',

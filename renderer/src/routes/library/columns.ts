@@ -1,0 +1,47 @@
+import type { MessageKey } from '../../../../shared/i18n';
+import type { SortColumn } from '../../../../shared/library';
+
+// The library table's columns. When the table is narrow (a small window, or the detail pane is
+// open) the columns with the highest `priority` number are left out first, so name and expiry
+// always stay.
+
+export type ColumnId = 'name' | 'commonName' | 'dnsNames' | 'issuer' | 'expiry' | 'key' | 'tags' | 'uploaded';
+
+export interface Column {
+  readonly id: ColumnId;
+  readonly label: MessageKey;
+  /** What main sorts by; null: not sortable (the upload history is not in the library query). */
+  readonly sort: SortColumn | null;
+  readonly minWidth: number;
+  /** Share of the spare width; 0 keeps the column at `minWidth`. */
+  readonly grow: number;
+  readonly priority: number;
+}
+
+export const columns: readonly Column[] = [
+  { id: 'name', label: 'ui.library.column.name', sort: 'name', minWidth: 150, grow: 1.4, priority: 0 },
+  { id: 'commonName', label: 'ui.library.column.commonName', sort: 'commonName', minWidth: 130, grow: 1.2, priority: 3 },
+  { id: 'dnsNames', label: 'ui.library.column.dnsNames', sort: 'dnsNames', minWidth: 150, grow: 1.5, priority: 4 },
+  { id: 'issuer', label: 'ui.library.column.issuer', sort: 'issuer', minWidth: 120, grow: 1.1, priority: 5 },
+  { id: 'expiry', label: 'ui.library.column.expiry', sort: 'notAfter', minWidth: 124, grow: 0, priority: 1 },
+  { id: 'key', label: 'ui.library.column.key', sort: 'keyAlgorithm', minWidth: 92, grow: 0, priority: 2 },
+  { id: 'tags', label: 'ui.library.column.tags', sort: 'tags', minWidth: 90, grow: 0.8, priority: 6 },
+  { id: 'uploaded', label: 'ui.library.column.uploaded', sort: null, minWidth: 100, grow: 0.8, priority: 7 },
+];
+
+/** The columns that fit in `width` pixels, in display order. */
+export function columnsFor(width: number): readonly Column[] {
+  let used = 0;
+  const fitting = new Set<ColumnId>();
+  for (const column of [...columns].sort((a, b) => a.priority - b.priority)) {
+    if (fitting.size > 0 && used + column.minWidth > width) break;
+    used += column.minWidth;
+    fitting.add(column.id);
+  }
+  return columns.filter((column) => fitting.has(column.id));
+}
+
+/** The CSS grid template for those columns. */
+export function gridTemplate(shown: readonly Column[]): string {
+  return shown.map((column) => (column.grow > 0 ? `minmax(${column.minWidth}px, ${column.grow}fr)` : `${column.minWidth}px`)).join(' ');
+}

@@ -1,0 +1,285 @@
+import { X509Certificate } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { cloudIds } from '../../shared/model';
+import type { CloudAccount, UploadProgress } from '../../shared/uploads';
+import type { HandlerContext } from '../../main/core/ipc/context';
+import { uploadsOf } from '../../main/core/uploads';
+import type { AppPage } from './fixtures/app-page';
+import type { TestPki } from './fixtures/certificates';
+import {
+  allSecrets,
+  importLibraryEntry,
+  ipcLog,
+  pageText,
+  recordIpc,
+  resetClouds,
+  saveAccount,
+  startClouds,
+  stopClouds,
+  type Clouds,
+} from './fixtures/clouds';
+import { expect, test as base } from './fixtures/test';
+
+// One-click upload from a library entry to five accounts (one per cloud) against the emulators on
+// 127.0.0.1: pre-flight, live progress, results with remote and request ids, a throttle that is
+// retried, a hard failure with its hint, "Retry failed", and the history per cloud and per
+// certificate, CSV export and "Check". No secret may reach the page at any point.
+
+const test = base.extend({
+  bridge: async ({ bridge, page }, use) => {
+    await recordIpc(page);
+    await use(bridge);
+  },
+});
+
+let clouds: Clouds;
+test.beforeAll(async () => {
+  clouds = await startClouds();
+});
+test.afterEach(() => resetClouds(clouds));
+test.afterAll(async () => {
+  await stopClouds(clouds);
+});
+
+const uploadDialog = (page: Page) => page.locator('dialog[data-dialog="upload"]');
+const target = (page: Page, account: string) => uploadDialog(page).locator(`[data-testid="upload-progress"] li[data-account="${account}"]`);
+
+async function seed(context: HandlerContext, pki: TestPki, suffix: string): Promise<{ accounts: CloudAccount[]; entryId: string }> {
+  const accounts: CloudAccount[] = [];
+  for (const cloud of cloudIds) accounts.push(await saveAccount(context, cloud, `${cloud}-${suffix}`, clouds[cloud].url));
+  const pem = [pki.leaf.pem, pki.intermediate.pem, pki.root.pem, fs.readFileSync(pki.leafKeyFile, 'utf8')].join('');
+  return { accounts, entryId: await importLibraryEntry(context, pem) };
+}
+
+/** The user's way in: the library, the entry, its Upload action. */
+async function openUploadDialog(app: AppPage, entryId: string, uploadLabel: string): Promise<void> {
+  await app.openScreen('library');
+  await app.page.locator(`[role="row"][data-entry-id="${entryId}"]`).click();
+  await app.page.getByTestId('library-detail').getByRole('button', { name: uploadLabel }).click();
+  await expect(uploadDialog(app.page)).toBeVisible();
+}
+
+async function chooseAllTargets(page: Page): Promise<void> {
+  for (const box of await uploadDialog(page).locator('input[name="target"]').all()) await box.check();
+  await expect(uploadDialog(page).locator('[data-testid="upload-plan"] > li')).toHaveCount(cloudIds.length);
+  await expect(uploadDialog(page).locator('[data-testid="upload-plan"] > li[data-blocked="true"]')).toHaveCount(0);
+}
+
+async function progressEvents(page: Page): Promise<UploadProgress[]> {
+  return (await ipcLog(page))
+    .filter((line) => line.startsWith('uploads.progress '))
+    .map((line) => JSON.parse(line.slice('uploads.progress '.length)) as UploadProgress);
+}
+
+async function expectNoSecretAnywhere(page: Page): Promise<void> {
+  const log = await ipcLog(page);
+  expect(log.some((line) => line.startsWith('uploads.start '))).toBe(true);
+  const seen = [await pageText(page), ...log].join('\n');
+  for (const secret of allSecrets) expect(seen, 'a secret reached the renderer').not.toContain(secret);
+}
+
+function setLatency(ms: number): void {
+  for (const emulator of Object.values(clouds)) emulator.faults.latencyMs = ms;
+}
+
+test('one click uploads an entry to five clouds, with live progress and ids', async ({ app, bridge, pki }) => {
+  const { page } = app;
+  const { entryId } = await seed(bridge.context, pki, 'prod');
+  await openUploadDialog(app, entryId, 'Upload…');
+  await chooseAllTargets(page);
+  // The options are prefilled per cloud and editable: a name for Alibaba, shown before sending.
+  const aliyunPlan = uploadDialog(page).locator('[data-testid="upload-plan"] li[data-account="aliyun-prod"]');
+  await aliyunPlan.locator('summary').click();
+  const aliyunName = aliyunPlan.locator('[data-option="name"] input');
+  await expect(aliyunName).toHaveValue(/^www\.example\.test-\d{8}-/);
+  // An edit goes through the pre-flight again: empty is refused, a new name is accepted.
+  await aliyunName.fill('');
+  await expect(aliyunPlan).toHaveAttribute('data-blocked', 'true');
+  await expect(uploadDialog(page).getByRole('button', { name: 'Upload to 5' })).toBeDisabled();
+  await aliyunName.fill('example-test-e2e');
+  await expect(aliyunPlan).toHaveAttribute('data-blocked', 'false');
+  await app.screenshot('upload-preflight-en');
+
+  // Slow clouds, so the progress is there to be seen.
+  setLatency(1500);
+  await uploadDialog(page).getByRole('button', { name: 'Upload to 5' }).click();
+  await expect(uploadDialog(page).locator('li[data-state="uploading"]').first()).toBeVisible();
+  await app.screenshot('upload-progress-en');
+
+  for (const cloud of cloudIds) await expect(target(page, `${cloud}-prod`)).toHaveAttribute('data-state', 'uploaded', { timeout: 20_000 });
+  await expect(page.getByTestId('upload-summary')).toContainText('Done');
+  expect(clouds.aliyun.state.store.list()[0]?.name).toBe('example-test-e2e');
+  for (const cloud of cloudIds) {
+    expect(clouds[cloud].state.store.size, `${cloud} holds the certificate`).toBe(1);
+    await expect(target(page, `${cloud}-prod`).locator('[data-id="remote"] code')).not.toBeEmpty();
+    await expect(target(page, `${cloud}-prod`).locator('[data-id="request"] code')).not.toBeEmpty();
+  }
+  await app.screenshot('upload-results-en');
+
+  // Every target went queued -> uploading -> uploaded, as pushed events.
+  const events = await progressEvents(page);
+  for (const cloud of cloudIds) {
+    const states = events.filter((event) => event.cloud === cloud).map((event) => event.state);
+    expect(states[0], cloud).toBe('queued');
+    expect(states).toContain('uploading');
+    expect(states.at(-1), cloud).toBe('uploaded');
+  }
+
+  // Closed and opened again: the five accounts are remembered and each says "already present".
+  await uploadDialog(page).getByRole('button', { name: 'Close' }).last().click();
+  await page.getByTestId('library-detail').getByRole('button', { name: 'Upload…' }).click();
+  await expect(uploadDialog(page).locator('input[name="target"]:checked')).toHaveCount(cloudIds.length);
+  await expect(uploadDialog(page).locator('[data-already-present]')).toHaveCount(cloudIds.length);
+  await expectNoSecretAnywhere(page);
+});
+
+test('a throttle is retried, a hard failure shows code, request id and hint, "Retry failed" fixes it', async ({ app, bridge, pki }) => {
+  const { page } = app;
+  const { entryId } = await seed(bridge.context, pki, 'prod');
+  clouds.tencent.faults.throttle(1, 'UploadCertificate');
+  clouds.aliyun.faults.inject({
+    kind: 'error',
+    operation: 'UploadUserCertificate',
+    code: 'InvalidParameter',
+    status: 400,
+    message: 'The parameter Name is invalid.',
+  });
+
+  await openUploadDialog(app, entryId, 'Upload…');
+  await chooseAllTargets(page);
+  await uploadDialog(page).getByRole('button', { name: 'Upload to 5' }).click();
+  await expect(page.getByTestId('upload-summary')).toContainText('4 succeeded, 1 failed', { timeout: 20_000 });
+
+  const tencent = target(page, 'tencent-prod');
+  await expect(tencent).toHaveAttribute('data-state', 'uploaded');
+  await expect(tencent).toContainText('attempts: 2');
+  const tencentStates = (await progressEvents(page)).filter((event) => event.cloud === 'tencent').map((event) => event.state);
+  expect(tencentStates).toContain('retrying');
+
+  const aliyun = target(page, 'aliyun-prod');
+  await expect(aliyun).toHaveAttribute('data-state', 'failed');
+  await expect(aliyun.locator('[data-failure-code="InvalidParameter"]')).toContainText('The parameter Name is invalid.');
+  await expect(aliyun.locator('[data-id="request"] code')).not.toBeEmpty();
+  await expect(aliyun.locator('[data-hint]')).not.toBeEmpty();
+  await app.screenshot('upload-error-en');
+
+  await uploadDialog(page).getByRole('button', { name: 'Retry failed (1)' }).click();
+  await expect(aliyun).toHaveAttribute('data-state', 'uploaded', { timeout: 20_000 });
+  await expect(page.getByTestId('upload-summary')).toContainText('Done');
+  // Only the failed target went again.
+  expect(clouds.tencent.state.callsOf('UploadCertificate')).toHaveLength(2);
+  expect(clouds.aliyun.state.callsOf('UploadUserCertificate')).toHaveLength(2);
+  expect(clouds.aliyun.state.store.size).toBe(1);
+  await uploadDialog(page).getByRole('button', { name: 'Close' }).last().click();
+
+  // History per cloud: every cloud has its group; Alibaba shows the failure and the retry.
+  await app.openScreen('uploads');
+  for (const cloud of cloudIds) await expect(page.locator(`[data-group-cloud="${cloud}"]`)).toBeVisible();
+  const aliyunRows = page.locator('[data-group-cloud="aliyun"] tr[data-history-id]');
+  await expect(aliyunRows).toHaveCount(2);
+  await expect(page.locator('[data-group-cloud="aliyun"] tr[data-status="failed"] [data-failure-code="InvalidParameter"]')).toBeVisible();
+  await app.screenshot('history-en');
+
+  // Filters: only failures; then back to everything.
+  await page.locator('select[data-filter="status"]').selectOption('failed');
+  await expect(page.locator('tr[data-history-id]')).toHaveCount(1);
+  await page.locator('select[data-filter="status"]').selectOption('');
+  await expect(page.locator('tr[data-history-id]')).toHaveCount(6);
+
+  // Per certificate: deployed to all five accounts.
+  await page.getByText('Per certificate').click();
+  const group = page.locator(`[data-group-certificate="${entryId}"]`);
+  await expect(group.locator('[data-placements] .place')).toHaveCount(cloudIds.length);
+  await app.screenshot('history-certificate-en');
+
+  // CSV export through the save dialog, with the filters applied.
+  const csvFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'certvault-csv-')), 'uploads.csv');
+  bridge.queueSaveAnswer(csvFile);
+  await page.getByRole('button', { name: 'Export CSV…' }).click();
+  await expect(page.getByRole('status')).toContainText('Exported 6 rows');
+  const csv = fs.readFileSync(csvFile, 'utf8').trim().split('\r\n');
+  expect(csv).toHaveLength(7);
+  expect(csv.filter((line) => line.includes(',failed,'))).toHaveLength(1);
+  fs.rmSync(path.dirname(csvFile), { recursive: true, force: true });
+  await expectNoSecretAnywhere(page);
+});
+
+test('"Check" settles an attempt a crash left unknown', async ({ app, bridge, pki }) => {
+  const { page } = app;
+  const { accounts, entryId } = await seed(bridge.context, pki, 'prod');
+  await openUploadDialog(app, entryId, 'Upload…');
+  await uploadDialog(page).locator('input[name="target"]').first().check();
+  await expect(uploadDialog(page).locator('[data-testid="upload-plan"] > li')).toHaveCount(1);
+  await uploadDialog(page).getByRole('button', { name: 'Upload to 1' }).click();
+  await expect(page.getByTestId('upload-summary')).toContainText('Done', { timeout: 20_000 });
+  await uploadDialog(page).getByRole('button', { name: 'Close' }).last().click();
+
+  // A crash mid-request: the attempt was written as pending and its process is gone; the next
+  // start marks it unknown (what UploadService does when it opens). The cloud did get it.
+  const history = uploadsOf(bridge.context).history;
+  const done = history.list({ certificateId: entryId })[0]!;
+  const account = accounts.find((candidate) => candidate.id === done.accountId)!;
+  history.begin({
+    jobId: 'crashed-job',
+    certificateId: entryId,
+    fingerprintSha256: done.fingerprintSha256,
+    // What the upload itself records, so the cloud's listing can recognise the certificate.
+    fingerprintSha1: new X509Certificate(pki.leaf.pem).fingerprint.replaceAll(':', '').toLowerCase(),
+    commonName: done.commonName,
+    dnsNames: pki.leafSans.filter((san) => !/^[\d.]+$/.test(san)),
+    notAfter: done.notAfter,
+    accountId: account.id,
+    accountName: account.name,
+    cloud: account.cloud,
+  });
+  expect(history.markAbandoned(() => false)).toBe(1);
+
+  await app.openScreen('uploads');
+  const unknown = page.locator('tr[data-status="unknown"]');
+  await expect(unknown).toHaveCount(1);
+  await app.screenshot('history-unknown-en');
+  await unknown.getByRole('button', { name: 'Check' }).click();
+  await expect(page.locator('tr[data-status="unknown"]')).toHaveCount(0);
+  await expect(page.locator('tr[data-status="uploaded"]')).toHaveCount(2);
+});
+
+test.describe('zh-CN', () => {
+  test.use({ systemLocale: 'zh-CN' });
+
+  test('upload dialog and history in Chinese', async ({ app, bridge, pki }) => {
+    const { page } = app;
+    const { entryId } = await seed(bridge.context, pki, '生产');
+    clouds.aliyun.faults.inject({
+      kind: 'error',
+      operation: 'UploadUserCertificate',
+      code: 'InvalidParameter',
+      status: 400,
+      message: 'The parameter Name is invalid.',
+    });
+    await openUploadDialog(app, entryId, '上传…');
+    await chooseAllTargets(page);
+    await app.screenshot('upload-preflight-zh-CN');
+    setLatency(1500);
+    await uploadDialog(page).getByRole('button', { name: '上传到 5 个账号' }).click();
+    await expect(uploadDialog(page).locator('li[data-state="uploading"]').first()).toBeVisible();
+    await app.screenshot('upload-progress-zh-CN');
+    await expect(page.getByTestId('upload-summary')).toContainText('4 个成功，1 个失败', { timeout: 20_000 });
+    await app.screenshot('upload-error-zh-CN');
+    setLatency(0);
+    await uploadDialog(page).getByRole('button', { name: '重试失败项（1）' }).click();
+    await expect(page.getByTestId('upload-summary')).toContainText('完成', { timeout: 20_000 });
+    await app.screenshot('upload-results-zh-CN');
+    await uploadDialog(page).getByRole('button', { name: '关闭' }).last().click();
+
+    await app.openScreen('uploads');
+    await expect(page.locator('tr[data-history-id]')).toHaveCount(6);
+    await app.screenshot('history-zh-CN');
+    await page.getByText('按证书').click();
+    await expect(page.locator(`[data-group-certificate="${entryId}"] [data-placements] .place`)).toHaveCount(cloudIds.length);
+    await app.screenshot('history-certificate-zh-CN');
+    await expectNoSecretAnywhere(page);
+  });
+});

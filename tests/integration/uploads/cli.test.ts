@@ -1,0 +1,161 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../../main/cli/run';
+import type { CliIo } from '../../../main/cli/command';
+import { osKeychain } from '../../../main/core/keychain';
+import { log } from '../../../main/core/log';
+import { defaultCredentials } from '../../emulators/credentials';
+import { assertThrowawayKeyring } from '../vault/keyring-guard';
+import { makeLeaves, type TestLeaf } from './certs';
+import { startClouds, stopClouds, type Clouds } from './harness';
+
+// `certvault account|upload|history` in-process, on a temp vault and the throwaway keychain,
+// against the emulators: the JSON shapes and exit codes of issue 5 section 4.
+assertThrowawayKeyring();
+log.setSink(null);
+
+let clouds: Clouds;
+let home: string;
+let leaves: TestLeaf[];
+
+beforeAll(async () => {
+  clouds = await startClouds();
+  home = fs.mkdtempSync(path.join(os.tmpdir(), 'certvault-cli-'));
+  leaves = makeLeaves(3, { prefix: 'cli' });
+}, 60_000);
+afterAll(async () => {
+  await stopClouds(clouds);
+  fs.rmSync(home, { recursive: true, force: true });
+});
+
+async function cli(args: string[], options: { stdin?: string; env?: Record<string, string> } = {}) {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdout: (text) => void (stdout += text),
+    stderr: (text) => void (stderr += text),
+    readStdin: async () => options.stdin ?? '',
+    env: options.env ?? {},
+  };
+  const code = await runCli(['--home', home, ...args], io);
+  return { code, stdout, stderr, json: () => JSON.parse(stdout) as Record<string, unknown> };
+}
+
+function file(name: string, text: string): string {
+  const target = path.join(home, name);
+  fs.writeFileSync(target, text);
+  return target;
+}
+
+describe('certvault account', () => {
+  it('adds accounts with the secret from stdin JSON or the environment, never showing it', async () => {
+    const tencent = defaultCredentials.tencent;
+    const added = await cli(['account', 'add', '--json', '--cloud', 'tencent', '--name', 'tprod', '--endpoint', clouds.tencent.url, '--project-id', '0'], {
+      stdin: JSON.stringify({ secretId: tencent.accessKeyId, secretKey: tencent.accessKeySecret }),
+    });
+    expect(added.code).toBe(0);
+    const account = added.json().account as { id: string; secretStored: boolean };
+    expect(account).toMatchObject({ name: 'tprod', cloud: 'tencent', endpoint: clouds.tencent.url, fields: { projectId: '0' }, secretStored: true });
+    expect(added.stdout).not.toContain(tencent.accessKeySecret);
+    expect(JSON.parse((await osKeychain().get(`cloud-account:${account.id}`))!)).toEqual({ accessKeyId: tencent.accessKeyId, accessKeySecret: tencent.accessKeySecret });
+
+    const ali = defaultCredentials.aliyun;
+    const fromEnv = await cli(['account', 'add', '--cloud', 'aliyun', '--name', 'ali', '--endpoint', clouds.aliyun.url], {
+      env: { ALIBABA_CLOUD_ACCESS_KEY_ID: ali.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: ali.accessKeySecret },
+    });
+    expect(fromEnv).toMatchObject({ code: 0, stderr: '' });
+
+    const wrong = await cli(['account', 'add', '--cloud', 'tencent', '--name', 'tbad', '--endpoint', clouds.tencent.url], { stdin: '{"ak":"AKIDWRONG","sk":"wrong-secret"}' });
+    expect(wrong.code).toBe(0);
+
+    const list = await cli(['account', 'list', '--json']);
+    expect((list.json().accounts as { name: string }[]).map((a) => a.name)).toEqual(['ali', 'tbad', 'tprod']);
+    for (const secret of [tencent.accessKeySecret, ali.accessKeySecret, 'wrong-secret']) expect(list.stdout).not.toContain(secret);
+  });
+
+  it('refuses a secret on the command line and a missing secret', async () => {
+    const argv = await cli(['account', 'add', '--cloud', 'tencent', '--name', 'x', 'SECRETKEY']);
+    expect(argv.code).toBe(2);
+    expect(argv.stderr).toMatch(/never from arguments/);
+    const none = await cli(['account', 'add', '--cloud', 'huawei', '--name', 'x']);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK/);
+  });
+
+  it('tests a connection: works exits 0, a wrong key exits 1 with the verdict', async () => {
+    expect((await cli(['account', 'test', 'tprod'])).code).toBe(0);
+    const bad = await cli(['account', 'test', '--json', 'tbad']);
+    expect(bad.code).toBe(1);
+    expect(bad.json()).toMatchObject({ account: 'tbad', verdict: 'wrong_key', error: { code: 'AuthFailure.SecretIdNotFound' } });
+  });
+});
+
+describe('certvault upload and history', () => {
+  it('uploads a library entry to several accounts with --set, in the documented JSON shape', async () => {
+    const imported = await cli(['import', '--json', file('one.pem', leaves[0]!.fullchain + leaves[0]!.key)]);
+    const id = (imported.json().imported as { id: string }[])[0]!.id;
+
+    const result = await cli(['upload', '--json', id, '--to', 'tprod,ali', '--set', 'tprod:alias=web-1', '--set', 'name=ali-web-1']);
+
+    expect(result.code).toBe(0);
+    const results = result.json().results as Record<string, unknown>[];
+    expect(results.map((r) => Object.keys(r).sort())).toEqual(Array(2).fill(['account', 'attempts', 'cloud', 'error', 'remoteId', 'requestId', 'status']));
+    expect(results).toMatchObject([
+      { account: 'tprod', cloud: 'tencent', status: 'uploaded', attempts: 1, error: null },
+      { account: 'ali', cloud: 'aliyun', status: 'uploaded', attempts: 1, error: null },
+    ]);
+    expect(clouds.tencent.state.store.list()[0]!.name).toBe('web-1');
+    expect(clouds.aliyun.state.store.list()[0]!.name).toBe('ali-web-1');
+
+    const again = await cli(['upload', '--json', id, '--to', 'tprod']);
+    expect(again.json().results).toMatchObject([{ status: 'duplicate', remoteId: results[0]!.remoteId }]);
+  });
+
+  it('uploads files without importing them; any failed target exits 3 with the cloud code on stderr', async () => {
+    const cert = file('fullchain.pem', leaves[1]!.fullchain);
+    const key = file('privkey.pem', leaves[1]!.key);
+
+    const result = await cli(['upload', '--json', '--cert', cert, '--key', key, '--to', 'tprod,tbad']);
+
+    expect(result.code).toBe(3);
+    expect(result.json().results).toMatchObject([
+      { account: 'tprod', status: 'uploaded' },
+      { account: 'tbad', status: 'failed', attempts: 0, error: { code: 'AuthFailure.SecretIdNotFound' } },
+    ]);
+    expect(result.stderr).toMatch(/tbad: AuthFailure.SecretIdNotFound/);
+    const list = await cli(['list', '--json']);
+    expect((list.json().certificates as unknown[]).length).toBe(1);
+  });
+
+  it('refuses bad command lines before sending anything', async () => {
+    const calls = clouds.tencent.state.calls.length;
+    expect((await cli(['upload', '--cert', 'x.pem'])).code).toBe(2);
+    expect((await cli(['upload', '--cert', file('c.pem', leaves[2]!.fullchain), '--to', 'tprod', '--set', 'nosuch=1'])).stderr).toMatch(/no chosen account's cloud has an option "nosuch"/);
+    expect((await cli(['upload', '--cert', file('c.pem', leaves[2]!.fullchain), '--to', 'nobody'])).stderr).toMatch(/No cloud account named "nobody"/);
+    expect(clouds.tencent.state.calls.length).toBe(calls);
+  });
+
+  it('lists the history per cloud and account in the documented JSON shape', async () => {
+    const all = await cli(['history', '--json']);
+    const uploads = all.json().uploads as Record<string, unknown>[];
+    expect(Object.keys(uploads[0]!).sort()).toEqual(['account', 'certificateId', 'cloud', 'error', 'fingerprintSha256', 'finishedAt', 'id', 'remoteId', 'requestId', 'startedAt', 'status']);
+    const aliyun = (await cli(['history', '--json', '--cloud', 'aliyun'])).json().uploads as { cloud: string }[];
+    expect(aliyun.map((u) => u.cloud)).toEqual(['aliyun']);
+    const failed = (await cli(['history', '--json', '--account', 'tbad'])).json().uploads as { status: string; error: { code: string } }[];
+    expect(failed).toMatchObject([{ status: 'failed', error: { code: 'AuthFailure.SecretIdNotFound' } }]);
+    const text = await cli(['history']);
+    expect(text.stdout).toMatch(/STARTED \(UTC\)\s+STATUS/);
+  });
+
+  it('removing an account deletes its keychain entry', async () => {
+    const { accounts } = (await cli(['account', 'list', '--json'])).json() as { accounts: { id: string; name: string }[] };
+    const tbad = accounts.find((a) => a.name === 'tbad')!;
+    expect(await osKeychain().get(`cloud-account:${tbad.id}`)).not.toBeNull();
+    expect((await cli(['account', 'remove', 'tbad'])).code).toBe(0);
+    expect(await osKeychain().get(`cloud-account:${tbad.id}`)).toBeNull();
+    // Its history stays, under its name.
+    expect(((await cli(['history', '--json', '--account', 'tbad'])).json().uploads as unknown[]).length).toBe(1);
+  });
+});

@@ -1,0 +1,32 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cloudIds } from '../../../shared/model';
+import { providers } from '../../../main/clouds/registry';
+
+// STYLE.md: "A fifth cloud is a new folder copying tencent/, a new emulator, and one line in a
+// registry." That holds only while every cloud folder keeps the same small shape.
+
+const root = join(__dirname, '../../../main/clouds');
+const folders = readdirSync(root, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
+
+describe('cloud folders', () => {
+  it('each hold exactly sign.ts, client.ts, errors.ts and index.ts', () => {
+    expect(folders.length).toBeGreaterThanOrEqual(4);
+    for (const folder of folders) {
+      expect(readdirSync(join(root, folder)).sort(), folder).toEqual(['client.ts', 'errors.ts', 'index.ts', 'sign.ts']);
+    }
+  });
+
+  it('each export a provider the registry lists under its own id', async () => {
+    const registered = new Set(Object.values(providers));
+    for (const folder of folders) {
+      const entry = join(root, folder, 'index.ts');
+      const exported = Object.values((await import(entry)) as Record<string, unknown>).filter((value) => registered.has(value as never));
+      expect(exported.length, folder).toBeGreaterThan(0);
+    }
+    for (const id of cloudIds) expect(providers[id].id).toBe(id);
+  });
+});
