@@ -189,14 +189,14 @@ export class HistoryStore {
   }
 
   /**
-   * Called once at startup, before this process uploads anything: pending rows whose writer is
-   * gone were interrupted mid-request, so nobody knows whether the cloud created the certificate.
-   * They become 'unknown' until `check` resolves them. Rows of a live process (the app while the
-   * CLI starts) stay pending. A recycled pid only delays the change; it never resolves a row wrongly.
+   * At startup: pending rows whose writer is gone were interrupted mid-request, so nobody knows
+   * whether the cloud created the certificate. They become 'unknown' until `check` resolves them.
+   * Rows of a live process (the app while the CLI starts, or this very process) stay pending. A
+   * recycled pid only delays the change to a later start; it never resolves a row wrongly.
    */
   markAbandoned(isAlive: (pid: number) => boolean = processIsAlive): number {
     const rows = this.db.prepare("SELECT id, owner_pid FROM upload_history WHERE status = 'pending'").all() as { id: string; owner_pid: number | null }[];
-    const orphans = rows.filter((row) => row.owner_pid === null || row.owner_pid === this.pid || !isAlive(row.owner_pid));
+    const orphans = rows.filter((row) => row.owner_pid === null || (row.owner_pid !== this.pid && !isAlive(row.owner_pid)));
     const mark = this.db.prepare("UPDATE upload_history SET status = 'unknown', owner_pid = NULL WHERE id = ? AND status = 'pending'");
     this.db.transaction(() => orphans.forEach((row) => mark.run(row.id)))();
     return orphans.length;

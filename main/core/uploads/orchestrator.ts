@@ -57,7 +57,7 @@ export type ProgressListener = (progress: UploadProgress) => void;
 /** Which way a failed upload request goes. */
 type Decision = 'fail' | 'retry' | 'look-then-retry' | 'look-then-fail';
 
-export function decide(info: CloudErrorInfo): Decision {
+function decide(info: CloudErrorInfo): Decision {
   if (info.kind === 'auth' || info.kind === 'invalid') return 'fail';
   // "Already exists" may be this very certificate (dedupe) or only a clashing name (a real failure).
   if (info.kind === 'conflict') return 'look-then-fail';
@@ -73,6 +73,7 @@ class TargetRun {
   private readonly startedAt: number;
   private readonly identity: CertificateIdentity;
   private ctx: CallContext | null = null;
+  private lastState: TargetState | null = null;
 
   constructor(
     private readonly deps: OrchestratorDeps,
@@ -115,10 +116,11 @@ class TargetRun {
     try {
       return await this.runWithSlot();
     } catch (error) {
-      // Unexpected (a programming error, a broken database): the row must not stay pending.
+      // Unexpected (a programming error, a broken database): the row must not stay pending, and
+      // once an upload went out nobody knows its outcome, so the row says 'unknown' (Check settles it).
       log.error('upload_target_crashed', { accountId: this.target.account.id, error });
       const failure = error instanceof VaultError ? failureFromVaultError(error) : failureFromVaultError(new VaultError('internal'));
-      return this.finish('failed', null, null, failure);
+      return this.finish(this.attempts > 0 ? 'unknown' : 'failed', null, null, failure);
     } finally {
       release();
     }
@@ -162,6 +164,8 @@ class TargetRun {
     if (looked.kind === 'found') return this.finish('duplicate', looked.remoteId, null, null);
     if (looked.kind === 'stop') return this.finish('failed', null, null, failureOf(looked.error));
     if (looked.kind === 'cancelled') return this.finish('cancelled', null, null, ourCancel());
+    // The endpoint could not be reached even after retries: the upload would go the same way.
+    if (looked.kind === 'unreadable' && looked.error.kind === 'network') return this.finish('failed', null, null, failureOf(looked.error));
     return this.uploadWithRetries();
   }
 
@@ -260,6 +264,9 @@ class TargetRun {
   }
 
   private report(state: TargetState, extra: { waitMs?: number; remoteId?: string | null; requestId?: string | null; error?: UploadFailure | null } = {}): void {
+    // A repeated list call (dedupe, then again after an unclear answer) is still one 'checking' phase.
+    if (state === 'checking' && this.lastState === 'checking') return;
+    this.lastState = state;
     this.emit({
       jobId: this.job.jobId,
       accountId: this.target.account.id,

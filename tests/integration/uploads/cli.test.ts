@@ -149,6 +149,29 @@ describe('certvault upload and history', () => {
     expect(text.stdout).toMatch(/STARTED \(UTC\)\s+STATUS/);
   });
 
+  it('an account reading its secret from the environment needs the variables only where it uploads', async () => {
+    const added = await cli(['account', 'add', '--cloud', 'volcengine', '--name', 'volc', '--endpoint', clouds.volcengine.url, '--secret-from-env']);
+    expect(added.code).toBe(0);
+    expect(added.stderr).toMatch(/VOLCENGINE_ACCESS_KEY and VOLCENGINE_SECRET_KEY are not set/);
+    const args = ['upload', '--json', '--cert', file('env.pem', leaves[2]!.fullchain), '--key', file('env.key', leaves[2]!.key), '--to', 'volc'];
+
+    const missing = await cli(args);
+    expect(missing.code).toBe(3);
+    expect(missing.json().results).toMatchObject([{ status: 'failed', error: { code: 'account.env_missing' } }]);
+
+    const volc = defaultCredentials.volcengine;
+    process.env.VOLCENGINE_ACCESS_KEY = volc.accessKeyId;
+    process.env.VOLCENGINE_SECRET_KEY = volc.accessKeySecret;
+    try {
+      const ok = await cli(args);
+      expect(ok.code).toBe(0);
+      expect(ok.json().results).toMatchObject([{ account: 'volc', cloud: 'volcengine', status: 'uploaded' }]);
+    } finally {
+      delete process.env.VOLCENGINE_ACCESS_KEY;
+      delete process.env.VOLCENGINE_SECRET_KEY;
+    }
+  });
+
   it('removing an account deletes its keychain entry', async () => {
     const { accounts } = (await cli(['account', 'list', '--json'])).json() as { accounts: { id: string; name: string }[] };
     const tbad = accounts.find((a) => a.name === 'tbad')!;

@@ -44,7 +44,9 @@ const keyText = fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 40 
  * JavaScript enumerates index-like keys ('0', '17') first whatever the insertion order, an SDK
  * artefact no real API parameter meets.
  */
-const queryName = keyText.filter((s) => !/^(0|[1-9]\d*)$/.test(s));
+// No `__proto__`: fast-check slips it in, and the SDK, copying parameters by assignment, would set
+// a prototype instead of a parameter; no API has a parameter of that name.
+const queryName = keyText.filter((s) => !/^(0|[1-9]\d*)$/.test(s) && s !== '__proto__');
 const unicodeText = fc.string({ unit: 'grapheme', maxLength: 60 });
 const date = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T23:59:59Z'), noInvalidDate: true });
 const host = fc.oneof(fc.constant('live.volcengineapi.com'), fc.integer({ min: 1, max: 65535 }).map((port) => `127.0.0.1:${port}`));

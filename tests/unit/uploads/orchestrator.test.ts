@@ -44,7 +44,7 @@ describe('upload orchestrator', () => {
     expect(results[0]!.remoteId).toMatch(/^cert-/);
     expect(results[0]!.requestId).toBe(`req-${results[0]!.remoteId}`);
     expect(cloud.copies.get('prod')).toHaveLength(1);
-    expect(statesOf(events, 'prod')).toEqual(['queued', 'checking', 'checking', 'uploading', 'uploaded']);
+    expect(statesOf(events, 'prod')).toEqual(['queued', 'checking', 'uploading', 'uploaded']);
     const rows = vault.history.list({ certificateId: 'entry-1' });
     expect(rows.map((r) => [r.accountName, r.status, r.attempts, r.remoteId !== null, r.finishedAt !== null]).sort()).toEqual([
       ['prod', 'uploaded', 1, true, true],
@@ -222,6 +222,17 @@ describe('upload orchestrator', () => {
     expect(result!.error?.code).toBe('upload.unknown_outcome');
     expect(cloud.uploadsBy('prod')).toHaveLength(1);
     expect(vault.history.list()[0]).toMatchObject({ status: 'unknown', attempts: 1 });
+  });
+
+  it("fails an unreachable endpoint after the list call's retries, without trying to upload", async () => {
+    const { vault, cloud, job, run } = await setup();
+    const a = await vault.addAccount('prod');
+    cloud.listSteps = Array.from({ length: 4 }, () => ({ kind: 'error' as const, error: { kind: 'network' as const, code: 'ECONNREFUSED', mayHaveReachedServer: false } }));
+
+    const [result] = await run(job([a]));
+
+    expect(result).toMatchObject({ status: 'failed', attempts: 0, error: { code: 'ECONNREFUSED' } });
+    expect(cloud.calls.map((c) => c.op)).toEqual(['list', 'list', 'list', 'list']);
   });
 
   it('retries a connection that never reached the cloud without asking the list again', async () => {

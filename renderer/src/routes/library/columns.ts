@@ -24,7 +24,7 @@ export const columns: readonly Column[] = [
   { id: 'dnsNames', label: 'ui.library.column.dnsNames', sort: 'dnsNames', minWidth: 150, grow: 1.5, priority: 4 },
   { id: 'issuer', label: 'ui.library.column.issuer', sort: 'issuer', minWidth: 120, grow: 1.1, priority: 5 },
   { id: 'expiry', label: 'ui.library.column.expiry', sort: 'notAfter', minWidth: 124, grow: 0, priority: 1 },
-  { id: 'key', label: 'ui.library.column.key', sort: 'keyAlgorithm', minWidth: 92, grow: 0, priority: 2 },
+  { id: 'key', label: 'ui.library.column.key', sort: 'keyAlgorithm', minWidth: 112, grow: 0, priority: 2 },
   { id: 'tags', label: 'ui.library.column.tags', sort: 'tags', minWidth: 90, grow: 0.8, priority: 6 },
   { id: 'uploaded', label: 'ui.library.column.uploaded', sort: null, minWidth: 100, grow: 0.8, priority: 7 },
 ];
