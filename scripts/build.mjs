@@ -2,7 +2,7 @@
 // Builds everything `npm start`, `npx certvault` and electron-builder need into dist/:
 //   dist/main/app.cjs, dist/main/preload.cjs   Electron main process and preload (esbuild)
 //   dist/cli/certvault.cjs                     the CLI (esbuild, executable, shebang)
-//   dist/renderer/                             the Svelte UI (vite, configured in vite.config.ts)
+//   dist/renderer/                             the Svelte UI (vite, configured in vite.config.mts)
 //
 // Usage: node scripts/build.mjs [--dev] [--main-only] [--outdir DIR]
 //   --dev        unminified with inline source maps, then starts Vite's dev server and Electron on it
@@ -91,7 +91,7 @@ async function buildRenderer(dev) {
   }
   if (dev) return; // the dev server serves the renderer from source
   const vite = await import('vite');
-  await vite.build({ configFile: path.join(root, 'vite.config.ts'), mode: 'production', logLevel: 'warn' });
+  await vite.build({ configFile: path.join(root, 'vite.config.mts'), mode: 'production', logLevel: 'warn' });
   console.log('build: renderer -> dist/renderer/');
 }
 
@@ -103,7 +103,7 @@ async function runDevelopment() {
     process.exit(1);
   }
   const vite = await import('vite');
-  const server = await vite.createServer({ configFile: path.join(root, 'vite.config.ts'), mode: 'development' });
+  const server = await vite.createServer({ configFile: path.join(root, 'vite.config.mts'), mode: 'development' });
   await server.listen();
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error('Vite did not report a local URL');

@@ -2,10 +2,11 @@ import { parseArgs } from 'node:util';
 import { cloudIds, type CloudId } from '../../shared/model';
 import type { HistoryEntry } from '../../shared/uploads';
 import { vaultOf } from '../core/library';
+import { historyCsv } from '../core/uploads/history-csv';
 import { call } from './handler-context';
 import { exitCodes, UsageError, type Command } from './command';
 
-const help = `Usage: certvault history [--json] [--cert ID] [--cloud CLOUD] [--account NAME] [--status S]
+const help = `Usage: certvault history [--json | --csv] [--cert ID] [--cloud CLOUD] [--account NAME] [--status S]
                         [--limit N] [--check]
 
 The upload history, newest first: every attempt to put a certificate on a cloud account.
@@ -13,6 +14,7 @@ The upload history, newest first: every attempt to put a certificate on a cloud 
 Options:
   --json          one JSON document on stdout:
                   {"uploads":[{"id","certificateId","fingerprintSha256","account","cloud","status","remoteId","requestId","error","startedAt","finishedAt"}]}
+  --csv           the same rows as CSV (RFC 4180), as the app's "Export CSV" writes them
   --cert ID       one certificate: a library id (or unique prefix), or a SHA-256 fingerprint
   --cloud CLOUD   one cloud (${cloudIds.join(', ')})
   --account NAME  one account
@@ -34,6 +36,7 @@ export const historyCommand: Command = {
       allowPositionals: false,
       options: {
         json: { type: 'boolean', default: false },
+        csv: { type: 'boolean', default: false },
         cert: { type: 'string' },
         cloud: { type: 'string' },
         account: { type: 'string' },
@@ -54,6 +57,7 @@ export const historyCommand: Command = {
       if (!known) throw new UsageError(`--status must be one of ${statuses.join(', ')}`);
       return known;
     });
+    if (values.json && values.csv) throw new UsageError('--json and --csv cannot be used together');
     if (!/^\d+$/.test(values.limit) || Number(values.limit) < 1 || Number(values.limit) > 10_000) throw new UsageError('--limit takes 1-10000');
 
     const ctx = handlers();
@@ -72,6 +76,8 @@ export const historyCommand: Command = {
     });
     if (values.json) {
       io.stdout(`${JSON.stringify({ uploads: entries.map(entryJson) }, null, 2)}\n`);
+    } else if (values.csv) {
+      io.stdout(historyCsv(entries));
     } else {
       io.stdout(historyText(entries));
     }

@@ -76,8 +76,10 @@ class LibraryPage {
     await expect(this.page.getByRole('heading', { level: 1 })).toHaveText(this.text('ui.nav.library'));
   }
 
+  /** What the list holds; nothing at all is said by the "no match" panel instead of an empty table. */
   async expectTotal(count: number): Promise<void> {
-    await expect(this.list).toHaveAttribute('data-total', String(count));
+    if (count === 0) await expect(this.page.getByTestId('library-no-match')).toBeVisible();
+    else await expect(this.list).toHaveAttribute('data-total', String(count));
   }
 
   async importFolder(bridge: { queueDialogAnswer(paths: readonly string[]): void }, dir: string): Promise<void> {
@@ -274,9 +276,12 @@ for (const locale of ['en', 'zh-CN'] as const satisfies readonly Locale[]) {
         await library.detail.getByLabel(library.text('ui.library.edit.notes'), { exact: true }).fill('Renew via the ACME job on web-1.');
         await library.detail.getByRole('button', { name: library.text('ui.library.edit.save'), exact: true }).click();
         await expect(library.rows.first()).toContainText('Shop front door');
-        await expect(library.rows.first()).toContainText('华东');
+        await library.search.fill('华东');
+        await library.expectTotal(1);
         await library.search.fill('acme job');
         await library.expectTotal(1);
+        await library.search.fill('华南');
+        await library.expectTotal(0);
         await library.search.fill('');
 
         // Full chain: leaf, intermediate, root, in that order.
@@ -307,6 +312,7 @@ for (const locale of ['en', 'zh-CN'] as const satisfies readonly Locale[]) {
         await dialog.getByLabel(library.text('ui.library.export.passwordRepeat')).fill('s3cret pass');
         await dialog.getByLabel(library.text('ui.library.export.legacy')).check();
         await dialog.getByLabel(library.text('ui.library.export.confirmKey')).check();
+        await app.screenshot(`library-export-${shot}`);
         await dialog.getByRole('button', { name: library.text('ui.library.export.submit') }).click();
         await expect(library.detail.getByTestId('export-done')).toContainText(pfx);
         const pfxInfo = spawnSync('openssl', ['pkcs12', '-in', pfx, '-info', '-nokeys', '-passin', 'pass:s3cret pass'], { encoding: 'utf8' });

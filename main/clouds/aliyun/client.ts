@@ -2,12 +2,12 @@ import type { HttpRequest, HttpResponse } from '../http';
 import type { AccountConfig, CallContext, RemoteCertificate, UploadResult } from '../provider';
 import { resolveEndpoint, hostHeader } from '../endpoint';
 import { sendToCloud } from '../transport';
-import { parseRetryAfter, toCloudError, unrecognisedAnswer } from '../cloud-error';
+import { malformedAnswer, parseRetryAfter, toCloudError, unrecognisedAnswer } from '../cloud-error';
 import { isJsonObject, parseJsonOrNull, textOf, type JsonObject } from '../json';
 import { credentialSecrets } from '../scrub';
 import { sha256Hex } from '../hash';
 import { acsDate, canonicalQuery, signAcs3 } from './sign';
-import { classifyAliyunError, SERVER, UNREADABLE } from './errors';
+import { classifyAliyunError, MALFORMED_HINT, SERVER, UNREADABLE } from './errors';
 
 // Alibaba Cloud CAS (2020-04-07) RPC calls signed with ACS3-HMAC-SHA256.
 //
@@ -18,12 +18,14 @@ import { classifyAliyunError, SERVER, UNREADABLE } from './errors';
 // from an application/x-www-form-urlencoded body (the legacy official client, pop-core, sends
 // every parameter of this very API that way, and openapi-core sends RPC body parameters as a form).
 // So: a short parameter set (list calls, tests) goes in the query, byte-identical to the SDK's
-// request; anything whose encoded query would pass QUERY_LIMIT goes in a form body, whose exact
-// bytes are hashed into x-acs-content-sha256 and so covered by the signature.
+// request; anything whose encoded query would pass QUERY_LIMIT, and anything carrying a private
+// key (URLs end up in server and proxy access logs), goes in a form body, whose exact bytes are
+// hashed into x-acs-content-sha256 and so covered by the signature.
 
 export const CAS_VERSION = '2020-04-07';
 export const QUERY_LIMIT = 2048;
 const FORM = 'application/x-www-form-urlencoded';
+const SECRET_PARAMS = ['Key', 'EncryptPrivateKey', 'SignPrivateKey'];
 
 /** Regions the SDK's endpoint map sends to the central endpoint; others use cas.{region}. */
 const CENTRAL_REGIONS = new Set([
@@ -53,7 +55,7 @@ export function buildAliyunRequest(
 ): HttpRequest {
   const url = resolveEndpoint('aliyun', ctx.account.endpoint, publicEndpoint(ctx.account.region));
   const encoded = canonicalQuery(call.params);
-  const inBody = encoded.length > QUERY_LIMIT;
+  const inBody = encoded.length > QUERY_LIMIT || SECRET_PARAMS.some((name) => Object.hasOwn(call.params, name));
   const body = inBody ? encoded : '';
   const payloadHash = sha256Hex(body);
   const token = ctx.credentials.securityToken;
@@ -125,7 +127,7 @@ export async function uploadUserCertificate(ctx: CallContext, params: Readonly<R
   const requestId = textOf(answer.RequestId);
   const remoteId = textOf(answer.CertId);
   if (!remoteId) {
-    throw toCloudError('aliyun', { code: 'MissingCertId', message: 'The answer carried no CertId.', requestId, httpStatus: 200 }, () => UNREADABLE, []);
+    throw malformedAnswer('aliyun', 'CertId', requestId, MALFORMED_HINT);
   }
   return { remoteId, requestId, duplicateOf: null };
 }

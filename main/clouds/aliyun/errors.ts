@@ -1,4 +1,4 @@
-import { entry, type ErrorEntry, type ErrorTable } from '../cloud-error';
+import { entry, type ErrorEntry, type Hint, type ErrorTable } from '../cloud-error';
 
 // Alibaba Cloud error codes for CAS UploadUserCertificate / ListUserCertificateOrder: the common
 // POP gateway codes (auth, signature, time, nonce, throttling, 5xx; REFERENCE.md §3.3). The
@@ -25,7 +25,7 @@ const THROTTLED = entry(
 );
 export const SERVER = entry('server', true, 'A temporary error at Alibaba Cloud. Try again in a moment.', '阿里云临时故障,请稍后重试。');
 
-/** An answer that is not the API's (a proxy's page, a success without its id): check the endpoint. */
+/** An answer that is not the API's (a proxy's page): check the endpoint. */
 export const UNREADABLE = entry(
   'server',
   true,
@@ -107,3 +107,9 @@ export function classifyAliyunError(code: string, httpStatus: number | null): Er
   if (httpStatus === 401 || httpStatus === 403) return NO_PERMISSION;
   return BAD_PARAMETER;
 }
+
+/** A success answer without the id: the certificate may exist, so it is looked up, never re-sent blindly. */
+export const MALFORMED_HINT: Hint = {
+  en: 'Alibaba Cloud answered success without a certificate id. Check the certificate list (it may have been created) before trying again, and that the endpoint is really Alibaba Cloud CAS.',
+  'zh-CN': '阿里云返回成功但没有证书 ID。重试前请先查看证书列表确认是否已创建，并确认接入地址确实是阿里云数字证书管理服务。',
+};

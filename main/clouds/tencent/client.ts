@@ -3,11 +3,11 @@ import type { HttpRequest, HttpResponse } from '../http';
 import type { CallContext, RemoteCertificate, UploadResult } from '../provider';
 import { resolveEndpoint, hostHeader } from '../endpoint';
 import { sendToCloud } from '../transport';
-import { toCloudError, unrecognisedAnswer } from '../cloud-error';
+import { malformedAnswer, toCloudError, unrecognisedAnswer } from '../cloud-error';
 import { isJsonObject, parseJsonOrNull, stringsOf, textOf, type JsonObject } from '../json';
 import { credentialSecrets } from '../scrub';
 import { signTc3 } from './sign';
-import { classifyTencentError, SERVER, UNREADABLE } from './errors';
+import { classifyTencentError, MALFORMED_HINT, SERVER, UNREADABLE } from './errors';
 
 // Tencent Cloud SSL API 3.0 calls (2019-12-05): request building, sending, answer parsing.
 
@@ -118,7 +118,7 @@ export async function uploadCertificate(cloud: TencentCloudId, ctx: CallContext,
   const duplicateOf = textOf(answer.RepeatCertId);
   const remoteId = duplicateOf ?? textOf(answer.CertificateId);
   if (!remoteId) {
-    throw toCloudError(cloud, { code: 'MissingCertificateId', message: 'The answer carried no CertificateId.', requestId, httpStatus: 200 }, () => UNREADABLE, []);
+    throw malformedAnswer(cloud, 'CertificateId', requestId, MALFORMED_HINT);
   }
   return { remoteId, requestId, duplicateOf };
 }

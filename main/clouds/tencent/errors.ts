@@ -1,4 +1,4 @@
-import { entry, type ErrorEntry, type ErrorTable } from '../cloud-error';
+import { entry, type ErrorEntry, type Hint, type ErrorTable } from '../cloud-error';
 
 // Tencent Cloud error codes: those the UploadCertificate pages list (seeds 000/001), the common
 // API 3.0 codes (公共错误码) including throttling and auth, and the DescribeCertificates ones
@@ -36,7 +36,7 @@ const THROTTLED = entry(
 );
 export const SERVER = entry('server', true, 'A temporary error at Tencent Cloud. Try again in a moment.', '腾讯云临时故障,请稍后重试。');
 
-/** An answer that is not the API's (a proxy's page, a success without its id): check the endpoint. */
+/** An answer that is not the API's (a proxy's page): check the endpoint. */
 export const UNREADABLE = entry(
   'server',
   true,
@@ -187,3 +187,9 @@ export function classifyTencentError(code: string, httpStatus: number | null): E
   if (family === 'InternalError' || (httpStatus !== null && httpStatus >= 500)) return SERVER;
   return tencentErrors[family] ?? BAD_PARAMETER;
 }
+
+/** A success answer without the id: the certificate may exist, so it is looked up, never re-sent blindly. */
+export const MALFORMED_HINT: Hint = {
+  en: 'Tencent answered success without a certificate id. Check the certificate list (it may have been created) before trying again, and that the endpoint is really Tencent Cloud SSL.',
+  'zh-CN': '腾讯云返回成功但没有证书 ID。重试前请先查看证书列表确认是否已创建，并确认接入地址确实是腾讯云 SSL 证书服务。',
+};

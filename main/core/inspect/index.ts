@@ -1,6 +1,6 @@
 // The certificate inspector: files or pasted text in, an Inspection out (or a VaultError naming
 // the unusable file). Plain Node: the Electron window, the CLI and the vault all call this.
-import type { Inspection } from '../../../shared/model';
+import { PASTED_TEXT_SOURCE, type Inspection } from '../../../shared/model';
 import { VaultError } from '../../../shared/errors';
 import { parseInputs, type ParseOptions } from './bundle';
 import type { InputFile } from './decode';
@@ -15,7 +15,6 @@ export interface InspectOptions extends ParseOptions {
 }
 
 /** The name pasted text gets in messages ("pasted text, line 3: ..."). */
-export const PASTED_TEXT = 'pasted text';
 
 export async function inspectPaths(paths: string[], opts: InspectOptions): Promise<Inspection> {
   return inspectInputs(await readInputFiles(paths), opts);
@@ -23,8 +22,8 @@ export async function inspectPaths(paths: string[], opts: InspectOptions): Promi
 
 export async function inspectContent(files: InputFile[], text: string | undefined, opts: InspectOptions): Promise<Inspection> {
   const inputs: InputFile[] = [...files];
-  if (text !== undefined && text.trim() !== '') inputs.push({ name: PASTED_TEXT, data: new TextEncoder().encode(text) });
-  if (inputs.length === 0) throw new VaultError('input.empty', { file: PASTED_TEXT });
+  if (text !== undefined && text.trim() !== '') inputs.push({ name: PASTED_TEXT_SOURCE, data: new TextEncoder().encode(text) });
+  if (inputs.length === 0) throw new VaultError('input.empty', { file: PASTED_TEXT_SOURCE });
   return inspectInputs(inputs, opts);
 }
 

@@ -1,3 +1,4 @@
+import { PASTED_TEXT_SOURCE } from '../../../shared/model';
 import type { Channel, Request, Response } from '../../../shared/ipc';
 import type { HandlerContext } from './context';
 import { inspectContent, inspectPaths } from '../inspect';
@@ -24,7 +25,7 @@ export const handlers: Handlers = {
     return result;
   },
   'library.importContent': async (ctx, { files, text, ...options }) => {
-    const inputs = text === undefined ? files : [...files, { name: 'pasted text', data: new TextEncoder().encode(text) }];
+    const inputs = text === undefined ? files : [...files, { name: PASTED_TEXT_SOURCE, data: new TextEncoder().encode(text) }];
     const result = await vaultOf(ctx).importContent(inputs, { ...options, onProgress: (p) => ctx.events.emit('import.progress', p) });
     if (result.imported.length) ctx.events.emit('library.changed', { reason: 'import' });
     return result;

@@ -147,6 +147,9 @@ describe('certvault upload and history', () => {
     expect(failed).toMatchObject([{ status: 'failed', error: { code: 'AuthFailure.SecretIdNotFound' } }]);
     const text = await cli(['history']);
     expect(text.stdout).toMatch(/STARTED \(UTC\)\s+STATUS/);
+    const csv = await cli(['history', '--csv', '--cloud', 'aliyun']);
+    expect(csv.stdout.split('\r\n')).toHaveLength(3); // header, one row, final line end
+    expect(csv.stdout).toMatch(/^id,started_at,/);
   });
 
   it('an account reading its secret from the environment needs the variables only where it uploads', async () => {

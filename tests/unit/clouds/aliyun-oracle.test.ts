@@ -74,9 +74,9 @@ describe('Alibaba signer vs @alicloud/openapi-core getAuthorization', () => {
     let inBody = 0;
     let inQuery = 0;
     fc.assert(
-      fc.property(credentials, time, nonce, region, endpoint, pemChain, base64Body, options, (keys, now, fresh, regionId, override, chain, key, rawOptions) => {
+      fc.property(credentials, time, nonce, region, endpoint, pemChain, fc.option(base64Body), options, (keys, now, fresh, regionId, override, chain, key, rawOptions) => {
         const [leafPem, ...rest] = chain.split(/(?<=-----END CERTIFICATE-----\n)/);
-        const upload = material({ certificatePem: leafPem!, chainPem: rest.join(''), privateKeyPem: pem('PRIVATE KEY', key) });
+        const upload = material({ certificatePem: leafPem!, chainPem: rest.join(''), privateKeyPem: key === null ? null : pem('PRIVATE KEY', key) });
         const params = uploadParams(upload, aliyunOptionsSchema.parse(rawOptions));
         const account = { cloud: 'aliyun' as const, region: regionId, endpoint: override, fields: {} };
         const request = buildAliyunRequest({ account, credentials: keys }, { action: 'UploadUserCertificate', params }, now, fresh);
@@ -84,6 +84,7 @@ describe('Alibaba signer vs @alicloud/openapi-core getAuthorization', () => {
         else inQuery += 1;
         const received = Object.fromEntries(new URLSearchParams(request.body ?? request.url.search.slice(1)));
         expect(received).toEqual(params);
+        if (key !== null) expect(request.url.search).toBe('');
         expect(request.url.search.length).toBeLessThanOrEqual(QUERY_LIMIT + 1);
         expect(request.headers.authorization).toBe(sdkAuthorization(request, keys.accessKeyId, keys.accessKeySecret));
       }),

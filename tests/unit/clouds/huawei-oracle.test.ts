@@ -73,7 +73,7 @@ describe('Huawei signer equals AKSKSigner.sign on generated requests', () => {
         fc.record({
           host,
           path: fc.constantFrom('/v3/projects', '/v2/0123456789abcdef0123456789abcdef/apigw/certificates'),
-          // No `__proto__` (fast-check slips it in): the SDK copies parameters by assignment, and no API has one of that name.
+          // No `__proto__` (fast-check slips it in): copied by assignment it sets a prototype, not a parameter; no API has one of that name.
           query: fc.dictionary(keyText.filter((s) => s !== '__proto__'), unicodeText, { maxKeys: 8 }),
           ak: keyText,
           sk: keyText,
