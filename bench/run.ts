@@ -8,6 +8,7 @@ const benches: Readonly<Record<string, () => Promise<{ run(): Promise<void> | vo
   'upload-ratelimit': () => import('./upload-ratelimit'),
   'library-import': () => import('./library-import'),
   'library-search': () => import('./library-search'),
+  'library-render': () => import('./library-render'),
 };
 
 async function main(): Promise<void> {

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { sm2FixturesDir } from '../../fixtures/paths';
 
 export interface Leaf {
   readonly cert: string;
@@ -33,7 +34,7 @@ export interface TestPki {
   };
 }
 
-const SM2_DIR = '/work/shared/fixtures/sm2';
+const SM2_DIR = sm2FixturesDir;
 
 export function makeTestPki(): TestPki {
   const dir = mkdtempSync(path.join(tmpdir(), 'certvault-clouds-'));

@@ -34,7 +34,14 @@ const json = async (args: string[], extra: { stdin?: string; now?: Date } = {}) 
 describe('certvault inspect --json', () => {
   it('prints the documented shape, chain ordered leaf to root whatever the file order', async () => {
     const doc = await json([fx.fullchain, fx.leafKey]);
-    expect(Object.keys(doc)).toEqual(['certificates', 'privateKeys', 'chain', 'problems']);
+    expect(Object.keys(doc)).toEqual(['certificates', 'privateKeys', 'chain', 'problems', 'clouds']);
+    expect(doc.clouds.map((verdict: { cloud: string; ok: boolean }) => [verdict.cloud, verdict.ok])).toEqual([
+      ['tencent', true],
+      ['tencent-intl', true],
+      ['aliyun', true],
+      ['huawei', true],
+      ['volcengine', true],
+    ]);
     expect(doc.certificates).toHaveLength(3);
     for (const cert of doc.certificates) {
       expect(Object.keys(cert)).toEqual([

@@ -4,9 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { inspectContent } from '../../../main/core/inspect';
 import { cloudVerdicts } from '../../../main/core/cloud-verdicts';
 import type { Inspection } from '../../../shared/model';
+import { sm2FixturesDir } from '../../fixtures/paths';
 
 const generated = join(__dirname, '../../fixtures/generated');
-const sm2 = join(__dirname, '../../../../shared/fixtures/sm2');
+const sm2 = sm2FixturesDir;
 const now = new Date('2026-01-01T00:00:00Z');
 
 async function inspect(...paths: string[]): Promise<Inspection> {

@@ -4,10 +4,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VaultError } from '../../../shared/errors';
 import type { InputFile } from '../../../main/core/inspect';
+import { sm2FixturesDir } from '../../fixtures/paths';
 
 export const generated = join(import.meta.dirname, '..', '..', 'fixtures', 'generated');
 export const variants = join(generated, 'variants');
-export const sm2Dir = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'fixtures', 'sm2');
+export const sm2Dir = sm2FixturesDir;
 export const mozillaDir = '/usr/share/ca-certificates/mozilla';
 
 export const keyTypes = ['rsa2048', 'rsa4096', 'p256', 'p384', 'p521', 'ed25519', 'ed448'] as const;

@@ -4,8 +4,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { materialFromFiles } from '../../../main/core/uploads/material';
 import { makeLeaves, type TestLeaf } from '../../integration/uploads/certs';
+import { sm2FixturesDir } from '../../fixtures/paths';
 
-const SM2 = '/work/shared/fixtures/sm2';
+const SM2 = sm2FixturesDir;
 let dir: string;
 let leaves: TestLeaf[];
 

@@ -4,9 +4,10 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeCa, makeLeaf, type Issued } from './helpers/pki';
 import { openTestVault, text, type TestVault } from './helpers/vault';
+import { sm2FixturesDir } from '../../fixtures/paths';
 
 const fingerprint = (issued: Issued) => createHash('sha256').update(Buffer.from(issued.cert.rawData)).digest('hex');
-const SM2 = '/work/shared/fixtures/sm2';
+const SM2 = sm2FixturesDir;
 const sm2File = (name: string) => ({ name, data: fs.readFileSync(path.join(SM2, name)) });
 
 let ca: Issued;
