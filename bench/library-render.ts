@@ -204,6 +204,9 @@ export async function run(): Promise<void> {
     await page.exposeBinding(names.invoke, async (_source, channel: unknown, request: unknown) =>
       toWire(await dispatch(ctx, channel, fromWire(request))),
     );
+    // tsx compiles this file with esbuild's keepNames, which wraps named functions in a `__name()`
+    // helper; the functions sent into the page carry those calls, so the page needs the helper too.
+    await page.addInitScript('globalThis.__name = (fn) => fn;');
     await page.addInitScript(installPageBridge, names);
     await page.goto(server.url);
     await page.getByRole('navigation').waitFor();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { channelNames, eventNames, isChannel, type ChannelName, type EventName } from './channels';
 import type { Result } from './errors';
 import { cloudIds, type CloudId, type Inspection } from './model';
 import {
@@ -294,11 +295,15 @@ export type Channel = keyof typeof contract;
 export type Request<C extends Channel> = z.infer<(typeof contract)[C]['request']>;
 export type Response<C extends Channel> = NonNullable<(typeof contract)[C]['response']>;
 
-export const channels = Object.keys(contract) as Channel[];
+export const channels: readonly Channel[] = channelNames;
+export { isChannel };
 
-export function isChannel(value: unknown): value is Channel {
-  return typeof value === 'string' && Object.hasOwn(contract, value);
-}
+// Compile-time proof that shared/channels.ts names exactly the contract's channels and events.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const channelListsMatch: Same<Channel, ChannelName> = true;
+const eventListsMatch: Same<keyof Events, EventName> = true;
+void channelListsMatch;
+void eventListsMatch;
 
 /** Push events main -> renderer. */
 export interface Events {
@@ -306,8 +311,7 @@ export interface Events {
   'import.progress': ImportProgress;
   'uploads.progress': UploadProgress;
 }
-export type EventName = keyof Events;
-export const eventNames: readonly EventName[] = ['library.changed', 'import.progress', 'uploads.progress'];
+export { eventNames, type EventName };
 
 /** The whole preload API, as the renderer sees it on `window.vault`. */
 export interface VaultBridge {

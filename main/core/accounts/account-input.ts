@@ -97,17 +97,24 @@ function validateFields(provider: CloudProvider, fields: Readonly<Record<string,
 /**
  * Defaults are a subset of the upload options: a unique name, for instance, is never a default.
  * So an object schema is checked with every key optional; unknown keys are still refused.
+ *
+ * Only the keys the user set are kept. `.partial()` still fills in the schema's `.default()`s
+ * (Tencent `certificateType: 'SVR'`, Huawei `instanceId: 'common'`), and storing those would
+ * override the cloud's own defaults for each certificate and account (a Huawei account's dedicated
+ * gateway, a Volcengine account's project) and show on the account card as if the user chose them.
  */
 export function validateDefaultOptions(provider: CloudProvider, options: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
-  if (!options || Object.keys(options).length === 0) return {};
+  const given = Object.entries(options ?? {}).filter(([, value]) => value !== undefined);
+  if (given.length === 0) return {};
   const schema = provider.optionsSchema instanceof z.ZodObject ? provider.optionsSchema.partial().strict() : provider.optionsSchema;
-  const parsed = schema.safeParse(options);
+  const parsed = schema.safeParse(Object.fromEntries(given));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.length ? issue.path.join('.') : 'defaultOptions';
     throw invalid(`defaultOptions.${where}`.replace(/^defaultOptions\.defaultOptions$/, 'defaultOptions'), issue?.message ?? 'is invalid');
   }
-  return parsed.data as Record<string, unknown>;
+  const normalised = parsed.data as Record<string, unknown>;
+  return Object.fromEntries(given.map(([key]) => [key, normalised[key]]).filter(([, value]) => value !== undefined));
 }
 
 export function validateAccountInput(input: AccountInput, provider: CloudProvider): ValidAccount {
