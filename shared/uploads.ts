@@ -32,7 +32,8 @@ export interface CloudAccount {
 /** One documented form field (account field or upload option), mirrored from the cloud provider. */
 export interface FormField {
   readonly key: string;
-  readonly kind: 'text' | 'choice' | 'boolean' | 'tags' | 'number';
+  /** `multiline` keeps its line breaks (a PEM), so it is a text area, not a one-line input. */
+  readonly kind: 'text' | 'multiline' | 'choice' | 'boolean' | 'tags' | 'number';
   readonly choices?: readonly string[];
   readonly label: Localized;
   readonly help?: Localized;

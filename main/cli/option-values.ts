@@ -37,6 +37,7 @@ function typedValue(field: OptionField, value: string): unknown {
         });
     case 'choice':
     case 'text':
+    case 'multiline':
       return value;
   }
 }

@@ -113,10 +113,13 @@ export interface CallContext {
   readonly signal?: AbortSignal;
 }
 
-/** One documented upload parameter, for the upload form. */
+/**
+ * One documented upload parameter, for the upload form. `multiline` is text whose line breaks
+ * matter (a PEM): a single-line input would drop them when it is pasted.
+ */
 export interface OptionField {
   readonly key: string;
-  readonly kind: 'text' | 'choice' | 'boolean' | 'tags' | 'number';
+  readonly kind: 'text' | 'multiline' | 'choice' | 'boolean' | 'tags' | 'number';
   readonly choices?: readonly string[];
   readonly label: Readonly<Record<Locale, string>>;
   readonly help?: Readonly<Record<Locale, string>>;

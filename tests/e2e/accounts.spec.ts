@@ -65,7 +65,7 @@ async function expectNoSecretAnywhere(page: Page): Promise<void> {
   for (const secret of allSecrets) expect(seen, 'a secret reached the renderer').not.toContain(secret);
 }
 
-test('an account of each cloud: added, tested, secret write-only, never sent back', async ({ app }) => {
+test('an account of each cloud: added, tested, secret write-only, never sent back', async ({ app, pki }) => {
   const { page } = app;
   await app.openScreen('accounts');
   await expect(page.locator('[data-empty]')).toBeVisible();
@@ -97,11 +97,30 @@ test('an account of each cloud: added, tested, secret write-only, never sent bac
   await expect(form).toBeHidden();
   await expect(card(page, 'tencent-prod')).toContainText('CDN');
   await expect(card(page, 'tencent-prod')).toContainText('env=prod, team=web');
+  // Only what was set: not the cloud's own defaults (certificate type SVR, duplicate upload off).
+  await expect(card(page, 'tencent-prod').locator('dt', { hasText: /^Default / })).toHaveText(['Default Certificate use', 'Default Tags']);
+
+  // A PEM default is a text area: the pasted root CA comes back with its line breaks.
+  await card(page, 'huawei-prod').getByRole('button', { name: 'Edit' }).click();
+  await form.getByText('Default upload options').click();
+  const trustedRoot = form.locator('textarea#account-default-trustedRootCa');
+  await trustedRoot.fill(pki.root.pem);
+  await trustedRoot.scrollIntoViewIfNeeded();
+  await app.screenshot('accounts-default-pem-en');
+  await form.getByRole('button', { name: 'Save account' }).click();
+  await expect(form).toBeHidden();
+  const huaweiDefaults = card(page, 'huawei-prod').locator('dt', { hasText: /^Default / });
+  await expect(huaweiDefaults).toHaveText(['Default Trusted root CA (PEM)']);
+  await expect(card(page, 'huawei-prod')).toContainText('-----BEGIN CERTIFICATE----- …');
+  await card(page, 'huawei-prod').getByRole('button', { name: 'Edit' }).click();
+  await form.getByText('Default upload options').click();
+  await expect(trustedRoot).toHaveValue(pki.root.pem.trim());
+  await form.getByRole('button', { name: 'Cancel' }).click();
 
   await app.screenshot('accounts-en');
   await expectNoSecretAnywhere(page);
-  // Five accounts added and one edited: every answer was recorded, and none carried a secret.
-  expect((await ipcLog(page)).filter((line) => line.startsWith('accounts.save '))).toHaveLength(cloudIds.length + 1);
+  // Five accounts added and two edited: every answer was recorded, and none carried a secret.
+  expect((await ipcLog(page)).filter((line) => line.startsWith('accounts.save '))).toHaveLength(cloudIds.length + 2);
 });
 
 test('"Test connection" tells wrong key, no permission, unreachable and clock skew apart', async ({ app, bridge }) => {

@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
+import { osKeychain } from '../../main/core/keychain';
+import { Vault } from '../../main/core/library/vault';
 import { translate, type Locale, type MessageKey } from '../../shared/i18n';
 import type { ErrorParams } from '../../shared/errors';
 import { AppPage } from './fixtures/app-page';
@@ -260,6 +262,31 @@ for (const locale of ['en', 'zh-CN'] as const satisfies readonly Locale[]) {
       await expiryHeader.getByRole('button').click();
       await expect(expiryHeader).toHaveAttribute('aria-sort', 'descending');
       await expect.poll(async () => (await shownNotAfter())[0]).toBe(Math.max(...allNotAfter));
+    });
+
+    test('a keychain that lost the data key: said plainly, certificates still there, the key unrecoverable', async ({ app, bridge, pki }) => {
+      // A vault with a sealed key, then its data key removed from the (throwaway) keychain, as a
+      // keychain reset or a move to another machine would.
+      const secrets = osKeychain();
+      const vault = Vault.open({ dataDir: bridge.dataDir, secrets });
+      await vault.importContent(chainFiles(pki));
+      const vaultId = vault.id;
+      vault.close();
+      expect(await secrets.delete(`vault-data-key:${vaultId}`)).toBe(true);
+
+      const library = new LibraryPage(app, locale);
+      await library.open();
+      const notice = app.page.locator('[data-keychain="missing"]');
+      await expect(notice).toContainText(library.text('ui.library.keychain.missing.title'));
+      await expect(notice).toContainText(library.text('ui.library.keychain.missing.body', { count: 1 }));
+      await library.rows.first().click();
+      await expect(library.detail.locator('[data-key-state]')).toHaveAttribute('data-key-state', 'unrecoverable');
+      await library.detail.getByRole('button', { name: library.text('ui.library.detail.export') }).click();
+      const dialog = app.page.locator('dialog[data-dialog="library-export"]');
+      await expect(dialog.getByRole('radio', { name: new RegExp(`^${escapeRegExp(library.text('ui.library.export.key'))}`) })).toBeDisabled();
+      await expect(dialog.getByRole('radio', { name: new RegExp(`^${escapeRegExp(library.text('ui.library.export.fullchain'))}`) })).toBeEnabled();
+      await dialog.getByRole('button', { name: library.text('ui.library.cancel') }).click();
+      await app.screenshot(`library-keychain-${shot}`);
     });
 
     test('edit, export (files checked), delete', async ({ app, bridge, pki }) => {

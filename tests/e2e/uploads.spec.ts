@@ -5,12 +5,15 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { cloudIds } from '../../shared/model';
 import type { CloudAccount, UploadProgress } from '../../shared/uploads';
+import { openDatabase } from '../../main/core/db/open';
 import type { HandlerContext } from '../../main/core/ipc/context';
 import { uploadsOf } from '../../main/core/uploads';
+import { HistoryStore } from '../../main/core/uploads/history-store';
 import type { AppPage } from './fixtures/app-page';
 import type { TestPki } from './fixtures/certificates';
 import {
   allSecrets,
+  capUploadConcurrency,
   importLibraryEntry,
   ipcLog,
   pageText,
@@ -25,8 +28,9 @@ import { expect, test as base } from './fixtures/test';
 
 // One-click upload from a library entry to five accounts (one per cloud) against the emulators on
 // 127.0.0.1: pre-flight, live progress, results with remote and request ids, a throttle that is
-// retried, a hard failure with its hint, "Retry failed", and the history per cloud and per
-// certificate, CSV export and "Check". No secret may reach the page at any point.
+// retried, a hard failure with its hint, "Retry failed", "Cancel pending", and the history per
+// cloud and per certificate, its filters, CSV export and "Check". No secret may reach the page at
+// any point.
 
 const test = base.extend({
   bridge: async ({ bridge, page }, use) => {
@@ -103,6 +107,15 @@ test('one click uploads an entry to five clouds, with live progress and ids', as
   await expect(aliyunPlan).toHaveAttribute('data-blocked', 'false');
   await app.screenshot('upload-preflight-en');
 
+  // A PEM option is a text area: a pasted root CA keeps its line breaks all the way to Huawei.
+  const huaweiPlan = uploadDialog(page).locator('[data-testid="upload-plan"] li[data-account="huawei-prod"]');
+  await huaweiPlan.locator('summary').click();
+  const trustedRoot = huaweiPlan.locator('[data-option="trustedRootCa"] textarea');
+  await trustedRoot.fill(pki.root.pem);
+  await expect(trustedRoot).toHaveValue(pki.root.pem);
+  await trustedRoot.scrollIntoViewIfNeeded();
+  await app.screenshot('upload-option-pem-en');
+
   // Slow clouds, so the progress is there to be seen.
   setLatency(1500);
   await uploadDialog(page).getByRole('button', { name: 'Upload to 5' }).click();
@@ -112,6 +125,7 @@ test('one click uploads an entry to five clouds, with live progress and ids', as
   for (const cloud of cloudIds) await expect(target(page, `${cloud}-prod`)).toHaveAttribute('data-state', 'uploaded', { timeout: 20_000 });
   await expect(page.getByTestId('upload-summary')).toContainText('Done');
   expect(clouds.aliyun.state.store.list()[0]?.name).toBe('example-test-e2e');
+  expect(clouds.huawei.state.store.list()[0]?.params.trusted_root_ca).toBe(pki.root.pem.trim());
   for (const cloud of cloudIds) {
     expect(clouds[cloud].state.store.size, `${cloud} holds the certificate`).toBe(1);
     await expect(target(page, `${cloud}-prod`).locator('[data-id="remote"] code')).not.toBeEmpty();
@@ -207,6 +221,88 @@ test('a throttle is retried, a hard failure shows code, request id and hint, "Re
   await expectNoSecretAnywhere(page);
 });
 
+test('"Cancel pending" stops the targets still waiting for a slot: nothing is sent for them', async ({ app, bridge, pki }) => {
+  const { page } = app;
+  // One request slot for the whole app, slow clouds: one target sends, four wait their turn.
+  capUploadConcurrency(bridge.context, 1);
+  const { entryId } = await seed(bridge.context, pki, 'prod');
+  await openUploadDialog(app, entryId, 'Upload…');
+  await chooseAllTargets(page);
+  setLatency(1500);
+  await uploadDialog(page).getByRole('button', { name: 'Upload to 5' }).click();
+  const inState = (state: string) => uploadDialog(page).locator(`[data-testid="upload-progress"] > li[data-state="${state}"]`);
+  await expect(inState('uploading')).toHaveCount(1, { timeout: 10_000 });
+  await expect(inState('queued')).toHaveCount(cloudIds.length - 1);
+  const sending = await inState('uploading').getAttribute('data-account');
+  await app.screenshot('upload-cancel-pending-en');
+
+  await uploadDialog(page).getByRole('button', { name: 'Cancel pending' }).click();
+  // The request in flight finishes and is recorded; the waiting ones end as cancelled.
+  await expect(target(page, sending!)).toHaveAttribute('data-state', 'uploaded', { timeout: 20_000 });
+  await expect(page.getByTestId('upload-summary')).toContainText(`1 succeeded, ${cloudIds.length - 1} failed`);
+  const cancelled = cloudIds.filter((cloud) => `${cloud}-prod` !== sending);
+  for (const cloud of cancelled) {
+    await expect(target(page, `${cloud}-prod`)).toHaveAttribute('data-state', 'cancelled');
+    expect(clouds[cloud].state.calls, `nothing was sent to ${cloud}`).toHaveLength(0);
+  }
+  await app.screenshot('upload-cancelled-en');
+  const history = uploadsOf(bridge.context).history.list({ certificateId: entryId });
+  expect(history.map((row) => [row.accountName, row.status])).toEqual([[sending, 'uploaded']]);
+
+  // The cancelled targets are "failed" for "Retry failed", which sends them now.
+  setLatency(0);
+  await uploadDialog(page).getByRole('button', { name: `Retry failed (${cancelled.length})` }).click();
+  await expect(page.getByTestId('upload-summary')).toContainText('Done', { timeout: 20_000 });
+  for (const cloud of cloudIds) expect(clouds[cloud].state.store.size, `${cloud} holds one copy`).toBe(1);
+  await expectNoSecretAnywhere(page);
+});
+
+test('history filters by date: whole days, both ends included', async ({ app, bridge, pki }) => {
+  const { page } = app;
+  const { accounts, entryId } = await seed(bridge.context, pki, 'prod');
+  const account = accounts.find((candidate) => candidate.cloud === 'tencent')!;
+  // Attempts on three days, written through the history itself with its clock set to each day.
+  const db = openDatabase(bridge.context.dataDir);
+  try {
+    for (const day of ['2025-03-02', '2025-03-15', '2025-04-01']) {
+      const history = new HistoryStore(db, () => new Date(`${day}T12:00:00.000Z`));
+      const id = history.begin({
+        jobId: `job-${day}`,
+        certificateId: entryId,
+        fingerprintSha256: 'ab'.repeat(32),
+        fingerprintSha1: null,
+        commonName: 'www.example.test',
+        dnsNames: [],
+        notAfter: null,
+        accountId: account.id,
+        accountName: account.name,
+        cloud: account.cloud,
+      });
+      history.finish(id, { status: 'uploaded', remoteId: `remote-${day}`, requestId: null, error: null, attempts: 1, durationMs: 5 });
+    }
+  } finally {
+    db.close();
+  }
+
+  await app.openScreen('uploads');
+  const rows = page.locator('tr[data-history-id]');
+  await expect(rows).toHaveCount(3);
+  const from = page.locator('input[data-filter="from"]');
+  const to = page.locator('input[data-filter="to"]');
+  await from.fill('2025-03-15');
+  await expect(rows).toHaveCount(2);
+  await to.fill('2025-03-15');
+  await expect(rows).toHaveCount(1);
+  await expect(rows).toContainText('remote-2025-03-15');
+  await app.screenshot('history-date-filter-en');
+  await from.fill('');
+  await expect(rows).toHaveCount(2);
+  await to.fill('2025-03-01');
+  await expect(rows).toHaveCount(0);
+  await to.fill('');
+  await expect(rows).toHaveCount(3);
+});
+
 test('"Check" settles an attempt a crash left unknown', async ({ app, bridge, pki }) => {
   const { page } = app;
   const { accounts, entryId } = await seed(bridge.context, pki, 'prod');
@@ -217,24 +313,30 @@ test('"Check" settles an attempt a crash left unknown', async ({ app, bridge, pk
   await expect(page.getByTestId('upload-summary')).toContainText('Done', { timeout: 20_000 });
   await uploadDialog(page).getByRole('button', { name: 'Close' }).last().click();
 
-  // A crash mid-request: the attempt was written as pending and its process is gone; the next
-  // start marks it unknown (what UploadService does when it opens). The cloud did get it.
+  // A crash mid-request: the attempt was written as pending by another process (the app before
+  // it died) and that process is gone; the next start marks it unknown (what UploadService does
+  // when it opens). The cloud did get it.
   const history = uploadsOf(bridge.context).history;
   const done = history.list({ certificateId: entryId })[0]!;
   const account = accounts.find((candidate) => candidate.id === done.accountId)!;
-  history.begin({
-    jobId: 'crashed-job',
-    certificateId: entryId,
-    fingerprintSha256: done.fingerprintSha256,
-    // What the upload itself records, so the cloud's listing can recognise the certificate.
-    fingerprintSha1: new X509Certificate(pki.leaf.pem).fingerprint.replaceAll(':', '').toLowerCase(),
-    commonName: done.commonName,
-    dnsNames: pki.leafSans.filter((san) => !/^[\d.]+$/.test(san)),
-    notAfter: done.notAfter,
-    accountId: account.id,
-    accountName: account.name,
-    cloud: account.cloud,
-  });
+  const db = openDatabase(bridge.context.dataDir);
+  try {
+    new HistoryStore(db, undefined, process.pid + 1).begin({
+      jobId: 'crashed-job',
+      certificateId: entryId,
+      fingerprintSha256: done.fingerprintSha256,
+      // What the upload itself records, so the cloud's listing can recognise the certificate.
+      fingerprintSha1: new X509Certificate(pki.leaf.pem).fingerprint.replaceAll(':', '').toLowerCase(),
+      commonName: done.commonName,
+      dnsNames: pki.leafSans.filter((san) => !/^[\d.]+$/.test(san)),
+      notAfter: done.notAfter,
+      accountId: account.id,
+      accountName: account.name,
+      cloud: account.cloud,
+    });
+  } finally {
+    db.close();
+  }
   expect(history.markAbandoned(() => false)).toBe(1);
 
   await app.openScreen('uploads');

@@ -64,7 +64,7 @@ const optionFields: readonly OptionField[] = [
   },
   {
     key: 'trustedRootCa',
-    kind: 'text',
+    kind: 'multiline',
     label: { en: 'Trusted root CA (PEM)', 'zh-CN': '信任的根证书 CA(PEM)' },
     help: { en: 'Optional: the CA that client certificates must chain to (mutual TLS).', 'zh-CN': '可选:客户端证书须链接到的根 CA(双向认证)。' },
   },

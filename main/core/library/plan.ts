@@ -1,4 +1,5 @@
-import type { CertificateMaterial, KeyMaterial, ParsedSource } from './material';
+import type { CertificateInfo } from '../../../shared/model';
+import type { CertificateFacts, CertificateMaterial, KeyMaterial, ParsedSource } from './material';
 import { sm2DualPairs } from './sm2-dual';
 
 // Turns the certificates and keys of the files imported together (a folder, a drop, a paste)
@@ -8,12 +9,16 @@ import { sm2DualPairs } from './sm2-dual';
 // A certificate is a leaf (an entry of its own) unless it issued another certificate of the
 // same import, so a CA certificate imported alone is an entry and the intermediate next to a leaf
 // is its chain. A CA certificate that arrives with its own private key is an entry as well.
+//
+// Not inspect/chain.ts's analyzeChain/keyMatchesCertificate: those order ONE chain of fully parsed
+// certificates (verifying signatures, comparing public keys); this plans thousands of entries at
+// once from the light facts an import keeps (material.ts), pairing keys by SPKI hash as the db does.
 
-export interface PlannedEntry {
-  readonly leaf: CertificateMaterial;
+export interface PlannedEntry<Info extends CertificateFacts = CertificateInfo> {
+  readonly leaf: CertificateMaterial<Info>;
   /** Issuers in order, the leaf's issuer first. */
-  readonly chain: readonly CertificateMaterial[];
-  readonly encrypt: CertificateMaterial | null;
+  readonly chain: readonly CertificateMaterial<Info>[];
+  readonly encrypt: CertificateMaterial<Info> | null;
   readonly leafKey: KeyMaterial | null;
   readonly encryptKey: KeyMaterial | null;
   /** The file the leaf came from: named in the entry and in any error about it. */
@@ -27,16 +32,17 @@ export interface StrayKey {
   readonly key: KeyMaterial;
 }
 
-export interface ImportPlan {
-  readonly entries: readonly PlannedEntry[];
+export interface ImportPlan<Info extends CertificateFacts = CertificateInfo> {
+  readonly entries: readonly PlannedEntry<Info>[];
   /** Keys that match no certificate of this import: maybe one already in the library. */
   readonly strayKeys: readonly StrayKey[];
 }
 
 const MAX_CHAIN = 10;
 
-export function planImport(sources: readonly ParsedSource[]): ImportPlan {
-  const certs = new Map<string, { cert: CertificateMaterial; file: string }>();
+export function planImport<Info extends CertificateFacts = CertificateInfo>(sources: readonly ParsedSource<Info>[]): ImportPlan<Info> {
+  type Cert = CertificateMaterial<Info>;
+  const certs = new Map<string, { cert: Cert; file: string }>();
   const bySpki = new Map<string, string>();
   const bySubject = new Map<string, string[]>();
   for (const source of sources) {
@@ -51,7 +57,7 @@ export function planImport(sources: readonly ParsedSource[]): ImportPlan {
     }
   }
 
-  const issuerOf = (cert: CertificateMaterial): CertificateMaterial | null => {
+  const issuerOf = (cert: Cert): Cert | null => {
     if (cert.info.selfSigned) return null;
     for (const fp of bySubject.get(cert.info.issuer) ?? []) {
       const candidate = certs.get(fp)?.cert;
@@ -85,11 +91,11 @@ export function planImport(sources: readonly ParsedSource[]): ImportPlan {
     if (issuer) issuers.add(issuer.info.fingerprintSha256);
   }
 
-  const entries: PlannedEntry[] = [];
+  const entries: PlannedEntry<Info>[] = [];
   for (const [fp, { cert, file }] of certs) {
     if (encryptHalves.has(fp)) continue;
     if (issuers.has(fp) && !keysByCert.has(fp)) continue;
-    const chain: CertificateMaterial[] = [];
+    const chain: Cert[] = [];
     for (let next = issuerOf(cert); next && chain.length < MAX_CHAIN; next = issuerOf(next)) {
       if (next === cert || chain.includes(next)) break;
       chain.push(next);

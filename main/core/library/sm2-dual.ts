@@ -1,4 +1,4 @@
-import type { CertificateMaterial } from './material';
+import type { CertificateFacts, CertificateMaterial } from './material';
 
 // GM/T 0015 dual certificates: an SM2 server has a signing certificate and an encryption
 // certificate from the same issuer, told apart by key usage (their subjects may differ, e.g.
@@ -8,8 +8,9 @@ import type { CertificateMaterial } from './material';
 const ENCRYPTION_USAGES = ['keyEncipherment', 'dataEncipherment', 'keyAgreement'];
 
 /** Signing certificate fingerprint -> encryption certificate fingerprint. */
-export function sm2DualPairs(certs: readonly CertificateMaterial[]): Map<string, string> {
-  const byIssuer = new Map<string, { sign: CertificateMaterial[]; encrypt: CertificateMaterial[] }>();
+export function sm2DualPairs(certs: readonly CertificateMaterial<CertificateFacts>[]): Map<string, string> {
+  type Cert = CertificateMaterial<CertificateFacts>;
+  const byIssuer = new Map<string, { sign: Cert[]; encrypt: Cert[] }>();
   for (const cert of certs) {
     const { info } = cert;
     if (info.keyAlgorithm !== 'SM2' || info.isCA) continue;
@@ -26,7 +27,7 @@ export function sm2DualPairs(certs: readonly CertificateMaterial[]): Map<string,
       // Several servers under one issuer: prefer the encryption certificate with the same subject,
       // then the one issued closest in time (both halves are issued together).
       const start = Date.parse(signing.info.notBefore);
-      const cost = (c: CertificateMaterial) =>
+      const cost = (c: Cert) =>
         (c.info.subject === signing.info.subject ? 0 : 1e15) + Math.abs(Date.parse(c.info.notBefore) - start);
       free.sort((a, b) => cost(a) - cost(b));
       const partner = free.shift();

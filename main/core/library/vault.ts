@@ -24,12 +24,12 @@ import { collectFiles, describe, readInputFile } from './collect-files';
 import { DataKeys } from './data-key';
 import { resolveEntryId } from './entry-id';
 import { renderExport, type EntryKeys, type RenderedExport } from './export';
-import type { ParsedSource } from './material';
+import { toFacts, type CertificateFacts, type KeyMaterial, type ParsedSource } from './material';
 import { parseSource, type SourceInput } from './parse-source';
 import { inspectEntry } from './inspect-entry';
-import { planImport, type PlannedEntry } from './plan';
+import { planImport, type ImportPlan, type PlannedEntry } from './plan';
 import { LibrarySearch } from './search';
-import { EntryStore, sealingContext } from './store';
+import { EntryStore, sealingContext, type DataKeySource, type KeyRole, type NewEntryFields } from './store';
 
 // The vault: one SQLite database in the data folder plus a data key in the OS keychain. Listing,
 // searching and reading certificates never touch the keychain, so the library works (read-only
@@ -58,6 +58,20 @@ export interface ExportOptions {
 const DEFAULT_REMINDER_DAYS = 30;
 /** Errors that mean "this file is not certificate material": skipped when found by walking a folder. */
 const NOT_CERTIFICATE_CODES = new Set(['input.not_certificate', 'input.empty']);
+/**
+ * Entries written per transaction (each in its own savepoint, see EntryStore.writeEach): a few
+ * tens of milliseconds of work, so another process waiting for the lock (the app vs the CLI) or
+ * this process's event loop never waits long.
+ */
+const WRITE_BATCH = 100;
+
+/** One write of an import: a planned entry, or a key for an entry already in the library. */
+interface ImportWrite {
+  readonly file: string;
+  /** True when the write would seal a key the library does not hold yet. */
+  readonly needsDataKey: () => boolean;
+  readonly run: (dataKey: DataKeySource) => ImportedEntry;
+}
 
 export class Vault {
   readonly id: string;
@@ -134,11 +148,11 @@ export class Vault {
   async importPaths(paths: readonly string[], options: ImportOptions = {}): Promise<ImportResult> {
     const collected = await collectFiles(paths);
     const failed: Failure[] = collected.failed.map(({ file, error }) => ({ file, error: error.toInfo() }));
-    const sources: ParsedSource[] = [];
+    const sources: ParsedSource<CertificateFacts>[] = [];
     const total = collected.files.length;
     for (const [index, found] of collected.files.entries()) {
       try {
-        sources.push(await parseSource({ name: found.path, data: await readInputFile(found.path) }, options.password));
+        sources.push(toFacts(await parseSource({ name: found.path, data: await readInputFile(found.path) }, options.password)));
       } catch (error) {
         const skip = found.fromFolder && error instanceof VaultError && NOT_CERTIFICATE_CODES.has(error.code);
         if (!skip) failed.push(failure(found.path, error));
@@ -151,10 +165,10 @@ export class Vault {
   /** Dropped files (their bytes) and pasted text. */
   async importContent(inputs: readonly SourceInput[], options: ImportOptions = {}): Promise<ImportResult> {
     const failed: Failure[] = [];
-    const sources: ParsedSource[] = [];
+    const sources: ParsedSource<CertificateFacts>[] = [];
     for (const [index, input] of inputs.entries()) {
       try {
-        sources.push(await parseSource(input, options.password));
+        sources.push(toFacts(await parseSource(input, options.password)));
       } catch (error) {
         failed.push(failure(input.name, error));
       }
@@ -184,42 +198,81 @@ export class Vault {
     return { file, bytes: rendered.bytes.length };
   }
 
-  private async importSources(sources: readonly ParsedSource[], failed: Failure[], options: ImportOptions): Promise<ImportResult> {
-    const plan = planImport(sources);
-    const imported: ImportedEntry[] = [];
+  /**
+   * Plans and writes what the files held. Takes `sources` over (it is emptied): once planned, each
+   * batch of entries can be collected as soon as it is written, which keeps a 10,000-file import
+   * within its memory budget (bench/library-import.ts).
+   */
+  private async importSources(sources: ParsedSource<CertificateFacts>[], failed: Failure[], options: ImportOptions): Promise<ImportResult> {
     const fields = { name: options.name, tags: options.tags ?? [], now: this.now() };
-    for (const planned of plan.entries) {
-      try {
-        const dataKey = (await this.needsDataKey(planned)) ? await this.dataKeys.forSealing() : null;
-        imported.push(this.store.write(planned, dataKey, fields));
-      } catch (error) {
-        failed.push(failure(planned.sourceFile, error));
+    const pending = this.importWrites(planImport(sources.splice(0)), fields);
+    const imported: ImportedEntry[] = [];
+    // The keychain is asked once, and only when a write seals a key: an import that brings no new
+    // key works with the keychain locked, and a failed one never creates a data key.
+    let sealing: { key: Buffer } | { error: unknown } | null = null;
+    const dataKey = (): Buffer => {
+      // Checked before the batch; reaching here without it means another process changed the
+      // entry in between: the user retries.
+      if (!sealing) throw new VaultError('vault.busy');
+      if ('error' in sealing) throw sealing.error;
+      return sealing.key;
+    };
+    while (pending.length > 0) {
+      const batch = pending.splice(0, WRITE_BATCH);
+      if (!sealing && batch.some((write) => write.needsDataKey())) {
+        sealing = await this.dataKeys.forSealing().then(
+          (key) => ({ key }),
+          (error: unknown) => ({ error }),
+        );
       }
-    }
-    for (const { file, key } of plan.strayKeys) {
-      try {
-        const owner = key.spkiSha256 ? this.store.findBySpki(key.spkiSha256) : null;
-        if (!owner) throw new VaultError('vault.key_without_certificate', { file, algorithm: key.algorithm });
-        const entry = this.store.get(owner.entryId)!;
-        if (!this.store.keyRoles(owner.entryId).has(owner.role)) {
-          this.store.addKey(owner.entryId, owner.role, key, await this.dataKeys.forSealing(), fields.now);
-        }
-        imported.push({ id: entry.id, fingerprintSha256: entry.fingerprintSha256, duplicate: true });
-      } catch (error) {
-        failed.push(failure(file, error));
-      }
+      this.store.writeEach(batch.map((write) => () => write.run(dataKey))).forEach((result, i) => {
+        if (result.ok) imported.push(result.value);
+        else failed.push(failure(batch[i]!.file, result.error));
+      });
+      // Lets IPC and rendering through between batches: a large import takes seconds.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (pending.length % 1000 < 100) { const m = process.memoryUsage(); console.log('batch', pending.length, 'rss', (m.rss/1048576).toFixed(0), 'heapT', (m.heapTotal/1048576).toFixed(0), 'heapU', (m.heapUsed/1048576).toFixed(0)); }
     }
     log.info('import_finished', { imported: imported.length, failed: failed.length });
     return { imported: dedupe(imported), failed };
   }
 
+  private importWrites(plan: ImportPlan<CertificateFacts>, fields: NewEntryFields): ImportWrite[] {
+    return [
+      ...plan.entries.map((planned) => ({
+        file: planned.sourceFile,
+        needsDataKey: () => this.needsDataKey(planned),
+        run: (dataKey: DataKeySource) => this.store.write(planned, dataKey, fields),
+      })),
+      ...plan.strayKeys.map(({ file, key }) => ({
+        file,
+        needsDataKey: () => this.strayKeyOwner(key)?.needsKey ?? false,
+        run: (dataKey: DataKeySource) => this.addStrayKey(file, key, dataKey, fields.now),
+      })),
+    ];
+  }
+
   /** True when the entry brings a key the library does not already hold. */
-  private async needsDataKey(planned: PlannedEntry): Promise<boolean> {
+  private needsDataKey(planned: PlannedEntry<CertificateFacts>): boolean {
     if (!planned.leafKey && !planned.encryptKey) return false;
     const existing = this.store.byFingerprint(planned.leaf.info.fingerprintSha256);
     if (!existing) return true;
     const roles = this.store.keyRoles(existing.id);
     return (planned.leafKey !== null && !roles.has('leaf')) || (planned.encryptKey !== null && !roles.has('sm2-encrypt'));
+  }
+
+  /** The entry a key that came without its certificate belongs to, and whether it lacks that key. */
+  private strayKeyOwner(key: KeyMaterial): { entryId: string; role: KeyRole; needsKey: boolean } | null {
+    const owner = key.spkiSha256 ? this.store.findBySpki(key.spkiSha256) : null;
+    return owner && { ...owner, needsKey: !this.store.keyRoles(owner.entryId).has(owner.role) };
+  }
+
+  private addStrayKey(file: string, key: KeyMaterial, dataKey: DataKeySource, now: Date): ImportedEntry {
+    const owner = this.strayKeyOwner(key);
+    if (!owner) throw new VaultError('vault.key_without_certificate', { file, algorithm: key.algorithm });
+    const entry = this.store.get(owner.entryId)!;
+    if (owner.needsKey) this.store.addKey(owner.entryId, owner.role, key, dataKey, now);
+    return { id: entry.id, fingerprintSha256: entry.fingerprintSha256, duplicate: true };
   }
 
   private async keyState(entry: LibraryEntry): Promise<KeyState> {

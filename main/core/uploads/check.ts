@@ -2,7 +2,7 @@ import { VaultError } from '../../../shared/errors';
 import type { CloudAccount, HistoryCheck, UploadFailure } from '../../../shared/uploads';
 import type { HttpClient } from '../../clouds/http';
 import { CloudError, type CloudCredentials } from '../../clouds/provider';
-import type { Clock } from '../../clouds/rate-limit';
+import type { Clock } from './clock';
 import { accountConfig, type ProviderLookup } from '../accounts/account-store';
 import { log } from '../log';
 import { pacedRate, type Pacer } from './pacing';

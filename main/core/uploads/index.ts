@@ -3,7 +3,7 @@ import { getProvider } from '../../clouds/registry';
 import { openDatabase } from '../db/open';
 import type { HandlerContext } from '../ipc/context';
 import { osKeychain } from '../keychain';
-import { UploadService } from './service';
+import { UploadService, type UploadServiceOptions } from './service';
 
 export { UploadService } from './service';
 
@@ -14,17 +14,23 @@ export { UploadService } from './service';
 
 const opened = new WeakMap<HandlerContext, UploadService>();
 
+/** The service a window uses: the vault database, the OS keychain, the real clouds, events out. */
+export function openUploadService(ctx: HandlerContext, options: Pick<UploadServiceOptions, 'concurrency'> = {}): UploadService {
+  return new UploadService({
+    db: openDatabase(ctx.dataDir),
+    secrets: osKeychain(),
+    providers: getProvider,
+    http: createHttpClient(),
+    emit: (progress) => ctx.events.emit('uploads.progress', progress),
+    ...options,
+  });
+}
+
 export function uploadsOf(ctx: HandlerContext): UploadService {
   if (ctx.uploads) return ctx.uploads();
   let service = opened.get(ctx);
   if (!service) {
-    service = new UploadService({
-      db: openDatabase(ctx.dataDir),
-      secrets: osKeychain(),
-      providers: getProvider,
-      http: createHttpClient(),
-      emit: (progress) => ctx.events.emit('uploads.progress', progress),
-    });
+    service = openUploadService(ctx);
     opened.set(ctx, service);
   }
   return service;

@@ -6,7 +6,7 @@ import { accountConfig, type ProviderLookup } from '../accounts/account-store';
 import { authVerdict } from '../accounts/connection-test';
 import { log } from '../log';
 import { pacedRate, type Pacer } from './pacing';
-import type { Clock } from '../../clouds/rate-limit';
+import type { Clock } from './clock';
 import { backoffDelayMs, defaultRetryPolicy, type RetryPolicy } from '../../clouds/retry';
 import { failureFromVaultError, failureOf, ourFailure } from './failure';
 import type { HistoryStore } from './history-store';

@@ -1,5 +1,5 @@
 import type { CloudProvider } from '../../clouds/provider';
-import type { Clock } from '../../clouds/rate-limit';
+import type { Clock } from './clock';
 
 // Per-account pacing of cloud requests, measured on the clock at the moment each request is let
 // go, never on a schedule reserved in advance.

@@ -5,7 +5,7 @@ import type { CloudId } from '../../../shared/model';
 import type { CloudAccount, ConnectionTest, HistoryCheck, UploadPlan, UploadProgress } from '../../../shared/uploads';
 import type { HttpClient } from '../../clouds/http';
 import type { UploadMaterial } from '../../clouds/provider';
-import { systemClock, type Clock } from '../../clouds/rate-limit';
+import { systemClock, type Clock } from './clock';
 import type { RetryPolicy } from '../../clouds/retry';
 import { AccountStore, accountConfig, type ProviderLookup } from '../accounts/account-store';
 import { testConnection } from '../accounts/connection-test';

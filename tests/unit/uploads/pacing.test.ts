@@ -58,4 +58,21 @@ describe('account pacer', () => {
     await first;
     expect((await clock.settle(third)) - start).toBe(1000);
   });
+
+  it('refuses a request whose upload was already cancelled, without using up a slot', async () => {
+    const clock = new FakeClock();
+    const pacer = new AccountPacer(clock);
+    const controller = new AbortController();
+    controller.abort(new Error('cancelled'));
+    await expect(pacer.acquire('a', 1, controller.signal)).rejects.toThrow('cancelled');
+    const start = clock.now();
+    await clock.settle(pacer.acquire('a', 1));
+    expect(clock.now()).toBe(start);
+  });
+
+  it('refuses a rate that is not positive', () => {
+    const pacer = new AccountPacer(new FakeClock());
+    expect(() => pacer.acquire('a', 0)).toThrow(RangeError);
+    expect(() => pacer.acquire('b', Number.NaN)).toThrow(RangeError);
+  });
 });

@@ -36,6 +36,17 @@ export function displayValue(field: FormField, value: unknown): string {
   return String(value);
 }
 
+/** One line for a summary (the account card): a multi-line value (a PEM) shows its first line. */
+export function summaryValue(field: FormField, value: unknown): string {
+  const shown = displayValue(field, value);
+  if (field.kind !== 'multiline') return shown;
+  const lines = shown
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+  return lines.length > 1 ? `${lines[0]} …` : (lines[0] ?? '');
+}
+
 /** The option value for what was typed; undefined for an empty optional input. */
 export function parseInput(field: FormField, text: string): unknown {
   const trimmed = text.trim();

@@ -1,4 +1,4 @@
-import type { Clock } from '../../../../main/clouds/rate-limit';
+import type { Clock } from '../../../../main/core/uploads/clock';
 
 // Virtual time: `sleep` registers a timer, and `settle` runs the work to completion by draining
 // pending microtasks, then jumping to the earliest timer, until the awaited promise settles.
