@@ -1,11 +1,11 @@
-import { parseArgs } from 'node:util';
 import { VaultError } from '../../shared/errors';
 import { cloudIds, type CloudId } from '../../shared/model';
 import type { CloudAccount, ConnectionTest } from '../../shared/uploads';
 import type { CloudCredentials } from '../clouds/provider';
 import { credentialEnvironment, credentialsFromEnvironment, credentialsFromJson } from '../core/accounts/credentials';
 import { call } from './handler-context';
-import { exitCodes, UsageError, type CliIo, type Command } from './command';
+import { exitCodes, jsonOption, onlyPositional, parseCommandLine, UsageError, type CliIo, type Command } from './command';
+import { jsonDocument, table } from './output';
 
 const help = `Usage: certvault account add --cloud CLOUD --name NAME [--region R] [--endpoint URL]
                              [--project-id P] [--instance-id I] [--project-name P] [--resource-group G]
@@ -38,6 +38,20 @@ no_permission, unreachable, clock_skew (or error). Exit codes: 0 success (test: 
 
 const fieldFlags = { 'project-id': 'projectId', 'instance-id': 'instanceId', 'project-name': 'projectName', 'resource-group': 'resourceGroupId' } as const;
 
+const options = {
+  ...jsonOption,
+  cloud: { type: 'string' },
+  name: { type: 'string' },
+  region: { type: 'string' },
+  endpoint: { type: 'string' },
+  'project-id': { type: 'string' },
+  'instance-id': { type: 'string' },
+  'project-name': { type: 'string' },
+  'resource-group': { type: 'string' },
+  'secret-stdin': { type: 'boolean', default: false },
+  'secret-from-env': { type: 'boolean', default: false },
+} as const;
+
 export const accountCommand: Command = {
   name: 'account',
   summary: 'add, list, remove and test cloud accounts (secrets in the OS keychain)',
@@ -48,29 +62,10 @@ export const accountCommand: Command = {
       (action ? context.io.stdout : context.io.stderr)(help);
       return action ? exitCodes.ok : exitCodes.unusableInput;
     }
-    const { values, positionals } = parseArgs({
-      args: rest,
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean', default: false },
-        cloud: { type: 'string' },
-        name: { type: 'string' },
-        region: { type: 'string' },
-        endpoint: { type: 'string' },
-        'project-id': { type: 'string' },
-        'instance-id': { type: 'string' },
-        'project-name': { type: 'string' },
-        'resource-group': { type: 'string' },
-        'secret-stdin': { type: 'boolean', default: false },
-        'secret-from-env': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-    if (values.help) {
-      context.io.stdout(help);
-      return exitCodes.ok;
-    }
-    const out = (json: unknown, text: string) => context.io.stdout(values.json ? `${JSON.stringify(json, null, 2)}\n` : text);
+    const commandLine = parseCommandLine(rest, { options, positionals: true, help }, context.io);
+    if (!commandLine) return exitCodes.ok;
+    const { values, positionals } = commandLine;
+    const out = (json: unknown, text: string) => context.io.stdout(values.json ? jsonDocument(json) : text);
     const ctx = () => context.handlers();
     switch (action) {
       case 'add': {
@@ -112,13 +107,13 @@ export const accountCommand: Command = {
         return exitCodes.ok;
       }
       case 'remove': {
-        const name = onlyName(positionals);
+        const name = onlyPositional(positionals, 'account NAME');
         const removed = await call(ctx(), 'accounts.remove', { id: name });
         out({ removed }, `removed ${name} and its keychain entry\n`);
         return exitCodes.ok;
       }
       case 'test': {
-        const name = onlyName(positionals);
+        const name = onlyPositional(positionals, 'account NAME');
         const result = await call(ctx(), 'accounts.test', { id: name });
         out({ account: name, ...testJson(result) }, testText(name, result));
         return result.verdict === 'works' ? exitCodes.ok : exitCodes.failure;
@@ -134,11 +129,6 @@ function parseCloud(value: string | undefined): CloudId {
   const cloud = cloudIds.find((id) => id === value);
   if (!cloud) throw new UsageError(`--cloud must be one of ${cloudIds.join(', ')}`);
   return cloud;
-}
-
-function onlyName(positionals: readonly string[]): string {
-  if (positionals.length !== 1) throw new UsageError('give exactly one account NAME');
-  return positionals[0]!;
 }
 
 async function readSecret(cloud: CloudId, fromStdin: boolean, io: CliIo): Promise<CloudCredentials> {
@@ -171,9 +161,7 @@ function accountJson(account: CloudAccount) {
 function listText(accounts: readonly CloudAccount[]): string {
   if (accounts.length === 0) return 'No cloud accounts. Add one with: certvault account add --cloud CLOUD --name NAME\n';
   const rows = accounts.map((a) => [a.name, a.cloud, a.secretSource, a.region ?? '-', a.endpoint ?? '-']);
-  const header = ['NAME', 'CLOUD', 'SECRET', 'REGION', 'ENDPOINT'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  return [header, ...rows].map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ')).join('\n') + '\n';
+  return table(['NAME', 'CLOUD', 'SECRET', 'REGION', 'ENDPOINT'], rows);
 }
 
 function testJson(result: ConnectionTest) {

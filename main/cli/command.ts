@@ -1,3 +1,4 @@
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import type { HandlerContext } from '../core/ipc/context';
 
 // What every `certvault` subcommand is: a name, its help text and a function from arguments to an
@@ -39,4 +40,63 @@ export interface Command {
 /** A command line that cannot be acted on; printed as one line with a pointer to --help. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+}
+
+const helpOption = { help: { type: 'boolean', short: 'h', default: false } } as const;
+
+/** `--json`: one JSON document on stdout instead of text, for scripts. */
+export const jsonOption = { json: { type: 'boolean', default: false } } as const;
+
+/** The command line as node:util's strict parseArgs reads it with these options (and -h/--help). */
+export type CommandLine<O extends ParseArgsOptionsConfig, P extends boolean> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: O & typeof helpOption; allowPositionals: P }>
+>;
+
+/**
+ * Parses `args` against `options` plus -h/--help. Returns null once the help text is printed, so
+ * a command whose arguments do not fit the usual shape (`account ACTION ...`) can still share it.
+ */
+export function parseCommandLine<const O extends ParseArgsOptionsConfig, const P extends boolean>(
+  args: readonly string[],
+  spec: { readonly options: O; readonly positionals: P; readonly help: string },
+  io: CliIo,
+): CommandLine<O, P> | null {
+  const parsed = parseArgs({ args: [...args], allowPositionals: spec.positionals, options: { ...spec.options, ...helpOption } });
+  if (parsed.values.help) {
+    io.stdout(spec.help);
+    return null;
+  }
+  // parseArgs infers its result from the literal config; spread generics lose that precision.
+  return parsed as CommandLine<O, P>;
+}
+
+export interface CommandDefinition<O extends ParseArgsOptionsConfig, P extends boolean> {
+  readonly name: string;
+  readonly summary: string;
+  readonly help: string;
+  /** The command's own options; -h/--help is added to every command. */
+  readonly options: O;
+  /** Whether the command takes positional arguments (IDs, files); without, one is a usage error. */
+  readonly positionals: P;
+  run(commandLine: CommandLine<O, P>, ctx: CommandContext): Promise<number>;
+}
+
+/** A command whose arguments are parsed, and whose --help is answered, before `run` sees them. */
+export function defineCommand<const O extends ParseArgsOptionsConfig, const P extends boolean>(definition: CommandDefinition<O, P>): Command {
+  const { name, summary, help } = definition;
+  return {
+    name,
+    summary,
+    help,
+    async run(args, ctx) {
+      const commandLine = parseCommandLine(args, definition, ctx.io);
+      return commandLine ? definition.run(commandLine, ctx) : exitCodes.ok;
+    },
+  };
+}
+
+/** The one positional argument a command acts on (an entry ID, an account NAME). */
+export function onlyPositional(positionals: readonly string[], what: string): string {
+  if (positionals.length !== 1) throw new UsageError(`give exactly one ${what}`);
+  return positionals[0]!;
 }

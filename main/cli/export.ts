@@ -1,9 +1,8 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { exportFormats, type ExportFormat } from '../../shared/library';
 import { call } from './handler-context';
-import { exitCodes, UsageError, type Command } from './command';
-import { readPassword } from './password';
+import { defineCommand, exitCodes, jsonOption, onlyPositional, UsageError } from './command';
+import { passwordOptions, readPassword } from './password';
 
 const help = `Usage: certvault export ID --format FORMAT --out FILE [--password-file FILE | --password-stdin] [--legacy] [--json]
 
@@ -29,36 +28,27 @@ Options:
   -h, --help            show this help
 `;
 
-export const exportCommand: Command = {
+export const exportCommand = defineCommand({
   name: 'export',
   summary: 'write a library entry as PEM, DER, PKCS#12, key or calendar reminder',
   help,
-  async run(args, { io, handlers }) {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        format: { type: 'string' },
-        out: { type: 'string' },
-        'password-file': { type: 'string' },
-        'password-stdin': { type: 'boolean', default: false },
-        legacy: { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-    if (values.help) {
-      io.stdout(help);
-      return exitCodes.ok;
-    }
-    if (positionals.length !== 1) throw new UsageError('give exactly one ID');
+  options: {
+    format: { type: 'string' },
+    out: { type: 'string' },
+    ...passwordOptions,
+    legacy: { type: 'boolean', default: false },
+    ...jsonOption,
+  },
+  positionals: true,
+  async run({ values, positionals }, { io, handlers }) {
+    const id = onlyPositional(positionals, 'ID');
     const format = values.format;
     if (!isFormat(format)) throw new UsageError(`--format must be one of ${exportFormats.join(', ')}`);
     if (!values.out) throw new UsageError('--out FILE is required');
     if (values.legacy && format !== 'pfx') throw new UsageError('--legacy applies to --format pfx only');
-    const password = await readPassword({ file: values['password-file'], stdin: values['password-stdin'] }, io);
+    const password = await readPassword(values, io);
     const written = await call(handlers(), 'library.export', {
-      id: positionals[0] ?? '',
+      id,
       format,
       path: path.resolve(values.out),
       ...(password === undefined || password === '' ? {} : { password }),
@@ -67,7 +57,7 @@ export const exportCommand: Command = {
     io.stdout(values.json ? `${JSON.stringify(written)}\n` : `wrote ${written.file} (${written.bytes} bytes)\n`);
     return exitCodes.ok;
   },
-};
+});
 
 function isFormat(value: string | undefined): value is ExportFormat {
   return (exportFormats as readonly string[]).includes(value ?? '');

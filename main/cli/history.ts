@@ -1,10 +1,10 @@
-import { parseArgs } from 'node:util';
 import { cloudIds, type CloudId } from '../../shared/model';
 import type { HistoryEntry } from '../../shared/uploads';
 import { vaultOf } from '../core/library';
 import { historyCsv } from '../core/uploads/history-csv';
 import { call } from './handler-context';
-import { exitCodes, UsageError, type Command } from './command';
+import { defineCommand, exitCodes, jsonOption, UsageError } from './command';
+import { jsonDocument, table } from './output';
 
 const help = `Usage: certvault history [--json | --csv] [--cert ID] [--cloud CLOUD] [--account NAME] [--status S]
                         [--limit N] [--check]
@@ -26,30 +26,22 @@ Options:
 
 const statuses = ['pending', 'uploaded', 'duplicate', 'failed', 'unknown'] as const;
 
-export const historyCommand: Command = {
+export const historyCommand = defineCommand({
   name: 'history',
   summary: 'the upload history, per certificate, cloud or account',
   help,
-  async run(args, { io, handlers }) {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      allowPositionals: false,
-      options: {
-        json: { type: 'boolean', default: false },
-        csv: { type: 'boolean', default: false },
-        cert: { type: 'string' },
-        cloud: { type: 'string' },
-        account: { type: 'string' },
-        status: { type: 'string', multiple: true, default: [] },
-        limit: { type: 'string', default: '1000' },
-        check: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-    if (values.help || positionals.length > 0) {
-      io.stdout(help);
-      return exitCodes.ok;
-    }
+  options: {
+    ...jsonOption,
+    csv: { type: 'boolean', default: false },
+    cert: { type: 'string' },
+    cloud: { type: 'string' },
+    account: { type: 'string' },
+    status: { type: 'string', multiple: true, default: [] },
+    limit: { type: 'string', default: '1000' },
+    check: { type: 'boolean', default: false },
+  },
+  positionals: false,
+  async run({ values }, { io, handlers }) {
     const cloud = values.cloud === undefined ? undefined : cloudIds.find((id) => id === values.cloud);
     if (values.cloud !== undefined && !cloud) throw new UsageError(`--cloud must be one of ${cloudIds.join(', ')}`);
     const status = values.status.map((value) => {
@@ -75,7 +67,7 @@ export const historyCommand: Command = {
       limit: Number(values.limit),
     });
     if (values.json) {
-      io.stdout(`${JSON.stringify({ uploads: entries.map(entryJson) }, null, 2)}\n`);
+      io.stdout(jsonDocument({ uploads: entries.map(entryJson) }));
     } else if (values.csv) {
       io.stdout(historyCsv(entries));
     } else {
@@ -83,7 +75,7 @@ export const historyCommand: Command = {
     }
     return exitCodes.ok;
   },
-};
+});
 
 /** A library id when it resolves; a full fingerprint also finds uploads made with --cert FILE. */
 function certificateFilter(typed: string | undefined, resolve: () => string): { certificateId?: string; fingerprintSha256?: string } {
@@ -117,7 +109,5 @@ function historyText(entries: readonly HistoryEntry[]): string {
     e.commonName ?? e.fingerprintSha256.slice(0, 16),
     e.remoteId ?? (e.error ? `${e.error.code}` : '-'),
   ]);
-  const header = ['STARTED (UTC)', 'STATUS', 'ACCOUNT', 'CERTIFICATE', 'REMOTE ID / ERROR'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  return [header, ...rows].map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ')).join('\n') + '\n';
+  return table(['STARTED (UTC)', 'STATUS', 'ACCOUNT', 'CERTIFICATE', 'REMOTE ID / ERROR'], rows);
 }

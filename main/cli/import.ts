@@ -1,9 +1,9 @@
-import { parseArgs } from 'node:util';
 import { limits } from '../../shared/ipc';
 import type { ImportResult } from '../../shared/library';
 import { call } from './handler-context';
-import { exitCodes, UsageError, type Command } from './command';
-import { readPassword } from './password';
+import { defineCommand, exitCodes, jsonOption, UsageError } from './command';
+import { jsonDocument } from './output';
+import { passwordOptions, readPassword } from './password';
 
 const help = `Usage: certvault import [--json] [--name NAME] [--tag TAG]... [--password-file FILE | --password-stdin] PATH...
 
@@ -26,29 +26,20 @@ Options:
 Exit codes: 0 everything imported; 3 some files failed (named on stderr); 2 nothing could be imported.
 `;
 
-export const importCommand: Command = {
+export const importCommand = defineCommand({
   name: 'import',
   summary: 'file certificates, chains and keys (files or folders) in the library',
   help,
-  async run(args, { io, handlers }) {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean', default: false },
-        name: { type: 'string' },
-        tag: { type: 'string', multiple: true, default: [] },
-        'password-file': { type: 'string' },
-        'password-stdin': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-    if (values.help) {
-      io.stdout(help);
-      return exitCodes.ok;
-    }
+  options: {
+    ...jsonOption,
+    name: { type: 'string' },
+    tag: { type: 'string', multiple: true, default: [] },
+    ...passwordOptions,
+  },
+  positionals: true,
+  async run({ values, positionals }, { io, handlers }) {
     if (positionals.length === 0) throw new UsageError('no PATH given');
-    const password = await readPassword({ file: values['password-file'], stdin: values['password-stdin'] }, io);
+    const password = await readPassword(values, io);
     const ctx = handlers();
     const imported: ImportResult['imported'][number][] = [];
     const failed: ImportResult['failed'][number][] = [];
@@ -65,14 +56,10 @@ export const importCommand: Command = {
     }
     if (values.json) {
       io.stdout(
-        `${JSON.stringify(
-          {
-            imported: imported.map(({ id, fingerprintSha256, duplicate }) => ({ id, fingerprintSha256, duplicate })),
-            failed: failed.map(({ file, error }) => ({ file, error: { code: error.code, message: error.message } })),
-          },
-          null,
-          2,
-        )}\n`,
+        jsonDocument({
+          imported: imported.map(({ id, fingerprintSha256, duplicate }) => ({ id, fingerprintSha256, duplicate })),
+          failed: failed.map(({ file, error }) => ({ file, error: { code: error.code, message: error.message } })),
+        }),
       );
     } else {
       for (const entry of imported) io.stdout(`${entry.duplicate ? 'merged  ' : 'imported'} ${entry.id}  ${entry.fingerprintSha256}\n`);
@@ -81,4 +68,4 @@ export const importCommand: Command = {
     if (failed.length === 0) return exitCodes.ok;
     return imported.length === 0 ? exitCodes.unusableInput : exitCodes.partialFailure;
   },
-};
+});

@@ -1,8 +1,8 @@
-import { parseArgs } from 'node:util';
 import { call } from './handler-context';
-import { exitCodes, UsageError, type Command } from './command';
+import { defineCommand, exitCodes, jsonOption, UsageError } from './command';
 import { inspectionJson, inspectionText } from './inspect-output';
-import { readPassword } from './password';
+import { jsonDocument } from './output';
+import { passwordOptions, readPassword } from './password';
 
 const help = `Usage: certvault inspect [--json] [--password-file FILE | --password-stdin] FILE...
 
@@ -22,29 +22,17 @@ Exit codes: 0 the input was parsed (problems such as expiry are reported, not fa
 2 a file is unusable (unreadable, not a certificate, wrong password), named on stderr.
 `;
 
-export const inspectCommand: Command = {
+export const inspectCommand = defineCommand({
   name: 'inspect',
   summary: 'show what certificate, key, PKCS#7 or PKCS#12 files contain',
   help,
-  async run(args, { io, handlers }) {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean', default: false },
-        'password-file': { type: 'string' },
-        'password-stdin': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-    if (values.help) {
-      io.stdout(help);
-      return exitCodes.ok;
-    }
+  options: { ...jsonOption, ...passwordOptions },
+  positionals: true,
+  async run({ values, positionals }, { io, handlers }) {
     if (positionals.length === 0) throw new UsageError('no FILE given');
-    const password = await readPassword({ file: values['password-file'], stdin: values['password-stdin'] }, io);
+    const password = await readPassword(values, io);
     const inspection = await call(handlers(), 'inspect.paths', { paths: positionals, ...(password === undefined ? {} : { password }) });
-    io.stdout(values.json ? `${JSON.stringify(inspectionJson(inspection), null, 2)}\n` : inspectionText(inspection));
+    io.stdout(values.json ? jsonDocument(inspectionJson(inspection)) : inspectionText(inspection));
     return exitCodes.ok;
   },
-};
+});

@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
 import { libraryLimits, type LibraryEntry } from '../../shared/library';
 import { call } from './handler-context';
-import { exitCodes, UsageError, type Command } from './command';
+import { defineCommand, exitCodes, jsonOption, UsageError } from './command';
+import { jsonDocument, table } from './output';
 
 const help = `Usage: certvault list [--json] [--search QUERY] [--expiring-within DAYS] [--expired]
 
@@ -19,26 +19,18 @@ Options:
 
 const DAY_MS = 86_400_000;
 
-export const listCommand: Command = {
+export const listCommand = defineCommand({
   name: 'list',
   summary: 'list, search and filter the library',
   help,
-  async run(args, { io, handlers }) {
-    const { values } = parseArgs({
-      args: [...args],
-      allowPositionals: false,
-      options: {
-        json: { type: 'boolean', default: false },
-        search: { type: 'string' },
-        'expiring-within': { type: 'string' },
-        expired: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-    if (values.help) {
-      io.stdout(help);
-      return exitCodes.ok;
-    }
+  options: {
+    ...jsonOption,
+    search: { type: 'string' },
+    'expiring-within': { type: 'string' },
+    expired: { type: 'boolean', default: false },
+  },
+  positionals: false,
+  async run({ values }, { io, handlers }) {
     const days = values['expiring-within'] === undefined ? undefined : parseDays(values['expiring-within']);
     const ctx = handlers();
     const entries: LibraryEntry[] = [];
@@ -65,13 +57,13 @@ export const listCommand: Command = {
         hasKey: e.hasKey,
         tags: e.tags,
       }));
-      io.stdout(`${JSON.stringify({ certificates }, null, 2)}\n`);
+      io.stdout(jsonDocument({ certificates }));
     } else {
       io.stdout(listText(entries, ctx.now()));
     }
     return exitCodes.ok;
   },
-};
+});
 
 function parseDays(text: string): number {
   const days = Number(text);
@@ -88,9 +80,7 @@ function listText(entries: readonly LibraryEntry[], now: Date): string {
     e.name,
     e.dnsNames.length > 1 ? `${e.dnsNames[0]} +${e.dnsNames.length - 1}` : (e.dnsNames[0] ?? ''),
   ]);
-  const header = ['ID', 'EXPIRES', 'KEY', 'NAME', 'NAMES'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  return [header, ...rows].map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd()).join('\n') + '\n';
+  return table(['ID', 'EXPIRES', 'KEY', 'NAME', 'NAMES'], rows);
 }
 
 function daysLeft(notAfter: string, now: Date): string {

@@ -6,17 +6,25 @@ import { UsageError, type CliIo } from './command';
 // Passwords never come from argv (visible in `ps` and shell history): from a file, following
 // openssl's `-passin file:` convention (the first line, without its line ending), or from stdin.
 
+/** The options of every command that opens encrypted keys or writes PKCS#12; see readPassword. */
+export const passwordOptions = {
+  'password-file': { type: 'string' },
+  'password-stdin': { type: 'boolean', default: false },
+} as const;
+
+/** The values parseArgs gives for passwordOptions. */
 export interface PasswordSource {
-  readonly file?: string | undefined;
-  readonly stdin?: boolean | undefined;
+  readonly 'password-file'?: string | undefined;
+  readonly 'password-stdin'?: boolean | undefined;
 }
 
 export async function readPassword(source: PasswordSource, io: CliIo): Promise<string | undefined> {
-  if (source.file !== undefined && source.stdin) {
+  const file = source['password-file'];
+  if (file !== undefined && source['password-stdin']) {
     throw new UsageError('--password-file and --password-stdin cannot be used together');
   }
-  if (source.file !== undefined) return checked(firstLine(await readPasswordFile(source.file)), source.file);
-  if (source.stdin) return checked(firstLine(await io.readStdin()), 'standard input');
+  if (file !== undefined) return checked(firstLine(await readPasswordFile(file)), file);
+  if (source['password-stdin']) return checked(firstLine(await io.readStdin()), 'standard input');
   return undefined;
 }
 

@@ -1,6 +1,5 @@
-import { parseArgs } from 'node:util';
 import { call } from './handler-context';
-import { exitCodes, UsageError, type Command } from './command';
+import { defineCommand, exitCodes, jsonOption, onlyPositional } from './command';
 
 const help = `Usage: certvault remove [--json] ID
 
@@ -12,23 +11,15 @@ Options:
   -h, --help  show this help
 `;
 
-export const removeCommand: Command = {
+export const removeCommand = defineCommand({
   name: 'remove',
   summary: 'delete a library entry and its private key',
   help,
-  async run(args, { io, handlers }) {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
-    });
-    if (values.help) {
-      io.stdout(help);
-      return exitCodes.ok;
-    }
-    if (positionals.length !== 1) throw new UsageError('give exactly one ID');
-    const removed = await call(handlers(), 'library.remove', { id: positionals[0] ?? '' });
+  options: jsonOption,
+  positionals: true,
+  async run({ values, positionals }, { io, handlers }) {
+    const removed = await call(handlers(), 'library.remove', { id: onlyPositional(positionals, 'ID') });
     io.stdout(values.json ? `${JSON.stringify({ removed })}\n` : `removed ${removed.id}\n`);
     return exitCodes.ok;
   },
-};
+});

@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
 import { call } from './handler-context';
-import { exitCodes, UsageError, type Command } from './command';
+import { defineCommand, exitCodes, jsonOption, onlyPositional } from './command';
 import { inspectionJson, inspectionText } from './inspect-output';
+import { jsonDocument } from './output';
 
 const help = `Usage: certvault show [--json] ID
 
@@ -13,24 +13,16 @@ Options:
   -h, --help  show this help
 `;
 
-export const showCommand: Command = {
+export const showCommand = defineCommand({
   name: 'show',
   summary: 'show one library entry and its inspection',
   help,
-  async run(args, { io, handlers }) {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
-    });
-    if (values.help) {
-      io.stdout(help);
-      return exitCodes.ok;
-    }
-    if (positionals.length !== 1) throw new UsageError('give exactly one ID');
-    const { inspection, ...entry } = await call(handlers(), 'library.get', { id: positionals[0] ?? '' });
+  options: jsonOption,
+  positionals: true,
+  async run({ values, positionals }, { io, handlers }) {
+    const { inspection, ...entry } = await call(handlers(), 'library.get', { id: onlyPositional(positionals, 'ID') });
     if (values.json) {
-      io.stdout(`${JSON.stringify({ ...entry, inspection: inspectionJson(inspection) }, null, 2)}\n`);
+      io.stdout(jsonDocument({ ...entry, inspection: inspectionJson(inspection) }));
       return exitCodes.ok;
     }
     const fields: [string, string][] = [
@@ -44,4 +36,4 @@ export const showCommand: Command = {
     io.stdout(`${fields.map(([label, value]) => `${`${label}:`.padEnd(13)} ${value}`).join('\n')}\n\n${inspectionText(inspection)}`);
     return exitCodes.ok;
   },
-};
+});

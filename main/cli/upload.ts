@@ -1,11 +1,11 @@
-import { parseArgs } from 'node:util';
 import type { TargetResult, UploadProgress } from '../../shared/uploads';
 import { vaultOf } from '../core/library';
 import { uploadsOf } from '../core/uploads';
 import { materialFromFiles, materialFromLibrary } from '../core/uploads/material';
-import { exitCodes, UsageError, type Command } from './command';
+import { defineCommand, exitCodes, jsonOption, UsageError } from './command';
 import { optionsPerAccount, parseSetting } from './option-values';
-import { readPassword } from './password';
+import { jsonDocument } from './output';
+import { passwordOptions, readPassword } from './password';
 
 const help = `Usage: certvault upload [--json] ID --to NAME[,NAME...] [--set [ACCOUNT:]KEY=VALUE]... [--force]
        certvault upload [--json] --cert FILE [--key FILE] [--password-file F] --to NAME[,NAME...] [...]
@@ -38,30 +38,21 @@ Progress goes to stderr. Exit codes: 0 every account has the certificate (upload
 account, a pre-flight problem, the keychain).
 `;
 
-export const uploadCommand: Command = {
+export const uploadCommand = defineCommand({
   name: 'upload',
   summary: 'upload a certificate to one or more cloud accounts',
   help,
-  async run(args, { io, handlers }) {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean', default: false },
-        to: { type: 'string', multiple: true, default: [] },
-        set: { type: 'string', multiple: true, default: [] },
-        force: { type: 'boolean', default: false },
-        cert: { type: 'string' },
-        key: { type: 'string' },
-        'password-file': { type: 'string' },
-        'password-stdin': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-    if (values.help) {
-      io.stdout(help);
-      return exitCodes.ok;
-    }
+  options: {
+    ...jsonOption,
+    to: { type: 'string', multiple: true, default: [] },
+    set: { type: 'string', multiple: true, default: [] },
+    force: { type: 'boolean', default: false },
+    cert: { type: 'string' },
+    key: { type: 'string' },
+    ...passwordOptions,
+  },
+  positionals: true,
+  async run({ values, positionals }, { io, handlers }) {
     if (values.cert === undefined && positionals.length !== 1) throw new UsageError('give one library ID, or --cert FILE');
     if (values.cert !== undefined && positionals.length > 0) throw new UsageError('give a library ID or --cert FILE, not both');
     if (values.key !== undefined && values.cert === undefined) throw new UsageError('--key goes with --cert');
@@ -77,7 +68,7 @@ export const uploadCommand: Command = {
     let certificateId: string | null = null;
     let reload: () => Promise<Awaited<ReturnType<typeof materialFromFiles>>>;
     if (values.cert !== undefined) {
-      const password = await readPassword({ file: values['password-file'], stdin: values['password-stdin'] }, io);
+      const password = await readPassword(values, io);
       const files = { certificate: values.cert, ...(values.key ? { key: values.key } : {}), ...(password === undefined ? {} : { password }) };
       reload = () => materialFromFiles(files);
     } else {
@@ -99,7 +90,7 @@ export const uploadCommand: Command = {
     const { results } = await done;
 
     if (values.json) {
-      io.stdout(`${JSON.stringify({ results: results.map(resultJson) }, null, 2)}\n`);
+      io.stdout(jsonDocument({ results: results.map(resultJson) }));
     } else {
       for (const result of results) io.stdout(resultLine(result));
     }
@@ -109,7 +100,7 @@ export const uploadCommand: Command = {
     }
     return results.every((r) => r.status === 'uploaded' || r.status === 'duplicate') ? exitCodes.ok : exitCodes.partialFailure;
   },
-};
+});
 
 function resultJson(result: TargetResult) {
   return {

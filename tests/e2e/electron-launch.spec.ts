@@ -58,7 +58,9 @@ test.describe('Electron app', () => {
     await expect(page).toHaveURL(/^app:\/\/cert-vault\//);
     const prefs = await app.evaluate(({ BrowserWindow }) => {
       const windows = BrowserWindow.getAllWindows();
-      return { count: windows.length, prefs: windows[0]?.webContents.getLastWebPreferences() };
+      // At runtime on every webContents, but missing from Electron 45's typings.
+      const contents = windows[0]?.webContents as { getLastWebPreferences?: () => Record<string, unknown> } | undefined;
+      return { count: windows.length, prefs: contents?.getLastWebPreferences?.() };
     });
     expect(prefs.count).toBe(1);
     expect(prefs.prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false });

@@ -243,6 +243,9 @@ test('"Cancel pending" stops the targets still waiting for a slot: nothing is se
   const cancelled = cloudIds.filter((cloud) => `${cloud}-prod` !== sending);
   for (const cloud of cancelled) {
     await expect(target(page, `${cloud}-prod`)).toHaveAttribute('data-state', 'cancelled');
+    // "Cancelled." once: no hint that only repeats the message.
+    await expect(target(page, `${cloud}-prod`).locator('[data-failure-code="cancelled"]')).toContainText('Cancelled.');
+    await expect(target(page, `${cloud}-prod`).locator('[data-hint]')).toHaveCount(0);
     expect(clouds[cloud].state.calls, `nothing was sent to ${cloud}`).toHaveLength(0);
   }
   await app.screenshot('upload-cancelled-en');

@@ -95,6 +95,37 @@ export const migrations: readonly Migration[] = [
   },
   // Cloud accounts (secrets in the keychain, not here) and the upload history (main/core/uploads).
   { version: 2, up: (db) => db.exec(accountsAndHistorySql) },
+  {
+    version: 3,
+    up: (db) => {
+      db.exec(`
+        -- The library list (library/search.ts): one index per sortable column, each holding the
+        -- sort key, the tie-breaker (search_rowid, unique) and every filtered column, so a window in
+        -- any order, at any depth, with any filter, and the count of matches, walk one index and
+        -- never the wide entry rows; only the window's rows are read. The sort expressions must be
+        -- search.ts's SORT_SQL, character for character (tests/unit/vault/search.test.ts checks).
+        DROP INDEX entries_not_after;
+        DROP INDEX entries_name;
+        DROP INDEX entries_imported_at;
+        DROP INDEX entries_common_name;
+        DROP INDEX entries_issuer;
+        CREATE INDEX entries_by_name ON entries(name COLLATE NOCASE, search_rowid, not_after, has_key, is_ca);
+        CREATE INDEX entries_by_common_name ON entries(common_name COLLATE NOCASE, search_rowid, not_after, has_key, is_ca);
+        CREATE INDEX entries_by_dns_names ON entries(dns_names COLLATE NOCASE, search_rowid, not_after, has_key, is_ca);
+        CREATE INDEX entries_by_issuer ON entries(coalesce(issuer_common_name, issuer) COLLATE NOCASE, search_rowid, not_after, has_key, is_ca);
+        CREATE INDEX entries_by_serial_number ON entries(serial_number, search_rowid, not_after, has_key, is_ca);
+        CREATE INDEX entries_by_fingerprint ON entries(fingerprint_sha256, search_rowid, not_after, has_key, is_ca);
+        CREATE INDEX entries_by_not_before ON entries(not_before, search_rowid, not_after, has_key, is_ca);
+        CREATE INDEX entries_by_not_after ON entries(not_after, search_rowid, has_key, is_ca);
+        CREATE INDEX entries_by_key_algorithm ON entries(key_algorithm, key_size, search_rowid, not_after, has_key, is_ca);
+        CREATE INDEX entries_by_has_key ON entries(has_key, search_rowid, not_after, is_ca);
+        CREATE INDEX entries_by_is_ca ON entries(is_ca, search_rowid, not_after, has_key);
+        CREATE INDEX entries_by_tags ON entries(tags COLLATE NOCASE, search_rowid, not_after, has_key, is_ca);
+        CREATE INDEX entries_by_source_file ON entries(source_file COLLATE NOCASE, search_rowid, not_after, has_key, is_ca);
+        CREATE INDEX entries_by_imported_at ON entries(imported_at, search_rowid, not_after, has_key, is_ca);
+      `);
+    },
+  },
 ];
 
 export const latestVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);

@@ -308,7 +308,9 @@ export class EntryStore {
     this.sql
       .get('INSERT INTO sealed_keys (entry_id, role, key_algorithm, nonce, ciphertext) VALUES (?, ?, ?, ?, ?)')
       .run(entryId, role, key.algorithm, sealed.nonce, sealed.ciphertext);
-    this.sql.get('UPDATE entries SET has_key = 1 WHERE id = ?').run(entryId);
+    // Only when it changes: has_key is in every list index (db/migrations.ts), and an UPDATE
+    // rewrites the index entries even when the value stays the same.
+    this.sql.get('UPDATE entries SET has_key = 1 WHERE id = ? AND has_key = 0').run(entryId);
   }
 }
 

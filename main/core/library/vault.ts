@@ -231,7 +231,6 @@ export class Vault {
       });
       // Lets IPC and rendering through between batches: a large import takes seconds.
       await new Promise((resolve) => setImmediate(resolve));
-      if (pending.length % 1000 < 100) { const m = process.memoryUsage(); console.log('batch', pending.length, 'rss', (m.rss/1048576).toFixed(0), 'heapT', (m.heapTotal/1048576).toFixed(0), 'heapU', (m.heapUsed/1048576).toFixed(0)); }
     }
     log.info('import_finished', { imported: imported.length, failed: failed.length });
     return { imported: dedupe(imported), failed };
