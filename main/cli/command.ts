@@ -62,11 +62,11 @@ export function parseCommandLine<const O extends ParseArgsOptionsConfig, const P
   io: CliIo,
 ): CommandLine<O, P> | null {
   const parsed = parseArgs({ args: [...args], allowPositionals: spec.positionals, options: { ...spec.options, ...helpOption } });
-  if (parsed.values.help) {
+  // parseArgs types its result from a literal config; through these generics only a cast keeps that.
+  if ((parsed.values as { help?: boolean }).help) {
     io.stdout(spec.help);
     return null;
   }
-  // parseArgs infers its result from the literal config; spread generics lose that precision.
   return parsed as CommandLine<O, P>;
 }
 

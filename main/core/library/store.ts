@@ -10,8 +10,8 @@ import { ENTRY_COLUMNS, searchText, toEntry, type EntryRow } from './entry-row';
 import type { CertificateFacts, CertificateMaterial, KeyMaterial } from './material';
 import type { PlannedEntry } from './plan';
 
-// Reads and writes entries. Every write of an entry is one synchronous transaction (a savepoint
-// when `writeEach` batches them), so an entry is stored whole or not at all, whatever happens to
+// Reads and writes entries. Every write of an entry is one synchronous transaction, or part of
+// one batch of them (`writeEach`), so an entry is stored whole or not at all, whatever happens to
 // the process mid-import.
 
 export type KeyRole = 'leaf' | 'sm2-encrypt';
@@ -115,29 +115,32 @@ export class EntryStore {
   }
 
   /**
-   * Runs the writes in one IMMEDIATE transaction, each in a savepoint of its own: a write that
-   * throws leaves nothing behind and the others go ahead. One commit for the batch instead of one
-   * per entry is most of an import's speed: each commit appends to the WAL and flushes a segment
-   * of the trigram index (bench/library-import.ts). If the transaction itself fails (another
-   * process holds the lock, the disk is full), every write of the batch fails with that error.
+   * Runs the writes in one IMMEDIATE transaction. One commit for a batch instead of one per entry
+   * is most of an import's speed (bench/library-import.ts): each commit appends every page it
+   * touched to the WAL and flushes a segment of the trigram index. No savepoint per write: FTS5
+   * flushes a segment at each one too. So when a write throws, the batch is rolled back whole, the
+   * writes before it are run again, it is reported, and the batch goes on after it: each write is
+   * stored whole or not at all. If the transaction itself fails (another process holds the lock,
+   * the disk is full), every write of the batch fails with that error.
    */
   writeEach<T>(writes: readonly (() => T)[]): WriteResult<T>[] {
-    const inSavepoint = this.db.transaction((write: () => T) => write());
+    if (writes.length === 0) return [];
+    let failedAt = -1;
     const run = this.db.transaction(() =>
-      writes.map((write): WriteResult<T> => {
+      writes.map((write, i) => {
         try {
-          return { ok: true, value: inSavepoint(write) };
+          return write();
         } catch (error) {
-          // SQLite ended the whole transaction (an I/O error): later writes would run outside it.
-          if (!this.db.inTransaction) throw error;
-          return { ok: false, error };
+          failedAt = i;
+          throw error;
         }
       }),
     );
     try {
-      return wrapBusy(() => run.immediate());
+      return wrapBusy(() => run.immediate()).map((value) => ({ ok: true, value }));
     } catch (error) {
-      return writes.map(() => ({ ok: false, error }));
+      if (failedAt === -1) return writes.map(() => ({ ok: false, error }));
+      return [...this.writeEach(writes.slice(0, failedAt)), { ok: false, error }, ...this.writeEach(writes.slice(failedAt + 1))];
     }
   }
 
@@ -148,7 +151,7 @@ export class EntryStore {
    */
   write(planned: PlannedEntry<CertificateFacts>, dataKey: DataKeySource, fields: NewEntryFields): ImportedEntry {
     const fingerprintSha256 = planned.leaf.info.fingerprintSha256;
-    const run = this.db.transaction((): ImportedEntry => {
+    return this.atomically((): ImportedEntry => {
       const existing = this.byFingerprint(fingerprintSha256);
       if (existing) {
         this.merge(existing, planned, dataKey, fields);
@@ -158,18 +161,22 @@ export class EntryStore {
       this.insert(id, planned, dataKey, fields);
       return { id, fingerprintSha256, duplicate: false };
     });
-    return wrapBusy(() => run.immediate());
   }
 
   /** Adds a key imported on its own to the entry whose certificate it belongs to. */
   addKey(entryId: string, role: KeyRole, key: KeyMaterial, dataKey: DataKeySource, now: Date): boolean {
-    const run = this.db.transaction((): boolean => {
+    return this.atomically((): boolean => {
       if (this.keyRoles(entryId).has(role)) return false;
       this.insertKey(entryId, role, key, dataKey());
       this.touch(entryId, now, true);
       return true;
     });
-    return wrapBusy(() => run.immediate());
+  }
+
+  /** `work` in an IMMEDIATE transaction of its own, or as part of writeEach's batch. */
+  private atomically<T>(work: () => T): T {
+    if (this.db.inTransaction) return work();
+    return wrapBusy(() => this.db.transaction(work).immediate());
   }
 
   update(entryId: string, patch: EntryUpdate, now: Date): LibraryEntry {

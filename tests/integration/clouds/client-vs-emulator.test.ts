@@ -5,7 +5,7 @@
 
 import net from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../../main/clouds/http-client';
 import { CloudError, type CallContext, type CloudCredentials, type CloudErrorInfo, type CloudProvider, type UploadMaterial } from '../../../main/clouds/provider';
 import { providers } from '../../../main/clouds/registry';
@@ -18,6 +18,7 @@ import { startTencentEmulator } from '../../emulators/tencent';
 import { startVolcengineEmulator } from '../../emulators/volcengine';
 import { credentialsOf, uploadMaterial } from './material';
 import { makeTestPki, type TestPki } from './pki';
+import { useEmulator } from './use-emulator';
 
 let pki: TestPki;
 let closedPortUrl: string;
@@ -93,16 +94,8 @@ function networkCases(cloud: CloudId, emulator: () => RunningEmulator, account: 
 }
 
 describe.each(['tencent', 'tencent-intl'] as const)('%s client against the Tencent emulator', (cloud) => {
-  let emulator: RunningEmulator;
-  const account = (): Account => ({ cloud, endpoint: emulator.url, credentials: credentialsOf(defaultCredentials.tencent) });
-  beforeAll(async () => {
-    emulator = await startTencentEmulator();
-  });
-  afterEach(() => {
-    emulator.state.reset();
-    emulator.faults.clear();
-  });
-  afterAll(() => emulator.close());
+  const emulator = useEmulator(startTencentEmulator, { isolate: true });
+  const account = (): Account => ({ cloud, endpoint: emulator().url, credentials: credentialsOf(defaultCredentials.tencent) });
 
   it('uploads an RSA certificate with its chain and every documented parameter, signed over host:port', async () => {
     const result = await upload(account(), uploadMaterial(pki.rsa.fullchain, pki.rsa.key), {
@@ -114,7 +107,7 @@ describe.each(['tencent', 'tencent-intl'] as const)('%s client against the Tence
       repeatable: false,
     });
     expect(result).toMatchObject({ remoteId: expect.stringMatching(/^[A-Za-z0-9]{8}$/), requestId: expect.any(String), duplicateOf: null });
-    const [stored] = emulator.state.store.list();
+    const [stored] = emulator().state.store.list();
     expect(stored?.params).toEqual({
       CertificatePublicKey: pki.rsa.fullchain,
       CertificatePrivateKey: pki.rsa.key,
@@ -125,7 +118,7 @@ describe.each(['tencent', 'tencent-intl'] as const)('%s client against the Tence
       Tags: [{ TagKey: 'env', TagValue: 'prod' }],
       Repeatable: false,
     });
-    expect(emulator.state.calls.at(-1)?.host).toBe(new URL(emulator.url).host);
+    expect(emulator().state.calls.at(-1)?.host).toBe(new URL(emulator().url).host);
   });
 
   it('reports a repeated upload (Repeatable=false) as a duplicate of the first', async () => {
@@ -133,7 +126,7 @@ describe.each(['tencent', 'tencent-intl'] as const)('%s client against the Tence
     const first = await upload(account(), material, {});
     const again = await upload(account(), material, {});
     expect(again).toMatchObject({ remoteId: first.remoteId, duplicateOf: first.remoteId });
-    expect(emulator.state.store.size).toBe(1);
+    expect(emulator().state.store.size).toBe(1);
   });
 
   it('uploads a CA certificate without a key, and lists what was uploaded', async () => {
@@ -149,68 +142,60 @@ describe.each(['tencent', 'tencent-intl'] as const)('%s client against the Tence
     const options = provider(cloud).optionsSchema.parse({});
     expect(provider(cloud).validate(material, options, context(account()).account).map((issue) => issue.field)).toContain('algorithm');
     await expect(provider(cloud).upload(context(account()), material, options)).rejects.toBeInstanceOf(CloudError);
-    expect(emulator.state.calls).toHaveLength(0);
+    expect(emulator().state.calls).toHaveLength(0);
   });
 
   it('maps auth, throttled, invalid, conflict and server answers', async () => {
     const rsa = uploadMaterial(pki.rsa.cert, pki.rsa.key);
     expect(await failureOf(upload(wrongSecret(account()), rsa, {}))).toMatchObject({ code: 'AuthFailure.SignatureFailure', kind: 'auth', retryable: false, requestId: expect.any(String) });
-    emulator.faults.throttle();
+    emulator().faults.throttle();
     expect(await failureOf(upload(account(), rsa, {}))).toMatchObject({ code: 'RequestLimitExceeded', kind: 'throttled', retryable: true, httpStatus: 200 });
     expect(await failureOf(upload(account(), uploadMaterial(pki.rsa.cert, pki.strayKey), {}))).toMatchObject({ code: 'FailedOperation.CertificateMismatch', kind: 'invalid', retryable: false });
-    emulator.faults.inject({ kind: 'error', code: 'FailedOperation.CertificateExists', message: 'The certificate already exists.' });
+    emulator().faults.inject({ kind: 'error', code: 'FailedOperation.CertificateExists', message: 'The certificate already exists.' });
     expect(await failureOf(upload(account(), rsa, {}))).toMatchObject({ code: 'FailedOperation.CertificateExists', kind: 'conflict' });
-    emulator.faults.serverError();
+    emulator().faults.serverError();
     expect(await failureOf(upload(account(), rsa, {}))).toMatchObject({ code: 'InternalError', kind: 'server', retryable: true });
-    emulator.state.clockOffsetMs = 10 * 60_000;
+    emulator().state.clockOffsetMs = 10 * 60_000;
     expect(await failureOf(provider(cloud).list(context(account())))).toMatchObject({ code: 'AuthFailure.SignatureExpire', kind: 'auth' });
-    emulator.state.clockOffsetMs = 0;
-    expect(emulator.state.store.size).toBe(0);
+    emulator().state.clockOffsetMs = 0;
+    expect(emulator().state.store.size).toBe(0);
   });
 
-  networkCases(cloud, () => emulator, account, () => uploadMaterial(pki.rsa.cert, pki.rsa.key), () => ({}));
+  networkCases(cloud, emulator, account, () => uploadMaterial(pki.rsa.cert, pki.rsa.key), () => ({}));
 });
 
 describe('aliyun client against the Alibaba emulator', () => {
-  let emulator: RunningEmulator;
-  const account = (): Account => ({ cloud: 'aliyun', endpoint: emulator.url, credentials: credentialsOf(defaultCredentials.aliyun) });
-  beforeAll(async () => {
-    emulator = await startAliyunEmulator();
-  });
-  afterEach(() => {
-    emulator.state.reset();
-    emulator.faults.clear();
-  });
-  afterAll(() => emulator.close());
+  const emulator = useEmulator(startAliyunEmulator, { isolate: true });
+  const account = (): Account => ({ cloud: 'aliyun', endpoint: emulator().url, credentials: credentialsOf(defaultCredentials.aliyun) });
 
   it('uploads RSA and EC certificates with every documented parameter and lists them with their fingerprints', async () => {
     const rsa = await upload(account(), uploadMaterial(pki.rsa.fullchain, pki.rsa.key), { name: 'rsa-生产', resourceGroupId: 'rg-acfm0001', tags: [{ key: 'env', value: 'prod' }] });
     const ec = await upload(account(), uploadMaterial(pki.ec.fullchain, pki.ec.key), { name: 'ec-cert' });
     expect(rsa).toMatchObject({ remoteId: expect.stringMatching(/^\d+$/), requestId: expect.any(String), duplicateOf: null });
-    expect(emulator.state.store.list()[0]?.params).toMatchObject({ Name: 'rsa-生产', Cert: pki.rsa.fullchain, Key: pki.rsa.key, ResourceGroupId: 'rg-acfm0001', 'Tags.1.Key': 'env', 'Tags.1.Value': 'prod' });
+    expect(emulator().state.store.list()[0]?.params).toMatchObject({ Name: 'rsa-生产', Cert: pki.rsa.fullchain, Key: pki.rsa.key, ResourceGroupId: 'rg-acfm0001', 'Tags.1.Key': 'env', 'Tags.1.Value': 'prod' });
 
     const listed = await provider('aliyun').list(context(account()));
     expect(listed.map((entry) => entry.remoteId)).toEqual([rsa.remoteId, ec.remoteId]);
-    const stored = emulator.state.store.list()[1]!;
+    const stored = emulator().state.store.list()[1]!;
     expect(listed[1]).toMatchObject({ name: 'ec-cert', commonName: 'ec.certvault.test', fingerprintSha256: expect.stringMatching(new RegExp(`^${stored.certificate.sha256}$`, 'i')) });
   });
 
   it('uploads an SM2 dual certificate through EncryptCert/EncryptPrivateKey/SignCert/SignPrivateKey', async () => {
     const material = uploadMaterial(pki.sm2.encCert, pki.sm2.encKey, { cert: pki.sm2.signCert, key: pki.sm2.signKey });
     await upload(account(), material, { name: 'sm2-dual' });
-    expect(emulator.state.store.list()[0]?.params).toMatchObject({ EncryptCert: pki.sm2.encCert, EncryptPrivateKey: pki.sm2.encKey, SignCert: pki.sm2.signCert, SignPrivateKey: pki.sm2.signKey });
+    expect(emulator().state.store.list()[0]?.params).toMatchObject({ EncryptCert: pki.sm2.encCert, EncryptPrivateKey: pki.sm2.encKey, SignCert: pki.sm2.signCert, SignPrivateKey: pki.sm2.signKey });
   });
 
   it('sends a long chain plus key without breaking on URL length', async () => {
     const longChain = pki.rsa.fullchain + pki.intermediateCa.repeat(30);
     await upload(account(), uploadMaterial(longChain, pki.rsa.key), { name: 'long-chain' });
-    expect(emulator.state.store.list()[0]?.params.Cert).toBe(longChain);
+    expect(emulator().state.store.list()[0]?.params.Cert).toBe(longChain);
   });
 
   it('uses a fresh nonce for every request', async () => {
     await upload(account(), uploadMaterial(pki.rsa.cert, pki.rsa.key), { name: 'nonce-a' });
     await upload(account(), uploadMaterial(pki.ec.cert, pki.ec.key), { name: 'nonce-b' });
-    const nonces = emulator.state.calls.map((call) => call.headers['x-acs-signature-nonce']);
+    const nonces = emulator().state.calls.map((call) => call.headers['x-acs-signature-nonce']);
     expect(new Set(nonces).size).toBe(nonces.length);
   });
 
@@ -218,40 +203,32 @@ describe('aliyun client against the Alibaba emulator', () => {
     const rsa = uploadMaterial(pki.rsa.cert, pki.rsa.key);
     expect(await failureOf(upload(wrongSecret(account()), rsa, { name: 'x' }))).toMatchObject({ code: 'SignatureDoesNotMatch', kind: 'auth', httpStatus: 400, requestId: expect.any(String) });
     expect(await failureOf(upload({ ...account(), credentials: { accessKeyId: 'LTAIUNKNOWN', accessKeySecret: 's' } }, rsa, { name: 'x' }))).toMatchObject({ code: 'InvalidAccessKeyId.NotFound', kind: 'auth' });
-    emulator.faults.throttle();
+    emulator().faults.throttle();
     expect(await failureOf(upload(account(), rsa, { name: 'x' }))).toMatchObject({ code: 'Throttling.User', kind: 'throttled', retryable: true, httpStatus: 400 });
     expect(await failureOf(upload(account(), uploadMaterial(pki.rsa.cert, pki.strayKey), { name: 'x' }))).toMatchObject({ code: 'InvalidParameter', kind: 'invalid', retryable: false });
     await upload(account(), rsa, { name: 'taken' });
     expect(await failureOf(upload(account(), uploadMaterial(pki.ec.cert, pki.ec.key), { name: 'taken' }))).toMatchObject({ code: 'NameRepeat', retryable: false });
-    emulator.faults.serverError();
+    emulator().faults.serverError();
     expect(await failureOf(upload(account(), rsa, { name: 'y' }))).toMatchObject({ code: 'ServiceUnavailable', kind: 'server', retryable: true, httpStatus: 503 });
-    emulator.state.clockOffsetMs = 20 * 60_000;
+    emulator().state.clockOffsetMs = 20 * 60_000;
     expect(await failureOf(provider('aliyun').list(context(account())))).toMatchObject({ code: 'InvalidTimeStamp.Expired', kind: 'auth' });
-    emulator.state.clockOffsetMs = 0;
+    emulator().state.clockOffsetMs = 0;
   });
 
-  networkCases('aliyun', () => emulator, account, () => uploadMaterial(pki.rsa.cert, pki.rsa.key), () => ({ name: `net-${randomUUID()}` }));
+  networkCases('aliyun', emulator, account, () => uploadMaterial(pki.rsa.cert, pki.rsa.key), () => ({ name: `net-${randomUUID()}` }));
 });
 
 describe('huawei client against the Huawei emulator', () => {
-  let emulator: RunningEmulator;
   const projectId = defaultHuaweiProjects['cn-north-4']!;
   const token = 'MIIexample-iam-token';
   const account = (): Account => ({
     cloud: 'huawei',
-    endpoint: emulator.url,
+    endpoint: emulator().url,
     region: 'cn-north-4',
     fields: { projectId },
     credentials: credentialsOf(defaultCredentials.huawei),
   });
-  beforeAll(async () => {
-    emulator = await startHuaweiEmulator({ tokens: { [token]: defaultCredentials.huawei.accessKeyId } });
-  });
-  afterEach(() => {
-    emulator.state.reset();
-    emulator.faults.clear();
-  });
-  afterAll(() => emulator.close());
+  const emulator = useEmulator(() => startHuaweiEmulator({ tokens: { [token]: defaultCredentials.huawei.accessKeyId } }), { isolate: true });
 
   it('uploads a global RSA certificate and an instance EC certificate with every documented parameter', async () => {
     const rsa = await upload(account(), uploadMaterial(pki.rsa.fullchain, pki.rsa.key), { name: 'rsa_证书_01', type: 'global', instanceId: 'common', algorithmType: 'RSA' });
@@ -263,7 +240,7 @@ describe('huawei client against the Huawei emulator', () => {
       trustedRootCa: pki.rootCa,
     });
     expect(rsa).toMatchObject({ remoteId: expect.stringMatching(/^[0-9a-f]{32}$/), requestId: expect.any(String), duplicateOf: null });
-    expect(emulator.state.store.list().map((entry) => entry.params)).toEqual([
+    expect(emulator().state.store.list().map((entry) => entry.params)).toEqual([
       expect.objectContaining({ name: 'rsa_证书_01', cert_content: pki.rsa.fullchain, private_key: pki.rsa.key, type: 'global', instance_id: 'common', algorithm_type: 'RSA' }),
       expect.objectContaining({ type: 'instance', instance_id: defaultHuaweiInstance, trusted_root_ca: pki.rootCa.trim(), algorithm_type: 'ECC' }),
     ]);
@@ -273,14 +250,14 @@ describe('huawei client against the Huawei emulator', () => {
   it('uploads an SM2 certificate with algorithm_type=SM2 and the signing pair', async () => {
     const material = uploadMaterial(pki.sm2.encCert, pki.sm2.encKey, { cert: pki.sm2.signCert, key: pki.sm2.signKey });
     await upload(account(), material, { name: 'sm2_dual', algorithmType: 'SM2' });
-    expect(emulator.state.store.list()[0]?.params).toMatchObject({ algorithm_type: 'SM2', cert_content_sign: pki.sm2.signCert, private_key_sign: pki.sm2.signKey });
+    expect(emulator().state.store.list()[0]?.params).toMatchObject({ algorithm_type: 'SM2', cert_content_sign: pki.sm2.signCert, private_key_sign: pki.sm2.signKey });
   });
 
   it('looks the project id up through IAM when the account has none, then lists', async () => {
     const lookup: Account = { ...account(), fields: {} };
     const result = await upload(lookup, uploadMaterial(pki.rsa.cert, pki.rsa.key), { name: 'looked_up' });
-    expect(emulator.state.callsOf('KeystoneListProjects').length).toBeGreaterThanOrEqual(1);
-    expect(emulator.state.callsOf('CreateCertificateV2').at(-1)?.path).toBe(`/v2/${projectId}/apigw/certificates`);
+    expect(emulator().state.callsOf('KeystoneListProjects').length).toBeGreaterThanOrEqual(1);
+    expect(emulator().state.callsOf('CreateCertificateV2').at(-1)?.path).toBe(`/v2/${projectId}/apigw/certificates`);
     const listed = await provider('huawei').list(context(lookup));
     expect(listed).toEqual([expect.objectContaining({ remoteId: result.remoteId, name: 'looked_up', commonName: 'rsa.certvault.test' })]);
   });
@@ -288,7 +265,7 @@ describe('huawei client against the Huawei emulator', () => {
   it('authenticates with an IAM token instead of AK/SK', async () => {
     const withToken: Account = { ...account(), credentials: { accessKeyId: '', accessKeySecret: '', securityToken: token } };
     await upload(withToken, uploadMaterial(pki.ec.cert, pki.ec.key), { name: 'token_upload', algorithmType: 'ECC' });
-    expect(emulator.state.calls.at(-1)?.headers['x-auth-token']).toBe(token);
+    expect(emulator().state.calls.at(-1)?.headers['x-auth-token']).toBe(token);
     const forged: Account = { ...account(), credentials: { accessKeyId: '', accessKeySecret: '', securityToken: 'forged' } };
     expect(await failureOf(upload(forged, uploadMaterial(pki.ec.cert, pki.ec.key), { name: 'token_forged', algorithmType: 'ECC' }))).toMatchObject({ code: 'APIG.0301', kind: 'auth' });
   });
@@ -296,43 +273,35 @@ describe('huawei client against the Huawei emulator', () => {
   it('maps auth, throttled, invalid, conflict and server answers', async () => {
     const rsa = uploadMaterial(pki.rsa.cert, pki.rsa.key);
     expect(await failureOf(upload(wrongSecret(account()), rsa, { name: 'auth_case' }))).toMatchObject({ code: 'APIG.0301', kind: 'auth', httpStatus: 401, requestId: expect.stringMatching(/^[0-9a-f]{32}$/) });
-    emulator.faults.throttle();
+    emulator().faults.throttle();
     expect(await failureOf(upload(account(), rsa, { name: 'throttle_case' }))).toMatchObject({ code: 'APIG.0308', kind: 'throttled', retryable: true, httpStatus: 429 });
     expect(await failureOf(upload(account(), uploadMaterial(pki.rsa.cert, pki.strayKey), { name: 'mismatch_case' }))).toMatchObject({ code: 'APIG.2012', kind: 'invalid', retryable: false });
     expect(await failureOf(upload(account(), rsa, { name: 'gone_case', type: 'instance', instanceId: 'deadbeef-0000' }))).toMatchObject({ code: 'APIG.3030', httpStatus: 404, retryable: false });
-    emulator.faults.inject({ kind: 'error', code: 'APIG.3325', message: 'The certificate name already exists' });
+    emulator().faults.inject({ kind: 'error', code: 'APIG.3325', message: 'The certificate name already exists' });
     expect(await failureOf(upload(account(), rsa, { name: 'conflict_case' }))).toMatchObject({ code: 'APIG.3325', kind: 'conflict' });
-    emulator.faults.serverError();
+    emulator().faults.serverError();
     expect(await failureOf(upload(account(), rsa, { name: 'server_case' }))).toMatchObject({ code: 'APIG.9999', kind: 'server', retryable: true, httpStatus: 500 });
-    emulator.state.clockOffsetMs = 20 * 60_000;
+    emulator().state.clockOffsetMs = 20 * 60_000;
     expect(await failureOf(provider('huawei').list(context(account())))).toMatchObject({ code: 'APIG.0301', kind: 'auth' });
-    emulator.state.clockOffsetMs = 0;
-    expect(emulator.state.store.size).toBe(0);
+    emulator().state.clockOffsetMs = 0;
+    expect(emulator().state.store.size).toBe(0);
   });
 
-  networkCases('huawei', () => emulator, account, () => uploadMaterial(pki.rsa.cert, pki.rsa.key), () => ({ name: 'network_case' }));
+  networkCases('huawei', emulator, account, () => uploadMaterial(pki.rsa.cert, pki.rsa.key), () => ({ name: 'network_case' }));
 });
 
 describe('volcengine client against the Volcengine emulator', () => {
-  let emulator: RunningEmulator;
-  const account = (): Account => ({ cloud: 'volcengine', endpoint: emulator.url, credentials: credentialsOf(defaultCredentials.volcengine) });
-  beforeAll(async () => {
-    emulator = await startVolcengineEmulator();
-  });
-  afterEach(() => {
-    emulator.state.reset();
-    emulator.faults.clear();
-  });
-  afterAll(() => emulator.close());
+  const emulator = useEmulator(startVolcengineEmulator, { isolate: true });
+  const account = (): Account => ({ cloud: 'volcengine', endpoint: emulator().url, credentials: credentialsOf(defaultCredentials.volcengine) });
 
   it('creates an RSA certificate with every documented parameter, replaces it with an EC one through its ChainID, and lists it', async () => {
     const created = await upload(account(), uploadMaterial(pki.rsa.fullchain, pki.rsa.key), { certName: 'live-rsa', projectName: 'default', useWay: 'https' });
     expect(created).toMatchObject({ remoteId: expect.stringMatching(/^[0-9a-f]{32}$/), requestId: expect.any(String) });
-    expect(emulator.state.store.list()[0]?.params).toEqual({ CertName: 'live-rsa', ProjectName: 'default', UseWay: 'https', Rsa: { Pubkey: pki.rsa.fullchain, Prikey: pki.rsa.key } });
+    expect(emulator().state.store.list()[0]?.params).toEqual({ CertName: 'live-rsa', ProjectName: 'default', UseWay: 'https', Rsa: { Pubkey: pki.rsa.fullchain, Prikey: pki.rsa.key } });
 
     const replaced = await upload(account(), uploadMaterial(pki.ec.fullchain, pki.ec.key), { certName: 'live-ec', chainId: created.remoteId });
     expect(replaced.remoteId).toBe(created.remoteId);
-    expect(emulator.state.store.list()).toEqual([expect.objectContaining({ name: 'live-ec', revision: 2 })]);
+    expect(emulator().state.store.list()).toEqual([expect.objectContaining({ name: 'live-ec', revision: 2 })]);
 
     const listed = await provider('volcengine').list(context(account()));
     expect(listed).toEqual([expect.objectContaining({ remoteId: created.remoteId, name: 'live-ec', domains: expect.arrayContaining(['ec.certvault.test']) })]);
@@ -343,23 +312,23 @@ describe('volcengine client against the Volcengine emulator', () => {
     const options = provider('volcengine').optionsSchema.parse({});
     expect(provider('volcengine').validate(material, options, context(account()).account)).not.toEqual([]);
     await expect(provider('volcengine').upload(context(account()), material, options)).rejects.toBeInstanceOf(CloudError);
-    expect(emulator.state.calls).toHaveLength(0);
+    expect(emulator().state.calls).toHaveLength(0);
   });
 
   it('maps auth, throttled, invalid, not-found and server answers', async () => {
     const rsa = uploadMaterial(pki.rsa.cert, pki.rsa.key);
     expect(await failureOf(upload(wrongSecret(account()), rsa, {}))).toMatchObject({ code: 'SignatureDoesNotMatch', kind: 'auth', httpStatus: 401, requestId: expect.any(String) });
-    emulator.faults.throttle();
+    emulator().faults.throttle();
     expect(await failureOf(upload(account(), rsa, {}))).toMatchObject({ code: 'FlowLimitExceeded', kind: 'throttled', retryable: true, httpStatus: 429 });
     expect(await failureOf(upload(account(), uploadMaterial(pki.rsa.cert, pki.strayKey), {}))).toMatchObject({ code: 'InvalidParam', kind: 'invalid', retryable: false });
     expect(await failureOf(upload(account(), rsa, { chainId: 'no-such-chain' }))).toMatchObject({ code: 'ResourceNotFound', httpStatus: 404, retryable: false });
-    emulator.faults.serverError();
+    emulator().faults.serverError();
     expect(await failureOf(upload(account(), rsa, {}))).toMatchObject({ code: 'InternalError', kind: 'server', retryable: true, httpStatus: 500 });
-    emulator.state.clockOffsetMs = -20 * 60_000;
+    emulator().state.clockOffsetMs = -20 * 60_000;
     expect(await failureOf(provider('volcengine').list(context(account())))).toMatchObject({ code: 'InvalidTimestamp', kind: 'auth' });
-    emulator.state.clockOffsetMs = 0;
-    expect(emulator.state.store.size).toBe(0);
+    emulator().state.clockOffsetMs = 0;
+    expect(emulator().state.store.size).toBe(0);
   });
 
-  networkCases('volcengine', () => emulator, account, () => uploadMaterial(pki.rsa.cert, pki.rsa.key), () => ({}));
+  networkCases('volcengine', emulator, account, () => uploadMaterial(pki.rsa.cert, pki.rsa.key), () => ({}));
 });
