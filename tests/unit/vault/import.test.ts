@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeCa, makeLeaf, type Issued } from './helpers/pki';
 import { openTestVault, text, type TestVault } from './helpers/vault';
@@ -76,6 +77,35 @@ describe('import', () => {
     expect(result.failed).toHaveLength(1);
     expect(result.failed[0]!.file).toBe('broken.pem');
     expect(result.failed[0]!.error.message).toContain('broken.pem');
+  });
+
+  it('a write failing in the middle of a batch leaves out only its own entry, wholly', async () => {
+    t = openTestVault();
+    // Keys cannot be sealed: the entries that bring one fail as they are written, between the
+    // certificate-only entries of the same transaction, which must be stored whole.
+    t.secrets.unavailable = true;
+    const more = await Promise.all(['a', 'b', 'c'].map((n) => makeLeaf(ca, { commonName: `${n}.example.net` })));
+    const result = await t.vault.importContent([
+      text('1-cert.pem', more[0]!.certPem, ca.certPem),
+      text('2-bundle.pem', leaf.certPem, leaf.keyPem),
+      text('3-cert.pem', more[1]!.certPem),
+      text('4-bundle.pem', other.certPem, other.keyPem),
+      text('5-cert.pem', more[2]!.certPem),
+    ]);
+    expect(result.failed.map((f) => [f.file, f.error.code])).toEqual([
+      ['2-bundle.pem', 'keychain.unavailable'],
+      ['4-bundle.pem', 'keychain.unavailable'],
+    ]);
+    expect(result.imported).toHaveLength(3);
+    expect(t.vault.list({ sort: 'name' }).entries.map((e) => e.name)).toEqual(['a.example.net', 'b.example.net', 'c.example.net']);
+    const db = new Database(path.join(t.dir, 'vault.db'), { readonly: true });
+    try {
+      expect(db.prepare('SELECT count(DISTINCT entry_id) FROM entry_certificates').pluck().get()).toBe(3);
+      expect(db.prepare('SELECT count(*) FROM entries_search').pluck().get()).toBe(3);
+    } finally {
+      db.close();
+    }
+    for (const { id } of result.imported) expect((await t.vault.export(id, 'chain')).bytes.toString()).toBe(ca.certPem);
   });
 
   it('rejects a key that belongs to no certificate, naming the file', async () => {
