@@ -4,6 +4,8 @@ import type { CertificateFacts, CertificateMaterial } from './material';
 // certificate from the same issuer, told apart by key usage (their subjects may differ, e.g.
 // "CN=server sign" / "CN=server enc"). The library keeps them as one entry, as the inspector shows
 // them (inspect/chain.ts) and as Alibaba CAS and Huawei APIG take them in one upload.
+// Not inspect/chain.ts's findSm2Pair: that finds the one pair of a single input; an import can hold
+// many servers' pairs under one issuer, matched here by subject and issue time.
 
 const ENCRYPTION_USAGES = ['keyEncipherment', 'dataEncipherment', 'keyAgreement'];
 
