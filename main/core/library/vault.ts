@@ -1,6 +1,4 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { writeFileAtomic } from '../atomic-write';
 import type Database from 'better-sqlite3';
 import { VaultError, type ErrorInfo } from '../../../shared/errors';
 import type {
@@ -193,7 +191,11 @@ export class Vault {
    */
   async exportToFile(typed: string, format: ExportFormat, file: string, options: ExportOptions = {}): Promise<{ file: string; bytes: number }> {
     const rendered = await this.export(typed, format, options);
-    writeFileAtomic(file, rendered.bytes, rendered.secret ? 0o600 : 0o644);
+    try {
+      writeFileAtomic(file, rendered.bytes, rendered.secret ? 0o600 : 0o644);
+    } catch (error) {
+      throw new VaultError('export.write_failed', { file, reason: describe(error) });
+    }
     log.info('entry_exported', { id: this.resolve(typed), format, file });
     return { file, bytes: rendered.bytes.length };
   }
@@ -317,19 +319,3 @@ function dedupe(entries: readonly ImportedEntry[]): ImportedEntry[] {
   return [...seen.values()];
 }
 
-function writeFileAtomic(file: string, bytes: Buffer, mode: number): void {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    const fd = fs.openSync(temp, 'wx', mode);
-    try {
-      fs.writeFileSync(fd, bytes);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(temp, file);
-  } catch (error) {
-    fs.rmSync(temp, { force: true });
-    throw new VaultError('export.write_failed', { file, reason: describe(error) });
-  }
-}

@@ -1,6 +1,4 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { writeFileAtomic } from '../atomic-write';
 import type { Request, Response } from '../../../shared/ipc';
 import { cloudIds } from '../../../shared/model';
 import type { CloudDescription, Deployment } from '../../../shared/uploads';
@@ -49,16 +47,6 @@ function watch(jobId: string, done: Promise<unknown>): void {
   done.catch((error: unknown) => log.error('upload_job_failed', { jobId, error }));
 }
 
-function writeTextAtomic(file: string, text: string): void {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    fs.writeFileSync(temp, text, { mode: 0o644, flag: 'wx' });
-    fs.renameSync(temp, file);
-  } catch (error) {
-    fs.rmSync(temp, { force: true });
-    throw error;
-  }
-}
 
 export const uploadHandlers: UploadHandlers = {
   'accounts.list': async (ctx) => {
@@ -104,7 +92,7 @@ export const uploadHandlers: UploadHandlers = {
   'history.check': async (ctx, { ids }) => ({ results: await uploadsOf(ctx).check(ids) }),
   'history.exportCsv': async (ctx, { path: file, ...filter }) => {
     const entries = uploadsOf(ctx).history.list(filter);
-    writeTextAtomic(file, historyCsv(entries));
+    writeFileAtomic(file, historyCsv(entries));
     return { file, rows: entries.length };
   },
   'history.deployments': async (ctx, { certificateIds }) => {
