@@ -4,6 +4,9 @@ import { defineConfig } from '@playwright/test';
 // `window.vault` is bridged to the real handlers (tests/e2e/fixtures/bridge.ts). The Electron
 // launch test is its own project: it drives Electron itself, not this browser.
 
+// The bridge runs the real handlers in this process; their JSON log lines would bury the report.
+process.env.CERTVAULT_LOG ??= 'off';
+
 const chromiumArgs = [
   '--no-sandbox',
   '--disable-gpu',

@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     globalSetup: ['tests/setup/fixtures.ts'],
+    // Core code logs one JSON line per event to stderr; tests that check logging install their own sink.
+    env: { CERTVAULT_LOG: 'off' },
   },
 });
