@@ -2,7 +2,7 @@ import { PASTED_TEXT_SOURCE } from '../../../shared/model';
 import type { Channel, Request, Response } from '../../../shared/ipc';
 import type { HandlerContext } from './context';
 import { inspectContent, inspectPaths } from '../inspect';
-import { cloudVerdicts } from '../cloud-verdicts';
+import { cloudVerdicts, entryDetailWithVerdicts } from '../cloud-verdicts';
 import { vaultOf } from '../library';
 import { uploadHandlers } from '../uploads/handlers';
 
@@ -17,7 +17,7 @@ export const handlers: Handlers = {
   'inspect.paths': async (ctx, { paths, password }) => inspectPaths(paths, { password, now: ctx.now(), verdicts: cloudVerdicts }),
   'inspect.content': async (ctx, { files, text, password }) => inspectContent(files, text, { password, now: ctx.now(), verdicts: cloudVerdicts }),
   'library.list': async (ctx, query) => vaultOf(ctx).list(query),
-  'library.get': async (ctx, { id }) => vaultOf(ctx).detail(id),
+  'library.get': async (ctx, { id }) => entryDetailWithVerdicts(vaultOf(ctx), id),
   'library.status': async (ctx) => vaultOf(ctx).keychainStatus(),
   'library.import': async (ctx, { paths, ...options }) => {
     const result = await vaultOf(ctx).importPaths(paths, { ...options, onProgress: (p) => ctx.events.emit('import.progress', p) });
