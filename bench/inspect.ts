@@ -114,4 +114,3 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-if (process.argv[1] && /bench[\\/]inspect\.ts$/.test(process.argv[1])) void run();

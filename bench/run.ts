@@ -1,5 +1,9 @@
+import { spawnSync } from 'node:child_process';
+
 // `npm run bench [name...]`: runs every registered bench, or the named ones. Each bench module
 // exports `run()`, prints its numbers and rewrites its own section of docs/performance.md.
+// Every bench gets a process of its own, so one bench's memory high-water mark or warm caches
+// never show up in another's numbers.
 
 const benches: Readonly<Record<string, () => Promise<{ run(): Promise<void> | void }>>> = {
   sign: () => import('./sign'),
@@ -11,18 +15,34 @@ const benches: Readonly<Record<string, () => Promise<{ run(): Promise<void> | vo
   'library-render': () => import('./library-render'),
 };
 
-async function main(): Promise<void> {
-  const wanted = process.argv.slice(2);
-  const unknown = wanted.filter((name) => !(name in benches));
+async function runOne(name: string): Promise<void> {
+  await (await benches[name]!()).run();
+}
+
+function runEach(names: readonly string[]): void {
+  for (const name of names) {
+    console.log(`== ${name}`);
+    const child = spawnSync(process.execPath, [...process.execArgv, __filename, '--one', name], { stdio: 'inherit' });
+    if (child.status !== 0) {
+      console.error(`bench ${name} failed (exit ${child.status ?? child.signal})`);
+      process.exitCode = 1;
+    }
+  }
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  if (args[0] === '--one' && args[1]) {
+    void runOne(args[1]);
+    return;
+  }
+  const unknown = args.filter((name) => !(name in benches));
   if (unknown.length > 0) {
     console.error(`unknown bench: ${unknown.join(', ')} (known: ${Object.keys(benches).join(', ')})`);
     process.exitCode = 2;
     return;
   }
-  for (const name of wanted.length > 0 ? wanted : Object.keys(benches)) {
-    console.log(`== ${name}`);
-    await (await benches[name]!()).run();
-  }
+  runEach(args.length > 0 ? args : Object.keys(benches));
 }
 
-void main();
+main();

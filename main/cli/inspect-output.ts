@@ -38,7 +38,8 @@ export function inspectionJson(inspection: Inspection) {
   };
 }
 
-const LABEL_WIDTH = 16;
+/** The longest label ("Authority key ID") plus two spaces, so no value runs into its label. */
+const LABEL_WIDTH = 18;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function inspectionText(inspection: Inspection): string {
