@@ -62,6 +62,7 @@ export const errorCodes = [
   // IPC and generic
   'ipc.bad_request',
   'ipc.forbidden_sender',
+  'ipc.path_not_chosen',
   'ipc.unknown_channel',
   'cancelled',
   'internal',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { channelNames, eventNames, isChannel, type ChannelName, type EventName } from './channels';
-import type { Result } from './errors';
+import type { ErrorCode, ErrorParams, Result } from './errors';
 import { cloudIds, type CloudId, type Inspection } from './model';
 import {
   historyStatuses,
@@ -47,9 +47,44 @@ const MAX_INPUT_BYTES = 5 * 1024 * 1024;
 export const limits = {
   maxInputBytes: MAX_INPUT_BYTES,
   maxFilesPerRequest: 1000,
+  /** All dropped files of one request together: a folder of certificates, not a disk image. */
+  maxRequestBytes: 50 * 1024 * 1024,
   maxPasswordLength: 1024,
   maxTextLength: MAX_INPUT_BYTES,
 } as const;
+
+/**
+ * A schema check that should reach the user as a specific error rather than `ipc.bad_request`:
+ * the refinement puts it in its issue's `params`, and dispatch (main/core/ipc) throws it.
+ */
+export interface SpecificIssue {
+  readonly vaultError: { readonly code: ErrorCode; readonly params: ErrorParams };
+}
+
+/** Rounded up, so a file just over the limit never reads as exactly the limit. */
+const megabytes = (bytes: number) => `${(Math.ceil((bytes / (1024 * 1024)) * 10) / 10).toFixed(1)} MB`;
+
+/**
+ * Dropped files arrive as bytes. The limits are checked here, before any handler runs, so a page
+ * cannot make the main process hold gigabytes: 5 MB per file (the inspector's limit, with its
+ * message) and `maxRequestBytes` for all of them together.
+ */
+const droppedFiles = z
+  .array(
+    z
+      .object({ name: z.string().min(1).max(255), data: z.instanceof(Uint8Array) })
+      .strict()
+      .superRefine((file, ctx) => {
+        if (file.data.byteLength <= MAX_INPUT_BYTES) return;
+        const params = { file: file.name, size: megabytes(file.data.byteLength), limit: megabytes(MAX_INPUT_BYTES) };
+        const issue: SpecificIssue = { vaultError: { code: 'input.too_large', params } };
+        ctx.addIssue({ code: 'custom', path: ['data'], message: `${file.name} is larger than ${params.limit}`, params: issue });
+      }),
+  )
+  .max(limits.maxFilesPerRequest)
+  .refine((files) => files.reduce((total, file) => total + file.data.byteLength, 0) <= limits.maxRequestBytes, {
+    message: `the files together are larger than ${megabytes(limits.maxRequestBytes)}; drop fewer at a time`,
+  });
 
 /** Channels that take nothing still get a schema, so stray fields are refused. */
 const noParameters = z.object({}).strict();
@@ -100,9 +135,7 @@ export const contract = {
   >(
     z
       .object({
-        files: z
-          .array(z.object({ name: z.string().min(1).max(255), data: z.instanceof(Uint8Array) }).strict())
-          .max(limits.maxFilesPerRequest),
+        files: droppedFiles,
         text: z.string().max(limits.maxTextLength).optional(),
         password: password.optional(),
       })
@@ -159,9 +192,7 @@ function libraryChannels() {
     >(
       z
         .object({
-          files: z
-            .array(z.object({ name: z.string().min(1).max(255), data: z.instanceof(Uint8Array) }).strict())
-            .max(limits.maxFilesPerRequest),
+          files: droppedFiles,
           text: z.string().max(limits.maxTextLength).optional(),
           ...importOptions,
         })
@@ -205,7 +236,10 @@ function libraryChannels() {
 function uploadChannels() {
   const id = z.string().trim().min(1).max(128);
   const cloud = z.enum(cloudIds as unknown as [CloudId, ...CloudId[]]);
-  const options = z.record(z.string().min(1).max(64), z.unknown());
+  // Values are checked by the cloud's own options schema (main/clouds/*/index.ts); here only the shape.
+  const options = z
+    .record(z.string().min(1).max(64), z.unknown())
+    .refine((record) => Object.keys(record).length <= 64, { message: 'at most 64 options' });
   const targets = z.array(z.object({ accountId: id, options: options.optional() }).strict()).min(1).max(100);
   const text = (max: number) => z.string().max(max);
   const historyFilter = {

@@ -47,11 +47,12 @@ export const exportCommand = defineCommand({
     if (!values.out) throw new UsageError('--out FILE is required');
     if (values.legacy && format !== 'pfx') throw new UsageError('--legacy applies to --format pfx only');
     const password = await readPassword(values, io);
+    if (format === 'pfx' && !password) throw new UsageError('--format pfx needs a password: give it with --password-file FILE or --password-stdin');
     const written = await call(handlers(), 'library.export', {
       id,
       format,
       path: path.resolve(values.out),
-      ...(password === undefined || password === '' ? {} : { password }),
+      ...(password ? { password } : {}),
       ...(values.legacy ? { legacy: true } : {}),
     });
     io.stdout(values.json ? `${JSON.stringify(written)}\n` : `wrote ${written.file} (${written.bytes} bytes)\n`);

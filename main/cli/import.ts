@@ -63,9 +63,18 @@ export const importCommand = defineCommand({
       );
     } else {
       for (const entry of imported) io.stdout(`${entry.duplicate ? 'merged  ' : 'imported'} ${entry.id}  ${entry.fingerprintSha256}\n`);
+      io.stdout(summary(imported, failed.length));
     }
     for (const { error } of failed) io.stderr(`certvault import: ${error.message}\n`);
     if (failed.length === 0) return exitCodes.ok;
     return imported.length === 0 ? exitCodes.unusableInput : exitCodes.partialFailure;
   },
 });
+
+/** The last line a person reads: how many entries are new, how many existed, how many files failed. */
+function summary(imported: readonly ImportResult['imported'][number][], failedFiles: number): string {
+  const merged = imported.filter((entry) => entry.duplicate).length;
+  const parts = [`${imported.length - merged} new ${imported.length - merged === 1 ? 'entry' : 'entries'}`, `${merged} already in the library`];
+  if (failedFiles > 0) parts.push(`${failedFiles} ${failedFiles === 1 ? 'file' : 'files'} failed (below)`);
+  return `${parts.join(', ')}\n`;
+}

@@ -1,5 +1,6 @@
 import { providers } from '../clouds/registry';
 import type { CertificateInfo, Inspection, PrivateKeyInfo, PublicKeyInfo } from '../../shared/model';
+import { printable } from './output';
 
 // The two faces of `certvault inspect`: a stable JSON document for scripts, and an aligned,
 // readable report for people. Both are plain functions of an Inspection.
@@ -144,7 +145,7 @@ function chainSection(inspection: Inspection, number: ReadonlyMap<string, number
 function problemsSection(inspection: Inspection): string {
   if (inspection.problems.length === 0) return 'Problems: none';
   const width = Math.max(...inspection.problems.map((problem) => problem.severity.length));
-  return ['Problems', ...inspection.problems.map((problem) => `  ${problem.severity.padEnd(width)}  ${problem.message}`)].join('\n');
+  return ['Problems', ...inspection.problems.map((problem) => `  ${problem.severity.padEnd(width)}  ${printable(problem.message)}`)].join('\n');
 }
 
 function cloudsSection(inspection: Inspection): string {
@@ -153,13 +154,14 @@ function cloudsSection(inspection: Inspection): string {
   const lines = inspection.verdicts.map((verdict, index) => {
     const name = names[index] ?? verdict.cloud;
     const reasons = verdict.issues.map((issue) => issue.message.en).join('; ');
-    return `  ${name.padEnd(width)}${verdict.ok ? 'ok' : `not accepted: ${reasons}`}`;
+    return `  ${name.padEnd(width)}${verdict.ok ? 'ok' : `not accepted: ${printable(reasons)}`}`;
   });
   return ['Clouds', ...lines].join('\n');
 }
 
+/** One aligned line; the value may come from the certificate, so it is made terminal-safe. */
 function field(label: string, value: string): string {
-  return `  ${label.padEnd(LABEL_WIDTH)}${value}`;
+  return `  ${label.padEnd(LABEL_WIDTH)}${printable(value)}`;
 }
 
 function optionalList(label: string, values: readonly string[]): string | null {

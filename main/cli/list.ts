@@ -59,7 +59,8 @@ export const listCommand = defineCommand({
       }));
       io.stdout(jsonDocument({ certificates }));
     } else {
-      io.stdout(listText(entries, ctx.now()));
+      const filtered = values.search !== undefined || days !== undefined || values.expired;
+      io.stdout(entries.length > 0 ? listText(entries, ctx.now()) : filtered ? 'No certificates match.\n' : emptyLibrary);
     }
     return exitCodes.ok;
   },
@@ -71,8 +72,9 @@ function parseDays(text: string): number {
   return days;
 }
 
+const emptyLibrary = 'The library is empty. Add certificates with: certvault import FILE-OR-FOLDER...\n';
+
 function listText(entries: readonly LibraryEntry[], now: Date): string {
-  if (entries.length === 0) return 'No certificates.\n';
   const rows = entries.map((e) => [
     e.id,
     `${e.notAfter.slice(0, 10)} (${daysLeft(e.notAfter, now)})`,

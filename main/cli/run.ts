@@ -108,12 +108,54 @@ Exit codes: 0 success, 1 failure, 2 unusable input or command line, 3 some input
 function reportError(error: unknown, io: CliIo, command: Command | null): number {
   const prefix = command ? `certvault ${command.name}` : 'certvault';
   if (error instanceof UsageError || isParseArgsError(error)) {
-    io.stderr(`${prefix}: ${oneLine((error as Error).message)} (see ${prefix} --help)\n`);
+    const message = error instanceof UsageError ? error.message : parseArgsMessage(error as TypeError & { code: string });
+    io.stderr(`${prefix}: ${oneLine(message)} (see ${prefix} --help)\n`);
     return exitCodes.unusableInput;
   }
   const info = toErrorInfo(error, prefix);
-  io.stderr(`${prefix}: ${oneLine(info.message)}\n`);
+  const hint = error instanceof VaultError ? cliHints[info.code] : undefined;
+  io.stderr(`${prefix}: ${oneLine(info.message)}${hint ? ` ${hint}` : ''}\n`);
   return error instanceof VaultError ? exitCodeFor(info.code) : exitCodes.failure;
+}
+
+/**
+ * What to do next, in command-line terms, for errors whose catalog text is written for the window
+ * ("supply its password" means a dialog there, an option here).
+ */
+const cliHints: Partial<Record<ErrorCode, string>> = {
+  'key.password_required': 'Give it with --password-file FILE or --password-stdin.',
+  'pkcs12.password_required': 'Give it with --password-file FILE or --password-stdin.',
+  'key.wrong_password': 'Check the first line of --password-file (or what --password-stdin reads).',
+  'pkcs12.wrong_password': 'Check the first line of --password-file (or what --password-stdin reads).',
+  'vault.not_found': 'See certvault list.',
+  'account.not_found': 'See certvault account list.',
+};
+
+/**
+ * node:util parseArgs explains itself at length and in its own terms; say the same in one short
+ * line. An attempt to pass a password or secret as an option gets the reason it cannot be.
+ */
+function parseArgsMessage(error: TypeError & { code: string }): string {
+  const quoted = /'([^']*)'/.exec(error.message)?.[1]?.slice(0, 80) ?? '';
+  const option = quoted.replace(/ <value>$/, '');
+  switch (error.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      if (/^-+(pa?s{1,2}(w|ph|-|$)|pw)/i.test(option)) {
+        return `unknown option "${option}": passwords are never taken from the command line (ps and shell history show it); use --password-file FILE or --password-stdin`;
+      }
+      if (/^-+(secret|sk$|ak$|access-?key|token)/i.test(option)) {
+        return `unknown option "${option}": secrets are never taken from the command line; pipe them as JSON on stdin or set the cloud's environment variables`;
+      }
+      return `unknown option "${option}"`;
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return `unexpected argument "${quoted}": this command takes none`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      if (/does not take an argument/.test(error.message)) return `${option} takes no value`;
+      if (/ambiguous/.test(error.message)) return `${option} needs a value (for one that starts with "-", write ${option}=-VALUE)`;
+      return `${option} needs a value`;
+    default:
+      return error.message;
+  }
 }
 
 const inputErrorPrefixes = ['input.', 'pem.', 'der.', 'cert.', 'key.', 'pkcs12.', 'pkcs7.', 'ipc.bad_request'];

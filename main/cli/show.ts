@@ -1,7 +1,7 @@
 import { call } from './handler-context';
 import { defineCommand, exitCodes, jsonOption, onlyPositional } from './command';
 import { inspectionJson, inspectionText } from './inspect-output';
-import { jsonDocument } from './output';
+import { jsonDocument, printable } from './output';
 
 const help = `Usage: certvault show [--json] ID
 
@@ -30,10 +30,18 @@ export const showCommand = defineCommand({
       ['Name', entry.name],
       ['Tags', entry.tags.join(', ') || '-'],
       ['Private key', entry.keyState === 'none' ? 'none' : entry.keyState === 'sealed' ? 'sealed in the vault' : 'UNRECOVERABLE (data key missing from the keychain)'],
-      ['Imported', `${entry.importedAt}${entry.sourceFile ? ` from ${entry.sourceFile}` : ''}`],
-      ...(entry.notes ? ([['Notes', entry.notes.replace(/\n/g, '\n' + ' '.repeat(14))]] as [string, string][]) : []),
+      ['Imported', `${formatTime(entry.importedAt)}${entry.sourceFile ? ` from ${entry.sourceFile}` : ''}`],
+      ...(entry.notes ? ([['Notes', entry.notes]] as [string, string][]) : []),
     ];
-    io.stdout(`${fields.map(([label, value]) => `${`${label}:`.padEnd(13)} ${value}`).join('\n')}\n\n${inspectionText(inspection)}`);
+    // Notes may span lines: each line is made terminal-safe and indented under the first.
+    const line = ([label, value]: [string, string]) =>
+      `${`${label}:`.padEnd(13)} ${value.split(/\r?\n/).map(printable).join(`\n${' '.repeat(14)}`)}`;
+    io.stdout(`${fields.map(line).join('\n')}\n\n${inspectionText(inspection)}`);
     return exitCodes.ok;
   },
 });
+
+/** `2026-03-01T12:00:00.123Z` -> `2026-03-01 12:00:00 UTC`, as the inspector's dates read. */
+function formatTime(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
+}

@@ -4,7 +4,7 @@ import { uploadsOf } from '../core/uploads';
 import { materialFromFiles, materialFromLibrary } from '../core/uploads/material';
 import { defineCommand, exitCodes, jsonOption, UsageError } from './command';
 import { optionsPerAccount, parseSetting } from './option-values';
-import { jsonDocument } from './output';
+import { jsonDocument, table } from './output';
 import { passwordOptions, readPassword } from './password';
 
 const help = `Usage: certvault upload [--json] ID --to NAME[,NAME...] [--set [ACCOUNT:]KEY=VALUE]... [--force]
@@ -92,7 +92,7 @@ export const uploadCommand = defineCommand({
     if (values.json) {
       io.stdout(jsonDocument({ results: results.map(resultJson) }));
     } else {
-      for (const result of results) io.stdout(resultLine(result));
+      io.stdout(resultsText(results));
     }
     for (const result of results.filter((r) => r.status === 'failed' || r.status === 'cancelled')) {
       const hint = result.error?.hint?.en;
@@ -115,10 +115,14 @@ function resultJson(result: TargetResult) {
   };
 }
 
-function resultLine(result: TargetResult): string {
-  const where = `${result.accountName} (${result.cloud})`;
-  const ids = [result.remoteId ? `remote id ${result.remoteId}` : '', result.requestId ? `request ${result.requestId}` : ''].filter(Boolean).join(', ');
-  return `${result.status.padEnd(9)} ${where}${ids ? `  ${ids}` : ''}\n`;
+/** One aligned row per account: status, where, and the ids a person would look up in the console. */
+function resultsText(results: readonly TargetResult[]): string {
+  const rows = results.map((result) => [
+    result.status,
+    `${result.accountName} (${result.cloud})`,
+    [result.remoteId ? `remote id ${result.remoteId}` : '', result.requestId ? `request ${result.requestId}` : ''].filter(Boolean).join(', '),
+  ]);
+  return table(['STATUS', 'ACCOUNT', 'DETAILS'], rows);
 }
 
 function progressLine(progress: UploadProgress): string {

@@ -10,6 +10,9 @@ import { scrubCloudText } from './scrub';
 
 export type Hint = Readonly<Record<Locale, string>>;
 
+/** Real codes are short (`FailedOperation.CertificateParseError`, `APIG.3001`). */
+const MAX_CODE_LENGTH = 128;
+
 export interface ErrorEntry {
   readonly kind: CloudErrorKind;
   readonly retryable: boolean;
@@ -33,7 +36,8 @@ export function entry(kind: CloudErrorKind, retryable: boolean, en: string, zh: 
 
 /**
  * A CloudError for a cloud's error answer. `classify` knows the cloud's codes; `secrets` (the key
- * pair, the token) are cut out of the message in case the cloud echoed them.
+ * pair, the token) are cut out of the message in case the cloud echoed them. The code is classified
+ * as sent but stored scrubbed too: an endpoint override may be anything, and so may its answers.
  */
 export function toCloudError(
   cloud: CloudId,
@@ -44,7 +48,7 @@ export function toCloudError(
   const known = classify(parsed.code, parsed.httpStatus);
   return new CloudError({
     cloud,
-    code: parsed.code,
+    code: scrubCloudText(parsed.code, secrets).slice(0, MAX_CODE_LENGTH),
     message: scrubCloudText(parsed.message, secrets),
     kind: known.kind,
     retryable: known.retryable,

@@ -149,7 +149,9 @@ export class NodeHttpClient implements HttpClient {
       return this.openSocket(bareHostname(proxy), defaultPort(proxy), proxy.protocol === 'https:', `proxy ${proxy.host}`, deadline);
     }
     const tunnel = await this.openTunnel(url, proxy, deadline);
-    const secured = tls.connect({ socket: tunnel, servername: tlsServerName(url), ca: this.ca });
+    // `host` names whom the certificate must belong to: without it (an IP endpoint has no SNI name)
+    // Node would check the certificate against the proxy's host name instead.
+    const secured = tls.connect({ socket: tunnel, host: bareHostname(url), servername: tlsServerName(url), ca: this.ca });
     return whenReady(secured, 'secureConnect', deadline, target);
   }
 

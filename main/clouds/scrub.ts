@@ -4,7 +4,12 @@ import type { CloudCredentials } from './provider';
 // request back (Alibaba's SignatureDoesNotMatch quotes the string it signed; a bad-PEM answer may
 // quote the PEM). Before a message is stored or shown, anything secret-looking is cut out.
 
-const PEM_BLOCK = /-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(?:-----END [A-Z0-9 ]+-----|$)/g;
+/**
+ * Also percent- or form-encoded (`-----BEGIN%20PRIVATE%20KEY-----%0AMII...`, as a string-to-sign
+ * quotes a form body): dashes survive the encoding, and the `%2B`/`%2F` escapes would otherwise cut
+ * the key's base64 into runs too short for BASE64_RUN.
+ */
+const PEM_BLOCK = /-----BEGIN[\s\S]*?(?:-----END[^-]*-----|$)/g;
 /** A long base64 run: a PEM body echoed without its armour. 40+ chars, so request ids and words stay. */
 const BASE64_RUN = /[A-Za-z0-9+/]{40,}={0,2}/g;
 /** Hex of 64+ digits: a signature or a hash of the canonical request. */

@@ -7,18 +7,36 @@ type Sink = (line: string) => void;
 let sink: Sink = (line) => process.stderr.write(`${line}\n`);
 let enabled = process.env.CERTVAULT_LOG !== 'off';
 
-const PEM_BLOCK = /-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(-----END [A-Z0-9 ]+-----|$)/g;
-const SECRET_FIELD = /secret|password|passphrase|token|signature|authorization|private|credential|^sk$|^key$/i;
-const AUTH_VALUE = /(Signature=|Credential=|Access=)[^,\s]+/g;
+/** Also URL-encoded (`-----BEGIN%20PRIVATE%20KEY-----%0AMII...`): dashes survive percent-encoding. */
+const PEM_BLOCK = /-----BEGIN[\s\S]*?(?:-----END[^-]*-----|$)/g;
+const SECRET_FIELD = /secret|password|passphrase|token|signature|authorization|private|credential|cookie|pfx|^sk$|^ak$|key$|keyid$/i;
+const AUTH_VALUE = /(Signature=|Credential=|Access=|Bearer )[^,\s]+/g;
+const MAX_DEPTH = 5;
 
 export function scrub(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return value.replace(PEM_BLOCK, '[pem]').replace(AUTH_VALUE, '$1[redacted]');
-  if (value instanceof Error) return { name: value.name, message: scrub(value.message, depth + 1) };
-  if (depth > 4 || value === null || typeof value !== 'object') return value;
+  if (value === null || typeof value !== 'object') return value;
+  // Bytes are key material as often as not; their size is all a log needs.
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return `[${value.byteLength} bytes]`;
+  if (value instanceof Date) return value.toISOString();
+  // Whatever lies deeper is dropped, never written unscrubbed.
+  if (depth >= MAX_DEPTH) return '[nested]';
+  if (value instanceof Error) return scrubError(value, depth);
   if (Array.isArray(value)) return value.map((item) => scrub(item, depth + 1));
   return Object.fromEntries(
     Object.entries(value).map(([k, v]) => [k, SECRET_FIELD.test(k) ? '[redacted]' : scrub(v, depth + 1)]),
   );
+}
+
+/** Name, message, a Node error code and the cause chain; the stack and other fields stay out. */
+function scrubError(error: Error, depth: number): Record<string, unknown> {
+  const code = (error as { code?: unknown }).code;
+  return {
+    name: error.name,
+    message: scrub(error.message, depth + 1),
+    ...(typeof code === 'string' ? { code } : {}),
+    ...(error.cause === undefined ? {} : { cause: scrub(error.cause, depth + 1) }),
+  };
 }
 
 function write(level: 'info' | 'warn' | 'error', event: string, fields: Fields): void {

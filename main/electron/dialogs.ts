@@ -26,7 +26,7 @@ export function electronDialogs(mainWindow: () => BrowserWindow | null, locale: 
     async chooseSave(purpose, defaultName) {
       const options: SaveDialogOptions = {
         title: translate(locale(), `dialog.title.${purpose}`),
-        defaultPath: defaultName,
+        defaultPath: fileNameOnly(defaultName),
         properties: ['createDirectory', 'showOverwriteConfirmation'],
       };
       const window = mainWindow();
@@ -34,4 +34,13 @@ export function electronDialogs(mainWindow: () => BrowserWindow | null, locale: 
       return result.canceled || !result.filePath ? null : result.filePath;
     },
   };
+}
+
+/**
+ * The page suggests a file name, never a place: a suggested `../../.bashrc` or absolute path would
+ * open the dialog on a file the user did not mean to replace.
+ */
+export function fileNameOnly(suggested: string): string {
+  const name = suggested.split(/[\\/]/).pop() ?? '';
+  return name === '' || name === '.' || name === '..' ? 'export' : name;
 }

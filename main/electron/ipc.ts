@@ -2,14 +2,16 @@ import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import { channels } from '../../shared/ipc';
 import type { EventSink, HandlerContext } from '../core/ipc/context';
 import { handleInvoke, type SenderFrame } from './ipc-guard';
+import { PathGrants } from './path-grants';
 
 type WindowGetter = () => BrowserWindow | null;
 
 /** A loop over the contract: one ipcMain handler per channel, each going through the sender check and dispatch. */
 export function registerIpc(ctx: HandlerContext, mainWindow: WindowGetter, devServer: URL | null): void {
+  const grants = new PathGrants();
   for (const channel of channels) {
     ipcMain.handle(channel, (event, request: unknown) =>
-      handleInvoke(ctx, senderFrame(event, mainWindow()), channel, request, devServer),
+      handleInvoke(ctx, senderFrame(event, mainWindow()), channel, request, devServer, grants),
     );
   }
 }

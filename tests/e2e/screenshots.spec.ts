@@ -58,6 +58,8 @@ for (const locale of ['en', 'zh-CN'] as const satisfies readonly Locale[]) {
 
       test('Library', async ({ app }) => {
         await app.openScreen('library');
+        // The vault is empty here: the picture is of the empty state, not of the moment before it.
+        await expect(app.page.getByTestId('library-empty')).toBeVisible();
         await app.screenshot(`library-${locale}-${theme}`);
       });
     });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { VaultError } from '../../../shared/errors';
 import type { CloudId } from '../../../shared/model';
+import { isLoopback } from '../../clouds/endpoint';
 import type { CloudProvider } from '../../clouds/provider';
 
 // Validation of the non-secret part of an account, field by field, with messages that name the
@@ -25,6 +26,8 @@ export interface ValidAccount {
 }
 
 const MAX_NAME = 64;
+/** Upload options that hold a secret (Tencent's `keyPassword`). */
+const SECRET_OPTION = /password|secret|token/i;
 const MAX_FIELD = 256;
 
 function invalid(field: string, reason: string): VaultError {
@@ -55,7 +58,7 @@ function validateRegion(region: string | null | undefined): string | null {
   return value;
 }
 
-/** Any http(s) URL for private endpoints and emulators; never one that carries credentials. */
+/** An https URL (private endpoints), or http on this machine (emulators); never one that carries credentials. */
 export function validateEndpoint(endpoint: string | null | undefined): string | null {
   const value = optionalText(endpoint);
   if (value === null) return null;
@@ -66,6 +69,9 @@ export function validateEndpoint(endpoint: string | null | undefined): string | 
     throw invalid('endpoint', 'is not a URL; give one like https://ssl.tencentcloudapi.com or http://127.0.0.1:8080');
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('endpoint', `must start with https:// or http://, not ${url.protocol}//`);
+  if (url.protocol === 'http:' && !isLoopback(url)) {
+    throw invalid('endpoint', 'may use plain http:// only on this machine (127.0.0.1, localhost, [::1]): uploads carry private keys; use https://');
+  }
   if (url.username || url.password) throw invalid('endpoint', 'must not contain a user name or password; secrets belong in the keychain');
   if (url.search || url.hash) throw invalid('endpoint', 'must not contain a query (?...) or fragment (#...)');
   return url.pathname === '/' ? url.origin : `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
@@ -106,6 +112,9 @@ function validateFields(provider: CloudProvider, fields: Readonly<Record<string,
 export function validateDefaultOptions(provider: CloudProvider, options: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
   const given = Object.entries(options ?? {}).filter(([, value]) => value !== undefined);
   if (given.length === 0) return {};
+  // Defaults live in SQLite and go back to the window with every account: no place for a secret.
+  const secret = given.find(([key]) => SECRET_OPTION.test(key));
+  if (secret) throw invalid(`defaultOptions.${secret[0]}`, 'is a secret and is never stored with the account; give it with each upload');
   const schema = provider.optionsSchema instanceof z.ZodObject ? provider.optionsSchema.partial().strict() : provider.optionsSchema;
   const parsed = schema.safeParse(Object.fromEntries(given));
   if (!parsed.success) {

@@ -1,5 +1,5 @@
-import { contract, isChannel, type Channel, type Request, type Response } from '../../../shared/ipc';
-import { VaultError, type ErrorInfo, type Result } from '../../../shared/errors';
+import { contract, isChannel, type Channel, type Request, type Response, type SpecificIssue } from '../../../shared/ipc';
+import { isErrorCode, VaultError, type ErrorInfo, type Result } from '../../../shared/errors';
 import type { HandlerContext } from './context';
 import { handlers } from './handlers';
 import { log } from '../log';
@@ -16,10 +16,18 @@ export async function dispatch(ctx: HandlerContext, channel: unknown, request: u
   const parsed = contract[channel].request.safeParse(request);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
+    const specific = issue?.code === 'custom' ? specificError(issue.params) : null;
+    if (specific) return failure(specific.toInfo());
     const reason = issue ? `${issue.path.join('.') || 'request'}: ${issue.message}` : 'invalid';
     return failure(new VaultError('ipc.bad_request', { channel, reason }).toInfo());
   }
   return invoke(ctx, channel, parsed.data as Request<typeof channel>);
+}
+
+/** The error a schema refinement asked for (a dropped file over the size limit), if any. */
+function specificError(params: unknown): VaultError | null {
+  const wanted = (params as Partial<SpecificIssue> | undefined)?.vaultError;
+  return wanted && isErrorCode(wanted.code) ? new VaultError(wanted.code, wanted.params) : null;
 }
 
 async function invoke<C extends Channel>(ctx: HandlerContext, channel: C, request: Request<C>): Promise<Result<Response<C>>> {

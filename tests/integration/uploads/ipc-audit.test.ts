@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,6 +32,35 @@ const keyBody = (pem: string) =>
     .split('\n')
     .filter((line) => line && !line.startsWith('-----'))
     .slice(1, -1); // whole base64 lines from inside the key
+
+/**
+ * 48 bytes from the private half of the key's DER (its tail: the primes and CRT exponents; the
+ * head holds the modulus, which the certificate shares), at a 3-byte boundary so that its base64
+ * is a substring of the whole key's base64 however that is wrapped.
+ */
+function privateBytes(pem: string): Buffer {
+  const der = createPrivateKey(pem).export({ type: 'pkcs8', format: 'der' });
+  const start = Math.floor((der.length - 200) / 3) * 3;
+  return der.subarray(start, start + 48);
+}
+
+/** The key in the other spellings a leak could take: DER as hex, and base64 without PEM's line breaks. */
+const keyEncodings = (pem: string) => [privateBytes(pem).toString('hex'), privateBytes(pem).toString('base64')];
+
+/**
+ * Every string in a response or event, unescaped (JSON.stringify would hide a PEM's newlines),
+ * and the paths of any raw bytes: no channel answers with bytes, so bytes there are a leak.
+ */
+function walk(value: unknown, at: string, strings: string[], bytes: string[]): void {
+  if (typeof value === 'string') strings.push(value);
+  else if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) bytes.push(at);
+  else if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      strings.push(key);
+      walk(item, `${at}.${key}`, strings, bytes);
+    }
+  }
+}
 
 beforeAll(async () => {
   log.setSink((line) => logged.push(line));
@@ -105,7 +135,8 @@ describe('IPC audit: no secret or key material crosses the boundary', () => {
   });
 
   it('no response, event or log line carries a cloud secret, a token or the private key', async () => {
-    const forbidden = [AUDIT_SECRET, AUDIT_TOKEN, 'SECRETKEYEXAMPLE00000000000000000', ...keyBody(leaf.key), 'PRIVATE KEY-----\nMII'];
+    const keyMaterial = [...keyBody(leaf.key), ...keyEncodings(leaf.key), 'PRIVATE KEY-----\nMII'];
+    const forbidden = [AUDIT_SECRET, AUDIT_TOKEN, 'SECRETKEYEXAMPLE00000000000000000', ...keyMaterial];
     const order = Object.keys(requests) as Channel[];
     const failed: string[] = [];
     for (const channel of order) {
@@ -114,21 +145,38 @@ describe('IPC audit: no secret or key material crosses the boundary', () => {
       // Let background work started by the request (upload jobs) emit its events.
       if (channel === 'uploads.start' && result.ok) await waitForJob(app, (result.value as { jobId: string }).jobId);
       if (channel === 'uploads.retryFailed') await waitForJob(app, jobId);
-      const text = JSON.stringify(result);
+      const strings: string[] = [];
+      const bytes: string[] = [];
+      walk(result, channel, strings, bytes);
+      expect(bytes, `${channel} response carries raw bytes`).toEqual([]);
+      const text = strings.join('\n');
       for (const secret of forbidden) expect(text.includes(secret), `${channel} response carries secret material`).toBe(false);
     }
     // The audit means something only if the requests did their work (the dialogs are cancelled stubs).
     expect(failed).toEqual([]);
-    const events = JSON.stringify(app.events);
-    const logs = logged.join('\n');
+    const eventStrings: string[] = [];
+    const eventBytes: string[] = [];
+    walk(app.events, 'events', eventStrings, eventBytes);
+    expect(eventBytes, 'an event carries raw bytes').toEqual([]);
+    const events = eventStrings.join('\n');
+    const logStrings: string[] = [];
+    walk(logged.map((line) => JSON.parse(line) as unknown), 'log', logStrings, []);
+    const logs = logStrings.join('\n');
     for (const secret of forbidden) {
       expect(events.includes(secret), 'an event carries secret material').toBe(false);
       expect(logs.includes(secret), 'a log line carries secret material').toBe(false);
     }
     // The explicit export did write the key (so `forbidden` names real key material), to the chosen file only.
     expect(fs.readFileSync(out('export.pem'), 'utf8')).toContain(keyBody(leaf.key)[0]);
-    // The secret is in the keychain and nowhere in the vault's files.
+    // The secrets are in the keychain and the key is sealed: neither is anywhere in the vault's files.
     const files = fs.readdirSync(app.dataDir).filter((f) => f.startsWith('vault.db')).map((f) => fs.readFileSync(path.join(app.dataDir, f)));
-    for (const bytes of files) expect(bytes.includes(Buffer.from(AUDIT_SECRET))).toBe(false);
+    expect(files.length).toBeGreaterThan(0);
+    for (const bytes of files) {
+      for (const secret of [AUDIT_SECRET, AUDIT_TOKEN, ...keyMaterial]) expect(bytes.includes(Buffer.from(secret)), `vault.db holds ${secret.slice(0, 12)}…`).toBe(false);
+      expect(bytes.includes(privateBytes(leaf.key)), 'vault.db holds the private key in DER').toBe(false);
+    }
+    // The probes are real: the export (which holds the key) contains them.
+    const exported = fs.readFileSync(out('export.pem'), 'utf8').replace(/\s+/g, '');
+    expect(exported).toContain(keyEncodings(leaf.key)[1]);
   }, 60_000);
 });

@@ -121,12 +121,18 @@ describe('certvault inspect (text)', () => {
   it('prints aligned fields, the chain and the problems', async () => {
     const run = await certvault(['inspect', fx.fullchain, fx.leafKey], { home });
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^Certificate 1 \(leaf\)\n {2}Subject {9}CN=www\.example\.test\n/);
+    expect(run.stdout).toMatch(/^Certificate 1 \(leaf\)\n {2}Subject {11}CN=www\.example\.test\n/);
     expect(run.stdout).toContain('Certificate 3 (root)');
-    expect(run.stdout).toMatch(/ {2}DNS names {7}www\.example\.test, example\.test/);
+    expect(run.stdout).toMatch(/ {2}DNS names {9}www\.example\.test, example\.test/);
     expect(run.stdout).toMatch(/Not after .*\(\d+ days left\)/);
-    expect(run.stdout).toContain('Order           1 www.example.test  ->  2 Test Intermediate CA  ->  3 Test Root CA');
-    expect(run.stdout).toContain('Matches         certificate 1');
+    expect(run.stdout).toContain('Order             1 www.example.test  ->  2 Test Intermediate CA  ->  3 Test Root CA');
+    expect(run.stdout).toContain('Matches           certificate 1');
+    // Every field's value starts in one column, however long its label ("Authority key ID").
+    const beforeProblems = run.stdout.slice(0, run.stdout.indexOf('\nProblems'));
+    const fieldLines = beforeProblems.split('\n').filter((line) => line.startsWith('  '));
+    expect(fieldLines.length).toBeGreaterThan(20);
+    expect(run.stdout).toMatch(/^ {2}Authority key ID {2}[0-9a-f]/m);
+    for (const line of fieldLines) expect(line.slice(2, 20)).toMatch(/\s{2}$/);
     expect(run.stdout).toMatch(/Problems/);
   });
 
@@ -164,9 +170,11 @@ describe('certvault inspect: unusable input', () => {
     const run = await certvault(['inspect', '--password-file', wrong, fx.pfx], { home });
     expect(run.code).toBe(2);
     expectOneLine(run.stderr, /Wrong password for .*bundle\.p12/);
+    expect(run.stderr).toContain('Check the first line of --password-file');
     const missing = await certvault(['inspect', fx.encryptedKey], { home });
     expect(missing.code).toBe(2);
-    expectOneLine(missing.stderr, /leaf-encrypted\.key.*password/);
+    // The catalog says "supply its password"; on a command line that means an option.
+    expectOneLine(missing.stderr, /leaf-encrypted\.key.*password.* Give it with --password-file FILE or --password-stdin\./);
   });
 
   it('exits 2 when the password file cannot be read', async () => {
@@ -177,8 +185,11 @@ describe('certvault inspect: unusable input', () => {
 
   it.each([
     [['inspect'], /no FILE given/],
-    [['inspect', '--pasword-file', 'x', 'cert.pem'], /Unknown option '--pasword-file'/],
-    [['inspect', '--password', 'hunter2', 'cert.pem'], /Unknown option '--password'/],
+    [['inspect', '--pasword-file', 'x', 'cert.pem'], /^certvault inspect: unknown option "--pasword-file": passwords are never taken from the command line/],
+    [['inspect', '--password', 'hunter2', 'cert.pem'], /unknown option "--password": passwords are never taken .*--password-file FILE or --password-stdin/],
+    [['inspect', '--jsn', 'cert.pem'], /^certvault inspect: unknown option "--jsn" \(see/],
+    [['inspect', '--json=yes', 'cert.pem'], /^certvault inspect: --json takes no value \(see/],
+    [['inspect', 'cert.pem', '--password-file'], /^certvault inspect: --password-file needs a value \(see/],
     [['inspect', '--password-file', 'a', '--password-stdin', 'cert.pem'], /cannot be used together/],
   ])('exits 2 on a bad command line: %j', async (args, pattern) => {
     const run = await certvault(args, { home });

@@ -126,9 +126,9 @@ describe('Alibaba upload request', () => {
     expectSignedAsSent(sent);
   });
 
-  it('an unusable endpoint override fails before sending', async () => {
+  it.each(['ftp://x', 'http://cas.internal.example:8080'])('an unusable endpoint override (%s) fails before sending', async (endpoint) => {
     const http = new ScriptedHttp(OK);
-    const error = await rejection(aliyun.upload(context(http, { endpoint: 'ftp://x' }), SMALL, options()));
+    const error = await rejection(aliyun.upload(context(http, { endpoint }), SMALL, options()));
     expect(error.info).toMatchObject({ code: 'endpoint.invalid', kind: 'invalid', mayHaveReachedServer: false });
     expect(http.requests).toHaveLength(0);
   });

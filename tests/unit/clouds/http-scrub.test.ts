@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { toCloudError, entry } from '../../../main/clouds/cloud-error';
 import { scrubCloudText } from '../../../main/clouds/scrub';
 
 describe('scrubCloudText', () => {
@@ -6,6 +7,14 @@ describe('scrubCloudText', () => {
     const text = 'bad cert: -----BEGIN CERTIFICATE-----\nMIIBtest\n-----END CERTIFICATE----- and -----BEGIN PRIVATE KEY-----\nMIIEabc';
     const clean = scrubCloudText(text);
     expect(clean).toBe('bad cert: [pem] and [pem]');
+  });
+
+  it('removes a percent- or form-encoded PEM block, as a quoted string-to-sign holds it', () => {
+    const key = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkq+hkiG9w0BAQEF/AASCBKcwggSj\n-----END PRIVATE KEY-----\n';
+    const text = `string to sign: POST&%2F&Cert%3D${encodeURIComponent(encodeURIComponent(key))}&Key=${new URLSearchParams({ k: key }).toString()}`;
+    const clean = scrubCloudText(text);
+    expect(clean).not.toMatch(/MIIE|hkiG9w0|AASCBKcw/);
+    expect(clean).toContain('string to sign: POST&%2F&Cert%3D[pem]');
   });
 
   it('removes echoed keys, tokens and signature fields', () => {
@@ -29,5 +38,15 @@ describe('scrubCloudText', () => {
   it('keeps Chinese messages intact and caps the length', () => {
     expect(scrubCloudText('证书格式异常，请检查输入内容')).toBe('证书格式异常，请检查输入内容');
     expect(scrubCloudText('x '.repeat(1000)).length).toBeLessThanOrEqual(501);
+  });
+
+  it('scrubs and caps the code of an error answer as well as its message', () => {
+    const classify = () => entry('invalid', false, 'hint', '提示');
+    const echoed = `Bad.${'A'.repeat(60)}-----BEGIN PRIVATE KEY-----\nMIIEsecret`;
+    const error = toCloudError('tencent', { code: echoed, message: 'key ExampleAccessKeySecret0000 rejected', requestId: null, httpStatus: 400 }, classify, ['ExampleAccessKeySecret0000']);
+    expect(error.info.code).toBe('Bad.[data][pem]');
+    expect(error.info.message).toBe('key [redacted] rejected');
+    const long = toCloudError('tencent', { code: 'X.'.repeat(200), message: '', requestId: null, httpStatus: 400 }, classify, []);
+    expect(long.info.code.length).toBeLessThanOrEqual(128);
   });
 });

@@ -78,7 +78,8 @@ describe('Huawei CreateCertificateV2 request', () => {
     const CERT = '-----BEGIN CERTIFICATE-----\nMIIBtest\n-----END CERTIFICATE-----\n';
     const KEY = '-----BEGIN PRIVATE KEY-----\nMIIEtest\n-----END PRIVATE KEY-----\n';
     const http = new ScriptedHttp(CREATED);
-    const ctx = huaweiContext(http, { endpoint: 'http://apig.cn-north-4.myhuaweicloud.com' });
+    // The signature covers the host, not the scheme: the capture was made over http, sent here over https.
+    const ctx = huaweiContext(http, { endpoint: 'https://apig.cn-north-4.myhuaweicloud.com' });
     const { createCertificate } = await import('../../../main/clouds/huawei/client');
     await createCertificate(ctx, { name: 'test-cert', cert_content: CERT, private_key: KEY, type: 'global', instance_id: 'common' });
     expect(http.requests[0]!.headers.Authorization).toContain('Signature=82fe936e603cb53768e0157c52b6e9bcbf23652b262bfa5bc9e2c373f47920fe');

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { log } from '../../../main/core/log';
 import { handleInvoke, isTrustedSender, isTrustedUrl } from '../../../main/electron/ipc-guard';
+import { PathGrants } from '../../../main/electron/path-grants';
 import { isPermissionGranted } from '../../../main/electron/permissions';
 import { testHandlerContext } from './handler-context';
 
@@ -47,21 +48,21 @@ describe('isTrustedSender', () => {
 
 describe('handleInvoke', () => {
   it('answers a trusted, valid request', async () => {
-    const result = await handleInvoke(testHandlerContext(), ours, 'app.info', {}, null);
+    const result = await handleInvoke(testHandlerContext(), ours, 'app.info', {}, null, new PathGrants());
     expect(result).toEqual({ ok: true, value: { version: '0.0.0-test', platform: 'linux', systemLocale: 'en' } });
   });
 
   it('refuses an unexpected sender before looking at the request', async () => {
     let called = false;
     const ctx = testHandlerContext({ dialogs: { chooseFiles: async () => ((called = true), []), chooseSave: async () => null } });
-    const result = await handleInvoke(ctx, { url: 'https://evil.example/', isOurMainFrame: true }, 'files.choose', { purpose: 'inspect' }, null);
+    const result = await handleInvoke(ctx, { url: 'https://evil.example/', isOurMainFrame: true }, 'files.choose', { purpose: 'inspect' }, null, new PathGrants());
     expect(result).toEqual({ ok: false, error: expect.objectContaining({ code: 'ipc.forbidden_sender' }) });
     expect(called).toBe(false);
     expect(logged.join('\n')).toContain('https://evil.example');
   });
 
   it('rejects an unknown channel', async () => {
-    const result = await handleInvoke(testHandlerContext(), ours, 'fs.readFile', { path: '/etc/passwd' }, null);
+    const result = await handleInvoke(testHandlerContext(), ours, 'fs.readFile', { path: '/etc/passwd' }, null, new PathGrants());
     expect(result).toEqual({
       ok: false,
       error: { code: 'ipc.unknown_channel', message: 'Unknown request "fs.readFile".', params: { channel: 'fs.readFile' } },
@@ -74,11 +75,11 @@ describe('handleInvoke', () => {
     ['an unexpected field', 'settings.update', { theme: 'dark', __proto__: { polluted: true }, extra: 1 }],
     ['a missing field', 'files.choose', {}],
     ['no request at all', 'inspect.paths', undefined],
-    ['too many files', 'inspect.paths', { paths: Array.from({ length: 1001 }, (_, i) => `/tmp/${i}.pem`) }],
+    ['too many files', 'library.importContent', { files: Array.from({ length: 1001 }, (_, i) => ({ name: `${i}.pem`, data: new Uint8Array(1) })) }],
   ])('rejects a request with %s', async (_name, channel, request) => {
     const ctx = testHandlerContext();
     const before = ctx.settings.get();
-    const result = await handleInvoke(ctx, ours, channel, request, null);
+    const result = await handleInvoke(ctx, ours, channel, request, null, new PathGrants());
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.error.code).toBe('ipc.bad_request');
@@ -98,7 +99,7 @@ describe('handleInvoke', () => {
         },
       },
     });
-    const result = await handleInvoke(ctx, ours, 'settings.get', {}, null);
+    const result = await handleInvoke(ctx, ours, 'settings.get', {}, null, new PathGrants());
     expect(result).toEqual({
       ok: false,
       error: { code: 'internal', message: 'An unexpected error occurred; details are in the log.', params: {} },
@@ -107,6 +108,58 @@ describe('handleInvoke', () => {
     expect(serialized).not.toContain('alice');
     expect(serialized).not.toMatch(/\bat \w|\.ts:\d+/);
     expect(logged.join('\n')).toContain('unexpected_error');
+  });
+});
+
+describe('paths named by the window', () => {
+  const chosen = '/home/alice/certs/site.pem';
+  const dialogs = { chooseFiles: async () => [chosen], chooseSave: async () => '/home/alice/export/site.key' };
+
+  it.each([
+    ['inspect.paths', { paths: ['/home/alice/.ssh/id_ed25519'] }],
+    ['library.import', { paths: ['/etc'] }],
+    ['library.export', { id: 'abc', format: 'key', path: '/home/alice/.bashrc' }],
+    ['history.exportCsv', { path: '/home/alice/.profile' }],
+  ])('refuses %s with a path no dialog returned, before any handler runs', async (channel, request) => {
+    const grants = new PathGrants();
+    const result = await handleInvoke(testHandlerContext({ dialogs }), ours, channel, request, null, grants);
+    expect(result).toEqual({ ok: false, error: expect.objectContaining({ code: 'ipc.path_not_chosen' }) });
+    expect(logged.join('\n')).toContain('ipc_path_not_chosen');
+  });
+
+  it('accepts for reading what files.choose returned, and only for reading', async () => {
+    const grants = new PathGrants();
+    const ctx = testHandlerContext({ dialogs });
+    await handleInvoke(ctx, ours, 'files.choose', { purpose: 'inspect' }, null, grants);
+    // Past the guard: the handler runs and finds no such file.
+    const read = await handleInvoke(ctx, ours, 'inspect.paths', { paths: [chosen] }, null, grants);
+    expect(read).toEqual({ ok: false, error: expect.objectContaining({ code: 'input.unreadable_file' }) });
+    const mixed = await handleInvoke(ctx, ours, 'inspect.paths', { paths: [chosen, '/etc/shadow'] }, null, grants);
+    expect(mixed).toEqual({ ok: false, error: expect.objectContaining({ code: 'ipc.path_not_chosen', params: { file: '/etc/shadow' } }) });
+    const write = await handleInvoke(ctx, ours, 'history.exportCsv', { path: chosen }, null, grants);
+    expect(write).toEqual({ ok: false, error: expect.objectContaining({ code: 'ipc.path_not_chosen' }) });
+  });
+
+  it('accepts for writing what files.chooseSave returned, and not for reading', async () => {
+    const grants = new PathGrants();
+    const ctx = testHandlerContext({ dialogs });
+    await handleInvoke(ctx, ours, 'files.chooseSave', { purpose: 'export', defaultName: 'site.key' }, null, grants);
+    expect(grants.ungranted('library.export', { path: '/home/alice/export/site.key' })).toBeNull();
+    expect(grants.ungranted('inspect.paths', { paths: ['/home/alice/export/site.key'] })).toBe('/home/alice/export/site.key');
+  });
+
+  it('grants nothing for a cancelled dialog or a refused sender', async () => {
+    const grants = new PathGrants();
+    const cancelled = testHandlerContext({ dialogs: { chooseFiles: async () => [], chooseSave: async () => null } });
+    await handleInvoke(cancelled, ours, 'files.chooseSave', { purpose: 'export', defaultName: 'x.pem' }, null, grants);
+    await handleInvoke(testHandlerContext({ dialogs }), { url: 'https://evil.example/', isOurMainFrame: true }, 'files.choose', { purpose: 'import' }, null, grants);
+    expect(grants.ungranted('inspect.paths', { paths: [chosen] })).toBe(chosen);
+    expect(grants.ungranted('library.export', { path: 'null' })).toBe('null');
+  });
+
+  it('leaves malformed requests to the schema', async () => {
+    const result = await handleInvoke(testHandlerContext(), ours, 'inspect.paths', { paths: [42] }, null, new PathGrants());
+    expect(result).toEqual({ ok: false, error: expect.objectContaining({ code: 'ipc.bad_request' }) });
   });
 });
 

@@ -46,6 +46,13 @@ describe('registerIpc', () => {
     await expect(handlers.get('app.info')?.(ev, {})).resolves.toMatchObject({ ok: false, error: { code: 'ipc.forbidden_sender' } });
   });
 
+  it('lets the window name only files its dialogs returned, remembered across requests', async () => {
+    const inspect = handlers.get('inspect.paths')!;
+    await expect(inspect(event(), { paths: ['/tmp/chosen.pem'] })).resolves.toMatchObject({ ok: false, error: { code: 'ipc.path_not_chosen' } });
+    await expect(handlers.get('files.choose')?.(event(), { purpose: 'inspect' })).resolves.toEqual({ ok: true, value: { paths: ['/tmp/chosen.pem'] } });
+    await expect(inspect(event(), { paths: ['/tmp/chosen.pem'] })).resolves.not.toMatchObject({ error: { code: 'ipc.path_not_chosen' } });
+  });
+
   it('refuses everything when the window is gone', async () => {
     handlers.clear();
     registerIpc(testHandlerContext(), () => null, null);

@@ -58,12 +58,14 @@ describe('cloud accounts', () => {
     [{ name: '' }, 'name', /empty/],
     [{ endpoint: 'ftp://x' }, 'endpoint', /https:\/\/ or http:\/\//],
     [{ endpoint: 'https://user:pw@host' }, 'endpoint', /user name or password/],
+    [{ endpoint: 'http://gateway.example.com:8080' }, 'endpoint', /plain http:\/\/ only on this machine/],
     [{ endpoint: 'not a url' }, 'endpoint', /not a URL/],
     [{ region: 'ap guangzhou' }, 'region', /not a region id/],
     [{ fields: { instanceId: 'x' } }, 'instanceId', /not a tencent account field \(accepted: projectId\)/],
     [{ fields: { projectId: 'abc' } }, 'projectId', /whole number/],
     [{ defaultOptions: { alias: 'x'.repeat(30) } }, 'defaultOptions.alias', /.+/],
     [{ defaultOptions: { bogus: 1 } }, 'defaultOptions', /.+/],
+    [{ defaultOptions: { keyPassword: 'hunter2' } }, 'defaultOptions.keyPassword', /never stored/],
   ])('rejects %o naming field %s', async (patch, field, reason) => {
     const { vault } = setup();
     await expect(vault.accounts.save({ cloud: 'tencent', name: 'prod', ...patch }, { accessKeyId: 'a', accessKeySecret: 'b' })).rejects.toMatchObject({

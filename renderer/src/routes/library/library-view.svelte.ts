@@ -128,6 +128,7 @@ class LibraryView {
   async loadVaultState(): Promise<void> {
     const [count, status] = await Promise.all([api.library.list({ limit: 0 }), api.library.status()]);
     if (count.ok) this.vaultSize = count.value.total;
+    else this.error = count.error;
     if (status.ok) this.status = status.value;
   }
 

@@ -1,0 +1,50 @@
+import type { Result } from '../../shared/errors';
+import type { Channel } from '../../shared/ipc';
+
+// The window is not trusted with the file system. Four channels name a path (the CLI passes its
+// own arguments to them), so from the window a path is accepted only when the user picked it in a
+// dialog of this session: files.choose grants reading, files.chooseSave grants writing. A page
+// taken over by a malicious certificate field or a renderer bug can then neither read ~/.ssh
+// through inspect.paths nor drop an exported key into ~/.bashrc through library.export.
+
+type Access = 'read' | 'write';
+
+/** Where each path-taking channel keeps its paths, and what it does with them. */
+const pathFields: Partial<Record<Channel, { readonly access: Access; readonly paths: (request: Record<string, unknown>) => unknown[] }>> = {
+  'inspect.paths': { access: 'read', paths: (request) => asList(request.paths) },
+  'library.import': { access: 'read', paths: (request) => asList(request.paths) },
+  'library.export': { access: 'write', paths: (request) => [request.path] },
+  'history.exportCsv': { access: 'write', paths: (request) => [request.path] },
+};
+
+function asList(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [value];
+}
+
+export class PathGrants {
+  private readonly granted: Record<Access, Set<string>> = { read: new Set(), write: new Set() };
+
+  /** Remembers the paths a dialog returned to the window. */
+  record(channel: Channel, result: Result<unknown>): void {
+    if (!result.ok) return;
+    const value = result.value as { paths?: unknown; path?: unknown };
+    if (channel === 'files.choose') this.add('read', asList(value.paths));
+    if (channel === 'files.chooseSave') this.add('write', [value.path]);
+  }
+
+  /**
+   * The first path of the request that the user did not choose for this use, or null when all
+   * were (or the channel takes no path). Anything that is not a string is left to the schema.
+   */
+  ungranted(channel: Channel, request: unknown): string | null {
+    const fields = pathFields[channel];
+    if (!fields || typeof request !== 'object' || request === null) return null;
+    const allowed = this.granted[fields.access];
+    const stray = fields.paths(request as Record<string, unknown>).find((path) => typeof path === 'string' && !allowed.has(path));
+    return typeof stray === 'string' ? stray : null;
+  }
+
+  private add(access: Access, paths: readonly unknown[]): void {
+    for (const path of paths) if (typeof path === 'string') this.granted[access].add(path);
+  }
+}
