@@ -43,6 +43,9 @@ const forbidden = {
   cliFolder: {
     patterns: [{ regex: '(^|/)cli(/|$)', message: 'main/electron may not import main/cli: both are front doors onto main/core.' }],
   },
+  toolingCode: {
+    patterns: [{ regex: '(^|/)(tests|scripts|bench)(/|$)', message: 'Product code may not import tests, scripts or benchmarks.' }],
+  },
   playwrightElectron: {
     paths: [
       {
@@ -78,16 +81,29 @@ const noDynamicElectron = [
   },
 ];
 
-function layer(files, restrictions, { ignores = [], dynamicElectron = true } = {}) {
+// Product code has no reason for import() or require(): with static imports only, every
+// dependency is visible to no-restricted-imports (a computed or template-literal specifier is not).
+const staticImportsOnly = [
+  'error',
+  { selector: 'ImportExpression', message: 'Static imports only in product code, so the layer rules can see every dependency.' },
+  {
+    selector: "CallExpression[callee.name=/^(require|createRequire)$/]",
+    message: 'Static imports only in product code, so the layer rules can see every dependency.',
+  },
+];
+
+function layer(files, restrictions, { ignores = [], syntax = noDynamicElectron } = {}) {
   return {
     files,
     ignores,
     rules: {
       'no-restricted-imports': restrict(...restrictions),
-      ...(dynamicElectron ? { 'no-restricted-syntax': noDynamicElectron } : {}),
+      ...(syntax ? { 'no-restricted-syntax': syntax } : {}),
     },
   };
 }
+
+const product = { syntax: [...noDynamicElectron, ...staticImportsOnly.slice(1)] };
 
 module.exports = defineConfig(
   {
@@ -136,11 +152,19 @@ module.exports = defineConfig(
   },
 
   // The layers. Every file falls in exactly one of these blocks.
-  layer(['main/electron/**'], [forbidden.renderer, forbidden.cliFolder, forbidden.playwrightElectron], { dynamicElectron: false }),
-  layer(['main/core/**', 'main/clouds/**'], [forbidden.electron, forbidden.renderer, forbidden.frontDoors, forbidden.playwrightElectron]),
-  layer(['main/cli/**'], [forbidden.electron, forbidden.renderer, forbidden.electronFolder, forbidden.playwrightElectron]),
-  layer(['renderer/**'], [forbidden.electron, forbidden.nodeBuiltins, forbidden.main, forbidden.playwrightElectron]),
-  layer(['shared/**'], [forbidden.electron, forbidden.nodeBuiltins, forbidden.main, forbidden.renderer, forbidden.playwrightElectron]),
+  layer(['main/electron/**'], [forbidden.renderer, forbidden.cliFolder, forbidden.toolingCode, forbidden.playwrightElectron], product),
+  layer(
+    ['main/core/**', 'main/clouds/**'],
+    [forbidden.electron, forbidden.renderer, forbidden.frontDoors, forbidden.toolingCode, forbidden.playwrightElectron],
+    product,
+  ),
+  layer(['main/cli/**'], [forbidden.electron, forbidden.renderer, forbidden.electronFolder, forbidden.toolingCode, forbidden.playwrightElectron], product),
+  layer(['renderer/**'], [forbidden.electron, forbidden.nodeBuiltins, forbidden.main, forbidden.toolingCode, forbidden.playwrightElectron], product),
+  layer(
+    ['shared/**'],
+    [forbidden.electron, forbidden.nodeBuiltins, forbidden.main, forbidden.renderer, forbidden.toolingCode, forbidden.playwrightElectron],
+    product,
+  ),
   layer(['**/*'], [forbidden.electron, forbidden.playwrightElectron], {
     ignores: ['main/**', 'renderer/**', 'shared/**', 'tests/e2e/electron-launch.spec.ts'],
   }),

@@ -38,6 +38,24 @@ describe('layer rules', () => {
     expect((await layerViolations(file, code)).join('\n')).toMatch(/electron/);
   });
 
+  it.each([
+    ['main/core/example.ts', 'export const app = import(`electron`);\n'],
+    ['main/clouds/example.ts', "const name = 'electron';\nexport const app = import(name);\n"],
+    ['shared/example.ts', "export const load = () => import('../main/core/log');\n"],
+    ['renderer/src/lib/example.ts', "export const fs = require('node:fs');\n"],
+    ['main/cli/example.ts', "import { createRequire } from 'node:module';\nexport const app = createRequire(__filename)('electron');\n"],
+  ])('allows only static imports in product code: %s', async (file, code) => {
+    expect((await layerViolations(file, code)).join('\n')).toMatch(/Static imports only/);
+  });
+
+  it.each([
+    ['shared/example.ts', uses('../tests/fixtures/paths')],
+    ['renderer/src/lib/example.ts', uses('../../../bench/report')],
+    ['main/core/example.ts', uses('../../scripts/build')],
+  ])('keeps test, script and bench code out of the product: %s', async (file, code) => {
+    expect((await layerViolations(file, code)).join('\n')).toMatch(/tests, scripts or benchmarks/);
+  });
+
   it('allows electron in main/electron', async () => {
     expect(await layerViolations('main/electron/example.ts', uses('electron'))).toEqual([]);
   });
