@@ -258,7 +258,7 @@ export const en = {
   'ui.accounts.field.endpoint': 'Endpoint override',
   'ui.accounts.field.endpointPlaceholder': "Empty: the cloud's public endpoint",
   'ui.accounts.defaultEndpoint': 'public endpoint',
-  'ui.accounts.defaultOf': 'Default {option}',
+  'ui.accounts.defaultOf': '{option} (default)',
   'ui.accounts.defaults.title': 'Default upload options',
   'ui.accounts.defaults.note': 'Prefill the upload form for this account; each upload can still change them. Empty fields use the cloud’s own defaults.',
   'ui.accounts.secret.title': 'Secret',

@@ -98,7 +98,7 @@ test('an account of each cloud: added, tested, secret write-only, never sent bac
   await expect(card(page, 'tencent-prod')).toContainText('CDN');
   await expect(card(page, 'tencent-prod')).toContainText('env=prod, team=web');
   // Only what was set: not the cloud's own defaults (certificate type SVR, duplicate upload off).
-  await expect(card(page, 'tencent-prod').locator('dt', { hasText: /^Default / })).toHaveText(['Default Certificate use', 'Default Tags']);
+  await expect(card(page, 'tencent-prod').locator('dt', { hasText: / \(default\)$/ })).toHaveText(['Certificate use (default)', 'Tags (default)']);
 
   // A PEM default is a text area: the pasted root CA comes back with its line breaks.
   await card(page, 'huawei-prod').getByRole('button', { name: 'Edit' }).click();
@@ -109,8 +109,8 @@ test('an account of each cloud: added, tested, secret write-only, never sent bac
   await app.screenshot('accounts-default-pem-en');
   await form.getByRole('button', { name: 'Save account' }).click();
   await expect(form).toBeHidden();
-  const huaweiDefaults = card(page, 'huawei-prod').locator('dt', { hasText: /^Default / });
-  await expect(huaweiDefaults).toHaveText(['Default Trusted root CA (PEM)']);
+  const huaweiDefaults = card(page, 'huawei-prod').locator('dt', { hasText: / \(default\)$/ });
+  await expect(huaweiDefaults).toHaveText(['Trusted root CA (PEM) (default)']);
   await expect(card(page, 'huawei-prod')).toContainText('-----BEGIN CERTIFICATE----- …');
   await card(page, 'huawei-prod').getByRole('button', { name: 'Edit' }).click();
   await form.getByText('Default upload options').click();
