@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
 import { signTc3 } from '../main/clouds/tencent/sign';
 import { signAcs3 } from '../main/clouds/aliyun/sign';
+import { buildAliyunRequest } from '../main/clouds/aliyun/client';
 import { signSdkHmac } from '../main/clouds/huawei/sign';
 import { signVolc } from '../main/clouds/volcengine/sign';
 import { sha256Hex } from '../main/clouds/hash';
@@ -71,24 +72,46 @@ function tencentCase(): SignCase {
 }
 
 function aliyunCase(): SignCase {
-  const Utils = (require('@alicloud/openapi-core/dist/utils') as { default: { getAuthorization(...args: unknown[]): string } }).default;
-  const empty = createHash('sha256').update('').digest('hex');
-  const query = { Cert: CHAIN, Key: KEY, Name: 'example.com-20260131-1a2b3c4d' };
-  const headers = {
-    host: 'cas.aliyuncs.com',
-    'x-acs-action': 'UploadUserCertificate',
-    'x-acs-version': '2020-04-07',
-    'x-acs-date': '2023-11-14T22:13:20Z',
-    'x-acs-signature-nonce': 'fixednonce0123456789abcdef000000',
-    'x-acs-content-sha256': empty,
-  };
+  const Utils = (require('@alicloud/openapi-core/dist/utils') as {
+    default: { getAuthorization(...args: unknown[]): string; hash(raw: Buffer, algorithm: string): Buffer };
+  }).default;
   const accessKeyId = 'LTAIEXAMPLEACCESSKEY';
   const accessKeySecret = 'ExampleAccessKeySecret0000000000';
+  const nonce = 'fixednonce0123456789abcdef000000';
+  const now = new Date('2023-11-14T22:13:20Z');
+  const call = { action: 'UploadUserCertificate', params: { Cert: CHAIN, Key: KEY, Name: 'example.com-20260131-1a2b3c4d' } };
+  const ctx = { account: { cloud: 'aliyun' as const, region: null, endpoint: null, fields: {} }, credentials: { accessKeyId, accessKeySecret } };
+  // What the upload sends: a request carrying a private key puts every parameter in a form body.
+  const sent = buildAliyunRequest(ctx, call, now, nonce);
+  const body = sent.body;
+  if (typeof body !== 'string' || sent.url.search !== '' || new URLSearchParams(body).get('Key') !== KEY) {
+    throw new Error('Alibaba bench: the upload request no longer carries its PEMs in a form body; update this case');
+  }
+  const headers = {
+    host: 'cas.aliyuncs.com',
+    'content-type': 'application/x-www-form-urlencoded',
+    'x-acs-action': call.action,
+    'x-acs-version': '2020-04-07',
+    'x-acs-date': '2023-11-14T22:13:20Z',
+    'x-acs-signature-nonce': nonce,
+  };
+  // Both hash the body for x-acs-content-sha256 inside the timed call, as each does per request.
+  const ours = () => {
+    const payloadHash = sha256Hex(body);
+    const signedHeaders = { ...headers, 'x-acs-content-sha256': payloadHash };
+    return signAcs3({ method: 'POST', path: '/', query: {}, headers: signedHeaders, payloadHash, accessKeyId, accessKeySecret }).authorization;
+  };
+  // The timed input is the request the product builds, byte for byte.
+  if (ours() !== sent.headers.authorization) throw new Error('Alibaba bench: the timed request differs from the one buildAliyunRequest sends');
   return {
-    name: 'Alibaba ACS3-HMAC-SHA256, UploadUserCertificate (PEMs in the query, as the SDK sends them)',
+    name: 'Alibaba ACS3-HMAC-SHA256, UploadUserCertificate (form body, as Cert Vault sends it)',
     sdk: '@alicloud/openapi-core getAuthorization',
-    ours: () => signAcs3({ method: 'POST', path: '/', query, headers, payloadHash: empty, accessKeyId, accessKeySecret }).authorization,
-    official: () => Utils.getAuthorization({ method: 'POST', pathname: '/', query, headers }, 'ACS3-HMAC-SHA256', empty, accessKeyId, accessKeySecret),
+    ours,
+    official: () => {
+      const payloadHash = Utils.hash(Buffer.from(body, 'utf8'), 'ACS3-HMAC-SHA256').toString('hex');
+      const request = { method: 'POST', pathname: '/', query: {}, headers: { ...headers, 'x-acs-content-sha256': payloadHash } };
+      return Utils.getAuthorization(request, 'ACS3-HMAC-SHA256', payloadHash, accessKeyId, accessKeySecret);
+    },
   };
 }
 

@@ -46,6 +46,8 @@ export const errorCodes = [
   'account.invalid',
   'account.secret_missing',
   'account.env_missing',
+  'account.region_required',
+  'account.endpoint_not_confirmed',
   'cloud.validation',
   'cloud.auth',
   'cloud.throttled',

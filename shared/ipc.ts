@@ -29,6 +29,7 @@ import {
   type KeychainStatus,
   type LibraryEntry,
   type LibraryEntryDetail,
+  type LibraryListEntry,
   type LibraryPage,
   type LibraryQuery,
 } from './library';
@@ -156,7 +157,7 @@ function libraryChannels() {
   const name = z.string().trim().min(1).max(libraryLimits.maxNameLength);
   const importOptions = { password: password.optional(), name: name.optional(), tags: tags.optional() };
   return {
-    'library.list': channel<z.ZodType<LibraryQuery>, LibraryPage>(
+    'library.list': channel<z.ZodType<LibraryQuery>, LibraryPage<LibraryListEntry>>(
       z
         .object({
           search: z.string().max(libraryLimits.maxSearchLength),

@@ -34,8 +34,12 @@ export interface LibraryEntry {
   readonly updatedAt: string;
 }
 
-export interface LibraryEntryDetail extends LibraryEntry {
+/** A row of `library.list`: the entry and whether its key can be opened with today's keychain. */
+export interface LibraryListEntry extends LibraryEntry {
   readonly keyState: KeyState;
+}
+
+export interface LibraryEntryDetail extends LibraryListEntry {
   /** The inspector's view of the stored certificates (leaf, chain, SM2 encryption certificate). */
   readonly inspection: Inspection;
 }
@@ -74,11 +78,11 @@ export interface LibraryQuery {
   readonly limit?: number;
 }
 
-export interface LibraryPage {
+export interface LibraryPage<Entry extends LibraryEntry = LibraryEntry> {
   /** Entries matching the query, before the window. */
   readonly total: number;
   readonly offset: number;
-  readonly entries: readonly LibraryEntry[];
+  readonly entries: readonly Entry[];
 }
 
 export interface EntryUpdate {
@@ -112,6 +116,15 @@ export interface KeychainStatus {
   /** 'missing': the data key is gone from (or was replaced in) the keychain. */
   readonly dataKey: 'ready' | 'missing' | 'unavailable';
   readonly sealedKeys: number;
+}
+
+/**
+ * An entry's key as the user can use it. A keychain that is only unreachable (locked, no Secret
+ * Service) leaves the key sealed, not lost: it opens again once the keychain is back.
+ */
+export function keyStateOf(hasKey: boolean, dataKey: KeychainStatus['dataKey']): KeyState {
+  if (!hasKey) return 'none';
+  return dataKey === 'missing' ? 'unrecoverable' : 'sealed';
 }
 
 export const libraryLimits = {

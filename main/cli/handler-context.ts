@@ -25,6 +25,8 @@ export function cliHandlerContext({ dataDir, appVersion, env, now }: CliHandlerO
       // Paths are arguments on a command line; no command asks for a dialog.
       chooseFiles: () => Promise.reject(new VaultError('cancelled')),
       chooseSave: () => Promise.reject(new VaultError('cancelled')),
+      // The endpoint is an argument the user typed on this command line: that is the confirmation.
+      confirmEndpoint: async () => true,
     },
     // Nothing listens to push events in a one-shot process.
     events: { emit: () => undefined },

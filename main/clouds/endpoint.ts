@@ -21,10 +21,10 @@ export function resolveEndpoint(cloud: CloudId, override: string | null, publicU
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalidEndpoint(cloud, 'only http:// and https:// are supported', '只支持 http:// 或 https://');
   if (url.protocol === 'http:' && !isLoopback(url)) {
-    throw invalidEndpoint(cloud, 'plain http:// is only allowed on this machine (127.0.0.1, localhost, [::1]); use https://', '只有本机地址(127.0.0.1、localhost、[::1])可以使用 http://,其他地址请使用 https://');
+    throw invalidEndpoint(cloud, 'plain http:// is only allowed on this machine (127.0.0.1, localhost, [::1]); use https://', '只有本机地址（127.0.0.1、localhost、[::1]）可以使用 http://，其他地址请使用 https://');
   }
   if (url.username || url.password) throw invalidEndpoint(cloud, 'it must not contain a user name or password', '不能包含用户名或密码');
-  if (url.search || url.hash) throw invalidEndpoint(cloud, 'it must not contain a query (?) or fragment (#)', '不能包含查询串(?)或片段(#)');
+  if (url.search || url.hash) throw invalidEndpoint(cloud, 'it must not contain a query (?) or fragment (#)', '不能包含查询串（?）或片段（#）');
   return url;
 }
 
@@ -46,7 +46,7 @@ function invalidEndpoint(cloud: CloudId, en: string, zh: string): CloudError {
     message: `The account's endpoint override is not usable: ${en}.`,
     hint: {
       en: `Fix the endpoint in the account settings (${en}), e.g. https://host:port, or clear it to use the public endpoint.`,
-      'zh-CN': `请在账号设置中修改自定义接入地址(${zh}),例如 https://host:port;留空则使用公共地址。`,
+      'zh-CN': `请在账号设置中修改自定义接入地址（${zh}），例如 https://host:port；留空则使用公共地址。`,
     },
   });
 }

@@ -40,19 +40,23 @@ function isTlsVerificationCode(code: string): boolean {
   return /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS|ERR_SSL|HOSTNAME|ALTNAME/.test(code);
 }
 
+// The Node code travels as the error's code, which every reader (CLI, history, upload panel) shows
+// beside the message: the messages below do not repeat it. The TLS one names the specific check
+// that failed, since its code is only 'tls'.
+
 /** A failure while connecting: the request was never written, so its fate is known (nothing happened). */
 function connectFailure(error: unknown, where: string): TransportError {
   if (error instanceof TransportError) return error;
   const code = nodeCode(error);
   if (isTlsVerificationCode(code)) return new TransportError('tls', `TLS handshake with ${where} failed (${code})`, false, false);
-  return new TransportError(code, `cannot connect to ${where} (${code})`, false, TRANSIENT_CONNECT_CODES.has(code));
+  return new TransportError(code, `cannot connect to ${where}`, false, TRANSIENT_CONNECT_CODES.has(code));
 }
 
 /** A failure after the request was (possibly) written: the server may have acted on it. */
 function exchangeFailure(error: unknown, where: string): TransportError {
   if (error instanceof TransportError) return error;
   const code = nodeCode(error);
-  return new TransportError(code, `connection to ${where} failed during the request (${code})`, true, true);
+  return new TransportError(code, `connection to ${where} failed during the request`, true, true);
 }
 
 interface Deadline {

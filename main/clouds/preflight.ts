@@ -13,13 +13,13 @@ export function issue(field: string, en: string, zh: string): ValidationIssue {
 /** `service` names the cloud's product in both languages ('Volcengine Live' / '火山引擎视频直播'). */
 export function requirePrivateKey(material: UploadMaterial, service: Hint): ValidationIssue[] {
   if (material.privateKeyPem) return [];
-  return [issue('privateKey', `${service.en} needs the private key of the certificate; this entry has none.`, `${service['zh-CN']}需要证书私钥,而该条目没有私钥。`)];
+  return [issue('privateKey', `${service.en} needs the private key of the certificate; none was given.`, `${service['zh-CN']}需要证书私钥，但未提供私钥。`)];
 }
 
 /** For upload APIs that take RSA and ECC only; `api` names the call ('Tencent UploadCertificate'). */
 export function rejectSm2(material: UploadMaterial, api: Hint): ValidationIssue[] {
   if (!isSm2(material)) return [];
-  return [issue('algorithm', `${api.en} does not accept SM2 (国密) certificates.`, `${api['zh-CN']} 接口不接受国密(SM2)证书。`)];
+  return [issue('algorithm', `${api.en} does not accept SM2 (国密) certificates.`, `${api['zh-CN']} 接口不接受国密（SM2）证书。`)];
 }
 
 /** Pre-flight issues found again at upload time (a caller skipped validate): refuse before sending. */

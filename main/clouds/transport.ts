@@ -10,7 +10,7 @@ import type { Hint } from './cloud-error';
 const HINTS: Readonly<Record<string, Hint>> = {
   timeout: {
     en: 'The cloud did not answer in time. If this was an upload, check whether the certificate arrived before trying again.',
-    'zh-CN': '云端未在规定时间内响应。如果是上传操作,请先确认证书是否已上传成功,再决定是否重试。',
+    'zh-CN': '云端未在规定时间内响应。如果是上传操作，请先确认证书是否已上传成功，再决定是否重试。',
   },
   ENOTFOUND: {
     en: 'The endpoint host name does not resolve. Check the endpoint in the account settings and your DNS.',
@@ -18,7 +18,7 @@ const HINTS: Readonly<Record<string, Hint>> = {
   },
   ECONNREFUSED: {
     en: 'Nothing accepts connections at the endpoint. Check the endpoint (host and port) and any firewall.',
-    'zh-CN': '接入地址拒绝连接。请检查地址(主机和端口)以及防火墙设置。',
+    'zh-CN': '接入地址拒绝连接。请检查地址（主机和端口）以及防火墙设置。',
   },
   proxy_refused: {
     en: 'The proxy refused to connect to the cloud. Check HTTPS_PROXY / HTTP_PROXY and NO_PROXY.',
@@ -26,11 +26,11 @@ const HINTS: Readonly<Record<string, Hint>> = {
   },
   tls: {
     en: "The endpoint's TLS certificate could not be verified. Check the endpoint URL, or the proxy if it intercepts TLS.",
-    'zh-CN': '无法验证接入地址的 TLS 证书。请检查接入地址;如果代理会拦截 TLS,也请检查代理。',
+    'zh-CN': '无法验证接入地址的 TLS 证书。请检查接入地址；如果代理会拦截 TLS，也请检查代理。',
   },
   response_too_large: {
     en: 'The answer was unexpectedly large and was cut off. Check that the endpoint really is this cloud.',
-    'zh-CN': '响应体异常过大,已中止读取。请确认接入地址确实指向该云服务。',
+    'zh-CN': '响应体异常过大，已中止读取。请确认接入地址确实指向该云服务。',
   },
   aborted: { en: 'Cancelled.', 'zh-CN': '已取消。' },
 };

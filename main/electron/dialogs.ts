@@ -1,4 +1,4 @@
-import { dialog, type BrowserWindow, type OpenDialogOptions, type SaveDialogOptions } from 'electron';
+import { dialog, type BrowserWindow, type MessageBoxOptions, type OpenDialogOptions, type SaveDialogOptions } from 'electron';
 import { translate, type Locale } from '../../shared/i18n';
 import type { Dialogs } from '../core/ipc/context';
 
@@ -33,8 +33,36 @@ export function electronDialogs(mainWindow: () => BrowserWindow | null, locale: 
       const result = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
       return result.canceled || !result.filePath ? null : result.filePath;
     },
+    async confirmEndpoint(account, endpoint) {
+      const options = endpointConfirmation(locale(), account.name, endpoint);
+      const window = mainWindow();
+      const result = window ? await dialog.showMessageBox(window, options) : await dialog.showMessageBox(options);
+      return result.response === CONFIRM_BUTTON;
+    },
   };
 }
+
+const CONFIRM_BUTTON = 0;
+const CANCEL_BUTTON = 1;
+
+/**
+ * Drawn by main, not the page: the page asked for this endpoint, so it must not be the one saying
+ * it is safe. Cancel is the default, for Enter and for closing the box. `endpoint` is already
+ * validated (account-input.ts), so it parses.
+ */
+export function endpointConfirmation(lang: Locale, name: string, endpoint: string): MessageBoxOptions {
+  return {
+    type: 'warning',
+    title: translate(lang, 'dialog.endpoint.title'),
+    message: translate(lang, 'dialog.endpoint.message', { name, host: new URL(endpoint).host }),
+    detail: translate(lang, 'dialog.endpoint.detail', { endpoint }),
+    buttons: [translate(lang, 'dialog.endpoint.confirm'), translate(lang, 'dialog.endpoint.cancel')],
+    defaultId: CANCEL_BUTTON,
+    cancelId: CANCEL_BUTTON,
+    noLink: true,
+  };
+}
+
 
 /**
  * The page suggests a file name, never a place: a suggested `../../.bashrc` or absolute path would

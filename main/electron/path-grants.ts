@@ -1,11 +1,15 @@
+import path from 'node:path';
 import type { Result } from '../../shared/errors';
 import type { Channel } from '../../shared/ipc';
+import { isInside } from './app-url';
 
 // The window is not trusted with the file system. Four channels name a path (the CLI passes its
 // own arguments to them), so from the window a path is accepted only when the user picked it in a
 // dialog of this session: files.choose grants reading, files.chooseSave grants writing. A page
 // taken over by a malicious certificate field or a renderer bug can then neither read ~/.ssh
 // through inspect.paths nor drop an exported key into ~/.bashrc through library.export.
+// A folder chosen for reading covers the files inside it: an import names them when it sends the
+// password-protected ones again (and in nothing else: writing is to the exact file chosen).
 
 type Access = 'read' | 'write';
 
@@ -39,12 +43,19 @@ export class PathGrants {
   ungranted(channel: Channel, request: unknown): string | null {
     const fields = pathFields[channel];
     if (!fields || typeof request !== 'object' || request === null) return null;
-    const allowed = this.granted[fields.access];
-    const stray = fields.paths(request as Record<string, unknown>).find((path) => typeof path === 'string' && !allowed.has(path));
+    const stray = fields.paths(request as Record<string, unknown>).find((file) => typeof file === 'string' && !this.allows(fields.access, file));
     return typeof stray === 'string' ? stray : null;
   }
 
+  private allows(access: Access, file: string): boolean {
+    if (this.granted[access].has(file)) return true;
+    if (access === 'write') return false;
+    // Resolved first, so `<chosen folder>/../../etc/passwd` is judged by where it leads.
+    const resolved = path.resolve(file);
+    return [...this.granted.read].some((chosen) => isInside(path.resolve(chosen), resolved));
+  }
+
   private add(access: Access, paths: readonly unknown[]): void {
-    for (const path of paths) if (typeof path === 'string') this.granted[access].add(path);
+    for (const file of paths) if (typeof file === 'string') this.granted[access].add(file);
   }
 }

@@ -1,4 +1,5 @@
 import type { Locator, Page } from '@playwright/test';
+import { dispatch } from '../../main/core/ipc/dispatch';
 import { cloudIds, type CloudId } from '../../shared/model';
 import { allSecrets, huaweiProject, huaweiRegion, ipcLog, pageText, recordIpc, resetClouds, saveAccount, secretOf, startClouds, stopClouds, type Clouds } from './fixtures/clouds';
 import { expect, test as base } from './fixtures/test';
@@ -65,13 +66,15 @@ async function expectNoSecretAnywhere(page: Page): Promise<void> {
   for (const secret of allSecrets) expect(seen, 'a secret reached the renderer').not.toContain(secret);
 }
 
-test('an account of each cloud: added, tested, secret write-only, never sent back', async ({ app, pki }) => {
+test('an account of each cloud: added, tested, secret write-only, never sent back', async ({ app, bridge, pki }) => {
   const { page } = app;
   await app.openScreen('accounts');
   await expect(page.locator('[data-empty]')).toBeVisible();
 
   for (const cloud of cloudIds) await addAccount(page, cloud, `${cloud}-prod`, clouds[cloud].url);
   await expect(page.locator('li[data-account]')).toHaveCount(cloudIds.length);
+  // Each override, loopback emulators included, was confirmed in a main-process dialog.
+  expect(bridge.endpointConfirmations).toEqual(cloudIds.map((cloud) => ({ name: `${cloud}-prod`, endpoint: clouds[cloud].url })));
 
   for (const cloud of cloudIds) {
     await expect(await testConnection(page, `${cloud}-prod`)).toHaveAttribute('data-verdict', 'works');
@@ -121,6 +124,45 @@ test('an account of each cloud: added, tested, secret write-only, never sent bac
   await expectNoSecretAnywhere(page);
   // Five accounts added and two edited: every answer was recorded, and none carried a secret.
   expect((await ipcLog(page)).filter((line) => line.startsWith('accounts.save '))).toHaveLength(cloudIds.length + 2);
+});
+
+/** The form filled for a new account, up to (not including) Save. */
+async function fillNewAccount(page: Page, fields: { cloud: CloudId; name: string; endpoint?: string }): Promise<Locator> {
+  await page.getByRole('button', { name: 'Add account' }).first().click();
+  const form = accountForm(page);
+  await form.locator('select[name="cloud"]').selectOption(fields.cloud);
+  await form.locator('input[name="name"]').fill(fields.name);
+  if (fields.endpoint) await form.locator('input[name="endpoint"]').fill(fields.endpoint);
+  await fillSecret(form, secretOf(fields.cloud));
+  return form;
+}
+
+test('an endpoint override the user declines in main leaves no account behind', async ({ app, bridge }) => {
+  const { page } = app;
+  await app.openScreen('accounts');
+  bridge.queueEndpointAnswer(false);
+  const form = await fillNewAccount(page, { cloud: 'tencent', name: 'redirected', endpoint: 'https://attacker.example/' });
+  await form.getByRole('button', { name: 'Save account' }).click();
+  await expect(form.getByRole('alert')).toContainText('Account "redirected" was not saved: sending its uploads to https://attacker.example was not confirmed.');
+  expect(bridge.endpointConfirmations).toEqual([{ name: 'redirected', endpoint: 'https://attacker.example' }]);
+  await form.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.locator('[data-empty]')).toBeVisible();
+  expect(await dispatch(bridge.context, 'accounts.list', {})).toMatchObject({ ok: true, value: { accounts: [] } });
+});
+
+test('a Huawei account with neither a region nor an endpoint is refused at the region field', async ({ app, bridge }) => {
+  const { page } = app;
+  await app.openScreen('accounts');
+  const form = await fillNewAccount(page, { cloud: 'huawei', name: 'huawei-nowhere' });
+  await form.getByRole('button', { name: 'Save account' }).click();
+  await expect(form.getByRole('alert')).toContainText('a Huawei Cloud API Gateway account needs a region such as cn-north-4');
+  await expect(form.locator('input[name="region"]')).toHaveAttribute('aria-invalid', 'true');
+  await form.locator('input[name="region"]').fill(huaweiRegion);
+  await form.locator('#account-field-projectId').fill(huaweiProject);
+  await form.getByRole('button', { name: 'Save account' }).click();
+  await expect(form).toBeHidden();
+  await expect(card(page, 'huawei-nowhere')).toBeVisible();
+  expect(bridge.endpointConfirmations).toEqual([]);
 });
 
 test('"Test connection" tells wrong key, no permission, unreachable and clock skew apart', async ({ app, bridge }) => {

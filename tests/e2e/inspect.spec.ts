@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { VaultBridge } from '../../shared/ipc';
 import { AppPage } from './fixtures/app-page';
 import { expect, test } from './fixtures/test';
 
@@ -70,6 +71,20 @@ test.describe('Inspect screen', () => {
     await expect(app.page.getByTestId('leaf-name')).toHaveText(pki.mozillaRoot.commonName);
     await expect(app.field('sha256')).toHaveText(pki.mozillaRoot.sha256);
     expect(bridge.calls).toContain('inspect.paths');
+  });
+
+  test('a path no dialog returned is refused, even a real file; chosen in the dialog, it is read', async ({ app, bridge, pki }) => {
+    const inspectPath = (file: string) =>
+      app.page.evaluate((paths) => (window as unknown as { vault: VaultBridge }).vault.invoke('inspect.paths', { paths }), [file]);
+    expect(await inspectPath(pki.leaf.file)).toEqual({
+      ok: false,
+      error: expect.objectContaining({ code: 'ipc.path_not_chosen', params: { file: pki.leaf.file } }),
+    });
+
+    bridge.queueDialogAnswer([pki.leaf.file]);
+    await app.page.getByRole('button', { name: 'Open files…' }).click();
+    await expect(app.page.getByTestId('leaf-name')).toHaveText(pki.leaf.commonName);
+    expect(await inspectPath(pki.leaf.file)).toMatchObject({ ok: true });
   });
 
   test('junk pasted: a clear error, no result', async ({ app }) => {

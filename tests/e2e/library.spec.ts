@@ -142,7 +142,7 @@ for (const locale of ['en', 'zh-CN'] as const satisfies readonly Locale[]) {
       await library.expectTotal(1);
       await expect(library.rows).toHaveCount(1);
       await expect(library.rows.first()).toContainText(pki.leaf.commonName);
-      await expect(library.rows.first().locator('[data-has-key="yes"]')).toHaveCount(1);
+      await expect(library.rows.first().locator('[data-key-state="sealed"]')).toHaveCount(1);
       // A single import opens its detail: the inspector's view plus the user's fields.
       await expect(library.detail).toBeVisible();
       await expect(library.detail.locator('[data-key-state]')).toHaveAttribute('data-key-state', 'sealed');
@@ -279,6 +279,10 @@ for (const locale of ['en', 'zh-CN'] as const satisfies readonly Locale[]) {
       const notice = app.page.locator('[data-keychain="missing"]');
       await expect(notice).toContainText(library.text('ui.library.keychain.missing.title'));
       await expect(notice).toContainText(library.text('ui.library.keychain.missing.body', { count: 1 }));
+      // The row no longer shows the green key: a struck-through one, saying why.
+      const rowKey = library.rows.first().locator('[data-key-state]');
+      await expect(rowKey).toHaveAttribute('data-key-state', 'unrecoverable');
+      await expect(rowKey).toHaveAttribute('title', library.text('ui.library.row.keyUnrecoverable'));
       await library.rows.first().click();
       await expect(library.detail.locator('[data-key-state]')).toHaveAttribute('data-key-state', 'unrecoverable');
       await library.detail.getByRole('button', { name: library.text('ui.library.detail.export') }).click();
@@ -368,3 +372,22 @@ for (const locale of ['en', 'zh-CN'] as const satisfies readonly Locale[]) {
     });
   });
 }
+
+test('a folder with a password-protected PKCS#12: the password retry reads the file inside the chosen folder', async ({ app, bridge, pki }) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'certvault-folder-'));
+  try {
+    fs.copyFileSync(pki.leafPkcs12File, path.join(dir, 'shop.p12'));
+    const library = new LibraryPage(app, 'en');
+    await library.open();
+    await library.importFolder(bridge, dir);
+    await expect(library.summary.locator('li[data-error-code="pkcs12.password_required"]')).toBeVisible();
+    // The retry names dir/shop.p12, which no dialog returned: the folder the user chose covers it.
+    await app.page.locator('#import-password').fill(pki.keyPassword);
+    await library.button('ui.library.import.password.submit').click();
+    await expect(library.summary.locator('[data-count="imported"]')).toHaveText(library.text('ui.library.import.imported', { count: 1 }));
+    await expect(library.summary.locator('[data-count="failed"]')).toHaveCount(0);
+    await expect(library.rows.first().locator('[data-key-state="sealed"]')).toHaveCount(1);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

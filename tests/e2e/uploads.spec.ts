@@ -207,6 +207,8 @@ test('a throttle is retried, a hard failure shows code, request id and hint, "Re
   await page.getByText('Per certificate').click();
   const group = page.locator(`[data-group-certificate="${entryId}"]`);
   await expect(group.locator('[data-placements] .place')).toHaveCount(cloudIds.length);
+  // The fingerprint as Inspect shows it: whole, in openssl's colon form.
+  await expect(group.locator(`header [data-fingerprint="${pki.leaf.sha256Hex}"]`)).toHaveText(pki.leaf.sha256);
   await app.screenshot('history-certificate-en');
 
   // CSV export through the save dialog, with the filters applied.

@@ -9,41 +9,41 @@ const CHECK_KEYS = entry(
   'auth',
   false,
   'Check the AccessKey ID and secret of this account (RAM console > AccessKey) and that the key is enabled.',
-  '请检查该账号的 AccessKey ID 和 AccessKey Secret(RAM 控制台 > AccessKey)是否正确且已启用。',
+  '请检查该账号的 AccessKey ID 和 AccessKey Secret（RAM 控制台 > AccessKey）是否正确且已启用。',
 );
 const NO_PERMISSION = entry(
   'auth',
   false,
   'The key works but lacks permission: grant the RAM user AliyunYundunCertFullAccess (or a policy with cas:UploadUserCertificate).',
-  '密钥有效但权限不足:请为 RAM 用户授予 AliyunYundunCertFullAccess(或包含 cas:UploadUserCertificate 的策略)。',
+  '密钥有效但权限不足：请为 RAM 用户授予 AliyunYundunCertFullAccess（或包含 cas:UploadUserCertificate 的策略）。',
 );
 const THROTTLED = entry(
   'throttled',
   true,
   'Alibaba Cloud is limiting the request rate (100 uploads/s per account). Cert Vault retries automatically.',
-  '阿里云触发了流控(每个账号每秒 100 次上传)。Cert Vault 会自动重试。',
+  '阿里云触发了流控（每个账号每秒 100 次上传）。Cert Vault 会自动重试。',
 );
-export const SERVER = entry('server', true, 'A temporary error at Alibaba Cloud. Try again in a moment.', '阿里云临时故障,请稍后重试。');
+export const SERVER = entry('server', true, 'A temporary error at Alibaba Cloud. Try again in a moment.', '阿里云临时故障，请稍后重试。');
 
 /** An answer that is not the API's (a proxy's page): check the endpoint. */
 export const UNREADABLE = entry(
   'server',
   true,
   'Alibaba Cloud answered with something that is not an API response. If an endpoint override or proxy is set, check it.',
-  '阿里云返回的内容不是有效的接口响应。如果设置了自定义接入地址或代理,请检查。',
+  '阿里云返回的内容不是有效的接口响应。如果设置了自定义接入地址或代理，请检查。',
 );
 
 const BAD_PARAMETER = entry(
   'invalid',
   false,
   'Alibaba Cloud rejected a parameter; its message says which. Check the certificate name and the PEM content.',
-  '阿里云拒绝了某个参数,错误信息中会指明具体参数。请检查证书名称和 PEM 内容。',
+  '阿里云拒绝了某个参数，错误信息中会指明具体参数。请检查证书名称和 PEM 内容。',
 );
 const BAD_TOKEN = entry(
   'auth',
   false,
   'The STS security token is invalid, expired or belongs to another AccessKey. Obtain a new one, or clear it.',
-  'STS 安全令牌无效、已过期或与 AccessKey 不匹配。请重新获取,或清空令牌。',
+  'STS 安全令牌无效、已过期或与 AccessKey 不匹配。请重新获取，或清空令牌。',
 );
 
 export const aliyunErrors: ErrorTable = {
@@ -54,7 +54,7 @@ export const aliyunErrors: ErrorTable = {
     'auth',
     false,
     'This AccessKey ID does not exist. Check it, or create a new AccessKey in the RAM console.',
-    'AccessKey ID 不存在。请检查,或在 RAM 控制台新建 AccessKey。',
+    'AccessKey ID 不存在。请检查，或在 RAM 控制台新建 AccessKey。',
   ),
   'InvalidAccessKeyId.Inactive': entry('auth', false, 'This AccessKey is disabled. Enable it in the RAM console or use another.', '该 AccessKey 已被禁用。请在 RAM 控制台启用或更换。'),
   InvalidAccessKeyId: CHECK_KEYS,
@@ -62,21 +62,21 @@ export const aliyunErrors: ErrorTable = {
     'auth',
     false,
     'The signature was rejected: the AccessKey secret is wrong for this AccessKey ID. Re-enter the key pair.',
-    '签名校验失败:AccessKey Secret 与 AccessKey ID 不匹配。请重新填写密钥对。',
+    '签名校验失败：AccessKey Secret 与 AccessKey ID 不匹配。请重新填写密钥对。',
   ),
   IncompleteSignature: CHECK_KEYS,
   'InvalidTimeStamp.Expired': entry(
     'auth',
     false,
     "This computer's clock differs from Alibaba Cloud's by more than 15 minutes. Sync the system clock (NTP) and try again.",
-    '本机时间与阿里云相差超过 15 分钟。请同步系统时间(NTP)后重试。',
+    '本机时间与阿里云相差超过 15 分钟。请同步系统时间（NTP）后重试。',
   ),
   'InvalidTimeStamp.Format': entry('invalid', false, 'The request time was malformed. Report this as a Cert Vault bug.', '请求时间格式错误。请将此问题作为 Cert Vault 的缺陷反馈。'),
   SignatureNonceUsed: entry(
     'invalid',
     false,
     'Alibaba Cloud saw this request nonce before (a replayed request). Upload again; a new nonce is used each time.',
-    '阿里云检测到重复的请求随机数(重放请求)。请重新上传,每次请求都会使用新的随机数。',
+    '阿里云检测到重复的请求随机数（重放请求）。请重新上传，每次请求都会使用新的随机数。',
   ),
   'InvalidSecurityToken.Expired': BAD_TOKEN,
   'InvalidSecurityToken.Malformed': BAD_TOKEN,

@@ -23,7 +23,7 @@ const optionFields: readonly OptionField[] = [
     key: 'name',
     kind: 'text',
     label: { en: 'Certificate name', 'zh-CN': '证书名称' },
-    help: { en: 'Up to 128 characters, unique within the Alibaba Cloud account.', 'zh-CN': '最多 128 个字符,在阿里云账号内必须唯一。' },
+    help: { en: 'Up to 128 characters, unique within the Alibaba Cloud account.', 'zh-CN': '最多 128 个字符，在阿里云账号内必须唯一。' },
   },
   { key: 'resourceGroupId', kind: 'text', label: { en: 'Resource group ID', 'zh-CN': '资源组 ID' } },
   { key: 'tags', kind: 'tags', label: { en: 'Tags', 'zh-CN': '标签' } },
@@ -34,7 +34,7 @@ const accountFields: readonly OptionField[] = [
     key: 'resourceGroupId',
     kind: 'text',
     label: { en: 'Resource group ID', 'zh-CN': '资源组 ID' },
-    help: { en: 'Default resource group for uploads (rg-...); empty for the default group.', 'zh-CN': '上传时默认使用的资源组(rg-...);留空表示默认资源组。' },
+    help: { en: 'Default resource group for uploads (rg-...); empty for the default group.', 'zh-CN': '上传时默认使用的资源组（rg-...）；留空表示默认资源组。' },
   },
 ];
 
@@ -42,7 +42,7 @@ function validate(material: UploadMaterial, options: AliyunOptions): ValidationI
   const issues: ValidationIssue[] = [];
   const length = [...options.name].length;
   if (length > NAME_MAX) {
-    issues.push(issue('name', `The name has ${length} characters; Alibaba Cloud allows at most ${NAME_MAX}.`, `名称有 ${length} 个字符,阿里云最多允许 ${NAME_MAX} 个。`));
+    issues.push(issue('name', `The name has ${length} characters; Alibaba Cloud allows at most ${NAME_MAX}.`, `名称有 ${length} 个字符，阿里云最多允许 ${NAME_MAX} 个。`));
   }
   issues.push(...requirePrivateKey(material, { en: 'Alibaba Cloud', 'zh-CN': '阿里云' }));
   if (isSm2(material)) {
@@ -50,8 +50,8 @@ function validate(material: UploadMaterial, options: AliyunOptions): ValidationI
       issues.push(
         issue(
           'sm2Sign',
-          'An SM2 certificate goes to Alibaba Cloud as a pair: the encryption and the signing certificate with their keys. This entry has no signing certificate.',
-          '国密(SM2)证书需要以双证书形式上传到阿里云:加密证书和签名证书及各自私钥。该条目缺少签名证书。',
+          'An SM2 certificate goes to Alibaba Cloud as a pair: the encryption and the signing certificate with their keys. No signing certificate was given.',
+          '国密（SM2）证书需要以双证书形式上传到阿里云（加密证书、签名证书及各自私钥），但未提供签名证书。',
         ),
       );
     } else if (!material.sm2Sign.privateKeyPem) {

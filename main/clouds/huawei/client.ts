@@ -44,7 +44,7 @@ export function huaweiAuth(credentials: CloudCredentials): HuaweiAuth {
       message: 'The account has neither a complete AK/SK nor an IAM token',
       hint: {
         en: 'Enter the access key and secret key, or leave both empty and enter an IAM token as the security token.',
-        'zh-CN': '请填写访问密钥 AK 和 SK;或将二者留空,在安全令牌处填写 IAM Token。',
+        'zh-CN': '请填写访问密钥 AK 和 SK；或将二者留空，在安全令牌处填写 IAM Token。',
       },
     });
   }
@@ -82,7 +82,7 @@ function requireRegion(ctx: Pick<CallContext, 'account'>): string {
       code: 'region.missing',
       kind: 'invalid',
       message: 'The account has no region',
-      hint: { en: 'Choose the region (e.g. cn-north-4) in the account settings.', 'zh-CN': '请在账号设置中选择区域(例如 cn-north-4)。' },
+      hint: { en: 'Choose the region (e.g. cn-north-4) in the account settings.', 'zh-CN': '请在账号设置中选择区域（例如 cn-north-4）。' },
     });
   }
   return region;
@@ -193,7 +193,7 @@ function checkedProjectId(id: string, source: string): string {
     message: `The project id ${source} is not a project id`,
     hint: {
       en: 'A Huawei project id is 32 letters and digits (My Credentials > API Credentials > Projects). Correct it in the account settings.',
-      'zh-CN': '华为云项目 ID 由 32 位字母和数字组成(我的凭证 > API 凭证 > 项目列表)。请在账号设置中更正。',
+      'zh-CN': '华为云项目 ID 由 32 位字母和数字组成（我的凭证 > API 凭证 > 项目列表）。请在账号设置中更正。',
     },
   });
 }
@@ -218,7 +218,7 @@ export async function resolveProjectId(ctx: CallContext): Promise<string> {
       message: `IAM lists no project named ${region}`,
       hint: {
         en: `This account has no project for region ${region}. Check the region, or enter the project id (My Credentials > API Credentials) in the account settings.`,
-        'zh-CN': `该账号在区域 ${region} 下没有项目。请检查区域,或在账号设置中填写项目 ID(我的凭证 > API 凭证)。`,
+        'zh-CN': `该账号在区域 ${region} 下没有项目。请检查区域，或在账号设置中填写项目 ID（我的凭证 > API 凭证）。`,
       },
     });
   }

@@ -39,7 +39,7 @@ const optionFields: readonly OptionField[] = [
     label: { en: 'Certificate name', 'zh-CN': '证书名称' },
     help: {
       en: '4-50 letters, digits, underscores or Chinese characters, starting with a letter or Chinese character (no hyphens or dots).',
-      'zh-CN': '4~50 个字符,支持中文、英文字母、数字和下划线,且只能以英文字母或汉字开头(不能包含连字符或点)。',
+      'zh-CN': '4~50 个字符，支持中文、英文字母、数字和下划线，且只能以英文字母或汉字开头（不能包含连字符或点）。',
     },
   },
   {
@@ -47,26 +47,26 @@ const optionFields: readonly OptionField[] = [
     kind: 'choice',
     choices: ['global', 'instance'],
     label: { en: 'Certificate type', 'zh-CN': '证书类型' },
-    help: { en: 'global: usable by every gateway of the project. instance: only by one dedicated gateway.', 'zh-CN': 'global:项目下所有网关可用;instance:仅某个专享网关实例可用。' },
+    help: { en: 'global: usable by every gateway of the project. instance: only by one dedicated gateway.', 'zh-CN': 'global：项目下所有网关可用；instance：仅某个专享网关实例可用。' },
   },
   {
     key: 'instanceId',
     kind: 'text',
     label: { en: 'Gateway instance ID', 'zh-CN': '网关实例 ID' },
-    help: { en: 'Required for type "instance"; "common" for global certificates.', 'zh-CN': '证书类型为 instance 时必填;全局证书为 common。' },
+    help: { en: 'Required for type "instance"; "common" for global certificates.', 'zh-CN': '证书类型为 instance 时必填；全局证书为 common。' },
   },
   {
     key: 'algorithmType',
     kind: 'choice',
     choices: algorithmTypes,
     label: { en: 'Algorithm', 'zh-CN': '证书算法' },
-    help: { en: 'Follows the key; SM2 also sends the signing certificate and key.', 'zh-CN': '与私钥算法一致;SM2 还会上传签名证书和签名私钥。' },
+    help: { en: 'Follows the key; SM2 also sends the signing certificate and key.', 'zh-CN': '与私钥算法一致；SM2 还会上传签名证书和签名私钥。' },
   },
   {
     key: 'trustedRootCa',
     kind: 'multiline',
-    label: { en: 'Trusted root CA (PEM)', 'zh-CN': '信任的根证书 CA(PEM)' },
-    help: { en: 'Optional: the CA that client certificates must chain to (mutual TLS).', 'zh-CN': '可选:客户端证书须链接到的根 CA(双向认证)。' },
+    label: { en: 'Trusted root CA (PEM)', 'zh-CN': '信任的根证书 CA（PEM）' },
+    help: { en: 'Optional: the CA that client certificates must chain to (mutual TLS).', 'zh-CN': '可选：客户端证书须链接到的根 CA（双向认证）。' },
   },
 ];
 
@@ -77,7 +77,7 @@ const accountFields: readonly OptionField[] = [
     label: { en: 'Project ID', 'zh-CN': '项目 ID' },
     help: {
       en: 'My Credentials > API Credentials > Projects. Empty: looked up from the region (needs permission to list IAM projects).',
-      'zh-CN': '我的凭证 > API 凭证 > 项目列表。留空则按区域自动查询(需要查询 IAM 项目列表的权限)。',
+      'zh-CN': '我的凭证 > API 凭证 > 项目列表。留空则按区域自动查询（需要查询 IAM 项目列表的权限）。',
     },
   },
   {
@@ -98,11 +98,11 @@ export function nameIssues(name: string): ValidationIssue[] {
   const chars = [...name];
   const issues: ValidationIssue[] = [];
   if (chars.length < 4 || chars.length > 50) {
-    issues.push(issue('name', `The name must be 4-50 characters long; it has ${chars.length}.`, `证书名称长度须为 4~50 个字符,当前为 ${chars.length} 个。`));
+    issues.push(issue('name', `The name must be 4-50 characters long; it has ${chars.length}.`, `证书名称长度须为 4~50 个字符，当前为 ${chars.length} 个。`));
   }
   const first = chars[0];
   if (first !== undefined && !/[A-Za-z]/.test(first) && !HAN.test(first)) {
-    issues.push(issue('name', `The name must start with a letter or a Chinese character, not "${first}".`, `证书名称须以英文字母或汉字开头,不能以"${first}"开头。`));
+    issues.push(issue('name', `The name must start with a letter or a Chinese character, not "${first}".`, `证书名称须以英文字母或汉字开头，不能以"${first}"开头。`));
   }
   const bad = [...new Set(chars.filter((c) => !NAME_CHAR.test(c)))];
   if (bad.length > 0) {
@@ -111,7 +111,7 @@ export function nameIssues(name: string): ValidationIssue[] {
       issue(
         'name',
         `The name may contain only letters, digits, underscores and Chinese characters; replace ${shown} (e.g. with "_").`,
-        `证书名称只能包含英文字母、数字、下划线和汉字;请替换 ${shown}(例如改为"_")。`,
+        `证书名称只能包含英文字母、数字、下划线和汉字；请替换 ${shown}（例如改为"_"）。`,
       ),
     );
   }
@@ -132,44 +132,44 @@ function validate(material: UploadMaterial, options: HuaweiOptions, account: Acc
   if (options.type === 'instance' && (options.instanceId === '' || options.instanceId === GLOBAL_INSTANCE)) {
     issues.push(issue('instanceId', 'A certificate of type "instance" needs the ID of the dedicated gateway instance.', '证书类型为 instance 时必须填写专享网关实例 ID。'));
   } else if (options.type === 'global' && options.instanceId !== '' && options.instanceId !== GLOBAL_INSTANCE) {
-    issues.push(issue('instanceId', `A global certificate belongs to instance "common", not "${options.instanceId}"; choose type "instance" for a dedicated gateway.`, `全局证书的实例为 common,而不是"${options.instanceId}";如需上传到专享网关,请选择 instance 类型。`));
+    issues.push(issue('instanceId', `A global certificate belongs to instance "common", not "${options.instanceId}"; choose type "instance" for a dedicated gateway.`, `全局证书的实例为 common，而不是"${options.instanceId}"；如需上传到专享网关，请选择 instance 类型。`));
   } else if (options.instanceId !== '' && !INSTANCE_ID.test(options.instanceId)) {
     issues.push(issue('instanceId', 'The instance ID may contain only letters, digits and hyphens.', '实例 ID 只能包含字母、数字和连字符。'));
   }
   const keyType = algorithmTypeOf(material.leaf.keyAlgorithm);
   if (keyType === null) {
-    issues.push(issue('algorithm', `Huawei API Gateway accepts RSA, ECC and SM2 certificates, not ${material.leaf.keyAlgorithm}.`, `华为云 API 网关只接受 RSA、ECC 和 SM2 证书,不接受 ${material.leaf.keyAlgorithm}。`));
+    issues.push(issue('algorithm', `Huawei API Gateway accepts RSA, ECC and SM2 certificates, not ${material.leaf.keyAlgorithm}.`, `华为云 API 网关只接受 RSA、ECC 和 SM2 证书，不接受 ${material.leaf.keyAlgorithm}。`));
   } else if (keyType !== options.algorithmType) {
-    issues.push(issue('algorithmType', `The certificate's key is ${keyType}, but the algorithm is set to ${options.algorithmType}.`, `证书密钥算法为 ${keyType},但所选算法为 ${options.algorithmType}。`));
+    issues.push(issue('algorithmType', `The certificate's key is ${keyType}, but the algorithm is set to ${options.algorithmType}.`, `证书密钥算法为 ${keyType}，但所选算法为 ${options.algorithmType}。`));
   }
   if (options.algorithmType === 'SM2') {
     const sign = material.sm2Sign;
     if (!sign || !sign.privateKeyPem) {
-      issues.push(issue('sm2Sign', 'SM2 needs the signing certificate and its private key beside the encryption pair.', 'SM2 证书需要同时提供签名证书及其私钥(以及加密证书和私钥)。'));
+      issues.push(issue('sm2Sign', 'SM2 needs the signing certificate and its private key beside the encryption pair.', 'SM2 证书需要同时提供签名证书及其私钥（以及加密证书和私钥）。'));
     } else {
       if (sign.certificatePem.length > SM2_SIGN_MAX_LENGTH) {
-        issues.push(issue('sm2Sign', `The SM2 signing certificate is ${sign.certificatePem.length} characters; Huawei accepts at most ${SM2_SIGN_MAX_LENGTH}.`, `SM2 签名证书长度为 ${sign.certificatePem.length} 个字符,华为云最多接受 ${SM2_SIGN_MAX_LENGTH} 个。`));
+        issues.push(issue('sm2Sign', `The SM2 signing certificate is ${sign.certificatePem.length} characters; Huawei accepts at most ${SM2_SIGN_MAX_LENGTH}.`, `SM2 签名证书长度为 ${sign.certificatePem.length} 个字符，华为云最多接受 ${SM2_SIGN_MAX_LENGTH} 个。`));
       }
       if (sign.privateKeyPem.length > SM2_SIGN_MAX_LENGTH) {
-        issues.push(issue('sm2Sign', `The SM2 signing key is ${sign.privateKeyPem.length} characters; Huawei accepts at most ${SM2_SIGN_MAX_LENGTH}.`, `SM2 签名私钥长度为 ${sign.privateKeyPem.length} 个字符,华为云最多接受 ${SM2_SIGN_MAX_LENGTH} 个。`));
+        issues.push(issue('sm2Sign', `The SM2 signing key is ${sign.privateKeyPem.length} characters; Huawei accepts at most ${SM2_SIGN_MAX_LENGTH}.`, `SM2 签名私钥长度为 ${sign.privateKeyPem.length} 个字符，华为云最多接受 ${SM2_SIGN_MAX_LENGTH} 个。`));
       }
     }
   }
   if (options.trustedRootCa && !options.trustedRootCa.includes('-----BEGIN CERTIFICATE-----')) {
-    issues.push(issue('trustedRootCa', 'The trusted root CA must be a PEM certificate (-----BEGIN CERTIFICATE-----).', '信任的根证书 CA 必须是 PEM 格式证书(-----BEGIN CERTIFICATE-----)。'));
+    issues.push(issue('trustedRootCa', 'The trusted root CA must be a PEM certificate (-----BEGIN CERTIFICATE-----).', '信任的根证书 CA 必须是 PEM 格式证书（-----BEGIN CERTIFICATE-----）。'));
   }
   const hasEndpoint = account.endpoint !== null && account.endpoint.trim() !== '';
   const region = account.region?.trim() ?? '';
   if (!hasEndpoint && region === '') {
-    issues.push(issue('region', 'The account needs a region (e.g. cn-north-4) to reach Huawei Cloud.', '账号需要设置区域(例如 cn-north-4)才能访问华为云。'));
+    issues.push(issue('region', 'The account needs a region (e.g. cn-north-4) to reach Huawei Cloud.', '账号需要设置区域（例如 cn-north-4）才能访问华为云。'));
   } else if (region !== '' && !REGION.test(region)) {
-    issues.push(issue('region', `"${region}" is not a Huawei Cloud region id (e.g. cn-north-4).`, `"${region}"不是华为云区域 ID(例如 cn-north-4)。`));
+    issues.push(issue('region', `"${region}" is not a Huawei Cloud region id (e.g. cn-north-4).`, `"${region}"不是华为云区域 ID（例如 cn-north-4）。`));
   }
   const projectId = account.fields.projectId?.trim() ?? '';
   if (projectId !== '' && !PROJECT_ID_PATTERN.test(projectId)) {
-    issues.push(issue('projectId', 'The project ID may contain only letters, digits, "_" and "-" (usually 32 hex digits).', '项目 ID 只能包含字母、数字、"_"和"-"(通常为 32 位十六进制)。'));
+    issues.push(issue('projectId', 'The project ID may contain only letters, digits, "_" and "-" (usually 32 hex digits).', '项目 ID 只能包含字母、数字、"_"和"-"（通常为 32 位十六进制）。'));
   } else if (projectId === '' && region === '') {
-    issues.push(issue('projectId', 'Without a region the project ID cannot be looked up; enter it in the account settings.', '未设置区域时无法自动查询项目 ID,请在账号设置中填写。'));
+    issues.push(issue('projectId', 'Without a region the project ID cannot be looked up; enter it in the account settings.', '未设置区域时无法自动查询项目 ID，请在账号设置中填写。'));
   }
   return issues;
 }

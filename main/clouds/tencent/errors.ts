@@ -8,19 +8,19 @@ const CHECK_KEYS = entry(
   'auth',
   false,
   'Check the SecretId and SecretKey of this account (CAM console > API keys) and that the key is enabled.',
-  '请检查该账号的 SecretId 和 SecretKey(访问管理 > API 密钥)是否正确且处于启用状态。',
+  '请检查该账号的 SecretId 和 SecretKey（访问管理 > API 密钥）是否正确且处于启用状态。',
 );
 const NO_PERMISSION = entry(
   'auth',
   false,
   'The key works but lacks permission: grant the sub-account the SSL certificate policy (e.g. QcloudSSLFullAccess) in CAM.',
-  '密钥有效但权限不足:请在访问管理(CAM)中为子账号授予 SSL 证书相关策略(例如 QcloudSSLFullAccess)。',
+  '密钥有效但权限不足：请在访问管理（CAM）中为子账号授予 SSL 证书相关策略（例如 QcloudSSLFullAccess）。',
 );
 const BAD_CERT = entry(
   'invalid',
   false,
   'Tencent could not parse the certificate. Make sure it is PEM with real line breaks and no extra spaces, and that the chain is complete.',
-  '腾讯云无法解析证书。请确认内容为 PEM 格式、换行完整且没有多余空格,证书链完整。',
+  '腾讯云无法解析证书。请确认内容为 PEM 格式、换行完整且没有多余空格，证书链完整。',
 );
 const KEY_MISMATCH = entry(
   'invalid',
@@ -32,23 +32,23 @@ const THROTTLED = entry(
   'throttled',
   true,
   'Tencent is limiting the request rate (10 uploads/s per account). Cert Vault retries automatically; if it persists, upload fewer certificates at once.',
-  '腾讯云触发了频率限制(每个账号每秒 10 次上传)。Cert Vault 会自动重试;如持续出现,请减少同时上传的证书数量。',
+  '腾讯云触发了频率限制（每个账号每秒 10 次上传）。Cert Vault 会自动重试；如持续出现，请减少同时上传的证书数量。',
 );
-export const SERVER = entry('server', true, 'A temporary error at Tencent Cloud. Try again in a moment.', '腾讯云临时故障,请稍后重试。');
+export const SERVER = entry('server', true, 'A temporary error at Tencent Cloud. Try again in a moment.', '腾讯云临时故障，请稍后重试。');
 
 /** An answer that is not the API's (a proxy's page): check the endpoint. */
 export const UNREADABLE = entry(
   'server',
   true,
   'Tencent answered with something that is not an API response. If an endpoint override or proxy is set, check it.',
-  '腾讯云返回的内容不是有效的接口响应。如果设置了自定义接入地址或代理,请检查。',
+  '腾讯云返回的内容不是有效的接口响应。如果设置了自定义接入地址或代理，请检查。',
 );
 
 const BAD_PARAMETER = entry(
   'invalid',
   false,
   'Tencent rejected a parameter. Check the upload options (type, project id, tags); the message says which one.',
-  '腾讯云拒绝了某个参数。请检查上传选项(证书类型、项目 ID、标签),错误信息中会指明具体参数。',
+  '腾讯云拒绝了某个参数。请检查上传选项（证书类型、项目 ID、标签），错误信息中会指明具体参数。',
 );
 const NOT_FOR_UPLOAD = entry(
   'invalid',
@@ -63,13 +63,13 @@ export const tencentErrors: ErrorTable = {
     'auth',
     false,
     'The signature was rejected: the SecretKey is wrong for this SecretId. Re-enter the key pair.',
-    '签名校验失败:SecretKey 与 SecretId 不匹配。请重新填写密钥对。',
+    '签名校验失败：SecretKey 与 SecretId 不匹配。请重新填写密钥对。',
   ),
   'AuthFailure.SignatureExpire': entry(
     'auth',
     false,
     "This computer's clock differs from Tencent's by more than 5 minutes. Sync the system clock (NTP) and try again.",
-    '本机时间与腾讯云相差超过 5 分钟。请同步系统时间(NTP)后重试。',
+    '本机时间与腾讯云相差超过 5 分钟。请同步系统时间（NTP）后重试。',
   ),
   'AuthFailure.SecretIdNotFound': entry(
     'auth',
@@ -81,14 +81,14 @@ export const tencentErrors: ErrorTable = {
     'auth',
     false,
     'The SecretId is malformed (it should start with AKID). Re-enter it.',
-    'SecretId 格式不正确(应以 AKID 开头)。请重新填写。',
+    'SecretId 格式不正确（应以 AKID 开头）。请重新填写。',
   ),
   'AuthFailure.InvalidAuthorization': CHECK_KEYS,
   'AuthFailure.TokenFailure': entry(
     'auth',
     false,
     'The temporary token is invalid or expired. Obtain a new STS token, or clear it to use the permanent key.',
-    '临时凭证(Token)无效或已过期。请重新获取 STS 临时凭证,或清空 Token 使用永久密钥。',
+    '临时凭证（Token）无效或已过期。请重新获取 STS 临时凭证，或清空 Token 使用永久密钥。',
   ),
   'AuthFailure.MFAFailure': entry(
     'auth',
@@ -104,7 +104,7 @@ export const tencentErrors: ErrorTable = {
     'auth',
     false,
     'The key has no permission on this project. Choose another project id or grant access to the project.',
-    '该密钥没有此项目的权限。请更换项目 ID,或为其授予该项目的权限。',
+    '该密钥没有此项目的权限。请更换项目 ID，或为其授予该项目的权限。',
   ),
   'FailedOperation.NoRealNameAuth': entry(
     'auth',
@@ -122,7 +122,7 @@ export const tencentErrors: ErrorTable = {
     'conflict',
     false,
     'Tencent already holds this certificate. Find it in the SSL console, or allow repeated uploads.',
-    '腾讯云中已存在该证书。请在 SSL 证书控制台中查找,或允许重复上传。',
+    '腾讯云中已存在该证书。请在 SSL 证书控制台中查找，或允许重复上传。',
   ),
   'FailedOperation.CertificateInvalid': BAD_CERT,
   'FailedOperation.CertificateParseError': BAD_CERT,
@@ -130,13 +130,13 @@ export const tencentErrors: ErrorTable = {
     'invalid',
     false,
     'The certificate is not a CA certificate. Upload it as a server certificate (SVR), or choose the CA certificate.',
-    '该证书不是 CA 证书。请将类型改为服务器证书(SVR),或选择正确的 CA 证书。',
+    '该证书不是 CA 证书。请将类型改为服务器证书（SVR），或选择正确的 CA 证书。',
   ),
   'FailedOperation.CertificateEncryptInvalid': entry(
     'invalid',
     false,
     'The certificate looks like an SM2 (国密) certificate, which this upload does not accept. Upload an RSA or ECC certificate.',
-    '该证书疑似国密(SM2)证书,此上传接口不接受。请上传 RSA 或 ECC 证书。',
+    '该证书疑似国密（SM2）证书，此上传接口不接受。请上传 RSA 或 ECC 证书。',
   ),
   'FailedOperation.CertificateMismatch': KEY_MISMATCH,
   'FailedOperation.CertificateMatchError': KEY_MISMATCH,
@@ -148,15 +148,15 @@ export const tencentErrors: ErrorTable = {
     'The free-certificate limit of this Tencent account is reached.',
     '该腾讯云账号的免费证书数量已达上限。',
   ),
-  'FailedOperation.NetworkError': entry('server', true, 'The certificate authority behind Tencent is busy. Try again later.', '腾讯云对接的 CA 机构繁忙,请稍后重试。'),
-  'FailedOperation.CannotGetOrder': entry('server', true, 'Tencent could not read the order information. Try again later.', '腾讯云获取订单信息失败,请稍后重试。'),
+  'FailedOperation.NetworkError': entry('server', true, 'The certificate authority behind Tencent is busy. Try again later.', '腾讯云对接的 CA 机构繁忙，请稍后重试。'),
+  'FailedOperation.CannotGetOrder': entry('server', true, 'Tencent could not read the order information. Try again later.', '腾讯云获取订单信息失败，请稍后重试。'),
   'FailedOperation.CancelOrderFailed': NOT_FOR_UPLOAD,
   'FailedOperation.CannotBeDeletedIssued': NOT_FOR_UPLOAD,
   'FailedOperation.CannotBeDeletedWithinHour': NOT_FOR_UPLOAD,
   'FailedOperation.InvalidCertificateStatusCode': NOT_FOR_UPLOAD,
   'FailedOperation.OrderAlreadyReplaced': NOT_FOR_UPLOAD,
   'FailedOperation.OrderReplaceFailed': NOT_FOR_UPLOAD,
-  FailedOperation: entry('invalid', false, 'Tencent refused the operation; its message says why.', '腾讯云拒绝了该操作,具体原因见错误信息。'),
+  FailedOperation: entry('invalid', false, 'Tencent refused the operation; its message says why.', '腾讯云拒绝了该操作，具体原因见错误信息。'),
   'FailedOperation.InvalidParam': BAD_PARAMETER,
   'InvalidParameter.WithDetailReason': BAD_PARAMETER,
   InvalidParameter: BAD_PARAMETER,
@@ -165,7 +165,7 @@ export const tencentErrors: ErrorTable = {
   UnknownParameter: BAD_PARAMETER,
   InvalidAction: entry('invalid', false, 'The endpoint does not offer this API. Check the endpoint override of the account.', '接入地址不支持该接口。请检查账号的自定义接入地址。'),
   NoSuchVersion: entry('invalid', false, 'The endpoint does not offer API version 2019-12-05. Check the endpoint override.', '接入地址不支持 2019-12-05 版本接口。请检查自定义接入地址。'),
-  RequestSizeLimitExceeded: entry('invalid', false, 'The request is larger than Tencent accepts (10 MB). Upload a shorter chain.', '请求超过腾讯云允许的大小(10 MB)。请精简证书链。'),
+  RequestSizeLimitExceeded: entry('invalid', false, 'The request is larger than Tencent accepts (10 MB). Upload a shorter chain.', '请求超过腾讯云允许的大小（10 MB）。请精简证书链。'),
   IpInBlacklist: entry('auth', false, "This computer's IP address is blocked for the key. Check the key's IP restrictions.", '本机 IP 被禁止使用该密钥。请检查密钥的 IP 访问限制。'),
   IpNotInWhitelist: entry('auth', false, "This computer's IP address is not allowed for the key. Add it to the key's IP allow-list.", '本机 IP 不在该密钥的白名单中。请将其加入白名单。'),
   UnsupportedOperation: NOT_FOR_UPLOAD,

@@ -31,7 +31,7 @@ const optionFields: readonly OptionField[] = [
     kind: 'choice',
     choices: ['SVR', 'CA'],
     label: { en: 'Certificate type', 'zh-CN': '证书类型' },
-    help: { en: 'SVR: server certificate (needs the private key). CA: a CA certificate for client authentication.', 'zh-CN': 'SVR:服务器证书(需要私钥);CA:用于客户端认证的 CA 证书。' },
+    help: { en: 'SVR: server certificate (needs the private key). CA: a CA certificate for client authentication.', 'zh-CN': 'SVR：服务器证书（需要私钥）；CA：用于客户端认证的 CA 证书。' },
   },
   { key: 'alias', kind: 'text', label: { en: 'Alias', 'zh-CN': '备注名称' } },
   { key: 'projectId', kind: 'number', label: { en: 'Project ID', 'zh-CN': '项目 ID' }, help: { en: '0 is the default project.', 'zh-CN': '0 表示默认项目。' } },
@@ -40,7 +40,7 @@ const optionFields: readonly OptionField[] = [
     kind: 'choice',
     choices: certificateUses,
     label: { en: 'Certificate use', 'zh-CN': '证书用途' },
-    help: { en: 'The product the certificate is for (optional).', 'zh-CN': '证书用于的云产品(可选)。' },
+    help: { en: 'The product the certificate is for (optional).', 'zh-CN': '证书用于的云产品（可选）。' },
   },
   { key: 'tags', kind: 'tags', label: { en: 'Tags', 'zh-CN': '标签' } },
   {
@@ -49,7 +49,7 @@ const optionFields: readonly OptionField[] = [
     label: { en: 'Allow duplicate upload', 'zh-CN': '允许重复上传' },
     help: {
       en: 'Off: if Tencent already has this certificate, its existing id is reported instead of creating a copy.',
-      'zh-CN': '关闭时,如腾讯云已存在相同证书,将返回已有证书 ID 而不会重复创建。',
+      'zh-CN': '关闭时，如腾讯云已存在相同证书，将返回已有证书 ID 而不会重复创建。',
     },
   },
 ];
@@ -59,21 +59,21 @@ const accountFields: readonly OptionField[] = [
     key: 'projectId',
     kind: 'number',
     label: { en: 'Project ID', 'zh-CN': '项目 ID' },
-    help: { en: 'Default project for uploads; empty or 0 for the default project.', 'zh-CN': '上传时默认使用的项目;留空或 0 表示默认项目。' },
+    help: { en: 'Default project for uploads; empty or 0 for the default project.', 'zh-CN': '上传时默认使用的项目；留空或 0 表示默认项目。' },
   },
 ];
 
 function validate(material: UploadMaterial, options: TencentOptions): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   if (options.certificateType === 'SVR' && !material.privateKeyPem) {
-    issues.push(issue('privateKey', 'A server certificate (SVR) needs its private key; this entry has none.', '服务器证书(SVR)必须提供私钥,而该条目没有私钥。'));
+    issues.push(issue('privateKey', 'A server certificate (SVR) needs its private key; none was given.', '服务器证书（SVR）必须提供私钥，但未提供私钥。'));
   }
   if (options.certificateType === 'CA' && !material.leaf.isCA) {
-    issues.push(issue('certificateType', 'This is not a CA certificate; upload it as a server certificate (SVR).', '该证书不是 CA 证书,请以服务器证书(SVR)类型上传。'));
+    issues.push(issue('certificateType', 'This is not a CA certificate; upload it as a server certificate (SVR).', '该证书不是 CA 证书，请以服务器证书（SVR）类型上传。'));
   }
   issues.push(...rejectSm2(material, { en: 'Tencent UploadCertificate', 'zh-CN': '腾讯云 UploadCertificate' }));
   if (options.keyPassword && !(material.privateKeyPem && isEncryptedKey(material.privateKeyPem))) {
-    issues.push(issue('keyPassword', 'The key is sent unencrypted, so a key password must not be given.', '私钥以未加密形式上传,请不要填写私钥密码。'));
+    issues.push(issue('keyPassword', 'The key is sent unencrypted, so a key password must not be given.', '私钥以未加密形式上传，请不要填写私钥密码。'));
   }
   return issues;
 }
@@ -108,8 +108,8 @@ function createTencentProvider(cloud: TencentCloudId): CloudProvider<TencentOpti
   return {
     id: cloud,
     displayName: international
-      ? { en: 'Tencent Cloud SSL (International)', 'zh-CN': '腾讯云 SSL 证书(国际站)' }
-      : { en: 'Tencent Cloud SSL (China)', 'zh-CN': '腾讯云 SSL 证书(中国站)' },
+      ? { en: 'Tencent Cloud SSL (International)', 'zh-CN': '腾讯云 SSL 证书（国际站）' }
+      : { en: 'Tencent Cloud SSL (China)', 'zh-CN': '腾讯云 SSL 证书（中国站）' },
     // Both UploadCertificate pages state 10 requests per second.
     requestsPerSecond: 10,
     optionsSchema: tencentOptionsSchema,

@@ -83,7 +83,7 @@ function credentialsOf(ctx: Pick<CallContext, 'credentials'>): { accessKeyId: st
       message: 'The account has no complete Access Key ID / Secret Access Key',
       hint: {
         en: 'Enter the Access Key ID and Secret Access Key of the account (IAM > Access keys).',
-        'zh-CN': '请填写该账号的 Access Key ID 和 Secret Access Key(访问控制 > 密钥管理)。',
+        'zh-CN': '请填写该账号的 Access Key ID 和 Secret Access Key（访问控制 > 密钥管理）。',
       },
     });
   }

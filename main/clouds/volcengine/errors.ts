@@ -9,42 +9,42 @@ const THROTTLED = entry(
   'throttled',
   true,
   'Volcengine is throttling requests (CreateCert allows 10 per second per account). The upload will be retried after a pause.',
-  '火山引擎触发了流控(CreateCert 每个账号每秒最多 10 次),稍后将自动重试。',
+  '火山引擎触发了流控（CreateCert 每个账号每秒最多 10 次），稍后将自动重试。',
 );
 
 const BAD_CREDENTIALS = entry(
   'auth',
   false,
   'Volcengine rejected the access key or the signature. Check the Access Key ID and Secret Access Key (use the secret exactly as shown, do not decode it) and the temporary security token if you use one.',
-  '火山引擎拒绝了访问密钥或签名。请检查 Access Key ID 和 Secret Access Key(按控制台显示原样填写,不要解码),以及使用的临时安全令牌。',
+  '火山引擎拒绝了访问密钥或签名。请检查 Access Key ID 和 Secret Access Key（按控制台显示原样填写，不要解码），以及使用的临时安全令牌。',
 );
 
 const NO_PERMISSION = entry(
   'auth',
   false,
   'This Volcengine user may not call Live CreateCert. Grant it a Live policy (e.g. LiveFullAccess) in Identity and Access Management.',
-  '该火山引擎用户无权调用视频直播 CreateCert。请在访问控制中为其授予直播权限(例如 LiveFullAccess)。',
+  '该火山引擎用户无权调用视频直播 CreateCert。请在访问控制中为其授予直播权限（例如 LiveFullAccess）。',
 );
 
 const BAD_REQUEST = entry(
   'invalid',
   false,
   'Volcengine refused a parameter. Check that the certificate and private key match, that the key is not password-protected, and the chain id if you replace a certificate.',
-  '火山引擎拒绝了某个参数。请检查证书与私钥是否匹配、私钥是否未设置密码,以及替换证书时填写的证书链 ID。',
+  '火山引擎拒绝了某个参数。请检查证书与私钥是否匹配、私钥是否未设置密码，以及替换证书时填写的证书链 ID。',
 );
 
 const WRONG_ENDPOINT = entry(
   'invalid',
   false,
   'The endpoint does not serve Volcengine Live 2023-01-01. Check the endpoint override in the account settings (the public one is https://live.volcengineapi.com).',
-  '该接入地址不提供视频直播 2023-01-01 接口。请检查账号设置中的自定义接入地址(公共地址为 https://live.volcengineapi.com)。',
+  '该接入地址不提供视频直播 2023-01-01 接口。请检查账号设置中的自定义接入地址（公共地址为 https://live.volcengineapi.com）。',
 );
 
 const SERVER = entry(
   'server',
   true,
   'Volcengine had an internal error. Try again later; if it persists, contact Volcengine support with the request id.',
-  '火山引擎内部错误。请稍后重试;如果持续出现,请携带请求 ID 联系火山引擎技术支持。',
+  '火山引擎内部错误。请稍后重试；如果持续出现，请携带请求 ID 联系火山引擎技术支持。',
 );
 
 export const volcengineErrors: ErrorTable = {
@@ -57,7 +57,7 @@ export const volcengineErrors: ErrorTable = {
     'auth',
     false,
     "The request signature expired: this computer's clock is too far from Volcengine's. Correct the system time and try again.",
-    '请求签名已过期:本机时间与火山引擎时间相差过大。请校准系统时间后重试。',
+    '请求签名已过期：本机时间与火山引擎时间相差过大。请校准系统时间后重试。',
   ),
   ServiceNotFound: WRONG_ENDPOINT,
   InvalidActionOrVersion: WRONG_ENDPOINT,
@@ -73,26 +73,26 @@ export const volcengineErrors: ErrorTable = {
     'server',
     true,
     'Volcengine returned an unclassified error. It is worth retrying; if it persists, contact Volcengine support with the request id.',
-    '火山引擎返回了未分类错误,建议重试;如果持续出现,请携带请求 ID 联系火山引擎技术支持。',
+    '火山引擎返回了未分类错误，建议重试；如果持续出现，请携带请求 ID 联系火山引擎技术支持。',
   ),
   InvalidParam: BAD_REQUEST,
   'InvalidParam.BindError': entry(
     'invalid',
     false,
     'Volcengine could not read a request parameter (wrong type). Check the certificate name, project name and chain id.',
-    '火山引擎无法解析请求参数(类型错误)。请检查证书名称、项目名称和证书链 ID。',
+    '火山引擎无法解析请求参数（类型错误）。请检查证书名称、项目名称和证书链 ID。',
   ),
   'InvalidParam.OutOfRange': entry(
     'invalid',
     false,
     'A parameter is outside its allowed values (the certificate use must be "https"). The message names the parameter.',
-    '参数超出允许范围(证书用途只能为 https)。错误信息中给出了具体参数。',
+    '参数超出允许范围（证书用途只能为 https）。错误信息中给出了具体参数。',
   ),
   RequestForbidden: entry(
     'invalid',
     false,
     'The account has no such resource: the chain id to replace does not belong to this account or project.',
-    '当前账号下没有请求的资源:要替换的证书链 ID 不属于该账号或项目。',
+    '当前账号下没有请求的资源：要替换的证书链 ID 不属于该账号或项目。',
   ),
   'RequestForbidden.AccountIDNotAllow': entry(
     'auth',
@@ -111,7 +111,7 @@ export const volcengineErrors: ErrorTable = {
     'invalid',
     false,
     'Volcengine did not find the certificate chain to replace. Check the chain id (ListCertV2 shows them), or leave it empty to add a new certificate.',
-    '火山引擎未找到要替换的证书链。请检查证书链 ID(可用 ListCertV2 查询),或留空以新增证书。',
+    '火山引擎未找到要替换的证书链。请检查证书链 ID（可用 ListCertV2 查询），或留空以新增证书。',
   ),
   InternalError: SERVER,
   'InternalError.DB': SERVER,
@@ -142,5 +142,5 @@ export function classifyVolcengineError(code: string, httpStatus: number | null)
 /** A success answer without its fields (malformedAnswer): the certificate may exist, so look before retrying. */
 export const MALFORMED_HINT: Hint = {
   en: 'Volcengine answered without the expected fields. Check the certificate list before trying again, and that the endpoint really is Volcengine Live.',
-  'zh-CN': '火山引擎的响应缺少预期字段。重试前请先查看证书列表,并确认接入地址确实是火山引擎视频直播。',
+  'zh-CN': '火山引擎的响应缺少预期字段。重试前请先查看证书列表，并确认接入地址确实是火山引擎视频直播。',
 };

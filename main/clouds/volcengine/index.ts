@@ -30,7 +30,7 @@ const optionFields: readonly OptionField[] = [
     key: 'projectName',
     kind: 'text',
     label: { en: 'Project', 'zh-CN': '项目名称' },
-    help: { en: '"default" unless the account uses IAM projects.', 'zh-CN': '默认为 default;可在访问控制中查看项目名称。' },
+    help: { en: '"default" unless the account uses IAM projects.', 'zh-CN': '默认为 default；可在访问控制中查看项目名称。' },
   },
   {
     key: 'chainId',
@@ -38,7 +38,7 @@ const optionFields: readonly OptionField[] = [
     label: { en: 'Replace chain ID', 'zh-CN': '替换的证书链 ID' },
     help: {
       en: 'Optional: the ChainID of an uploaded certificate to replace (domains bound to it switch to the new one). Empty: add a new certificate.',
-      'zh-CN': '可选:填写已上传证书的证书链 ID 以替换该证书(绑定的域名随之切换)。留空则新增证书。',
+      'zh-CN': '可选：填写已上传证书的证书链 ID 以替换该证书（绑定的域名随之切换）。留空则新增证书。',
     },
   },
   { key: 'useWay', kind: 'choice', choices: ['https'], label: { en: 'Use', 'zh-CN': '证书用途' } },
@@ -49,7 +49,7 @@ const accountFields: readonly OptionField[] = [
     key: 'projectName',
     kind: 'text',
     label: { en: 'Project', 'zh-CN': '项目名称' },
-    help: { en: 'Default project for uploads and listings; empty means "default".', 'zh-CN': '上传和查询时默认使用的项目;留空表示 default。' },
+    help: { en: 'Default project for uploads and listings; empty means "default".', 'zh-CN': '上传和查询时默认使用的项目；留空表示 default。' },
   },
 ];
 
@@ -57,14 +57,14 @@ function validate(material: UploadMaterial, options: VolcengineOptions): Validat
   const issues: ValidationIssue[] = [];
   issues.push(...requirePrivateKey(material, { en: 'Volcengine Live', 'zh-CN': '火山引擎视频直播' }));
   if (material.privateKeyPem && isEncryptedKey(material.privateKeyPem)) {
-    issues.push(issue('privateKey', 'Volcengine does not accept a password-protected private key; export the key without a password.', '火山引擎不接受设置了密码的私钥;请导出不带密码的私钥。'));
+    issues.push(issue('privateKey', 'Volcengine does not accept a password-protected private key; export the key without a password.', '火山引擎不接受设置了密码的私钥；请导出不带密码的私钥。'));
   }
   issues.push(...rejectSm2(material, { en: 'Volcengine Live CreateCert', 'zh-CN': '火山引擎视频直播 CreateCert' }));
   if (options.chainId !== undefined && options.chainId !== '' && /\s/.test(options.chainId)) {
-    issues.push(issue('chainId', 'The chain ID must not contain spaces; copy it from the certificate list.', '证书链 ID 不能包含空格;请从证书列表中复制。'));
+    issues.push(issue('chainId', 'The chain ID must not contain spaces; copy it from the certificate list.', '证书链 ID 不能包含空格；请从证书列表中复制。'));
   }
   if (options.projectName === '') {
-    issues.push(issue('projectName', 'The project name must not be empty; use "default" for the default project.', '项目名称不能为空;默认项目请填写 default。'));
+    issues.push(issue('projectName', 'The project name must not be empty; use "default" for the default project.', '项目名称不能为空；默认项目请填写 default。'));
   }
   return issues;
 }

@@ -126,13 +126,27 @@ export function validateDefaultOptions(provider: CloudProvider, options: Readonl
   return Object.fromEntries(given.map(([key]) => [key, normalised[key]]).filter(([, value]) => value !== undefined));
 }
 
+/**
+ * Clouds whose public API address has the region in its host name (Huawei APIG:
+ * apig.<region>.myhuaweicloud.com), with the example the message gives. The others have a
+ * region-less endpoint or a default region.
+ */
+const regionInEndpoint: Partial<Record<CloudId, string>> = { huawei: 'cn-north-4' };
+
 export function validateAccountInput(input: AccountInput, provider: CloudProvider): ValidAccount {
   if (provider.id !== input.cloud) throw invalid('cloud', `provider mismatch (${provider.id} for ${input.cloud})`);
+  const name = validateName(input.name);
+  const region = validateRegion(input.region);
+  const endpoint = validateEndpoint(input.endpoint);
+  const example = regionInEndpoint[input.cloud];
+  if (example && region === null && endpoint === null) {
+    throw new VaultError('account.region_required', { field: 'region', cloud: provider.displayName.en, example });
+  }
   return {
     cloud: input.cloud,
-    name: validateName(input.name),
-    region: validateRegion(input.region),
-    endpoint: validateEndpoint(input.endpoint),
+    name,
+    region,
+    endpoint,
     fields: validateFields(provider, input.fields),
     defaultOptions: validateDefaultOptions(provider, input.defaultOptions),
   };

@@ -38,6 +38,13 @@ export interface SaveAccount extends AccountInput {
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
+/**
+ * Asked before an account starts sending uploads (private keys included) to an endpoint override
+ * it did not have; true to go ahead. The window's front door answers with a main-process dialog,
+ * so a compromised page cannot point an account at its own server unnoticed.
+ */
+export type ConfirmEndpoint = (account: { readonly name: string; readonly cloud: CloudId }, endpoint: string) => Promise<boolean>;
+
 export function keychainAccount(accountId: string): string {
   return `cloud-account:${accountId}`;
 }
@@ -88,9 +95,10 @@ export class AccountStore {
   /**
    * Creates (no id) or edits an account. A new keychain account needs a secret; an edit keeps the
    * stored one unless a new one is given ("replace secret"). Nothing is half-written: the keychain
-   * entry and the row are written together or the previous state is put back.
+   * entry and the row are written together or the previous state is put back. `confirmEndpoint`,
+   * when given, must agree to a new or changed endpoint override before anything is written.
    */
-  async save(input: SaveAccount, credentials?: CloudCredentials): Promise<CloudAccount> {
+  async save(input: SaveAccount, credentials?: CloudCredentials, confirmEndpoint?: ConfirmEndpoint): Promise<CloudAccount> {
     const valid = validateAccountInput(input, this.providers(input.cloud));
     const existing = input.id ? this.get(input.id) : null;
     if (existing && existing.cloud !== valid.cloud) {
@@ -103,6 +111,12 @@ export class AccountStore {
     const needsSecret = source === 'keychain' && existing?.secretSource !== 'keychain';
     if (needsSecret && !credentials) throw new VaultError('account.invalid', { field: 'secret', reason: 'an account with its secret in the keychain needs the secret' });
     this.assertNameFree(valid.name, existing?.id ?? null);
+    if (confirmEndpoint && valid.endpoint !== null && valid.endpoint !== existing?.endpoint) {
+      if (!(await confirmEndpoint({ name: valid.name, cloud: valid.cloud }, valid.endpoint))) {
+        log.info('account_endpoint_declined', { accountId: existing?.id ?? null, cloud: valid.cloud });
+        throw new VaultError('account.endpoint_not_confirmed', { name: valid.name, endpoint: valid.endpoint });
+      }
+    }
 
     const id = existing?.id ?? randomUUID();
     const key = keychainAccount(id);

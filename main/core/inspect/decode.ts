@@ -232,9 +232,14 @@ function notCertificate(file: string, size: number): VaultError {
   return new VaultError('input.not_certificate', { file, size: formatSize(size) });
 }
 
-/** "812 bytes", "3.4 KB", "5.0 MB": sizes as people read them in messages. */
+/**
+ * "812 bytes", "3.4 KB", "5.0 MB": sizes as people read them in messages. Rounded up (as the
+ * drop-size check in shared/ipc does), so a file just over the limit never reads as the limit.
+ */
 export function formatSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} bytes`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+  if (bytes < 1024 * 1024) return `${tenthsUp(bytes, 1024)} KB`;
+  return `${tenthsUp(bytes, 1024 * 1024)} MB`;
 }
+
+const tenthsUp = (bytes: number, unit: number) => (Math.ceil((bytes * 10) / unit) / 10).toFixed(1);

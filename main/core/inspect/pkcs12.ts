@@ -19,8 +19,10 @@ export function isPkcs12(der: Uint8Array): boolean {
 }
 
 /**
- * Opens a PKCS#12 file. Without a password the empty password is tried (as OpenSSL writes it,
- * then as an absent one), so files exported with `-passout pass:` open without asking.
+ * Opens a PKCS#12 file. The empty password is always tried (as OpenSSL writes it, then as an
+ * absent one): without a password so files exported with `-passout pass:` open without asking,
+ * and after a given password fails so a folder imported with one password still opens the
+ * password-less files in it. A wrong password is reported only when every candidate failed.
  */
 export function readPkcs12(der: Uint8Array, password: string | undefined, file: string): Pkcs12Contents {
   let asn1: forge.asn1.Asn1;
@@ -29,7 +31,7 @@ export function readPkcs12(der: Uint8Array, password: string | undefined, file: 
   } catch {
     throw new VaultError('pkcs12.malformed', { file, reason: 'the ASN.1 structure cannot be read' });
   }
-  const candidates: (string | null)[] = password === undefined ? ['', null] : [password];
+  const candidates: (string | null)[] = password === undefined || password === '' ? ['', null] : [password, '', null];
   let lastError: unknown;
   for (const candidate of candidates) {
     try {

@@ -1,16 +1,19 @@
 import type { Events, EventName, Settings } from '../../../shared/ipc';
 import type { Locale } from '../../../shared/i18n';
+import type { CloudId } from '../../../shared/model';
 import type { Vault } from '../library/vault';
 import type { UploadService } from '../uploads/service';
 
 // What every handler receives. The Electron front door, the CLI and the Playwright bridge each
 // build one; handlers never know which.
 
-/** File dialogs need Electron; the front door supplies them (tests supply a scripted one). */
+/** Dialogs need Electron; the front door supplies them (tests supply a scripted one). */
 export interface Dialogs {
   chooseFiles(purpose: 'inspect' | 'import', folders: boolean): Promise<string[]>;
   /** The save dialog for an export; null when cancelled. */
   chooseSave(purpose: 'export', defaultName: string): Promise<string | null>;
+  /** Whether uploads of this account, private keys included, may go to a new endpoint override. */
+  confirmEndpoint(account: { readonly name: string; readonly cloud: CloudId }, endpoint: string): Promise<boolean>;
 }
 
 export interface EventSink {

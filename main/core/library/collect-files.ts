@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { VaultError } from '../../../shared/errors';
 import { limits } from '../../../shared/ipc';
+import { formatSize } from '../inspect/decode';
 
 // Expands the paths given to an import into the files to read: files as given, folders walked
 // recursively (hidden files and folders skipped, symbolic links to folders not followed, so a
@@ -66,7 +67,8 @@ export async function readInputFile(file: string): Promise<Buffer> {
   try {
     const stat = await fs.stat(file);
     if (stat.size > limits.maxInputBytes) {
-      throw new VaultError('input.too_large', { file, size: `${stat.size} bytes`, limit: `${limits.maxInputBytes} bytes` });
+      // The inspector's wording, so `import` and `inspect` describe the same file the same way.
+      throw new VaultError('input.too_large', { file, size: formatSize(stat.size), limit: formatSize(limits.maxInputBytes) });
     }
     return await fs.readFile(file);
   } catch (error) {

@@ -1,18 +1,19 @@
 import { writeFileAtomic } from '../atomic-write';
 import type Database from 'better-sqlite3';
 import { VaultError, type ErrorInfo } from '../../../shared/errors';
-import type {
-  EntryUpdate,
-  ExportFormat,
-  ImportedEntry,
-  ImportProgress,
-  ImportResult,
-  KeychainStatus,
-  KeyState,
-  LibraryEntry,
-  LibraryEntryDetail,
-  LibraryPage,
-  LibraryQuery,
+import {
+  keyStateOf,
+  type EntryUpdate,
+  type ExportFormat,
+  type ImportedEntry,
+  type ImportProgress,
+  type ImportResult,
+  type KeychainStatus,
+  type KeyState,
+  type LibraryEntry,
+  type LibraryEntryDetail,
+  type LibraryPage,
+  type LibraryQuery,
 } from '../../../shared/library';
 import { openDatabase } from '../db/open';
 import type { SecretStore } from '../keychain';
@@ -278,12 +279,7 @@ export class Vault {
 
   private async keyState(entry: LibraryEntry): Promise<KeyState> {
     if (!entry.hasKey) return 'none';
-    try {
-      return (await this.dataKeys.status()).state === 'ready' ? 'sealed' : 'unrecoverable';
-    } catch {
-      // Keychain locked or unreachable: the key is sealed, just not openable right now.
-      return 'sealed';
-    }
+    return keyStateOf(true, (await this.keychainStatus()).dataKey);
   }
 
   private async unsealKeys(entry: LibraryEntry): Promise<EntryKeys> {

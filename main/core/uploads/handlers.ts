@@ -55,7 +55,7 @@ export const uploadHandlers: UploadHandlers = {
   },
   'accounts.save': async (ctx, { secret, ...input }) => {
     const credentials = secret ? credentialsFromObject(secret) : undefined;
-    return uploadsOf(ctx).accounts.save(input, credentials);
+    return uploadsOf(ctx).accounts.save(input, credentials, (account, endpoint) => ctx.dialogs.confirmEndpoint(account, endpoint));
   },
   'accounts.remove': async (ctx, { id }) => ({ id: (await uploadsOf(ctx).accounts.remove(id)).id }),
   'accounts.test': async (ctx, { id }) => uploadsOf(ctx).testAccount(id),

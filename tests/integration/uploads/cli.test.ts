@@ -84,6 +84,18 @@ describe('certvault account', () => {
     expect(none.stderr).toMatch(/HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK/);
   });
 
+  it('refuses a Huawei account with neither --region nor --endpoint, saying which flag is missing', async () => {
+    const huawei = defaultCredentials.huawei;
+    const stdin = JSON.stringify({ ak: huawei.accessKeyId, sk: huawei.accessKeySecret });
+    const nowhere = await cli(['account', 'add', '--cloud', 'huawei', '--name', 'hw-nowhere'], { stdin });
+    expect(nowhere.code).toBe(1);
+    expect(nowhere.stderr).toMatch(/"region": a Huawei Cloud API Gateway account needs a region such as cn-north-4/);
+    expect((await cli(['account', 'list', '--json'])).json().accounts).not.toContainEqual(expect.objectContaining({ name: 'hw-nowhere' }));
+    const regional = await cli(['account', 'add', '--cloud', 'huawei', '--name', 'hw-regional', '--region', 'cn-north-4'], { stdin });
+    expect(regional.code).toBe(0);
+    expect((await cli(['account', 'remove', 'hw-regional'])).code).toBe(0);
+  });
+
   it('tests a connection: works exits 0, a wrong key exits 1 with the verdict', async () => {
     expect((await cli(['account', 'test', 'tprod'])).code).toBe(0);
     const bad = await cli(['account', 'test', '--json', 'tbad']);

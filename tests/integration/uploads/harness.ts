@@ -81,7 +81,8 @@ export function openApp(options: { dataDir?: string; timeoutMs?: number; concurr
     appVersion: 'test',
     platform: process.platform,
     systemLocale: 'en',
-    dialogs: { chooseFiles: async () => [], chooseSave: async () => null },
+    // Every account here points at an emulator on loopback, and the user confirms it.
+    dialogs: { chooseFiles: async () => [], chooseSave: async () => null, confirmEndpoint: async () => true },
     events: { emit },
     settings: new FileSettingsStore(dataDir),
     now: () => new Date(),

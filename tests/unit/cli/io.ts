@@ -8,14 +8,14 @@ export interface CliRun {
 }
 
 /** Runs `certvault ARGS` in-process with captured output and a throwaway data folder. */
-export async function certvault(args: string[], options: { stdin?: string; home: string; now?: Date }): Promise<CliRun> {
+export async function certvault(args: string[], options: { stdin?: string; home: string; now?: Date; env?: Record<string, string> }): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
     stdout: (text) => void (stdout += text),
     stderr: (text) => void (stderr += text),
     readStdin: async () => options.stdin ?? '',
-    env: { CERTVAULT_HOME: options.home, LANG: 'C.UTF-8' },
+    env: { CERTVAULT_HOME: options.home, LANG: 'C.UTF-8', ...options.env },
   };
   const now = options.now;
   const code = await runCli(['--home', options.home, ...args], io, now ? { now: () => now } : {});

@@ -123,6 +123,8 @@ describe('NodeHttpClient: failures and whether the request may have reached the 
     const port = await freePort();
     const error = await failure(createHttpClient({ env: {} }).send(post(`http://127.0.0.1:${port}/`)));
     expect(error.code).toBe('ECONNREFUSED');
+    // Shown as "ECONNREFUSED: <message>": the message does not say the code a second time.
+    expect(error.message).toBe(`cannot connect to 127.0.0.1:${port}`);
     expect(error.mayHaveReachedServer).toBe(false);
     expect(error.retryable).toBe(true);
   });
@@ -283,6 +285,8 @@ describe('NodeHttpClient: proxies', () => {
     const port = await freePort();
     const error = await failure(createHttpClient({ env: { HTTPS_PROXY: `http://127.0.0.1:${port}` } }).send(post(`https://localhost:${securePort}/`)));
     expect(error.code).toBe('ECONNREFUSED');
+    // Shown as "ECONNREFUSED: <message>": the message does not say the code a second time.
+    expect(error.message).toBe(`cannot connect to proxy 127.0.0.1:${port}`);
     expect(error.mayHaveReachedServer).toBe(false);
   });
 });

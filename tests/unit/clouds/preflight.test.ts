@@ -12,7 +12,7 @@ describe('shared pre-flight checks', () => {
     expect(requirePrivateKey(material({ privateKeyPem: null }), SERVICE)).toEqual([
       {
         field: 'privateKey',
-        message: { en: 'Example Cloud needs the private key of the certificate; this entry has none.', 'zh-CN': '示例云需要证书私钥,而该条目没有私钥。' },
+        message: { en: 'Example Cloud needs the private key of the certificate; none was given.', 'zh-CN': '示例云需要证书私钥，但未提供私钥。' },
       },
     ]);
   });
@@ -21,7 +21,7 @@ describe('shared pre-flight checks', () => {
     expect(rejectSm2(material(), SERVICE)).toEqual([]);
     expect(rejectSm2(material({ leaf: leafInfo({ keyAlgorithm: 'SM2' }) }), SERVICE).map((found) => found.field)).toEqual(['algorithm']);
     const dual = material({ sm2Sign: { certificatePem: pem('CERTIFICATE', 'MIIBsign'), privateKeyPem: null } });
-    expect(rejectSm2(dual, SERVICE)[0]!.message['zh-CN']).toBe('示例云 接口不接受国密(SM2)证书。');
+    expect(rejectSm2(dual, SERVICE)[0]!.message['zh-CN']).toBe('示例云 接口不接受国密（SM2）证书。');
   });
 
   it('recognises both encrypted PEM forms and nothing else', () => {

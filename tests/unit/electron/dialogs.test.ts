@@ -3,11 +3,15 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 // electronDialogs against a stand-in dialog module (the electron module itself is never loaded).
 
 const showSaveDialog = vi.fn(async (_options: { defaultPath?: string }) => ({ canceled: false, filePath: '/home/alice/site.pem' }));
-vi.mock('electron', () => ({ dialog: { showSaveDialog } }));
+const showMessageBox = vi.fn(async (_options: { title?: string }) => ({ response: 0, checkboxChecked: false }));
+vi.mock('electron', () => ({ dialog: { showSaveDialog, showMessageBox } }));
 
-const { electronDialogs, fileNameOnly } = await import('../../../main/electron/dialogs');
+const { electronDialogs, endpointConfirmation, fileNameOnly } = await import('../../../main/electron/dialogs');
 
-beforeEach(() => showSaveDialog.mockClear());
+beforeEach(() => {
+  showSaveDialog.mockClear();
+  showMessageBox.mockClear();
+});
 
 describe('the save dialog', () => {
   it.each([
@@ -25,5 +29,30 @@ describe('the save dialog', () => {
     const chosen = await electronDialogs(() => null, () => 'en').chooseSave('export', '../../.ssh/authorized_keys');
     expect(showSaveDialog.mock.calls[0]?.[0]).toMatchObject({ defaultPath: 'authorized_keys' });
     expect(chosen).toBe('/home/alice/site.pem');
+  });
+});
+
+describe('the endpoint confirmation', () => {
+  const account = { name: 'prod', cloud: 'tencent' as const };
+
+  it('names the account and the host, warns that private keys go there, and defaults to Cancel', () => {
+    const en = endpointConfirmation('en', 'prod', 'https://ssl.attacker.example:8443/api');
+    expect(en.message).toBe('Send uploads of account "prod" to ssl.attacker.example:8443?');
+    expect(en.detail).toContain('https://ssl.attacker.example:8443/api');
+    expect(en.detail).toMatch(/PRIVATE KEY/);
+    expect(en.buttons).toEqual(['Use this endpoint', 'Cancel']);
+    expect(en).toMatchObject({ type: 'warning', defaultId: 1, cancelId: 1 });
+    const zh = endpointConfirmation('zh-CN', 'prod', 'https://ssl.attacker.example');
+    expect(zh.message).toContain('ssl.attacker.example');
+    expect(zh.detail).toContain('私钥');
+    expect(zh.buttons).toEqual(['使用此接入点', '取消']);
+  });
+
+  it('is true only for the confirm button, in the language of the menus', async () => {
+    const dialogs = electronDialogs(() => null, () => 'zh-CN');
+    expect(await dialogs.confirmEndpoint(account, 'https://a.example')).toBe(true);
+    expect(showMessageBox.mock.calls[0]?.[0]).toMatchObject({ title: '确认自定义接入点' });
+    showMessageBox.mockResolvedValueOnce({ response: 1, checkboxChecked: false });
+    expect(await dialogs.confirmEndpoint(account, 'https://a.example')).toBe(false);
   });
 });

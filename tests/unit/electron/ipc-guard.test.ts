@@ -54,7 +54,7 @@ describe('handleInvoke', () => {
 
   it('refuses an unexpected sender before looking at the request', async () => {
     let called = false;
-    const ctx = testHandlerContext({ dialogs: { chooseFiles: async () => ((called = true), []), chooseSave: async () => null } });
+    const ctx = testHandlerContext({ dialogs: { chooseFiles: async () => ((called = true), []), chooseSave: async () => null, confirmEndpoint: async () => false } });
     const result = await handleInvoke(ctx, { url: 'https://evil.example/', isOurMainFrame: true }, 'files.choose', { purpose: 'inspect' }, null, new PathGrants());
     expect(result).toEqual({ ok: false, error: expect.objectContaining({ code: 'ipc.forbidden_sender' }) });
     expect(called).toBe(false);
@@ -113,7 +113,7 @@ describe('handleInvoke', () => {
 
 describe('paths named by the window', () => {
   const chosen = '/home/alice/certs/site.pem';
-  const dialogs = { chooseFiles: async () => [chosen], chooseSave: async () => '/home/alice/export/site.key' };
+  const dialogs = { chooseFiles: async () => [chosen], chooseSave: async () => '/home/alice/export/site.key', confirmEndpoint: async () => false };
 
   it.each([
     ['inspect.paths', { paths: ['/home/alice/.ssh/id_ed25519'] }],
@@ -148,9 +148,19 @@ describe('paths named by the window', () => {
     expect(grants.ungranted('inspect.paths', { paths: ['/home/alice/export/site.key'] })).toBe('/home/alice/export/site.key');
   });
 
+  it('a folder chosen for reading covers its files (an import retried with a password names them), nothing outside it', async () => {
+    const grants = new PathGrants();
+    const folder = testHandlerContext({ dialogs: { ...dialogs, chooseFiles: async () => ['/home/alice/certs'] } });
+    await handleInvoke(folder, ours, 'files.choose', { purpose: 'import', folders: true }, null, grants);
+    expect(grants.ungranted('library.import', { paths: ['/home/alice/certs/sub/site.p12'] })).toBeNull();
+    expect(grants.ungranted('library.import', { paths: ['/home/alice/certs/../.ssh/id_ed25519'] })).toBe('/home/alice/certs/../.ssh/id_ed25519');
+    expect(grants.ungranted('library.import', { paths: ['/home/alice/certs-old/site.pem'] })).toBe('/home/alice/certs-old/site.pem');
+    expect(grants.ungranted('library.export', { path: '/home/alice/certs/site.key' })).toBe('/home/alice/certs/site.key');
+  });
+
   it('grants nothing for a cancelled dialog or a refused sender', async () => {
     const grants = new PathGrants();
-    const cancelled = testHandlerContext({ dialogs: { chooseFiles: async () => [], chooseSave: async () => null } });
+    const cancelled = testHandlerContext({ dialogs: { chooseFiles: async () => [], chooseSave: async () => null, confirmEndpoint: async () => false } });
     await handleInvoke(cancelled, ours, 'files.chooseSave', { purpose: 'export', defaultName: 'x.pem' }, null, grants);
     await handleInvoke(testHandlerContext({ dialogs }), { url: 'https://evil.example/', isOurMainFrame: true }, 'files.choose', { purpose: 'import' }, null, grants);
     expect(grants.ungranted('inspect.paths', { paths: [chosen] })).toBe(chosen);

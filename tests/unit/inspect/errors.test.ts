@@ -47,7 +47,7 @@ describe('bad input', () => {
     writeFileSync(big, new Uint8Array(limits.maxInputBytes + 1));
     expect((await vaultError(() => inspectPaths([big], { now: NOW }))).toInfo()).toMatchObject({
       code: 'input.too_large',
-      params: { file: big, limit: '5.0 MB' },
+      params: { file: big, size: '5.1 MB', limit: '5.0 MB' },
     });
   });
 
@@ -72,6 +72,12 @@ describe('bad input', () => {
     expect((await vaultError(() => inspectPaths([p12], { now: NOW }))).code).toBe('pkcs12.password_required');
     expect((await vaultError(() => inspectPaths([p12], { now: NOW, password: 'nope' }))).code).toBe('pkcs12.wrong_password');
     expect((await vaultError(() => inspectPaths([join(variants, 'legacy.p12')], { now: NOW, password: 'nope' }))).code).toBe('pkcs12.wrong_password');
+  });
+
+  it('opens a password-less PKCS#12 even when a password was given (one password for a whole folder)', async () => {
+    const result = await inspectPaths([join(variants, 'nopass.p12')], { now: NOW, password: PASSWORD });
+    expect(result.certificates).toHaveLength(1);
+    expect(result.privateKeys).toHaveLength(1);
   });
 
   it('fails the whole call on one unusable file, naming it', async () => {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { AccountStore, keychainAccount } from '../../../main/core/accounts/account-store';
+import { AccountStore, keychainAccount, type ConfirmEndpoint } from '../../../main/core/accounts/account-store';
 import { authVerdict, testConnection } from '../../../main/core/accounts/connection-test';
 import { log } from '../../../main/core/log';
+import type { VaultError } from '../../../shared/errors';
+import { translate } from '../../../shared/i18n';
 import { FakeClock } from './support/fake-clock';
 import { cloudError, FakeCloud } from './support/fake-cloud';
 import { testVault } from './support/vault';
@@ -188,5 +190,87 @@ describe('test connection', () => {
   it('authVerdict never calls a signature failure a permission problem', () => {
     expect(authVerdict(cloudError('huawei', { kind: 'auth', code: 'APIG.1005', httpStatus: 403 }).info)).toBe('no_permission');
     expect(authVerdict(cloudError('huawei', { kind: 'auth', code: 'APIG.1002', httpStatus: 401 }).info)).toBe('wrong_key');
+  });
+});
+
+describe('a Huawei account needs a region or an endpoint', () => {
+  function huaweiStore() {
+    const clock = new FakeClock();
+    const vault = testVault(clock, [new FakeCloud(clock, 'huawei').provider()]);
+    return vault;
+  }
+
+  it('refuses neither, naming the region field in both languages, and writes nothing', async () => {
+    const vault = huaweiStore();
+    const error = await vault.accounts.save({ cloud: 'huawei', name: 'hw', region: '  ' }, { accessKeyId: 'a', accessKeySecret: 'b' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'account.region_required', params: { field: 'region', example: 'cn-north-4' } });
+    const { code, params } = error as VaultError;
+    expect(translate('en', `error.${code}`, params)).toMatch(/"region".*needs a region such as cn-north-4.*or an endpoint override/);
+    expect(translate('zh-CN', `error.${code}`, params)).toMatch(/区域.*cn-north-4.*自定义接入点/);
+    expect(vault.secrets.entries.size).toBe(0);
+    expect(vault.accounts.list()).toEqual([]);
+  });
+
+  it('accepts a region, or an endpoint override without one', async () => {
+    const vault = huaweiStore();
+    await expect(vault.accounts.save({ cloud: 'huawei', name: 'hw', region: 'cn-north-4' }, { accessKeyId: 'a', accessKeySecret: 'b' })).resolves.toMatchObject({ region: 'cn-north-4' });
+    await expect(vault.accounts.save({ cloud: 'huawei', name: 'private', endpoint: 'https://apig.internal.example' }, { accessKeyId: 'a', accessKeySecret: 'b' })).resolves.toMatchObject({ region: null });
+  });
+
+  it('other clouds keep their default region', async () => {
+    const { vault } = setup();
+    await expect(vault.accounts.save({ cloud: 'tencent', name: 'prod' }, { accessKeyId: 'a', accessKeySecret: 'b' })).resolves.toMatchObject({ region: null });
+  });
+});
+
+describe('confirming an endpoint override', () => {
+  const credentials = { accessKeyId: 'a', accessKeySecret: 'b' };
+
+  function confirmer(answer: boolean) {
+    const asked: { name: string; endpoint: string }[] = [];
+    const confirm: ConfirmEndpoint = async (account, endpoint) => {
+      asked.push({ name: account.name, endpoint });
+      return answer;
+    };
+    return { asked, confirm };
+  }
+
+  it('asks before a new account sends anything to an override, with the normalised URL', async () => {
+    const { vault } = setup();
+    const { asked, confirm } = confirmer(true);
+    await vault.accounts.save({ cloud: 'tencent', name: 'prod', endpoint: 'https://ssl.internal.example/' }, credentials, confirm);
+    expect(asked).toEqual([{ name: 'prod', endpoint: 'https://ssl.internal.example' }]);
+  });
+
+  it('declined: nothing is written, neither the row nor the secret', async () => {
+    const { vault } = setup();
+    const { confirm } = confirmer(false);
+    await expect(vault.accounts.save({ cloud: 'tencent', name: 'prod', endpoint: 'https://attacker.example/' }, credentials, confirm)).rejects.toMatchObject({
+      code: 'account.endpoint_not_confirmed',
+      params: { name: 'prod', endpoint: 'https://attacker.example' },
+    });
+    expect(vault.accounts.list()).toEqual([]);
+    expect(vault.secrets.entries.size).toBe(0);
+  });
+
+  it('asks again when an edit changes the override, and a declined edit keeps the old one', async () => {
+    const { vault } = setup();
+    const account = await vault.accounts.save({ cloud: 'tencent', name: 'prod', endpoint: 'https://a.example' }, credentials, confirmer(true).confirm);
+    const declined = confirmer(false);
+    await expect(vault.accounts.save({ id: account.id, cloud: 'tencent', name: 'prod', endpoint: 'https://b.example' }, { accessKeyId: 'a', accessKeySecret: 'new' }, declined.confirm)).rejects.toMatchObject({
+      code: 'account.endpoint_not_confirmed',
+    });
+    expect(declined.asked).toHaveLength(1);
+    expect(vault.accounts.get('prod').endpoint).toBe('https://a.example');
+    expect((await vault.accounts.credentials(account)).accessKeySecret).toBe('b');
+  });
+
+  it('does not ask for an unchanged override or for none', async () => {
+    const { vault } = setup();
+    const account = await vault.accounts.save({ cloud: 'tencent', name: 'prod', endpoint: 'https://a.example' }, credentials, confirmer(true).confirm);
+    const again = confirmer(false);
+    await vault.accounts.save({ id: account.id, cloud: 'tencent', name: 'renamed', endpoint: 'https://a.example/' }, undefined, again.confirm);
+    await vault.accounts.save({ cloud: 'tencent', name: 'public' }, credentials, again.confirm);
+    expect(again.asked).toEqual([]);
   });
 });

@@ -3,9 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { inspectPaths } from '../../../main/core/inspect';
 import { makeCa, makeLeaf, type Issued } from './helpers/pki';
 import { openTestVault, text, type TestVault } from './helpers/vault';
-import { sm2FixturesDir } from '../../fixtures/paths';
+import { generatedFixturesDir, sm2FixturesDir } from '../../fixtures/paths';
 
 const fingerprint = (issued: Issued) => createHash('sha256').update(Buffer.from(issued.cert.rawData)).digest('hex');
 const SM2 = sm2FixturesDir;
@@ -138,6 +139,27 @@ describe('import', () => {
     const missing = path.join(t.dir, 'nope.pem');
     const result = await t.vault.importPaths([missing]);
     expect(result.failed).toEqual([{ file: missing, error: expect.objectContaining({ code: 'input.unreadable_file' }) }]);
+  });
+
+  it('refuses an oversized file with the same size wording as inspect', async () => {
+    t = openTestVault();
+    const big = path.join(t.dir, 'huge.pem');
+    fs.writeFileSync(big, Buffer.alloc(6_000_000));
+    const result = await t.vault.importPaths([big]);
+    const params = { file: big, size: '5.8 MB', limit: '5.0 MB' };
+    expect(result.failed).toEqual([{ file: big, error: expect.objectContaining({ code: 'input.too_large', params }) }]);
+    await expect(inspectPaths([big], { now: new Date() })).rejects.toMatchObject({ code: 'input.too_large', params });
+  });
+
+  it('imports a folder with one password, password-less PKCS#12 files in it included', async () => {
+    t = openTestVault();
+    const folder = path.join(t.dir, 'pfx');
+    fs.mkdirSync(folder);
+    for (const name of ['ec.p12', 'nopass.p12']) fs.copyFileSync(path.join(generatedFixturesDir, 'variants', name), path.join(folder, name));
+    const result = await t.vault.importPaths([folder], { password: 'secret' });
+    expect(result.failed).toEqual([]);
+    expect(result.imported).toHaveLength(2);
+    expect(t.vault.list({ hasKey: true }).total).toBe(2);
   });
 
   it('keeps an SM2 signing/encryption pair and both keys as one entry', async () => {

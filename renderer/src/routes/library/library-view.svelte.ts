@@ -1,5 +1,5 @@
 import type { ErrorInfo } from '../../../../shared/errors';
-import type { KeychainStatus, LibraryEntry, LibraryQuery, SortColumn } from '../../../../shared/library';
+import type { KeychainStatus, LibraryListEntry, LibraryQuery, SortColumn } from '../../../../shared/library';
 import type { Deployment } from '../../../../shared/uploads';
 import { SvelteMap } from 'svelte/reactivity';
 import { api } from '../../lib/api';
@@ -33,7 +33,7 @@ class LibraryView {
   /** Entries in the vault regardless of the query (for the empty state). */
   vaultSize = $state<number | null>(null);
   /** Loaded pages of PAGE_SIZE rows, by page number. */
-  readonly pages = new SvelteMap<number, readonly LibraryEntry[]>();
+  readonly pages = new SvelteMap<number, readonly LibraryListEntry[]>();
   readonly deployments = new SvelteMap<string, readonly Deployment[]>();
   status = $state.raw<KeychainStatus | null>(null);
   error = $state.raw<ErrorInfo | null>(null);
@@ -52,7 +52,7 @@ class LibraryView {
   #deploymentsTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** The entry at a row index, or undefined while its page is on the way. */
-  entryAt(index: number): LibraryEntry | undefined {
+  entryAt(index: number): LibraryListEntry | undefined {
     return this.pages.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE];
   }
 
