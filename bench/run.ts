@@ -22,7 +22,8 @@ async function runOne(name: string): Promise<void> {
 function runEach(names: readonly string[]): void {
   for (const name of names) {
     console.log(`== ${name}`);
-    const child = spawnSync(process.execPath, [...process.execArgv, __filename, '--one', name], { stdio: 'inherit' });
+    const env = { ...process.env, CERTVAULT_LOG: process.env.CERTVAULT_LOG ?? 'off' };
+    const child = spawnSync(process.execPath, [...process.execArgv, __filename, '--one', name], { stdio: 'inherit', env });
     if (child.status !== 0) {
       console.error(`bench ${name} failed (exit ${child.status ?? child.signal})`);
       process.exitCode = 1;

@@ -77,6 +77,27 @@ export async function readInputFile(file: string): Promise<Buffer> {
   }
 }
 
+export type ReadResult = { readonly ok: true; readonly data: Buffer } | { readonly ok: false; readonly error: unknown };
+
+/**
+ * Reads files in order while the caller parses, with up to `depth` reads in flight: one read at a
+ * time leaves the CPU idle on every file-system round trip (nearly half of a 10,000-file import),
+ * reading everything at once would hold every file in memory.
+ */
+export async function* readAhead(files: readonly string[], depth = 16): AsyncGenerator<ReadResult> {
+  const settle = (file: string): Promise<ReadResult> =>
+    readInputFile(file).then(
+      (data) => ({ ok: true, data }),
+      (error: unknown) => ({ ok: false, error }),
+    );
+  const inFlight = files.slice(0, depth).map(settle);
+  for (let next = depth; inFlight.length > 0; next += 1) {
+    const result = await inFlight.shift()!;
+    if (next < files.length) inFlight.push(settle(files[next]!));
+    yield result;
+  }
+}
+
 export function describe(error: unknown): string {
   const code = error instanceof Error && 'code' in error ? String(error.code) : '';
   switch (code) {

@@ -19,7 +19,7 @@ import { openDatabase } from '../db/open';
 import type { SecretStore } from '../keychain';
 import { log } from '../log';
 import { unseal } from '../seal';
-import { collectFiles, describe, readInputFile } from './collect-files';
+import { collectFiles, describe, readAhead } from './collect-files';
 import { DataKeys } from './data-key';
 import { resolveEntryId } from './entry-id';
 import { renderExport, type EntryKeys, type RenderedExport } from './export';
@@ -149,14 +149,18 @@ export class Vault {
     const failed: Failure[] = collected.failed.map(({ file, error }) => ({ file, error: error.toInfo() }));
     const sources: ParsedSource<CertificateFacts>[] = [];
     const total = collected.files.length;
-    for (const [index, found] of collected.files.entries()) {
+    let index = 0;
+    for await (const read of readAhead(collected.files.map((found) => found.path))) {
+      const found = collected.files[index]!;
       try {
-        sources.push(toFacts(await parseSource({ name: found.path, data: await readInputFile(found.path) }, options.password)));
+        if (!read.ok) throw read.error;
+        sources.push(toFacts(await parseSource({ name: found.path, data: read.data }, options.password)));
       } catch (error) {
         const skip = found.fromFolder && error instanceof VaultError && NOT_CERTIFICATE_CODES.has(error.code);
         if (!skip) failed.push(failure(found.path, error));
       }
-      options.onProgress?.({ done: index + 1, total, file: found.path });
+      index += 1;
+      options.onProgress?.({ done: index, total, file: found.path });
     }
     return this.importSources(sources, failed, options);
   }
