@@ -186,7 +186,7 @@ export const en = {
   'ui.library.keychain.unavailable.title': 'The OS keychain cannot be reached',
   'ui.library.keychain.unavailable.body': 'Certificates can be browsed, searched and exported, but private keys can be neither imported nor exported until it is back. On Linux, install and unlock a Secret Service such as GNOME Keyring (gnome-keyring) or KWallet; on macOS and Windows the system keychain must be available.',
   'ui.library.keychain.missing.title': 'The vault data key is missing from the keychain',
-  'ui.library.keychain.missing.body': 'The keychain entry that seals private keys is gone or was replaced, so the {count} private keys stored in this vault cannot be decrypted. Certificates are not affected. Restore the original keychain to recover the keys, or import them again.',
+  'ui.library.keychain.missing.body': 'The keychain entry that seals private keys is gone or was replaced, so the private keys stored in this vault ({count}) cannot be decrypted. Certificates are not affected. Restore the original keychain to recover the keys, or import them again.',
   'ui.library.detail.aria': 'Certificate details',
   'ui.library.detail.close': 'Close details',
   'ui.library.detail.loading': 'Loading…',

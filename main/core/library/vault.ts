@@ -117,8 +117,11 @@ export class Vault {
   async detail(typed: string): Promise<LibraryEntryDetail> {
     const entry = this.entry(typed);
     const certs = this.store.certificates(entry.id);
-    const inspection = await inspectEntry(entry, certs, this.store.keyRoles(entry.id), this.now());
-    return { ...entry, keyState: await this.keyState(entry), inspection };
+    const keyState = await this.keyState(entry);
+    // An unrecoverable key is no key for the inspector: "private key matches" would promise an upload that cannot happen.
+    const usableKeys = keyState === 'sealed' ? this.store.keyRoles(entry.id) : new Set<string>();
+    const inspection = await inspectEntry(entry, certs, usableKeys, this.now());
+    return { ...entry, keyState, inspection };
   }
 
   /** Whether the keychain holds this vault's data key; never throws. */

@@ -54,7 +54,9 @@ describe('the data key in the keychain', () => {
 
     expect(vault.list().entries.map((e) => e.id)).toEqual([id]);
     expect((await vault.export(id, 'pem')).bytes.toString()).toBe(leaf.certPem);
-    expect((await vault.detail(id)).keyState).toBe('unrecoverable');
+    const detail = await vault.detail(id);
+    expect(detail.keyState).toBe('unrecoverable');
+    expect(detail.inspection.privateKeys).toEqual([]);
     expect(await vault.keychainStatus()).toEqual({ dataKey: 'missing', sealedKeys: 1 });
     await expect(vault.export(id, 'key')).rejects.toMatchObject({ code: 'vault.key_unrecoverable' });
 
