@@ -4,7 +4,8 @@ import type { Locale } from '../../shared/i18n';
 import { expect, test } from './fixtures/test';
 
 // The screenshots reviewers look at (artifacts/screenshots/), in both languages and both themes.
-// The English light Inspect screen is also the README's picture.
+// The English light Inspect screen is also the README's picture, refreshed only on request
+// (UPDATE_README_SCREENSHOT=1 npm run test:e2e), so a test run never dirties the work tree.
 
 const readmeShot = path.resolve(__dirname, '../../docs/screenshots/inspect-en.png');
 
@@ -20,7 +21,7 @@ for (const locale of ['en', 'zh-CN'] as const satisfies readonly Locale[]) {
         ]);
         await expect(app.page.getByTestId('leaf-name')).toHaveText(pki.leaf.commonName);
         const file = await app.screenshot(`inspect-${locale}-${theme}`);
-        if (locale === 'en' && theme === 'light') {
+        if (locale === 'en' && theme === 'light' && process.env.UPDATE_README_SCREENSHOT === '1') {
           fs.mkdirSync(path.dirname(readmeShot), { recursive: true });
           fs.copyFileSync(file, readmeShot);
         }
