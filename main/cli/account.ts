@@ -5,6 +5,7 @@ import type { CloudCredentials } from '../clouds/provider';
 import { credentialEnvironment, credentialsFromEnvironment, credentialsFromJson } from '../core/accounts/credentials';
 import { call } from './handler-context';
 import { exitCodes, jsonOption, onlyPositional, parseCommandLine, UsageError, type CliIo, type Command } from './command';
+import { printable } from '../../shared/printable';
 import { jsonDocument, table } from './output';
 
 const help = `Usage: certvault account add --cloud CLOUD --name NAME [--region R] [--endpoint URL]
@@ -33,7 +34,13 @@ used. For servers without a keychain (a certbot deploy hook): export them where 
   --resource-group G Alibaba Cloud resource group id
 
 "test" calls the cloud's read-only certificate list and prints a verdict: works, wrong_key,
-no_permission, unreachable, clock_skew (or error). Exit codes: 0 success (test: works), 1 failure.
+no_permission, unreachable, clock_skew (or error), on one line with the cloud's code, message and
+what to do.
+
+  --json             one JSON document on one line of stdout (--pretty: indented)
+
+Exit codes: 0 success (test: works), 1 failure (test: any other verdict), 2 an unknown NAME or
+unusable secret JSON, 5 the keychain is unavailable.
 `;
 
 const fieldFlags = { 'project-id': 'projectId', 'instance-id': 'instanceId', 'project-name': 'projectName', 'resource-group': 'resourceGroupId' } as const;
@@ -65,7 +72,7 @@ export const accountCommand: Command = {
     const commandLine = parseCommandLine(rest, { options, positionals: true, help }, context.io);
     if (!commandLine) return exitCodes.ok;
     const { values, positionals } = commandLine;
-    const out = (json: unknown, text: string) => context.io.stdout(values.json ? jsonDocument(json) : text);
+    const out = (json: unknown, text: string) => context.io.stdout(values.json ? jsonDocument(json, values.pretty) : text);
     const ctx = () => context.handlers();
     switch (action) {
       case 'add': {
@@ -175,5 +182,8 @@ function testJson(result: ConnectionTest) {
 function testText(name: string, result: ConnectionTest): string {
   if (result.verdict === 'works') return `${name}: works (${result.certificates} certificates listed)\n`;
   const error = result.error;
-  return `${name}: ${result.verdict.replace('_', ' ')}${error ? ` (${error.code}: ${error.message}${error.requestId ? `, request ${error.requestId}` : ''})` : ''}\n${error?.hint ? `  ${error.hint.en}\n` : ''}`;
+  // One line, hint included: a cloud's message may hold line breaks, so each part is made printable.
+  const detail = error ? ` (${printable(error.code)}: ${printable(error.message)}${error.requestId ? `, request ${printable(error.requestId)}` : ''})` : '';
+  const hint = error?.hint && error.hint.en !== error.message ? ` ${printable(error.hint.en)}` : '';
+  return `${printable(name)}: ${result.verdict.replace('_', ' ')}${detail}${hint}\n`;
 }

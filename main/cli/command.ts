@@ -6,16 +6,32 @@ import type { HandlerContext } from '../core/ipc/context';
 
 export const exitCodes = {
   ok: 0,
-  /** Something went wrong that is not the input's fault (keychain, cloud, internal). */
+  /** Something went wrong that is not the input's fault (a cloud, the disk, internal). */
   failure: 1,
-  /** The input could not be used at all: unreadable or unparseable files, bad command line. */
+  /**
+   * The input could not be used at all: unreadable or unparseable files, a bad command line, an ID
+   * or account that does not exist, bad account JSON.
+   */
   unusableInput: 2,
-  /** Some inputs were processed, others failed (import). */
+  /** Some inputs were processed, others failed (import, upload). */
   partialFailure: 3,
+  // 4 is kept for "certificates due" (certvault expiring).
+  /** No OS keychain is reachable: a deploy hook on a server without a Secret Service. */
+  keychainUnavailable: 5,
 } as const;
 
+/** The exit code table, as `certvault --help` and the README print it. */
+export const exitCodeHelp = `Exit codes:
+  0  success
+  1  failure (a cloud, the disk, an upload whose outcome is still unknown after history --check)
+  2  unusable input: command line, files, an unknown ID or account, bad account JSON
+  3  partly done: some files or accounts failed, each named on stderr
+  5  no OS keychain is reachable (install and unlock a Secret Service on Linux)
+`;
+
 export interface CliIo {
-  readonly stdout: (text: string) => void;
+  /** Text, or the bytes of a binary export written to `--out -`. */
+  readonly stdout: (output: string | Uint8Array) => void;
   readonly stderr: (text: string) => void;
   /** All of standard input, for --password-stdin. */
   readonly readStdin: () => Promise<string>;
@@ -44,8 +60,8 @@ export class UsageError extends Error {
 
 const helpOption = { help: { type: 'boolean', short: 'h', default: false } } as const;
 
-/** `--json`: one JSON document on stdout instead of text, for scripts. */
-export const jsonOption = { json: { type: 'boolean', default: false } } as const;
+/** `--json`: one JSON document on one line of stdout instead of text, for scripts; `--pretty` indents it. */
+export const jsonOption = { json: { type: 'boolean', default: false }, pretty: { type: 'boolean', default: false } } as const;
 
 /** The command line as node:util's strict parseArgs reads it with these options (and -h/--help). */
 export type CommandLine<O extends ParseArgsOptionsConfig, P extends boolean> = ReturnType<
@@ -98,5 +114,6 @@ export function defineCommand<const O extends ParseArgsOptionsConfig, const P ex
 /** The one positional argument a command acts on (an entry ID, an account NAME). */
 export function onlyPositional(positionals: readonly string[], what: string): string {
   if (positionals.length !== 1) throw new UsageError(`give exactly one ${what}`);
+  if (positionals[0]!.trim() === '') throw new UsageError(`the ${what} is empty`);
   return positionals[0]!;
 }

@@ -4,6 +4,7 @@ import { importCommand } from './import';
 import { listCommand } from './list';
 import { showCommand } from './show';
 import { exportCommand } from './export';
+import { editCommand } from './edit';
 import { removeCommand } from './remove';
 import { accountCommand } from './account';
 import { uploadCommand } from './upload';
@@ -11,4 +12,4 @@ import { historyCommand } from './history';
 
 // Every `certvault` subcommand, in the order `certvault --help` lists them. A new command is one
 // file beside this one and one line here.
-export const commands: readonly Command[] = [inspectCommand, importCommand, listCommand, showCommand, exportCommand, removeCommand, accountCommand, uploadCommand, historyCommand];
+export const commands: readonly Command[] = [inspectCommand, importCommand, listCommand, showCommand, exportCommand, editCommand, removeCommand, accountCommand, uploadCommand, historyCommand];

@@ -1,13 +1,18 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { exportFormats, type ExportFormat } from '../../shared/library';
+import { keyFormats, vaultOf } from '../core/library';
 import { call } from './handler-context';
 import { defineCommand, exitCodes, jsonOption, onlyPositional, UsageError } from './command';
+import { jsonDocument } from './output';
 import { passwordOptions, readPassword } from './password';
 
-const help = `Usage: certvault export ID --format FORMAT --out FILE [--password-file FILE | --password-stdin] [--legacy] [--json]
+const help = `Usage: certvault export ID --format FORMAT --out FILE|- [--force] [--password-file FILE | --password-stdin] [--legacy] [--json]
 
 Writes one library entry to FILE. ID is the entry id, or a unique prefix of it or of the SHA-256
-fingerprint. Files holding a private key are created readable by you only (mode 0600).
+fingerprint. Files holding a private key are created readable by you only (mode 0600). An existing
+FILE is replaced only with --force. With --out - the export goes to standard output (for a pipe):
+certificates and chains as they are; a private key (key, bundle, pfx) only with --force.
 
 Formats:
   pem        the certificate (PEM)
@@ -24,7 +29,9 @@ Options:
   --password-file FILE  the PKCS#12 password: the first line of FILE
   --password-stdin      read it from the first line of standard input
   --legacy              PKCS#12 with 3DES and a SHA-1 MAC instead of AES-256 and SHA-256
-  --json                print {"file","bytes"} on stdout
+  --force               replace an existing FILE; with --out -, allow a private key on stdout
+  --json                print {"file","bytes"} on stdout (not with --out -)
+  --pretty              with --json: indented
   -h, --help            show this help
 `;
 
@@ -37,6 +44,7 @@ export const exportCommand = defineCommand({
     out: { type: 'string' },
     ...passwordOptions,
     legacy: { type: 'boolean', default: false },
+    force: { type: 'boolean', default: false },
     ...jsonOption,
   },
   positionals: true,
@@ -48,17 +56,37 @@ export const exportCommand = defineCommand({
     if (values.legacy && format !== 'pfx') throw new UsageError('--legacy applies to --format pfx only');
     const password = await readPassword(values, io);
     if (format === 'pfx' && !password) throw new UsageError('--format pfx needs a password: give it with --password-file FILE or --password-stdin');
-    const written = await call(handlers(), 'library.export', {
-      id,
-      format,
-      path: path.resolve(values.out),
-      ...(password ? { password } : {}),
-      ...(values.legacy ? { legacy: true } : {}),
-    });
-    io.stdout(values.json ? `${JSON.stringify(written)}\n` : `wrote ${written.file} (${written.bytes} bytes)\n`);
+    const options = { ...(password ? { password } : {}), ...(values.legacy ? { legacy: true } : {}) };
+    if (values.out === '-') {
+      if (values.json) throw new UsageError('--json cannot be used with --out - (the export itself goes to standard output)');
+      if (keyFormats.has(format) && !values.force) {
+        throw new UsageError(`--format ${format} holds the private key: add --force to write it to standard output, or use --out FILE (created mode 0600)`);
+      }
+      const ctx = handlers();
+      const rendered = await vaultOf(ctx).export(id, format, { ...options, reminderDays: ctx.settings.get().expiringWithinDays });
+      io.stdout(binaryFormats.has(format) ? rendered.bytes : rendered.bytes.toString('utf8'));
+      return exitCodes.ok;
+    }
+    const file = path.resolve(values.out);
+    if (!values.force && exists(file)) throw new UsageError(`${values.out} already exists: add --force to replace it`);
+    const written = await call(handlers(), 'library.export', { id, format, path: file, ...options });
+    io.stdout(values.json ? jsonDocument(written, values.pretty) : `wrote ${written.file} (${written.bytes} bytes)\n`);
     return exitCodes.ok;
   },
 });
+
+/** Formats that are not text: written to a pipe as bytes, never through the terminal escaping. */
+const binaryFormats: ReadonlySet<ExportFormat> = new Set(['der', 'pfx']);
+
+/** A dangling symlink counts: replacing it would write wherever it points. */
+function exists(file: string): boolean {
+  try {
+    fs.lstatSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function isFormat(value: string | undefined): value is ExportFormat {
   return (exportFormats as readonly string[]).includes(value ?? '');

@@ -4,6 +4,7 @@ import { vaultOf } from '../core/library';
 import { historyCsv } from '../core/uploads/history-csv';
 import { call } from './handler-context';
 import { defineCommand, exitCodes, jsonOption, UsageError } from './command';
+import { printable } from '../../shared/printable';
 import { jsonDocument, table } from './output';
 
 const help = `Usage: certvault history [--json | --csv] [--cert ID] [--cloud CLOUD] [--account NAME] [--status S]
@@ -12,7 +13,7 @@ const help = `Usage: certvault history [--json | --csv] [--cert ID] [--cloud CLO
 The upload history, newest first: every attempt to put a certificate on a cloud account.
 
 Options:
-  --json          one JSON document on stdout:
+  --json          one JSON document on one line of stdout:
                   {"uploads":[{"id","certificateId","fingerprintSha256","account","cloud","status","remoteId","requestId","error","startedAt","finishedAt"}]}
   --csv           the same rows as CSV (RFC 4180), as the app's "Export CSV" writes them
   --cert ID       one certificate: a library id (or unique prefix), or a SHA-256 fingerprint
@@ -20,7 +21,9 @@ Options:
   --account NAME  one account
   --status S      uploaded, duplicate, failed, unknown or pending (repeatable)
   --limit N       at most N rows (default 1000)
-  --check         first settle "unknown" attempts (interrupted uploads) with each cloud's list call
+  --pretty        with --json: indented
+  --check         first settle "unknown" attempts (interrupted uploads) with each cloud's list call;
+                  exits 1 while any attempt is still unknown (run it again later)
   -h, --help      show this help
 `;
 
@@ -53,10 +56,12 @@ export const historyCommand = defineCommand({
     if (!/^\d+$/.test(values.limit) || Number(values.limit) < 1 || Number(values.limit) > 10_000) throw new UsageError('--limit takes 1-10000');
 
     const ctx = handlers();
+    let stillUnknown = 0;
     if (values.check) {
       const { results } = await call(ctx, 'history.check', {});
       for (const { entry, unresolvedBecause } of results) {
-        io.stderr(`check ${entry.id}: ${unresolvedBecause ? `still unknown (${unresolvedBecause.code}: ${unresolvedBecause.message})` : entry.status}\n`);
+        io.stderr(`check ${entry.id}: ${unresolvedBecause ? `still unknown (${printable(unresolvedBecause.code)}: ${printable(unresolvedBecause.message)})` : entry.status}\n`);
+        if (unresolvedBecause) stillUnknown += 1;
       }
     }
     const { entries } = await call(ctx, 'history.list', {
@@ -67,11 +72,15 @@ export const historyCommand = defineCommand({
       limit: Number(values.limit),
     });
     if (values.json) {
-      io.stdout(jsonDocument({ uploads: entries.map(entryJson) }));
+      io.stdout(jsonDocument({ uploads: entries.map(entryJson) }, values.pretty));
     } else if (values.csv) {
       io.stdout(historyCsv(entries));
     } else {
       io.stdout(historyText(entries));
+    }
+    if (stillUnknown > 0) {
+      io.stderr(`certvault history: ${stillUnknown} ${stillUnknown === 1 ? 'upload is' : 'uploads are'} still of unknown outcome; run certvault history --check again later\n`);
+      return exitCodes.failure;
     }
     return exitCodes.ok;
   },

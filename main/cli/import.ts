@@ -2,6 +2,7 @@ import { limits } from '../../shared/ipc';
 import type { ImportResult } from '../../shared/library';
 import { call } from './handler-context';
 import { defineCommand, exitCodes, jsonOption, UsageError } from './command';
+import { printable } from '../../shared/printable';
 import { jsonDocument } from './output';
 import { passwordOptions, readPassword } from './password';
 
@@ -15,9 +16,11 @@ supplied key or chain is merged into the existing entry. Private keys are sealed
 data key, kept in the OS keychain.
 
 Options:
-  --json                one JSON document on stdout:
+  --json                one JSON document on one line of stdout (--pretty: indented):
                         {"imported":[{"id","fingerprintSha256","duplicate"}],"failed":[{"file","error":{"code","message"}}]}
-  --name NAME           name for the new entries (default: the certificate's common name)
+  --name NAME           name for the entries (default: the certificate's common name); an entry
+                        already in the library is renamed too
+  --pretty              with --json: indented over several lines
   --tag TAG             add a tag (repeatable)
   --password-file FILE  password for encrypted keys and PKCS#12 files: the first line of FILE
   --password-stdin      read that password from the first line of standard input
@@ -54,15 +57,25 @@ export const importCommand = defineCommand({
       imported.push(...result.imported);
       failed.push(...result.failed);
     }
+    // The vault names only the entries it creates; one already there gets the name it was asked for.
+    const renamed = new Set<string>();
+    if (values.name !== undefined) {
+      for (const entry of imported.filter((e) => e.duplicate)) {
+        await call(ctx, 'library.update', { id: entry.id, name: values.name });
+        renamed.add(entry.id);
+      }
+    }
     if (values.json) {
       io.stdout(
         jsonDocument({
           imported: imported.map(({ id, fingerprintSha256, duplicate }) => ({ id, fingerprintSha256, duplicate })),
           failed: failed.map(({ file, error }) => ({ file, error: { code: error.code, message: error.message } })),
-        }),
+        }, values.pretty),
       );
     } else {
-      for (const entry of imported) io.stdout(`${entry.duplicate ? 'merged  ' : 'imported'} ${entry.id}  ${entry.fingerprintSha256}\n`);
+      for (const entry of imported) {
+        io.stdout(`${entry.duplicate ? 'merged  ' : 'imported'} ${entry.id}  ${entry.fingerprintSha256}${renamed.has(entry.id) ? `  renamed to ${printable(values.name!)}` : ''}\n`);
+      }
       io.stdout(summary(imported, failed.length));
     }
     for (const { error } of failed) io.stderr(`certvault import: ${error.message}\n`);

@@ -1,6 +1,6 @@
 import { providers } from '../clouds/registry';
 import type { CertificateInfo, Inspection, PrivateKeyInfo, PublicKeyInfo } from '../../shared/model';
-import { printable } from './output';
+import { printable } from '../../shared/printable';
 
 // The two faces of `certvault inspect`: a stable JSON document for scripts, and an aligned,
 // readable report for people. Both are plain functions of an Inspection.

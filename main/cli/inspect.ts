@@ -13,7 +13,8 @@ content, not the file name. All FILEs are inspected together, so a certificate, 
 key may be in separate files.
 
 Options:
-  --json                one JSON document on stdout (certificates, privateKeys, chain, problems)
+  --json                one JSON document on one line of stdout (certificates, privateKeys, chain, problems)
+  --pretty              with --json: indented over several lines
   --password-file FILE  password for encrypted keys and PKCS#12 files: the first line of FILE
   --password-stdin      read that password from the first line of standard input
   -h, --help            show this help
@@ -32,7 +33,7 @@ export const inspectCommand = defineCommand({
     if (positionals.length === 0) throw new UsageError('no FILE given');
     const password = await readPassword(values, io);
     const inspection = await call(handlers(), 'inspect.paths', { paths: positionals, ...(password === undefined ? {} : { password }) });
-    io.stdout(values.json ? jsonDocument(inspectionJson(inspection)) : inspectionText(inspection));
+    io.stdout(values.json ? jsonDocument(inspectionJson(inspection), values.pretty) : inspectionText(inspection));
     return exitCodes.ok;
   },
 });

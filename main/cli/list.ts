@@ -9,8 +9,9 @@ Lists the library, soonest expiry first. QUERY matches (case-insensitive, every 
 name, SANs, issuer, serial, fingerprint, name, tags and notes.
 
 Options:
-  --json                  one JSON document on stdout:
+  --json                  one JSON document on one line of stdout:
                           {"certificates":[{"id","name","commonName","dnsNames","notAfter","fingerprintSha256","hasKey","tags"}]}
+  --pretty                with --json: indented over several lines
   --search QUERY          only entries matching QUERY
   --expiring-within DAYS  only entries valid now that expire within DAYS days
   --expired               only expired entries
@@ -57,7 +58,7 @@ export const listCommand = defineCommand({
         hasKey: e.hasKey,
         tags: e.tags,
       }));
-      io.stdout(jsonDocument({ certificates }));
+      io.stdout(jsonDocument({ certificates }, values.pretty));
     } else {
       const filtered = values.search !== undefined || days !== undefined || values.expired;
       io.stdout(entries.length > 0 ? listText(entries, ctx.now()) : filtered ? 'No certificates match.\n' : emptyLibrary);

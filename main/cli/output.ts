@@ -1,8 +1,33 @@
-// How every command prints: `--json` as one indented document, text listings as aligned columns.
+import { printable, printableLines } from '../../shared/printable';
+import type { CliIo } from './command';
 
-/** One JSON document on its own, as `--json` promises scripts. */
-export function jsonDocument(value: unknown): string {
-  return `${JSON.stringify(value, null, 2)}\n`;
+// How every command prints. All output goes through `terminalIo` (run.ts wraps the io once, before
+// any command sees it), so no text a file, a certificate or a cloud controls reaches the terminal
+// raw, whatever a command forgets. `--json` is one compact line (JSON Lines), indented with --pretty.
+
+/**
+ * The io every command writes through: text has its control and bidi characters shown as escapes
+ * (lines and tabs kept); bytes (a DER export to `--out -`) are the payload itself and pass as they are.
+ */
+export function terminalIo(io: CliIo): CliIo {
+  return {
+    ...io,
+    stdout: (output) => io.stdout(typeof output === 'string' ? printableLines(output) : output),
+    stderr: (text) => io.stderr(printableLines(text)),
+  };
+}
+
+/**
+ * JSON.stringify escapes C0 controls but writes C1 controls (U+009B is a CSI to some terminals) and
+ * bidi controls as they are. They only occur inside strings, where `\uXXXX` is the same value: a
+ * script reads exactly the certificate's text, a terminal shows the escape.
+ */
+const rawInJson = /[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g;
+
+/** One JSON document on its own line, as `--json` promises scripts; indented with `--pretty`. */
+export function jsonDocument(value: unknown, pretty = false): string {
+  const json = JSON.stringify(value, null, pretty ? 2 : undefined).replace(rawInJson, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return `${json}\n`;
 }
 
 /** Columns padded to their widest cell, two spaces apart; the last column is not padded. */
@@ -10,15 +35,6 @@ export function table(header: readonly string[], rows: readonly (readonly string
   const safeRows = rows.map((row) => row.map(printable));
   const widths = header.map((title, i) => Math.max(displayWidth(title), ...safeRows.map((row) => displayWidth(row[i] ?? ''))));
   return `${[header, ...safeRows].map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : padEnd(cell, widths[i] ?? 0))).join('  ').trimEnd()).join('\n')}\n`;
-}
-
-/**
- * Text from a certificate, a file name or the vault, made safe to print on a terminal: control
- * characters (a crafted subject can carry NULs, newlines or ESC sequences that rewrite the screen)
- * are shown as `\xNN` instead of being sent to the terminal.
- */
-export function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 /** `text` padded with spaces to `width` terminal columns (CJK characters take two). */

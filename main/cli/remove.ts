@@ -1,5 +1,6 @@
 import { call } from './handler-context';
 import { defineCommand, exitCodes, jsonOption, onlyPositional } from './command';
+import { jsonDocument } from './output';
 
 const help = `Usage: certvault remove [--json] ID
 
@@ -7,7 +8,7 @@ Deletes one library entry: its certificates and its sealed private keys. ID is t
 unique prefix of it or of the SHA-256 fingerprint. There is no undo.
 
 Options:
-  --json      print {"removed":{"id"}} on stdout
+  --json      print {"removed":{"id"}} on stdout (--pretty: indented)
   -h, --help  show this help
 `;
 
@@ -19,7 +20,7 @@ export const removeCommand = defineCommand({
   positionals: true,
   async run({ values, positionals }, { io, handlers }) {
     const removed = await call(handlers(), 'library.remove', { id: onlyPositional(positionals, 'ID') });
-    io.stdout(values.json ? `${JSON.stringify({ removed })}\n` : `removed ${removed.id}\n`);
+    io.stdout(values.json ? jsonDocument({ removed }, values.pretty) : `removed ${removed.id}\n`);
     return exitCodes.ok;
   },
 });

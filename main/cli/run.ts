@@ -4,10 +4,12 @@ import { dataDirFromEnvironment } from '../core/data-dir';
 import type { HandlerContext } from '../core/ipc/context';
 import { toErrorInfo } from '../core/ipc/dispatch';
 import { log } from '../core/log';
-import { exitCodes, UsageError, type CliIo, type Command } from './command';
+import { exitCodeHelp, exitCodes, UsageError, type CliIo, type Command } from './command';
 import { commands } from './commands';
 import { cliHandlerContext } from './handler-context';
 import { cliLogSink } from './log-sink';
+import { terminalIo } from './output';
+import { printable } from '../../shared/printable';
 
 // `certvault [--home DIR] COMMAND [ARGS]`: global options, then one subcommand. Whatever goes
 // wrong ends as one line on stderr and an exit code; a stack trace never reaches the terminal.
@@ -19,7 +21,9 @@ export interface RunOptions {
   readonly logToDataDir?: boolean;
 }
 
-export async function runCli(argv: readonly string[], io: CliIo, options: RunOptions = {}): Promise<number> {
+export async function runCli(argv: readonly string[], rawIo: CliIo, options: RunOptions = {}): Promise<number> {
+  // The one place output is made terminal-safe: every command, help text and error below writes through it.
+  const io = terminalIo(rawIo);
   let cli: GlobalOptions;
   try {
     cli = parseGlobalOptions(argv);
@@ -101,8 +105,10 @@ Options:
   -h, --help     show this help; "certvault COMMAND --help" shows a command's options
   -V, --version  print the version
 
-Exit codes: 0 success, 1 failure, 2 unusable input or command line, 3 some inputs failed.
-`;
+With --json a command prints one compact JSON document on one line (JSON Lines: append it to a
+log with >>); add --pretty for an indented one.
+
+${exitCodeHelp}`;
 }
 
 function reportError(error: unknown, io: CliIo, command: Command | null): number {
@@ -114,9 +120,42 @@ function reportError(error: unknown, io: CliIo, command: Command | null): number
   }
   const info = toErrorInfo(error, prefix);
   const hint = error instanceof VaultError ? cliHints[info.code] : undefined;
-  io.stderr(`${prefix}: ${oneLine(info.message)}${hint ? ` ${hint}` : ''}\n`);
+  const message = info.code === 'ipc.bad_request' ? badRequestMessage(info.params) : info.message;
+  io.stderr(`${prefix}: ${oneLine(message)}${hint ? ` ${hint}` : ''}\n`);
   return error instanceof VaultError ? exitCodeFor(info.code) : exitCodes.failure;
 }
+
+/**
+ * A request the command built from its arguments failed the contract's checks: name the argument
+ * as the user typed it, not the request field ("--name is longer than 200 characters").
+ */
+function badRequestMessage(params: Readonly<Record<string, string | number>>): string {
+  const field = String(params.field ?? '');
+  const problem = String(params.problem ?? 'is not valid');
+  return `${argumentNames[field] ?? (field ? `"${printable(field)}"` : 'the request')} ${problem}`;
+}
+
+const argumentNames: Readonly<Record<string, string>> = {
+  id: 'the ID',
+  name: '--name',
+  tags: 'the tag list',
+  'tags.*': 'a tag',
+  notes: '--notes',
+  paths: 'the list of paths',
+  'paths.*': 'a path',
+  path: 'the path',
+  search: '--search',
+  password: 'the password',
+  format: '--format',
+  region: '--region',
+  endpoint: '--endpoint',
+  accountName: '--account',
+  certificateId: '--cert',
+  'fields.projectId': '--project-id',
+  'fields.instanceId': '--instance-id',
+  'fields.projectName': '--project-name',
+  'fields.resourceGroupId': '--resource-group',
+};
 
 /**
  * What to do next, in command-line terms, for errors whose catalog text is written for the window
@@ -160,8 +199,24 @@ function parseArgsMessage(error: TypeError & { code: string }): string {
 
 const inputErrorPrefixes = ['input.', 'pem.', 'der.', 'cert.', 'key.', 'pkcs12.', 'pkcs7.', 'ipc.bad_request'];
 
+/** What the user named or supplied does not exist or cannot be used: their input, not a failure. */
+const inputErrors: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'vault.not_found',
+  'vault.ambiguous_id',
+  'vault.nothing_to_import',
+  'vault.key_without_certificate',
+  'account.not_found',
+  'account.invalid',
+  'account.region_required',
+  'export.no_chain',
+  'export.no_key',
+  'export.password_required',
+  'upload.bad_material',
+]);
+
 export function exitCodeFor(code: ErrorCode): number {
-  return inputErrorPrefixes.some((prefix) => code.startsWith(prefix)) ? exitCodes.unusableInput : exitCodes.failure;
+  if (code === 'keychain.unavailable') return exitCodes.keychainUnavailable;
+  return inputErrors.has(code) || inputErrorPrefixes.some((prefix) => code.startsWith(prefix)) ? exitCodes.unusableInput : exitCodes.failure;
 }
 
 /** node:util parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for a bad command line. */

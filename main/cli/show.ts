@@ -1,7 +1,8 @@
 import { call } from './handler-context';
 import { defineCommand, exitCodes, jsonOption, onlyPositional } from './command';
 import { inspectionJson, inspectionText } from './inspect-output';
-import { jsonDocument, printable } from './output';
+import { printable } from '../../shared/printable';
+import { jsonDocument } from './output';
 
 const help = `Usage: certvault show [--json] ID
 
@@ -9,7 +10,9 @@ Shows one library entry: its name, tags, notes and key state, then the inspector
 certificate and chain. ID is the entry id, or a unique prefix of it or of the SHA-256 fingerprint.
 
 Options:
-  --json      one JSON document on stdout: the entry fields plus "inspection" (as certvault inspect --json)
+  --json      one JSON document on one line of stdout: the entry fields plus "inspection"
+              (as certvault inspect --json)
+  --pretty    with --json: indented over several lines
   -h, --help  show this help
 `;
 
@@ -22,7 +25,7 @@ export const showCommand = defineCommand({
   async run({ values, positionals }, { io, handlers }) {
     const { inspection, ...entry } = await call(handlers(), 'library.get', { id: onlyPositional(positionals, 'ID') });
     if (values.json) {
-      io.stdout(jsonDocument({ ...entry, inspection: inspectionJson(inspection) }));
+      io.stdout(jsonDocument({ ...entry, inspection: inspectionJson(inspection) }, values.pretty));
       return exitCodes.ok;
     }
     const fields: [string, string][] = [

@@ -4,6 +4,7 @@ import { uploadsOf } from '../core/uploads';
 import { materialFromFiles, materialFromLibrary } from '../core/uploads/material';
 import { defineCommand, exitCodes, jsonOption, UsageError } from './command';
 import { optionsPerAccount, parseSetting } from './option-values';
+import { printable } from '../../shared/printable';
 import { jsonDocument, table } from './output';
 import { passwordOptions, readPassword } from './password';
 
@@ -20,8 +21,10 @@ certificate (and --key) are read from files without importing them: for deploy h
 certbot's --deploy-hook (see README).
 
 Options:
-  --json                    one JSON document on stdout:
-                            {"results":[{"account","cloud","status":"uploaded|duplicate|failed","remoteId","requestId","attempts","error":{"code","message"}}]}
+  --json                    one JSON document on one line of stdout:
+                            {"results":[{"account","cloud","status":"uploaded|duplicate|failed|unknown","remoteId","requestId","attempts","error":{"code","message"}}]}
+                            "unknown": the request may have reached the cloud; run certvault history --check
+  --pretty                  with --json: indented
   --to NAME[,NAME...]       the accounts (repeatable)
   --set KEY=VALUE           an upload option for every account whose cloud has it (alias, name,
                             projectId, certificateType, tags=k=v,k2=v2, ...); ACCOUNT:KEY=VALUE for one
@@ -33,9 +36,9 @@ Options:
   -h, --help                show this help
 
 Progress goes to stderr. Exit codes: 0 every account has the certificate (uploaded or duplicate);
-3 some failed (each failure on stderr with the cloud's code, request id and what to do);
-2 the command line or the certificate files could not be used; 1 nothing was sent (an unknown
-account, a pre-flight problem, the keychain).
+3 some failed or their outcome is unknown (each on one stderr line with the cloud's code, request
+id and what to do); 2 the command line, an account name or the certificate files could not be used;
+1 nothing was sent (a pre-flight problem); 5 the keychain is unavailable.
 `;
 
 export const uploadCommand = defineCommand({
@@ -90,24 +93,41 @@ export const uploadCommand = defineCommand({
     const { results } = await done;
 
     if (values.json) {
-      io.stdout(jsonDocument({ results: results.map(resultJson) }));
+      io.stdout(jsonDocument({ results: results.map(resultJson) }, values.pretty));
     } else {
       io.stdout(resultsText(results));
     }
-    for (const result of results.filter((r) => r.status === 'failed' || r.status === 'cancelled')) {
-      const hint = result.error?.hint?.en;
-      io.stderr(`certvault upload: ${result.accountName}: ${result.error?.code}: ${result.error?.message}${result.requestId ? ` (request ${result.requestId})` : ''}${hint && hint !== result.error?.message ? `\n  ${hint}` : ''}\n`);
-    }
+    for (const result of results.filter((r) => r.status === 'failed' || r.status === 'cancelled')) io.stderr(failureLine(result));
     return results.every((r) => r.status === 'uploaded' || r.status === 'duplicate') ? exitCodes.ok : exitCodes.partialFailure;
   },
 });
+
+/** The request may have reached the cloud: the history row says 'unknown' until it is checked. */
+function outcomeUnknown(result: TargetResult): boolean {
+  return result.error?.code === 'upload.unknown_outcome';
+}
+
+/**
+ * One stderr line per account that did not get the certificate: the cloud's code and message, the
+ * request id to quote to support, and what to do, on the same line so a log keeps them together.
+ */
+function failureLine(result: TargetResult): string {
+  const error = result.error;
+  const request = result.requestId ? ` (request ${printable(result.requestId)})` : '';
+  const hint = outcomeUnknown(result)
+    ? 'Run "certvault history --check" before uploading again.'
+    : error?.hint?.en && error.hint.en !== error.message ? error.hint.en : '';
+  const what = error ? `${printable(error.code)}: ${printable(error.message)}` : result.status;
+  const line = `${what}${request}`;
+  return `certvault upload: ${printable(result.accountName)}: ${line}${hint ? `${line.endsWith('.') ? '' : '.'} ${printable(hint)}` : ''}\n`;
+}
 
 function resultJson(result: TargetResult) {
   return {
     account: result.accountName,
     cloud: result.cloud,
-    // The CLI's contract has three outcomes; a cancelled target did not get the certificate.
-    status: result.status === 'cancelled' ? 'failed' : result.status,
+    // As the history stores it; a cancelled target did not get the certificate.
+    status: outcomeUnknown(result) ? 'unknown' : result.status === 'cancelled' ? 'failed' : result.status,
     remoteId: result.remoteId,
     requestId: result.requestId,
     attempts: result.attempts,
@@ -118,7 +138,7 @@ function resultJson(result: TargetResult) {
 /** One aligned row per account: status, where, and the ids a person would look up in the console. */
 function resultsText(results: readonly TargetResult[]): string {
   const rows = results.map((result) => [
-    result.status,
+    outcomeUnknown(result) ? 'unknown' : result.status,
     `${result.accountName} (${result.cloud})`,
     [result.remoteId ? `remote id ${result.remoteId}` : '', result.requestId ? `request ${result.requestId}` : ''].filter(Boolean).join(', '),
   ]);

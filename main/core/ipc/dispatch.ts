@@ -3,6 +3,7 @@ import { isErrorCode, VaultError, type ErrorInfo, type Result } from '../../../s
 import type { HandlerContext } from './context';
 import { handlers } from './handlers';
 import { log } from '../log';
+import type { z } from 'zod';
 
 /**
  * The one path from an untrusted request to a handler: channel known, request valid against its
@@ -18,10 +19,44 @@ export async function dispatch(ctx: HandlerContext, channel: unknown, request: u
     const issue = parsed.error.issues[0];
     const specific = issue?.code === 'custom' ? specificError(issue.params) : null;
     if (specific) return failure(specific.toInfo());
-    const reason = issue ? `${issue.path.join('.') || 'request'}: ${issue.message}` : 'invalid';
-    return failure(new VaultError('ipc.bad_request', { channel, reason }).toInfo());
+    const field = issue ? issue.path.map((part) => (typeof part === 'string' ? part : '*')).join('.') : '';
+    const problem = issue ? describeIssue(issue) : 'is not valid';
+    // A refinement's own message is a whole sentence; the others read after the field's name.
+    const reason = issue?.code === 'custom' ? problem : `${field || 'request'} ${problem}`;
+    return failure(new VaultError('ipc.bad_request', { channel, reason, field, problem }).toInfo());
   }
   return invoke(ctx, channel, parsed.data as Request<typeof channel>);
+}
+
+/**
+ * What is wrong with a field, in words a person reads after the field's name (the CLI puts its
+ * option there: "--name is longer than 200 characters"), instead of the schema library's wording.
+ */
+export function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'too_small': {
+      const minimum = Number(issue.minimum);
+      if (issue.origin === 'string') return minimum <= 1 ? 'is empty' : `is shorter than ${minimum} characters`;
+      if (issue.origin === 'array' || issue.origin === 'set') return minimum <= 1 ? 'is missing' : `needs at least ${minimum}`;
+      return `must be at least ${minimum}`;
+    }
+    case 'too_big': {
+      const maximum = Number(issue.maximum);
+      if (issue.origin === 'string') return `is longer than ${maximum} characters`;
+      if (issue.origin === 'array' || issue.origin === 'set') return `has more than ${maximum}`;
+      return `must be at most ${maximum}`;
+    }
+    case 'invalid_value':
+      return `must be one of ${issue.values.map(String).join(', ')}`;
+    case 'invalid_type':
+      return issue.input === undefined ? 'is missing' : 'has the wrong type';
+    case 'custom':
+      return issue.message;
+    case 'unrecognized_keys':
+      return `has unknown fields (${issue.keys.join(', ')})`;
+    default:
+      return 'is not valid';
+  }
 }
 
 /** The error a schema refinement asked for (a dropped file over the size limit), if any. */

@@ -8,7 +8,7 @@ import { log } from '../log';
 import { pacedRate, type Pacer } from './pacing';
 import type { Clock } from './clock';
 import { backoffDelayMs, defaultRetryPolicy, type RetryPolicy } from '../../clouds/retry';
-import { failureFromVaultError, failureOf, ourFailure } from './failure';
+import { failureFromVaultError, failureOf } from './failure';
 import type { HistoryStore } from './history-store';
 import { findCertificate, searchTerm, type CertificateIdentity } from './match';
 import type { Semaphore } from './semaphore';
@@ -330,12 +330,20 @@ function ourCancel(): UploadFailure {
   return failureFromVaultError(new VaultError('cancelled'));
 }
 
+/**
+ * The message says what happened; what to do is in the hint, because the window (the "Check"
+ * button) and the CLI (`certvault history --check`) say it differently.
+ */
 function unknownFate(info: CloudErrorInfo): UploadFailure {
-  return ourFailure(
-    'upload.unknown_outcome',
-    `The upload may or may not have reached ${info.cloud} (${info.code}: ${info.message}) and its certificate list could not be read. Use "Check" in the upload history before uploading again.`,
-    `上传请求可能已到达 ${info.cloud}（${info.code}：${info.message}），且无法读取其证书列表确认。再次上传前，请在上传历史中点击“检查”。`,
-  );
+  return {
+    code: 'upload.unknown_outcome',
+    message: `The upload may or may not have reached ${info.cloud} (${info.code}: ${info.message}) and its certificate list could not be read.`,
+    requestId: null,
+    hint: {
+      en: 'Use "Check" in the upload history before uploading again.',
+      'zh-CN': `上传请求可能已到达 ${info.cloud}（${info.code}：${info.message}），且无法读取其证书列表确认。再次上传前，请在上传历史中点击“检查”。`,
+    },
+  };
 }
 
 /** Runs one job: every target in parallel, each bounded by the shared limits. */

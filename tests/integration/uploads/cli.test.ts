@@ -80,7 +80,8 @@ describe('certvault account', () => {
     expect(argv.code).toBe(2);
     expect(argv.stderr).toMatch(/never from arguments/);
     const none = await cli(['account', 'add', '--cloud', 'huawei', '--name', 'x']);
-    expect(none.code).toBe(1);
+    // Bad input, not a failure: exit 2 (issue 8 §5).
+    expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK/);
   });
 
@@ -88,7 +89,7 @@ describe('certvault account', () => {
     const huawei = defaultCredentials.huawei;
     const stdin = JSON.stringify({ ak: huawei.accessKeyId, sk: huawei.accessKeySecret });
     const nowhere = await cli(['account', 'add', '--cloud', 'huawei', '--name', 'hw-nowhere'], { stdin });
-    expect(nowhere.code).toBe(1);
+    expect(nowhere.code).toBe(2);
     expect(nowhere.stderr).toMatch(/"region": a Huawei Cloud API Gateway account needs a region such as cn-north-4/);
     expect((await cli(['account', 'list', '--json'])).json().accounts).not.toContainEqual(expect.objectContaining({ name: 'hw-nowhere' }));
     const regional = await cli(['account', 'add', '--cloud', 'huawei', '--name', 'hw-regional', '--region', 'cn-north-4'], { stdin });

@@ -41,8 +41,8 @@ describe('certvault account test', () => {
     const run = await certvault(['account', 'test', 'lab'], { home, env });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(1);
-    const [verdict] = run.stdout.split('\n');
-    expect(verdict).toBe(`lab: unreachable (ECONNREFUSED: cannot connect to 127.0.0.1:${port})`);
-    expect(verdict!.match(/ECONNREFUSED/g)).toHaveLength(1);
+    // One line: the verdict, the cause, and what to do.
+    expect(run.stdout).toBe(`lab: unreachable (ECONNREFUSED: cannot connect to 127.0.0.1:${port}) Nothing accepts connections at the endpoint. Check the endpoint (host and port) and any firewall.\n`);
+    expect(run.stdout.match(/ECONNREFUSED/g)).toHaveLength(1);
   });
 });

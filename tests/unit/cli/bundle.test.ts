@@ -48,4 +48,32 @@ describe('dist/cli/certvault.cjs', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/^certvault inspect: [^\n]*hostname-that-does-not-exist\.pem[^\n]*\n$/);
   });
+
+  it('checks the Node version before it loads a native module', () => {
+    const bundle = fs.readFileSync(cli, 'utf8');
+    const check = bundle.indexOf('nodeVersionProblem(process.versions.node)');
+    expect(check).toBeGreaterThan(0);
+    for (const native of ['require("better-sqlite3")', 'require("@napi-rs/keyring")']) {
+      expect(bundle.indexOf(native)).toBeGreaterThan(check);
+    }
+  });
+
+  // The system Node of this machine (and of Debian servers) is 20: loading better-sqlite3 13 there
+  // crashed with SIGSEGV. Where no such Node exists the check above still holds the order.
+  const oldNode = ['/usr/bin/node', '/usr/local/bin/node'].find((file) => {
+    const probe = spawnSync(file, ['-p', 'process.versions.node'], { encoding: 'utf8' });
+    return probe.status === 0 && Number(probe.stdout.split('.')[0]) < 22;
+  });
+  it.skipIf(!oldNode)('under an older Node, exits 1 with one line naming the Node it needs', () => {
+    for (const args of [['--version'], ['list', '--json']]) {
+      const result = spawnSync(oldNode!, [cli, ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, NODE_PATH: path.join(repo, 'node_modules'), CERTVAULT_HOME: path.join(out, 'home') },
+      });
+      expect(result.signal).toBeNull();
+      expect(result.status).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toMatch(/^certvault: needs Node\.js 22\.12 or later, this is Node\.js \d+\.\d+\.\d+; [^\n]*https:\/\/nodejs\.org[^\n]*\n$/);
+    }
+  });
 });
