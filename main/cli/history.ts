@@ -53,6 +53,7 @@ export const historyCommand = defineCommand({
       return known;
     });
     if (values.json && values.csv) throw new UsageError('--json and --csv cannot be used together');
+    if (values.cert?.trim() === '') throw new UsageError('--cert is empty: give a library ID or a SHA-256 fingerprint');
     if (!/^\d+$/.test(values.limit) || Number(values.limit) < 1 || Number(values.limit) > 10_000) throw new UsageError('--limit takes 1-10000');
 
     const ctx = handlers();

@@ -37,13 +37,13 @@ export function describeIssue(issue: z.core.$ZodIssue): string {
     case 'too_small': {
       const minimum = Number(issue.minimum);
       if (issue.origin === 'string') return minimum <= 1 ? 'is empty' : `is shorter than ${minimum} characters`;
-      if (issue.origin === 'array' || issue.origin === 'set') return minimum <= 1 ? 'is missing' : `needs at least ${minimum}`;
+      if (issue.origin === 'array' || issue.origin === 'set') return minimum <= 1 ? 'is missing' : `needs at least ${minimum} items`;
       return `must be at least ${minimum}`;
     }
     case 'too_big': {
       const maximum = Number(issue.maximum);
       if (issue.origin === 'string') return `is longer than ${maximum} characters`;
-      if (issue.origin === 'array' || issue.origin === 'set') return `has more than ${maximum}`;
+      if (issue.origin === 'array' || issue.origin === 'set') return `has more than ${maximum} items`;
       return `must be at most ${maximum}`;
     }
     case 'invalid_value':

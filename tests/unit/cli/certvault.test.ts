@@ -13,7 +13,7 @@ afterAll(() => fs.rmSync(home, { recursive: true, force: true }));
 
 describe('certvault', () => {
   it('prints its version', async () => {
-    expect(await certvault(['--version'], { home })).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    expect(await certvault(['--version'], { home })).toMatchObject({ code: 0, stdout: `${version}\n`, stderr: '' });
   });
 
   it('lists the commands in --help', async () => {
@@ -37,7 +37,7 @@ describe('certvault', () => {
   });
 
   it('exits 2 on an unknown command or global option, in one line', async () => {
-    expect(await certvault(['inpsect', 'a.pem'], { home })).toEqual({
+    expect(await certvault(['inpsect', 'a.pem'], { home })).toMatchObject({
       code: 2,
       stdout: '',
       stderr: 'certvault: unknown command "inpsect" (see certvault --help)\n',
