@@ -34,13 +34,18 @@ async function cli(args: string[], options: { stdin?: string; env?: Record<strin
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
-    stdout: (text) => void (stdout += text),
+    stdout: (text) => void (stdout += typeof text === 'string' ? text : Buffer.from(text).toString('latin1')),
     stderr: (text) => void (stderr += text),
     readStdin: async () => options.stdin ?? '',
     env: options.env ?? {},
   };
   const code = await runCli(['--home', home, ...args], io);
-  return { code, stdout, stderr, json: () => JSON.parse(stdout) as Record<string, unknown> };
+  // --json is JSON Lines (issue 8 §5): every document these tests read is one line.
+  const json = () => {
+    expect(stdout.slice(0, -1)).not.toContain('\n');
+    return JSON.parse(stdout) as Record<string, unknown>;
+  };
+  return { code, stdout, stderr, json };
 }
 
 function file(name: string, text: string): string {
@@ -196,5 +201,46 @@ describe('certvault upload and history', () => {
     expect(await osKeychain().get(`cloud-account:${tbad.id}`)).toBeNull();
     // Its history stays, under its name.
     expect(((await cli(['history', '--json', '--account', 'tbad'])).json().uploads as unknown[]).length).toBe(1);
+  });
+
+  it('an upload whose outcome is unknown says "certvault history --check" on one line; --json says unknown; --check exits 1 until settled', async () => {
+    const [leaf] = makeLeaves(1, { prefix: 'unknown' });
+    // The answer is a server error (the upload may have gone through), and the list call that would
+    // tell is refused (before the upload, after it, and at the first --check): the fate stays
+    // unknown. The cloud's text carries terminal escapes.
+    clouds.tencent.faults.inject({ kind: 'server', operation: 'UploadCertificate', message: 'boom\x1b]0;pwned\x07\u202e' });
+    clouds.tencent.faults.inject({ kind: 'error', operation: 'DescribeCertificates', code: 'FailedOperation.NoProjectPermission', message: 'no\x1b[2J list', count: 3 });
+    const args = ['upload', '--cert', file('unknown.pem', leaf!.fullchain), '--key', file('unknown.key', leaf!.key), '--to', 'tprod'];
+
+    const result = await cli([...args, '--json']);
+
+    expect(result.code).toBe(3);
+    expect(result.json().results).toMatchObject([{ account: 'tprod', status: 'unknown', error: { code: 'upload.unknown_outcome' } }]);
+    const lines = result.stderr.split('\n').filter((line) => line.startsWith('certvault upload:'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^certvault upload: tprod: upload\.unknown_outcome: .*Run "certvault history --check" before uploading again\.$/);
+    expect(result.stderr).not.toMatch(/"Check"|[\x1b\x07\u202e]/);
+    expect(result.stderr).toContain('\\x1b]0;pwned\\x07\\u202e');
+
+    const stillUnknown = await cli(['history', '--check', '--json', '--status', 'unknown']);
+    expect(stillUnknown.code).toBe(1);
+    expect(stillUnknown.json().uploads).toHaveLength(1);
+    expect(stillUnknown.stderr).toMatch(/still unknown \(FailedOperation\.NoProjectPermission: no\\x1b\[2J list\)/);
+    expect(stillUnknown.stderr).toMatch(/^certvault history: 1 upload is still of unknown outcome; run certvault history --check again later$/m);
+    expect(stillUnknown.stderr).not.toContain('\x1b');
+
+    clouds.tencent.faults.clear();
+    const settled = await cli(['history', '--check', '--json', '--status', 'unknown']);
+    expect(settled.code).toBe(0);
+    expect(settled.json().uploads).toEqual([]);
+  });
+
+  it('account test prints a cloud error carrying escapes on one line, visibly', async () => {
+    clouds.tencent.faults.inject({ kind: 'error', operation: 'DescribeCertificates', code: 'FailedOperation.NoProjectPermission', message: 'denied\x1b]0;pwned\x07\n\u202eforged line' });
+    const run = await cli(['account', 'test', 'tprod']);
+    expect(run.code).toBe(1);
+    expect(run.stdout.split('\n')).toHaveLength(2);
+    expect(run.stdout).toContain('denied\\x1b]0;pwned\\x07\\x0a\\u202eforged line');
+    expect(run.stdout + run.stderr).not.toMatch(/[\x1b\x07\u202e]/);
   });
 });
