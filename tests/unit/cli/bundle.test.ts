@@ -49,6 +49,17 @@ describe('dist/cli/certvault.cjs', () => {
     expect(result.stderr).toMatch(/^certvault inspect: [^\n]*hostname-that-does-not-exist\.pem[^\n]*\n$/);
   });
 
+  it('exits 5, in one line, when no keychain is reachable', () => {
+    const result = spawnSync(cli, ['account', 'add', '--cloud', 'tencent', '--name', 'x', '--secret-stdin'], {
+      encoding: 'utf8',
+      input: '{"secretId":"AKIDexample","secretKey":"not-a-secret"}',
+      env: { ...process.env, NODE_PATH: path.join(repo, 'node_modules'), CERTVAULT_HOME: path.join(out, 'home'), CERTVAULT_LOG: 'off', DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent' },
+    });
+    expect(result.status).toBe(5);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^certvault account: No OS keychain is reachable [^\n]*\n$/);
+  });
+
   it('checks the Node version before it loads a native module', () => {
     const bundle = fs.readFileSync(cli, 'utf8');
     const check = bundle.indexOf('nodeVersionProblem(process.versions.node)');
