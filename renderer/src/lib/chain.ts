@@ -1,4 +1,5 @@
 import type { CertificateInfo, ChainLink, Inspection } from '../../../shared/model';
+import { printable } from '../../../shared/printable';
 
 // Turns the inspection's chain (fingerprints, leaf first) into what the diagram draws.
 
@@ -17,8 +18,9 @@ export interface ChainView {
   readonly outside: readonly CertificateInfo[];
 }
 
+/** A certificate's name as shown: its hidden characters visible, so a spoofed name cannot hide (issue 8 §2). */
 export function displayName(certificate: CertificateInfo): string {
-  return certificate.commonName ?? certificate.dnsNames[0] ?? certificate.subject;
+  return printable(certificate.commonName ?? certificate.dnsNames[0] ?? certificate.subject);
 }
 
 function roleOf(certificate: CertificateInfo, index: number, count: number): ChainRole {

@@ -1,6 +1,7 @@
 import { catalogs, pickLocale, translate, type Locale, type MessageKey } from '../../../../shared/i18n';
 import type { ErrorInfo, ErrorParams } from '../../../../shared/errors';
 import { PASTED_TEXT_SOURCE } from '../../../../shared/model';
+import { printable } from '../../../../shared/printable';
 
 // The UI language as reactive state: every `t()` call made while rendering re-runs when it changes.
 // Starts from the browser's language so the first paint is already right for most users; App then
@@ -27,7 +28,8 @@ function isMessageKey(key: string): key is MessageKey {
 
 /** A `source`/`file` value from main, with main's English name for pasted text translated. */
 export function sourceName(source: string): string {
-  return source === PASTED_TEXT_SOURCE ? t('ui.inspect.source.pasted') : source;
+  // A file name, or a value in an error, may carry bidi or control characters: shown visibly.
+  return source === PASTED_TEXT_SOURCE ? t('ui.inspect.source.pasted') : printable(source);
 }
 
 function localParams(params: ErrorParams | undefined): ErrorParams | undefined {
