@@ -13,6 +13,7 @@ const benches: Readonly<Record<string, () => Promise<{ run(): Promise<void> | vo
   'library-import': () => import('./library-import'),
   'library-search': () => import('./library-search'),
   'library-render': () => import('./library-render'),
+  'hostile-chain': () => import('./hostile-chain'),
 };
 
 async function runOne(name: string): Promise<void> {

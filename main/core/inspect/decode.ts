@@ -24,7 +24,14 @@ export interface DecodedFile {
   readonly others: OtherObject[];
 }
 
+/** What one file holds; a file that holds nothing at all (no block that parses, an empty PKCS#7) is an error. */
 export function decodeFile(input: InputFile, password: string | undefined): DecodedFile {
+  const out = decodeContent(input, password);
+  if (out.certificates.length + out.keys.length + out.others.length === 0) throw new VaultError('input.nothing_found', { file: input.name });
+  return out;
+}
+
+function decodeContent(input: InputFile, password: string | undefined): DecodedFile {
   const { name: file, data } = input;
   if (data.length === 0) throw new VaultError('input.empty', { file });
   if (data.length > limits.maxInputBytes) {
@@ -35,7 +42,7 @@ export function decodeFile(input: InputFile, password: string | undefined): Deco
     decodeDer(data, file, password, out);
     return out;
   }
-  const text = view(data).toString('latin1');
+  const text = textOf(data);
   if (hasPemBlock(text)) {
     decodePem(readPemBlocks(text, file), file, password, out);
     return out;
@@ -58,6 +65,19 @@ export function decodeFile(input: InputFile, password: string | undefined): Deco
     }
   }
   throw notCertificate(file, data.length);
+}
+
+/**
+ * The characters of a text file. Windows editors save UTF-8 with a byte-order mark, and UTF-16
+ * ("Unicode" in Notepad) always with one; anything else is read byte for byte (latin1), which
+ * keeps PEM armour and base64 intact whatever the encoding of the notes around them.
+ */
+function textOf(data: Uint8Array): string {
+  const bytes = view(data);
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return bytes.subarray(3).toString('latin1');
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return Buffer.from(bytes.subarray(2, bytes.length - (bytes.length % 2))).swap16().toString('utf16le');
+  return bytes.toString('latin1');
 }
 
 function decodePem(blocks: PemBlock[], file: string, password: string | undefined, out: DecodedFile): void {
@@ -87,6 +107,7 @@ function decodePem(blocks: PemBlock[], file: string, password: string | undefine
         out.keys.push(keyFromPkcs8(der, file));
         break;
       case 'ENCRYPTED PRIVATE KEY':
+      case 'ENCRYPTED SM2 PRIVATE KEY': // Go toolkits (tjfoc/gmsm): encrypted PKCS#8
         out.keys.push(keyFromPkcs8(decryptPkcs8(der, requirePassword(password, file), file), file));
         break;
       case 'RSA PRIVATE KEY':
@@ -95,7 +116,14 @@ function decodePem(blocks: PemBlock[], file: string, password: string | undefine
       case 'EC PRIVATE KEY':
         out.keys.push(keyFromSec1(legacyDecrypt(block, password, file), curve, file));
         break;
+      case 'SM2 PRIVATE KEY': {
+        // Tongsuo and GmSSL write SEC1 under this label (as EC PRIVATE KEY); some Go toolkits PKCS#8.
+        const plain = legacyDecrypt(block, password, file);
+        out.keys.push(isPkcs8(plain) ? keyFromPkcs8(plain, file) : keyFromSec1(plain, curve, file));
+        break;
+      }
       case 'EC PARAMETERS':
+      case 'SM2 PARAMETERS': // Tongsuo
         curve = curveOfEcParameters(der, file);
         break;
       case 'CERTIFICATE REQUEST':
@@ -194,6 +222,14 @@ function signedShape(tbs: Tlv[]): Shape {
   if (second === Tag.Sequence && third === Tag.Sequence && (fourth === Tag.UtcTime || fourth === Tag.GeneralizedTime)) return 'crl';
   if (second === Tag.Sequence && third === Tag.Sequence && tbs[3]?.tag === 0xa0) return 'csr';
   return null;
+}
+
+function isPkcs8(der: Uint8Array): boolean {
+  try {
+    return shapeOf(der) === 'pkcs8';
+  } catch {
+    return false;
+  }
 }
 
 function isSingleDerElement(data: Uint8Array): boolean {

@@ -5,12 +5,9 @@
 import { createDecipheriv, createHash, pbkdf2Sync } from 'node:crypto';
 import forge from 'node-forge';
 import { VaultError } from '../../../shared/errors';
-import { DerError, Tag, children, content, expectTag, readOid, readRoot, readSmallInteger } from './der';
+import { DerError, Tag, children, content, expectTag, readOid, readRoot } from './der';
+import { checkIterations, checkPbeAlgorithm, ignoringMalformed, readCount } from './kdf-limit';
 import { OID } from './oids';
-
-// Generous for real files (OpenSSL uses 2048, some tools 600 000), but bounded so a crafted
-// file cannot make the inspector spin for minutes.
-const MAX_ITERATIONS = 2_000_000;
 
 const pbes2Ciphers: Readonly<Record<string, { name: string; keyLength: number }>> = {
   '2.16.840.1.101.3.4.1.2': { name: 'aes-128-cbc', keyLength: 16 },
@@ -54,8 +51,7 @@ function decryptPbes2(der: Uint8Array, password: string, file: string): Uint8Arr
     if (readOid(der, kdfOid!) !== OID.pbkdf2) throw unsupported(file, 'PBES2 without PBKDF2');
     const kdfFields = children(der, expectTag(kdfParams, Tag.Sequence, 'PBKDF2 parameters'));
     const salt = content(der, expectTag(kdfFields[0], Tag.OctetString, 'salt'));
-    const iterations = readSmallInteger(der, expectTag(kdfFields[1], Tag.Integer, 'iteration count'));
-    if (iterations < 1 || iterations > MAX_ITERATIONS) throw new VaultError('key.malformed', { file, reason: `iteration count ${iterations} is out of range` });
+    const iterations = checkIterations(readCount(der, expectTag(kdfFields[1], Tag.Integer, 'iteration count')), file);
     const prfTlv = kdfFields.slice(2).find((f) => f.tag === Tag.Sequence);
     const prfOid = prfTlv ? readOid(der, children(der, prfTlv)[0]!) : '1.2.840.113549.2.7';
     const digest = prfDigests[prfOid];
@@ -74,6 +70,7 @@ function decryptPbes2(der: Uint8Array, password: string, file: string): Uint8Arr
 }
 
 function decryptWithForge(der: Uint8Array, password: string, file: string): Uint8Array {
+  ignoringMalformed(() => checkPbeAlgorithm(der, children(der, readRoot(der))[0]!, file));
   let info: forge.asn1.Asn1;
   try {
     info = forge.asn1.fromDer(forge.util.createBuffer(Buffer.from(der).toString('binary')));

@@ -3,6 +3,8 @@
 // certificates and keys inside are handed back as DER and parsed like any other input.
 import forge from 'node-forge';
 import { VaultError } from '../../../shared/errors';
+import { Tag, children, readOid, readRoot, readTlv, type Tlv } from './der';
+import { checkIterations, checkPbeAlgorithm, ignoringMalformed, readCount } from './kdf-limit';
 
 export interface Pkcs12Contents {
   readonly certificates: Uint8Array[];
@@ -25,6 +27,7 @@ export function isPkcs12(der: Uint8Array): boolean {
  * password-less files in it. A wrong password is reported only when every candidate failed.
  */
 export function readPkcs12(der: Uint8Array, password: string | undefined, file: string): Pkcs12Contents {
+  ignoringMalformed(() => checkKdfWork(der, file));
   let asn1: forge.asn1.Asn1;
   try {
     asn1 = forge.asn1.fromDer(forge.util.createBuffer(Buffer.from(der).toString('binary')), false);
@@ -45,6 +48,49 @@ export function readPkcs12(der: Uint8Array, password: string | undefined, file: 
     throw new VaultError(password === undefined ? 'pkcs12.password_required' : 'pkcs12.wrong_password', { file });
   }
   throw new VaultError('pkcs12.malformed', { file, reason: reasonOf(lastError) });
+}
+
+const DATA = '1.2.840.113549.1.7.1';
+const ENCRYPTED_DATA = '1.2.840.113549.1.7.6';
+const SHROUDED_KEY_BAG = '1.2.840.113549.1.12.10.1.2';
+
+/**
+ * The iteration counts forge would derive with, checked before it starts: the MAC's, each
+ * encrypted content's and each shrouded key bag's in plain content. (A key bag inside encrypted
+ * content is seen only after decryption; the parse worker's time budget bounds that case.)
+ */
+function checkKdfWork(der: Uint8Array, file: string): void {
+  const [, authSafe, macData] = children(der, readRoot(der));
+  if (macData) {
+    const [, , iterations] = children(der, macData);
+    if (iterations) checkIterations(readCount(der, iterations), file);
+  }
+  for (const info of contentInfos(der, dataContent(der, authSafe!))) {
+    const type = readOid(der, children(der, info)[0]!);
+    if (type === ENCRYPTED_DATA) {
+      const [explicit] = children(der, info).slice(1);
+      const [, encryptedContentInfo] = children(der, children(der, explicit!)[0]!);
+      checkPbeAlgorithm(der, children(der, encryptedContentInfo!)[1]!, file);
+    } else if (type === DATA) {
+      for (const bag of contentInfos(der, dataContent(der, info))) {
+        const [bagId, bagValue] = children(der, bag);
+        if (readOid(der, bagId!) === SHROUDED_KEY_BAG) checkPbeAlgorithm(der, children(der, children(der, bagValue!)[0]!)[0]!, file);
+      }
+    }
+  }
+}
+
+/** The OCTET STRING inside a data ContentInfo ([0] EXPLICIT), as a TLV over the same bytes. */
+function dataContent(der: Uint8Array, info: Tlv): Tlv {
+  const [, explicit] = children(der, info);
+  const octets = children(der, explicit!)[0]!;
+  if (octets.tag !== Tag.OctetString) throw new Error('not primitive data');
+  return octets;
+}
+
+/** The elements of the SEQUENCE OF encoded inside an OCTET STRING. */
+function contentInfos(der: Uint8Array, octets: Tlv): Tlv[] {
+  return children(der, readTlv(der, octets.contentStart, octets.contentEnd));
 }
 
 function contentsOf(p12: forge.pkcs12.Pkcs12Pfx): Pkcs12Contents {

@@ -1,49 +1,74 @@
-// Reads input files from disk with the size limit applied before reading, so a 4 GB file
-// picked by mistake is refused rather than loaded.
-import { open } from 'node:fs/promises';
+// Reads input files from disk, counting the bytes actually read against the size limit: stat()
+// says 0 for devices and /proc files and a file can grow while it is read, so a 4 GB file picked
+// by mistake or /dev/zero is refused at the limit rather than loaded. Only regular files are
+// read: a named pipe is refused at once instead of waiting forever for a writer.
+import { constants, type Stats } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { VaultError } from '../../../shared/errors';
 import { limits } from '../../../shared/ipc';
 import type { InputFile } from './decode';
 import { formatSize } from './decode';
 
+// O_NONBLOCK: opening a FIFO must not wait for a writer (POSIX; Windows has no FIFOs to name).
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+const MIN_CHUNK = 16 * 1024;
+const MAX_CHUNK = 1024 * 1024;
+
 export async function readInputFiles(paths: readonly string[]): Promise<InputFile[]> {
   if (paths.length > limits.maxFilesPerRequest) throw new VaultError('input.too_many_files', { count: paths.length, limit: limits.maxFilesPerRequest });
   const files: InputFile[] = [];
-  for (const path of paths) files.push({ name: path, data: await readOne(path) });
+  for (const path of paths) files.push({ name: path, data: await readInputFile(path) });
   return files;
 }
 
-async function readOne(path: string): Promise<Uint8Array> {
-  let handle;
+/** One input file's bytes, or a VaultError naming it: not a regular file, unreadable, or too large. */
+export async function readInputFile(path: string): Promise<Buffer> {
+  let handle: FileHandle;
   try {
-    handle = await open(path, 'r');
+    handle = await open(path, OPEN_FLAGS);
   } catch (error) {
     throw new VaultError('input.unreadable_file', { file: path, reason: reasonOf(error) });
   }
   try {
     const stat = await handle.stat();
-    if (stat.isDirectory()) throw new VaultError('input.unreadable_file', { file: path, reason: 'it is a folder, not a file' });
+    const kind = notAFile(stat);
+    if (kind) throw new VaultError('input.unreadable_file', { file: path, reason: kind });
     if (stat.size > limits.maxInputBytes) {
       throw new VaultError('input.too_large', { file: path, size: formatSize(stat.size), limit: formatSize(limits.maxInputBytes) });
     }
-    // Read one byte past the limit: files that grow after stat() (or report no size) still stop there.
-    const buffer = Buffer.allocUnsafe(limits.maxInputBytes + 1);
-    let length = 0;
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
-      if (bytesRead === 0) break;
-      length += bytesRead;
-      if (length > limits.maxInputBytes) {
-        throw new VaultError('input.too_large', { file: path, size: `more than ${formatSize(limits.maxInputBytes)}`, limit: formatSize(limits.maxInputBytes) });
-      }
-    }
-    return Uint8Array.from(buffer.subarray(0, length));
+    return await readCapped(handle, path, stat.size);
   } catch (error) {
     if (error instanceof VaultError) throw error;
     throw new VaultError('input.unreadable_file', { file: path, reason: reasonOf(error) });
   } finally {
     await handle.close();
   }
+}
+
+/** Reads to the end or one byte past the limit, whichever comes first; `expected` only sizes the buffers. */
+async function readCapped(handle: FileHandle, path: string, expected: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for (;;) {
+    const size = Math.min(Math.max(expected + 1 - length, MIN_CHUNK), MAX_CHUNK, limits.maxInputBytes + 1 - length);
+    const chunk = Buffer.allocUnsafe(size);
+    const { bytesRead } = await handle.read(chunk, 0, size, null);
+    if (bytesRead === 0) break;
+    chunks.push(chunk.subarray(0, bytesRead));
+    length += bytesRead;
+    if (length > limits.maxInputBytes) {
+      throw new VaultError('input.too_large', { file: path, size: `more than ${formatSize(limits.maxInputBytes)}`, limit: formatSize(limits.maxInputBytes) });
+    }
+  }
+  return Buffer.concat(chunks, length);
+}
+
+function notAFile(stat: Stats): string | null {
+  if (stat.isFile()) return null;
+  if (stat.isDirectory()) return 'it is a folder, not a file';
+  if (stat.isFIFO()) return 'it is a named pipe (FIFO), not a file';
+  if (stat.isSocket()) return 'it is a socket, not a file';
+  return 'it is a device, not a file';
 }
 
 const reasons: Readonly<Record<string, string>> = {
@@ -53,6 +78,7 @@ const reasons: Readonly<Record<string, string>> = {
   EISDIR: 'it is a folder, not a file',
   ELOOP: 'too many symbolic links',
   ENAMETOOLONG: 'the path is too long',
+  ENXIO: 'it is a device or socket that cannot be read',
 };
 
 function reasonOf(error: unknown): string {

@@ -18,6 +18,8 @@ export interface SignedData {
 // every leaf of a CA repeats the same intermediate -> root link, so verdicts are remembered.
 const MAX_REMEMBERED = 20_000;
 const verdicts = new Map<string, boolean>();
+/** Signatures actually verified (cache misses) since start: how benches and tests see the work done. */
+let computed = 0;
 
 /**
  * True when `publicKey` verifies `signed`. `subjectId` and `issuerId` (fingerprints) key the
@@ -27,10 +29,15 @@ export function verifySignature(signed: SignedData, publicKey: SubjectPublicKey,
   const cacheKey = `${subjectId}>${issuerId}`;
   const known = verdicts.get(cacheKey);
   if (known !== undefined) return known;
+  computed += 1;
   const valid = verifyUncached(signed, publicKey);
   if (verdicts.size >= MAX_REMEMBERED) verdicts.delete(verdicts.keys().next().value as string);
   verdicts.set(cacheKey, valid);
   return valid;
+}
+
+export function signaturesComputed(): number {
+  return computed;
 }
 
 /** For benchmarks that measure the cold path. */

@@ -1,8 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { VaultError } from '../../../shared/errors';
-import { limits } from '../../../shared/ipc';
-import { formatSize } from '../inspect/decode';
+import { readInputFile } from '../inspect/read-files';
 
 // Expands the paths given to an import into the files to read: files as given, folders walked
 // recursively (hidden files and folders skipped, symbolic links to folders not followed, so a
@@ -28,7 +27,7 @@ export async function collectFiles(paths: readonly string[]): Promise<Collected>
   for (const given of paths) {
     try {
       const stat = await fs.stat(given);
-      if (stat.isDirectory()) await walk(given, files);
+      if (stat.isDirectory()) await walk(given, files, failed);
       else files.push({ path: given, fromFolder: false });
     } catch (error) {
       if (error instanceof VaultError) throw error;
@@ -38,13 +37,20 @@ export async function collectFiles(paths: readonly string[]): Promise<Collected>
   return { files, failed };
 }
 
-async function walk(folder: string, out: FoundFile[]): Promise<void> {
-  const entries = await fs.readdir(folder, { withFileTypes: true });
+/** A folder that cannot be listed is reported on its own; the walk goes on with its siblings. */
+async function walk(folder: string, out: FoundFile[], failed: { file: string; error: VaultError }[]): Promise<void> {
+  let entries;
+  try {
+    entries = await fs.readdir(folder, { withFileTypes: true });
+  } catch (error) {
+    failed.push({ file: folder, error: new VaultError('input.unreadable_file', { file: folder, reason: describe(error) }) });
+    return;
+  }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
     const full = path.join(folder, entry.name);
-    if (entry.isDirectory()) await walk(full, out);
+    if (entry.isDirectory()) await walk(full, out, failed);
     else if (entry.isFile() || (entry.isSymbolicLink() && (await isFile(full)))) {
       out.push({ path: full, fromFolder: true });
       if (out.length > MAX_IMPORT_FILES) {
@@ -59,21 +65,6 @@ async function isFile(file: string): Promise<boolean> {
     return (await fs.stat(file)).isFile();
   } catch {
     return false;
-  }
-}
-
-/** Reads one file, refusing anything larger than a certificate file can be. */
-export async function readInputFile(file: string): Promise<Buffer> {
-  try {
-    const stat = await fs.stat(file);
-    if (stat.size > limits.maxInputBytes) {
-      // The inspector's wording, so `import` and `inspect` describe the same file the same way.
-      throw new VaultError('input.too_large', { file, size: formatSize(stat.size), limit: formatSize(limits.maxInputBytes) });
-    }
-    return await fs.readFile(file);
-  } catch (error) {
-    if (error instanceof VaultError) throw error;
-    throw new VaultError('input.unreadable_file', { file, reason: describe(error) });
   }
 }
 

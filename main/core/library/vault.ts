@@ -56,7 +56,7 @@ export interface ExportOptions {
 
 const DEFAULT_REMINDER_DAYS = 30;
 /** Errors that mean "this file is not certificate material": skipped when found by walking a folder. */
-const NOT_CERTIFICATE_CODES = new Set(['input.not_certificate', 'input.empty']);
+const NOT_CERTIFICATE_CODES = new Set(['input.not_certificate', 'input.empty', 'input.nothing_found']);
 /**
  * Entries written per transaction (each in its own savepoint, see EntryStore.writeEach): a few
  * tens of milliseconds of work, so another process waiting for the lock (the app vs the CLI) or

@@ -2,7 +2,7 @@ import { VaultError } from '../../../shared/errors';
 import type { LibraryEntry } from '../../../shared/library';
 import type { UploadMaterial } from '../../clouds/provider';
 import { toPem } from '../inspect/certificate';
-import { readInputFile } from '../library/collect-files';
+import { readInputFile } from '../inspect/read-files';
 import type { KeyMaterial } from '../library/material';
 import { parseSource } from '../library/parse-source';
 import { planImport, type PlannedEntry } from '../library/plan';
