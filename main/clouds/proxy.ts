@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { bareHostname, isLoopback } from './loopback';
 
 // Which proxy, if any, a request to a URL goes through: the conventional HTTPS_PROXY / HTTP_PROXY /
 // NO_PROXY variables (lower-case spellings win, as in curl), read from an injected environment.
@@ -13,26 +14,9 @@ function variable(env: Environment, name: string): string | undefined {
   return value && value.trim() !== '' ? value.trim() : undefined;
 }
 
-/** A bare IPv6 literal from URL.hostname ('[::1]' -> '::1'). */
-export function bareHostname(url: URL): string {
-  return url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-}
-
 export function defaultPort(url: URL): number {
   if (url.port) return Number(url.port);
   return url.protocol === 'https:' ? 443 : 80;
-}
-
-const loopback = new net.BlockList();
-loopback.addSubnet('127.0.0.0', 8, 'ipv4');
-loopback.addAddress('::1', 'ipv6');
-
-/** 127.0.0.0/8, ::1 (also IPv4-mapped), `localhost` and its subdomains (RFC 6761 §6.3). */
-export function isLoopback(url: URL): boolean {
-  const host = bareHostname(url).toLowerCase().replace(/\.$/, '');
-  const family = net.isIP(host);
-  if (family !== 0) return loopback.check(host, family === 4 ? 'ipv4' : 'ipv6');
-  return host === 'localhost' || host.endsWith('.localhost');
 }
 
 /**
