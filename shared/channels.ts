@@ -22,6 +22,7 @@ export const channelNames = [
   'accounts.save',
   'accounts.remove',
   'accounts.test',
+  'accounts.confirm',
   'uploads.plan',
   'uploads.start',
   'uploads.cancel',

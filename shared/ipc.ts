@@ -293,6 +293,12 @@ function uploadChannels() {
     ),
     /** Deletes the account and its keychain entry; its history stays. */
     'accounts.remove': channel<z.ZodType<{ id: string }>, { id: string }>(z.object({ id }).strict()),
+    /**
+     * Asks the user, in a main-process dialog showing the account's cloud, access key id and
+     * endpoint, whether private keys may be uploaded to it; the answer is recorded in main. Returns
+     * the account with `confirmed` as it now stands.
+     */
+    'accounts.confirm': channel<z.ZodType<{ id: string }>, CloudAccount>(z.object({ id }).strict()),
     /** The read-only list call, with a verdict: works / wrong key / no permission / unreachable / clock skew. */
     'accounts.test': channel<z.ZodType<{ id: string }>, ConnectionTest>(z.object({ id }).strict()),
     /** Pre-flight per target: prefilled options, the form fields, what is wrong, and whether it is already there. */

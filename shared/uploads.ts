@@ -25,6 +25,12 @@ export interface CloudAccount {
   readonly secretSource: SecretSource;
   /** True when the secret is in the keychain (it is never sent here; it can only be replaced). */
   readonly secretStored: boolean;
+  /**
+   * True when the user confirmed, in a main-process dialog, that private keys may go to this
+   * account (its cloud, access key id and endpoint) since it was added or its secret or endpoint
+   * changed. Uploads to an unconfirmed account are refused (`account.not_confirmed`).
+   */
+  readonly confirmed: boolean;
   readonly createdAt: string;
   readonly updatedAt: string;
 }

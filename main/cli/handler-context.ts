@@ -27,6 +27,8 @@ export function cliHandlerContext({ dataDir, appVersion, env, now }: CliHandlerO
       chooseSave: () => Promise.reject(new VaultError('cancelled')),
       // The endpoint is an argument the user typed on this command line: that is the confirmation.
       confirmEndpoint: async () => true,
+      // So is the account: the user at this terminal added it (or names it for an upload) themselves.
+      confirmAccount: async () => true,
     },
     // Nothing listens to push events in a one-shot process.
     events: { emit: () => undefined },

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { ensurePrivateFolder, PRIVATE_FILE_MODE, tightenPrivateFiles } from '../core/private-files';
 
 // The CLI's stderr is for the one error line a script can parse, so its structured log goes to
 // `logs/cli.log` in the data folder (created on the first line written, not before).
@@ -16,10 +17,11 @@ export function cliLogSink(
     try {
       if (file === null) {
         const folder = path.join(dataDir(), 'logs');
-        fs.mkdirSync(folder, { recursive: true });
+        ensurePrivateFolder(folder);
         file = path.join(folder, 'cli.log');
+        tightenPrivateFiles([file]);
       }
-      fs.appendFileSync(file, `${line}\n`, { mode: 0o600 });
+      fs.appendFileSync(file, `${line}\n`, { mode: PRIVATE_FILE_MODE });
     } catch {
       // A log that cannot be written must not turn a working command into a failing one.
     }

@@ -85,6 +85,8 @@ export const uploadCommand = defineCommand({
       material,
       accounts.map((account) => ({ accountId: account.id, options: overrides.get(account.id) ?? {} })),
     );
+    // Naming the accounts at this terminal is the user's confirmation that their keys may go there.
+    await service.ensureConfirmed(targets.map((target) => target.account), async () => true);
     const { done } = service.jobs.start(
       { certificateId, fingerprintSha256: material.leaf.fingerprintSha256, loadMaterial: reload, targets, force: values.force },
       material,

@@ -1,6 +1,7 @@
 import type { CloudId } from '../../shared/model';
 import type { CloudError } from './provider';
 import { refusedBeforeSending } from './cloud-error';
+import { isLoopback } from './loopback';
 
 // An account may replace a cloud's public endpoint with any https URL (private endpoint, gateway),
 // or a plain http one on this machine (an emulator), port included. Plain http elsewhere would put
@@ -26,12 +27,6 @@ export function resolveEndpoint(cloud: CloudId, override: string | null, publicU
   if (url.username || url.password) throw invalidEndpoint(cloud, 'it must not contain a user name or password', '不能包含用户名或密码');
   if (url.search || url.hash) throw invalidEndpoint(cloud, 'it must not contain a query (?) or fragment (#)', '不能包含查询串（?）或片段（#）');
   return url;
-}
-
-/** 127.0.0.0/8, ::1 or localhost: a request there never leaves this machine. */
-export function isLoopback(url: URL): boolean {
-  const host = url.hostname.toLowerCase();
-  return host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 /** The Host header value to send and sign: host name plus the port when it is not the default. */

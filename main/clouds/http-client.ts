@@ -3,7 +3,8 @@ import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
 import { TransportError, type HttpClient, type HttpRequest, type HttpResponse } from './http';
-import { bareHostname, defaultPort, proxyAuthorization, proxyFor, type Environment } from './proxy';
+import { bareHostname } from './loopback';
+import { defaultPort, proxyAuthorization, proxyFor, type Environment } from './proxy';
 
 // The one HTTP client every cloud uses, on node:http only (no Electron net, no third-party agent).
 //

@@ -1,5 +1,11 @@
+import net from 'node:net';
+import { bareHostname, isLoopback } from './loopback';
+
 // Which proxy, if any, a request to a URL goes through: the conventional HTTPS_PROXY / HTTP_PROXY /
 // NO_PROXY variables (lower-case spellings win, as in curl), read from an injected environment.
+// Loopback is never proxied, whatever the variables say: a request to an endpoint on this machine
+// carries the Authorization header and a private key, and a proxy would receive them in clear text
+// (plain http is allowed only on loopback, main/clouds/endpoint.ts).
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -8,41 +14,62 @@ function variable(env: Environment, name: string): string | undefined {
   return value && value.trim() !== '' ? value.trim() : undefined;
 }
 
-/** A bare IPv6 literal from URL.hostname ('[::1]' -> '::1'). */
-export function bareHostname(url: URL): string {
-  return url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-}
-
 export function defaultPort(url: URL): number {
   if (url.port) return Number(url.port);
   return url.protocol === 'https:' ? 443 : 80;
 }
 
 /**
- * NO_PROXY entries: `*`, a host name or IP, optionally with `:port`; a leading `.` or `*.` means
- * "this domain and its subdomains", and a bare domain also covers its subdomains (curl's rule).
+ * NO_PROXY as curl reads it (CURLOPT_NOPROXY): entries separated by commas or spaces; `*` matches
+ * every host. A host name matches an entry equal to it or to one of its parent domains (a leading
+ * `.`, and the common `*.`, are ignored; trailing dots too). An IP address matches only an IP
+ * entry, exactly or within its CIDR block (`192.168.0.0/16`, `fd00::/8`), never as a domain
+ * suffix; IPv6 entries are written without brackets. Beyond curl, an entry may end in `:port` to
+ * apply to that port only.
  */
 export function bypassesProxy(url: URL, noProxy: string | undefined): boolean {
   if (!noProxy) return false;
-  const host = bareHostname(url).toLowerCase();
+  const host = bareHostname(url).toLowerCase().replace(/\.$/, '');
+  const hostFamily = net.isIP(host);
   const port = defaultPort(url);
-  for (const raw of noProxy.split(/[\s,]+/)) {
+  return noProxy.split(/[\s,]+/).some((raw) => {
     const entry = raw.trim().toLowerCase();
-    if (entry === '') continue;
+    if (entry === '') return false;
     if (entry === '*') return true;
-    const portMatch = /^(.*?):(\d+)$/.exec(entry);
-    const entryHost = (portMatch && !entry.includes('::') ? portMatch[1]! : entry).replace(/^\*?\./, '').replace(/^\[|\]$/g, '');
-    const entryPort = portMatch && !entry.includes('::') ? Number(portMatch[2]) : null;
-    if (entryPort !== null && entryPort !== port) continue;
-    if (host === entryHost || host.endsWith(`.${entryHost}`)) return true;
-  }
-  return false;
+    const { name, entryPort } = splitPort(entry);
+    if (entryPort !== null && entryPort !== port) return false;
+    if (hostFamily !== 0) return ipMatches(host, hostFamily, name);
+    const domain = name.replace(/^\*?\./, '').replace(/\.$/, '');
+    return domain !== '' && (host === domain || host.endsWith(`.${domain}`));
+  });
+}
+
+/** `host:port`, `[v6]:port`, or a bare v6 literal (whose colons are not a port). */
+function splitPort(entry: string): { name: string; entryPort: number | null } {
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
+  if (bracketed) return { name: bracketed[1]!, entryPort: bracketed[2] ? Number(bracketed[2]) : null };
+  const withPort = /^([^:]*):(\d+)$/.exec(entry);
+  return withPort ? { name: withPort[1]!, entryPort: Number(withPort[2]) } : { name: entry, entryPort: null };
+}
+
+function ipMatches(host: string, hostFamily: number, entry: string): boolean {
+  const [address = '', bitsText] = entry.split('/');
+  const family = net.isIP(address);
+  if (family === 0) return false;
+  const type = family === 4 ? 'ipv4' : 'ipv6';
+  const maxBits = family === 4 ? 32 : 128;
+  if (bitsText !== undefined && !/^\d{1,3}$/.test(bitsText)) return false;
+  const bits = bitsText === undefined ? maxBits : Number(bitsText);
+  if (bits > maxBits) return false;
+  const block = new net.BlockList();
+  block.addSubnet(address, bits, type);
+  return block.check(host, hostFamily === 4 ? 'ipv4' : 'ipv6');
 }
 
 /** The proxy URL for this request, or null for a direct connection. */
 export function proxyFor(url: URL, env: Environment): URL | null {
   const configured = variable(env, url.protocol === 'https:' ? 'https_proxy' : 'http_proxy');
-  if (!configured || bypassesProxy(url, variable(env, 'no_proxy'))) return null;
+  if (!configured || isLoopback(url) || bypassesProxy(url, variable(env, 'no_proxy'))) return null;
   return new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(configured) ? configured : `http://${configured}`);
 }
 

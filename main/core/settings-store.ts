@@ -4,6 +4,7 @@ import path from 'node:path';
 import { contract, type Settings } from '../../shared/ipc';
 import type { SettingsStore } from './ipc/context';
 import { log } from './log';
+import { ensurePrivateFolder, tightenPrivateFiles } from './private-files';
 
 export const SETTINGS_FILE = 'settings.json';
 
@@ -20,6 +21,7 @@ export class FileSettingsStore implements SettingsStore {
 
   constructor(dataDir: string) {
     this.file = path.join(dataDir, SETTINGS_FILE);
+    tightenPrivateFiles([this.file]);
     this.current = readSettings(this.file);
   }
 
@@ -67,6 +69,6 @@ function isMissingFile(error: unknown): boolean {
  * of either: a temporary file in the same folder, flushed, then renamed over the target.
  */
 export function writeJsonAtomic(file: string, value: unknown): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  ensurePrivateFolder(path.dirname(file));
   writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`, 0o600);
 }

@@ -5,6 +5,7 @@ import { pickLocale, type Locale } from '../../shared/i18n';
 import type { Settings } from '../../shared/ipc';
 import type { HandlerContext, SettingsStore } from '../core/ipc/context';
 import { log } from '../core/log';
+import { ensurePrivateFolder, PRIVATE_FILE_MODE, tightenPrivateFiles } from '../core/private-files';
 import { FileSettingsStore } from '../core/settings-store';
 import { devServerUrl } from './dev-server';
 import { electronDialogs } from './dialogs';
@@ -49,7 +50,7 @@ function start(): void {
     .whenReady()
     .then(() => {
       const dataDir = app.getPath('userData');
-      fs.mkdirSync(dataDir, { recursive: true });
+      ensurePrivateFolder(dataDir);
       log.setSink(fileSink(path.join(dataDir, 'logs', 'main.log')));
       log.info('app_start', { version: app.getVersion(), dev: devServer !== null });
 
@@ -111,8 +112,9 @@ function refreshMenuOnChange(store: SettingsStore, onChange: (settings: Settings
 }
 
 function fileSink(file: string): (line: string) => void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const stream = fs.createWriteStream(file, { flags: 'a', mode: 0o600 });
+  ensurePrivateFolder(path.dirname(file));
+  tightenPrivateFiles([file]);
+  const stream = fs.createWriteStream(file, { flags: 'a', mode: PRIVATE_FILE_MODE });
   // A full disk must not take the app down with it; the lines are lost, the app keeps working.
   stream.on('error', () => undefined);
   return (line) => {

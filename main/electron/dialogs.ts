@@ -1,5 +1,6 @@
 import { dialog, type BrowserWindow, type MessageBoxOptions, type OpenDialogOptions, type SaveDialogOptions } from 'electron';
 import { translate, type Locale } from '../../shared/i18n';
+import type { AccountIdentity } from '../core/accounts/account-confirmation';
 import type { Dialogs } from '../core/ipc/context';
 
 // Extensions only filter the dialog's listing; the inspector detects the format from the content.
@@ -34,12 +35,17 @@ export function electronDialogs(mainWindow: () => BrowserWindow | null, locale: 
       return result.canceled || !result.filePath ? null : result.filePath;
     },
     async confirmEndpoint(account, endpoint) {
-      const options = endpointConfirmation(locale(), account.name, endpoint);
-      const window = mainWindow();
-      const result = window ? await dialog.showMessageBox(window, options) : await dialog.showMessageBox(options);
-      return result.response === CONFIRM_BUTTON;
+      return confirmed(mainWindow(), endpointConfirmation(locale(), account.name, endpoint));
+    },
+    async confirmAccount(account, identity) {
+      return confirmed(mainWindow(), accountConfirmation(locale(), account.name, identity));
     },
   };
+}
+
+async function confirmed(window: BrowserWindow | null, options: MessageBoxOptions): Promise<boolean> {
+  const result = window ? await dialog.showMessageBox(window, options) : await dialog.showMessageBox(options);
+  return result.response === CONFIRM_BUTTON;
 }
 
 const CONFIRM_BUTTON = 0;
@@ -63,6 +69,27 @@ export function endpointConfirmation(lang: Locale, name: string, endpoint: strin
   };
 }
 
+/**
+ * Drawn by main for the same reason: a page that added an account with its own key pair must not
+ * be the one vouching for it. It shows what decides where keys land (the cloud, the access key id
+ * that signs, the endpoint) so the user can recognise their own account. Cancel is the default.
+ */
+export function accountConfirmation(lang: Locale, name: string, identity: AccountIdentity): MessageBoxOptions {
+  return {
+    type: 'warning',
+    title: translate(lang, 'dialog.account.title'),
+    message: translate(lang, 'dialog.account.message', { name }),
+    detail: translate(lang, 'dialog.account.detail', {
+      cloud: translate(lang, `ui.cloud.${identity.cloud}`),
+      keyId: identity.keyId,
+      endpoint: identity.endpoint ?? translate(lang, 'dialog.account.publicEndpoint'),
+    }),
+    buttons: [translate(lang, 'dialog.account.confirm'), translate(lang, 'dialog.account.cancel')],
+    defaultId: CANCEL_BUTTON,
+    cancelId: CANCEL_BUTTON,
+    noLink: true,
+  };
+}
 
 /**
  * The page suggests a file name, never a place: a suggested `../../.bashrc` or absolute path would

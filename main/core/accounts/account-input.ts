@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { VaultError } from '../../../shared/errors';
 import type { CloudId } from '../../../shared/model';
-import { isLoopback } from '../../clouds/endpoint';
+import { isLoopback } from '../../clouds/loopback';
 import type { CloudProvider } from '../../clouds/provider';
 
 // Validation of the non-secret part of an account, field by field, with messages that name the

@@ -6,6 +6,7 @@ import type { CloudAccount, SecretSource } from '../../../shared/uploads';
 import type { AccountConfig, CloudCredentials, CloudProvider } from '../../clouds/provider';
 import type { SecretStore } from '../keychain';
 import { log } from '../log';
+import { AccountConfirmations } from './account-confirmation';
 import { validateAccountInput, type AccountInput } from './account-input';
 import { credentialEnvironment, credentialsFromEnvironment, parseStoredCredentials, serializeCredentials } from './credentials';
 
@@ -49,8 +50,8 @@ export function keychainAccount(accountId: string): string {
   return `cloud-account:${accountId}`;
 }
 
-function toAccount(row: AccountRow): CloudAccount {
-  return {
+function toAccount(row: AccountRow, confirmations: AccountConfirmations): CloudAccount {
+  const account: Omit<CloudAccount, 'confirmed'> = {
     id: row.id,
     name: row.name,
     cloud: row.cloud as CloudId,
@@ -63,6 +64,7 @@ function toAccount(row: AccountRow): CloudAccount {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+  return { ...account, confirmed: confirmations.confirmedFor({ ...account, confirmed: false }) };
 }
 
 export function accountConfig(account: CloudAccount): AccountConfig {
@@ -70,17 +72,21 @@ export function accountConfig(account: CloudAccount): AccountConfig {
 }
 
 export class AccountStore {
+  readonly confirmations: AccountConfirmations;
+
   constructor(
     private readonly db: Database.Database,
     private readonly secrets: SecretStore,
     private readonly providers: ProviderLookup,
     private readonly now: () => Date = () => new Date(),
     private readonly env: Environment = process.env,
-  ) {}
+  ) {
+    this.confirmations = new AccountConfirmations(db);
+  }
 
   list(): CloudAccount[] {
     const rows = this.db.prepare('SELECT * FROM cloud_accounts ORDER BY name COLLATE NOCASE').all() as AccountRow[];
-    return rows.map(toAccount);
+    return rows.map((row) => toAccount(row, this.confirmations));
   }
 
   /** By id, or by display name (case-insensitive, as the CLI takes it). */
@@ -89,7 +95,7 @@ export class AccountStore {
       | AccountRow
       | undefined;
     if (!row) throw new VaultError('account.not_found', { name: idOrName.slice(0, 80) });
-    return toAccount(row);
+    return toAccount(row, this.confirmations);
   }
 
   /**
@@ -140,12 +146,17 @@ export class AccountStore {
         stamp,
       };
       if (existing) {
-        this.db
-          .prepare(
-            `UPDATE cloud_accounts SET name = @name, region = @region, endpoint = @endpoint, fields_json = @fields_json,
-             default_options_json = @default_options_json, secret_source = @secret_source, updated_at = @stamp WHERE id = @id`,
-          )
-          .run(values);
+        // Who receives the keys may have changed: the user confirms the account again before the next upload.
+        const identityChanged = credentials !== undefined || valid.endpoint !== existing.endpoint || source !== existing.secretSource;
+        this.db.transaction(() => {
+          this.db
+            .prepare(
+              `UPDATE cloud_accounts SET name = @name, region = @region, endpoint = @endpoint, fields_json = @fields_json,
+               default_options_json = @default_options_json, secret_source = @secret_source, updated_at = @stamp WHERE id = @id`,
+            )
+            .run(values);
+          if (identityChanged) this.confirmations.forget(id);
+        })();
       } else {
         this.db
           .prepare(
@@ -167,7 +178,10 @@ export class AccountStore {
   async remove(idOrName: string): Promise<CloudAccount> {
     const account = this.get(idOrName);
     if (account.secretSource === 'keychain') await this.secrets.delete(keychainAccount(account.id));
-    this.db.prepare('DELETE FROM cloud_accounts WHERE id = ?').run(account.id);
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM cloud_accounts WHERE id = ?').run(account.id);
+      this.confirmations.forget(account.id);
+    })();
     log.info('account_removed', { accountId: account.id, cloud: account.cloud });
     return account;
   }

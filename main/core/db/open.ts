@@ -1,7 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { VaultError } from '../../../shared/errors';
+import { ensurePrivateFile, ensurePrivateFolder, tightenPrivateFiles } from '../private-files';
 import { latestVersion, migrations, type Migration } from './migrations';
 
 export const DATABASE_FILE = 'vault.db';
@@ -22,10 +22,12 @@ const CACHE_KIB = 4000;
  * on power failure), and it keeps imports fast.
  */
 export function openDatabase(dataDir: string): Database.Database {
-  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = path.join(dataDir, DATABASE_FILE);
   let db: Database.Database;
   try {
+    ensurePrivateFolder(dataDir);
+    ensurePrivateFile(file);
+    tightenPrivateFiles([`${file}-wal`, `${file}-shm`]);
     db = new Database(file);
   } catch (error) {
     throw new VaultError('input.unreadable_file', { file, reason: reasonOf(error) });

@@ -1,6 +1,7 @@
 import type { Events, EventName, Settings } from '../../../shared/ipc';
 import type { Locale } from '../../../shared/i18n';
 import type { CloudId } from '../../../shared/model';
+import type { AccountIdentity } from '../accounts/account-confirmation';
 import type { Vault } from '../library/vault';
 import type { UploadService } from '../uploads/service';
 
@@ -14,6 +15,8 @@ export interface Dialogs {
   chooseSave(purpose: 'export', defaultName: string): Promise<string | null>;
   /** Whether uploads of this account, private keys included, may go to a new endpoint override. */
   confirmEndpoint(account: { readonly name: string; readonly cloud: CloudId }, endpoint: string): Promise<boolean>;
+  /** Whether private keys may go to this account: its cloud, access key id and endpoint (uploads/service.ts). */
+  confirmAccount(account: { readonly name: string }, identity: AccountIdentity): Promise<boolean>;
 }
 
 export interface EventSink {

@@ -1,4 +1,5 @@
 import { writeFileAtomic } from '../atomic-write';
+import { VaultError } from '../../../shared/errors';
 import type { Request, Response } from '../../../shared/ipc';
 import { cloudIds } from '../../../shared/model';
 import type { CloudDescription, Deployment } from '../../../shared/uploads';
@@ -20,6 +21,7 @@ type UploadChannel =
   | 'accounts.save'
   | 'accounts.remove'
   | 'accounts.test'
+  | 'accounts.confirm'
   | 'uploads.plan'
   | 'uploads.start'
   | 'uploads.cancel'
@@ -55,8 +57,20 @@ export const uploadHandlers: UploadHandlers = {
   },
   'accounts.save': async (ctx, { secret, ...input }) => {
     const credentials = secret ? credentialsFromObject(secret) : undefined;
-    return uploadsOf(ctx).accounts.save(input, credentials, (account, endpoint) => ctx.dialogs.confirmEndpoint(account, endpoint));
+    const service = uploadsOf(ctx);
+    const saved = await service.accounts.save(input, credentials, (account, endpoint) => ctx.dialogs.confirmEndpoint(account, endpoint));
+    if (saved.confirmed) return saved;
+    // Added, or its secret or endpoint changed: asked now, while the user knows what they just
+    // entered. Saved either way; an account whose secret cannot be read yet (environment variables
+    // set elsewhere) is confirmed later, with accounts.confirm or by the CLI's first upload.
+    try {
+      return await service.confirmAccount(saved.id, (account, identity) => ctx.dialogs.confirmAccount(account, identity));
+    } catch (error) {
+      if (error instanceof VaultError) return saved;
+      throw error;
+    }
   },
+  'accounts.confirm': async (ctx, { id }) => uploadsOf(ctx).confirmAccount(id, (account, identity) => ctx.dialogs.confirmAccount(account, identity)),
   'accounts.remove': async (ctx, { id }) => ({ id: (await uploadsOf(ctx).accounts.remove(id)).id }),
   'accounts.test': async (ctx, { id }) => uploadsOf(ctx).testAccount(id),
   'uploads.plan': async (ctx, { certificateId, targets }) => {
@@ -68,6 +82,8 @@ export const uploadHandlers: UploadHandlers = {
     const service = uploadsOf(ctx);
     const { entry, material } = await materialFromLibrary(vault, certificateId);
     const resolved = service.resolveTargets(material, targets);
+    // A page cannot confirm an account; only the user can, through accounts.confirm's dialog.
+    await service.ensureConfirmed(resolved.map((target) => target.account));
     const { jobId, done } = service.jobs.start(
       {
         certificateId: entry.id,

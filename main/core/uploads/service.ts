@@ -4,9 +4,10 @@ import { VaultError } from '../../../shared/errors';
 import type { CloudId } from '../../../shared/model';
 import type { CloudAccount, ConnectionTest, HistoryCheck, UploadPlan, UploadProgress } from '../../../shared/uploads';
 import type { HttpClient } from '../../clouds/http';
-import type { UploadMaterial } from '../../clouds/provider';
+import type { CloudCredentials, UploadMaterial } from '../../clouds/provider';
 import { systemClock, type Clock } from './clock';
 import type { RetryPolicy } from '../../clouds/retry';
+import { accountIdentity, type AccountIdentity } from '../accounts/account-confirmation';
 import { AccountStore, accountConfig, type ProviderLookup } from '../accounts/account-store';
 import { testConnection } from '../accounts/connection-test';
 import type { SecretStore } from '../keychain';
@@ -45,6 +46,12 @@ export interface TargetRequest {
   readonly options?: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * Whether private keys may go to this account, asked when its identity is not the confirmed one:
+ * the window answers with a main-process dialog, the CLI with yes (its user typed the command).
+ */
+export type ConfirmAccount = (account: CloudAccount, identity: AccountIdentity) => Promise<boolean>;
+
 export class UploadService {
   readonly accounts: AccountStore;
   readonly history: HistoryStore;
@@ -61,7 +68,9 @@ export class UploadService {
     this.history = new HistoryStore(options.db, now);
     this.deps = {
       providers: options.providers,
-      credentials: (account) => this.accounts.credentials(account),
+      // Read as each target sends, so a secret or endpoint changed while a job runs (or before a
+      // retry) stops it there.
+      credentials: (account) => this.confirmedCredentials(account),
       history: this.history,
       http: options.http,
       clock: this.clock,
@@ -124,6 +133,49 @@ export class UploadService {
       }
       return { account, options: plan.options };
     });
+  }
+
+  /** Asks `confirm` whether keys may go to this account as it is now, and records a yes. */
+  async confirmAccount(idOrName: string, confirm: ConfirmAccount): Promise<CloudAccount> {
+    const account = this.accounts.get(idOrName);
+    const identity = accountIdentity(account, await this.accounts.credentials(account));
+    if (await confirm(account, identity)) {
+      this.accounts.confirmations.record(account.id, identity);
+      log.info('account_confirmed', { accountId: account.id, cloud: account.cloud });
+    } else {
+      log.info('account_confirmation_declined', { accountId: account.id, cloud: account.cloud });
+    }
+    return this.accounts.get(account.id);
+  }
+
+  /**
+   * Refuses, before anything is sent, uploads to an account whose cloud, key id or endpoint is not
+   * the one the user confirmed. `confirm`, when given, may confirm it on the spot (the CLI).
+   */
+  async ensureConfirmed(accounts: readonly CloudAccount[], confirm?: ConfirmAccount): Promise<void> {
+    for (const account of accounts) {
+      const credentials = await this.accounts.credentials(account).catch((error: unknown) => {
+        // Confirming on the spot: a secret that cannot be read fails that target in the job, with its own error.
+        if (confirm && error instanceof VaultError) return null;
+        throw error;
+      });
+      if (credentials === null) continue;
+      const identity = accountIdentity(account, credentials);
+      if (this.accounts.confirmations.matches(account.id, identity)) continue;
+      if (confirm && (await confirm(account, identity))) {
+        this.accounts.confirmations.record(account.id, identity);
+        continue;
+      }
+      throw new VaultError('account.not_confirmed', { name: account.name });
+    }
+  }
+
+  private async confirmedCredentials(account: CloudAccount): Promise<CloudCredentials> {
+    const credentials = await this.accounts.credentials(account);
+    if (!this.accounts.confirmations.matches(account.id, accountIdentity(account, credentials))) {
+      throw new VaultError('account.not_confirmed', { name: account.name });
+    }
+    return credentials;
   }
 
   check(ids?: readonly string[]): Promise<HistoryCheck[]> {

@@ -115,6 +115,7 @@ const requests: { readonly [C in Channel]: () => unknown } = {
   'accounts.list': () => ({}),
   'accounts.save': () => ({ id: accountIds[1], cloud: 'aliyun', name: 'audit-aliyun', endpoint: clouds.aliyun.url, secret: { accessKeyId: 'LTAIAUDITID', accessKeySecret: AUDIT_SECRET, token: AUDIT_TOKEN } }),
   'accounts.test': () => ({ id: accountIds[1] }),
+  'accounts.confirm': () => ({ id: accountIds[1] }),
   'uploads.plan': () => ({ certificateId: entryId, targets: accountIds.map((accountId) => ({ accountId })) }),
   'uploads.start': () => ({ certificateId: entryId, targets: accountIds.map((accountId) => ({ accountId })), force: true }),
   'uploads.job': () => ({ jobId }),

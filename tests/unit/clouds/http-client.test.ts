@@ -56,7 +56,7 @@ beforeAll(async () => {
   tlsDir = mkdtempSync(join(tmpdir(), 'certvault-http-'));
   execFileSync('openssl', [
     'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1',
-    '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
+    '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,DNS:cloud.test,IP:127.0.0.1',
     '-keyout', join(tlsDir, 'key.pem'), '-out', join(tlsDir, 'cert.pem'),
   ], { stdio: 'ignore' });
   tlsKey = readFileSync(join(tlsDir, 'key.pem'), 'utf8');
@@ -200,6 +200,12 @@ describe('NodeHttpClient: failures and whether the request may have reached the 
   });
 });
 
+// Loopback is never proxied, so the proxied requests go to `cloud.test` (a reserved name, RFC 6761),
+// which only this proxy knows to be 127.0.0.1.
+function onThisMachine(host: string): string {
+  return host === 'cloud.test' ? '127.0.0.1' : host;
+}
+
 describe('NodeHttpClient: proxies', () => {
   let proxy: http.Server;
   let proxyPort: number;
@@ -214,7 +220,7 @@ describe('NodeHttpClient: proxies', () => {
       // Plain-http proxying: the request line carries the absolute URL.
       forwarded.push(req.url ?? '');
       const target = new URL(req.url ?? '');
-      const upstream = http.request({ host: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, method: req.method, headers: req.headers }, (answer) => {
+      const upstream = http.request({ host: onThisMachine(target.hostname), port: target.port, path: `${target.pathname}${target.search}`, method: req.method, headers: req.headers }, (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
       });
@@ -228,7 +234,7 @@ describe('NodeHttpClient: proxies', () => {
         return;
       }
       const [host, port] = (req.url ?? '').split(':');
-      const upstream = net.connect(Number(port), host === 'localhost' ? '127.0.0.1' : host, () => {
+      const upstream = net.connect(Number(port), onThisMachine(host ?? ''), () => {
         tunnelSockets.add(upstream);
         client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
         upstream.pipe(client);
@@ -248,32 +254,46 @@ describe('NodeHttpClient: proxies', () => {
     handler = echo;
     tunnels.length = 0;
     const client = createHttpClient({ env: { HTTPS_PROXY: `http://user:p%40ss@127.0.0.1:${proxyPort}` }, ca: [tlsCert] });
-    const response = await client.send(post(`https://localhost:${securePort}/x`));
+    const response = await client.send(post(`https://cloud.test:${securePort}/x`));
     expect(JSON.parse(response.body).url).toBe('/x');
-    expect(tunnels).toEqual([`localhost:${securePort} auth=Basic ${Buffer.from('user:p@ss').toString('base64')}`]);
+    expect(tunnels).toEqual([`cloud.test:${securePort} auth=Basic ${Buffer.from('user:p@ss').toString('base64')}`]);
   });
 
   it('sends plain http through HTTP_PROXY in absolute form', async () => {
     handler = echo;
     forwarded.length = 0;
-    const response = await createHttpClient({ env: { http_proxy: `127.0.0.1:${proxyPort}` } }).send(post(`http://127.0.0.1:${plainPort}/y?z=1`));
+    const response = await createHttpClient({ env: { http_proxy: `127.0.0.1:${proxyPort}` } }).send(post(`http://cloud.test:${plainPort}/y?z=1`));
     expect(JSON.parse(response.body).url).toBe('/y?z=1');
-    expect(forwarded).toEqual([`http://127.0.0.1:${plainPort}/y?z=1`]);
+    expect(forwarded).toEqual([`http://cloud.test:${plainPort}/y?z=1`]);
   });
 
   it('goes direct for hosts in NO_PROXY', async () => {
     handler = echo;
     tunnels.length = 0;
-    const env = { HTTPS_PROXY: `http://127.0.0.1:${proxyPort}`, NO_PROXY: 'example.org, .localhost' };
-    const response = await createHttpClient({ env, ca: [tlsCert] }).send(post(`https://localhost:${securePort}/`));
-    expect(response.status).toBe(200);
+    const env = { HTTPS_PROXY: `http://127.0.0.1:${proxyPort}`, NO_PROXY: 'example.org, .test' };
+    // Direct means this machine's resolver, which does not know cloud.test: the failure proves no proxy was asked.
+    const error = await failure(createHttpClient({ env, ca: [tlsCert] }).send(post(`https://cloud.test:${securePort}/`)));
+    expect(error.mayHaveReachedServer).toBe(false);
     expect(tunnels).toEqual([]);
+  });
+
+  it('never sends a loopback request to the proxy, whatever NO_PROXY says', async () => {
+    handler = echo;
+    tunnels.length = 0;
+    forwarded.length = 0;
+    const env = { HTTPS_PROXY: `http://127.0.0.1:${proxyPort}`, HTTP_PROXY: `http://127.0.0.1:${proxyPort}`, NO_PROXY: 'example.org' };
+    const client = createHttpClient({ env, ca: [tlsCert] });
+    expect((await client.send(post(`https://localhost:${securePort}/a`))).status).toBe(200);
+    expect((await client.send(post(`https://127.0.0.1:${securePort}/b`))).status).toBe(200);
+    expect((await client.send(post(`http://127.0.0.1:${plainPort}/c`))).status).toBe(200);
+    expect(tunnels).toEqual([]);
+    expect(forwarded).toEqual([]);
   });
 
   it('a proxy refusing the tunnel: never reached, not retryable', async () => {
     refuseTunnels = true;
     try {
-      const error = await failure(createHttpClient({ env: { HTTPS_PROXY: `http://127.0.0.1:${proxyPort}` } }).send(post(`https://localhost:${securePort}/`)));
+      const error = await failure(createHttpClient({ env: { HTTPS_PROXY: `http://127.0.0.1:${proxyPort}` } }).send(post(`https://cloud.test:${securePort}/`)));
       expect(error.code).toBe('proxy_refused');
       expect(error.mayHaveReachedServer).toBe(false);
     } finally {
@@ -283,7 +303,7 @@ describe('NodeHttpClient: proxies', () => {
 
   it('a proxy that is down: never reached', async () => {
     const port = await freePort();
-    const error = await failure(createHttpClient({ env: { HTTPS_PROXY: `http://127.0.0.1:${port}` } }).send(post(`https://localhost:${securePort}/`)));
+    const error = await failure(createHttpClient({ env: { HTTPS_PROXY: `http://127.0.0.1:${port}` } }).send(post(`https://cloud.test:${securePort}/`)));
     expect(error.code).toBe('ECONNREFUSED');
     // Shown as "ECONNREFUSED: <message>": the message does not say the code a second time.
     expect(error.message).toBe(`cannot connect to proxy 127.0.0.1:${port}`);

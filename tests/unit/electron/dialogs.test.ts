@@ -6,7 +6,7 @@ const showSaveDialog = vi.fn(async (_options: { defaultPath?: string }) => ({ ca
 const showMessageBox = vi.fn(async (_options: { title?: string }) => ({ response: 0, checkboxChecked: false }));
 vi.mock('electron', () => ({ dialog: { showSaveDialog, showMessageBox } }));
 
-const { electronDialogs, endpointConfirmation, fileNameOnly } = await import('../../../main/electron/dialogs');
+const { accountConfirmation, electronDialogs, endpointConfirmation, fileNameOnly } = await import('../../../main/electron/dialogs');
 
 beforeEach(() => {
   showSaveDialog.mockClear();
@@ -54,5 +54,29 @@ describe('the endpoint confirmation', () => {
     expect(showMessageBox.mock.calls[0]?.[0]).toMatchObject({ title: '确认自定义接入点' });
     showMessageBox.mockResolvedValueOnce({ response: 1, checkboxChecked: false });
     expect(await dialogs.confirmEndpoint(account, 'https://a.example')).toBe(false);
+  });
+});
+
+describe('the account confirmation', () => {
+  const identity = { cloud: 'aliyun' as const, keyId: 'LTAI-attacker-key', endpoint: null };
+
+  it('shows the cloud, the access key id and the endpoint, and defaults to Cancel', () => {
+    const en = accountConfirmation('en', 'prod', identity);
+    expect(en.message).toBe('Allow private keys to be uploaded to account "prod"?');
+    expect(en.detail).toContain('Cloud: Alibaba Cloud Certificate Management Service');
+    expect(en.detail).toContain('Access key ID: LTAI-attacker-key');
+    expect(en.detail).toContain("Endpoint: the cloud's public endpoint");
+    expect(en.detail).toMatch(/PRIVATE KEY/);
+    expect(en).toMatchObject({ type: 'warning', defaultId: 1, cancelId: 1, buttons: ['Allow uploads', 'Cancel'] });
+    const zh = accountConfirmation('zh-CN', 'prod', { ...identity, endpoint: 'https://cas.internal.example' });
+    expect(zh.detail).toContain('接入点：https://cas.internal.example');
+    expect(zh.buttons).toEqual(['允许上传', '取消']);
+  });
+
+  it('is true only for the confirm button', async () => {
+    const dialogs = electronDialogs(() => null, () => 'en');
+    expect(await dialogs.confirmAccount({ name: 'prod' }, identity)).toBe(true);
+    showMessageBox.mockResolvedValueOnce({ response: 1, checkboxChecked: false });
+    expect(await dialogs.confirmAccount({ name: 'prod' }, identity)).toBe(false);
   });
 });

@@ -9,7 +9,7 @@ export function testHandlerContext(overrides: Partial<HandlerContext> = {}): Han
     appVersion: '0.0.0-test',
     platform: 'linux',
     systemLocale: 'en',
-    dialogs: { chooseFiles: async () => ['/tmp/chosen.pem'], chooseSave: async () => null, confirmEndpoint: async () => false },
+    dialogs: { chooseFiles: async () => ['/tmp/chosen.pem'], chooseSave: async () => null, confirmEndpoint: async () => false, confirmAccount: async () => false },
     events: { emit: () => undefined },
     settings: {
       get: () => settings,

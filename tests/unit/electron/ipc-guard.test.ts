@@ -1,4 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { log } from '../../../main/core/log';
 import { handleInvoke, isTrustedSender, isTrustedUrl } from '../../../main/electron/ipc-guard';
 import { PathGrants } from '../../../main/electron/path-grants';
@@ -54,7 +57,7 @@ describe('handleInvoke', () => {
 
   it('refuses an unexpected sender before looking at the request', async () => {
     let called = false;
-    const ctx = testHandlerContext({ dialogs: { chooseFiles: async () => ((called = true), []), chooseSave: async () => null, confirmEndpoint: async () => false } });
+    const ctx = testHandlerContext({ dialogs: { chooseFiles: async () => ((called = true), []), chooseSave: async () => null, confirmEndpoint: async () => false, confirmAccount: async () => false } });
     const result = await handleInvoke(ctx, { url: 'https://evil.example/', isOurMainFrame: true }, 'files.choose', { purpose: 'inspect' }, null, new PathGrants());
     expect(result).toEqual({ ok: false, error: expect.objectContaining({ code: 'ipc.forbidden_sender' }) });
     expect(called).toBe(false);
@@ -112,8 +115,15 @@ describe('handleInvoke', () => {
 });
 
 describe('paths named by the window', () => {
-  const chosen = '/home/alice/certs/site.pem';
-  const dialogs = { chooseFiles: async () => [chosen], chooseSave: async () => '/home/alice/export/site.key', confirmEndpoint: async () => false };
+  // A throwaway home: grants compare real paths, so the folders must exist.
+  const home = mkdtempSync(join(tmpdir(), 'certvault-grants-'));
+  for (const folder of ['certs/sub', 'export', 'outside/deep', '.ssh']) mkdirSync(join(home, folder), { recursive: true });
+  writeFileSync(join(home, 'outside', 'server.key'), 'secret');
+  writeFileSync(join(home, 'outside', 'deep', 'leaf.pem'), 'x');
+  afterAll(() => rmSync(home, { recursive: true, force: true }));
+  const chosen = join(home, 'certs', 'site.pem');
+  const saved = join(home, 'export', 'site.key');
+  const dialogs = { chooseFiles: async () => [chosen], chooseSave: async () => saved, confirmEndpoint: async () => false, confirmAccount: async () => false };
 
   it.each([
     ['inspect.paths', { paths: ['/home/alice/.ssh/id_ed25519'] }],
@@ -144,23 +154,50 @@ describe('paths named by the window', () => {
     const grants = new PathGrants();
     const ctx = testHandlerContext({ dialogs });
     await handleInvoke(ctx, ours, 'files.chooseSave', { purpose: 'export', defaultName: 'site.key' }, null, grants);
-    expect(grants.ungranted('library.export', { path: '/home/alice/export/site.key' })).toBeNull();
-    expect(grants.ungranted('inspect.paths', { paths: ['/home/alice/export/site.key'] })).toBe('/home/alice/export/site.key');
+    expect(grants.ungranted('library.export', { path: saved })).toBeNull();
+    expect(grants.ungranted('inspect.paths', { paths: [saved] })).toBe(saved);
   });
 
   it('a folder chosen for reading covers its files (an import retried with a password names them), nothing outside it', async () => {
     const grants = new PathGrants();
-    const folder = testHandlerContext({ dialogs: { ...dialogs, chooseFiles: async () => ['/home/alice/certs'] } });
+    const folder = testHandlerContext({ dialogs: { ...dialogs, chooseFiles: async () => [join(home, 'certs')] } });
     await handleInvoke(folder, ours, 'files.choose', { purpose: 'import', folders: true }, null, grants);
-    expect(grants.ungranted('library.import', { paths: ['/home/alice/certs/sub/site.p12'] })).toBeNull();
-    expect(grants.ungranted('library.import', { paths: ['/home/alice/certs/../.ssh/id_ed25519'] })).toBe('/home/alice/certs/../.ssh/id_ed25519');
-    expect(grants.ungranted('library.import', { paths: ['/home/alice/certs-old/site.pem'] })).toBe('/home/alice/certs-old/site.pem');
-    expect(grants.ungranted('library.export', { path: '/home/alice/certs/site.key' })).toBe('/home/alice/certs/site.key');
+    expect(grants.ungranted('library.import', { paths: [join(home, 'certs/sub/site.p12')] })).toBeNull();
+    for (const stray of [join(home, 'certs/../.ssh/id_ed25519'), join(home, 'certs-old/site.pem')]) {
+      expect(grants.ungranted('library.import', { paths: [stray] })).toBe(stray);
+    }
+    expect(grants.ungranted('library.export', { path: join(home, 'certs/site.key') })).toBe(join(home, 'certs/site.key'));
   });
+
+  it('judges a path by where it really leads: `chosen/link/../server.key` is beside the link target, not in the chosen folder', async () => {
+    symlinkSync(join(home, 'outside', 'deep'), join(home, 'certs', 'link'));
+    const grants = new PathGrants();
+    const folder = testHandlerContext({ dialogs: { ...dialogs, chooseFiles: async () => [join(home, 'certs')] } });
+    await handleInvoke(folder, ours, 'files.choose', { purpose: 'import', folders: true }, null, grants);
+    const escape = `${join(home, 'certs', 'link')}/../server.key`;
+    expect(grants.ungranted('inspect.paths', { paths: [escape] })).toBe(escape);
+    const read = await handleInvoke(folder, ours, 'inspect.paths', { paths: [escape] }, null, grants);
+    expect(read).toEqual({ ok: false, error: expect.objectContaining({ code: 'ipc.path_not_chosen' }) });
+    // Inside the link's target is outside the chosen folder too; a real subfolder is inside.
+    expect(grants.ungranted('inspect.paths', { paths: [join(home, 'certs/link/leaf.pem')] })).toBe(join(home, 'certs/link/leaf.pem'));
+    expect(grants.ungranted('inspect.paths', { paths: [`${join(home, 'certs/sub')}/../site.pem`] })).toBeNull();
+  });
+
+  it('a save grant covers the file the dialog returned, not one reached through a link beside it', async () => {
+    symlinkSync(join(home, '.ssh'), join(home, 'export', 'ssh-link'));
+    const grants = new PathGrants();
+    await handleInvoke(testHandlerContext({ dialogs }), ours, 'files.chooseSave', { purpose: 'export', defaultName: 'site.key' }, null, grants);
+    const escape = `${join(home, 'export', 'ssh-link')}/../export/site.key`;
+    // Leads back to the chosen file: same file, accepted.
+    expect(grants.ungranted('library.export', { path: escape })).toBeNull();
+    const beside = `${join(home, 'export', 'ssh-link')}/authorized_keys`;
+    expect(grants.ungranted('library.export', { path: beside })).toBe(beside);
+  });
+
 
   it('grants nothing for a cancelled dialog or a refused sender', async () => {
     const grants = new PathGrants();
-    const cancelled = testHandlerContext({ dialogs: { chooseFiles: async () => [], chooseSave: async () => null, confirmEndpoint: async () => false } });
+    const cancelled = testHandlerContext({ dialogs: { chooseFiles: async () => [], chooseSave: async () => null, confirmEndpoint: async () => false, confirmAccount: async () => false } });
     await handleInvoke(cancelled, ours, 'files.chooseSave', { purpose: 'export', defaultName: 'x.pem' }, null, grants);
     await handleInvoke(testHandlerContext({ dialogs }), { url: 'https://evil.example/', isOurMainFrame: true }, 'files.choose', { purpose: 'import' }, null, grants);
     expect(grants.ungranted('inspect.paths', { paths: [chosen] })).toBe(chosen);
