@@ -158,7 +158,7 @@ function parseArgsMessage(error: TypeError & { code: string }): string {
   }
 }
 
-const inputErrorPrefixes = ['input.', 'pem.', 'der.', 'cert.', 'key.', 'pkcs12.', 'pkcs7.', 'ipc.bad_request'];
+const inputErrorPrefixes = ['input.', 'pem.', 'der.', 'cert.', 'key.', 'pkcs12.', 'pkcs7.', 'ipc.bad_request', 'vault.ambiguous_name'];
 
 export function exitCodeFor(code: ErrorCode): number {
   return inputErrorPrefixes.some((prefix) => code.startsWith(prefix)) ? exitCodes.unusableInput : exitCodes.failure;
