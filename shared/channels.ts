@@ -13,6 +13,7 @@ export const channelNames = [
   'library.list',
   'library.get',
   'library.status',
+  'library.resetDataKey',
   'library.import',
   'library.importContent',
   'library.update',

@@ -41,6 +41,9 @@ export const errorCodes = [
   'export.no_chain',
   'keychain.unavailable',
   'keychain.data_key_missing',
+  // renewal lineage and data key reset (issue 8 §5/§6)
+  'vault.ambiguous_name',
+  'keychain.reset_not_needed',
   'export.no_key',
   'export.password_required',
   // accounts and clouds

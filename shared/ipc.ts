@@ -166,6 +166,7 @@ function libraryChannels() {
           hideExpired: z.boolean(),
           hasKey: z.boolean(),
           kind: z.enum(['ca', 'leaf']),
+          currentOnly: z.boolean(),
           sort: z.enum(sortColumns),
           descending: z.boolean(),
           offset: z.number().int().min(0),
@@ -177,6 +178,11 @@ function libraryChannels() {
     'library.get': channel<z.ZodType<{ id: string }>, LibraryEntryDetail>(z.object({ id: entryId }).strict()),
     /** Whether the keychain holds the vault's data key (for a banner when keys are unrecoverable). */
     'library.status': channel<typeof noParameters, KeychainStatus>(noParameters),
+    /**
+     * Starts a new data key after the keychain lost the old one: keys sealed with the old one stay
+     * unrecoverable. `confirm` records that the user was told so and agreed.
+     */
+    'library.resetDataKey': channel<z.ZodType<{ confirm: true }>, KeychainStatus>(z.object({ confirm: z.literal(true) }).strict()),
     /** Files and folders (folders recursively), with `import.progress` events. */
     'library.import': channel<
       z.ZodType<{ paths: string[]; password?: string; name?: string; tags?: string[] }>,
@@ -348,7 +354,7 @@ void eventListsMatch;
 
 /** Push events main -> renderer. */
 export interface Events {
-  'library.changed': { readonly reason: 'import' | 'update' | 'delete' };
+  'library.changed': { readonly reason: 'import' | 'update' | 'delete' | 'keychain' };
   'import.progress': ImportProgress;
   'uploads.progress': UploadProgress;
 }

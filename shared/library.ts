@@ -39,9 +39,30 @@ export interface LibraryListEntry extends LibraryEntry {
   readonly keyState: KeyState;
 }
 
+/** Another entry, as a link to it reads: "renews example.com (expired 2025-03-01)". */
+export interface EntryRef {
+  readonly id: string;
+  readonly name: string;
+  readonly notAfter: string;
+}
+
+/**
+ * Where an entry sits in its renewal lineage (main/core/library/lineage.ts): a renewal has the
+ * same key family, the same or more names, and a later expiry.
+ */
+export interface EntryLineage {
+  /** The entry this certificate renews: the latest older one. */
+  readonly renews: EntryRef | null;
+  /** The entries that renew this one, latest expiry first. */
+  readonly renewedBy: readonly EntryRef[];
+  /** The newest renewal down the lineage; null when this entry is itself the current version. */
+  readonly currentVersion: EntryRef | null;
+}
+
 export interface LibraryEntryDetail extends LibraryListEntry {
   /** The inspector's view of the stored certificates (leaf, chain, SM2 encryption certificate). */
   readonly inspection: Inspection;
+  readonly lineage: EntryLineage;
 }
 
 export const sortColumns = [
@@ -71,6 +92,8 @@ export interface LibraryQuery {
   readonly hideExpired?: boolean;
   readonly hasKey?: boolean;
   readonly kind?: 'ca' | 'leaf';
+  /** Only entries no other entry renews: the current version of each lineage. */
+  readonly currentOnly?: boolean;
   readonly sort?: SortColumn;
   readonly descending?: boolean;
   /** A window of the result, for a virtualised list. */
@@ -104,6 +127,11 @@ export interface ImportedEntry {
 export interface ImportResult {
   readonly imported: readonly ImportedEntry[];
   readonly failed: readonly { readonly file: string; readonly error: ErrorInfo }[];
+  /**
+   * Keys not stored although their certificate was (keychain unavailable, data key lost): the
+   * file the key came from, its entry and why. Certificates never need the keychain.
+   */
+  readonly keysNotStored: readonly { readonly file: string; readonly id: string; readonly error: ErrorInfo }[];
 }
 
 export interface ImportProgress {
@@ -115,16 +143,23 @@ export interface ImportProgress {
 export interface KeychainStatus {
   /** 'missing': the data key is gone from (or was replaced in) the keychain. */
   readonly dataKey: 'ready' | 'missing' | 'unavailable';
+  /** Keys sealed with the vault's current data key. */
   readonly sealedKeys: number;
+  /**
+   * Keys sealed with a data key the keychain lost before a new one was started: kept, but they
+   * can never be opened; importing the same key again restores its entry's key.
+   */
+  readonly retiredKeys: number;
 }
 
 /**
  * An entry's key as the user can use it. A keychain that is only unreachable (locked, no Secret
- * Service) leaves the key sealed, not lost: it opens again once the keychain is back.
+ * Service) leaves the key sealed, not lost: it opens again once the keychain is back. `retired`:
+ * the entry holds a key sealed with a data key that was replaced after it was lost.
  */
-export function keyStateOf(hasKey: boolean, dataKey: KeychainStatus['dataKey']): KeyState {
+export function keyStateOf(hasKey: boolean, dataKey: KeychainStatus['dataKey'], retired = false): KeyState {
   if (!hasKey) return 'none';
-  return dataKey === 'missing' ? 'unrecoverable' : 'sealed';
+  return dataKey === 'missing' || retired ? 'unrecoverable' : 'sealed';
 }
 
 export const libraryLimits = {

@@ -2,7 +2,6 @@ import { limits } from '../../shared/ipc';
 import type { ImportResult } from '../../shared/library';
 import { call } from './handler-context';
 import { defineCommand, exitCodes, jsonOption, UsageError } from './command';
-import { printable } from '../../shared/printable';
 import { jsonDocument } from './output';
 import { passwordOptions, readPassword } from './password';
 
@@ -17,7 +16,8 @@ data key, kept in the OS keychain.
 
 Options:
   --json                one JSON document on one line of stdout (--pretty: indented):
-                        {"imported":[{"id","fingerprintSha256","duplicate"}],"failed":[{"file","error":{"code","message"}}]}
+                        {"imported":[{"id","fingerprintSha256","duplicate"}],"failed":[{"file","error":{"code","message"}}],
+                        "keysNotStored":[{"file","id","error":{"code","message"}}]}
   --name NAME           name for the entries (default: the certificate's common name); an entry
                         already in the library is renamed too
   --pretty              with --json: indented over several lines
@@ -26,7 +26,11 @@ Options:
   --password-stdin      read that password from the first line of standard input
   -h, --help            show this help
 
-Exit codes: 0 everything imported; 3 some files failed (named on stderr); 2 nothing could be imported.
+Certificates need no keychain: without one (or when it lost the vault's data key) they are still
+imported, and each private key that could not be sealed is named on stderr with the reason.
+
+Exit codes: 0 everything imported; 3 some files failed, or keys were not stored (named on stderr);
+2 nothing could be imported.
 `;
 
 export const importCommand = defineCommand({
@@ -46,6 +50,7 @@ export const importCommand = defineCommand({
     const ctx = handlers();
     const imported: ImportResult['imported'][number][] = [];
     const failed: ImportResult['failed'][number][] = [];
+    const keysNotStored: ImportResult['keysNotStored'][number][] = [];
     // One request per batch of paths: the same limit the window's requests are held to.
     for (let start = 0; start < positionals.length; start += limits.maxFilesPerRequest) {
       const result = await call(ctx, 'library.import', {
@@ -56,6 +61,7 @@ export const importCommand = defineCommand({
       });
       imported.push(...result.imported);
       failed.push(...result.failed);
+      keysNotStored.push(...result.keysNotStored);
     }
     // The vault names only the entries it creates; one already there gets the name it was asked for.
     const renamed = new Set<string>();
@@ -70,24 +76,29 @@ export const importCommand = defineCommand({
         jsonDocument({
           imported: imported.map(({ id, fingerprintSha256, duplicate }) => ({ id, fingerprintSha256, duplicate })),
           failed: failed.map(({ file, error }) => ({ file, error: { code: error.code, message: error.message } })),
+          keysNotStored: keysNotStored.map(({ file, id, error }) => ({ file, id, error: { code: error.code, message: error.message } })),
         }, values.pretty),
       );
     } else {
       for (const entry of imported) {
-        io.stdout(`${entry.duplicate ? 'merged  ' : 'imported'} ${entry.id}  ${entry.fingerprintSha256}${renamed.has(entry.id) ? `  renamed to ${printable(values.name!)}` : ''}\n`);
+        io.stdout(`${entry.duplicate ? 'merged  ' : 'imported'} ${entry.id}  ${entry.fingerprintSha256}${renamed.has(entry.id) ? `  renamed to ${values.name!}` : ''}\n`);
       }
-      io.stdout(summary(imported, failed.length));
+      io.stdout(summary(imported, failed.length, keysNotStored.length));
     }
     for (const { error } of failed) io.stderr(`certvault import: ${error.message}\n`);
-    if (failed.length === 0) return exitCodes.ok;
+    for (const { file, id, error } of keysNotStored) {
+      io.stderr(`certvault import: ${file}: certificate imported as ${id}, private key not stored: ${error.message}\n`);
+    }
+    if (failed.length === 0) return keysNotStored.length === 0 ? exitCodes.ok : exitCodes.partialFailure;
     return imported.length === 0 ? exitCodes.unusableInput : exitCodes.partialFailure;
   },
 });
 
 /** The last line a person reads: how many entries are new, how many existed, how many files failed. */
-function summary(imported: readonly ImportResult['imported'][number][], failedFiles: number): string {
+function summary(imported: readonly ImportResult['imported'][number][], failedFiles: number, keysNotStored: number): string {
   const merged = imported.filter((entry) => entry.duplicate).length;
   const parts = [`${imported.length - merged} new ${imported.length - merged === 1 ? 'entry' : 'entries'}`, `${merged} already in the library`];
   if (failedFiles > 0) parts.push(`${failedFiles} ${failedFiles === 1 ? 'file' : 'files'} failed (below)`);
+  if (keysNotStored > 0) parts.push(`${keysNotStored} private ${keysNotStored === 1 ? 'key' : 'keys'} not stored (below)`);
   return `${parts.join(', ')}\n`;
 }

@@ -197,7 +197,7 @@ function parseArgsMessage(error: TypeError & { code: string }): string {
   }
 }
 
-const inputErrorPrefixes = ['input.', 'pem.', 'der.', 'cert.', 'key.', 'pkcs12.', 'pkcs7.', 'ipc.bad_request'];
+const inputErrorPrefixes = ['input.', 'pem.', 'der.', 'cert.', 'key.', 'pkcs12.', 'pkcs7.', 'ipc.bad_request', 'vault.ambiguous_name'];
 
 /** What the user named or supplied does not exist or cannot be used: their input, not a failure. */
 const inputErrors: ReadonlySet<ErrorCode> = new Set<ErrorCode>([

@@ -1,3 +1,4 @@
+import type { EntryRef } from '../../shared/library';
 import { call } from './handler-context';
 import { defineCommand, exitCodes, jsonOption, onlyPositional } from './command';
 import { inspectionJson, inspectionText } from './inspect-output';
@@ -6,12 +7,14 @@ import { jsonDocument } from './output';
 
 const help = `Usage: certvault show [--json] ID
 
-Shows one library entry: its name, tags, notes and key state, then the inspector's report of its
-certificate and chain. ID is the entry id, or a unique prefix of it or of the SHA-256 fingerprint.
+Shows one library entry: its name, tags, notes, key state and renewals, then the inspector's
+report of its certificate and chain. ID is the entry id, a unique prefix of it or of the SHA-256
+fingerprint, or the entry's name when no other entry has it.
 
 Options:
-  --json      one JSON document on one line of stdout: the entry fields plus "inspection"
-              (as certvault inspect --json)
+  --json      one JSON document on one line of stdout: the entry fields, "lineage" ({"renews",
+              "renewedBy","currentVersion"}, each {"id","name","notAfter"}; renewedBy a list; null
+              when none) and "inspection" (as certvault inspect --json)
   --pretty    with --json: indented over several lines
   -h, --help  show this help
 `;
@@ -32,7 +35,8 @@ export const showCommand = defineCommand({
       ['ID', entry.id],
       ['Name', entry.name],
       ['Tags', entry.tags.join(', ') || '-'],
-      ['Private key', entry.keyState === 'none' ? 'none' : entry.keyState === 'sealed' ? 'sealed in the vault' : 'UNRECOVERABLE (data key missing from the keychain)'],
+      ['Private key', entry.keyState === 'none' ? 'none' : entry.keyState === 'sealed' ? 'sealed in the vault' : 'UNRECOVERABLE (its data key is gone from the keychain)'],
+      ...lineageFields(entry.lineage),
       ['Imported', `${formatTime(entry.importedAt)}${entry.sourceFile ? ` from ${entry.sourceFile}` : ''}`],
       ...(entry.notes ? ([['Notes', entry.notes]] as [string, string][]) : []),
     ];
@@ -43,6 +47,16 @@ export const showCommand = defineCommand({
     return exitCodes.ok;
   },
 });
+
+/** Renewals, each as "ID  NAME (expires DATE)"; nothing when the entry has none. */
+function lineageFields(lineage: { renews: EntryRef | null; renewedBy: readonly EntryRef[]; currentVersion: EntryRef | null }): [string, string][] {
+  const ref = (entry: EntryRef) => `${entry.id}  ${entry.name} (expires ${entry.notAfter.slice(0, 10)})`;
+  return [
+    ...(lineage.renews ? ([['Renews', ref(lineage.renews)]] as [string, string][]) : []),
+    ...(lineage.renewedBy.length ? ([['Renewed by', lineage.renewedBy.map(ref).join('\n')]] as [string, string][]) : []),
+    ...(lineage.currentVersion ? ([['Current', ref(lineage.currentVersion)]] as [string, string][]) : []),
+  ];
+}
 
 /** `2026-03-01T12:00:00.123Z` -> `2026-03-01 12:00:00 UTC`, as the inspector's dates read. */
 function formatTime(iso: string): string {

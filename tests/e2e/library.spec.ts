@@ -291,6 +291,61 @@ for (const locale of ['en', 'zh-CN'] as const satisfies readonly Locale[]) {
       await expect(dialog.getByRole('radio', { name: new RegExp(`^${escapeRegExp(library.text('ui.library.export.fullchain'))}`) })).toBeEnabled();
       await dialog.getByRole('button', { name: library.text('ui.library.cancel') }).click();
       await app.screenshot(`library-keychain-${shot}`);
+
+      // Start a new data key: asked first, saying the old key stays unrecoverable.
+      await notice.getByRole('button', { name: library.text('ui.library.keychain.reset.button') }).click();
+      const confirm = app.page.locator('dialog[data-dialog="data-key-reset"]');
+      await expect(confirm).toContainText(library.text('ui.library.keychain.reset.body', { count: 1 }));
+      await app.screenshot(`library-keychain-reset-${shot}`);
+      await confirm.getByRole('button', { name: library.text('ui.library.keychain.reset.confirm') }).click();
+      await expect(confirm).toHaveCount(0);
+      // Still said plainly afterwards; the key is kept, marked unrecoverable, not deleted.
+      const retired = app.page.locator('[data-keychain="retired"]');
+      await expect(retired).toContainText(library.text('ui.library.keychain.retired.body', { count: 1 }));
+      await expect(rowKey).toHaveAttribute('data-key-state', 'unrecoverable');
+      expect(await secrets.get(`vault-data-key:${vaultId}`)).not.toBeNull();
+      // Importing the same key again restores it.
+      await app.dropFiles(chainFiles(pki));
+      await expect(library.summary.locator('[data-count="duplicates"]')).toBeVisible();
+      await expect(library.rows.first().locator('[data-key-state]')).toHaveAttribute('data-key-state', 'sealed');
+      await expect(app.page.locator('[data-keychain]')).toHaveCount(0);
+    });
+
+    test('renewals: the detail links the old and the new certificate, imported in any order; "current versions only" hides the old one', async ({ app, pki }) => {
+      const library = new LibraryPage(app, locale);
+      await library.open();
+      // The renewal first, then the certificate it renews.
+      await app.dropFiles([AppPage.fileFromDisk(pki.renewedLeaf.file, 'renewed.pem'), AppPage.fileFromDisk(pki.leafKeyFile, 'renewed.key')]);
+      await expect(library.detail).toBeVisible();
+      const renewedId = await library.detail.getAttribute('data-entry-id');
+      await expect(library.detail.getByTestId('entry-lineage')).toHaveCount(0);
+      await app.dropFiles(chainFiles(pki));
+      await library.expectTotal(2);
+      await expect(library.detail).not.toHaveAttribute('data-entry-id', renewedId!);
+      const oldId = await library.detail.getAttribute('data-entry-id');
+
+      const lineage = library.detail.getByTestId('entry-lineage');
+      await expect(lineage.locator('dt')).toHaveText([library.text('ui.library.detail.lineage.renewedBy')]);
+      const renewedBy = lineage.locator('[data-lineage="renewedBy"] button');
+      await expect(renewedBy).toHaveAttribute('data-entry-id', renewedId!);
+      await expect(renewedBy).toContainText(pki.renewedLeaf.commonName);
+      await app.screenshot(`library-lineage-old-${shot}`);
+
+      // The link opens the renewal, which says what it renews.
+      await renewedBy.click();
+      await expect(library.detail).toHaveAttribute('data-entry-id', renewedId!);
+      await expect(lineage.locator('dt')).toHaveText([library.text('ui.library.detail.lineage.renews')]);
+      await expect(lineage.locator('[data-lineage="renews"] button')).toHaveAttribute('data-entry-id', oldId!);
+      await app.screenshot(`library-lineage-${shot}`);
+
+      const currentOnly = app.page.getByLabel(library.text('ui.library.filter.current'));
+      await currentOnly.check();
+      await library.expectTotal(1);
+      await expect(library.rows).toHaveCount(1);
+      await expect(library.rows.first()).toHaveAttribute('data-entry-id', renewedId!);
+      await library.button('ui.library.filter.clear').click();
+      await expect(currentOnly).not.toBeChecked();
+      await library.expectTotal(2);
     });
 
     test('edit, export (files checked), delete', async ({ app, bridge, pki }) => {

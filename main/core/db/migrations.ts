@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { accountsAndHistorySql } from '../uploads/schema';
+import { linkAll } from '../library/lineage';
 
 // Numbered schema migrations, applied in order; `PRAGMA user_version` records the last one applied.
 // A migration is never edited once released: a change is a new number.
@@ -124,6 +125,30 @@ export const migrations: readonly Migration[] = [
         CREATE INDEX entries_by_source_file ON entries(source_file COLLATE NOCASE, search_rowid, not_after, has_key, is_ca);
         CREATE INDEX entries_by_imported_at ON entries(imported_at, search_rowid, not_after, has_key, is_ca);
       `);
+    },
+  },
+  {
+    version: 4,
+    up: (db) => {
+      db.exec(`
+        -- Renewal lineage (library/lineage.ts): the entry this one renews. Deleting that entry
+        -- relinks to the next older one in code; SET NULL is the floor if anything else deletes.
+        ALTER TABLE entries ADD COLUMN renews_id TEXT REFERENCES entries(id) ON DELETE SET NULL;
+        CREATE INDEX entries_renews ON entries(renews_id);
+        -- Each entry's names (DNS SANs and CN, lowercased): finds the entries a certificate may
+        -- renew, or be renewed by, without reading the library.
+        CREATE TABLE entry_names (
+          name     TEXT NOT NULL,
+          entry_id TEXT NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+          PRIMARY KEY (name, entry_id)
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX entry_names_entry ON entry_names(entry_id);
+        -- Which data key sealed each key (library/data-key.ts). Starting a new data key after the
+        -- keychain lost the old one raises the vault's generation: the older keys stay, marked
+        -- unrecoverable, until the same key is imported again.
+        ALTER TABLE sealed_keys ADD COLUMN data_key_generation INTEGER NOT NULL DEFAULT 1;
+      `);
+      linkAll(db);
     },
   },
 ];

@@ -1,21 +1,12 @@
-import { keyStateOf, type LibraryListEntry, type LibraryPage, type LibraryQuery } from '../../../shared/library';
 import { PASTED_TEXT_SOURCE } from '../../../shared/model';
 import type { Channel, Request, Response } from '../../../shared/ipc';
 import type { HandlerContext } from './context';
 import { inspectContent, inspectPaths } from '../inspect';
 import { cloudVerdicts, entryDetailWithVerdicts } from '../cloud-verdicts';
 import { vaultOf } from '../library';
-import type { Vault } from '../library/vault';
 import { uploadHandlers } from '../uploads/handlers';
 
 type Handlers = { readonly [C in Channel]: (ctx: HandlerContext, request: Request<C>) => Promise<Response<C>> };
-
-/** A page of the library with each row's key state: one keychain look-up, none when no row has a key. */
-async function listRows(vault: Vault, query: LibraryQuery): Promise<LibraryPage<LibraryListEntry>> {
-  const page = vault.list(query);
-  const dataKey = page.entries.some((entry) => entry.hasKey) ? (await vault.keychainStatus()).dataKey : 'ready';
-  return { ...page, entries: page.entries.map((entry) => ({ ...entry, keyState: keyStateOf(entry.hasKey, dataKey) })) };
-}
 
 // One plain function per channel. ipcMain, the CLI and the Playwright bridge all call these.
 export const handlers: Handlers = {
@@ -25,9 +16,14 @@ export const handlers: Handlers = {
   'files.choose': async (ctx, { purpose, folders }) => ({ paths: await ctx.dialogs.chooseFiles(purpose, folders ?? false) }),
   'inspect.paths': async (ctx, { paths, password }) => inspectPaths(paths, { password, now: ctx.now(), verdicts: cloudVerdicts }),
   'inspect.content': async (ctx, { files, text, password }) => inspectContent(files, text, { password, now: ctx.now(), verdicts: cloudVerdicts }),
-  'library.list': async (ctx, query) => listRows(vaultOf(ctx), query),
+  'library.list': async (ctx, query) => vaultOf(ctx).listRows(query),
   'library.get': async (ctx, { id }) => entryDetailWithVerdicts(vaultOf(ctx), id),
   'library.status': async (ctx) => vaultOf(ctx).keychainStatus(),
+  'library.resetDataKey': async (ctx) => {
+    const status = await vaultOf(ctx).resetDataKey();
+    ctx.events.emit('library.changed', { reason: 'keychain' });
+    return status;
+  },
   'library.import': async (ctx, { paths, ...options }) => {
     const result = await vaultOf(ctx).importPaths(paths, { ...options, onProgress: (p) => ctx.events.emit('import.progress', p) });
     if (result.imported.length) ctx.events.emit('library.changed', { reason: 'import' });

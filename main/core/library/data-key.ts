@@ -4,6 +4,7 @@ import type { SecretStore } from '../keychain';
 import { DATA_KEY_BYTES, dataKeyCheck, generateDataKey, matchesCheck } from '../seal';
 import { wrapBusy } from '../db/open';
 import { StatementCache } from '../db/statements';
+import { log } from '../log';
 
 // The vault's data key lives in the OS keychain under "vault-data-key:<vault id>"; the database
 // keeps only an HMAC check value. Rules:
@@ -11,15 +12,22 @@ import { StatementCache } from '../db/statements';
 // - a key found in the keychain is adopted when it matches the check value, or when no sealed key
 //   exists yet (nothing could be lost);
 // - otherwise (missing or replaced while sealed keys exist) sealing refuses with
-//   `keychain.data_key_missing` and unsealing reports the keys unrecoverable. Nothing ever
-//   overwrites a keychain entry.
+//   `keychain.data_key_missing` and unsealing reports the keys unrecoverable. Nothing
+//   overwrites a keychain entry, except `reset` when the user confirms it and the entry provably
+//   holds no key that opens anything (it is gone or fails the check value).
+// - `reset` starts a new key and a new generation: the keys sealed before stay in the vault,
+//   counted as retired (never opened, never deleted) until the same key is imported again.
 
 const CHECK_META = 'data_key_check';
+const GENERATION_META = 'data_key_generation';
 
 export type DataKeyStatus =
   | { readonly state: 'ready'; readonly key: Buffer }
-  /** No usable key in the keychain; `sealedKeys` keys in the vault cannot be opened. */
+  /** No usable key in the keychain; `sealedKeys` keys of the current generation cannot be opened. */
   | { readonly state: 'missing'; readonly sealedKeys: number };
+
+/** The generation a key is sealed under, from the vault's metadata (1 until the first reset). */
+export const CURRENT_GENERATION_SQL = `coalesce((SELECT CAST(value AS INTEGER) FROM vault_meta WHERE key = '${GENERATION_META}'), 1)`;
 
 export class DataKeys {
   private cached: Buffer | null = null;
@@ -96,6 +104,45 @@ export class DataKeys {
     }
   }
 
+  /**
+   * Starts a new data key after the keychain lost the old one. Refused (nothing changed) when the
+   * keychain is unreachable, when its key still opens the vault's keys, or when no sealed key
+   * depends on it (the next import creates a key anyway). Returns how many keys stay unrecoverable.
+   */
+  async reset(): Promise<{ retiredKeys: number }> {
+    const before = await this.status();
+    if (before.state === 'ready' || before.sealedKeys === 0) throw new VaultError('keychain.reset_not_needed');
+    wrapBusy(() => this.db.exec('BEGIN IMMEDIATE'));
+    try {
+      // Again under the lock: the other front door may have reset, or the keychain come back.
+      this.cached = null;
+      const status = await this.status();
+      if (status.state === 'ready' || status.sealedKeys === 0) throw new VaultError('keychain.reset_not_needed');
+      const key = generateDataKey();
+      this.sql.get(`INSERT INTO vault_meta (key, value) VALUES (?, CAST(${CURRENT_GENERATION_SQL} + 1 AS TEXT))
+        ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(GENERATION_META);
+      this.writeCheck(key);
+      await this.secrets.set(this.account, key.toString('base64'));
+      this.db.exec('COMMIT');
+      this.cached = key;
+      const retiredKeys = this.retiredKeyCount();
+      log.info('data_key_reset', { retiredKeys });
+      return { retiredKeys };
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  /** Keys sealed under a data key that a reset replaced: kept, never openable. */
+  retiredKeyCount(): number {
+    return (this.sql.get(`SELECT count(*) AS n FROM sealed_keys WHERE data_key_generation < ${CURRENT_GENERATION_SQL}`).get() as { n: number }).n;
+  }
+
+  sealedKeyCount(): number {
+    return (this.sql.get(`SELECT count(*) AS n FROM sealed_keys WHERE data_key_generation = ${CURRENT_GENERATION_SQL}`).get() as { n: number }).n;
+  }
+
   private storeCheckIfAbsent(key: Buffer): void {
     const check = this.check();
     if (check !== null && matchesCheck(key, check)) return;
@@ -111,10 +158,6 @@ export class DataKeys {
   private check(): string | null {
     const row = this.sql.get('SELECT value FROM vault_meta WHERE key = ?').get(CHECK_META) as { value: string } | undefined;
     return row?.value ?? null;
-  }
-
-  private sealedKeyCount(): number {
-    return (this.sql.get('SELECT count(*) AS n FROM sealed_keys').get() as { n: number }).n;
   }
 }
 

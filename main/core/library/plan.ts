@@ -25,6 +25,8 @@ export interface PlannedEntry<Info extends CertificateFacts = CertificateInfo> {
   readonly sourceFile: string;
   /** Every file that contributed a certificate or key, for error reports. */
   readonly files: readonly string[];
+  /** The file the (first) private key came from, named when the key cannot be stored. */
+  readonly keyFile: string | null;
 }
 
 export interface StrayKey {
@@ -116,6 +118,7 @@ export function planImport<Info extends CertificateFacts = CertificateInfo>(sour
       encryptKey: encryptKey?.key ?? null,
       sourceFile: file,
       files: [...files],
+      keyFile: leafKey?.file ?? encryptKey?.file ?? null,
     });
   }
   return { entries, strayKeys };

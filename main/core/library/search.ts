@@ -97,6 +97,11 @@ export function listStatements(query: LibraryQuery, now: Date): ListStatements {
   }
   if (query.hasKey !== undefined) where.push(query.hasKey ? '+has_key = 1' : '+has_key = 0');
   if (query.kind) where.push(query.kind === 'ca' ? '+is_ca = 1' : '+is_ca = 0');
+  // The renewed entries are found once (entries_renews), and each row is checked by its
+  // search_rowid, which every list index holds: the filter reads no wide row.
+  if (query.currentOnly) {
+    where.push('+search_rowid NOT IN (SELECT renewed.search_rowid FROM entries renewed WHERE renewed.id IN (SELECT renews_id FROM entries))');
+  }
 
   const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const direction = query.descending ? 'DESC' : 'ASC';

@@ -5,7 +5,9 @@ import type { KeyAlgorithm } from '../../../shared/model';
 import { seal, type Sealed } from '../seal';
 import { wrapBusy } from '../db/open';
 import { StatementCache } from '../db/statements';
+import { CURRENT_GENERATION_SQL } from './data-key';
 import { newEntryId } from './entry-id';
+import { Lineage } from './lineage';
 import { ENTRY_COLUMNS, searchText, toEntry, type EntryRow } from './entry-row';
 import type { CertificateFacts, CertificateMaterial, KeyMaterial } from './material';
 import type { PlannedEntry } from './plan';
@@ -52,9 +54,11 @@ export function sealingContext(entryId: string, role: KeyRole): string {
 
 export class EntryStore {
   private readonly sql: StatementCache;
+  readonly lineage: Lineage;
 
   constructor(private readonly db: Database.Database) {
     this.sql = new StatementCache(db);
+    this.lineage = new Lineage(db);
   }
 
   get(id: string): LibraryEntry | null {
@@ -69,10 +73,28 @@ export class EntryStore {
     return row ? toEntry(row) : null;
   }
 
-  /** Which key roles an entry already holds (none when the entry does not exist). */
+  /**
+   * Which key roles an entry holds under the current data key (none when the entry does not
+   * exist). A key retired by a data key reset is not held: importing it again replaces it.
+   */
   keyRoles(entryId: string): Set<KeyRole> {
-    const roles = this.sql.get('SELECT role FROM sealed_keys WHERE entry_id = ?').pluck().all(entryId) as KeyRole[];
+    const roles = this.sql
+      .get(`SELECT role FROM sealed_keys WHERE entry_id = ? AND data_key_generation = ${CURRENT_GENERATION_SQL}`)
+      .pluck()
+      .all(entryId) as KeyRole[];
     return new Set(roles);
+  }
+
+  /** Which of these entries hold a key sealed under a data key that a reset retired. */
+  withRetiredKeys(entryIds: readonly string[]): Set<string> {
+    const ids = this.sql
+      .get(
+        `SELECT DISTINCT entry_id FROM sealed_keys
+         WHERE entry_id IN (SELECT value FROM json_each(?)) AND data_key_generation < ${CURRENT_GENERATION_SQL}`,
+      )
+      .pluck()
+      .all(JSON.stringify(entryIds)) as string[];
+    return new Set(ids);
   }
 
   /** The entry (and role) holding the certificate whose public key has this SPKI hash. */
@@ -108,10 +130,6 @@ export class EntryStore {
       .get('SELECT role, key_algorithm, nonce, ciphertext FROM sealed_keys WHERE entry_id = ?')
       .all(entryId) as { role: KeyRole; key_algorithm: string; nonce: Buffer; ciphertext: Buffer }[];
     return rows.map((r) => ({ role: r.role, keyAlgorithm: r.key_algorithm as KeyAlgorithm, nonce: r.nonce, ciphertext: r.ciphertext }));
-  }
-
-  sealedKeyCount(): number {
-    return this.sql.get('SELECT count(*) FROM sealed_keys').pluck().get() as number;
   }
 
   /**
@@ -168,7 +186,7 @@ export class EntryStore {
     return this.atomically((): boolean => {
       if (this.keyRoles(entryId).has(role)) return false;
       this.insertKey(entryId, role, key, dataKey());
-      this.touch(entryId, now, true);
+      this.touch(entryId, now);
       return true;
     });
   }
@@ -197,9 +215,15 @@ export class EntryStore {
     return wrapBusy(() => run.immediate());
   }
 
-  /** Deletes the entry; its certificates and sealed keys go with it (ON DELETE CASCADE). */
+  /**
+   * Deletes the entry; its certificates and sealed keys go with it (ON DELETE CASCADE), and what
+   * renewed it is relinked to the entry before it.
+   */
   remove(entryId: string): boolean {
-    return wrapBusy(() => this.sql.get('DELETE FROM entries WHERE id = ?').run(entryId).changes === 1);
+    return this.atomically(() => {
+      this.lineage.unlinkForRemoval(entryId);
+      return this.sql.get('DELETE FROM entries WHERE id = ?').run(entryId).changes === 1;
+    });
   }
 
   private insert(id: string, planned: PlannedEntry<CertificateFacts>, dataKey: DataKeySource, fields: NewEntryFields): void {
@@ -245,6 +269,7 @@ export class EntryStore {
     this.insertCertificateRows(id, [certificateRow(planned.leaf), ...planned.chain.map(certificateRow)], planned.encrypt && certificateRow(planned.encrypt));
     if (planned.leafKey) this.insertKey(id, 'leaf', planned.leafKey, dataKey());
     if (planned.encryptKey) this.insertKey(id, 'sm2-encrypt', planned.encryptKey, dataKey());
+    this.lineage.linkNew(id);
   }
 
   private merge(existing: LibraryEntry, planned: PlannedEntry<CertificateFacts>, dataKey: DataKeySource, fields: NewEntryFields): void {
@@ -278,7 +303,7 @@ export class EntryStore {
       this.reindexSearch(existing.id, search);
       changed = true;
     }
-    if (changed) this.touch(existing.id, fields.now, roles.size > 0 || planned.leafKey !== null || planned.encryptKey !== null);
+    if (changed) this.touch(existing.id, fields.now);
   }
 
   /** Adds the text to the trigram index; its rowid links the entry (deletes follow by trigger). */
@@ -292,8 +317,11 @@ export class EntryStore {
       .run(text, entryId);
   }
 
-  private touch(entryId: string, now: Date, hasKey: boolean): void {
-    this.sql.get('UPDATE entries SET updated_at = ?, has_key = ? WHERE id = ?').run(now.toISOString(), hasKey ? 1 : 0, entryId);
+  /** has_key counts retired keys too: an unrecoverable key is shown as such, never hidden. */
+  private touch(entryId: string, now: Date): void {
+    this.sql
+      .get('UPDATE entries SET updated_at = ?, has_key = EXISTS (SELECT 1 FROM sealed_keys WHERE entry_id = ?) WHERE id = ?')
+      .run(now.toISOString(), entryId, entryId);
   }
 
   /**
@@ -312,8 +340,14 @@ export class EntryStore {
 
   private insertKey(entryId: string, role: KeyRole, key: KeyMaterial, dataKey: Buffer): void {
     const sealed = seal(dataKey, key.pkcs8, sealingContext(entryId, role));
+    // A retired key of the same role (keyRoles does not count it) is replaced: the key is back.
     this.sql
-      .get('INSERT INTO sealed_keys (entry_id, role, key_algorithm, nonce, ciphertext) VALUES (?, ?, ?, ?, ?)')
+      .get(
+        `INSERT INTO sealed_keys (entry_id, role, key_algorithm, nonce, ciphertext, data_key_generation)
+         VALUES (?, ?, ?, ?, ?, ${CURRENT_GENERATION_SQL})
+         ON CONFLICT (entry_id, role) DO UPDATE SET key_algorithm = excluded.key_algorithm, nonce = excluded.nonce,
+           ciphertext = excluded.ciphertext, data_key_generation = excluded.data_key_generation`,
+      )
       .run(entryId, role, key.algorithm, sealed.nonce, sealed.ciphertext);
     // Only when it changes: has_key is in every list index (db/migrations.ts), and an UPDATE
     // rewrites the index entries even when the value stays the same.

@@ -8,10 +8,12 @@ import {
   type ImportedEntry,
   type ImportProgress,
   type ImportResult,
+  type EntryRef,
   type KeychainStatus,
   type KeyState,
   type LibraryEntry,
   type LibraryEntryDetail,
+  type LibraryListEntry,
   type LibraryPage,
   type LibraryQuery,
 } from '../../../shared/library';
@@ -57,6 +59,8 @@ export interface ExportOptions {
 const DEFAULT_REMINDER_DAYS = 30;
 /** Errors that mean "this file is not certificate material": skipped when found by walking a folder. */
 const NOT_CERTIFICATE_CODES = new Set(['input.not_certificate', 'input.empty', 'input.nothing_found']);
+/** Keychain errors refuse the keys of an import; its certificates are stored all the same. */
+const KEY_REFUSAL_CODES = new Set(['keychain.unavailable', 'keychain.data_key_missing']);
 /**
  * Entries written per transaction (each in its own savepoint, see EntryStore.writeEach): a few
  * tens of milliseconds of work, so another process waiting for the lock (the app vs the CLI) or
@@ -70,6 +74,8 @@ interface ImportWrite {
   /** True when the write would seal a key the library does not hold yet. */
   readonly needsDataKey: () => boolean;
   readonly run: (dataKey: DataKeySource) => ImportedEntry;
+  /** The same write without its keys, when the keychain refuses them: the file the key came from and the write. */
+  readonly withoutKeys: { readonly keyFile: string; readonly run: () => ImportedEntry } | null;
 }
 
 export class Vault {
@@ -103,9 +109,39 @@ export class Vault {
     return this.search.query(query, this.now());
   }
 
-  /** An entry id from what a user typed: the id, or a unique prefix of it or of the fingerprint. */
+  /** A page of the library with each row's key state: one keychain look-up, none when no row has a key. */
+  async listRows(query: LibraryQuery = {}): Promise<LibraryPage<LibraryListEntry>> {
+    const page = this.list(query);
+    const withKey = page.entries.filter((entry) => entry.hasKey).map((entry) => entry.id);
+    const dataKey = withKey.length > 0 ? (await this.keychainStatus()).dataKey : 'ready';
+    const retired = this.store.withRetiredKeys(withKey);
+    return { ...page, entries: page.entries.map((entry) => ({ ...entry, keyState: keyStateOf(entry.hasKey, dataKey, retired.has(entry.id)) })) };
+  }
+
+  /**
+   * An entry id from what a user typed: the id, a unique prefix of it or of the fingerprint, or a
+   * name only one entry has.
+   */
   resolve(typed: string): string {
     return resolveEntryId(this.db, typed);
+  }
+
+  /** The entry this one renews (lineage.ts), or null. */
+  predecessorOf(typed: string): EntryRef | null {
+    return this.store.lineage.predecessorOf(this.resolve(typed));
+  }
+
+  /** The entries that renew this one, latest expiry first. */
+  successorsOf(typed: string): EntryRef[] {
+    return this.store.lineage.successorsOf(this.resolve(typed));
+  }
+
+  /** The newest renewal down this entry's lineage (the entry itself when nothing renews it). */
+  currentVersionOf(typed: string): EntryRef {
+    const id = this.resolve(typed);
+    const current = this.store.lineage.currentVersionOf(id);
+    if (!current) throw new VaultError('vault.not_found', { id: typed });
+    return current;
   }
 
   entry(typed: string): LibraryEntry {
@@ -121,18 +157,29 @@ export class Vault {
     // An unrecoverable key is no key for the inspector: "private key matches" would promise an upload that cannot happen.
     const usableKeys = keyState === 'sealed' ? this.store.keyRoles(entry.id) : new Set<string>();
     const inspection = await inspectEntry(entry, certs, usableKeys, this.now());
-    return { ...entry, keyState, inspection };
+    return { ...entry, keyState, inspection, lineage: this.store.lineage.of(entry.id) };
   }
 
   /** Whether the keychain holds this vault's data key; never throws. */
   async keychainStatus(): Promise<KeychainStatus> {
-    const sealedKeys = this.store.sealedKeyCount();
+    const sealedKeys = this.dataKeys.sealedKeyCount();
+    const retiredKeys = this.dataKeys.retiredKeyCount();
     try {
       const status = await this.dataKeys.status();
-      return { dataKey: status.state, sealedKeys };
+      return { dataKey: status.state, sealedKeys, retiredKeys };
     } catch {
-      return { dataKey: 'unavailable', sealedKeys };
+      return { dataKey: 'unavailable', sealedKeys, retiredKeys };
     }
+  }
+
+  /**
+   * Starts a new data key after the keychain lost the old one (data-key.ts): the keys sealed
+   * with the old one stay in their entries, unrecoverable, and new keys can be stored again.
+   * The caller has the user's explicit confirmation.
+   */
+  async resetDataKey(): Promise<KeychainStatus> {
+    await this.dataKeys.reset();
+    return this.keychainStatus();
   }
 
   update(typed: string, patch: EntryUpdate): LibraryEntry {
@@ -217,6 +264,7 @@ export class Vault {
     const fields = { name: options.name, tags: options.tags ?? [], now: this.now() };
     const pending = this.importWrites(planImport(sources.splice(0)), fields);
     const imported: ImportedEntry[] = [];
+    const keysNotStored: KeysNotStored[] = [];
     // The keychain is asked once, and only when a write seals a key: an import that brings no new
     // key works with the keychain locked, and a failed one never creates a data key.
     let sealing: { key: Buffer } | { error: unknown } | null = null;
@@ -235,15 +283,21 @@ export class Vault {
           (error: unknown) => ({ error }),
         );
       }
-      this.store.writeEach(batch.map((write) => () => write.run(dataKey))).forEach((result, i) => {
-        if (result.ok) imported.push(result.value);
-        else failed.push(failure(batch[i]!.file, result.error));
+      const refusal = sealing && 'error' in sealing && keyRefusal(sealing.error);
+      const runs = batch.map((write) => (refusal && write.withoutKeys && write.needsDataKey() ? write.withoutKeys : null));
+      this.store.writeEach(batch.map((write, i) => runs[i]?.run ?? (() => write.run(dataKey)))).forEach((result, i) => {
+        const withoutKeys = runs[i];
+        if (!result.ok) failed.push(failure(batch[i]!.file, result.error));
+        else {
+          imported.push(result.value);
+          if (withoutKeys && refusal) keysNotStored.push({ file: withoutKeys.keyFile, id: result.value.id, error: refusal.toInfo() });
+        }
       });
       // Lets IPC and rendering through between batches: a large import takes seconds.
       await new Promise((resolve) => setImmediate(resolve));
     }
-    log.info('import_finished', { imported: imported.length, failed: failed.length });
-    return { imported: dedupe(imported), failed };
+    log.info('import_finished', { imported: imported.length, failed: failed.length, keysNotStored: keysNotStored.length });
+    return { imported: dedupe(imported), failed, keysNotStored };
   }
 
   private importWrites(plan: ImportPlan<CertificateFacts>, fields: NewEntryFields): ImportWrite[] {
@@ -252,11 +306,17 @@ export class Vault {
         file: planned.sourceFile,
         needsDataKey: () => this.needsDataKey(planned),
         run: (dataKey: DataKeySource) => this.store.write(planned, dataKey, fields),
+        withoutKeys: {
+          keyFile: planned.keyFile ?? planned.sourceFile,
+          run: () => this.store.write({ ...planned, leafKey: null, encryptKey: null }, noDataKey, fields),
+        },
       })),
       ...plan.strayKeys.map(({ file, key }) => ({
         file,
         needsDataKey: () => this.strayKeyOwner(key)?.needsKey ?? false,
         run: (dataKey: DataKeySource) => this.addStrayKey(file, key, dataKey, fields.now),
+        // A key alone has nothing to store without the keychain: it fails with the reason.
+        withoutKeys: null,
       })),
     ];
   }
@@ -286,7 +346,7 @@ export class Vault {
 
   private async keyState(entry: LibraryEntry): Promise<KeyState> {
     if (!entry.hasKey) return 'none';
-    return keyStateOf(true, (await this.keychainStatus()).dataKey);
+    return keyStateOf(true, (await this.keychainStatus()).dataKey, this.store.withRetiredKeys([entry.id]).size > 0);
   }
 
   private async unsealKeys(entry: LibraryEntry): Promise<EntryKeys> {
@@ -305,6 +365,16 @@ export class Vault {
 }
 
 type Failure = { file: string; error: ErrorInfo };
+type KeysNotStored = ImportResult['keysNotStored'][number];
+
+/** A write without keys never asks for the data key. */
+const noDataKey: DataKeySource = () => {
+  throw new VaultError('internal');
+};
+
+function keyRefusal(error: unknown): VaultError | null {
+  return error instanceof VaultError && KEY_REFUSAL_CODES.has(error.code) ? error : null;
+}
 
 function failure(file: string, error: unknown): Failure {
   if (error instanceof VaultError) return { file, error: error.toInfo() };

@@ -13,11 +13,13 @@ process.stdout.write('ready\n');
 void (async () => {
   let imported = 0;
   const failed: string[] = [];
+  const keysNotStored: string[] = [];
   for (const file of paths) {
     const result = await vault.importPaths([file]);
     imported += result.imported.length;
     failed.push(...result.failed.map((f) => f.error.code));
+    keysNotStored.push(...result.keysNotStored.map((k) => k.error.message));
   }
   vault.close();
-  process.stdout.write(`${JSON.stringify({ imported, failed })}\n`);
+  process.stdout.write(`${JSON.stringify({ imported, failed, keysNotStored })}\n`);
 })();

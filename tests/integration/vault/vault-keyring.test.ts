@@ -56,20 +56,46 @@ describe('keychain (real Secret Service)', () => {
     expect(KEYCHAIN_SERVICE).toBe('Cert Vault');
   });
 
-  it('no Secret Service reachable: keychain.unavailable naming the cause, nothing written, no silent fallback', () => {
+  it('no Secret Service reachable: certificates imported, the key refused naming the cause and what to install, no silent fallback', () => {
     const dir = fresh('unavailable');
     Vault.open({ dataDir: dir, secrets }).close();
-    const before = snapshot(dir);
     const input = path.join(dir, 'in.pem');
+    const certOnly = path.join(dir, 'cert-only.pem');
     fs.writeFileSync(input, bundle(leaves[0]!).data);
-    const child = spawnSync(TSX, [CHILD, dir, input], {
+    fs.writeFileSync(certOnly, leaves[1]!.certPem);
+    const child = spawnSync(TSX, [CHILD, dir, input, certOnly], {
       env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' },
       encoding: 'utf8',
     });
     const report = JSON.parse(child.stdout.trim().split('\n').at(-1)!);
-    expect(report).toEqual({ imported: 0, failed: ['keychain.unavailable'] });
-    fs.rmSync(input);
-    expect(snapshot(dir)).toEqual(before);
+    expect(report).toEqual({ imported: 2, failed: [], keysNotStored: [expect.stringMatching(/^No OS keychain is reachable \(.+\)\. On Linux install and unlock a Secret Service/)] });
+    const db = new Database(path.join(dir, 'vault.db'), { readonly: true });
+    try {
+      expect(db.prepare('SELECT count(*) FROM entries WHERE has_key = 0').pluck().get()).toBe(2);
+      expect(db.prepare('SELECT count(*) FROM sealed_keys').pluck().get()).toBe(0);
+      expect(db.prepare("SELECT count(*) FROM vault_meta WHERE key = 'data_key_check'").pluck().get()).toBe(0);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('certvault import with no Secret Service: exit 3, each certificate filed, the key named with the reason', () => {
+    const dir = fresh('unavailable-cli');
+    const input = path.join(dir, 'bundle.pem');
+    fs.writeFileSync(input, bundle(leaves[2]!).data);
+    const child = spawnSync(TSX, [path.join(ROOT, 'main/cli/certvault.ts'), '--home', dir, 'import', input], {
+      env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' },
+      encoding: 'utf8',
+    });
+    expect(child.status).toBe(3);
+    expect(child.stdout.trimEnd().split('\n').at(-1)).toBe('1 new entry, 0 already in the library, 1 private key not stored (below)');
+    expect(child.stderr).toMatch(/^certvault import: .*bundle\.pem: certificate imported as [0-9a-f]{12}, private key not stored: No OS keychain is reachable .*install and unlock a Secret Service/);
+    const list = spawnSync(TSX, [path.join(ROOT, 'main/cli/certvault.ts'), '--home', dir, 'list'], {
+      env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' },
+      encoding: 'utf8',
+    });
+    expect(list.status).toBe(0);
+    expect(list.stdout).toContain(`host2.example.net`);
   });
 });
 

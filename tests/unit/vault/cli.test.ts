@@ -48,7 +48,7 @@ describe('certvault import', () => {
     const result = await run(importCommand, ['--json', '--tag', 'prod', '--tag', 'web', write('site/fullchain.pem', leaf.certPem, ca.certPem), write('site/privkey.pem', leaf.keyPem)]);
     expect(result.code).toBe(0);
     const json = JSON.parse(result.stdout);
-    expect(json).toEqual({ imported: [{ id: expect.stringMatching(/^[0-9a-f]{12}$/), fingerprintSha256: expect.stringMatching(/^[0-9a-f]{64}$/), duplicate: false }], failed: [] });
+    expect(json).toEqual({ imported: [{ id: expect.stringMatching(/^[0-9a-f]{12}$/), fingerprintSha256: expect.stringMatching(/^[0-9a-f]{64}$/), duplicate: false }], failed: [], keysNotStored: [] });
     expect(t.vault.entry(json.imported[0].id)).toMatchObject({ hasKey: true, tags: ['prod', 'web'] });
     const again = JSON.parse((await run(importCommand, ['--json', path.join(t.dir, 'site')])).stdout);
     expect(again.imported).toEqual([{ ...json.imported[0], duplicate: true }]);
@@ -80,7 +80,7 @@ describe('certvault list', () => {
     await run(importCommand, [write('a.pem', leaf.certPem, leaf.keyPem), write('b.pem', old.certPem)]);
     const all = JSON.parse((await run(listCommand, ['--json'])).stdout);
     expect(all.certificates).toHaveLength(2);
-    expect(Object.keys(all.certificates[0]).sort()).toEqual(['commonName', 'dnsNames', 'fingerprintSha256', 'hasKey', 'id', 'name', 'notAfter', 'tags']);
+    expect(Object.keys(all.certificates[0]).sort()).toEqual(['commonName', 'dnsNames', 'fingerprintSha256', 'hasKey', 'id', 'keyState', 'name', 'notAfter', 'tags']);
     const names = async (...args: string[]) => JSON.parse((await run(listCommand, ['--json', ...args])).stdout).certificates.map((c: { name: string }) => c.name);
     expect(await names('--search', 'WWW.CLI')).toEqual(['cli.example.com']);
     expect(await names('--expiring-within', '30')).toEqual(['cli.example.com']);

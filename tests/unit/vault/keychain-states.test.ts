@@ -21,7 +21,7 @@ describe('the data key in the keychain', () => {
     await t.vault.importContent([text('key.pem', leaf.keyPem)]);
     expect([...t.secrets.secrets.keys()]).toEqual([account(t)]);
     expect(Buffer.from(t.secrets.secrets.get(account(t))!, 'base64')).toHaveLength(32);
-    expect(await t.vault.keychainStatus()).toEqual({ dataKey: 'ready', sealedKeys: 1 });
+    expect(await t.vault.keychainStatus()).toEqual({ dataKey: 'ready', sealedKeys: 1, retiredKeys: 0 });
   });
 
   it('gives two vaults on one machine two keys', async () => {
@@ -34,15 +34,33 @@ describe('the data key in the keychain', () => {
     }
   });
 
-  it('unavailable keychain: a clear error for the key, nothing written', async () => {
+  it('unavailable keychain: certificates imported, each key refused with the reason, no key written', async () => {
     t = openTestVault();
     t.secrets.unavailable = true;
-    const result = await t.vault.importContent([text('bundle.pem', leaf.certPem, leaf.keyPem)]);
-    expect(result.imported).toEqual([]);
-    expect(result.failed).toEqual([{ file: 'bundle.pem', error: expect.objectContaining({ code: 'keychain.unavailable' }) }]);
-    expect(result.failed[0]!.error.message).toMatch(/install and unlock/);
-    expect(t.vault.list().total).toBe(0);
-    expect(await t.vault.keychainStatus()).toEqual({ dataKey: 'unavailable', sealedKeys: 0 });
+    const other = await makeLeaf(ca, { commonName: 'certonly.example.com' });
+    const result = await t.vault.importContent([text('bundle.pem', leaf.certPem, leaf.keyPem), text('cert.pem', other.certPem)]);
+    expect(result.failed).toEqual([]);
+    expect(result.imported).toHaveLength(2);
+    const bundleId = result.imported.find((e) => t.vault.entry(e.id).name === 'keys.example.com')!.id;
+    expect(result.keysNotStored).toEqual([{ file: 'bundle.pem', id: bundleId, error: expect.objectContaining({ code: 'keychain.unavailable' }) }]);
+    expect(result.keysNotStored[0]!.error.message).toMatch(/install and unlock/);
+    expect(t.vault.entry(bundleId).hasKey).toBe(false);
+    expect(await t.vault.keychainStatus()).toEqual({ dataKey: 'unavailable', sealedKeys: 0, retiredKeys: 0 });
+    expect(t.secrets.secrets.size).toBe(0);
+
+    // The keychain is back: the same files bring the key into the existing entry.
+    t.secrets.unavailable = false;
+    const again = await t.vault.importContent([text('bundle.pem', leaf.certPem, leaf.keyPem)]);
+    expect(again).toMatchObject({ failed: [], keysNotStored: [], imported: [{ id: bundleId, duplicate: true }] });
+    expect((await t.vault.export(bundleId, 'key')).bytes.toString()).toBe(leaf.keyPem);
+  });
+
+  it('unavailable keychain: a key imported on its own fails with the reason', async () => {
+    t = openTestVault();
+    await t.vault.importContent([text('cert.pem', leaf.certPem)]);
+    t.secrets.unavailable = true;
+    const result = await t.vault.importContent([text('key.pem', leaf.keyPem)]);
+    expect(result.failed).toEqual([{ file: 'key.pem', error: expect.objectContaining({ code: 'keychain.unavailable' }) }]);
   });
 
   it('missing data key with sealed keys: certificates readable, keys unrecoverable, nothing overwritten', async () => {
@@ -57,12 +75,18 @@ describe('the data key in the keychain', () => {
     const detail = await vault.detail(id);
     expect(detail.keyState).toBe('unrecoverable');
     expect(detail.inspection.privateKeys).toEqual([]);
-    expect(await vault.keychainStatus()).toEqual({ dataKey: 'missing', sealedKeys: 1 });
+    expect(await vault.keychainStatus()).toEqual({ dataKey: 'missing', sealedKeys: 1, retiredKeys: 0 });
     await expect(vault.export(id, 'key')).rejects.toMatchObject({ code: 'vault.key_unrecoverable' });
+    // The list says so too, not "key".
+    expect((await vault.listRows()).entries.map((e) => e.keyState)).toEqual(['unrecoverable']);
 
     const other = await makeLeaf(ca, { commonName: 'new.example.com' });
     const result = await vault.importContent([text('new.pem', other.certPem, other.keyPem)]);
-    expect(result.failed).toEqual([{ file: 'new.pem', error: expect.objectContaining({ code: 'keychain.data_key_missing', params: { count: 1 } }) }]);
+    expect(result.failed).toEqual([]);
+    expect(result.keysNotStored).toEqual([
+      { file: 'new.pem', id: result.imported[0]!.id, error: expect.objectContaining({ code: 'keychain.data_key_missing', params: { count: 1 } }) },
+    ]);
+    expect(result.keysNotStored[0]!.error.message).toContain('certvault keychain reset --confirm');
     expect(t.secrets.secrets.size).toBe(0);
   });
 
@@ -86,5 +110,60 @@ describe('the data key in the keychain', () => {
     const result = await vault.importContent([text('bundle.pem', leaf.certPem, leaf.keyPem)]);
     expect(result.failed).toEqual([]);
     expect((await vault.export(result.imported[0]!.id, 'key')).bytes.toString()).toBe(leaf.keyPem);
+  });
+});
+
+describe('starting a new data key', () => {
+  it('is refused while the data key works, when no key depends on it, and when the keychain is unreachable', async () => {
+    t = openTestVault();
+    await expect(t.vault.resetDataKey()).rejects.toMatchObject({ code: 'keychain.reset_not_needed' });
+    await t.vault.importContent([text('bundle.pem', leaf.certPem, leaf.keyPem)]);
+    const key = t.secrets.secrets.get(account(t));
+    await expect(t.vault.resetDataKey()).rejects.toMatchObject({ code: 'keychain.reset_not_needed' });
+    t.secrets.unavailable = true;
+    await expect(t.reopen().resetDataKey()).rejects.toMatchObject({ code: 'keychain.unavailable' });
+    t.secrets.unavailable = false;
+    expect(t.secrets.secrets.get(account(t))).toBe(key);
+    expect((await t.vault.export((await t.vault.listRows()).entries[0]!.id, 'key')).bytes.toString()).toBe(leaf.keyPem);
+  });
+
+  it('after the keychain lost the key: new keys stored again, old ones kept and marked unrecoverable, restored by importing them again', async () => {
+    t = openTestVault();
+    const { imported } = await t.vault.importContent([text('bundle.pem', leaf.certPem, leaf.keyPem)]);
+    const oldId = imported[0]!.id;
+    t.secrets.secrets.clear();
+    let vault = t.reopen();
+
+    expect(await vault.resetDataKey()).toEqual({ dataKey: 'ready', sealedKeys: 0, retiredKeys: 1 });
+    expect(Buffer.from(t.secrets.secrets.get(account(t))!, 'base64')).toHaveLength(32);
+    // Across a restart: the old key is still there, unrecoverable, in the list and the detail.
+    vault = t.reopen();
+    expect(await vault.keychainStatus()).toEqual({ dataKey: 'ready', sealedKeys: 0, retiredKeys: 1 });
+    expect(vault.entry(oldId).hasKey).toBe(true);
+    expect((await vault.listRows()).entries.map((e) => e.keyState)).toEqual(['unrecoverable']);
+    expect((await vault.detail(oldId)).keyState).toBe('unrecoverable');
+    await expect(vault.export(oldId, 'key')).rejects.toMatchObject({ code: 'vault.key_unrecoverable' });
+    await expect(vault.resetDataKey()).rejects.toMatchObject({ code: 'keychain.reset_not_needed' });
+
+    const other = await makeLeaf(ca, { commonName: 'after-reset.example.com' });
+    const fresh = await vault.importContent([text('new.pem', other.certPem, other.keyPem)]);
+    expect(fresh).toMatchObject({ failed: [], keysNotStored: [] });
+    expect((await vault.export(fresh.imported[0]!.id, 'key')).bytes.toString()).toBe(other.keyPem);
+
+    const restored = await vault.importContent([text('bundle.pem', leaf.certPem, leaf.keyPem)]);
+    expect(restored).toMatchObject({ failed: [], keysNotStored: [], imported: [{ id: oldId, duplicate: true }] });
+    expect((await vault.detail(oldId)).keyState).toBe('sealed');
+    expect((await vault.export(oldId, 'key')).bytes.toString()).toBe(leaf.keyPem);
+    expect(await vault.keychainStatus()).toEqual({ dataKey: 'ready', sealedKeys: 2, retiredKeys: 0 });
+  });
+
+  it('a replaced keychain value is overwritten only by the confirmed reset', async () => {
+    t = openTestVault();
+    await t.vault.importContent([text('bundle.pem', leaf.certPem, leaf.keyPem)]);
+    t.secrets.secrets.set(account(t), Buffer.alloc(32, 7).toString('base64'));
+    const vault = t.reopen();
+    expect((await vault.keychainStatus()).dataKey).toBe('missing');
+    expect(await vault.resetDataKey()).toMatchObject({ dataKey: 'ready', retiredKeys: 1 });
+    expect(t.secrets.secrets.get(account(t))).not.toBe(Buffer.alloc(32, 7).toString('base64'));
   });
 });

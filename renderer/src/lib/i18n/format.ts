@@ -16,6 +16,13 @@ export function formatDateTime(iso: string, locale: Locale): string {
   }).format(date) + ' UTC';
 }
 
+/** The calendar date alone (UTC), for a line that names a certificate by its expiry. */
+export function formatDate(iso: string, locale: Locale): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(date);
+}
+
 /** Whole days from `from` until `to`, rounded toward `from` (an hour left is 0 days, an hour late is -1). */
 export function daysBetween(from: string, to: string): number {
   return Math.floor((new Date(to).getTime() - new Date(from).getTime()) / DAY_MS);

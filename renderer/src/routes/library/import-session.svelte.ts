@@ -75,7 +75,7 @@ class ImportSession {
             files: last.files.filter((file) => locked.has(file.name)),
             text: locked.has(PASTED_TEXT_SOURCE) ? last.text : undefined,
           };
-    const kept = { imported: previous.imported, failed: previous.failed.filter((f) => !locked.has(f.file)) };
+    const kept = { imported: previous.imported, failed: previous.failed.filter((f) => !locked.has(f.file)), keysNotStored: previous.keysNotStored };
     await this.#run(retry, password, [], kept);
   }
 
@@ -101,6 +101,7 @@ class ImportSession {
       this.result = {
         imported: [...(earlier?.imported ?? []), ...outcome.value.imported],
         failed: [...(earlier?.failed ?? []), ...unreadable, ...outcome.value.failed],
+        keysNotStored: [...(earlier?.keysNotStored ?? []), ...outcome.value.keysNotStored],
       };
     } finally {
       stop();
@@ -111,11 +112,13 @@ class ImportSession {
 
   async #send(input: Input, password: string | undefined): Promise<Result<ImportResult>> {
     if (input.kind === 'paths') {
-      return input.paths.length > 0 ? api.library.import({ paths: [...input.paths], password }) : { ok: true, value: { imported: [], failed: [] } };
+      return input.paths.length > 0 ? api.library.import({ paths: [...input.paths], password }) : { ok: true, value: nothingImported };
     }
-    if (input.files.length === 0 && input.text === undefined) return { ok: true, value: { imported: [], failed: [] } };
+    if (input.files.length === 0 && input.text === undefined) return { ok: true, value: nothingImported };
     return api.library.importContent({ files: [...input.files], text: input.text, password });
   }
 }
+
+const nothingImported: ImportResult = { imported: [], failed: [], keysNotStored: [] };
 
 export const importSession = new ImportSession();

@@ -23,6 +23,8 @@ class LibraryView {
   validity = $state<Validity>('all');
   kind = $state<KindFilter>('all');
   key = $state<KeyFilter>('any');
+  /** Only the current version of each renewal lineage. */
+  currentOnly = $state(false);
   sort = $state<SortColumn>('name');
   descending = $state(false);
   /** The "expiring within" threshold (Settings). */
@@ -41,7 +43,7 @@ class LibraryView {
   resetCount = $state(0);
   selectedId = $state<string | null>(null);
 
-  filtered = $derived(this.search.trim() !== '' || this.validity !== 'all' || this.kind !== 'all' || this.key !== 'any');
+  filtered = $derived(this.search.trim() !== '' || this.validity !== 'all' || this.kind !== 'all' || this.key !== 'any' || this.currentOnly);
 
   #generation = 0;
   #requested = new Set<number>();
@@ -64,6 +66,7 @@ class LibraryView {
       hideExpired: this.validity === 'valid' || undefined,
       kind: this.kind === 'all' ? undefined : this.kind,
       hasKey: this.key === 'any' ? undefined : this.key === 'with',
+      currentOnly: this.currentOnly || undefined,
       sort: this.sort,
       descending: this.descending,
     };
@@ -88,6 +91,7 @@ class LibraryView {
     this.validity = 'all';
     this.kind = 'all';
     this.key = 'any';
+    this.currentOnly = false;
     void this.reload(true);
   }
 

@@ -11,6 +11,7 @@ type CryptoKeyPair = webcrypto.CryptoKeyPair;
 type CryptoKey = webcrypto.CryptoKey;
 
 const EC = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+const RSA = { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' } as const;
 const DAY_MS = 86_400_000;
 
 export interface Issued {
@@ -26,6 +27,8 @@ export interface LeafOptions {
   readonly notBefore?: Date;
   readonly notAfter?: Date;
   readonly serial?: string;
+  /** The leaf's key type (default EC P-256; RSA 2048 to test key families). */
+  readonly rsa?: boolean;
 }
 
 let serialCounter = 1;
@@ -49,7 +52,7 @@ export async function makeCa(commonName = 'Test Root CA'): Promise<Issued> {
 }
 
 export async function makeLeaf(ca: Issued, options: LeafOptions): Promise<Issued> {
-  const keys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const keys = (await webcrypto.subtle.generateKey(options.rsa ? RSA : EC, true, ['sign', 'verify'])) as CryptoKeyPair;
   const dnsNames = options.dnsNames ?? [options.commonName];
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: options.serial ?? nextSerial(),

@@ -1,0 +1,178 @@
+import Database from 'better-sqlite3';
+import path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { choosePredecessor, isRenewalOf, keyFamily, lineageNames, linkAll, type LineageFacts } from '../../../main/core/library/lineage';
+import { DATABASE_FILE } from '../../../main/core/db/open';
+import { days, makeCa, makeLeaf, type Issued } from './helpers/pki';
+import { openTestVault, text, type TestVault } from './helpers/vault';
+
+const facts = (id: string, over: Partial<LineageFacts> = {}): LineageFacts => ({
+  id,
+  family: 'EC',
+  isCA: false,
+  names: ['example.com', 'www.example.com'],
+  notAfter: '2026-01-01T00:00:00.000Z',
+  notBefore: '2025-10-01T00:00:00.000Z',
+  fingerprintSha256: id.repeat(8),
+  ...over,
+});
+
+describe('the renewal rule', () => {
+  const old = facts('a');
+  it('links a later certificate of the same key family naming the same or more names', () => {
+    expect(isRenewalOf(facts('b', { notAfter: '2026-04-01T00:00:00.000Z' }), old)).toBe(true);
+    expect(isRenewalOf(facts('b', { notAfter: '2026-04-01T00:00:00.000Z', names: ['api.example.com', 'example.com', 'www.example.com'] }), old)).toBe(true);
+  });
+
+  it('does not link fewer names, another key family, equal or earlier expiry, CA to leaf, or a nameless certificate', () => {
+    const later = '2026-04-01T00:00:00.000Z';
+    expect(isRenewalOf(facts('b', { notAfter: later, names: ['example.com'] }), old)).toBe(false);
+    expect(isRenewalOf(facts('b', { notAfter: later, family: 'RSA' }), old)).toBe(false);
+    expect(isRenewalOf(facts('b'), old)).toBe(false);
+    expect(isRenewalOf(facts('b', { notAfter: '2025-12-01T00:00:00.000Z' }), old)).toBe(false);
+    expect(isRenewalOf(facts('b', { notAfter: later, isCA: true }), old)).toBe(false);
+    expect(isRenewalOf(facts('b', { notAfter: later }), facts('a', { names: [] }))).toBe(false);
+  });
+
+  it('key families: RSA sizes and EC curves are one family each, EdDSA one, SM2 its own', () => {
+    expect(keyFamily('Ed448')).toBe(keyFamily('Ed25519'));
+    expect(keyFamily('SM2')).not.toBe(keyFamily('EC'));
+    expect(lineageNames('WWW.Example.com', ['www.example.com', 'Example.com'])).toEqual(['example.com', 'www.example.com']);
+  });
+
+  it('chooses the latest older certificate; ties go to the later start, then the smaller fingerprint, whatever the order', () => {
+    const entry = facts('z', { notAfter: '2027-01-01T00:00:00.000Z' });
+    const first = facts('b', { notAfter: '2026-06-01T00:00:00.000Z' });
+    const sameEndLaterStart = facts('c', { notAfter: '2026-06-01T00:00:00.000Z', notBefore: '2026-03-01T00:00:00.000Z' });
+    const twin = facts('d', { notAfter: '2026-06-01T00:00:00.000Z', notBefore: '2026-03-01T00:00:00.000Z', fingerprintSha256: '0'.repeat(8) });
+    expect(choosePredecessor(entry, [old, first])?.id).toBe('b');
+    expect(choosePredecessor(entry, [sameEndLaterStart, first])?.id).toBe('c');
+    expect(choosePredecessor(entry, [first, sameEndLaterStart])?.id).toBe('c');
+    expect(choosePredecessor(entry, [sameEndLaterStart, twin])?.id).toBe('d');
+    expect(choosePredecessor(entry, [twin, sameEndLaterStart])?.id).toBe('d');
+  });
+});
+
+let ca: Issued;
+let v1: Issued;
+let v2: Issued;
+let v3: Issued;
+let rsaRenewal: Issued;
+let fewerNames: Issued;
+let t: TestVault;
+
+beforeAll(async () => {
+  ca = await makeCa('Lineage CA');
+  const names = ['shop.example.com', 'www.shop.example.com'];
+  v1 = await makeLeaf(ca, { commonName: 'shop.example.com', dnsNames: names, notBefore: days(-200), notAfter: days(-110) });
+  v2 = await makeLeaf(ca, { commonName: 'shop.example.com', dnsNames: names, notBefore: days(-120), notAfter: days(-30) });
+  v3 = await makeLeaf(ca, { commonName: 'shop.example.com', dnsNames: [...names, 'api.shop.example.com'], notBefore: days(-40), notAfter: days(50) });
+  rsaRenewal = await makeLeaf(ca, { commonName: 'shop.example.com', dnsNames: names, notAfter: days(80), rsa: true });
+  fewerNames = await makeLeaf(ca, { commonName: 'shop.example.com', dnsNames: ['shop.example.com'], notAfter: days(85) });
+});
+afterEach(() => t?.cleanup());
+
+async function importEach(...leaves: Issued[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (const [i, leaf] of leaves.entries()) {
+    const result = await t.vault.importContent([text(`v${i}.pem`, leaf.certPem, leaf.keyPem)]);
+    expect(result.failed).toEqual([]);
+    ids.push(result.imported[0]!.id);
+  }
+  return ids;
+}
+
+describe('lineage in the vault', () => {
+  it('links each renewal to the one before it, shown both ways', async () => {
+    t = openTestVault();
+    const [a, b, c] = await importEach(v1, v2, v3);
+    expect(t.vault.predecessorOf(c!)?.id).toBe(b);
+    expect(t.vault.predecessorOf(b!)?.id).toBe(a);
+    expect(t.vault.predecessorOf(a!)).toBeNull();
+    expect(t.vault.successorsOf(a!).map((e) => e.id)).toEqual([b]);
+    expect(t.vault.currentVersionOf(a!).id).toBe(c);
+    expect(t.vault.currentVersionOf(c!).id).toBe(c);
+    const detail = await t.vault.detail(b!);
+    expect(detail.lineage).toEqual({
+      renews: { id: a, name: 'shop.example.com', notAfter: expect.any(String) },
+      renewedBy: [{ id: c, name: 'shop.example.com', notAfter: expect.any(String) }],
+      currentVersion: { id: c, name: 'shop.example.com', notAfter: expect.any(String) },
+    });
+    expect((await t.vault.detail(c!)).lineage.currentVersion).toBeNull();
+  });
+
+  it('gives the same links whatever the import order (an old certificate imported after its renewal)', async () => {
+    t = openTestVault();
+    const [c, a, b] = await importEach(v3, v1, v2);
+    expect(t.vault.predecessorOf(c!)?.id).toBe(b);
+    expect(t.vault.predecessorOf(b!)?.id).toBe(a);
+    expect(t.vault.successorsOf(a!).map((e) => e.id)).toEqual([b]);
+    // Importing one again (a merge) changes nothing.
+    await importEach(v2);
+    expect(t.vault.successorsOf(b!).map((e) => e.id)).toEqual([c]);
+  });
+
+  it('keeps another key family and a certificate with fewer names out of the lineage', async () => {
+    t = openTestVault();
+    const [a, rsa, fewer] = await importEach(v1, rsaRenewal, fewerNames);
+    expect(t.vault.predecessorOf(rsa!)).toBeNull();
+    expect(t.vault.predecessorOf(fewer!)).toBeNull();
+    expect(t.vault.successorsOf(a!)).toEqual([]);
+  });
+
+  it('deleting the middle of a lineage links what renewed it to the one before', async () => {
+    t = openTestVault();
+    const [a, b, c] = await importEach(v1, v2, v3);
+    t.vault.remove(b!);
+    expect(t.vault.predecessorOf(c!)?.id).toBe(a);
+    t.vault.remove(a!);
+    expect(t.vault.predecessorOf(c!)).toBeNull();
+  });
+
+  it('"current version only" hides every renewed entry', async () => {
+    t = openTestVault();
+    const [, , c, rsa] = await importEach(v1, v2, v3, rsaRenewal);
+    expect(t.vault.list().total).toBe(4);
+    const current = t.vault.list({ currentOnly: true });
+    expect(current.entries.map((e) => e.id).sort()).toEqual([c, rsa].sort());
+    expect(current.total).toBe(2);
+    expect(t.vault.list({ currentOnly: true, search: 'api.shop' }).entries.map((e) => e.id)).toEqual([c]);
+  });
+
+  it('the migration links a library imported before lineage existed', async () => {
+    t = openTestVault();
+    const [a, b, c] = await importEach(v2, v1, v3);
+    const db = new Database(path.join(t.dir, DATABASE_FILE));
+    db.exec('UPDATE entries SET renews_id = NULL; DELETE FROM entry_names;');
+    linkAll(db);
+    db.close();
+    expect(t.vault.predecessorOf(c!)?.id).toBe(a);
+    expect(t.vault.predecessorOf(a!)?.id).toBe(b);
+    // The names index is rebuilt too: a new renewal links through it.
+    const v4 = await makeLeaf(ca, { commonName: 'shop.example.com', dnsNames: ['shop.example.com', 'www.shop.example.com', 'api.shop.example.com'], notAfter: days(120) });
+    const [d] = await importEach(v4);
+    expect(t.vault.predecessorOf(d!)?.id).toBe(c);
+  });
+});
+
+describe('addressing an entry by name', () => {
+  it('a unique name resolves; a shared one is refused listing the candidates; ids still win', async () => {
+    t = openTestVault();
+    const [a, b] = await importEach(v1, v2);
+    const other = await makeLeaf(ca, { commonName: 'mail.example.com' });
+    const [m] = await importEach(other);
+    expect(t.vault.resolve('MAIL.example.com')).toBe(m);
+    expect(t.vault.entry('mail.example.com').id).toBe(m);
+    let error: unknown;
+    try {
+      t.vault.resolve('shop.example.com');
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toMatchObject({ code: 'vault.ambiguous_name', params: { name: 'shop.example.com' } });
+    expect((error as Error).message).toContain(a!);
+    expect((error as Error).message).toContain(b!);
+    expect(t.vault.resolve(a!)).toBe(a);
+    expect(() => t.vault.resolve('nothing.example.com')).toThrow(expect.objectContaining({ code: 'vault.not_found' }));
+  });
+});
