@@ -1,4 +1,5 @@
 import type { CertificateInfo, ChainLink, Inspection } from '../../../shared/model';
+import { dnForDisplay } from './dn';
 
 // Turns the inspection's chain (fingerprints, leaf first) into what the diagram draws.
 
@@ -18,7 +19,7 @@ export interface ChainView {
 }
 
 export function displayName(certificate: CertificateInfo): string {
-  return certificate.commonName ?? certificate.dnsNames[0] ?? certificate.subject;
+  return certificate.commonName ?? certificate.dnsNames[0] ?? dnForDisplay(certificate.subject);
 }
 
 function roleOf(certificate: CertificateInfo, index: number, count: number): ChainRole {
