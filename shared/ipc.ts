@@ -28,6 +28,7 @@ import {
   type ImportResult,
   type KeychainStatus,
   type LibraryEntry,
+  type LibrarySort,
   type LibraryEntryDetail,
   type LibraryListEntry,
   type LibraryPage,
@@ -99,6 +100,8 @@ export interface Settings {
   readonly language: Locale | 'system';
   readonly theme: Theme;
   readonly expiringWithinDays: number;
+  /** The library's sort, as the user last chose it. */
+  readonly librarySort: LibrarySort;
 }
 
 export interface AppInfo {
@@ -117,6 +120,7 @@ export const contract = {
         language: z.enum([...locales, 'system']),
         theme: z.enum(themes),
         expiringWithinDays: z.number().int().min(1).max(3650),
+        librarySort: z.object({ column: z.enum(sortColumns), descending: z.boolean() }).strict(),
       })
       .partial()
       .strict(),

@@ -83,6 +83,14 @@ export const sortColumns = [
 ] as const;
 export type SortColumn = (typeof sortColumns)[number];
 
+export interface LibrarySort {
+  readonly column: SortColumn;
+  readonly descending: boolean;
+}
+
+/** Soonest expiry first, as `certvault list` sorts: what needs attention leads. */
+export const defaultLibrarySort: LibrarySort = { column: 'notAfter', descending: false };
+
 export interface LibraryQuery {
   /** Whitespace-separated terms, all of which must appear (case-insensitive, substring). */
   readonly search?: string;

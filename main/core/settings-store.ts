@@ -2,13 +2,14 @@ import { writeFileAtomic } from './atomic-write';
 import fs from 'node:fs';
 import path from 'node:path';
 import { contract, type Settings } from '../../shared/ipc';
+import { defaultLibrarySort } from '../../shared/library';
 import type { SettingsStore } from './ipc/context';
 import { log } from './log';
 import { ensurePrivateFolder, tightenPrivateFiles } from './private-files';
 
 export const SETTINGS_FILE = 'settings.json';
 
-export const defaultSettings: Settings = { language: 'system', theme: 'system', expiringWithinDays: 30 };
+export const defaultSettings: Settings = { language: 'system', theme: 'system', expiringWithinDays: 30, librarySort: defaultLibrarySort };
 
 // The same schema that guards `settings.update` guards the file: whatever the file says went
 // through the rules the UI is held to.

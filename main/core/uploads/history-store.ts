@@ -166,6 +166,14 @@ export class HistoryStore {
     this.db.prepare('UPDATE upload_history SET attempts = ? WHERE id = ?').run(attempts, id);
   }
 
+  /**
+   * Removes a row whose target was cancelled before any upload went out (only its read-only
+   * listing did): nothing happened at the cloud, and a "failed" row would say otherwise.
+   */
+  discard(id: string): void {
+    this.db.prepare('DELETE FROM upload_history WHERE id = ? AND attempts = 0').run(id);
+  }
+
   finish(id: string, outcome: FinishAttempt): void {
     this.db
       .prepare(

@@ -58,7 +58,7 @@ export class UploadJobs {
     return true;
   }
 
-  /** Runs again only the targets that failed or were cancelled, under the same job id. */
+  /** Runs again only the targets that failed, under the same job id; cancelled ones were stopped on purpose. */
   async retryFailed(jobId: string): Promise<{ jobId: string; done: Promise<UploadJobSummary> }> {
     const state = this.requireJob(jobId);
     if (state.running) throw new VaultError('upload.job_running');
@@ -67,7 +67,7 @@ export class UploadJobs {
     if (state.running) throw new VaultError('upload.job_running');
     const again = state.spec.targets.filter((target) => {
       const result = state.results.get(target.account.id);
-      return !result || result.status === 'failed' || result.status === 'cancelled';
+      return !result || result.status === 'failed';
     });
     state.controller = new AbortController();
     return { jobId, done: this.run(jobId, state, again, material) };

@@ -289,7 +289,10 @@ class TargetRun {
     error: UploadFailure | null,
   ): TargetResult {
     const durationMs = Math.max(0, Math.round(this.deps.clock.now() - this.startedAt));
-    if (this.historyId) {
+    if (this.historyId && status === 'cancelled' && this.attempts === 0) {
+      this.deps.history.discard(this.historyId);
+      this.historyId = null;
+    } else if (this.historyId) {
       this.deps.history.finish(this.historyId, {
         status: status === 'cancelled' ? 'failed' : status,
         remoteId,

@@ -1,5 +1,6 @@
 import type { CertificateInfo, ChainLink, Inspection } from '../../../shared/model';
 import { printable } from '../../../shared/printable';
+import { dnForDisplay } from './dn';
 
 // Turns the inspection's chain (fingerprints, leaf first) into what the diagram draws.
 
@@ -20,7 +21,7 @@ export interface ChainView {
 
 /** A certificate's name as shown: its hidden characters visible, so a spoofed name cannot hide (issue 8 §2). */
 export function displayName(certificate: CertificateInfo): string {
-  return printable(certificate.commonName ?? certificate.dnsNames[0] ?? certificate.subject);
+  return printable(certificate.commonName ?? certificate.dnsNames[0] ?? dnForDisplay(certificate.subject));
 }
 
 function roleOf(certificate: CertificateInfo, index: number, count: number): ChainRole {

@@ -1,12 +1,13 @@
 import type { AppInfo, Settings } from '../../../shared/ipc';
 import type { ErrorInfo } from '../../../shared/errors';
 import type { Locale } from '../../../shared/i18n';
+import { defaultLibrarySort } from '../../../shared/library';
 import { api } from './api';
 
 // Settings and app info as shared reactive state. Main owns the stored values; this mirror is
 // replaced by whatever main answers, so the UI never shows a setting that was not saved.
 
-const defaults: Settings = { language: 'system', theme: 'system', expiringWithinDays: 30 };
+const defaults: Settings = { language: 'system', theme: 'system', expiringWithinDays: 30, librarySort: defaultLibrarySort };
 
 class Preferences {
   settings = $state<Settings>(defaults);

@@ -22,7 +22,7 @@ const settingsFile = () => path.join(dir, 'settings.json');
 
 describe('FileSettingsStore', () => {
   it('starts from the defaults when there is no file, quietly', () => {
-    expect(new FileSettingsStore(dir).get()).toEqual({ language: 'system', theme: 'system', expiringWithinDays: 30 });
+    expect(new FileSettingsStore(dir).get()).toEqual({ language: 'system', theme: 'system', expiringWithinDays: 30, librarySort: { column: 'notAfter', descending: false } });
     expect(logged).toEqual([]);
     expect(fs.existsSync(settingsFile())).toBe(false);
   });
@@ -30,9 +30,9 @@ describe('FileSettingsStore', () => {
   it('persists updates, merged over what was there', () => {
     const store = new FileSettingsStore(dir);
     store.update({ language: 'zh-CN' });
-    expect(store.update({ expiringWithinDays: 14, theme: undefined })).toEqual({ language: 'zh-CN', theme: 'system', expiringWithinDays: 14 });
-    expect(new FileSettingsStore(dir).get()).toEqual({ language: 'zh-CN', theme: 'system', expiringWithinDays: 14 });
-    expect(JSON.parse(fs.readFileSync(settingsFile(), 'utf8'))).toEqual({ language: 'zh-CN', theme: 'system', expiringWithinDays: 14 });
+    expect(store.update({ expiringWithinDays: 14, theme: undefined })).toEqual({ ...defaultSettings, language: 'zh-CN', expiringWithinDays: 14 });
+    expect(new FileSettingsStore(dir).get()).toEqual({ ...defaultSettings, language: 'zh-CN', expiringWithinDays: 14 });
+    expect(JSON.parse(fs.readFileSync(settingsFile(), 'utf8'))).toEqual({ ...defaultSettings, language: 'zh-CN', expiringWithinDays: 14 });
   });
 
   it('creates the data folder on first write and leaves no temporary files', () => {
@@ -56,6 +56,11 @@ describe('FileSettingsStore', () => {
   it('fills fields missing from an older file with defaults', () => {
     fs.writeFileSync(settingsFile(), '{"theme": "light"}');
     expect(new FileSettingsStore(dir).get()).toEqual({ ...defaultSettings, theme: 'light' });
+  });
+
+  it('remembers the library sort the user chose', () => {
+    new FileSettingsStore(dir).update({ librarySort: { column: 'issuer', descending: true } });
+    expect(new FileSettingsStore(dir).get().librarySort).toEqual({ column: 'issuer', descending: true });
   });
 });
 

@@ -314,6 +314,25 @@ describe('upload orchestrator', () => {
     expect(vault.history.list().map((r) => r.accountName)).toEqual(['a']);
   });
 
+  it('a target cancelled while it only listed leaves no history row: nothing was uploaded', async () => {
+    const { vault, cloud, clock, job } = await setup({ concurrency: 2 });
+    cloud.latencyMs = 1000;
+    const accounts = [await vault.addAccount('a'), await vault.addAccount('b')];
+    const controller = new AbortController();
+    const running = runUpload(vault.deps, job(accounts), () => undefined, controller.signal);
+
+    await clock.advance(500); // both are reading their cloud's list
+    controller.abort(new Error('cancel'));
+    const results = await clock.settle(running);
+
+    expect(results.map((r) => [r.status, r.attempts, r.historyId])).toEqual([
+      ['cancelled', 0, null],
+      ['cancelled', 0, null],
+    ]);
+    expect(cloud.calls.filter((c) => c.op === 'upload')).toHaveLength(0);
+    expect(vault.history.list()).toEqual([]);
+  });
+
   it('cancel during a backoff wait ends the target as cancelled', async () => {
     const { vault, cloud, clock, job } = await setup();
     const a = await vault.addAccount('prod');

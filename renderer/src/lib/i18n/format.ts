@@ -36,3 +36,14 @@ export function colonHex(hex: string): string {
 export function formatNumber(value: number, locale: Locale): string {
   return new Intl.NumberFormat(locale).format(value);
 }
+
+/**
+ * A duration in seconds for "{seconds} s": one decimal under 10 s (a 400 ms upload is "0.4",
+ * not "0"), whole seconds above. Under 0.1 s it still says something ("0.05") rather than "0".
+ */
+export function formatSeconds(ms: number, locale: Locale): string {
+  const seconds = Math.max(0, ms) / 1000;
+  if (seconds >= 10) return new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(seconds);
+  if (seconds >= 0.1 || seconds === 0) return new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(seconds);
+  return new Intl.NumberFormat(locale, { maximumSignificantDigits: 1 }).format(seconds);
+}

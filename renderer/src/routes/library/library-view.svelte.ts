@@ -1,8 +1,9 @@
 import type { ErrorInfo } from '../../../../shared/errors';
-import type { KeychainStatus, LibraryListEntry, LibraryQuery, SortColumn } from '../../../../shared/library';
+import { defaultLibrarySort, type KeychainStatus, type LibraryListEntry, type LibraryQuery, type LibrarySort, type SortColumn } from '../../../../shared/library';
 import type { Deployment } from '../../../../shared/uploads';
 import { SvelteMap } from 'svelte/reactivity';
 import { api } from '../../lib/api';
+import { preferences } from '../../lib/preferences.svelte';
 
 // What the Library screen shows: the query (search, filters, sort) and a sparse window of its
 // result. The list is virtualised, so only the pages around the visible rows are ever fetched;
@@ -25,8 +26,8 @@ class LibraryView {
   key = $state<KeyFilter>('any');
   /** Only the current version of each renewal lineage. */
   currentOnly = $state(false);
-  sort = $state<SortColumn>('name');
-  descending = $state(false);
+  sort = $state<SortColumn>(defaultLibrarySort.column);
+  descending = $state(defaultLibrarySort.descending);
   /** The "expiring within" threshold (Settings). */
   expiringWithinDays = $state(30);
 
@@ -78,10 +79,18 @@ class LibraryView {
     this.#searchTimer = setTimeout(() => void this.reload(true), SEARCH_DEBOUNCE_MS);
   }
 
-  /** Click on a column header: first ascending, again descending. */
+  /** Click on a column header: first ascending, again descending. Remembered in the settings. */
   sortBy(column: SortColumn): void {
-    this.descending = this.sort === column ? !this.descending : false;
-    this.sort = column;
+    const chosen: LibrarySort = { column, descending: this.sort === column ? !this.descending : false };
+    this.applySort(chosen);
+    void preferences.update({ librarySort: chosen });
+  }
+
+  /** The stored sort (on opening, or once the settings arrive); a no-op when it is already in force. */
+  applySort(sort: LibrarySort): void {
+    if (sort.column === this.sort && sort.descending === this.descending) return;
+    this.sort = sort.column;
+    this.descending = sort.descending;
     void this.reload(true);
   }
 

@@ -19,6 +19,8 @@ export interface TargetView {
   readonly requestId: string | null;
   readonly error: UploadFailure | null;
   readonly durationMs: number | null;
+  /** When main first reported work on this target (Date.now()), for the elapsed time while it runs. */
+  readonly startedAt: number | null;
 }
 
 export interface StartTarget {
@@ -29,7 +31,8 @@ export interface StartTarget {
 }
 
 const finalStates: ReadonlySet<TargetState> = new Set(['uploaded', 'duplicate', 'failed', 'cancelled']);
-const retriedStates: ReadonlySet<TargetState> = new Set(['failed', 'cancelled']);
+// Cancelled targets were stopped on purpose: "Retry failed" neither counts nor reruns them.
+const retriedStates: ReadonlySet<TargetState> = new Set(['failed']);
 /** `uploads.job` may lag the last event by a moment (the history row is written after it). */
 const SETTLE_RETRY_MS = 100;
 const SETTLE_ATTEMPTS = 50;
@@ -39,7 +42,7 @@ export function isFinal(state: TargetState): boolean {
 }
 
 function queued(target: Pick<TargetView, 'accountId' | 'accountName' | 'cloud'>): TargetView {
-  return { ...target, state: 'queued', attempt: 0, waitMs: null, remoteId: null, requestId: null, error: null, durationMs: null };
+  return { ...target, state: 'queued', attempt: 0, waitMs: null, remoteId: null, requestId: null, error: null, durationMs: null, startedAt: null };
 }
 
 export class UploadRun {
@@ -142,6 +145,7 @@ export class UploadRun {
             remoteId: progress.remoteId,
             requestId: progress.requestId,
             error: progress.error,
+            startedAt: target.startedAt ?? (progress.state === 'queued' ? null : Date.now()),
           }
         : target,
     );
