@@ -66,6 +66,13 @@ export interface User {
   message(options: Readonly<Record<string, unknown>>): { response: number; checkboxChecked: boolean };
 }
 
+/** The parts of the app double that the double itself and the tests call. */
+export interface AppDouble extends EventEmitter {
+  getPath(name: string): string;
+  quit(): void;
+  exit(exitCode?: number): void;
+}
+
 type PermissionHandler = (...args: never[]) => unknown;
 type InvokeHandler = (event: object, ...args: unknown[]) => unknown;
 
@@ -117,7 +124,7 @@ export class Runtime {
   readonly #pendingSecondInstances: unknown[][] = [];
   readonly ended: Promise<Ending>;
   readonly electron: Record<string, unknown>;
-  readonly app: EventEmitter;
+  readonly app: AppDouble;
 
   constructor(options: DoubleOptions) {
     this.#options = options;
@@ -133,8 +140,8 @@ export class Runtime {
       this.#resolveReady = resolve;
     });
     this.ended = new Promise((resolve) => this.#events.once('ended', resolve));
-    this.app = this.#createApp();
-    this.electron = this.#createModule();
+    this.app = this.#createApp(this);
+    this.electron = this.#createModule(this);
   }
 
   // ---- what Electron does on its own, driven by the test ----
@@ -167,6 +174,7 @@ export class Runtime {
   /** The first page to finish loading, or the app's end if it comes first. */
   firstPageLoaded(): Promise<Page | Ending> {
     return new Promise((resolve) => {
+      if (this.#ending) resolve(this.#ending);
       this.#events.once('page-loaded', resolve);
       this.#events.once('ended', resolve);
     });
@@ -264,7 +272,7 @@ export class Runtime {
   windowClosed(_window: BrowserWindowDouble): void {
     if (this.openWindows().length > 0 || this.#ending || this.#quitting) return;
     if (this.app.listenerCount('window-all-closed') > 0) this.app.emit('window-all-closed', cancellableEvent());
-    else (this.app as unknown as { quit(): void }).quit();
+    else this.app.quit();
   }
 
   defaultSession(): object {
@@ -286,8 +294,8 @@ export class Runtime {
     this.#events.emit('ended', ending);
   }
 
-  #createApp(): EventEmitter {
-    const runtime = this;
+  /** `runtime` is `this`, named for the nested class's methods (whose own `this` is the app). */
+  #createApp(runtime: Runtime): AppDouble {
     const options = this.#options;
     const packageJson = JSON.parse(fs.readFileSync(path.join(options.appPath, 'package.json'), 'utf8')) as { name: string; productName?: string; version: string };
     const record = (api: string, ...args: unknown[]) => this.#record(`app.${api}`, args);
@@ -379,8 +387,9 @@ export class Runtime {
       /** Immediately: windows destroyed, no before-quit or will-quit. */
       exit(exitCode = 0): void {
         record('exit', exitCode);
-        for (const window of runtime.openWindows()) window.destroy();
+        const windows = runtime.openWindows();
         runtime.#end({ how: 'exit', code: exitCode });
+        for (const window of windows) window.destroy();
       }
     }
     return new App();
@@ -392,8 +401,7 @@ export class Runtime {
     else this.#pendingSecondInstances.push(args);
   }
 
-  #createModule(): Record<string, unknown> {
-    const runtime = this;
+  #createModule(runtime: Runtime): Record<string, unknown> {
     const { BrowserWindow } = createWindowClasses(this);
 
     const handlers = this.#handlers;
