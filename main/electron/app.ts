@@ -17,22 +17,42 @@ import { createMainWindow, lockDownPermissions, lockDownWebContents } from './wi
 // The Electron front door: one window onto main/core. Everything security-relevant is decided in
 // the small modules beside this one; this file only wires them together in the right order.
 
-const devServer = devServerUrl(process.argv, process.env, app.isPackaged);
-
-// The CLI honours CERTVAULT_HOME too, so both can be pointed at one throwaway vault (tests, demos).
-if (process.env.CERTVAULT_HOME) app.setPath('userData', path.resolve(process.env.CERTVAULT_HOME));
-
-registerAppScheme();
-app.enableSandbox();
-
-if (app.requestSingleInstanceLock()) {
-  start();
-} else {
-  // Another Cert Vault is running; it was told (second-instance) and comes to the front.
-  app.quit();
+// Anything that fails from here to the window's first page is a failed start: the user is told in
+// an error box and the process exits, rather than running on with no window.
+try {
+  const devServer = devServerUrl(process.argv, process.env, app.isPackaged);
+  useDataFolderFromEnvironment();
+  registerAppScheme();
+  app.enableSandbox();
+  if (app.requestSingleInstanceLock()) {
+    start(devServer);
+  } else {
+    // Another Cert Vault is running; it was told (second-instance) and comes to the front.
+    app.quit();
+  }
+} catch (error) {
+  failedToStart(error);
 }
 
-function start(): void {
+/**
+ * The CLI honours CERTVAULT_HOME too, so both can be pointed at one throwaway vault (tests, demos).
+ * Electron refuses a userData folder that does not exist, so a new one is created first.
+ */
+function useDataFolderFromEnvironment(): void {
+  if (!process.env.CERTVAULT_HOME) return;
+  const home = path.resolve(process.env.CERTVAULT_HOME);
+  fs.mkdirSync(home, { recursive: true, mode: 0o700 });
+  app.setPath('userData', home);
+}
+
+function failedToStart(error: unknown): void {
+  log.error('app_start_failed', { error });
+  const reason = error instanceof Error ? error.message : String(error);
+  dialog.showErrorBox('Cert Vault', `Cert Vault could not start: ${reason}`);
+  app.exit(1);
+}
+
+function start(devServer: URL | null): void {
   let mainWindow: BrowserWindow | null = null;
   const currentWindow = () => mainWindow;
 
@@ -82,6 +102,7 @@ function start(): void {
           preloadPath: path.join(__dirname, 'preload.cjs'),
           devServer,
           stateFile: path.join(dataDir, 'window-state.json'),
+          onLoadFailed: failedToStart,
         });
         mainWindow.on('closed', () => {
           mainWindow = null;
@@ -92,11 +113,7 @@ function start(): void {
         if (!mainWindow) openWindow();
       });
     })
-    .catch((error: unknown) => {
-      log.error('app_start_failed', { error });
-      dialog.showErrorBox('Cert Vault', 'Cert Vault could not start. Details are in the log.');
-      app.exit(1);
-    });
+    .catch(failedToStart);
 }
 
 /** The menu follows the language chosen in Settings as soon as it changes. */

@@ -8,10 +8,12 @@ export interface MainWindowOptions {
   readonly preloadPath: string;
   readonly devServer: URL | null;
   readonly stateFile: string;
+  /** The page did not load (a broken install, a dev server that is down): the window would stay blank. */
+  readonly onLoadFailed: (error: unknown) => void;
 }
 
 /** The one window: secure options, remembered geometry, our page and nothing else. */
-export function createMainWindow({ preloadPath, devServer, stateFile }: MainWindowOptions): BrowserWindow {
+export function createMainWindow({ preloadPath, devServer, stateFile, onLoadFailed }: MainWindowOptions): BrowserWindow {
   const displays = screen.getAllDisplays().map((display) => display.workArea);
   const state = fitToDisplays(readWindowState(stateFile), displays);
   const window = new BrowserWindow(mainWindowOptions(state, preloadPath, devServer !== null));
@@ -20,7 +22,7 @@ export function createMainWindow({ preloadPath, devServer, stateFile }: MainWind
   window.on('close', () => {
     writeWindowState(stateFile, { ...window.getNormalBounds(), maximized: window.isMaximized() });
   });
-  void window.loadURL(devServer ? devServer.href : APP_ENTRY_URL);
+  window.loadURL(devServer ? devServer.href : APP_ENTRY_URL).catch(onLoadFailed);
   return window;
 }
 

@@ -8,7 +8,8 @@ import type { AppInfo, VaultBridge } from '../../shared/ipc';
 // The real app, launched by Playwright: one window on app://, the secure webPreferences in force,
 // window.vault the only bridge, navigation refused. It needs Electron's binary, which npm
 // downloads from GitHub on install; where that is impossible (ELECTRON_SKIP_BINARY_DOWNLOAD=1,
-// offline CI) the test reports itself skipped and tests/unit/electron covers the same decisions.
+// offline CI) the test reports itself skipped; tests/integration/electron runs the built app and
+// preload under a documented stand-in for electron, and tests/unit/electron covers each decision.
 
 const root = path.resolve(__dirname, '../..');
 
