@@ -75,6 +75,15 @@ export async function listHuaweiCopies(ctx: CallContext, options: InventoryOptio
   return [...found.values()];
 }
 
+/**
+ * The serial's spelling is undocumented (unconfirmed): digits only are read as decimal, the way a
+ * BigInteger prints, and anything with a-f or ':' as hex.
+ */
+export function huaweiSerial(value: unknown): string | null {
+  if (typeof value === 'string' && /^\d+$/.test(value)) return normalSerial(BigInt(value).toString(16));
+  return normalSerial(value);
+}
+
 export async function huaweiDetail(ctx: CallContext, copy: RemoteCopy): Promise<RemoteCopy> {
   const projectId = await resolveProjectId(ctx);
   const path = `/v2/${projectId}/apigw/certificates/${encodeURIComponent(copy.remoteId)}`;
@@ -88,8 +97,7 @@ export async function huaweiDetail(ctx: CallContext, copy: RemoteCopy): Promise<
     dnsNames: san.length > 0 ? san : copy.dnsNames,
     notBefore: huaweiTimeToIso(body.not_before) ?? copy.notBefore,
     notAfter: huaweiTimeToIso(body.not_after) ?? copy.notAfter,
-    // Hex is assumed: the serial's spelling is undocumented (unconfirmed), colons and case are normalised.
-    serial: normalSerial(body.serial_number) ?? copy.serial,
+    serial: huaweiSerial(body.serial_number) ?? copy.serial,
     issuer: issuer.length > 0 ? issuer.join(', ') : copy.issuer,
   };
 }
