@@ -95,6 +95,49 @@ export interface ListQuery {
   readonly search?: string;
 }
 
+/** What a remote certificate serves, as the cloud names it: a CDN domain, a CLB listener, an APIG domain. */
+export interface RemoteBinding {
+  /** The cloud's resource type ('clb', 'cdn', 'CDN', 'apig-domain', 'live-domain'). */
+  readonly type: string;
+  /** The cloud's id for the resource (a domain when that is its id). */
+  readonly id: string;
+  /** The domain it serves, where it has one. */
+  readonly name: string | null;
+}
+
+/**
+ * A certificate held by a cloud account, normalised across the clouds: what `listRemote` and
+ * `remoteDetail` return. Never carries a private key, even where the cloud's detail call returns one.
+ */
+export interface RemoteCopy {
+  readonly cloud: CloudId;
+  readonly remoteId: string;
+  /** The cloud's alias / name for it. */
+  readonly name: string | null;
+  readonly commonName: string | null;
+  readonly dnsNames: readonly string[];
+  /** ISO 8601 UTC. */
+  readonly notBefore: string | null;
+  readonly notAfter: string | null;
+  /** Lower-case hex, no separators; null when the cloud returns neither it nor the certificate. */
+  readonly fingerprintSha256: string | null;
+  /** Lower-case hex without leading zeros or separators. */
+  readonly serial: string | null;
+  /** The issuer as the cloud reports it: a DN, or its common name only. */
+  readonly issuer: string | null;
+  /** The certificate (leaf first, then any chain) as PEM when the cloud returns it; never a key. */
+  readonly certificatePem: string | null;
+  readonly bindings: readonly RemoteBinding[];
+}
+
+/** Knobs of the inventory calls; the defaults are each cloud's documented maxima and pacing. */
+export interface InventoryOptions {
+  /** Items per list page; default: the largest page the cloud documents. */
+  readonly pageSize?: number;
+  /** Wait between polls of an asynchronous discovery task (Tencent); default 2 s. */
+  readonly pollIntervalMs?: number;
+}
+
 export interface ValidationIssue {
   /** Which option or part of the input is wrong ('name', 'privateKey', 'algorithm'). */
   readonly field: string;
@@ -142,4 +185,10 @@ export interface CloudProvider<Options extends Record<string, unknown> = Record<
   upload(ctx: CallContext, material: UploadMaterial, options: Options): Promise<UploadResult>;
   /** Read-only listing: test connection, find an existing copy. */
   list(ctx: CallContext, query?: ListQuery): Promise<readonly RemoteCertificate[]>;
+  /** Every certificate on the account, all pages, as the list call describes it (bindings empty). */
+  listRemote?(ctx: CallContext, options?: InventoryOptions): Promise<readonly RemoteCopy[]>;
+  /** The same copy completed by the cloud's detail call (fingerprint, serial, issuer, exact dates). */
+  remoteDetail?(ctx: CallContext, copy: RemoteCopy): Promise<RemoteCopy>;
+  /** What each of `copies` is bound to, by remote id (absent: nothing bound or the cloud cannot tell). */
+  bindings?(ctx: CallContext, copies: readonly RemoteCopy[], options?: InventoryOptions): Promise<ReadonlyMap<string, readonly RemoteBinding[]>>;
 }

@@ -1,5 +1,6 @@
 // Alibaba Cloud CAS (cas.aliyuncs.com / cas.{region}.aliyuncs.com), RPC API 2020-04-07:
-// UploadUserCertificate and ListUserCertificateOrder. Accepts ACS3-HMAC-SHA256 (the official
+// UploadUserCertificate, ListUserCertificateOrder, GetUserCertificateDetail and ListCloudResources
+// (DEPLOY.md §2.1-2.3) over uploaded and seeded certificates and resources. Accepts ACS3-HMAC-SHA256 (the official
 // SDK's default) and RPC HMAC-SHA1, with the parameters in the URL query (as the SDK sends them)
 // or in a form body. Errors are 4xx/5xx with {RequestId, HostId, Code, Message, Recommend}.
 
@@ -19,6 +20,7 @@ import {
   type RunningEmulator,
 } from './server';
 import type { StoredCertificate } from './store';
+import { resourcesOf, seedCertificate, type SeedInput } from './seed';
 
 const VERSION = '2020-04-07';
 const MAX_SKEW_SECONDS = 15 * 60;
@@ -75,6 +77,10 @@ function aliyunBehaviour(state: EmulatorState, credentials: readonly EmulatorCre
           return uploadUserCertificate(state, call, credential.accessKeyId, parsed.params);
         case 'ListUserCertificateOrder':
           return listUserCertificateOrder(state, call, credential.accessKeyId, parsed.params);
+        case 'GetUserCertificateDetail':
+          return getUserCertificateDetail(state, call, credential.accessKeyId, parsed.params);
+        case 'ListCloudResources':
+          return listCloudResources(state, call, credential.accessKeyId, parsed.params);
         default:
           return aliyunError(call, 'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.', 404);
       }
@@ -243,23 +249,55 @@ function nextCertId(state: EmulatorState): number {
   return 12_345_000 + state.store.size + 1;
 }
 
+const DAY_MS = 86_400_000;
+const WILL_EXPIRE_DAYS = 30;
+
+/** ISSUED, WILLEXPIRED (within 30 days) or EXPIRED, as the Status filter names them. */
+function statusOf(entry: StoredCertificate, now: Date): 'ISSUED' | 'WILLEXPIRED' | 'EXPIRED' {
+  const left = entry.certificate.notAfter.getTime() - now.getTime();
+  return left <= 0 ? 'EXPIRED' : left <= WILL_EXPIRE_DAYS * DAY_MS ? 'WILLEXPIRED' : 'ISSUED';
+}
+
+/** How a certificate came to the account: uploaded (the default) or bought through Alibaba (seeded). */
+function orderTypeOf(entry: StoredCertificate): string {
+  return (entry.params.OrderType as string | undefined) ?? 'UPLOAD';
+}
+
+/** A certificate already on the account; `params.OrderType: 'BUY'` makes it one issued through Alibaba. */
+export function seedAliyunCertificate(state: EmulatorState, input: SeedInput): StoredCertificate {
+  return seedCertificate(state, input.id ?? String(nextCertId(state)), input);
+}
+
+function positiveInteger(value: string | undefined, fallback: number): number | null {
+  const number = Number(value ?? String(fallback));
+  return Number.isInteger(number) && number >= 1 ? number : null;
+}
+
 function listUserCertificateOrder(state: EmulatorState, call: IncomingCall, account: string, params: Map<string, string>): Reply {
-  const page = Number(params.get('CurrentPage') ?? '1');
-  const size = Number(params.get('ShowSize') ?? '50');
-  if (!Number.isInteger(page) || page < 1 || !Number.isInteger(size) || size < 1) {
+  const page = positiveInteger(params.get('CurrentPage'), 1);
+  const size = positiveInteger(params.get('ShowSize'), 50);
+  if (page === null || size === null) {
     return aliyunError(call, 'InvalidParameter', 'CurrentPage and ShowSize must be positive integers.', 400);
   }
-  // OrderType defaults to CPACK (purchased certificates): uploaded ones only show with UPLOAD.
+  // OrderType defaults to CPACK (purchased certificates): uploaded ones only show with UPLOAD or CERT.
   const orderType = params.get('OrderType') ?? 'CPACK';
+  const status = params.get('Status');
   const keyword = params.get('Keyword') ?? '';
-  const uploaded = orderType === 'UPLOAD' ? state.store.list(account) : [];
-  const matching = uploaded.filter(
-    (entry) => keyword === '' || entry.id === keyword || domainsOf(entry.certificate).some((domain) => domain.includes(keyword)),
+  const now = state.now();
+  const ofType = state.store.list(account).filter((entry) =>
+    orderType === 'CERT' ? true : orderType === 'UPLOAD' ? orderTypeOf(entry) === 'UPLOAD' : orderTypeOf(entry) === orderType,
+  );
+  const certificateList = orderType === 'UPLOAD' || orderType === 'CERT';
+  const matching = ofType.filter(
+    (entry) =>
+      // UPLOAD/CERT without a Status list valid certificates only: expired ones need Status=EXPIRED.
+      (status === undefined ? !certificateList || statusOf(entry, now) !== 'EXPIRED' : statusOf(entry, now) === status) &&
+      (keyword === '' || entry.id === keyword || domainsOf(entry.certificate).some((domain) => domain.includes(keyword))),
   );
   return {
     status: 200,
     body: {
-      CertificateOrderList: matching.slice((page - 1) * size, page * size).map((entry) => listItem(entry, state.now())),
+      CertificateOrderList: matching.slice((page - 1) * size, page * size).map((entry) => (certificateList ? listItem(entry, now) : orderItem(entry, now))),
       CurrentPage: page,
       ShowSize: size,
       TotalCount: matching.length,
@@ -282,8 +320,124 @@ function listItem(entry: StoredCertificate, now: Date): Record<string, unknown> 
     Sha2: certificate.sha256,
     Issuer: certificate.issuerCommonName ?? '',
     Expired: certificate.notAfter.getTime() < now.getTime(),
-    Upload: true,
+    Upload: orderTypeOf(entry) === 'UPLOAD',
+    InstanceId: `cas-upload-${entry.id}`,
     ResourceGroupId: entry.params.ResourceGroupId ?? '',
+  };
+}
+
+/** A CPACK/BUY order item: order fields, times in milliseconds, no fingerprints. */
+function orderItem(entry: StoredCertificate, now: Date): Record<string, unknown> {
+  const certificate = entry.certificate;
+  return {
+    OrderId: Number(entry.id) + 9_000_000,
+    InstanceId: `cas-ivauto-${entry.id}`,
+    CertificateId: Number(entry.id),
+    Name: entry.name ?? '',
+    Domain: certificate.commonName ?? '',
+    DomainType: 'ONE',
+    Sans: certificate.dnsNames.join(','),
+    Status: statusOf(entry, now),
+    CertStartTime: certificate.notBefore.getTime(),
+    CertEndTime: certificate.notAfter.getTime(),
+    Algorithm: certificate.keyAlgorithm === 'EC' ? 'ECC' : certificate.keyAlgorithm,
+    CertType: 'DV',
+    ProductName: 'DigiCert DV SSL',
+  };
+}
+
+function getUserCertificateDetail(state: EmulatorState, call: IncomingCall, account: string, params: Map<string, string>): Reply {
+  const id = params.get('CertId');
+  if (id === undefined || id === '') return aliyunError(call, 'MissingParameter', 'The input parameter "CertId" that is mandatory for processing this request is not supplied.', 400);
+  const entry = state.store.find(account, (candidate) => candidate.id === id);
+  // The code for an unknown id is unconfirmed; DEPLOY.md §2.10 asks for a *.NotFound-style 404.
+  if (entry === undefined) return aliyunError(call, 'InvalidCertId.NotFound', `The certificate ${id} does not exist.`, 404);
+  const certificate = entry.certificate;
+  const filtered = params.get('CertFilter') === 'true';
+  return {
+    status: 200,
+    body: {
+      Id: Number(entry.id),
+      Name: entry.name ?? '',
+      Common: certificate.commonName ?? '',
+      Sans: certificate.dnsNames.join(','),
+      StartDate: certificate.notBefore.toISOString().slice(0, 10),
+      EndDate: certificate.notAfter.toISOString().slice(0, 10),
+      NotBefore: certificate.notBefore.getTime(),
+      NotAfter: certificate.notAfter.getTime(),
+      Expired: certificate.notAfter.getTime() < state.now().getTime(),
+      Fingerprint: certificate.sha1,
+      Sha2: certificate.sha256,
+      SerialNo: certificate.serialHex.toLowerCase(),
+      Issuer: certificate.issuerCommonName ?? '',
+      Algorithm: certificate.keyAlgorithm === 'EC' ? 'ECC' : certificate.keyAlgorithm,
+      BuyInAliyun: orderTypeOf(entry) !== 'UPLOAD',
+      CertIdentifier: `${entry.id}-cn-hangzhou`,
+      ResourceGroupId: entry.params.ResourceGroupId ?? '',
+      // CertFilter=true leaves Cert, Key and the SM2 pairs out; otherwise the key comes back too.
+      ...(filtered ? {} : { Cert: entry.certificatePem, Key: entry.privateKeyPem ?? '' }),
+      RequestId: requestId(true),
+    },
+  };
+}
+
+/** ListCloudResources: CertIds is a JSON array of numbers in one query parameter. */
+function listCloudResources(state: EmulatorState, call: IncomingCall, account: string, params: Map<string, string>): Reply {
+  const page = positiveInteger(params.get('CurrentPage'), 1);
+  const size = positiveInteger(params.get('ShowSize'), 20);
+  if (page === null || size === null) return aliyunError(call, 'InvalidParameter', 'CurrentPage and ShowSize must be positive integers.', 400);
+  let certIds: string[] | null = null;
+  if (params.get('CertIds') !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(params.get('CertIds')!);
+    } catch {
+      parsed = null;
+    }
+    if (!Array.isArray(parsed) || !parsed.every((id) => typeof id === 'number')) {
+      return aliyunError(call, 'InvalidParameter', 'CertIds must be a JSON array of certificate ids.', 400);
+    }
+    certIds = parsed.map(String);
+  }
+  const cloudName = params.get('CloudName') ?? 'aliyun';
+  const product = params.get('CloudProduct');
+  const keyword = params.get('Keyword') ?? '';
+  const matching = resourcesOf(state, account).filter(
+    (resource) =>
+      cloudName === 'aliyun' &&
+      resource.certificateId !== '' &&
+      (certIds === null || certIds.includes(resource.certificateId)) &&
+      (product === undefined || resource.type === product) &&
+      (keyword === '' || resource.instance.Domain === keyword || resource.instance.InstanceId === keyword),
+  );
+  return {
+    status: 200,
+    body: {
+      Data: matching.slice((page - 1) * size, page * size).map((resource, index) => {
+        const entry = state.store.find(account, (candidate) => candidate.id === resource.certificateId);
+        return {
+          Id: 4_000_000 + (page - 1) * size + index,
+          CloudName: 'aliyun',
+          CloudProduct: resource.type,
+          RegionId: resource.region,
+          CloudRegion: resource.region,
+          DefaultResource: 1,
+          EnableHttps: 1,
+          UseSsl: 1,
+          Status: 'online',
+          CertId: Number(resource.certificateId),
+          CertName: entry?.name ?? '',
+          // Documented as seconds, answered in milliseconds.
+          CertStartTime: String(entry?.certificate.notBefore.getTime() ?? ''),
+          CertEndTime: String(entry?.certificate.notAfter.getTime() ?? ''),
+          ...resource.instance,
+        };
+      }),
+      Total: matching.length,
+      CurrentPage: page,
+      ShowSize: size,
+      RequestId: requestId(true),
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 // Huawei Cloud APIG (apig.{region}.myhuaweicloud.com): CreateCertificateV2 and ListCertificatesV2
-// under /v2/{project_id}/apigw/certificates, plus the IAM project lookup GET /v3/projects?name=
+// under /v2/{project_id}/apigw/certificates, ShowDetailsOfCertificateV2, ListAttachedDomainsV2 and
+// ListInstancesV2 (DEPLOY.md §3.1-3.4, §3.8) over uploaded and seeded certificates and domains, plus the IAM project lookup GET /v3/projects?name=
 // (served here too, so one emulator URL can stand for both endpoints). AK/SK requests are checked
 // with SDK-HMAC-SHA256; X-Auth-Token requests with a configured token. Errors are
 // {error_code, error_msg, request_id} with the request id also in X-Request-Id.
@@ -20,6 +21,7 @@ import {
   type RunningEmulator,
 } from './server';
 import type { StoredCertificate } from './store';
+import { hexId, resourcesOf, seedCertificate, type SeedInput } from './seed';
 
 const MAX_SKEW_SECONDS = 15 * 60;
 const MAX_SIGN_PAIR_CHARS = 8092;
@@ -27,6 +29,9 @@ const MAX_LIST_LIMIT = 500;
 // 4-50 characters: letters, digits, underscore and Chinese; first a letter or Chinese; no hyphen.
 const NAME_RULE = /^[A-Za-z\u4e00-\u9fa5][A-Za-z0-9_\u4e00-\u9fa5]{3,49}$/u;
 const CERTIFICATES_PATH = /^\/v2\/([^/]+)\/apigw\/certificates\/?$/;
+const CERTIFICATE_PATH = /^\/v2\/([^/]+)\/apigw\/certificates\/([^/]+)\/?$/;
+const ATTACHED_PATH = /^\/v2\/([^/]+)\/apigw\/certificates\/([^/]+)\/attached-domains\/?$/;
+const INSTANCES_PATH = /^\/v2\/([^/]+)\/apigw\/instances\/?$/;
 
 export interface HuaweiEmulatorOptions extends EmulatorOptions {
   /** Region name -> project id, what IAM answers and which project ids APIG accepts. */
@@ -56,7 +61,12 @@ interface HuaweiConfig {
 
 function operationOf(call: IncomingCall): string {
   if (call.url.pathname.replace(/\/$/, '') === '/v3/projects') return 'KeystoneListProjects';
-  if (CERTIFICATES_PATH.test(call.url.pathname)) return call.method === 'POST' ? 'CreateCertificateV2' : 'ListCertificatesV2';
+  const path = call.url.pathname;
+  if (CERTIFICATES_PATH.test(path)) return call.method === 'POST' ? 'CreateCertificateV2' : 'ListCertificatesV2';
+  if (call.method !== 'GET') return '';
+  if (ATTACHED_PATH.test(path)) return 'ListAttachedDomainsV2';
+  if (CERTIFICATE_PATH.test(path)) return 'ShowDetailsOfCertificateV2';
+  if (INSTANCES_PATH.test(path)) return 'ListInstancesV2';
   return '';
 }
 
@@ -82,13 +92,22 @@ function huaweiBehaviour(state: EmulatorState, config: HuaweiConfig): CloudBehav
       const account = authenticated;
       if (operation === 'KeystoneListProjects') return listProjects(call, config);
 
-      const projectId = CERTIFICATES_PATH.exec(call.url.pathname)![1]!;
+      const projectId = /^\/v2\/([^/]+)\//.exec(call.url.pathname)![1]!;
       if (!Object.values(config.projects).includes(projectId)) {
         return huaweiError(403, 'APIG.1005', 'No permissions to request this method');
       }
-      return operation === 'CreateCertificateV2'
-        ? createCertificate(state, config, call, account, projectId)
-        : listCertificates(state, call, account, projectId);
+      switch (operation) {
+        case 'CreateCertificateV2':
+          return createCertificate(state, config, call, account, projectId);
+        case 'ListCertificatesV2':
+          return listCertificates(state, call, account, projectId);
+        case 'ShowDetailsOfCertificateV2':
+          return showCertificate(state, account, projectId, decodeURIComponent(CERTIFICATE_PATH.exec(call.url.pathname)![2]!));
+        case 'ListAttachedDomainsV2':
+          return listAttachedDomains(state, call, account, projectId, decodeURIComponent(ATTACHED_PATH.exec(call.url.pathname)![2]!));
+        default:
+          return listInstances(call, config, projectId);
+      }
     },
   };
 }
@@ -244,6 +263,84 @@ function checkPair(certificateText: string, keyText: string, certificateField: s
 
 function algorithmTypeOf(algorithm: EmulatedKeyAlgorithm): AlgorithmType | null {
   return algorithm === 'RSA' ? 'RSA' : algorithm === 'EC' ? 'ECC' : algorithm === 'SM2' ? 'SM2' : null;
+}
+
+/**
+ * A certificate already on the account: global unless `params` say otherwise; its project is the
+ * first configured region's unless `params.project_id` is given.
+ */
+export function seedHuaweiCertificate(state: EmulatorState, input: SeedInput): StoredCertificate {
+  const certificate = parseCertificate(input.certificatePem);
+  const algorithm = certificate === null ? 'RSA' : (algorithmTypeOf(certificate.keyAlgorithm) ?? 'RSA');
+  return seedCertificate(state, input.id ?? hexId(), {
+    ...input,
+    params: { project_id: Object.values(defaultHuaweiProjects)[0], type: 'global', instance_id: 'common', algorithm_type: algorithm, ...input.params },
+  });
+}
+
+/** offset (<0 taken as 0) and limit (≤0 taken as 20, >500 as 500), as the API treats them. */
+function paging(call: IncomingCall): { offset: number; limit: number } | Reply {
+  const offset = Number(call.url.searchParams.get('offset') ?? '0');
+  const limit = Number(call.url.searchParams.get('limit') ?? '20');
+  if (!Number.isInteger(offset)) return invalidParameter('offset', 'an integer is required');
+  if (!Number.isInteger(limit)) return invalidParameter('limit', 'an integer is required');
+  return { offset: Math.max(0, offset), limit: limit <= 0 ? 20 : Math.min(limit, MAX_LIST_LIMIT) };
+}
+
+function certificateOf(state: EmulatorState, account: string, projectId: string, id: string): StoredCertificate | undefined {
+  return state.store.find(account, (entry) => entry.id === id && entry.params.project_id === projectId);
+}
+
+// The code for an unknown certificate is unconfirmed (DEPLOY.md §3.9): a 404 in APIG's shape.
+function certificateNotFound(id: string): Reply {
+  return huaweiError(404, 'APIG.3024', `The certificate does not exist;id:${id}`);
+}
+
+function showCertificate(state: EmulatorState, account: string, projectId: string, id: string): Reply {
+  const entry = certificateOf(state, account, projectId, id);
+  if (entry === undefined) return certificateNotFound(id);
+  return { status: 200, body: certificateDetail(entry), headers: { 'x-request-id': requestIdHex() } };
+}
+
+function listAttachedDomains(state: EmulatorState, call: IncomingCall, account: string, projectId: string, id: string): Reply {
+  if (certificateOf(state, account, projectId, id) === undefined) return certificateNotFound(id);
+  const page = paging(call);
+  if ('status' in page) return page;
+  const filter = call.url.searchParams.get('url_domain');
+  const bound = resourcesOf(state, account, 'apig-domain').filter(
+    (resource) => resource.certificateId === id && (filter === null || String(resource.instance.url_domain ?? '').includes(filter)),
+  );
+  const items = bound.slice(page.offset, page.offset + page.limit).map((resource) => ({
+    status: 3,
+    min_ssl_version: 'TLSv1.2',
+    is_http_redirect_to_https: false,
+    verified_client_certificate_enabled: false,
+    ssl_id: id,
+    ssl_name: certificateOf(state, account, projectId, id)?.name ?? '',
+    ...resource.instance,
+  }));
+  return { status: 200, body: { total: bound.length, size: items.length, bound_domains: items }, headers: { 'x-request-id': requestIdHex() } };
+}
+
+function listInstances(call: IncomingCall, config: HuaweiConfig, projectId: string): Reply {
+  const page = paging(call);
+  if ('status' in page) return page;
+  const instances = config.instances.map((id, index) => ({
+    id,
+    project_id: projectId,
+    instance_name: `apig-${index + 1}`,
+    status: 'Running',
+    instance_status: 6,
+    type: 'apig',
+    spec: 'PROFESSIONAL',
+    create_time: 1_700_000_000,
+    enterprise_project_id: '0',
+    eip_address: null,
+    charging_mode: 0,
+    loadbalancer_provider: 'elb',
+  }));
+  const items = instances.slice(page.offset, page.offset + page.limit);
+  return { status: 200, body: { total: instances.length, size: items.length, instances: items }, headers: { 'x-request-id': requestIdHex() } };
 }
 
 function listCertificates(state: EmulatorState, call: IncomingCall, account: string, projectId: string): Reply {

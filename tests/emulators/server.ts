@@ -50,6 +50,8 @@ export interface FaultSpec {
   readonly count?: number;
   /** Only requests of this operation ('UploadCertificate', 'CreateCertificateV2', ...). */
   readonly operation?: string;
+  /** Let this many matching requests through first (a failing third page: after 2). */
+  readonly after?: number;
   /** Override the cloud's default code / HTTP status / message for this kind ('error' needs a code). */
   readonly code?: string;
   readonly status?: number;
@@ -68,7 +70,7 @@ export type ErrorFault = Exclude<FaultKind, 'hang'>;
 /** What tests use to make the next requests fail. */
 export class Faults {
   latencyMs: number;
-  private readonly queue: { spec: FaultSpec; remaining: number }[] = [];
+  private readonly queue: { spec: FaultSpec; remaining: number; skip: number }[] = [];
 
   constructor(latencyMs = 0) {
     this.latencyMs = latencyMs;
@@ -76,7 +78,7 @@ export class Faults {
 
   inject(spec: FaultSpec): void {
     if (spec.kind === 'error' && spec.code === undefined) throw new Error("a fault of kind 'error' needs a code");
-    this.queue.push({ spec, remaining: spec.count ?? 1 });
+    this.queue.push({ spec, remaining: spec.count ?? 1, skip: spec.after ?? 0 });
   }
 
   /** The next `count` requests are throttled with the cloud's own code and status. */
@@ -113,7 +115,13 @@ export class Faults {
 
   /** Consumes and returns the fault for this request, if one applies. */
   take(operation: string): FaultSpec | null {
-    const index = this.queue.findIndex((entry) => entry.spec.operation === undefined || entry.spec.operation === operation);
+    let index = -1;
+    this.queue.forEach((candidate, position) => {
+      if (candidate.spec.operation !== undefined && candidate.spec.operation !== operation) return;
+      // A fault still letting requests through counts this one and does not apply to it.
+      if (candidate.skip > 0) candidate.skip -= 1;
+      else if (index < 0) index = position;
+    });
     if (index < 0) return null;
     const entry = this.queue[index]!;
     entry.remaining -= 1;
@@ -134,10 +142,39 @@ export interface RecordedCall {
   readonly status: number | null;
 }
 
+/**
+ * A cloud resource serving a certificate (a CDN domain, a CLB listener, an APIG domain), seeded by
+ * a test. `instance` is the item in the cloud's own shape; each emulator adds what it derives.
+ */
+export interface BoundResource {
+  /** The access key id whose account holds it. */
+  readonly account: string;
+  /** The certificate it serves; '' for a resource serving none. */
+  readonly certificateId: string;
+  /** The cloud's resource type: Tencent 'clb', 'cdn'...; Alibaba 'CDN', 'SLB'...; 'apig-domain'; 'live-domain'. */
+  readonly type: string;
+  /** '' where the type is not regional. */
+  readonly region: string;
+  readonly instance: Readonly<Record<string, unknown>>;
+}
+
+/** An asynchronous discovery task (Tencent's bind-resource sync task). */
+export interface EmulatedTask {
+  readonly id: string;
+  readonly account: string;
+  readonly certificateId: string;
+  /** Result polls answered so far. */
+  polls: number;
+}
+
 /** What a test can read back: everything uploaded, and every call in order. */
 export class EmulatorState {
   readonly store = new CertificateStore();
   readonly calls: RecordedCall[] = [];
+  readonly resources: BoundResource[] = [];
+  readonly tasks = new Map<string, EmulatedTask>();
+  /** How many result polls a discovery task answers "still running" before it is done. */
+  taskPollsBeforeDone = 1;
   /** Moves the emulator's clock against the client's, for timestamp-window tests. */
   clockOffsetMs = 0;
   private readonly clock: () => Date;
@@ -154,6 +191,9 @@ export class EmulatorState {
   reset(): void {
     this.store.clear();
     this.calls.length = 0;
+    this.resources.length = 0;
+    this.tasks.clear();
+    this.taskPollsBeforeDone = 1;
     this.clockOffsetMs = 0;
   }
 

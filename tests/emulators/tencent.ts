@@ -1,6 +1,7 @@
 // Tencent Cloud SSL (ssl.tencentcloudapi.com and ssl.intl.tencentcloudapi.com), API 2019-12-05:
-// UploadCertificate and DescribeCertificates, TC3-HMAC-SHA256 verified over the Host actually
-// received. Errors are HTTP 200 with Response.Error, as the real API answers (REFERENCE 2.3).
+// UploadCertificate, DescribeCertificates, DescribeCertificateDetail and the bind-resource sync
+// task (Create...SyncTask, ...TaskResult, ...TaskDetail; DEPLOY.md §1.1-1.3) over seeded resources,
+// TC3-HMAC-SHA256 verified over the Host actually received. Errors are HTTP 200 with Response.Error, as the real API answers (REFERENCE 2.3).
 
 import { randomBytes } from 'node:crypto';
 import { checkKeyPair, parseCertificate, type ParsedCertificate } from './certificate';
@@ -18,6 +19,7 @@ import {
   type RunningEmulator,
 } from './server';
 import type { StoredCertificate } from './store';
+import { resourcesOf, seedCertificate, type SeedInput } from './seed';
 
 const VERSION = '2019-12-05';
 const SERVICE = 'ssl';
@@ -68,6 +70,14 @@ function tencentBehaviour(state: EmulatorState, credentials: readonly EmulatorCr
           return uploadCertificate(state, verified.accessKeyId, body);
         case 'DescribeCertificates':
           return describeCertificates(state, verified.accessKeyId, body);
+        case 'DescribeCertificateDetail':
+          return describeCertificateDetail(state, verified.accessKeyId, body);
+        case 'CreateCertificateBindResourceSyncTask':
+          return createBindResourceSyncTask(state, verified.accessKeyId, body);
+        case 'DescribeCertificateBindResourceTaskResult':
+          return describeBindResourceTaskResult(state, verified.accessKeyId, body);
+        case 'DescribeCertificateBindResourceTaskDetail':
+          return describeBindResourceTaskDetail(state, verified.accessKeyId, body);
         default:
           return tencentError('InvalidAction', `The requested action \`${action}\` does not exist.`);
       }
@@ -232,8 +242,146 @@ function describeCertificates(state: EmulatorState, account: string, params: Rec
   );
   return tencentOk({
     TotalCount: matching.length,
-    Certificates: matching.slice(offset, offset + limit).map(describeItem),
+    // "超过1000按1000处理": a larger Limit is clamped, not refused.
+    Certificates: matching.slice(offset, offset + Math.min(limit, 1000)).map(describeItem),
   });
+}
+
+/** A certificate already on the account (uploaded elsewhere); `id` defaults to an 8-character one. */
+export function seedTencentCertificate(state: EmulatorState, input: SeedInput): StoredCertificate {
+  return seedCertificate(state, input.id ?? tencentId(), { ...input, params: { CertificateType: 'SVR', ...input.params } });
+}
+
+function describeCertificateDetail(state: EmulatorState, account: string, params: Record<string, unknown>): Reply {
+  const unknown = unknownParameter(params, new Set(['CertificateId']));
+  if (unknown !== null) return unknown;
+  if (typeof params.CertificateId !== 'string' || params.CertificateId === '') {
+    return tencentError('MissingParameter', 'The request is missing a required parameter `CertificateId`.');
+  }
+  const entry = state.store.find(account, (candidate) => candidate.id === params.CertificateId);
+  if (entry === undefined) return tencentError('FailedOperation.CertificateNotFound', 'The certificate does not exist.');
+  const certificate = entry.certificate;
+  return tencentOk({
+    ...describeItem(entry),
+    // Unlike the list, the detail leaves the primary domain out of SubjectAltName.
+    SubjectAltName: certificate.dnsNames.filter((name) => name !== certificate.commonName),
+    CertificatePublicKey: entry.certificatePem,
+    // The detail call returns the private key: what the client must never keep.
+    CertificatePrivateKey: entry.privateKeyPem,
+    CertFingerprint: certificate.sha1.toLowerCase(),
+    CertChainInfo: [
+      {
+        Issuer: `CN=${certificate.issuerCommonName ?? ''}`,
+        Subject: `CN=${certificate.commonName ?? ''}`,
+        Fingerprint: certificate.sha1.toLowerCase(),
+        ValidFrom: beijingTime(certificate.notBefore),
+        ValidTo: beijingTime(certificate.notAfter),
+      },
+    ],
+    OrderId: '',
+    Deployable: true,
+    RenewAble: false,
+  });
+}
+
+const MAX_TASK_IDS = 100;
+
+function idList(params: Record<string, unknown>, name: string): string[] | Reply {
+  const value = params[name];
+  if (value === undefined) return tencentError('MissingParameter', `The request is missing a required parameter \`${name}\`.`);
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) return invalidType(name);
+  if (value.length > MAX_TASK_IDS) return tencentError('InvalidParameter', `\`${name}\` takes at most ${MAX_TASK_IDS} items.`);
+  return value as string[];
+}
+
+function createBindResourceSyncTask(state: EmulatorState, account: string, params: Record<string, unknown>): Reply {
+  const unknown = unknownParameter(params, new Set(['CertificateIds', 'IsCache']));
+  if (unknown !== null) return unknown;
+  const ids = idList(params, 'CertificateIds');
+  if (!Array.isArray(ids)) return ids;
+  if (params.IsCache === undefined) return tencentError('MissingParameter', 'The request is missing a required parameter `IsCache`.');
+  if (params.IsCache !== 0 && params.IsCache !== 1) return invalidType('IsCache');
+  const missing = ids.find((id) => state.store.find(account, (entry) => entry.id === id) === undefined);
+  if (missing !== undefined) return tencentError('FailedOperation.CertificateNotFound', `The certificate ${missing} does not exist.`);
+  const taskIds = ids.map((certificateId) => {
+    // "若证书ID已存在查询云资源任务，则结果返回该任务ID".
+    const existing = [...state.tasks.values()].find((task) => task.account === account && task.certificateId === certificateId);
+    if (existing !== undefined && params.IsCache === 1) return { CertId: certificateId, TaskId: existing.id };
+    const task = { id: String(748_000 + state.tasks.size + 1), account, certificateId, polls: 0 };
+    state.tasks.set(task.id, task);
+    return { CertId: certificateId, TaskId: task.id };
+  });
+  return tencentOk({ CertTaskIds: taskIds });
+}
+
+/** The seeded resources a task found, grouped by resource type, then region. */
+function taskGroups(state: EmulatorState, account: string, certificateId: string): Map<string, Map<string, Record<string, unknown>[]>> {
+  const groups = new Map<string, Map<string, Record<string, unknown>[]>>();
+  for (const resource of resourcesOf(state, account)) {
+    if (resource.certificateId !== certificateId) continue;
+    const byRegion = groups.get(resource.type) ?? new Map<string, Record<string, unknown>[]>();
+    byRegion.set(resource.region, [...(byRegion.get(resource.region) ?? []), { ...resource.instance }]);
+    groups.set(resource.type, byRegion);
+  }
+  return groups;
+}
+
+function describeBindResourceTaskResult(state: EmulatorState, account: string, params: Record<string, unknown>): Reply {
+  const unknown = unknownParameter(params, new Set(['TaskIds']));
+  if (unknown !== null) return unknown;
+  const ids = idList(params, 'TaskIds');
+  if (!Array.isArray(ids)) return ids;
+  const tasks = ids.map((id) => state.tasks.get(id));
+  if (tasks.some((task) => task === undefined || task.account !== account)) {
+    return tencentError('FailedOperation.CertificateSyncTaskIdInvalid', 'The task id is invalid.');
+  }
+  return tencentOk({
+    SyncTaskBindResourceResult: tasks.map((task) => {
+      task!.polls += 1;
+      if (task!.polls <= state.taskPollsBeforeDone) return { TaskId: task!.id, Status: 0, BindResourceResult: [], Error: null, CacheTime: '' };
+      const groups = taskGroups(state, account, task!.certificateId);
+      return {
+        TaskId: task!.id,
+        Status: 1,
+        BindResourceResult: [...groups].map(([type, byRegion]) => ({
+          ResourceType: type,
+          BindResourceRegionResult: [...byRegion].map(([region, instances]) => ({ Region: region, TotalCount: instances.length, Error: '' })),
+        })),
+        Error: null,
+        CacheTime: beijingTime(state.now()),
+      };
+    }),
+  });
+}
+
+const DETAIL_LIMIT_MAX = 100;
+
+function describeBindResourceTaskDetail(state: EmulatorState, account: string, params: Record<string, unknown>): Reply {
+  const unknown = unknownParameter(params, new Set(['TaskId', 'Limit', 'Offset', 'ResourceTypes', 'Regions']));
+  if (unknown !== null) return unknown;
+  if (typeof params.TaskId !== 'string' || params.TaskId === '') return tencentError('MissingParameter', 'The request is missing a required parameter `TaskId`.');
+  // Limit and Offset are strings in this action's model; a number is refused as the wrong type.
+  for (const name of ['Limit', 'Offset']) {
+    if (params[name] !== undefined && !(typeof params[name] === 'string' && /^\d+$/.test(params[name]))) return invalidType(name);
+  }
+  const limit = Number(params.Limit ?? '10');
+  const offset = Number(params.Offset ?? '0');
+  if (limit < 1 || limit > DETAIL_LIMIT_MAX) return tencentError('InvalidParameterValue', `Limit must be between 1 and ${DETAIL_LIMIT_MAX}.`);
+  const task = state.tasks.get(params.TaskId);
+  if (task === undefined || task.account !== account) return tencentError('FailedOperation.CertificateSyncTaskIdInvalid', 'The task id is invalid.');
+  const types = Array.isArray(params.ResourceTypes) ? (params.ResourceTypes as string[]) : null;
+  const answer: Record<string, unknown> = { Status: task.polls > state.taskPollsBeforeDone ? 1 : 0, CacheTime: beijingTime(state.now()) };
+  for (const [type, byRegion] of taskGroups(state, account, task.certificateId)) {
+    if (types !== null && !types.includes(type)) continue;
+    // Paging applies per resource type and region ("每个云资源的地域下面Limit数量实例").
+    answer[type.toUpperCase()] = [...byRegion].map(([region, instances]) => ({
+      ...(region === '' ? {} : { Region: region }),
+      TotalCount: instances.length,
+      Error: '',
+      InstanceList: instances.slice(offset, offset + limit),
+    }));
+  }
+  return tencentOk(answer);
 }
 
 function describeItem(entry: StoredCertificate): Record<string, unknown> {

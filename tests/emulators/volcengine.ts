@@ -1,5 +1,6 @@
 // Volcengine Live (live.volcengineapi.com), API 2023-01-01: CreateCert (create, or replace through
-// ChainID) and ListCertV2, HMAC-SHA256 with scope cn-north-1/live. Every answer carries
+// ChainID), ListCertV2, DescribeCertDetailSecretV2 and ListDomainDetail (DEPLOY.md §4.1-4.2, §4.7)
+// over uploaded and seeded certificates and domains, HMAC-SHA256 with scope cn-north-1/live. Every answer carries
 // ResponseMetadata; errors sit in ResponseMetadata.Error with the gateway's HTTP status.
 
 import { randomBytes } from 'node:crypto';
@@ -18,6 +19,7 @@ import {
   type RunningEmulator,
 } from './server';
 import type { StoredCertificate } from './store';
+import { hexId, resourcesOf, seedCertificate, type SeedInput } from './seed';
 
 const VERSION = '2023-01-01';
 const REGION = 'cn-north-1';
@@ -25,7 +27,7 @@ const SERVICE = 'live';
 // Not documented for Volcengine; the gateway follows the usual 15 minutes of its peers.
 const MAX_SKEW_SECONDS = 15 * 60;
 const EXPIRING_DAYS = 30;
-const ACTIONS = new Set(['CreateCert', 'ListCertV2']);
+const ACTIONS = new Set(['CreateCert', 'ListCertV2', 'DescribeCertDetailSecretV2', 'ListDomainDetail']);
 
 export function startVolcengineEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const credentials = options.credentials ?? [defaultCredentials.volcengine];
@@ -91,9 +93,16 @@ function volcengineBehaviour(state: EmulatorState, credentials: readonly Emulato
         return volcError(call, { code: 'InvalidParam.BindError', status: 400 }, 'Request parameter error, please check input data');
       }
       const params = body as Record<string, unknown>;
-      return action === 'CreateCert'
-        ? createCert(state, call, verified.accessKeyId, params)
-        : listCertV2(state, call, verified.accessKeyId, params);
+      switch (action) {
+        case 'CreateCert':
+          return createCert(state, call, verified.accessKeyId, params);
+        case 'ListCertV2':
+          return listCertV2(state, call, verified.accessKeyId, params);
+        case 'DescribeCertDetailSecretV2':
+          return describeCertDetail(state, call, verified.accessKeyId, params);
+        default:
+          return listDomainDetail(state, call, verified.accessKeyId, params);
+      }
     },
   };
 }
@@ -198,10 +207,12 @@ function listCertV2(state: EmulatorState, call: IncomingCall, account: string, p
   const expiringBefore = now.getTime() + EXPIRING_DAYS * 86_400_000;
   const text = (name: string) => (typeof params[name] === 'string' ? (params[name] as string) : '');
   const all = state.store.list(account);
+  // Available defaults to true (enabled certificates); false is taken as the others (unconfirmed).
+  const available = params.Available !== false;
   const matching = all.filter((entry) => {
     const notAfter = entry.certificate.notAfter.getTime();
     return (
-      (params.Available !== true || notAfter > now.getTime()) &&
+      notAfter > now.getTime() === available &&
       (params.Expiring !== true || (notAfter > now.getTime() && notAfter <= expiringBefore)) &&
       (text('Domain') === '' || domainList(entry).some((domain) => domain.includes(text('Domain')))) &&
       (text('CertName') === '' || (entry.name ?? '').includes(text('CertName'))) &&
@@ -218,13 +229,79 @@ function listCertV2(state: EmulatorState, call: IncomingCall, account: string, p
   return volcOk(call, {
     CertList: page.map((entry) => listItem(entry, now)),
     ExpirationInfo: {
-      ExpiredCount: all.filter((entry) => entry.certificate.notAfter.getTime() <= now.getTime()).length,
-      ExpiringCount: all.filter((entry) => {
+      ActiveNum: all.filter((entry) => entry.certificate.notAfter.getTime() > now.getTime()).length,
+      ExpireNum: all.filter((entry) => entry.certificate.notAfter.getTime() <= now.getTime()).length,
+      ClosingExpireNum: all.filter((entry) => {
         const notAfter = entry.certificate.notAfter.getTime();
         return notAfter > now.getTime() && notAfter <= expiringBefore;
       }).length,
     },
     Total: matching.length,
+  });
+}
+
+/** A certificate already on the account. */
+export function seedVolcengineCertificate(state: EmulatorState, input: SeedInput): StoredCertificate {
+  return seedCertificate(state, input.id ?? hexId(), { ...input, params: { ProjectName: 'default', ...input.params } });
+}
+
+function describeCertDetail(state: EmulatorState, call: IncomingCall, account: string, params: Record<string, unknown>): Reply {
+  const chainId = params.ChainID;
+  const certId = params.CertID;
+  // "传且仅传一个": exactly one of the two.
+  if ((chainId === undefined) === (certId === undefined)) return volcError(call, INVALID_PARAM, 'Pass exactly one of ChainID and CertID.');
+  const entry = state.store.find(account, (candidate) => candidate.id === chainId || `${candidate.id}-${candidate.revision}` === certId);
+  if (entry === undefined) {
+    return volcError(call, { code: 'RequestForbidden', status: 403 }, 'There is no such resource under this account: cert.');
+  }
+  const blocks = entry.certificatePem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+  return volcOk(call, {
+    ChainID: entry.id,
+    CertName: entry.name ?? '',
+    CertDomainList: domainList(entry),
+    NotBefore: isoSeconds(entry.certificate.notBefore),
+    NotAfter: isoSeconds(entry.certificate.notAfter),
+    Status: entry.certificate.notAfter.getTime() > state.now().getTime() ? 'OK' : 'Expire',
+    SSL: { Chain: blocks, KeyType: entry.certificate.keyAlgorithm === 'EC' ? 'ecc' : 'rsa' },
+  });
+}
+
+const DOMAIN_PAGE_MAX = 1000;
+
+function listDomainDetail(state: EmulatorState, call: IncomingCall, account: string, params: Record<string, unknown>): Reply {
+  for (const name of ['PageNum', 'PageSize']) {
+    const value = params[name];
+    if (value === undefined) return volcError(call, INVALID_PARAM, `${name} is required.`);
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > DOMAIN_PAGE_MAX) {
+      return volcError(call, { code: 'InvalidParam.OutOfRange', status: 400 }, `${name} should be in [1, ${DOMAIN_PAGE_MAX}].`);
+    }
+  }
+  const pageNum = params.PageNum as number;
+  const pageSize = params.PageSize as number;
+  const names = Array.isArray(params.DomainNameList) ? (params.DomainNameList as unknown[]) : null;
+  const domains = resourcesOf(state, account, 'live-domain').filter((resource) => names === null || names.includes(resource.instance.Domain));
+  return volcOk(call, {
+    Total: domains.length,
+    DomainList: domains.slice((pageNum - 1) * pageSize, pageNum * pageSize).map((resource) => {
+      const entry = resource.certificateId === '' ? undefined : state.store.find(account, (candidate) => candidate.id === resource.certificateId);
+      return {
+        Type: 'pull-flv',
+        Vhost: String(resource.instance.Domain ?? ''),
+        PushDomain: '',
+        ProjectName: 'default',
+        Status: 0,
+        DomainCheck: 0,
+        CnameCheck: 0,
+        CNAME: `${String(resource.instance.Domain ?? '')}.volcgslb.com`,
+        ICPCheck: 1,
+        CreateTime: isoSeconds(state.now()),
+        ChainID: resource.certificateId,
+        CertDomain: entry?.certificate.commonName ?? '',
+        HTTP2: false,
+        Tags: [],
+        ...resource.instance,
+      };
+    }),
   });
 }
 
@@ -237,7 +314,7 @@ function listItem(entry: StoredCertificate, now: Date): Record<string, unknown> 
     NotBefore: isoSeconds(entry.certificate.notBefore),
     NotAfter: isoSeconds(entry.certificate.notAfter),
     CreateTime: isoSeconds(entry.createdAt),
-    Status: entry.certificate.notAfter.getTime() > now.getTime() ? 'OK' : 'Expired',
+    Status: entry.certificate.notAfter.getTime() > now.getTime() ? 'OK' : 'Expire',
     ProjectName: (entry.params.ProjectName as string | undefined) ?? 'default',
   };
 }

@@ -6,6 +6,7 @@ import { malformedAnswer, parseRetryAfter, toCloudError, unrecognisedAnswer } fr
 import { isJsonObject, parseJsonOrNull, textOf, type JsonObject } from '../json';
 import { credentialSecrets } from '../scrub';
 import { sha256Hex } from '../hash';
+import { normalHex } from '../remote-copy';
 import { acsDate, canonicalQuery, signAcs3 } from './sign';
 import { classifyAliyunError, MALFORMED_HINT, SERVER, UNREADABLE } from './errors';
 
@@ -116,26 +117,20 @@ export function parseAliyunResponse(response: HttpResponse, now: Date, secrets: 
   throw unrecognisedAnswer('aliyun', response, requestId, { server: SERVER, unreadable: UNREADABLE }, secrets);
 }
 
-async function call(ctx: CallContext, rpc: RpcCall): Promise<JsonObject> {
+export async function callAliyun(ctx: CallContext, rpc: RpcCall): Promise<JsonObject> {
   const now = ctx.now();
   const response = await sendToCloud('aliyun', ctx.http, buildAliyunRequest(ctx, rpc, now, ctx.nonce()));
   return parseAliyunResponse(response, now, credentialSecrets(ctx.credentials));
 }
 
 export async function uploadUserCertificate(ctx: CallContext, params: Readonly<Record<string, string>>): Promise<UploadResult> {
-  const answer = await call(ctx, { action: 'UploadUserCertificate', params });
+  const answer = await callAliyun(ctx, { action: 'UploadUserCertificate', params });
   const requestId = textOf(answer.RequestId);
   const remoteId = textOf(answer.CertId);
   if (!remoteId) {
     throw malformedAnswer('aliyun', 'CertId', requestId, MALFORMED_HINT);
   }
   return { remoteId, requestId, duplicateOf: null };
-}
-
-/** "AB:CD:..." or "ABCD..." as lowercase hex without separators. */
-function fingerprint(value: unknown): string | null {
-  const hex = typeof value === 'string' ? value.replace(/:/g, '').toLowerCase() : '';
-  return /^[0-9a-f]+$/.test(hex) ? hex : null;
 }
 
 function toRemoteCertificate(item: JsonObject): RemoteCertificate | null {
@@ -150,8 +145,8 @@ function toRemoteCertificate(item: JsonObject): RemoteCertificate | null {
     domains: sans,
     // EndDate is a calendar day only; kept as that day at 00:00 UTC.
     notAfter: endDate,
-    fingerprintSha1: fingerprint(item.Fingerprint),
-    fingerprintSha256: fingerprint(item.Sha2),
+    fingerprintSha1: normalHex(item.Fingerprint),
+    fingerprintSha256: normalHex(item.Sha2),
   };
 }
 
@@ -163,7 +158,7 @@ export async function listUploadedCertificates(ctx: CallContext, search: string 
   const found: RemoteCertificate[] = [];
   const resourceGroupId = account.fields.resourceGroupId;
   for (let page = 1; (page - 1) * PAGE_SIZE < MAX_LISTED; page += 1) {
-    const answer = await call(ctx, {
+    const answer = await callAliyun(ctx, {
       action: 'ListUserCertificateOrder',
       params: {
         // The default OrderType (CPACK, purchased certificates) lists no uploaded ones.

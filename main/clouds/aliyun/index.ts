@@ -4,6 +4,7 @@ import { defaultCertificateName } from '../naming';
 import { fullChainPem, isSm2 } from '../material';
 import { issue, refuseIfIssues, requirePrivateKey } from '../preflight';
 import { listUploadedCertificates, uploadUserCertificate } from './client';
+import { aliyunBindings, aliyunDetail, listAliyunCopies } from './inventory';
 
 // Alibaba Cloud Certificate Management Service (CAS) UploadUserCertificate.
 
@@ -102,4 +103,7 @@ export const aliyun: CloudProvider<AliyunOptions> = {
     return uploadUserCertificate(ctx, uploadParams(material, options));
   },
   list: (ctx: CallContext, query?: ListQuery) => listUploadedCertificates(ctx, query?.search, ctx.account),
+  listRemote: listAliyunCopies,
+  remoteDetail: aliyunDetail,
+  bindings: aliyunBindings,
 };

@@ -12,6 +12,9 @@ import { sdkDate, signSdkHmac } from './sign';
 // Huawei Cloud API Gateway (APIG) v2 certificates, and the IAM project lookup they may need.
 // CreateCertificateV2: POST /v2/{project_id}/apigw/certificates; ListCertificatesV2: GET, same path.
 
+/** `common` is the shared gateway that holds global certificates. */
+export const GLOBAL_INSTANCE = 'common';
+
 /** APIG endpoints follow one pattern except Europe's, which lives under .eu (ApigRegion.ts). */
 function huaweiDomain(region: string): string {
   return region === 'eu-west-101' ? 'myhuaweicloud.eu' : 'myhuaweicloud.com';
@@ -97,7 +100,7 @@ function baseUrl(ctx: Pick<CallContext, 'account'>, service: HuaweiCall['service
   return resolveEndpoint('huawei', override, publicUrl);
 }
 
-interface Answer {
+export interface Answer {
   readonly body: JsonObject;
   readonly requestId: string | null;
 }
@@ -142,7 +145,7 @@ export function buildHuaweiRequest(ctx: Pick<CallContext, 'account' | 'credentia
   };
 }
 
-async function send(ctx: CallContext, call: HuaweiCall): Promise<Answer> {
+export async function sendHuawei(ctx: CallContext, call: HuaweiCall): Promise<Answer> {
   const response = await sendToCloud('huawei', ctx.http, buildHuaweiRequest(ctx, call, ctx.now()));
   return parseHuaweiResponse(response, ctx.now(), credentialSecrets(ctx.credentials));
 }
@@ -207,7 +210,7 @@ export async function resolveProjectId(ctx: CallContext): Promise<string> {
   const cacheKey = `${baseUrl(ctx, 'iam').href}|${auth.kind === 'aksk' ? auth.accessKeyId : 'token'}|${region}`;
   const cached = auth.kind === 'aksk' ? projectCache.get(cacheKey) : undefined;
   if (cached) return cached;
-  const { body } = await send(ctx, { method: 'GET', service: 'iam', path: '/v3/projects', query: { name: region } });
+  const { body } = await sendHuawei(ctx, { method: 'GET', service: 'iam', path: '/v3/projects', query: { name: region } });
   const projects = Array.isArray(body.projects) ? (body.projects as readonly { id?: unknown; name?: unknown }[]) : [];
   const project = projects.find((p) => p.name === region) ?? projects[0];
   const id = textOf(project?.id);
@@ -229,7 +232,7 @@ export async function resolveProjectId(ctx: CallContext): Promise<string> {
 
 export async function createCertificate(ctx: CallContext, form: CertificateForm): Promise<UploadResult> {
   const projectId = await resolveProjectId(ctx);
-  const answer = await send(ctx, {
+  const answer = await sendHuawei(ctx, {
     method: 'POST',
     service: 'apig',
     path: `/v2/${projectId}/apigw/certificates`,
@@ -260,7 +263,7 @@ export async function listCertificates(ctx: CallContext, instanceId: string, com
   for (let page = 0; page < MAX_PAGES; page += 1) {
     const query: Record<string, string> = { instance_id: instanceId, limit: String(PAGE_SIZE), offset: String(page * PAGE_SIZE) };
     if (commonName) query.common_name = commonName;
-    const { body } = await send(ctx, {
+    const { body } = await sendHuawei(ctx, {
       method: 'GET',
       service: 'apig',
       path: `/v2/${projectId}/apigw/certificates`,

@@ -4,7 +4,8 @@ import type { KeyAlgorithm } from '../../../shared/model';
 import { fullChainPem } from '../material';
 import { issue, refuseIfIssues, requirePrivateKey } from '../preflight';
 import { nameParts } from '../naming';
-import { createCertificate, listCertificates, PROJECT_ID_PATTERN, type CertificateForm } from './client';
+import { createCertificate, GLOBAL_INSTANCE, listCertificates, PROJECT_ID_PATTERN, type CertificateForm } from './client';
+import { huaweiBindings, huaweiDetail, listHuaweiCopies } from './inventory';
 
 // Huawei Cloud API Gateway (APIG) SSL certificates: CreateCertificateV2 / ListCertificatesV2.
 //
@@ -18,8 +19,7 @@ export type AlgorithmType = (typeof algorithmTypes)[number];
 
 /** cert_content_sign / private_key_sign: "最大长度:8092". */
 export const SM2_SIGN_MAX_LENGTH = 8092;
-/** `common` is the shared gateway that holds global certificates. */
-export const GLOBAL_INSTANCE = 'common';
+export { GLOBAL_INSTANCE };
 
 /** Every CreateCertificateV2 parameter besides the PEMs (seed 002, SDK CertificateForm). */
 export const huaweiOptionsSchema = z.object({
@@ -230,4 +230,7 @@ export const huawei: CloudProvider<HuaweiOptions> = {
     const instanceId = ctx.account.fields.instanceId?.trim() || GLOBAL_INSTANCE;
     return listCertificates(ctx, instanceId, query?.search);
   },
+  listRemote: listHuaweiCopies,
+  remoteDetail: huaweiDetail,
+  bindings: huaweiBindings,
 };

@@ -104,14 +104,14 @@ export function parseTencentResponse(cloud: TencentCloudId, response: HttpRespon
   throw unrecognisedAnswer(cloud, response, requestId, { server: SERVER, unreadable: UNREADABLE }, secrets);
 }
 
-async function call(cloud: TencentCloudId, ctx: CallContext, action: string, params: object): Promise<JsonObject> {
+export async function callTencent(cloud: TencentCloudId, ctx: CallContext, action: string, params: object): Promise<JsonObject> {
   const timestamp = Math.floor(ctx.now().getTime() / 1000);
   const response = await sendToCloud(cloud, ctx.http, buildTencentRequest(cloud, ctx, action, params, timestamp));
   return parseTencentResponse(cloud, response, credentialSecrets(ctx.credentials));
 }
 
 export async function uploadCertificate(cloud: TencentCloudId, ctx: CallContext, params: UploadCertificateParams): Promise<UploadResult> {
-  const answer = await call(cloud, ctx, 'UploadCertificate', params);
+  const answer = await callTencent(cloud, ctx, 'UploadCertificate', params);
   const requestId = textOf(answer.RequestId);
   // With Repeatable=false an identical certificate comes back as RepeatCertId (CertificateId may then
   // be empty or the same id); either way the existing copy is the result.
@@ -154,7 +154,7 @@ export async function describeCertificates(cloud: TencentCloudId, ctx: CallConte
   const found: RemoteCertificate[] = [];
   for (let offset = 0; offset < MAX_LISTED; offset += PAGE_SIZE) {
     const params: DescribeCertificatesParams = { Offset: offset, Limit: PAGE_SIZE, ...(search ? { SearchKey: search } : {}) };
-    const answer = await call(cloud, ctx, 'DescribeCertificates', params);
+    const answer = await callTencent(cloud, ctx, 'DescribeCertificates', params);
     const items = Array.isArray(answer.Certificates) ? answer.Certificates.filter(isJsonObject) : [];
     for (const item of items) {
       const remote = toRemoteCertificate(item);

@@ -57,7 +57,31 @@ const NOT_FOR_UPLOAD = entry(
   '腾讯云拒绝对该证书或订单执行此操作。请在腾讯云 SSL 证书控制台检查该证书。',
 );
 
+// Inventory (DescribeCertificateDetail, the bind-resource sync task; DEPLOY.md §1.2-1.3).
+const NO_SERVICE_ROLE = entry(
+  'auth',
+  false,
+  "Tencent's SSL service role is not authorised, so bound resources cannot be read. Authorise the SSL service-linked role once in the SSL certificate console (the prompt appears on the resource deployment page).",
+  '腾讯云 SSL 证书服务角色未授权，无法读取证书关联的云资源。请在 SSL 证书控制台（部署到云资源页面的提示中）授权一次服务相关角色。',
+);
+
 export const tencentErrors: ErrorTable = {
+  'FailedOperation.RoleNotFoundAuthorization': NO_SERVICE_ROLE,
+  'FailedOperation.CertificateSyncTaskIdInvalid': entry(
+    'server',
+    true,
+    'Tencent no longer knows the resource discovery task (it may have expired). Sync again.',
+    '腾讯云找不到该云资源查询任务（可能已过期）。请重新同步。',
+  ),
+  'FailedOperation.CertificateHostResourceInnerInterrupt': entry(
+    'invalid',
+    false,
+    'Tencent does not list the resources of this account (an internal account with too many instances). Check the bindings in the Tencent console.',
+    '腾讯云不提供该账号的云资源列表（实例过多的内部账号）。请在腾讯云控制台查看证书关联的资源。',
+  ),
+  'FailedOperation.SystemError': entry('server', true, 'A temporary error at Tencent Cloud SSL. Sync again in a moment.', '腾讯云 SSL 证书服务临时故障，请稍后重新同步。'),
+  'ResourceNotFound.Manager': entry('invalid', false, 'Tencent has no management record for this certificate.', '腾讯云中没有该证书的管理记录。'),
+
   AuthFailure: CHECK_KEYS,
   'AuthFailure.SignatureFailure': entry(
     'auth',
@@ -187,6 +211,12 @@ export function classifyTencentError(code: string, httpStatus: number | null): E
   if (family === 'InternalError' || (httpStatus !== null && httpStatus >= 500)) return SERVER;
   return tencentErrors[family] ?? BAD_PARAMETER;
 }
+
+/** A discovery task that did not finish within the client's patience. */
+export const BINDINGS_PENDING_HINT: Hint = {
+  en: 'Tencent is still looking up which resources use these certificates. Sync again in a few minutes.',
+  'zh-CN': '腾讯云仍在查询这些证书关联的云资源。请几分钟后重新同步。',
+};
 
 /** A success answer without the id: the certificate may exist, so it is looked up, never re-sent blindly. */
 export const MALFORMED_HINT: Hint = {

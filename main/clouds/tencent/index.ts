@@ -4,6 +4,7 @@ import { defaultCertificateName } from '../naming';
 import { fullChainPem, isEncryptedKey } from '../material';
 import { issue, refuseIfIssues, rejectSm2 } from '../preflight';
 import { describeCertificates, uploadCertificate, type TencentCloudId, type UploadCertificateParams } from './client';
+import { listTencentCopies, tencentBindings, tencentDetail } from './inventory';
 
 // Tencent Cloud SSL certificates (China and International: one implementation, two endpoints).
 
@@ -122,6 +123,9 @@ function createTencentProvider(cloud: TencentCloudId): CloudProvider<TencentOpti
       return uploadCertificate(cloud, ctx, uploadParams(material, options));
     },
     list: (ctx: CallContext, query?: ListQuery) => describeCertificates(cloud, ctx, query?.search),
+    listRemote: (ctx, options) => listTencentCopies(cloud, ctx, options),
+    remoteDetail: (ctx, copy) => tencentDetail(cloud, ctx, copy),
+    bindings: (ctx, copies, options) => tencentBindings(cloud, ctx, copies, options),
   };
 }
 

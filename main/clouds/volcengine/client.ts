@@ -129,13 +129,13 @@ export function buildVolcengineRequest(
   };
 }
 
-async function call(ctx: CallContext, action: string, body: object): Promise<Answer> {
+export async function callVolcengine(ctx: CallContext, action: string, body: object): Promise<Answer> {
   const response = await sendToCloud('volcengine', ctx.http, buildVolcengineRequest(ctx, action, body, ctx.now()));
   return parseVolcengineResponse(response, ctx.now(), credentialSecrets(ctx.credentials));
 }
 
 export async function createCert(ctx: CallContext, body: CreateCertBody): Promise<UploadResult> {
-  const { result, requestId } = await call(ctx, 'CreateCert', body);
+  const { result, requestId } = await callVolcengine(ctx, 'CreateCert', body);
   const chainId = textOf(result.ChainID);
   if (!chainId) throw malformedAnswer('volcengine', 'ChainID', requestId, MALFORMED_HINT);
   return { remoteId: chainId, requestId, duplicateOf: null };
@@ -160,7 +160,7 @@ export async function listCerts(ctx: CallContext, projectName: string | null, do
     const body: Record<string, unknown> = { PageNum: page, PageSize: PAGE_SIZE };
     if (projectName) body.ProjectName = projectName;
     if (domain) body.Domain = domain;
-    const { result } = await call(ctx, 'ListCertV2', body);
+    const { result } = await callVolcengine(ctx, 'ListCertV2', body);
     const items = Array.isArray(result.CertList) ? (result.CertList as CertListItem[]) : [];
     for (const item of items) {
       const chainId = textOf(item.ChainID);

@@ -4,6 +4,7 @@ import { fullChainPem, isEncryptedKey } from '../material';
 import { issue, refuseIfIssues, rejectSm2, requirePrivateKey } from '../preflight';
 import { defaultCertificateName } from '../naming';
 import { createCert, listCerts, type CreateCertBody } from './client';
+import { listVolcengineCopies, volcengineBindings, volcengineDetail } from './inventory';
 
 // Volcengine Live certificates: CreateCert 2023-01-01 (add, or replace the certificate of an
 // existing chain through ChainID) and ListCertV2.
@@ -102,4 +103,7 @@ export const volcengine: CloudProvider<VolcengineOptions> = {
     return createCert(ctx, createCertBody(material, options));
   },
   list: (ctx: CallContext, query?: ListQuery) => listCerts(ctx, ctx.account.fields.projectName?.trim() || null, query?.search),
+  listRemote: listVolcengineCopies,
+  remoteDetail: volcengineDetail,
+  bindings: volcengineBindings,
 };

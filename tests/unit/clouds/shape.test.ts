@@ -13,10 +13,10 @@ const folders = readdirSync(root, { withFileTypes: true })
   .map((entry) => entry.name);
 
 describe('cloud folders', () => {
-  it('each hold exactly sign.ts, client.ts, errors.ts and index.ts', () => {
+  it('each hold exactly sign.ts, client.ts, errors.ts, inventory.ts and index.ts', () => {
     expect(folders.length).toBeGreaterThanOrEqual(4);
     for (const folder of folders) {
-      expect(readdirSync(join(root, folder)).sort(), folder).toEqual(['client.ts', 'errors.ts', 'index.ts', 'sign.ts']);
+      expect(readdirSync(join(root, folder)).sort(), folder).toEqual(['client.ts', 'errors.ts', 'index.ts', 'inventory.ts', 'sign.ts']);
     }
   });
 
@@ -28,5 +28,12 @@ describe('cloud folders', () => {
       expect(exported.length, folder).toBeGreaterThan(0);
     }
     for (const id of cloudIds) expect(providers[id].id).toBe(id);
+  });
+
+  it('each offer every inventory verb, so a sync covers every cloud', () => {
+    for (const id of cloudIds) {
+      const provider = providers[id];
+      expect([typeof provider.listRemote, typeof provider.remoteDetail, typeof provider.bindings], id).toEqual(['function', 'function', 'function']);
+    }
   });
 });

@@ -1,0 +1,256 @@
+import type { CallContext, InventoryOptions, RemoteBinding, RemoteCopy } from '../provider';
+import { CloudError } from '../provider';
+import { toCloudError } from '../cloud-error';
+import { isJsonObject, stringsOf, textOf, type JsonObject } from '../json';
+import { credentialSecrets } from '../scrub';
+import { abortableSleep } from '../retry';
+import { certificateBlocks, isLastPage, listedCopy, pageSizeOf, pemFacts, readCall } from '../remote-copy';
+import { beijingTimeToIso, callTencent, type TencentCloudId } from './client';
+import { BINDINGS_PENDING_HINT, classifyTencentError } from './errors';
+
+// The inventory of a Tencent SSL account (DEPLOY.md §1.1-1.3): DescribeCertificates (all pages),
+// DescribeCertificateDetail, and the bound resources through the bind-resource sync task, the
+// discovery the SDK docs recommend (CreateCertificateBindResourceSyncTask, then
+// DescribeCertificateBindResourceTaskResult until done, then ...TaskDetail for the instances).
+
+/** DescribeCertificates: "超过1000按1000处理". */
+const LIST_MAX = 1000;
+/** CreateCertificateBindResourceSyncTask and ...TaskResult take at most 100 ids. */
+const TASK_BATCH = 100;
+/** ...TaskDetail: Limit max "100", per resource type per region. */
+const DETAIL_MAX = 100;
+/** The polling interval is not documented (unconfirmed); clients use 2-10 s. */
+const DEFAULT_POLL_MS = 2000;
+/** A discovery task still running after this many polls is reported rather than waited on forever. */
+const MAX_POLLS = 60;
+
+const TASK_RUNNING = 0;
+const TASK_DONE = 1;
+
+function uniqueNames(names: readonly (string | null)[]): string[] {
+  return [...new Set(names.filter((name): name is string => name !== null && name !== ''))];
+}
+
+export async function listTencentCopies(cloud: TencentCloudId, ctx: CallContext, options: InventoryOptions = {}): Promise<RemoteCopy[]> {
+  const limit = pageSizeOf(options.pageSize, LIST_MAX);
+  const copies: RemoteCopy[] = [];
+  for (let offset = 0; ; ) {
+    const answer = await readCall(ctx, () => callTencent(cloud, ctx, 'DescribeCertificates', { Offset: offset, Limit: limit }));
+    const items = Array.isArray(answer.Certificates) ? answer.Certificates.filter(isJsonObject) : [];
+    for (const item of items) {
+      const remoteId = textOf(item.CertificateId);
+      if (!remoteId) continue;
+      copies.push(
+        listedCopy(cloud, remoteId, {
+          name: textOf(item.Alias),
+          commonName: textOf(item.Domain),
+          // In the list answer SubjectAltName includes the primary domain.
+          dnsNames: uniqueNames([textOf(item.Domain), ...stringsOf(item.SubjectAltName)]),
+          notBefore: beijingTimeToIso(item.CertBeginTime),
+          notAfter: beijingTimeToIso(item.CertEndTime),
+        }),
+      );
+    }
+    // The limit may be clamped by the server, so the next offset follows what came back.
+    offset += items.length;
+    if (isLastPage(items.length, offset, answer.TotalCount, limit)) break;
+  }
+  return copies;
+}
+
+/**
+ * DescribeCertificateDetail. Its answer carries CertificatePrivateKey (and EncryptPrivateKey for
+ * SM2): only the fields named here are read, so no key ever leaves this function.
+ */
+export async function tencentDetail(cloud: TencentCloudId, ctx: CallContext, copy: RemoteCopy): Promise<RemoteCopy> {
+  const answer = await readCall(ctx, () => callTencent(cloud, ctx, 'DescribeCertificateDetail', { CertificateId: copy.remoteId }));
+  const pem = certificateBlocks(answer.CertificatePublicKey);
+  const facts = pemFacts(pem);
+  const domain = textOf(answer.Domain);
+  const chain = Array.isArray(answer.CertChainInfo) ? answer.CertChainInfo.filter(isJsonObject) : [];
+  return {
+    ...copy,
+    name: textOf(answer.Alias) ?? copy.name,
+    commonName: facts.commonName ?? domain ?? copy.commonName,
+    // Here SubjectAltName leaves the primary domain out ("不包含主域名").
+    dnsNames: facts.dnsNames.length > 0 ? facts.dnsNames : uniqueNames([domain, ...stringsOf(answer.SubjectAltName), ...copy.dnsNames]),
+    notBefore: facts.notBefore ?? beijingTimeToIso(answer.CertBeginTime) ?? copy.notBefore,
+    notAfter: facts.notAfter ?? beijingTimeToIso(answer.CertEndTime) ?? copy.notAfter,
+    // CertFingerprint is SHA-1 in an unconfirmed format, so only the PEM's own hash is used.
+    fingerprintSha256: facts.fingerprintSha256,
+    serial: facts.serial,
+    issuer: facts.issuer ?? textOf(chain[0]?.Issuer),
+    certificatePem: pem,
+  };
+}
+
+interface Task {
+  readonly certId: string;
+  readonly taskId: string;
+}
+
+export async function tencentBindings(
+  cloud: TencentCloudId,
+  ctx: CallContext,
+  copies: readonly RemoteCopy[],
+  options: InventoryOptions = {},
+): Promise<Map<string, RemoteBinding[]>> {
+  const bindings = new Map<string, RemoteBinding[]>();
+  const ids = copies.map((copy) => copy.remoteId);
+  for (let start = 0; start < ids.length; start += TASK_BATCH) {
+    const tasks = await startTasks(cloud, ctx, ids.slice(start, start + TASK_BATCH));
+    const bound = await waitForTasks(cloud, ctx, tasks, options.pollIntervalMs ?? DEFAULT_POLL_MS);
+    for (const task of bound) {
+      const found = await taskInstances(cloud, ctx, task.taskId);
+      if (found.length > 0) bindings.set(task.certId, found);
+    }
+  }
+  return bindings;
+}
+
+async function startTasks(cloud: TencentCloudId, ctx: CallContext, certIds: readonly string[]): Promise<Task[]> {
+  // IsCache 1: a result finished within the last half hour is reused; an inventory does not
+  // need fresher, and repeated syncs then cost the service nothing.
+  const answer = await readCall(ctx, () => callTencent(cloud, ctx, 'CreateCertificateBindResourceSyncTask', { CertificateIds: certIds, IsCache: 1 }));
+  const tasks: Task[] = [];
+  for (const item of Array.isArray(answer.CertTaskIds) ? answer.CertTaskIds.filter(isJsonObject) : []) {
+    const certId = textOf(item.CertId);
+    const taskId = textOf(item.TaskId);
+    if (certId && taskId) tasks.push({ certId, taskId });
+  }
+  return tasks;
+}
+
+/** Polls until every task has finished; returns the tasks that found at least one resource. */
+async function waitForTasks(cloud: TencentCloudId, ctx: CallContext, tasks: readonly Task[], pollMs: number): Promise<Task[]> {
+  const byId = new Map(tasks.map((task) => [task.taskId, task]));
+  const pending = new Set(byId.keys());
+  const bound: Task[] = [];
+  for (let poll = 0; pending.size > 0; poll += 1) {
+    if (poll >= MAX_POLLS) throw stillRunning(cloud, pending.size);
+    if (poll > 0) await abortableSleep(pollMs, ctx.signal);
+    const answer = await readCall(ctx, () =>
+      callTencent(cloud, ctx, 'DescribeCertificateBindResourceTaskResult', { TaskIds: [...pending] }),
+    );
+    const results = Array.isArray(answer.SyncTaskBindResourceResult) ? answer.SyncTaskBindResourceResult.filter(isJsonObject) : [];
+    for (const result of results) {
+      const taskId = textOf(result.TaskId);
+      if (!taskId || !pending.has(taskId) || result.Status === TASK_RUNNING) continue;
+      if (result.Status !== TASK_DONE) throw taskFailure(cloud, ctx, result, textOf(answer.RequestId));
+      pending.delete(taskId);
+      if (resourceTotal(result) > 0) bound.push(byId.get(taskId)!);
+    }
+  }
+  return bound;
+}
+
+function resourceTotal(result: JsonObject): number {
+  let total = 0;
+  for (const byType of Array.isArray(result.BindResourceResult) ? result.BindResourceResult.filter(isJsonObject) : []) {
+    for (const region of Array.isArray(byType.BindResourceRegionResult) ? byType.BindResourceRegionResult.filter(isJsonObject) : []) {
+      if (typeof region.TotalCount === 'number') total += region.TotalCount;
+    }
+  }
+  return total;
+}
+
+function taskFailure(cloud: TencentCloudId, ctx: CallContext, result: JsonObject, requestId: string | null): CloudError {
+  const error = isJsonObject(result.Error) ? result.Error : {};
+  return toCloudError(
+    cloud,
+    { code: textOf(error.Code) ?? 'FailedOperation', message: textOf(error.Message) ?? '', requestId, httpStatus: 200 },
+    classifyTencentError,
+    credentialSecrets(ctx.credentials),
+  );
+}
+
+function stillRunning(cloud: TencentCloudId, count: number): CloudError {
+  return new CloudError({
+    cloud,
+    code: 'bindings.pending',
+    message: `${count} resource discovery task(s) still running after ${MAX_POLLS} polls`,
+    kind: 'server',
+    retryable: true,
+    requestId: null,
+    httpStatus: null,
+    mayHaveReachedServer: true,
+    hint: BINDINGS_PENDING_HINT,
+  });
+}
+
+/** The answer's per-type arrays, each a list of {Region?, TotalCount, InstanceList} groups. */
+const RESOURCE_GROUPS = ['CLB', 'CDN', 'WAF', 'DDOS', 'LIVE', 'VOD', 'TKE', 'APIGATEWAY', 'TCB', 'TEO', 'TSE', 'COS', 'SCF'] as const;
+
+async function taskInstances(cloud: TencentCloudId, ctx: CallContext, taskId: string): Promise<RemoteBinding[]> {
+  const found: RemoteBinding[] = [];
+  for (let offset = 0; ; offset += DETAIL_MAX) {
+    // Limit and Offset are strings in this action's model.
+    const params = { TaskId: taskId, Limit: String(DETAIL_MAX), Offset: String(offset) };
+    const answer = await readCall(ctx, () => callTencent(cloud, ctx, 'DescribeCertificateBindResourceTaskDetail', params));
+    let more = false;
+    for (const group of RESOURCE_GROUPS) {
+      for (const regional of Array.isArray(answer[group]) ? answer[group].filter(isJsonObject) : []) {
+        const instances = Array.isArray(regional.InstanceList) ? regional.InstanceList.filter(isJsonObject) : [];
+        for (const instance of instances) found.push(...instanceBindings(group, textOf(regional.Region), instance));
+        // Paging applies per type and region: another page only where this one was full.
+        if (typeof regional.TotalCount === 'number' && regional.TotalCount > offset + DETAIL_MAX && instances.length > 0) more = true;
+      }
+    }
+    if (!more) return found;
+  }
+}
+
+function binding(type: string, parts: readonly (string | null)[], name: string | null): RemoteBinding[] {
+  // The ids follow DeployCertificateInstance's InstanceIdList tuples (§1.6), so a later deploy can use them.
+  if (parts.some((part) => part === null || part === '')) return [];
+  return [{ type, id: parts.join('|'), name }];
+}
+
+function instanceBindings(group: (typeof RESOURCE_GROUPS)[number], region: string | null, instance: JsonObject): RemoteBinding[] {
+  const text = (name: string) => textOf(instance[name]);
+  const list = (name: string, value: JsonObject = instance) => (Array.isArray(value[name]) ? value[name].filter(isJsonObject) : []);
+  switch (group) {
+    case 'CLB':
+      return list('Listeners').flatMap((listener) => {
+        const rules = list('Rules', listener);
+        const lb = text('LoadBalancerId');
+        const id = textOf(listener.ListenerId);
+        return rules.length > 0
+          ? rules.flatMap((rule) => binding('clb', [lb, id, textOf(rule.Domain)], textOf(rule.Domain)))
+          : binding('clb', [lb, id], null);
+      });
+    case 'DDOS':
+      return binding('ddos', [text('InstanceId'), text('Domain'), text('VirtualPort')], text('Domain'));
+    case 'APIGATEWAY':
+      return binding('apigateway', [text('ServiceId'), text('Domain')], text('Domain'));
+    case 'COS':
+      return binding('cos', [text('Region') ?? region, text('Bucket'), text('Domain')], text('Domain'));
+    case 'TEO':
+      return binding('teo', [text('Host')], text('Host'));
+    case 'SCF':
+      return binding('scf', [text('Region') ?? region, text('Domain')], text('Domain'));
+    case 'TKE':
+      return list('NamespaceList').flatMap((namespace) =>
+        list('SecretList', namespace).flatMap((secret) => {
+          const ingress = list('IngressList', secret)[0];
+          const domain = ingress ? (stringsOf(ingress.TlsDomains)[0] ?? null) : null;
+          return binding('tke', [text('ClusterId'), textOf(namespace.Name), textOf(secret.Name)], domain);
+        }),
+      );
+    case 'TSE':
+      return list('CertificateList').flatMap((certificate) =>
+        binding('tse', [text('GatewayId'), textOf(certificate.Id)], stringsOf(certificate.BindDomains)[0] ?? null),
+      );
+    case 'TCB':
+      return list('Environments').flatMap((environment) => {
+        const envId = isJsonObject(environment.Environment) ? textOf(environment.Environment.ID) : null;
+        return (['AccessService', 'HostService'] as const).flatMap((service) => {
+          const served = isJsonObject(environment[service]) ? list('InstanceList', environment[service]) : [];
+          return served.flatMap((item) => binding('tcb', [service, text('Region') ?? region, envId, textOf(item.Domain)], textOf(item.Domain)));
+        });
+      });
+    default:
+      // CDN, WAF, LIVE, VOD: the domain is the instance.
+      return binding(group.toLowerCase(), [text('Domain')], text('Domain'));
+  }
+}
