@@ -36,6 +36,8 @@ export interface CliIo {
   /** All of standard input, for --password-stdin. */
   readonly readStdin: () => Promise<string>;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Standard output is a terminal: binary output (DER, PKCS#12) is refused there, as curl does. */
+  readonly stdoutIsTerminal?: boolean;
 }
 
 export interface CommandContext {
