@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import type { ErrorCode } from '../../shared/errors';
 import type { HandlerContext } from '../core/ipc/context';
 
 // What every `certvault` subcommand is: a name, its help text and a function from arguments to an
@@ -28,6 +29,29 @@ export const exitCodeHelp = `Exit codes:
   3  partly done: some files or accounts failed, each named on stderr
   5  no OS keychain is reachable (install and unlock a Secret Service on Linux)
 `;
+
+const inputErrorPrefixes = ['input.', 'pem.', 'der.', 'cert.', 'key.', 'pkcs12.', 'pkcs7.', 'ipc.bad_request'];
+
+/** What the user named or supplied does not exist or cannot be used: their input, not a failure. */
+const inputErrors: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'vault.not_found',
+  'vault.ambiguous_id',
+  'vault.nothing_to_import',
+  'vault.key_without_certificate',
+  'account.not_found',
+  'account.invalid',
+  'account.region_required',
+  'export.no_chain',
+  'export.no_key',
+  'export.password_required',
+  'upload.bad_material',
+]);
+
+/** The exit code of a command that ends with this error. */
+export function exitCodeFor(code: ErrorCode): number {
+  if (code === 'keychain.unavailable') return exitCodes.keychainUnavailable;
+  return inputErrors.has(code) || inputErrorPrefixes.some((prefix) => code.startsWith(prefix)) ? exitCodes.unusableInput : exitCodes.failure;
+}
 
 export interface CliIo {
   /** Text, or the bytes of a binary export written to `--out -`. */
