@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import type { ErrorCode } from '../../shared/errors';
 import type { HandlerContext } from '../core/ipc/context';
 
 // What every `certvault` subcommand is: a name, its help text and a function from arguments to an
@@ -29,6 +30,30 @@ export const exitCodeHelp = `Exit codes:
   5  no OS keychain is reachable (install and unlock a Secret Service on Linux)
 `;
 
+const inputErrorPrefixes = ['input.', 'pem.', 'der.', 'cert.', 'key.', 'pkcs12.', 'pkcs7.', 'ipc.bad_request'];
+
+/** What the user named or supplied does not exist or cannot be used: their input, not a failure. */
+const inputErrors: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'vault.not_found',
+  'vault.ambiguous_id',
+  'vault.ambiguous_name',
+  'vault.nothing_to_import',
+  'vault.key_without_certificate',
+  'account.not_found',
+  'account.invalid',
+  'account.region_required',
+  'export.no_chain',
+  'export.no_key',
+  'export.password_required',
+  'upload.bad_material',
+]);
+
+/** The exit code of a command that ends with this error. */
+export function exitCodeFor(code: ErrorCode): number {
+  if (code === 'keychain.unavailable') return exitCodes.keychainUnavailable;
+  return inputErrors.has(code) || inputErrorPrefixes.some((prefix) => code.startsWith(prefix)) ? exitCodes.unusableInput : exitCodes.failure;
+}
+
 export interface CliIo {
   /** Text, or the bytes of a binary export written to `--out -`. */
   readonly stdout: (output: string | Uint8Array) => void;
@@ -36,6 +61,8 @@ export interface CliIo {
   /** All of standard input, for --password-stdin. */
   readonly readStdin: () => Promise<string>;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Standard output is a terminal: binary output (DER, PKCS#12) is refused there, as curl does. */
+  readonly stdoutIsTerminal?: boolean;
 }
 
 export interface CommandContext {

@@ -12,7 +12,8 @@ const help = `Usage: certvault export ID --format FORMAT --out FILE|- [--force] 
 Writes one library entry to FILE. ID is the entry id, or a unique prefix of it or of the SHA-256
 fingerprint. Files holding a private key are created readable by you only (mode 0600). An existing
 FILE is replaced only with --force. With --out - the export goes to standard output (for a pipe):
-certificates and chains as they are; a private key (key, bundle, pfx) only with --force.
+certificates and chains as they are; a private key (key, bundle, pfx) only with --force; binary
+formats (der, pfx) only into a file or a pipe, never onto the terminal.
 
 Formats:
   pem        the certificate (PEM)
@@ -61,6 +62,10 @@ export const exportCommand = defineCommand({
       if (values.json) throw new UsageError('--json cannot be used with --out - (the export itself goes to standard output)');
       if (keyFormats.has(format) && !values.force) {
         throw new UsageError(`--format ${format} holds the private key: add --force to write it to standard output, or use --out FILE (created mode 0600)`);
+      }
+      if (binaryFormats.has(format) && io.stdoutIsTerminal) {
+        // Binary bytes carry whatever the certificate holds, escape sequences included.
+        throw new UsageError(`--format ${format} is binary: redirect standard output to a file or a pipe, or use --out FILE`);
       }
       const ctx = handlers();
       const rendered = await vaultOf(ctx).export(id, format, { ...options, reminderDays: ctx.settings.get().expiringWithinDays });

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ensurePrivateFolder, PRIVATE_FILE_MODE, tightenPrivateFiles } from '../core/private-files';
+import { printableLines } from '../../shared/printable';
 
 // The CLI's stderr is for the one error line a script can parse, so its structured log goes to
 // `logs/cli.log` in the data folder (created on the first line written, not before).
@@ -11,7 +12,8 @@ export function cliLogSink(
   dataDir: () => string,
 ): ((line: string) => void) | null {
   if (env.CERTVAULT_LOG === 'off') return null;
-  if (env.CERTVAULT_LOG === 'stderr') return (line) => void process.stderr.write(`${line}\n`);
+  // Log lines quote file names and cloud messages: on a terminal they are escaped like all output.
+  if (env.CERTVAULT_LOG === 'stderr') return (line) => void process.stderr.write(`${printableLines(line)}\n`);
   let file: string | null = null;
   return (line) => {
     try {

@@ -10,5 +10,6 @@ export function nodeIo(): CliIo {
       return Buffer.concat(chunks).toString('utf8');
     },
     env: process.env,
+    stdoutIsTerminal: process.stdout.isTTY === true,
   };
 }

@@ -4,7 +4,7 @@ import { dataDirFromEnvironment } from '../core/data-dir';
 import type { HandlerContext } from '../core/ipc/context';
 import { toErrorInfo } from '../core/ipc/dispatch';
 import { log } from '../core/log';
-import { exitCodeHelp, exitCodes, UsageError, type CliIo, type Command } from './command';
+import { exitCodeFor, exitCodeHelp, exitCodes, UsageError, type CliIo, type Command } from './command';
 import { commands } from './commands';
 import { cliHandlerContext } from './handler-context';
 import { cliLogSink } from './log-sink';
@@ -195,28 +195,6 @@ function parseArgsMessage(error: TypeError & { code: string }): string {
     default:
       return error.message;
   }
-}
-
-const inputErrorPrefixes = ['input.', 'pem.', 'der.', 'cert.', 'key.', 'pkcs12.', 'pkcs7.', 'ipc.bad_request', 'vault.ambiguous_name'];
-
-/** What the user named or supplied does not exist or cannot be used: their input, not a failure. */
-const inputErrors: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
-  'vault.not_found',
-  'vault.ambiguous_id',
-  'vault.nothing_to_import',
-  'vault.key_without_certificate',
-  'account.not_found',
-  'account.invalid',
-  'account.region_required',
-  'export.no_chain',
-  'export.no_key',
-  'export.password_required',
-  'upload.bad_material',
-]);
-
-export function exitCodeFor(code: ErrorCode): number {
-  if (code === 'keychain.unavailable') return exitCodes.keychainUnavailable;
-  return inputErrors.has(code) || inputErrorPrefixes.some((prefix) => code.startsWith(prefix)) ? exitCodes.unusableInput : exitCodes.failure;
 }
 
 /** node:util parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for a bad command line. */

@@ -91,6 +91,11 @@ describe('certvault export', () => {
     const der = await certvault(['export', id, '--format', 'der', '--out', '-'], { home });
     expect(der.code).toBe(0);
     expect(der.stdoutBytes.equals(execFileSync('openssl', ['x509', '-in', fx.leaf, '-outform', 'DER']))).toBe(true);
+    // Not onto a terminal: the bytes would reach it raw.
+    const onTerminal = await certvault(['export', id, '--format', 'der', '--out', '-'], { home, terminal: true });
+    expect(onTerminal.code).toBe(2);
+    expect(onTerminal.stdoutBytes.length).toBe(0);
+    expect(onTerminal.stderr).toMatch(/--format der is binary: redirect standard output/);
   });
 
   it('--out - refuses a private key without --force, and --json', async () => {

@@ -10,7 +10,10 @@ export interface CliRun {
 }
 
 /** Runs `certvault ARGS` in-process with captured output and a throwaway data folder. */
-export async function certvault(args: string[], options: { stdin?: string; home: string; now?: Date; env?: Record<string, string> }): Promise<CliRun> {
+export async function certvault(
+  args: string[],
+  options: { stdin?: string; home: string; now?: Date; env?: Record<string, string>; terminal?: boolean },
+): Promise<CliRun> {
   const chunks: Buffer[] = [];
   let stderr = '';
   const io: CliIo = {
@@ -18,6 +21,7 @@ export async function certvault(args: string[], options: { stdin?: string; home:
     stderr: (text) => void (stderr += text),
     readStdin: async () => options.stdin ?? '',
     env: { CERTVAULT_HOME: options.home, LANG: 'C.UTF-8', ...options.env },
+    stdoutIsTerminal: options.terminal ?? false,
   };
   const now = options.now;
   const code = await runCli(['--home', options.home, ...args], io, now ? { now: () => now } : {});
