@@ -8,6 +8,7 @@ import { VaultError } from '../../../shared/errors';
 import { DerError, Tag, children, content, expectTag, readOid, readRoot } from './der';
 import { checkIterations, checkPbeAlgorithm, ignoringMalformed, readCount } from './kdf-limit';
 import { OID } from './oids';
+import { KdfTooCostly } from './forge-kdf';
 
 const pbes2Ciphers: Readonly<Record<string, { name: string; keyLength: number }>> = {
   '2.16.840.1.101.3.4.1.2': { name: 'aes-128-cbc', keyLength: 16 },
@@ -80,7 +81,8 @@ function decryptWithForge(der: Uint8Array, password: string, file: string): Uint
   let plain: forge.asn1.Asn1 | null;
   try {
     plain = forge.pki.decryptPrivateKeyInfo(info, password);
-  } catch {
+  } catch (error) {
+    if (error instanceof KdfTooCostly) checkIterations(error.count, file);
     throw unsupported(file, `password-based encryption ${schemeName(der)}`);
   }
   if (!plain) throw new VaultError('key.wrong_password', { file });

@@ -5,6 +5,7 @@ import forge from 'node-forge';
 import { VaultError } from '../../../shared/errors';
 import { Tag, children, readOid, readRoot, readTlv, type Tlv } from './der';
 import { checkIterations, checkPbeAlgorithm, ignoringMalformed, readCount } from './kdf-limit';
+import { KdfTooCostly } from './forge-kdf';
 
 export interface Pkcs12Contents {
   readonly certificates: Uint8Array[];
@@ -40,6 +41,7 @@ export function readPkcs12(der: Uint8Array, password: string | undefined, file: 
     try {
       return contentsOf(forge.pkcs12.pkcs12FromAsn1(asn1, false, candidate as string));
     } catch (error) {
+      if (error instanceof KdfTooCostly) checkIterations(error.count, file);
       lastError = error;
       if (!isPasswordFailure(error)) break;
     }

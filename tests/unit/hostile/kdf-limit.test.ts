@@ -8,6 +8,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { VaultError } from '../../../shared/errors';
 import { parseInputs } from '../../../main/core/inspect';
 import { MAX_KDF_ITERATIONS } from '../../../main/core/inspect/kdf-limit';
+import { forgePkcs12Kdf, pkcs12Kdf } from '../../../main/core/inspect/forge-kdf';
+import forge from 'node-forge';
 import { patchIntegers } from './der-patch';
 
 const HUGE = 2n ** 31n - 1n;
@@ -85,5 +87,40 @@ describe('key-derivation work cap', () => {
   it('refuses one iteration over the limit', async () => {
     const data = patchIntegers(pbes2, (value) => (value === PBE_ITER ? BigInt(MAX_KDF_ITERATIONS) + 1n : null));
     expect((await refusal('over.der', data, 'pw')).code).toBe('input.kdf_too_costly');
+  });
+});
+
+describe('PKCS#12 key derivation on native hashes', () => {
+  it('derives exactly what node-forge derives', () => {
+    const cases = [
+      { password: 'pw', salt: 'salt1234', id: 1, iterations: 2048, length: 24, digest: 'sha1' },
+      { password: '', salt: 'x', id: 3, iterations: 1, length: 20, digest: 'sha1' },
+      { password: null, salt: '12345678', id: 2, iterations: 7, length: 8, digest: 'sha1' },
+      { password: 'pässwörd 密码', salt: 'a longer salt of more than sixty-four bytes to wrap the block size!', id: 1, iterations: 100, length: 70, digest: 'sha256' },
+      { password: 'p', salt: 'salt', id: 1, iterations: 3, length: 150, digest: 'sha512' },
+    ];
+    for (const c of cases) {
+      const md = forge.md[c.digest as 'sha1' | 'sha256' | 'sha512'].create();
+      const expected = forgePkcs12Kdf(c.password, forge.util.createBuffer(c.salt), c.id, c.iterations, c.length, md).getBytes();
+      const actual = pkcs12Kdf(c.password, Buffer.from(c.salt, 'binary'), c.id, c.iterations, c.length, c.digest);
+      expect(actual.toString('hex')).toBe(Buffer.from(expected, 'binary').toString('hex'));
+    }
+  });
+
+  it('is what forge now calls, so a key bag nested in encrypted content is capped too', () => {
+    expect(() => (forge.pkcs12 as unknown as { generateKey: typeof forgePkcs12Kdf }).generateKey('pw', forge.util.createBuffer('salt'), 3, Number(HUGE), 20)).toThrow(
+      /2147483647 iterations/,
+    );
+  });
+});
+
+describe('PBKDF2 inside PKCS#12', () => {
+  it('derives what forge derived, natively, and is capped', () => {
+    const md = forge.md.sha256.create();
+    const pbkdf2 = forge.pkcs5.pbkdf2 as unknown as (p: string, s: string, c: number, n: number, md?: unknown) => string;
+    const expected = forge.util.bytesToHex(pbkdf2('pw', 'saltsalt', 1000, 32, 'sha256'));
+    expect(forge.util.bytesToHex(pbkdf2('pw', 'saltsalt', 1000, 32, md))).toBe(expected);
+    expect(expected).toBe(execFileSync('openssl', ['kdf', '-keylen', '32', '-kdfopt', 'digest:SHA256', '-kdfopt', 'pass:pw', '-kdfopt', 'salt:saltsalt', '-kdfopt', 'iter:1000', 'PBKDF2']).toString().trim().replaceAll(':', '').toLowerCase());
+    expect(() => pbkdf2('pw', 'salt', Number(HUGE), 32, md)).toThrow(/2147483647 iterations/);
   });
 });
