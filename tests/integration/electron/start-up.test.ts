@@ -2,8 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { catalogs, type Locale } from '../../../shared/i18n';
-import type { MenuDouble } from '../../electron-double';
-import { Machine } from '../../electron-double';
+import { Machine, type MenuDouble } from '../../electron-double';
 import { assertThrowawayKeyring } from '../vault/keyring-guard';
 import { becomeReady, built, launch, removeTempDirs, start, tempDir } from './harness';
 
