@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { catalogs, type Locale } from '../../../shared/i18n';
 import { Machine, type MenuDouble } from '../../electron-double';
+import { expectedWebPreferences } from '../../unit/electron/expected-web-preferences';
 import { assertThrowawayKeyring } from '../vault/keyring-guard';
 import { becomeReady, built, launch, removeTempDirs, start, tempDir } from './harness';
 
@@ -33,22 +34,7 @@ describe('the window', () => {
     const { double, page } = await start();
     expect(double.windows).toHaveLength(1);
     const [window] = double.windows;
-    expect(window?.options.webPreferences).toEqual({
-      preload: built.preload,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      experimentalFeatures: false,
-      webviewTag: false,
-      navigateOnDragDrop: false,
-      safeDialogs: true,
-      spellcheck: false,
-      devTools: false,
-    });
+    expect(window?.options.webPreferences).toEqual(expectedWebPreferences(built.preload, false));
     expect(page.webContents.getURL()).toBe('app://cert-vault/index.html');
     // Hidden until the page has rendered, then shown.
     expect(window?.options.show).toBe(false);
