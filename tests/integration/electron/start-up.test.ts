@@ -62,6 +62,22 @@ describe('the window', () => {
   });
 });
 
+describe('closing the window', () => {
+  it('quits on Linux and Windows, and the next start opens the window where it was', async () => {
+    const userData = path.join(tempDir(), 'Cert Vault');
+    const { double: first } = await start({ userData });
+    const window = first.windows[0]!;
+    window.maximize();
+    window.close();
+    expect(first.ending()).toEqual({ how: 'quit', code: 0 });
+
+    const { double: second } = await start({ userData });
+    const reopened = second.windows[0]!;
+    expect(reopened.options).toMatchObject(window.getNormalBounds());
+    expect(reopened.isMaximized()).toBe(true);
+  });
+});
+
 describe('a second instance', () => {
   it('quits at once, and the first window comes to the front', async () => {
     const machine = new Machine();
