@@ -1,5 +1,8 @@
-export { createElectronDouble, Machine, Runtime, type Call, type DialogShown, type DoubleOptions, type Ending, type User } from './runtime';
-export { loadMainBundle, assertBuilt } from './load-main';
-export { runPreload, copyAcrossWorlds, type PreloadRun, type PreloadTransport } from './preload-sandbox';
-export { MenuDouble, MenuItemDouble } from './menu';
-export { Page, type BrowserWindowDouble, type FrameHandle, type WebContentsDouble } from './windows';
+// A stand-in for the `electron` module, written from Electron's documentation, so the built main
+// bundle and preload run under Node in tests (see runtime.ts for the main process, preload-sandbox.ts
+// for the preload, load-main.ts for how the bundle is given it).
+export { createElectronDouble, Machine, type DoubleOptions, type Ending, type Runtime } from './runtime';
+export { assertBuilt, loadMainBundle } from './load-main';
+export { runPreload, type PreloadRun } from './preload-sandbox';
+export type { MenuDouble } from './menu';
+export type { BrowserWindowDouble, Page } from './windows';

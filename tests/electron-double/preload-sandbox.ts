@@ -122,7 +122,7 @@ function browserGlobals(): Record<string, unknown> {
  * arrays and plain objects copied with their prototypes dropped, and every copy frozen. Symbols
  * are dropped. Values may come from the preload's own realm, so nothing here relies on instanceof.
  */
-export function copyAcrossWorlds(value: unknown): unknown {
+function copyAcrossWorlds(value: unknown): unknown {
   if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return typeof value === 'symbol' ? undefined : value;
   if (typeof value === 'function') {
     const target = value as (...args: unknown[]) => unknown;

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { catalogs, type Locale } from '../../../shared/i18n';
-import type { MenuDouble } from '../../electron-double';
-import { Machine } from '../../electron-double';
+import { Machine, type MenuDouble } from '../../electron-double';
+import { expectedWebPreferences } from '../../unit/electron/expected-web-preferences';
 import { assertThrowawayKeyring } from '../vault/keyring-guard';
 import { becomeReady, built, launch, removeTempDirs, start, tempDir } from './harness';
 
@@ -34,22 +34,7 @@ describe('the window', () => {
     const { double, page } = await start();
     expect(double.windows).toHaveLength(1);
     const [window] = double.windows;
-    expect(window?.options.webPreferences).toEqual({
-      preload: built.preload,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      experimentalFeatures: false,
-      webviewTag: false,
-      navigateOnDragDrop: false,
-      safeDialogs: true,
-      spellcheck: false,
-      devTools: false,
-    });
+    expect(window?.options.webPreferences).toEqual(expectedWebPreferences(built.preload, false));
     expect(page.webContents.getURL()).toBe('app://cert-vault/index.html');
     // Hidden until the page has rendered, then shown.
     expect(window?.options.show).toBe(false);
@@ -74,6 +59,22 @@ describe('the window', () => {
     await expect(ask('media', 'app://cert-vault/index.html')).resolves.toBe(false);
     await expect(ask('clipboard-sanitized-write', 'https://example.com/')).resolves.toBe(false);
     await expect(ask('clipboard-sanitized-write', 'app://cert-vault/index.html')).resolves.toBe(true);
+  });
+});
+
+describe('closing the window', () => {
+  it('quits on Linux and Windows, and the next start opens the window where it was', async () => {
+    const userData = path.join(tempDir(), 'Cert Vault');
+    const { double: first } = await start({ userData });
+    const window = first.windows[0]!;
+    window.maximize();
+    window.close();
+    expect(first.ending()).toEqual({ how: 'quit', code: 0 });
+
+    const { double: second } = await start({ userData });
+    const reopened = second.windows[0]!;
+    expect(reopened.options).toMatchObject(window.getNormalBounds());
+    expect(reopened.isMaximized()).toBe(true);
   });
 });
 

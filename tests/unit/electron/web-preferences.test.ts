@@ -1,22 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { mainWindowOptions, secureWebPreferences } from '../../../main/electron/web-preferences';
+import { expectedWebPreferences } from './expected-web-preferences';
 
 describe('secureWebPreferences', () => {
   it.each([false, true])('isolates and sandboxes the renderer (dev=%s)', (dev) => {
     const prefs = secureWebPreferences('/app/dist/main/preload.cjs', dev);
-    expect(prefs).toMatchObject({
-      preload: '/app/dist/main/preload.cjs',
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      experimentalFeatures: false,
-      webviewTag: false,
-      navigateOnDragDrop: false,
-    });
+    expect(prefs).toEqual(expectedWebPreferences('/app/dist/main/preload.cjs', dev));
   });
 
   it('opens devtools only in development', () => {
