@@ -92,6 +92,16 @@ export function buildAliyunRequest(
   };
 }
 
+/**
+ * x-acs-retry-after is in milliseconds: the official client (openapi-core getThrottlingTimeLeft)
+ * hands it unchanged to a retry loop whose delays are milliseconds. Retry-After is HTTP's seconds.
+ */
+function retryAfterOf(headers: Readonly<Record<string, string>>, now: Date): number | null {
+  const acs = headers['x-acs-retry-after'];
+  if (acs !== undefined && /^\d+$/.test(acs.trim())) return Number(acs.trim());
+  return parseRetryAfter(headers['retry-after'], now);
+}
+
 /** The JSON body of a 2xx answer; throws the CloudError of anything else. */
 export function parseAliyunResponse(response: HttpResponse, now: Date, secrets: readonly (string | undefined)[]): JsonObject {
   const parsed = parseJsonOrNull(response.body);
@@ -108,7 +118,7 @@ export function parseAliyunResponse(response: HttpResponse, now: Date, secrets: 
         message: textOf(body.Message) ?? '',
         requestId,
         httpStatus: response.status,
-        retryAfterMs: parseRetryAfter(response.headers['x-acs-retry-after'] ?? response.headers['retry-after'], now),
+        retryAfterMs: retryAfterOf(response.headers, now),
       },
       classifyAliyunError,
       secrets,

@@ -91,8 +91,8 @@ export const volcengineErrors: ErrorTable = {
   RequestForbidden: entry(
     'invalid',
     false,
-    'The account has no such resource: the chain id to replace does not belong to this account or project.',
-    '当前账号下没有请求的资源：要替换的证书链 ID 不属于该账号或项目。',
+    'The account has no such resource: the certificate chain id (or domain) does not belong to this account or project.',
+    '当前账号下没有请求的资源：证书链 ID（或域名）不属于该账号或项目。',
   ),
   'RequestForbidden.AccountIDNotAllow': entry(
     'auth',

@@ -4,7 +4,7 @@
 
 import http from 'node:http';
 import net from 'node:net';
-import Cas, { ListUserCertificateOrderRequest, UploadUserCertificateRequest } from '@alicloud/cas20200407';
+import Cas, { GetUserCertificateDetailRequest, ListCloudResourcesRequest, ListUserCertificateOrderRequest, UploadUserCertificateRequest } from '@alicloud/cas20200407';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { BasicCredentials } from '@huaweicloud/huaweicloud-sdk-core';
 import { ClientBuilder } from '@huaweicloud/huaweicloud-sdk-core/ClientBuilder';
@@ -67,7 +67,7 @@ export function aliyunSdk(accessKeyId: string, accessKeySecret: string, signatur
   return new Cas(config);
 }
 
-export { ListUserCertificateOrderRequest, UploadUserCertificateRequest };
+export { GetUserCertificateDetailRequest, ListCloudResourcesRequest, ListUserCertificateOrderRequest, UploadUserCertificateRequest };
 
 /** An error thrown by openapi-core (ClientError / ThrottlingError / ServerError). */
 export interface AliyunSdkError {
@@ -130,6 +130,18 @@ export class MinimalApigClient {
       contentType: 'application/json',
       queryParams: query,
       pathParams: { project_id: projectId },
+      headers: {},
+    }) as unknown as Promise<Record<string, unknown>>;
+  }
+
+  /** ShowDetailsOfCertificateV2, ListAttachedDomainsV2 and ListInstancesV2: GETs like listCertificatesV2. */
+  get(url: string, pathParams: Record<string, string>, query: Record<string, string | number> = {}): Promise<Record<string, unknown>> {
+    return this.hc.sendRequest({
+      method: 'GET',
+      url,
+      contentType: 'application/json',
+      queryParams: query,
+      pathParams,
       headers: {},
     }) as unknown as Promise<Record<string, unknown>>;
   }

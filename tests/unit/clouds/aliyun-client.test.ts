@@ -148,10 +148,12 @@ describe('Alibaba error answers', () => {
   }
 
   it('maps throttling (whatever the status) with its retry-after, auth, skew and 5xx', async () => {
-    expect((await failWith(400, 'Throttling.User', { 'x-acs-retry-after': '2' })).info).toMatchObject({
+    // x-acs-retry-after is milliseconds, as openapi-core reads it; Retry-After is seconds.
+    expect((await failWith(400, 'Throttling.User', { 'retry-after': '3' })).info.retryAfterMs).toBe(3000);
+    expect((await failWith(400, 'Throttling.User', { 'x-acs-retry-after': '1500' })).info).toMatchObject({
       kind: 'throttled',
       retryable: true,
-      retryAfterMs: 2000,
+      retryAfterMs: 1500,
       requestId: 'req-9',
       httpStatus: 400,
     });
