@@ -45,14 +45,14 @@ export const keychainCommand: Command = {
       if (!parsed.values.confirm) {
         const status = await call(handlers(), 'library.status', {});
         throw new UsageError(
-          `starting a new data key leaves the ${status.sealedKeys} private keys sealed with the old one unrecoverable for good; run again with --confirm`,
+          `starting a new data key leaves ${keys(status.sealedKeys)} sealed with the old one unrecoverable for good; run again with --confirm`,
         );
       }
       const status = await call(handlers(), 'library.resetDataKey', { confirm: true });
       io.stdout(
         parsed.values.json
           ? jsonDocument(status, parsed.values.pretty)
-          : `New data key stored in the keychain. ${status.retiredKeys} private ${status.retiredKeys === 1 ? 'key stays' : 'keys stay'} unrecoverable; import a key again to restore it.\n`,
+          : `New data key stored in the keychain. ${keys(status.retiredKeys)} ${status.retiredKeys === 1 ? 'stays' : 'stay'} unrecoverable; import a key again to restore it.\n`,
       );
       return exitCodes.ok;
     }
@@ -60,14 +60,18 @@ export const keychainCommand: Command = {
   },
 };
 
+function keys(count: number): string {
+  return `${count} private ${count === 1 ? 'key' : 'keys'}`;
+}
+
 function statusText(status: KeychainStatus): string {
-  const retired = status.retiredKeys > 0 ? `\n${status.retiredKeys} private keys were sealed with an earlier, lost data key and stay unrecoverable.` : '';
+  const retired = status.retiredKeys > 0 ? `\nUnrecoverable (sealed with an earlier, lost data key): ${keys(status.retiredKeys)}.` : '';
   switch (status.dataKey) {
     case 'ready':
-      return `Data key: in the keychain; ${status.sealedKeys} private keys sealed with it.${retired}\n`;
+      return `Data key: in the keychain; ${keys(status.sealedKeys)} sealed with it.${retired}\n`;
     case 'missing':
       return status.sealedKeys > 0
-        ? `Data key: MISSING from the keychain; ${status.sealedKeys} private keys cannot be decrypted. Restore the keychain entry, or start a new data key with: certvault keychain reset --confirm${retired}\n`
+        ? `Data key: MISSING from the keychain; ${keys(status.sealedKeys)} cannot be decrypted. Restore the keychain entry, or start a new data key with: certvault keychain reset --confirm${retired}\n`
         : `Data key: none yet; it is created with the first private key imported.${retired}\n`;
     case 'unavailable':
       return `Keychain: not reachable. Certificates work; private keys cannot be stored or used until it is back (on Linux, install and unlock a Secret Service such as gnome-keyring).${retired}\n`;

@@ -308,6 +308,7 @@ for (const locale of ['en', 'zh-CN'] as const satisfies readonly Locale[]) {
       const retired = app.page.locator('[data-keychain="retired"]');
       await expect(retired).toContainText(library.text('ui.library.keychain.retired.body', { count: 1 }));
       await expect(rowKey).toHaveAttribute('data-key-state', 'unrecoverable');
+      await app.screenshot(`library-keychain-retired-${shot}`);
       expect(await secrets.get(`vault-data-key:${vaultId}`)).not.toBeNull();
       // Importing the same key again restores it.
       await app.dropFiles(chainFiles(pki));

@@ -63,6 +63,15 @@ for (const locale of ['en', 'zh-CN'] as const satisfies readonly Locale[]) {
         await expect(app.page.getByTestId('library-empty')).toBeVisible();
         await app.screenshot(`library-${locale}-${theme}`);
       });
+
+      test('Library detail with a renewal', async ({ app, pki }) => {
+        await app.openScreen('library');
+        await app.dropFiles([{ name: 'renewed.pem', data: Buffer.from(pki.renewedLeaf.pem + pki.intermediate.pem + pki.root.pem) }]);
+        await app.dropFiles([{ name: 'fullchain.pem', data: Buffer.from([pki.leaf.pem, pki.intermediate.pem, pki.root.pem].join('')) }]);
+        await expect(app.page.getByTestId('entry-lineage').locator('[data-lineage="renewedBy"]')).toBeVisible();
+        await app.page.getByTestId('library-current-only').check();
+        await app.screenshot(`library-lineage-${locale}-${theme}`);
+      });
     });
   }
 }

@@ -111,7 +111,7 @@ export class Lineage {
     const insertName = this.sql.get('INSERT OR IGNORE INTO entry_names (name, entry_id) VALUES (?, ?)');
     for (const name of entry.names) insertName.run(name, entryId);
     if (entry.names.length === 0) return;
-    this.setPredecessor(entryId, choosePredecessor(entry, this.sharingAName(entry)));
+    this.setPredecessor(entryId, this.closestPredecessor(entry));
     // A renewal names every name its predecessor names, the first one included.
     const renewals = this.sql
       .get(`SELECT ${FACTS_COLUMNS} FROM entry_names n JOIN entries e ON e.id = n.entry_id WHERE n.name = ? AND e.not_after > ?`)
@@ -133,10 +133,7 @@ export class Lineage {
     if (orphans.length === 0) return;
     this.sql.get('UPDATE entries SET renews_id = NULL WHERE renews_id = ?').run(entryId);
     this.sql.get('DELETE FROM entry_names WHERE entry_id = ?').run(entryId);
-    for (const orphan of orphans) {
-      const facts = toFacts(orphan);
-      this.setPredecessor(orphan.id, choosePredecessor(facts, this.sharingAName(facts)));
-    }
+    for (const orphan of orphans) this.setPredecessor(orphan.id, this.closestPredecessor(toFacts(orphan)));
   }
 
   predecessorOf(entryId: string): EntryRef | null {
@@ -180,15 +177,25 @@ export class Lineage {
     return this.sql.get(`SELECT ${FACTS_COLUMNS} FROM entries e WHERE e.id = ?`).get(entryId) as FactsRow | undefined;
   }
 
-  /** Every entry naming at least one of the entry's names: a predecessor names only those. */
-  private sharingAName(entry: LineageFacts): LineageFacts[] {
+  /**
+   * The predecessor among the entries naming at least one of the entry's names (a predecessor
+   * names only those), read latest expiry first: once one qualifies, only its ties can beat it,
+   * so a host renewed a hundred times costs a few rows, not a hundred.
+   */
+  private closestPredecessor(entry: LineageFacts): LineageFacts | null {
     const rows = this.sql
       .get(
         `SELECT DISTINCT ${FACTS_COLUMNS} FROM entry_names n JOIN entries e ON e.id = n.entry_id
-         WHERE n.name IN (SELECT value FROM json_each(?)) AND e.not_after < ?`,
+         WHERE n.name IN (SELECT value FROM json_each(?)) AND e.not_after < ?
+         ORDER BY e.not_after DESC`,
       )
-      .all(JSON.stringify(entry.names), entry.notAfter) as FactsRow[];
-    return rows.map(toFacts);
+      .iterate(JSON.stringify(entry.names), entry.notAfter) as IterableIterator<FactsRow>;
+    let best: LineageFacts | null = null;
+    for (const row of rows) {
+      if (best && row.not_after < best.notAfter) break;
+      best = choosePredecessor(entry, best ? [best, toFacts(row)] : [toFacts(row)]);
+    }
+    return best;
   }
 
   private setPredecessor(entryId: string, predecessor: LineageFacts | null): void {

@@ -131,10 +131,13 @@ describe('a lost data key on the command line', () => {
 
     const status = await run(keychainCommand, ['status', '--json']);
     expect(JSON.parse(status.stdout)).toEqual({ dataKey: 'missing', sealedKeys: 1, retiredKeys: 0 });
-    await expect(run(keychainCommand, ['reset'])).rejects.toThrow(/leaves the 1 private keys sealed with the old one unrecoverable for good; run again with --confirm/);
+    await expect(run(keychainCommand, ['reset'])).rejects.toThrow(/leaves 1 private key sealed with the old one unrecoverable for good; run again with --confirm/);
     const reset = await run(keychainCommand, ['reset', '--confirm']);
     expect(reset).toMatchObject({ code: 0, stdout: 'New data key stored in the keychain. 1 private key stays unrecoverable; import a key again to restore it.\n' });
     await expect(run(keychainCommand, ['reset', '--confirm'])).rejects.toMatchObject({ code: 'keychain.reset_not_needed' });
+    expect((await run(keychainCommand, ['status'])).stdout).toBe(
+      'Data key: in the keychain; 0 private keys sealed with it.\nUnrecoverable (sealed with an earlier, lost data key): 1 private key.\n',
+    );
 
     const stored = await run(importCommand, [write('new.pem', renewed.certPem, renewed.keyPem)]);
     expect(stored).toMatchObject({ code: 0, stderr: '' });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inspectPaths } from '../../../main/core/inspect';
+import { VaultError } from '../../../shared/errors';
 import { makeCa, makeLeaf, type Issued } from './helpers/pki';
 import { openTestVault, text, type TestVault } from './helpers/vault';
 import { generatedFixturesDir, sm2FixturesDir } from '../../fixtures/paths';
@@ -82,9 +83,10 @@ describe('import', () => {
 
   it('a write failing in the middle of a batch leaves out only its own entry, wholly', async () => {
     t = openTestVault();
-    // Keys cannot be sealed: the entries that bring one fail as they are written, between the
+    // Keys cannot be sealed, for a reason that is not the keychain refusing keys (that stores the
+    // certificates alone): the entries that bring one fail as they are written, between the
     // certificate-only entries of the same transaction, which must be stored whole.
-    t.secrets.unavailable = true;
+    t.secrets.get = () => Promise.reject(new VaultError('vault.busy'));
     const more = await Promise.all(['a', 'b', 'c'].map((n) => makeLeaf(ca, { commonName: `${n}.example.net` })));
     const result = await t.vault.importContent([
       text('1-cert.pem', more[0]!.certPem, ca.certPem),
@@ -94,8 +96,8 @@ describe('import', () => {
       text('5-cert.pem', more[2]!.certPem),
     ]);
     expect(result.failed.map((f) => [f.file, f.error.code])).toEqual([
-      ['2-bundle.pem', 'keychain.unavailable'],
-      ['4-bundle.pem', 'keychain.unavailable'],
+      ['2-bundle.pem', 'vault.busy'],
+      ['4-bundle.pem', 'vault.busy'],
     ]);
     expect(result.imported).toHaveLength(3);
     expect(t.vault.list({ sort: 'name' }).entries.map((e) => e.name)).toEqual(['a.example.net', 'b.example.net', 'c.example.net']);
