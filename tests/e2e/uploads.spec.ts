@@ -249,7 +249,8 @@ test('"Cancel pending" stops the targets still waiting for a slot: nothing is se
   const { entryId } = await seed(bridge.context, pki, 'prod');
   await openUploadDialog(app, entryId, 'Upload…');
   await chooseAllTargets(page);
-  setLatency(1500);
+  // Slow enough that the upload in flight is still going when Cancel is clicked on a busy machine.
+  setLatency(5000);
   await uploadDialog(page).getByRole('button', { name: 'Upload to 5' }).click();
   const inState = (state: string) => uploadDialog(page).locator(`[data-testid="upload-progress"] > li[data-state="${state}"]`);
   await expect(inState('uploading')).toHaveCount(1, { timeout: 10_000 });
