@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
+import { translate, type Locale, type MessageKey } from '../../shared/i18n';
 import { cloudIds } from '../../shared/model';
 import type { CloudAccount, UploadProgress } from '../../shared/uploads';
 import { openDatabase } from '../../main/core/db/open';
@@ -248,7 +249,8 @@ test('"Cancel pending" stops the targets still waiting for a slot: nothing is se
   const { entryId } = await seed(bridge.context, pki, 'prod');
   await openUploadDialog(app, entryId, 'Upload…');
   await chooseAllTargets(page);
-  setLatency(1500);
+  // Slow enough that the upload in flight is still going when Cancel is clicked on a busy machine.
+  setLatency(5000);
   await uploadDialog(page).getByRole('button', { name: 'Upload to 5' }).click();
   const inState = (state: string) => uploadDialog(page).locator(`[data-testid="upload-progress"] > li[data-state="${state}"]`);
   await expect(inState('uploading')).toHaveCount(1, { timeout: 10_000 });
@@ -442,3 +444,43 @@ test.describe('zh-CN', () => {
     await expectNoSecretAnywhere(page);
   });
 });
+
+// Pictures for a person to look at: the upload dialog at its plan, while running and with a
+// cloud's refusal, and the history with its date filters, in both languages and both themes.
+for (const locale of ['en', 'zh-CN'] as const satisfies readonly Locale[]) {
+  for (const theme of ['light', 'dark'] as const) {
+    test.describe(`screenshots ${locale} ${theme}`, () => {
+      test.use({ systemLocale: locale, colorScheme: theme });
+      const text = (key: MessageKey, params?: Record<string, string | number>) => translate(locale, key, params);
+      const shot = `${locale === 'en' ? 'en' : 'zh'}-${theme}`;
+
+      test('upload dialog: plan, running, a refusal; history with date filters', async ({ app, bridge, pki }) => {
+        test.setTimeout(120_000);
+        const { page } = app;
+        const { entryId } = await seed(bridge.context, pki, 'prod');
+        clouds.aliyun.faults.inject({ kind: 'error', operation: 'UploadUserCertificate', code: 'InvalidParameter', status: 400, message: 'The parameter Name is invalid.' });
+        await openUploadDialog(app, entryId, text('ui.library.detail.upload'));
+        const upload = uploadDialog(page);
+        await chooseAllTargets(page);
+        await app.screenshot(`rough-upload-plan-${shot}`);
+
+        setLatency(1500);
+        await upload.getByRole('button', { name: text('ui.uploads.uploadTo', { count: cloudIds.length }) }).click();
+        await expect(upload.locator('li[data-state="uploading"] [data-detail]').first()).toBeVisible({ timeout: 10_000 });
+        await app.screenshot(`rough-upload-running-${shot}`);
+        await expect(upload.locator('li[data-state="failed"]')).toHaveCount(1, { timeout: 30_000 });
+        await expect(page.getByTestId('upload-summary')).not.toContainText('…', { timeout: 30_000 });
+        await upload.locator('li[data-state="failed"]').scrollIntoViewIfNeeded();
+        await app.screenshot(`rough-upload-refused-${shot}`);
+        await upload.getByRole('button', { name: text('ui.uploads.close') }).last().click();
+
+        await app.openScreen('uploads');
+        await expect(page.locator('tr[data-history-id]').first()).toBeVisible();
+        const today = new Date().toISOString().slice(0, 10);
+        await page.locator('input[data-filter="from"]').fill(locale === 'zh-CN' ? `${today.slice(0, 4)}年${Number(today.slice(5, 7))}月1日` : `${today.slice(0, 8)}01`);
+        await page.locator('input[data-filter="to"]').fill('2099-13-01');
+        await app.screenshot(`rough-history-${shot}`);
+      });
+    });
+  }
+}
