@@ -38,9 +38,8 @@ export function analyzeChain(certificates: readonly ParsedCertificate[], keyed: 
     return { path: [], leaf: null, intermediates: [], root: null, sm2Pair: null, links: [], complete: false, verified: false, missingIssuer: null, unrelated: [] };
   }
   const issuerOf = new Map<ParsedCertificate, ParsedCertificate>();
-  const finder = new IssuerFinder(certificates);
   for (const cert of certificates) {
-    const issuer = finder.issuerOf(cert);
+    const issuer = findIssuer(cert, certificates);
     if (issuer) issuerOf.set(cert, issuer);
   }
   const issuers = new Set(issuerOf.values());
@@ -71,45 +70,17 @@ export function analyzeChain(certificates: readonly ParsedCertificate[], keyed: 
 }
 
 /**
- * Signature checks one chain analysis may spend telling same-named issuers apart, and how many
- * candidates one link may try. Without them a crafted input (hundreds of CAs with one name and
- * leaves that verify under none) costs certificates² checks: 24 s for 400 certificates.
+ * The certificate whose subject is `cert`'s issuer. When several qualify (a re-keyed CA, a
+ * cross-signed one), the authority key identifier and then the signature decide.
  */
-export const MAX_ISSUER_CHECKS = 256;
-export const MAX_CANDIDATES_PER_LINK = 8;
-
-/**
- * Finds the certificate whose subject is a certificate's issuer. Candidates are looked up by name
- * and narrowed by the authority/subject key identifiers; only when several remain (a re-keyed CA,
- * a cross-signed one) does a signature check decide, within the budget above. When the budget
- * runs out the first candidate stands, and its link reports the signature it could not confirm.
- */
-class IssuerFinder {
-  private readonly bySubject = new Map<string, ParsedCertificate[]>();
-  private checksLeft = MAX_ISSUER_CHECKS;
-
-  constructor(certificates: readonly ParsedCertificate[]) {
-    for (const cert of certificates) {
-      const named = this.bySubject.get(cert.subject.key);
-      if (named) named.push(cert);
-      else this.bySubject.set(cert.subject.key, [cert]);
-    }
-  }
-
-  issuerOf(cert: ParsedCertificate): ParsedCertificate | null {
-    if (selfIssued(cert)) return null;
-    const aki = cert.extensions.authorityKeyIdentifier;
-    const named = (this.bySubject.get(cert.issuer.key) ?? []).filter(
-      (c) => c !== cert && !(aki && c.extensions.subjectKeyIdentifier && c.extensions.subjectKeyIdentifier !== aki),
-    );
-    if (named.length <= 1) return named[0] ?? null;
-    for (const candidate of named.slice(0, MAX_CANDIDATES_PER_LINK)) {
-      if (this.checksLeft <= 0) break;
-      this.checksLeft -= 1;
-      if (verifySignature(cert.signed, candidate.publicKey, fingerprint(cert), fingerprint(candidate))) return candidate;
-    }
-    return named[0]!;
-  }
+function findIssuer(cert: ParsedCertificate, all: readonly ParsedCertificate[]): ParsedCertificate | null {
+  if (selfIssued(cert)) return null;
+  const aki = cert.extensions.authorityKeyIdentifier;
+  const named = all.filter(
+    (c) => c !== cert && c.subject.key === cert.issuer.key && !(aki && c.extensions.subjectKeyIdentifier && c.extensions.subjectKeyIdentifier !== aki),
+  );
+  if (named.length <= 1) return named[0] ?? null;
+  return named.find((c) => verifySignature(cert.signed, c.publicKey, fingerprint(cert), fingerprint(c))) ?? named[0]!;
 }
 
 function walk(leaf: ParsedCertificate, issuerOf: ReadonlyMap<ParsedCertificate, ParsedCertificate>): ParsedCertificate[] {
