@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes, scrypt } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { VaultError } from '../../../shared/errors';
+import { MIN_BACKUP_PASSPHRASE_LENGTH } from '../../../shared/ipc';
 
 // The backup file: a plain header saying how to open it, then the payload, gzip'd and sealed with
 // AES-256-GCM under a key derived from the passphrase with scrypt. The header is the GCM associated
@@ -10,7 +11,6 @@ import { VaultError } from '../../../shared/errors';
 //   "CVBACKUP" | u32 BE header length | header (JSON, UTF-8) | ciphertext | 16-byte tag
 
 export const BACKUP_FORMAT = 1;
-export const MIN_PASSPHRASE_LENGTH = 10;
 
 const MAGIC = Buffer.from('CVBACKUP', 'ascii');
 const TAG_BYTES = 16;
@@ -91,7 +91,7 @@ export async function decryptBackup(bytes: Buffer, passphrase: string, file: str
 }
 
 export function checkPassphrase(passphrase: string): void {
-  if ([...passphrase].length < MIN_PASSPHRASE_LENGTH) throw new VaultError('backup.passphrase_too_short', { min: MIN_PASSPHRASE_LENGTH });
+  if ([...passphrase].length < MIN_BACKUP_PASSPHRASE_LENGTH) throw new VaultError('backup.passphrase_too_short', { min: MIN_BACKUP_PASSPHRASE_LENGTH });
 }
 
 function headerBytes(header: BackupHeader): Buffer {
