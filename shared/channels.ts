@@ -19,6 +19,8 @@ export const channelNames = [
   'library.update',
   'library.remove',
   'library.export',
+  'vault.backup',
+  'vault.restore',
   'accounts.list',
   'accounts.save',
   'accounts.remove',

@@ -104,6 +104,30 @@ export interface Settings {
   readonly librarySort: LibrarySort;
 }
 
+/** A backup passphrase is at least this long; checked in main (core/backup/format.ts), shown by Settings. */
+export const MIN_BACKUP_PASSPHRASE_LENGTH = 10;
+
+/** What `vault.backup` wrote. */
+export interface BackupSummary {
+  readonly file: string;
+  readonly entries: number;
+  readonly keys: number;
+  readonly accounts: number;
+  readonly history: number;
+  /** Whether the cloud accounts' secrets are in the file. */
+  readonly secrets: boolean;
+}
+
+/** What `vault.restore` put back. */
+export interface RestoreSummary {
+  readonly entries: number;
+  readonly keys: number;
+  readonly accounts: number;
+  readonly history: number;
+  /** Account secrets written to the keychain. */
+  readonly secrets: number;
+}
+
 export interface AppInfo {
   readonly version: string;
   readonly platform: string;
@@ -126,8 +150,8 @@ export const contract = {
       .strict(),
   ),
   /** Opens the OS file dialog (main process); returns the chosen paths, empty when cancelled. */
-  'files.choose': channel<z.ZodType<{ purpose: 'inspect' | 'import'; folders?: boolean }>, { paths: string[] }>(
-    z.object({ purpose: z.enum(['inspect', 'import']), folders: z.boolean().optional() }).strict(),
+  'files.choose': channel<z.ZodType<{ purpose: 'inspect' | 'import' | 'restore'; folders?: boolean }>, { paths: string[] }>(
+    z.object({ purpose: z.enum(['inspect', 'import', 'restore']), folders: z.boolean().optional() }).strict(),
   ),
   /** Inspect files on disk (paths from the dialog or the CLI). */
   'inspect.paths': channel<z.ZodType<{ paths: string[]; password?: string }>, Inspection>(
@@ -234,8 +258,22 @@ function libraryChannels() {
         .strict(),
     ),
     /** Opens the OS save dialog (main process); null when cancelled. */
-    'files.chooseSave': channel<z.ZodType<{ purpose: 'export'; defaultName: string }>, { path: string | null }>(
-      z.object({ purpose: z.literal('export'), defaultName: z.string().min(1).max(255) }).strict(),
+    'files.chooseSave': channel<z.ZodType<{ purpose: 'export' | 'backup'; defaultName: string }>, { path: string | null }>(
+      z.object({ purpose: z.enum(['export', 'backup']), defaultName: z.string().min(1).max(255) }).strict(),
+    ),
+    /**
+     * Writes the library, its private keys and the upload history to `path` (chosen with
+     * `files.chooseSave`), encrypted with `passphrase`; cloud secrets only with `includeSecrets`.
+     */
+    'vault.backup': channel<z.ZodType<{ path: string; passphrase: string; includeSecrets?: boolean }>, BackupSummary>(
+      z.object({ path: z.string().min(1).max(4096), passphrase: z.string().min(1).max(1024), includeSecrets: z.boolean().optional() }).strict(),
+    ),
+    /**
+     * Restores a backup (chosen with `files.choose`, purpose 'restore') into an empty vault, or with
+     * `replace` over everything it holds; all or nothing.
+     */
+    'vault.restore': channel<z.ZodType<{ path: string; passphrase: string; replace?: boolean }>, RestoreSummary>(
+      z.object({ path: z.string().min(1).max(4096), passphrase: z.string().min(1).max(1024), replace: z.boolean().optional() }).strict(),
     ),
   };
 }

@@ -10,7 +10,22 @@ import { accountCommand } from './account';
 import { uploadCommand } from './upload';
 import { historyCommand } from './history';
 import { keychainCommand } from './keychain';
+import { backupCommand, restoreCommand } from './backup';
 
 // Every `certvault` subcommand, in the order `certvault --help` lists them. A new command is one
 // file beside this one and one line here.
-export const commands: readonly Command[] = [inspectCommand, importCommand, listCommand, showCommand, exportCommand, editCommand, removeCommand, accountCommand, uploadCommand, historyCommand, keychainCommand];
+export const commands: readonly Command[] = [
+  inspectCommand,
+  importCommand,
+  listCommand,
+  showCommand,
+  exportCommand,
+  editCommand,
+  removeCommand,
+  accountCommand,
+  uploadCommand,
+  historyCommand,
+  keychainCommand,
+  backupCommand,
+  restoreCommand,
+];

@@ -4,6 +4,7 @@ import type { AccountIdentity } from '../core/accounts/account-confirmation';
 import type { Dialogs } from '../core/ipc/context';
 
 // Extensions only filter the dialog's listing; the inspector detects the format from the content.
+const BACKUP_EXTENSION = 'cvbackup';
 const certificateExtensions = ['pem', 'crt', 'cer', 'cert', 'der', 'key', 'p7b', 'p7c', 'pfx', 'p12', 'csr', 'txt'];
 
 export function electronDialogs(mainWindow: () => BrowserWindow | null, locale: () => Locale): Dialogs {
@@ -11,9 +12,15 @@ export function electronDialogs(mainWindow: () => BrowserWindow | null, locale: 
     async chooseFiles(purpose, folders) {
       const lang = locale();
       const options: OpenDialogOptions = {
-        title: translate(lang, purpose === 'import' ? 'dialog.title.import' : 'dialog.title.inspect'),
-        properties: [folders ? 'openDirectory' : 'openFile', 'multiSelections'],
-        filters: folders
+        title: translate(lang, `dialog.title.${purpose}`),
+        // One backup is restored at a time.
+        properties: [folders ? 'openDirectory' : 'openFile', ...(purpose === 'restore' ? [] : ['multiSelections' as const])],
+        filters: purpose === 'restore'
+          ? [
+              { name: translate(lang, 'dialog.filter.backup'), extensions: [BACKUP_EXTENSION] },
+              { name: translate(lang, 'dialog.filter.all'), extensions: ['*'] },
+            ]
+          : folders
           ? []
           : [
               { name: translate(lang, 'dialog.filter.certificates'), extensions: certificateExtensions },

@@ -1,15 +1,18 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Result } from '../../shared/errors';
 import type { Channel } from '../../shared/ipc';
 import { isInside } from './app-url';
 
-// The window is not trusted with the file system. Four channels name a path (the CLI passes its
+// The window is not trusted with the file system. Six channels name a path (the CLI passes its
 // own arguments to them), so from the window a path is accepted only when the user picked it in a
 // dialog of this session: files.choose grants reading, files.chooseSave grants writing. A page
 // taken over by a malicious certificate field or a renderer bug can then neither read ~/.ssh
 // through inspect.paths nor drop an exported key into ~/.bashrc through library.export.
 // A folder chosen for reading covers the files inside it: an import names them when it sends the
 // password-protected ones again (and in nothing else: writing is to the exact file chosen).
+// Paths are compared where they really lead (`canonical`), never as text: `<chosen>/link/../x` names
+// a file beside wherever `link` points, which a textual `..` would wrongly place inside <chosen>.
 
 type Access = 'read' | 'write';
 
@@ -19,6 +22,8 @@ const pathFields: Partial<Record<Channel, { readonly access: Access; readonly pa
   'library.import': { access: 'read', paths: (request) => asList(request.paths) },
   'library.export': { access: 'write', paths: (request) => [request.path] },
   'history.exportCsv': { access: 'write', paths: (request) => [request.path] },
+  'vault.backup': { access: 'write', paths: (request) => [request.path] },
+  'vault.restore': { access: 'read', paths: (request) => [request.path] },
 };
 
 function asList(value: unknown): unknown[] {
@@ -48,14 +53,38 @@ export class PathGrants {
   }
 
   private allows(access: Access, file: string): boolean {
-    if (this.granted[access].has(file)) return true;
-    if (access === 'write') return false;
-    // Resolved first, so `<chosen folder>/../../etc/passwd` is judged by where it leads.
-    const resolved = path.resolve(file);
-    return [...this.granted.read].some((chosen) => isInside(path.resolve(chosen), resolved));
+    const real = canonical(file);
+    if (real === null) return false;
+    if (this.granted[access].has(real)) return true;
+    return access === 'read' && [...this.granted.read].some((chosen) => isInside(chosen, real));
   }
 
   private add(access: Access, paths: readonly unknown[]): void {
-    for (const file of paths) if (typeof file === 'string') this.granted[access].add(file);
+    for (const file of paths) {
+      if (typeof file !== 'string') continue;
+      // A chosen path that is itself a symlink was chosen for what it points to: both count.
+      for (const form of [canonical(file), realPath(file)]) if (form !== null) this.granted[access].add(form);
+    }
+  }
+}
+
+/**
+ * The path with its folder resolved through every symlink (the OS applies `..` after following a
+ * link), the last name kept as given: a file that does not exist yet (a save) has no real path, and
+ * a symlinked file in a chosen folder is read by the folder import anyway. Null when the folder
+ * does not exist.
+ */
+function canonical(file: string): string | null {
+  const name = path.basename(file);
+  if (name === '' || name === '.' || name === '..') return realPath(file);
+  const folder = realPath(path.dirname(file));
+  return folder === null ? null : path.join(folder, name);
+}
+
+function realPath(file: string): string | null {
+  try {
+    return fs.realpathSync.native(file);
+  } catch {
+    return null;
   }
 }

@@ -120,6 +120,7 @@ export const en = {
   'dialog.endpoint.detail': 'Every certificate uploaded with this account goes to {endpoint} instead of the cloud\'s public endpoint, together with its PRIVATE KEY. Confirm only if you run or trust this host.',
   'dialog.endpoint.confirm': 'Use this endpoint',
   'dialog.endpoint.cancel': 'Cancel',
+  'dialog.filter.backup': 'Cert Vault backups',
   'dialog.title.backup': 'Save vault backup as',
   'dialog.title.restore': 'Choose a vault backup to restore',
   'dialog.account.title': 'Confirm cloud account',

@@ -122,6 +122,7 @@ export const zhCN: Catalog = {
   'dialog.endpoint.detail': '使用此账号上传的每个证书都将连同其私钥一起发送到 {endpoint}，而不是云平台的公共接入点。仅当您运营或信任该主机时才确认。',
   'dialog.endpoint.confirm': '使用此接入点',
   'dialog.endpoint.cancel': '取消',
+  'dialog.filter.backup': 'Cert Vault 备份',
   'dialog.title.backup': '将保管库备份另存为',
   'dialog.title.restore': '选择要恢复的保管库备份',
   'dialog.account.title': '确认云账号',

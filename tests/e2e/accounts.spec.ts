@@ -2,6 +2,7 @@ import type { Locator, Page } from '@playwright/test';
 import { dispatch } from '../../main/core/ipc/dispatch';
 import { cloudIds, type CloudId } from '../../shared/model';
 import { allSecrets, huaweiProject, huaweiRegion, ipcLog, pageText, recordIpc, resetClouds, saveAccount, secretOf, startClouds, stopClouds, type Clouds } from './fixtures/clouds';
+import { translate } from '../../shared/i18n';
 import { expect, test as base } from './fixtures/test';
 
 // The accounts screen against the five cloud emulators on 127.0.0.1: an account of each cloud added
@@ -216,3 +217,28 @@ test.describe('zh-CN', () => {
     await expectNoSecretAnywhere(page);
   });
 });
+
+for (const locale of ['en', 'zh-CN'] as const) {
+  test.describe(`account confirmation (${locale})`, () => {
+    test.use({ systemLocale: locale });
+
+    test('an account the user did not confirm is marked, and Confirm asks main again', async ({ app, bridge }) => {
+      const { page } = app;
+      // Saving asks at once; this time the user says no (or a page saved it behind their back).
+      bridge.queueAccountAnswer(false);
+      const saved = await saveAccount(bridge.context, 'tencent', 'unconfirmed', clouds.tencent.url);
+      expect(saved.confirmed).toBe(false);
+      await app.openScreen('accounts');
+      const account = card(page, 'unconfirmed');
+      await expect(account.locator('[data-unconfirmed]')).toHaveText(translate(locale, 'ui.accounts.unconfirmed'));
+      await app.screenshot(`accounts-unconfirmed-${locale}`);
+      await account.getByRole('button', { name: translate(locale, 'ui.accounts.confirm'), exact: true }).click();
+      await expect(account.locator('[data-unconfirmed]')).toBeHidden();
+      await expect(page.getByRole('status')).toHaveText(translate(locale, 'ui.accounts.confirmed', { name: 'unconfirmed' }));
+      expect(bridge.accountConfirmations.at(-1)).toEqual({
+        name: 'unconfirmed',
+        identity: { cloud: 'tencent', keyId: secretOf('tencent').accessKeyId, endpoint: clouds.tencent.url },
+      });
+    });
+  });
+}

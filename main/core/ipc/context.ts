@@ -10,9 +10,9 @@ import type { UploadService } from '../uploads/service';
 
 /** Dialogs need Electron; the front door supplies them (tests supply a scripted one). */
 export interface Dialogs {
-  chooseFiles(purpose: 'inspect' | 'import', folders: boolean): Promise<string[]>;
-  /** The save dialog for an export; null when cancelled. */
-  chooseSave(purpose: 'export', defaultName: string): Promise<string | null>;
+  chooseFiles(purpose: 'inspect' | 'import' | 'restore', folders: boolean): Promise<string[]>;
+  /** The save dialog for an export or a backup; null when cancelled. */
+  chooseSave(purpose: 'export' | 'backup', defaultName: string): Promise<string | null>;
   /** Whether uploads of this account, private keys included, may go to a new endpoint override. */
   confirmEndpoint(account: { readonly name: string; readonly cloud: CloudId }, endpoint: string): Promise<boolean>;
   /** Whether private keys may go to this account: its cloud, access key id and endpoint (uploads/service.ts). */

@@ -5,6 +5,7 @@ import { inspectContent, inspectPaths } from '../inspect';
 import { cloudVerdicts, entryDetailWithVerdicts } from '../cloud-verdicts';
 import { vaultOf } from '../library';
 import { uploadHandlers } from '../uploads/handlers';
+import { backupHandlers } from '../backup/handlers';
 
 type Handlers = { readonly [C in Channel]: (ctx: HandlerContext, request: Request<C>) => Promise<Response<C>> };
 
@@ -49,4 +50,5 @@ export const handlers: Handlers = {
     vaultOf(ctx).exportToFile(id, format, path, { password, legacy, reminderDays: ctx.settings.get().expiringWithinDays }),
   'files.chooseSave': async (ctx, { purpose, defaultName }) => ({ path: await ctx.dialogs.chooseSave(purpose, defaultName) }),
   ...uploadHandlers,
+  ...backupHandlers,
 };

@@ -126,6 +126,8 @@ const requests: { readonly [C in Channel]: () => unknown } = {
   'history.check': () => ({}),
   'history.exportCsv': () => ({ path: out('history.csv') }),
   'history.deployments': () => ({ certificateIds: [entryId] }),
+  'vault.backup': () => ({ path: out('vault.cvbackup'), passphrase: 'audit passphrase 1', includeSecrets: true }),
+  'vault.restore': () => ({ path: out('vault.cvbackup'), passphrase: 'audit passphrase 1', replace: true }),
   // Last: they delete what the others use.
   'accounts.remove': () => ({ id: accountIds[1] }),
   'library.remove': () => ({ id: entryId }),
