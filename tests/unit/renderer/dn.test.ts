@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dnForDisplay } from '../../../renderer/src/lib/dn';
+import { displayName } from '../../../renderer/src/routes/library/entry-text';
 
 describe('dnForDisplay', () => {
   it('shows RFC 4514 escaped values as they are', () => {
@@ -14,5 +15,13 @@ describe('dnForDisplay', () => {
 
   it('keeps control characters escaped, so they stay visible', () => {
     expect(dnForDisplay('CN=line\\0abreak')).toBe('CN=line\\0abreak');
+  });
+});
+
+describe('displayName', () => {
+  it('unescapes a name that is the subject DN, and leaves a name the user wrote alone', () => {
+    const subject = 'C=JP, O=SECOM Trust Systems CO.\\,LTD., OU=Security Communication RootCA2';
+    expect(displayName({ name: subject, subject })).toBe('C=JP, O=SECOM Trust Systems CO.,LTD., OU=Security Communication RootCA2');
+    expect(displayName({ name: 'Shop\\front', subject })).toBe('Shop\\front');
   });
 });

@@ -19,11 +19,11 @@ export interface Column {
 }
 
 export const columns: readonly Column[] = [
-  { id: 'name', label: 'ui.library.column.name', sort: 'name', minWidth: 170, grow: 2, priority: 0 },
+  { id: 'name', label: 'ui.library.column.name', sort: 'name', minWidth: 150, grow: 2, priority: 0 },
   { id: 'commonName', label: 'ui.library.column.commonName', sort: 'commonName', minWidth: 110, grow: 1.2, priority: 4 },
   { id: 'dnsNames', label: 'ui.library.column.dnsNames', sort: 'dnsNames', minWidth: 110, grow: 1.2, priority: 5 },
   { id: 'issuer', label: 'ui.library.column.issuer', sort: 'issuer', minWidth: 110, grow: 1, priority: 6 },
-  { id: 'expiry', label: 'ui.library.column.expiry', sort: 'notAfter', minWidth: 196, grow: 0, priority: 1 },
+  { id: 'expiry', label: 'ui.library.column.expiry', sort: 'notAfter', minWidth: 190, grow: 0, priority: 1 },
   { id: 'key', label: 'ui.library.column.key', sort: 'keyAlgorithm', minWidth: 104, grow: 0, priority: 3 },
   { id: 'tags', label: 'ui.library.column.tags', sort: 'tags', minWidth: 76, grow: 0.6, priority: 7 },
   // Where a certificate is deployed is what the detail pane is opened next to: it stays when the pane narrows the list.

@@ -1,5 +1,7 @@
+import { printable } from '../../../../shared/printable';
 import type { LibraryEntry } from '../../../../shared/library';
 import type { Deployment } from '../../../../shared/uploads';
+import { dnForDisplay } from '../../lib/dn';
 
 // Short texts for a library row, in the words sysadmins use ("EC P-256", "RSA 2048").
 
@@ -15,6 +17,14 @@ export function keyLabel(entry: Pick<LibraryEntry, 'keyAlgorithm' | 'keySize' | 
     default:
       return entry.keyAlgorithm;
   }
+}
+
+/**
+ * The name to show: an entry without a CN is named after its subject DN, which main writes with
+ * RFC 4514 escapes; hidden characters are shown so a spoofed name cannot hide (issue 8 §2).
+ */
+export function displayName(entry: Pick<LibraryEntry, 'name' | 'subject'>): string {
+  return printable(entry.name === entry.subject ? dnForDisplay(entry.name) : entry.name);
 }
 
 /** The accounts an entry is deployed to, each once, in the order they were first uploaded to. */
