@@ -48,5 +48,12 @@ test.describe('names with bidi controls', () => {
     await row.click();
     await expect(app.page.getByTestId('library-detail').getByRole('heading', { level: 2 }).first()).toHaveText(shown);
     await app.screenshot('spoofed-name-library');
+
+    // The upload dialog names the certificate whose key is about to leave: no spoof there either.
+    await app.page.getByTestId('library-detail').getByRole('button', { name: translate('en', 'ui.library.detail.upload') }).click();
+    const dialog = app.page.locator('dialog[open]');
+    await expect(dialog).toContainText(shown);
+    await expect(dialog).not.toContainText(RLO);
+    await app.screenshot('spoofed-name-upload');
   });
 });

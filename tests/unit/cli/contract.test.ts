@@ -1,11 +1,9 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { nodeVersionProblem } from '../../../main/cli/node-version';
-import { log } from '../../../main/core/log';
-import { makeCliFixtures, type CliFixtures } from './fixtures';
+import { useCliVault, type CliFixtures } from './fixtures';
 import { certvault } from './io';
 
 // Issue 8 §5 on a plain vault (no private keys, so no keychain needed): JSON Lines, exit codes,
@@ -14,19 +12,7 @@ import { certvault } from './io';
 
 let fx: CliFixtures;
 let home: string;
-
-beforeAll(() => {
-  fx = makeCliFixtures();
-  log.setSink(null);
-});
-afterAll(() => {
-  fx.cleanup();
-  log.setSink((line) => process.stderr.write(`${line}\n`));
-});
-beforeEach(() => {
-  home = fs.mkdtempSync(path.join(os.tmpdir(), 'certvault-contract-'));
-  return () => fs.rmSync(home, { recursive: true, force: true });
-});
+useCliVault('certvault-contract-', (made) => (fx = made), (made) => (home = made));
 
 async function importChain(): Promise<string> {
   const run = await certvault(['import', '--json', fx.fullchain], { home });

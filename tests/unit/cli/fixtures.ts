@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { log } from '../../../main/core/log';
 
 // Certificates for CLI tests, made with openssl in a temporary folder: a root -> intermediate ->
 // leaf chain with its key, an unrelated key, a password-protected PKCS#12 and a junk file.
@@ -86,4 +88,26 @@ export function opensslFacts(certFile: string) {
     dnsNames: sans.filter((s) => s.startsWith('DNS:')).map((s) => s.slice(4)),
     ipAddresses: sans.filter((s) => s.startsWith('IP Address:')).map((s) => s.slice('IP Address:'.length)),
   };
+}
+
+/**
+ * The setup of a file of CLI tests on a plain vault: fixtures made once (handed to `setFixtures`),
+ * core logging off meanwhile, and a fresh data folder for each test (handed to `setHome`).
+ */
+export function useCliVault(homePrefix: string, setFixtures: (fx: CliFixtures) => void, setHome: (home: string) => void): void {
+  let fx: CliFixtures;
+  beforeAll(() => {
+    fx = makeCliFixtures();
+    setFixtures(fx);
+    log.setSink(null);
+  });
+  afterAll(() => {
+    fx.cleanup();
+    log.setSink((line) => process.stderr.write(`${line}\n`));
+  });
+  beforeEach(() => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), homePrefix));
+    setHome(home);
+    return () => fs.rmSync(home, { recursive: true, force: true });
+  });
 }

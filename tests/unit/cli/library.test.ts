@@ -1,12 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { printable } from '../../../shared/printable';
 import { displayWidth, table } from '../../../main/cli/output';
-import { log } from '../../../main/core/log';
-import { makeCliFixtures, MOZILLA, type CliFixtures } from './fixtures';
+import { MOZILLA, useCliVault, type CliFixtures } from './fixtures';
 import { certvault } from './io';
 
 // The library commands as a person at a terminal reads them. Certificates without private keys
@@ -14,19 +12,7 @@ import { certvault } from './io';
 
 let fx: CliFixtures;
 let home: string;
-
-beforeAll(() => {
-  fx = makeCliFixtures();
-  log.setSink(null);
-});
-afterAll(() => {
-  fx.cleanup();
-  log.setSink((line) => process.stderr.write(`${line}\n`));
-});
-beforeEach(() => {
-  home = fs.mkdtempSync(path.join(os.tmpdir(), 'certvault-library-'));
-  return () => fs.rmSync(home, { recursive: true, force: true });
-});
+useCliVault('certvault-library-', (made) => (fx = made), (made) => (home = made));
 
 const mozillaFolder = (names: string[]) => {
   const folder = path.join(home, 'roots');
