@@ -122,7 +122,6 @@ export class Runtime {
   #resolveReady!: () => void;
   #session: object | null = null;
   readonly #pendingSecondInstances: unknown[][] = [];
-  readonly ended: Promise<Ending>;
   readonly electron: Record<string, unknown>;
   readonly app: AppDouble;
 
@@ -139,7 +138,6 @@ export class Runtime {
     this.#readyPromise = new Promise((resolve) => {
       this.#resolveReady = resolve;
     });
-    this.ended = new Promise((resolve) => this.#events.once('ended', resolve));
     this.app = this.#createApp(this);
     this.electron = this.#createModule(this);
   }
@@ -217,6 +215,7 @@ export class Runtime {
   /** ipcRenderer.invoke from `document` of `sender`, as ipcMain sees it (docs/api/ipc-main.md, structures/ipc-main-invoke-event.md). */
   async invoke(sender: WebContentsDouble, document: FrameDocument, channel: string, args: unknown[]): Promise<unknown> {
     const cloned = structuredClone(args);
+    // IPC is a message between processes: the handler never runs inside the caller's turn.
     await Promise.resolve();
     const handler = this.#handlers.get(channel);
     if (!handler) throw new Error(`Error invoking remote method '${channel}': Error: No handler registered for '${channel}'`);
