@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { MenuDouble, MenuItemDouble } from './menu';
+import { allowedByPolicy, pageResources } from './page-resources';
 import { unimplemented } from './unimplemented';
 import { cancellableEvent, createWindowClasses, Page, type BrowserWindowDouble, type FrameDocument, type Rectangle, type WebContentsDouble } from './windows';
 
@@ -40,6 +41,13 @@ export interface DoubleOptions {
   /** This process's command line and working directory, as a second instance reports them. */
   readonly argv?: readonly string[];
   readonly cwd?: string;
+}
+
+/** One file or inline block of a page: fetched (status), or blocked by the page's CSP (the directive). */
+export interface Subresource {
+  readonly url: string | null;
+  readonly status: number | null;
+  readonly blockedBy: string | null;
 }
 
 export interface Call {
@@ -122,7 +130,6 @@ export class Runtime {
   #resolveReady!: () => void;
   #session: object | null = null;
   readonly #pendingSecondInstances: unknown[][] = [];
-  readonly ended: Promise<Ending>;
   readonly electron: Record<string, unknown>;
   readonly app: AppDouble;
 
@@ -139,7 +146,6 @@ export class Runtime {
     this.#readyPromise = new Promise((resolve) => {
       this.#resolveReady = resolve;
     });
-    this.ended = new Promise((resolve) => this.#events.once('ended', resolve));
     this.app = this.#createApp(this);
     this.electron = this.#createModule(this);
   }
@@ -195,21 +201,32 @@ export class Runtime {
     return response;
   }
 
-  /** The scripts, styles and icons a page links, each requested like the browser would (relative to the page). */
-  async loadSubresources(pageUrl: string, html: string): Promise<{ url: string; status: number }[]> {
-    const links = [...html.matchAll(/<(?:script|link)\b[^>]*?\b(?:src|href)="([^"]+)"/g)].map((match) => match[1] ?? '');
+  /**
+   * The scripts, styles and icons a page links, each requested like the browser would (relative to
+   * the page), and each checked against the page's Content-Security-Policy.
+   */
+  async loadSubresources(pageUrl: string, html: string, policy: string | null): Promise<Subresource[]> {
     const scheme = pageUrl.slice(0, pageUrl.indexOf(':'));
     const standard = this.privilegedSchemes.some((entry) => entry.scheme === scheme && entry.privileges.standard);
-    const results: { url: string; status: number }[] = [];
-    for (const link of links) {
-      // docs/api/protocol.md: a scheme not registered as standard cannot resolve relative URLs.
-      if (!standard && !/^[a-z][a-z0-9+.-]*:/i.test(link)) {
-        results.push({ url: link, status: 0 });
+    const results: Subresource[] = [];
+    for (const resource of pageResources(html)) {
+      if (resource.inline) {
+        results.push({ url: null, status: null, blockedBy: allowedByPolicy(policy, pageUrl, resource) ? null : resource.directive });
         continue;
       }
-      const url = new URL(link, pageUrl).href;
+      // docs/api/protocol.md: a scheme not registered as standard cannot resolve relative URLs.
+      const written = resource.url ?? '';
+      if (!standard && !/^[a-z][a-z0-9+.-]*:/i.test(written)) {
+        results.push({ url: written, status: 0, blockedBy: null });
+        continue;
+      }
+      const url = new URL(written, pageUrl).href;
+      if (!allowedByPolicy(policy, pageUrl, { ...resource, url })) {
+        results.push({ url, status: null, blockedBy: resource.directive });
+        continue;
+      }
       const response = await this.request(url).catch(() => null);
-      results.push({ url, status: response?.status ?? 0 });
+      results.push({ url, status: response?.status ?? 0, blockedBy: null });
     }
     return results;
   }
@@ -217,6 +234,7 @@ export class Runtime {
   /** ipcRenderer.invoke from `document` of `sender`, as ipcMain sees it (docs/api/ipc-main.md, structures/ipc-main-invoke-event.md). */
   async invoke(sender: WebContentsDouble, document: FrameDocument, channel: string, args: unknown[]): Promise<unknown> {
     const cloned = structuredClone(args);
+    // IPC is a message between processes: the handler never runs inside the caller's turn.
     await Promise.resolve();
     const handler = this.#handlers.get(channel);
     if (!handler) throw new Error(`Error invoking remote method '${channel}': Error: No handler registered for '${channel}'`);

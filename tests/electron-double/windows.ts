@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { runPreload, type PreloadRun } from './preload-sandbox';
-import type { Runtime } from './runtime';
+import type { Runtime, Subresource } from './runtime';
 
 // BrowserWindow, its WebContents and their frames (docs/api/browser-window.md, web-contents.md,
 // web-frame-main.md), and the test's view of what a renderer does: load a page through the
@@ -137,7 +137,7 @@ export function createWindowClasses(runtime: Runtime) {
       page.mainWorld = this.#renderer.mainWorld;
       page.preloadRequired = this.#renderer.required;
       page.preloadError = this.#renderer.error;
-      page.subresources = await runtime.loadSubresources(this.#document.url, page.html);
+      page.subresources = await runtime.loadSubresources(this.#document.url, page.html, response.headers.get('content-security-policy'));
       this.emit('did-finish-load', cancellableEvent());
       runtime.windowOf(this)?.pageRendered();
       runtime.pageLoaded(page);
@@ -336,7 +336,7 @@ export class Page {
   mainWorld: Record<string, unknown> = {};
   preloadRequired: readonly string[] = [];
   preloadError: unknown = null;
-  subresources: readonly { url: string; status: number }[] = [];
+  subresources: readonly Subresource[] = [];
 
   constructor(readonly webContents: WebContentsDouble) {}
 }

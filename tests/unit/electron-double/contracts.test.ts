@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createElectronDouble, runPreload, type BrowserWindowDouble } from '../../electron-double';
+import { allowedByPolicy, pageResources } from '../../electron-double/page-resources';
 
 // The electron double enforces what Electron's documentation promises; if it stopped doing so,
 // the integration tests built on it (tests/integration/electron) would stop catching wrong wiring.
@@ -148,5 +149,32 @@ describe('a sandboxed preload', () => {
     expect(String(twice.error)).toContain('Cannot bind an API on top of an existing property');
     const shared = runPreload(preload("require('electron').contextBridge.exposeInMainWorld('a', 1);"), { transport, contextIsolation: false, sandboxed: true });
     expect(String(shared.error)).toContain('contextIsolation is enabled');
+  });
+});
+
+describe("a page's Content-Security-Policy", () => {
+  const page = 'app://cert-vault/index.html';
+  const policy = "default-src 'none'; script-src 'self'; img-src 'self' data:";
+  const html =
+    '<link rel="icon" href="./favicon.svg"><link rel="stylesheet" href="./a.css">' +
+    '<script src="./a.js"></script><script src="https://cdn.example/x.js"></script><script>inline()</script>';
+
+  it('finds the scripts, styles and icons a page loads', () => {
+    expect(pageResources(html).map((resource) => [resource.directive, resource.url, resource.inline])).toEqual([
+      ['script-src', './a.js', false],
+      ['script-src', 'https://cdn.example/x.js', false],
+      ['script-src', null, true],
+      ['img-src', './favicon.svg', false],
+      ['style-src', './a.css', false],
+    ]);
+  });
+
+  it("allows the page's own files, and blocks inline code, other origins and what default-src 'none' covers", () => {
+    const allowed = pageResources(html).map((resource) =>
+      allowedByPolicy(policy, page, resource.url === null ? resource : { ...resource, url: new URL(resource.url, page).href }),
+    );
+    expect(allowed).toEqual([true, false, false, true, false]);
+    expect(allowedByPolicy(null, page, { url: null, directive: 'script-src', inline: true })).toBe(true);
+    expect(allowedByPolicy("script-src 'unsafe-inline'", page, { url: null, directive: 'script-src', inline: true })).toBe(true);
   });
 });
