@@ -2,6 +2,7 @@
 // Builds everything `npm start`, `npx certvault` and electron-builder need into dist/:
 //   dist/main/app.cjs, dist/main/preload.cjs   Electron main process and preload (esbuild)
 //   dist/cli/certvault.cjs                     the CLI (esbuild, executable, shebang)
+//   dist/{main,cli}/parse-worker.cjs           the worker thread both parse user files in (main/core/parse-worker)
 //   dist/renderer/                             the Svelte UI (vite, configured in vite.config.mts)
 //
 // Usage: node scripts/build.mjs [--dev] [--main-only] [--outdir DIR]
@@ -79,9 +80,20 @@ async function buildMain(out, dev) {
       target: 'node22',
       banner: { js: '#!/usr/bin/env node' },
     }),
+    // Found beside the bundle that starts it (parse-worker.ts, startWorker).
+    ...['main', 'cli'].map((dir) =>
+      esbuild.build({
+        ...common,
+        entryPoints: ['main/core/parse-worker/worker.ts'],
+        outfile: path.join(out, dir, 'parse-worker.cjs'),
+        platform: 'node',
+        format: 'cjs',
+        target: 'node22',
+      }),
+    ),
   ]);
   fs.chmodSync(path.join(out, 'cli/certvault.cjs'), 0o755);
-  console.log(`build: main, preload and CLI -> ${path.relative(root, out) || '.'}/`);
+  console.log(`build: main, preload, CLI and parse worker -> ${path.relative(root, out) || '.'}/`);
 }
 
 async function buildRenderer(dev) {

@@ -75,6 +75,12 @@ export interface ChainInfo {
   /** Issuer DN of the last certificate when the chain is incomplete. */
   readonly missingIssuer: string | null;
   /**
+   * The root a complete chain ends at and who vouches for it: the platform's trust store
+   * ('system'), a CA certificate in the library ('library'), or only the input itself ('input').
+   * `fromInput` is false when the root (certbot's chain.pem has none) was added from that store.
+   */
+  readonly root?: { readonly fingerprint: string; readonly name: string; readonly trustedBy: 'system' | 'library' | 'input'; readonly fromInput: boolean };
+  /**
    * SM2 dual certificate: fingerprint of the encryption certificate issued with the signing
    * leaf (`order[0]`) by the same CA. Absent otherwise.
    */

@@ -4,6 +4,7 @@
 import type { ChainLink } from '../../../shared/model';
 import type { ParsedCertificate } from './certificate';
 import { verifySignature } from './signature';
+import type { AnchorSource, TrustAnchors } from './trust';
 
 export interface ChainRoles {
   /** Leaf first; ends at the root when `complete`. Empty when there are no certificates. */
@@ -24,6 +25,10 @@ export interface ChainRoles {
   readonly missingIssuer: string | null;
   /** Certificates that are neither in the path nor the SM2 companion. */
   readonly unrelated: readonly ParsedCertificate[];
+  /** Certificates of `path` that came from trust anchors rather than the input (the root certbot leaves out). */
+  readonly anchored: readonly ParsedCertificate[];
+  /** Who vouches for the root when complete: a trust store it is in, else only the input itself. */
+  readonly trustedBy: AnchorSource | 'input' | null;
 }
 
 const fingerprint = (cert: ParsedCertificate) => cert.info.fingerprintSha256;
@@ -33,9 +38,9 @@ const selfIssued = (cert: ParsedCertificate) => cert.subject.key === cert.issuer
  * @param certificates deduplicated, in input order
  * @param keyed fingerprints of certificates a private key in the input matches: preferred as leaf
  */
-export function analyzeChain(certificates: readonly ParsedCertificate[], keyed: ReadonlySet<string> = new Set()): ChainRoles {
+export function analyzeChain(certificates: readonly ParsedCertificate[], keyed: ReadonlySet<string> = new Set(), anchors?: TrustAnchors): ChainRoles {
   if (certificates.length === 0) {
-    return { path: [], leaf: null, intermediates: [], root: null, sm2Pair: null, links: [], complete: false, verified: false, missingIssuer: null, unrelated: [] };
+    return { path: [], leaf: null, intermediates: [], root: null, sm2Pair: null, links: [], complete: false, verified: false, missingIssuer: null, unrelated: [], anchored: [], trustedBy: null };
   }
   const issuerOf = new Map<ParsedCertificate, ParsedCertificate>();
   const finder = new IssuerFinder(certificates);
@@ -48,7 +53,9 @@ export function analyzeChain(certificates: readonly ParsedCertificate[], keyed: 
   const sm2Pair = findSm2Pair(candidates, issuerOf);
   const leaf = sm2Pair?.sign ?? pickLeaf(candidates.length > 0 ? candidates : certificates, issuerOf, keyed);
 
-  const path = walk(leaf, issuerOf);
+  const inputPath = walk(leaf, issuerOf);
+  const extension = anchors ? extendFromAnchors(inputPath[inputPath.length - 1]!, anchors) : { certificates: [], source: null };
+  const path = [...inputPath, ...extension.certificates];
   const top = path[path.length - 1]!;
   const complete = selfIssued(top);
   const links: ChainLink[] = path.slice(1).map((issuer, i) => link(path[i]!, issuer));
@@ -67,8 +74,38 @@ export function analyzeChain(certificates: readonly ParsedCertificate[], keyed: 
     verified: links.length > 0 && links.every((l) => l.signatureValid),
     missingIssuer: complete ? null : top.issuer.text,
     unrelated: certificates.filter((c) => !inPath.has(c) && c !== sm2Pair?.encrypt),
+    anchored: extension.certificates,
+    trustedBy: complete ? (extension.source ?? (anchors ? anchorHolding(top, anchors) : null) ?? 'input') : null,
   };
 }
+
+/** Links the anchors add above the input's last certificate; only signatures that verify make a link. */
+function extendFromAnchors(top: ParsedCertificate, anchors: TrustAnchors): { certificates: ParsedCertificate[]; source: AnchorSource | null } {
+  const added: ParsedCertificate[] = [];
+  let source: AnchorSource | null = null;
+  for (let current = top; !selfIssued(current) && added.length < MAX_ANCHORED_LINKS; ) {
+    const aki = current.extensions.authorityKeyIdentifier;
+    const issuer = anchors
+      .named(current.issuer.key)
+      .filter(({ certificate: c }) => !(aki && c.extensions.subjectKeyIdentifier && c.extensions.subjectKeyIdentifier !== aki) && !added.includes(c))
+      .slice(0, MAX_CANDIDATES_PER_LINK)
+      .find(({ certificate: c }) => verifySignature(current.signed, c.publicKey, fingerprint(current), fingerprint(c)));
+    if (!issuer) break;
+    added.push(issuer.certificate);
+    source = issuer.source;
+    current = issuer.certificate;
+  }
+  return { certificates: added, source };
+}
+
+/** The trust store holding this very root (same certificate, or the same name and key re-issued), if any. */
+function anchorHolding(root: ParsedCertificate, anchors: TrustAnchors): AnchorSource | null {
+  const spki = (c: ParsedCertificate) => Buffer.from(c.publicKey.spki).toString('base64');
+  return anchors.named(root.subject.key).find(({ certificate }) => spki(certificate) === spki(root))?.source ?? null;
+}
+
+/** Intermediates a library may add above the input before its root (trust stores hold roots only). */
+const MAX_ANCHORED_LINKS = 4;
 
 /**
  * Signature checks one chain analysis may spend telling same-named issuers apart, and how many

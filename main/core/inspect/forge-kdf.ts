@@ -34,7 +34,7 @@ type ForgeKdf = (
   md?: forge.md.MessageDigest,
 ) => forge.util.ByteStringBuffer;
 // Not in @types/node-forge: forge looks both up at call time, which is what lets them be replaced.
-const pbe = forge.pki.pbe as unknown as { generatePkcs12Key: ForgeKdf };
+const pbe = (forge.pki as unknown as { pbe: { generatePkcs12Key: ForgeKdf } }).pbe;
 const pkcs12 = forge.pkcs12 as unknown as { generateKey: ForgeKdf };
 const forgeKdf = pbe.generatePkcs12Key;
 

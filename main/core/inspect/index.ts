@@ -6,12 +6,15 @@ import { parseInputs, type ParseOptions } from './bundle';
 import type { InputFile } from './decode';
 import { buildInspection, type VerdictSource } from './inspection';
 import { readInputFiles } from './read-files';
+import { systemAnchors, type TrustAnchors } from './trust';
 
 export interface InspectOptions extends ParseOptions {
   /** "Now" for expiry checks, passed in so results are reproducible. */
   readonly now: Date;
   /** Per-cloud verdicts; none unless the caller wires the clouds in. */
   readonly verdicts?: VerdictSource;
+  /** Where a chain missing its root may end; default the platform's trust store. */
+  readonly anchors?: TrustAnchors;
 }
 
 /** The name pasted text gets in messages ("pasted text, line 3: ..."). */
@@ -29,12 +32,13 @@ export async function inspectContent(files: InputFile[], text: string | undefine
 
 async function inspectInputs(inputs: InputFile[], opts: InspectOptions): Promise<Inspection> {
   const bundle = await parseInputs(inputs, { password: opts.password });
-  return buildInspection(bundle, opts.now, opts.verdicts);
+  return buildInspection(bundle, opts.now, opts.verdicts, opts.anchors ?? systemAnchors);
 }
 
 export { parseInputs, buildInspection };
 export { chainOf, type VerdictSource } from './inspection';
 export { analyzeChain, type ChainRoles } from './chain';
+export { anchorsWith, systemAnchors, TrustAnchors } from './trust';
 export type { ParsedBundle, BundleCertificate, BundleKey, ParseOptions } from './bundle';
 export type { ParsedCertificate } from './certificate';
 export type { ParsedPrivateKey } from './private-key';

@@ -4,21 +4,24 @@ import type { ChainInfo, CloudVerdict, Inspection, PrivateKeyInfo } from '../../
 import type { ParsedBundle } from './bundle';
 import { analyzeChain, type ChainRoles } from './chain';
 import { findProblems } from './problems';
+import type { TrustAnchors } from './trust';
 
 /** Judges a bundle for each cloud (wired in by the caller; inspection itself knows no cloud). */
 export type VerdictSource = (bundle: ParsedBundle, chain: ChainRoles) => CloudVerdict[];
 
 /** The chain roles of a bundle, preferring as leaf a certificate that one of its keys matches. */
-export function chainOf(bundle: ParsedBundle): ChainRoles {
+export function chainOf(bundle: ParsedBundle, anchors?: TrustAnchors): ChainRoles {
   const keyed = new Set(bundle.privateKeys.flatMap((k) => (k.matches ? [k.matches.info.fingerprintSha256] : [])));
   return analyzeChain(
     bundle.certificates.map((c) => c.certificate),
     keyed,
+    anchors,
   );
 }
 
-export function buildInspection(bundle: ParsedBundle, now: Date, verdicts: VerdictSource = () => []): Inspection {
-  const chain = chainOf(bundle);
+/** `anchors`: where a chain missing its root may end (trust.ts); none, and only the input counts. */
+export function buildInspection(bundle: ParsedBundle, now: Date, verdicts: VerdictSource = () => [], anchors?: TrustAnchors): Inspection {
+  const chain = chainOf(bundle, anchors);
   // Chain order first (leaf -> root), then the SM2 companion, then anything unrelated.
   const ordered = [...chain.path, ...(chain.sm2Pair ? [chain.sm2Pair.encrypt] : []), ...chain.unrelated];
   const chainInfo: ChainInfo = {
@@ -27,6 +30,16 @@ export function buildInspection(bundle: ParsedBundle, now: Date, verdicts: Verdi
     verified: chain.verified,
     links: chain.links,
     missingIssuer: chain.missingIssuer,
+    ...(chain.root && chain.trustedBy
+      ? {
+          root: {
+            fingerprint: chain.root.info.fingerprintSha256,
+            name: chain.root.subject.commonName ?? chain.root.subject.text,
+            trustedBy: chain.trustedBy,
+            fromInput: !chain.anchored.includes(chain.root),
+          },
+        }
+      : {}),
     ...(chain.sm2Pair ? { encryptionCertificate: chain.sm2Pair.encrypt.info.fingerprintSha256 } : {}),
   };
   const privateKeys: PrivateKeyInfo[] = bundle.privateKeys.map(({ key, matches }) => ({

@@ -47,4 +47,6 @@ export interface HandlerContext {
    * (main/core/uploads) opens them over the vault database and the OS keychain on first use.
    */
   readonly uploads?: () => UploadService;
+  /** Wall-clock budget of one inspection or one imported file in the parse worker (default DEFAULT_PARSE_BUDGET_MS). */
+  readonly parseBudgetMs?: number;
 }

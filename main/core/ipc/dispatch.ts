@@ -2,8 +2,8 @@ import { contract, isChannel, type Channel, type Request, type Response, type Sp
 import { isErrorCode, VaultError, type ErrorInfo, type Result } from '../../../shared/errors';
 import type { HandlerContext } from './context';
 import { handlers } from './handlers';
-import { log } from '../log';
 import type { z } from 'zod';
+import { toErrorInfo } from './error-info';
 
 /**
  * The one path from an untrusted request to a handler: channel known, request valid against its
@@ -74,11 +74,7 @@ async function invoke<C extends Channel>(ctx: HandlerContext, channel: C, reques
   }
 }
 
-export function toErrorInfo(error: unknown, where: string): ErrorInfo {
-  if (error instanceof VaultError) return error.toInfo();
-  log.error('unexpected_error', { where, error });
-  return new VaultError('internal').toInfo();
-}
+export { toErrorInfo };
 
 function failure(error: ErrorInfo): { ok: false; error: ErrorInfo } {
   return { ok: false, error };

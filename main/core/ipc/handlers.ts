@@ -1,13 +1,27 @@
 import { PASTED_TEXT_SOURCE } from '../../../shared/model';
 import type { Channel, Request, Response } from '../../../shared/ipc';
 import type { HandlerContext } from './context';
-import { inspectContent, inspectPaths } from '../inspect';
-import { cloudVerdicts, entryDetailWithVerdicts } from '../cloud-verdicts';
+import { entryDetailWithVerdicts } from '../cloud-verdicts';
 import { vaultOf } from '../library';
 import { uploadHandlers } from '../uploads/handlers';
 import { backupHandlers } from '../backup/handlers';
+import { ParseWorker, parseInWorker, sourcesThrough } from '../parse-worker/parse-worker';
+import type { ImportOptions } from '../library/vault';
 
 type Handlers = { readonly [C in Channel]: (ctx: HandlerContext, request: Request<C>) => Promise<Response<C>> };
+
+/** An import with its files parsed in a worker of its own, stopped when the import ends. */
+async function importThroughWorker<T>(ctx: HandlerContext, run: (options: Pick<ImportOptions, 'parse' | 'onProgress'>) => Promise<T>): Promise<T> {
+  const worker = new ParseWorker(ctx.parseBudgetMs);
+  try {
+    return await run({ parse: sourcesThrough(worker), onProgress: (p) => ctx.events.emit('import.progress', p) });
+  } finally {
+    await worker.close();
+  }
+}
+
+/** "the 3 files" or the one file's name, for a "took too long" message about a whole inspection. */
+const inputsName = (names: readonly string[]): string => (names.length === 1 ? names[0]! : `${names.length} files`);
 
 // One plain function per channel. ipcMain, the CLI and the Playwright bridge all call these.
 export const handlers: Handlers = {
@@ -15,8 +29,11 @@ export const handlers: Handlers = {
   'settings.get': async (ctx) => ctx.settings.get(),
   'settings.update': async (ctx, patch) => ctx.settings.update(patch),
   'files.choose': async (ctx, { purpose, folders }) => ({ paths: await ctx.dialogs.chooseFiles(purpose, folders ?? false) }),
-  'inspect.paths': async (ctx, { paths, password }) => inspectPaths(paths, { password, now: ctx.now(), verdicts: cloudVerdicts }),
-  'inspect.content': async (ctx, { files, text, password }) => inspectContent(files, text, { password, now: ctx.now(), verdicts: cloudVerdicts }),
+  'inspect.paths': async (ctx, { paths, password }) => parseInWorker({ kind: 'inspect', paths, password, now: ctx.now().toISOString() }, inputsName(paths), ctx.parseBudgetMs),
+  'inspect.content': async (ctx, { files, text, password }) => {
+    const names = [...files.map((f) => f.name), ...(text === undefined ? [] : [PASTED_TEXT_SOURCE])];
+    return parseInWorker({ kind: 'inspect', files, text, password, now: ctx.now().toISOString() }, inputsName(names), ctx.parseBudgetMs);
+  },
   'library.list': async (ctx, query) => vaultOf(ctx).listRows(query),
   'library.get': async (ctx, { id }) => entryDetailWithVerdicts(vaultOf(ctx), id),
   'library.status': async (ctx) => vaultOf(ctx).keychainStatus(),
@@ -26,13 +43,13 @@ export const handlers: Handlers = {
     return status;
   },
   'library.import': async (ctx, { paths, ...options }) => {
-    const result = await vaultOf(ctx).importPaths(paths, { ...options, onProgress: (p) => ctx.events.emit('import.progress', p) });
+    const result = await importThroughWorker(ctx, (through) => vaultOf(ctx).importPaths(paths, { ...options, ...through }));
     if (result.imported.length) ctx.events.emit('library.changed', { reason: 'import' });
     return result;
   },
   'library.importContent': async (ctx, { files, text, ...options }) => {
     const inputs = text === undefined ? files : [...files, { name: PASTED_TEXT_SOURCE, data: new TextEncoder().encode(text) }];
-    const result = await vaultOf(ctx).importContent(inputs, { ...options, onProgress: (p) => ctx.events.emit('import.progress', p) });
+    const result = await importThroughWorker(ctx, (through) => vaultOf(ctx).importContent(inputs, { ...options, ...through }));
     if (result.imported.length) ctx.events.emit('library.changed', { reason: 'import' });
     return result;
   },

@@ -1,7 +1,7 @@
 import { VaultError } from '../../../shared/errors';
 import { parseInputs } from '../inspect/bundle';
 import type { InputFile } from '../inspect/decode';
-import type { CertificateMaterial, KeyMaterial, ParsedSource } from './material';
+import { toFacts, type CertificateFacts, type CertificateMaterial, type KeyMaterial, type ParsedSource } from './material';
 import { certificateKeyId, privateKeyId } from './public-key-id';
 
 // One input file through the inspector's parser (format detected from content; PEM, DER, PKCS#7,
@@ -9,6 +9,11 @@ import { certificateKeyId, privateKeyId } from './public-key-id';
 // one at a time so a bad file fails alone; plan.ts then pairs keys and chains across files.
 
 export type SourceInput = InputFile;
+
+/** How an import parses one file: in this thread (parseLocally), or in the parse worker (main/core/parse-worker). */
+export type SourceParser = (input: SourceInput, password: string | undefined) => Promise<ParsedSource<CertificateFacts>>;
+
+export const parseLocally: SourceParser = async (input, password) => toFacts(await parseSource(input, password));
 
 export async function parseSource(input: SourceInput, password: string | undefined): Promise<ParsedSource> {
   const bundle = await parseInputs([input], password === undefined ? {} : { password });

@@ -25,8 +25,8 @@ import { collectFiles, describe, readAhead } from './collect-files';
 import { DataKeys } from './data-key';
 import { resolveEntryId } from './entry-id';
 import { renderExport, type EntryKeys, type RenderedExport } from './export';
-import { toFacts, type CertificateFacts, type KeyMaterial, type ParsedSource } from './material';
-import { parseSource, type SourceInput } from './parse-source';
+import type { CertificateFacts, KeyMaterial, ParsedSource } from './material';
+import { parseLocally, type SourceInput, type SourceParser } from './parse-source';
 import { inspectEntry } from './inspect-entry';
 import { planImport, type ImportPlan, type PlannedEntry } from './plan';
 import { LibrarySearch } from './search';
@@ -48,6 +48,8 @@ export interface ImportOptions {
   readonly name?: string;
   readonly tags?: readonly string[];
   readonly onProgress?: (progress: ImportProgress) => void;
+  /** Where files are parsed; in this thread unless the caller (the IPC handlers) hands in the parse worker. */
+  readonly parse?: SourceParser;
 }
 
 export interface ExportOptions {
@@ -204,7 +206,7 @@ export class Vault {
       const found = collected.files[index]!;
       try {
         if (!read.ok) throw read.error;
-        sources.push(toFacts(await parseSource({ name: found.path, data: read.data }, options.password)));
+        sources.push(await (options.parse ?? parseLocally)({ name: found.path, data: read.data }, options.password));
       } catch (error) {
         const skip = found.fromFolder && error instanceof VaultError && NOT_CERTIFICATE_CODES.has(error.code);
         if (!skip) failed.push(failure(found.path, error));
@@ -221,7 +223,7 @@ export class Vault {
     const sources: ParsedSource<CertificateFacts>[] = [];
     for (const [index, input] of inputs.entries()) {
       try {
-        sources.push(toFacts(await parseSource(input, options.password)));
+        sources.push(await (options.parse ?? parseLocally)(input, options.password));
       } catch (error) {
         failed.push(failure(input.name, error));
       }

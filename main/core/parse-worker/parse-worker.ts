@@ -1,0 +1,123 @@
+// Parsing user files off the calling thread, with a wall-clock budget. The Electron main process
+// and the CLI have one JavaScript thread each: a file that parses slowly (however it manages to)
+// would freeze the window or the IPC loop. Here it runs in a worker thread; past the budget the
+// worker is terminated (whatever it was computing stops at once) and the caller gets
+// "took too long". One ParseWorker runs one job at a time and starts a fresh thread after a
+// timeout, so a folder import goes on with the next file.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { isErrorCode, VaultError, type ErrorInfo } from '../../../shared/errors';
+import type { SourceParser } from '../library/parse-source';
+import type { ParseJob, ParseResults } from './jobs';
+
+/** Generous: an honest PKCS#12 at the 2,000,000-iteration cap takes a few seconds on a loaded machine. */
+export const DEFAULT_PARSE_BUDGET_MS = 60_000;
+
+type Reply = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: ErrorInfo };
+
+export class ParseWorker {
+  private worker: Promise<Worker> | null = null;
+  private busy = false;
+
+  constructor(private readonly budgetMs = DEFAULT_PARSE_BUDGET_MS) {}
+
+  /** Runs `job`; `file` names the input in a "took too long" error. */
+  async run<J extends ParseJob>(job: J, file: string): Promise<ParseResults[J['kind']]> {
+    if (this.busy) throw new Error('ParseWorker runs one job at a time');
+    this.busy = true;
+    try {
+      const worker = await (this.worker ??= startWorker()).catch((error: Error) => Promise.reject(this.lost(error)));
+      return (await new Promise<unknown>((resolve, reject) => {
+        const settle = (finish: () => void) => {
+          clearTimeout(timer);
+          worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+          finish();
+        };
+        const onMessage = (reply: Reply) => settle(() => (reply.ok ? resolve(reply.value) : reject(fromInfo(reply.error))));
+        const onError = (error: Error) => settle(() => reject(this.lost(error)));
+        const onExit = (code: number) => settle(() => reject(this.lost(new Error(`parse worker exited with code ${code}`))));
+        const timer = setTimeout(() => {
+          settle(() => reject(new VaultError('input.too_slow', { file, seconds: Math.round(this.budgetMs / 100) / 10 })));
+          void this.close();
+        }, this.budgetMs);
+        worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+        worker.postMessage(job);
+      })) as ParseResults[J['kind']];
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Stops the thread; the next job starts a new one. */
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    await (await worker?.catch(() => null))?.terminate();
+  }
+
+  private lost(error: Error): Error {
+    this.worker = null;
+    return error;
+  }
+}
+
+/** One job in a worker of its own, closed afterwards: what a single inspection needs. */
+export async function parseInWorker<J extends ParseJob>(job: J, file: string, budgetMs?: number): Promise<ParseResults[J['kind']]> {
+  const worker = new ParseWorker(budgetMs);
+  try {
+    return await worker.run(job, file);
+  } finally {
+    await worker.close();
+  }
+}
+
+function fromInfo(info: ErrorInfo): VaultError {
+  return isErrorCode(info.code) ? new VaultError(info.code, info.params) : new VaultError('internal');
+}
+
+/**
+ * The worker script. Built (the app, the CLI): parse-worker.cjs beside the running bundle
+ * (dist/main/, dist/cli/), taken from app.asar.unpacked in a packaged app (electron-builder.yml).
+ * From source (vitest, `tsx main/cli/certvault.ts`): worker.ts itself, compiled on the fly by
+ * tsx's CommonJS hook inside the thread, so tests need no build first.
+ */
+async function startWorker(): Promise<Worker> {
+  const worker = newWorker();
+  await new Promise<void>((resolve, reject) => {
+    const done = (error?: Error) => {
+      worker.off('message', onReady).off('error', done).off('exit', onExit);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onReady = () => done();
+    const onExit = (code: number) => done(new Error(`parse worker exited with code ${code} while starting`));
+    worker.once('message', onReady).once('error', done).once('exit', onExit);
+  });
+  return worker;
+}
+
+function newWorker(): Worker {
+  const built = path.join(__dirname, 'parse-worker.cjs');
+  const unpacked = built.replace(`${path.sep}app.asar${path.sep}`, `${path.sep}app.asar.unpacked${path.sep}`);
+  if (existsSync(unpacked)) return new Worker(unpacked);
+  if (existsSync(built)) return new Worker(built);
+  const tsx = createRequire(__filename).resolve('tsx/cjs/api');
+  const source = path.join(__dirname, 'worker.ts');
+  return new Worker(`require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(source)});`, { eval: true });
+}
+
+/** Parses import sources through `worker`; the bytes come back as Uint8Array and are Buffers again. */
+export function sourcesThrough(worker: ParseWorker): SourceParser {
+  return async (input, password) => {
+    const source = await worker.run({ kind: 'source', input, ...(password === undefined ? {} : { password }) }, input.name);
+    return {
+      file: source.file,
+      certificates: source.certificates.map((c) => ({ ...c, der: asBuffer(c.der) })),
+      keys: source.keys.map((k) => ({ ...k, pkcs8: asBuffer(k.pkcs8) })),
+    };
+  };
+}
+
+const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
