@@ -8,7 +8,9 @@ import { removeCommand } from './remove';
 import { accountCommand } from './account';
 import { uploadCommand } from './upload';
 import { historyCommand } from './history';
+import { syncCommand } from './sync';
+import { remoteCommand } from './remote';
 
 // Every `certvault` subcommand, in the order `certvault --help` lists them. A new command is one
 // file beside this one and one line here.
-export const commands: readonly Command[] = [inspectCommand, importCommand, listCommand, showCommand, exportCommand, removeCommand, accountCommand, uploadCommand, historyCommand];
+export const commands: readonly Command[] = [inspectCommand, importCommand, listCommand, showCommand, exportCommand, removeCommand, accountCommand, uploadCommand, historyCommand, syncCommand, remoteCommand];

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { accountsAndHistorySql } from '../uploads/schema';
+import { inventorySql } from '../inventory/schema';
 
 // Numbered schema migrations, applied in order; `PRAGMA user_version` records the last one applied.
 // A migration is never edited once released: a change is a new number.
@@ -126,6 +127,9 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  // Remote copies and their bindings (main/core/inventory). Version 4 is another change made at
+  // the same time; the numbers stay as released, and migrate() applies whatever is pending in order.
+  { version: 5, up: (db) => db.exec(inventorySql) },
 ];
 
 export const latestVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);

@@ -11,7 +11,7 @@ import { AccountStore, accountConfig, type ProviderLookup } from '../accounts/ac
 import { testConnection } from '../accounts/connection-test';
 import type { SecretStore } from '../keychain';
 import { log } from '../log';
-import { AccountPacer, pacedRate } from './pacing';
+import { AccountPacer, pacedRate, type Pacer } from './pacing';
 import { checkUnknown } from './check';
 import { HistoryStore } from './history-store';
 import { UploadJobs } from './jobs';
@@ -49,6 +49,8 @@ export class UploadService {
   readonly accounts: AccountStore;
   readonly history: HistoryStore;
   readonly jobs: UploadJobs;
+  /** Per-account pacing, shared with every other user of an account's rate (the inventory's sync). */
+  readonly pacer: Pacer;
   private readonly deps: OrchestratorDeps;
   private readonly providers: ProviderLookup;
   private readonly clock: Clock;
@@ -59,13 +61,14 @@ export class UploadService {
     this.providers = options.providers;
     this.accounts = new AccountStore(options.db, options.secrets, options.providers, now, options.env);
     this.history = new HistoryStore(options.db, now);
+    this.pacer = new AccountPacer(this.clock);
     this.deps = {
       providers: options.providers,
       credentials: (account) => this.accounts.credentials(account),
       history: this.history,
       http: options.http,
       clock: this.clock,
-      limiter: new AccountPacer(this.clock),
+      limiter: this.pacer,
       concurrency: new Semaphore(options.concurrency ?? DEFAULT_CONCURRENCY),
       random: options.random ?? Math.random,
       nonce: () => randomUUID(),
