@@ -7,23 +7,13 @@ import type { Match, MatchRule } from './match';
 // The inventory tables: one account's copies are replaced as a whole, in one transaction, so a
 // reader sees the previous sync or the new one, never half of each.
 
-export interface StoredCopy {
+/** A remote copy as the last sync of its account recorded it, with its match in the library. */
+export interface StoredCopy extends Omit<RemoteCopy, 'certificatePem'> {
   readonly accountId: string;
   readonly account: string;
-  readonly cloud: CloudId;
-  readonly remoteId: string;
-  readonly name: string | null;
-  readonly commonName: string | null;
-  readonly dnsNames: readonly string[];
-  readonly notBefore: string | null;
-  readonly notAfter: string | null;
-  readonly fingerprintSha256: string | null;
-  readonly serial: string | null;
-  readonly issuer: string | null;
   readonly libraryId: string | null;
   readonly matchedBy: MatchRule | null;
   readonly syncedAt: string;
-  readonly bindings: readonly RemoteBinding[];
 }
 
 interface CopyRow {
