@@ -11,6 +11,8 @@ import { uploadCommand } from './upload';
 import { historyCommand } from './history';
 import { keychainCommand } from './keychain';
 import { backupCommand, restoreCommand } from './backup';
+import { syncCommand } from './sync';
+import { remoteCommand } from './remote';
 
 // Every `certvault` subcommand, in the order `certvault --help` lists them. A new command is one
 // file beside this one and one line here.
@@ -25,6 +27,8 @@ export const commands: readonly Command[] = [
   accountCommand,
   uploadCommand,
   historyCommand,
+  syncCommand,
+  remoteCommand,
   keychainCommand,
   backupCommand,
   restoreCommand,

@@ -1,6 +1,6 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import type { CloudId } from '../../shared/model';
-import type { CallContext, RemoteCopy } from './provider';
+import type { CallContext, RemoteBinding, RemoteCopy } from './provider';
 import { withRetry } from './retry';
 
 // What the four inventory clients share: reading the facts of a certificate PEM a detail call
@@ -111,4 +111,11 @@ export function pageSizeOf(requested: number | undefined, max: number): number {
 export function isLastPage(received: number, readSoFar: number, total: unknown, size: number): boolean {
   if (received === 0) return true;
   return typeof total === 'number' ? readSoFar >= total : received < size;
+}
+
+/** Adds one binding to the list of the certificate it serves. */
+export function addBinding(bindings: Map<string, RemoteBinding[]>, remoteId: string, binding: RemoteBinding): void {
+  const found = bindings.get(remoteId);
+  if (found) found.push(binding);
+  else bindings.set(remoteId, [binding]);
 }

@@ -265,7 +265,8 @@ function describeCertificateDetail(state: EmulatorState, account: string, params
     ...describeItem(entry),
     // Unlike the list, the detail leaves the primary domain out of SubjectAltName.
     SubjectAltName: certificate.dnsNames.filter((name) => name !== certificate.commonName),
-    CertificatePublicKey: entry.certificatePem,
+    // "may be null": seed with params.WithholdPem to get a detail without the certificate.
+    CertificatePublicKey: entry.params.WithholdPem === true ? null : entry.certificatePem,
     // The detail call returns the private key: what the client must never keep.
     CertificatePrivateKey: entry.privateKeyPem,
     CertFingerprint: certificate.sha1.toLowerCase(),

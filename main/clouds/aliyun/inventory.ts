@@ -1,6 +1,6 @@
 import { CloudError, type CallContext, type InventoryOptions, type RemoteBinding, type RemoteCopy } from '../provider';
 import { isJsonObject, textOf, type JsonObject } from '../json';
-import { certificateBlocks, isLastPage, listedCopy, normalHex, normalSerial, pageSizeOf, pemFacts, readCall } from '../remote-copy';
+import { addBinding, certificateBlocks, isLastPage, listedCopy, normalHex, normalSerial, pageSizeOf, pemFacts, readCall } from '../remote-copy';
 import { callAliyun } from './client';
 
 // The inventory of an Alibaba Cloud CAS account (DEPLOY.md §2.1-2.3): ListUserCertificateOrder
@@ -124,9 +124,7 @@ export async function aliyunBindings(ctx: CallContext, copies: readonly RemoteCo
       const certId = textOf(item.CertId);
       const id = textOf(item.Id);
       if (!certId || !id || !wanted.has(certId)) continue;
-      const found = bindings.get(certId) ?? [];
-      found.push({ type: textOf(item.CloudProduct) ?? 'unknown', id, name: textOf(item.Domain) });
-      bindings.set(certId, found);
+      addBinding(bindings, certId, { type: textOf(item.CloudProduct) ?? 'unknown', id, name: textOf(item.Domain) });
     }
     if (isLastPage(items.length, (page - 1) * size + items.length, answer.Total, size)) break;
   }

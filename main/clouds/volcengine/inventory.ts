@@ -1,6 +1,6 @@
 import type { CallContext, InventoryOptions, RemoteBinding, RemoteCopy } from '../provider';
 import { isJsonObject, stringsOf, textOf } from '../json';
-import { certificateBlocks, isLastPage, listedCopy, pageSizeOf, pemFacts, readCall } from '../remote-copy';
+import { addBinding, certificateBlocks, isLastPage, listedCopy, pageSizeOf, pemFacts, readCall } from '../remote-copy';
 import { callVolcengine } from './client';
 
 // The inventory of a Volcengine Live account (DEPLOY.md §4.1, §4.2, §4.7): ListCertV2 (all pages),
@@ -86,9 +86,7 @@ export async function volcengineBindings(ctx: CallContext, copies: readonly Remo
       const chainId = textOf(domain.ChainID);
       const name = textOf(domain.Domain);
       if (!chainId || !name || !wanted.has(chainId)) continue;
-      const found = bindings.get(chainId) ?? [];
-      found.push({ type: `live-${textOf(domain.Type) ?? 'domain'}`, id: name, name });
-      bindings.set(chainId, found);
+      addBinding(bindings, chainId, { type: `live-${textOf(domain.Type) ?? 'domain'}`, id: name, name });
     }
     if (isLastPage(domains.length, (page - 1) * size + domains.length, result.Total, size)) break;
   }

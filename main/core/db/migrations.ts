@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { accountsAndHistorySql } from '../uploads/schema';
 import { linkAll } from '../library/lineage';
+import { inventorySql } from '../inventory/schema';
 
 // Numbered schema migrations, applied in order; `PRAGMA user_version` records the last one applied.
 // A migration is never edited once released: a change is a new number.
@@ -151,6 +152,8 @@ export const migrations: readonly Migration[] = [
       linkAll(db);
     },
   },
+  // Remote copies and their bindings (main/core/inventory).
+  { version: 5, up: (db) => db.exec(inventorySql) },
 ];
 
 export const latestVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);

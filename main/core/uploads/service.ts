@@ -12,7 +12,7 @@ import { AccountStore, accountConfig, type ProviderLookup } from '../accounts/ac
 import { testConnection } from '../accounts/connection-test';
 import type { SecretStore } from '../keychain';
 import { log } from '../log';
-import { AccountPacer, pacedRate } from './pacing';
+import { AccountPacer, pacedRate, type Pacer } from './pacing';
 import { checkUnknown } from './check';
 import { HistoryStore } from './history-store';
 import { UploadJobs } from './jobs';
@@ -56,6 +56,8 @@ export class UploadService {
   readonly accounts: AccountStore;
   readonly history: HistoryStore;
   readonly jobs: UploadJobs;
+  /** Per-account pacing, shared with every other user of an account's rate (the inventory's sync). */
+  readonly pacer: Pacer;
   private readonly deps: OrchestratorDeps;
   private readonly providers: ProviderLookup;
   private readonly clock: Clock;
@@ -66,6 +68,7 @@ export class UploadService {
     this.providers = options.providers;
     this.accounts = new AccountStore(options.db, options.secrets, options.providers, now, options.env);
     this.history = new HistoryStore(options.db, now);
+    this.pacer = new AccountPacer(this.clock);
     this.deps = {
       providers: options.providers,
       // Read as each target sends, so a secret or endpoint changed while a job runs (or before a
@@ -74,7 +77,7 @@ export class UploadService {
       history: this.history,
       http: options.http,
       clock: this.clock,
-      limiter: new AccountPacer(this.clock),
+      limiter: this.pacer,
       concurrency: new Semaphore(options.concurrency ?? DEFAULT_CONCURRENCY),
       random: options.random ?? Math.random,
       nonce: () => randomUUID(),
