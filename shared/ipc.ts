@@ -104,9 +104,6 @@ export interface Settings {
   readonly librarySort: LibrarySort;
 }
 
-/** A backup passphrase is at least this long; checked in main (core/backup/format.ts), shown by Settings. */
-export const MIN_BACKUP_PASSPHRASE_LENGTH = 10;
-
 /** What `vault.backup` wrote. */
 export interface BackupSummary {
   readonly file: string;

@@ -48,6 +48,9 @@ for (const locale of ['en', 'zh-CN'] as const) {
     test.use({ systemLocale: locale });
 
     test('backs up through a save dialog and a passphrase typed twice, and restores with Replace', async ({ app, bridge, pki }) => {
+      // Each backup or restore derives its key with scrypt (about half a second, much more on a busy CI box).
+      test.setTimeout(120_000);
+      const scrypt = { timeout: 30_000 };
       const { page } = app;
       const text = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate(locale, key, params);
       const imported = await dispatch(bridge.context, 'library.importContent', {
@@ -69,7 +72,7 @@ for (const locale of ['en', 'zh-CN'] as const) {
       await dialog.locator('[data-passphrase-repeat]').fill('a long passphrase');
       await app.screenshot(`settings-backup-${locale}`);
       await start.click();
-      await expect(dialog).toBeHidden();
+      await expect(dialog).toBeHidden(scrypt);
       await expect(page.getByRole('status').filter({ hasText: 'e2e.cvbackup' })).toBeVisible();
       expect(fs.statSync(file).size).toBeGreaterThan(100);
 
@@ -79,11 +82,11 @@ for (const locale of ['en', 'zh-CN'] as const) {
       await expect(dialog).toBeVisible();
       await dialog.locator('[data-passphrase]').fill('a long passphrase');
       await dialog.getByRole('button', { name: text('ui.settings.restore.start') }).click();
-      await expect(dialog.locator('[data-error-code="backup.vault_not_empty"]')).toContainText(text('error.backup.vault_not_empty', { entries: 1, accounts: 0, history: 0 }));
+      await expect(dialog.locator('[data-error-code="backup.vault_not_empty"]')).toContainText(text('error.backup.vault_not_empty', { entries: 1, accounts: 0, history: 0 }), scrypt);
       await app.screenshot(`settings-restore-refused-${locale}`);
       await dialog.locator('[data-replace]').check();
       await dialog.getByRole('button', { name: text('ui.settings.restore.start') }).click();
-      await expect(dialog).toBeHidden();
+      await expect(dialog).toBeHidden(scrypt);
       await expect(page.getByRole('status').filter({ hasText: text('ui.settings.restore.done', { entries: 1, keys: 1, accounts: 0, history: 0 }) })).toBeVisible();
       await app.screenshot(`settings-restored-${locale}`);
     });

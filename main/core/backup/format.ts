@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes, scrypt } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { VaultError } from '../../../shared/errors';
-import { MIN_BACKUP_PASSPHRASE_LENGTH } from '../../../shared/ipc';
+import { MIN_BACKUP_PASSPHRASE_LENGTH } from '../../../shared/backup';
 
 // The backup file: a plain header saying how to open it, then the payload, gzip'd and sealed with
 // AES-256-GCM under a key derived from the passphrase with scrypt. The header is the GCM associated
