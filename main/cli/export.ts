@@ -6,8 +6,8 @@ import { passwordOptions, readPassword } from './password';
 
 const help = `Usage: certvault export ID --format FORMAT --out FILE [--password-file FILE | --password-stdin] [--legacy] [--json]
 
-Writes one library entry to FILE. ID is the entry id, or a unique prefix of it or of the SHA-256
-fingerprint. Files holding a private key are created readable by you only (mode 0600).
+Writes one library entry to FILE. ID is the entry id, a unique prefix of it or of the SHA-256
+fingerprint, or the entry's name when no other entry has it. Files holding a private key are created readable by you only (mode 0600).
 
 Formats:
   pem        the certificate (PEM)
