@@ -11,6 +11,7 @@ const benches: Readonly<Record<string, () => Promise<{ run(): Promise<void> | vo
   'upload-fanout': () => import('./upload-fanout'),
   'upload-ratelimit': () => import('./upload-ratelimit'),
   'library-import': () => import('./library-import'),
+  'library-lineage': () => import('./library-lineage'),
   'library-search': () => import('./library-search'),
   'library-render': () => import('./library-render'),
   'hostile-chain': () => import('./hostile-chain'),

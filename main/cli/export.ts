@@ -9,11 +9,12 @@ import { passwordOptions, readPassword } from './password';
 
 const help = `Usage: certvault export ID --format FORMAT --out FILE|- [--force] [--password-file FILE | --password-stdin] [--legacy] [--json]
 
-Writes one library entry to FILE. ID is the entry id, or a unique prefix of it or of the SHA-256
-fingerprint. Files holding a private key are created readable by you only (mode 0600). An existing
-FILE is replaced only with --force. With --out - the export goes to standard output (for a pipe):
-certificates and chains as they are; a private key (key, bundle, pfx) only with --force; binary
-formats (der, pfx) only into a file or a pipe, never onto the terminal.
+Writes one library entry to FILE. ID is the entry id, a unique prefix of it or of the SHA-256
+fingerprint, or the entry's name when no other entry has it. Files holding a private key are
+created readable by you only (mode 0600). An existing FILE is replaced only with --force. With
+--out - the export goes to standard output (for a pipe): certificates and chains as they are; a
+private key (key, bundle, pfx) only with --force; binary formats (der, pfx) only into a file or a
+pipe, never onto the terminal.
 
 Formats:
   pem        the certificate (PEM)

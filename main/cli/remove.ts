@@ -4,8 +4,9 @@ import { jsonDocument } from './output';
 
 const help = `Usage: certvault remove [--json] ID
 
-Deletes one library entry: its certificates and its sealed private keys. ID is the entry id, or a
-unique prefix of it or of the SHA-256 fingerprint. There is no undo.
+Deletes one library entry: its certificates and its sealed private keys. ID is the entry id, a
+unique prefix of it or of the SHA-256 fingerprint, or the entry's name when no other entry has it.
+There is no undo.
 
 Options:
   --json      print {"removed":{"id"}} on stdout (--pretty: indented)

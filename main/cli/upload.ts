@@ -16,7 +16,7 @@ paced to its cloud's rate limit. Retries throttling and transient failures; a re
 is unknown is never simply repeated: the cloud's certificate list is checked first. An account
 that already holds the certificate reports "duplicate" with the existing remote id.
 
-ID is a library entry (its id, or a unique prefix of it or of the fingerprint). With --cert the
+ID is a library entry (its id, a unique prefix of it or of the fingerprint, or a name only it has). With --cert the
 certificate (and --key) are read from files without importing them: for deploy hooks such as
 certbot's --deploy-hook (see README).
 

@@ -300,6 +300,18 @@ for (const locale of ['en', 'zh-CN'] as const satisfies readonly Locale[]) {
       await dialog.getByRole('button', { name: library.text('ui.library.cancel') }).click();
       await app.screenshot(`library-keychain-${shot}`);
 
+      // A new certificate with its key: the certificate is filed, the key refused, said per file.
+      await app.dropFiles([AppPage.fileFromDisk(pki.renewedLeaf.file, 'renewed.pem'), AppPage.fileFromDisk(pki.leafKeyFile, 'renewed.key')]);
+      await expect(library.summary.locator('[data-count="imported"]')).toHaveText(library.text('ui.library.import.imported', { count: 1 }));
+      await expect(library.summary.locator('[data-count="keys-not-stored"]')).toHaveText(library.text('ui.library.import.keysNotStored', { count: 1 }));
+      const refused = library.summary.locator('li[data-error-code="keychain.data_key_missing"]');
+      await expect(refused).toContainText('renewed.key');
+      await expect(refused).toContainText(library.text('error.keychain.data_key_missing', { count: 1 }));
+      await library.expectTotal(2);
+      await app.screenshot(`library-keys-not-stored-${shot}`);
+      await library.button('ui.library.import.dismiss').click();
+      await library.rows.filter({ has: app.page.locator('[data-key-state="unrecoverable"]') }).click();
+
       // Start a new data key: asked first, saying the old key stays unrecoverable.
       await notice.getByRole('button', { name: library.text('ui.library.keychain.reset.button') }).click();
       const confirm = app.page.locator('dialog[data-dialog="data-key-reset"]');
@@ -316,7 +328,7 @@ for (const locale of ['en', 'zh-CN'] as const satisfies readonly Locale[]) {
       // Importing the same key again restores it.
       await app.dropFiles(chainFiles(pki));
       await expect(library.summary.locator('[data-count="duplicates"]')).toBeVisible();
-      await expect(library.rows.first().locator('[data-key-state]')).toHaveAttribute('data-key-state', 'sealed');
+      await expect(library.rows.locator('[data-key-state="unrecoverable"]')).toHaveCount(0);
       await expect(app.page.locator('[data-keychain]')).toHaveCount(0);
     });
 

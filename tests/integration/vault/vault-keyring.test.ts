@@ -138,8 +138,20 @@ describe('vault on the real keychain', () => {
     expect((await vault.detail(id)).keyState).toBe('unrecoverable');
     await expect(vault.export(id, 'key')).rejects.toMatchObject({ code: 'vault.key_unrecoverable' });
     const again = await vault.importContent([bundle(leaves[1]!)]);
-    expect(again.failed[0]?.error.code).toBe('keychain.data_key_missing');
+    expect(again.failed).toEqual([]);
+    expect(again.keysNotStored.map((k) => k.error.code)).toEqual(['keychain.data_key_missing']);
     expect(await secrets.get(account)).toBeNull();
+
+    // The confirmed way out: a new data key in the real keychain; the old key stays lost until
+    // the same key is imported again.
+    expect(await vault.resetDataKey()).toEqual({ dataKey: 'ready', sealedKeys: 0, retiredKeys: 1 });
+    expect(await secrets.get(account)).not.toBeNull();
+    vault.close();
+    vault = Vault.open({ dataDir: dir, secrets });
+    await expect(vault.export(id, 'key')).rejects.toMatchObject({ code: 'vault.key_unrecoverable' });
+    await vault.importContent([bundle(leaves[0]!), bundle(leaves[1]!)]);
+    expect(await vault.keychainStatus()).toEqual({ dataKey: 'ready', sealedKeys: 2, retiredKeys: 0 });
+    expect((await vault.export(id, 'key')).bytes.toString()).toBe(leaves[0]!.keyPem);
     vault.close();
   });
 

@@ -2,7 +2,11 @@ import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { choosePredecessor, isRenewalOf, keyFamily, lineageNames, linkAll, type LineageFacts } from '../../../main/core/library/lineage';
-import { DATABASE_FILE } from '../../../main/core/db/open';
+import fs from 'node:fs';
+import os from 'node:os';
+import { Vault } from '../../../main/core/library/vault';
+import { DATABASE_FILE, migrate, userVersion } from '../../../main/core/db/open';
+import { latestVersion, migrations } from '../../../main/core/db/migrations';
 import { days, makeCa, makeLeaf, type Issued } from './helpers/pki';
 import { openTestVault, text, type TestVault } from './helpers/vault';
 
@@ -152,6 +156,43 @@ describe('lineage in the vault', () => {
     const v4 = await makeLeaf(ca, { commonName: 'shop.example.com', dnsNames: ['shop.example.com', 'www.shop.example.com', 'api.shop.example.com'], notAfter: days(120) });
     const [d] = await importEach(v4);
     expect(t.vault.predecessorOf(d!)?.id).toBe(c);
+  });
+});
+
+describe('migration 4 on a version 3 vault', () => {
+  it('links its entries and keeps every sealed key usable', async () => {
+    t = openTestVault();
+    const [a, b] = await importEach(v2, v1);
+    // A version 3 database holding the same rows: the tables as version 3 made them.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'certvault-v3-'));
+    try {
+      const db = new Database(path.join(dir, DATABASE_FILE));
+      migrate(db, migrations.filter((m) => m.version <= 3));
+      db.exec(`ATTACH '${path.join(t.dir, DATABASE_FILE)}' AS v4`);
+      const entryColumns = (db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('entries') as string[]).join(', ');
+      db.exec(`
+        DELETE FROM vault_meta; INSERT INTO vault_meta SELECT * FROM v4.vault_meta;
+        INSERT INTO entries (${entryColumns}) SELECT ${entryColumns} FROM v4.entries;
+        INSERT INTO entry_certificates SELECT * FROM v4.entry_certificates;
+        INSERT INTO sealed_keys SELECT entry_id, role, key_algorithm, nonce, ciphertext FROM v4.sealed_keys;
+        INSERT INTO entries_search (rowid, text) SELECT rowid, text FROM v4.entries_search;
+        DETACH v4;
+      `);
+      db.close();
+      const upgraded = Vault.open({ dataDir: dir, secrets: t.secrets });
+      try {
+        expect(upgraded.predecessorOf(a!)?.id).toBe(b);
+        expect(await upgraded.keychainStatus()).toEqual({ dataKey: 'ready', sealedKeys: 2, retiredKeys: 0 });
+        expect((await upgraded.export(b!, 'key')).bytes.toString()).toBe(v1.keyPem);
+      } finally {
+        upgraded.close();
+      }
+      const check = new Database(path.join(dir, DATABASE_FILE), { readonly: true });
+      expect(userVersion(check)).toBe(latestVersion);
+      check.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
