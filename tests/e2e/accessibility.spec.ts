@@ -41,7 +41,8 @@ for (const locale of locales) {
       test.use({ systemLocale: locale, colorScheme: theme });
 
       test('axe finds no violation in any screen state', async ({ app, bridge, pki }) => {
-        test.setTimeout(180_000);
+        // About twenty axe scans; generous, because a busy 2-core machine makes each one slow.
+        test.setTimeout(300_000);
         const walk: StateWalk = {
           app,
           pki,
@@ -57,6 +58,7 @@ for (const locale of locales) {
             await state.enter(walk);
             await expect(app.page.locator('html')).toHaveAttribute('data-theme', theme);
             found.push(...(await violationsOf(app.page, state.name)));
+            if (state.screenshot) await app.screenshot(`a11y-${state.screenshot}-${locale}-${theme}`);
           });
         }
         expect(found).toEqual([]);
