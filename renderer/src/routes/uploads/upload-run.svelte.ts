@@ -30,14 +30,16 @@ export interface StartTarget {
   readonly options: Record<string, unknown>;
 }
 
-const finalStates: ReadonlySet<TargetState> = new Set(['uploaded', 'duplicate', 'failed', 'cancelled']);
+export type FinalState = Extract<TargetState, 'uploaded' | 'duplicate' | 'failed' | 'cancelled'>;
+
+const finalStates: ReadonlySet<TargetState> = new Set<FinalState>(['uploaded', 'duplicate', 'failed', 'cancelled']);
 // Cancelled targets were stopped on purpose: "Retry failed" neither counts nor reruns them.
 const retriedStates: ReadonlySet<TargetState> = new Set(['failed']);
 /** `uploads.job` may lag the last event by a moment (the history row is written after it). */
 const SETTLE_RETRY_MS = 100;
 const SETTLE_ATTEMPTS = 50;
 
-export function isFinal(state: TargetState): boolean {
+export function isFinal(state: TargetState): state is FinalState {
   return finalStates.has(state);
 }
 

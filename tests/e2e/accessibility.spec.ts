@@ -1,0 +1,68 @@
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { locales } from '../../shared/i18n';
+import { saveAccount } from './fixtures/clouds';
+import { screenStates, textIn, type StateWalk } from './fixtures/screen-states';
+import { expect, test } from './fixtures/test';
+import type { RunningEmulator } from '../emulators/server';
+import { startAliyunEmulator } from '../emulators/aliyun';
+import { startTencentEmulator } from '../emulators/tencent';
+
+// The accessibility gate: axe-core (WCAG 2.0/2.1 A and AA plus best practice) over every screen
+// state in fixtures/screen-states.ts, in both languages and both themes. One page per language and
+// theme walks the states in order; every violation of every state is reported together.
+
+// The four language and theme walks are independent: two workers share them.
+test.describe.configure({ mode: 'parallel' });
+
+const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
+
+let emulators: { tencent: RunningEmulator; aliyun: RunningEmulator };
+test.beforeAll(async () => {
+  emulators = { tencent: await startTencentEmulator(), aliyun: await startAliyunEmulator() };
+});
+test.afterEach(() => {
+  for (const emulator of Object.values(emulators)) emulator.state.reset();
+});
+test.afterAll(async () => {
+  await Promise.all(Object.values(emulators).map((emulator) => emulator.close()));
+});
+
+async function violationsOf(page: Page, state: string): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).withTags(tags).options({ resultTypes: ['violations'] }).analyze();
+  return violations.flatMap((violation) =>
+    violation.nodes.map((node) => `${state}: ${violation.id} (${violation.impact ?? 'n/a'}) at ${node.target.join(' ')}: ${node.failureSummary ?? violation.help}`),
+  );
+}
+
+for (const locale of locales) {
+  for (const theme of ['light', 'dark'] as const) {
+    test.describe(`${locale} ${theme}`, () => {
+      test.use({ systemLocale: locale, colorScheme: theme });
+
+      test('axe finds no violation in any screen state', async ({ app, bridge, pki }) => {
+        // About twenty axe scans; generous, because a busy 2-core machine makes each one slow.
+        test.setTimeout(300_000);
+        const walk: StateWalk = {
+          app,
+          pki,
+          text: textIn(locale),
+          addAccounts: async () => {
+            await saveAccount(bridge.context, 'tencent', 'tencent-prod', emulators.tencent.url);
+            await saveAccount(bridge.context, 'aliyun', 'aliyun-prod', emulators.aliyun.url);
+          },
+        };
+        const found: string[] = [];
+        for (const state of screenStates) {
+          await test.step(state.name, async () => {
+            await state.enter(walk);
+            await expect(app.page.locator('html')).toHaveAttribute('data-theme', theme);
+            found.push(...(await violationsOf(app.page, state.name)));
+            if (state.screenshot) await app.screenshot(`a11y-${state.screenshot}-${locale}-${theme}`);
+          });
+        }
+        expect(found).toEqual([]);
+      });
+    });
+  }
+}
