@@ -220,7 +220,7 @@ function typeProblem(params: Record<string, unknown>): Reply | null {
 const DESCRIBE_PARAMS = new Set([
   'Offset', 'Limit', 'SearchKey', 'CertificateType', 'ProjectId', 'ExpirationSort', 'CertificateStatus',
   'Deployable', 'Upload', 'Renew', 'FilterSource', 'IsSM', 'FilterExpiring', 'Hostable', 'Tags',
-  'IsPendingIssue', 'CertIds', 'ServiceType',
+  'IsPendingIssue', 'CertIds', 'ServiceType', 'ServiceId',
 ]);
 
 function describeCertificates(state: EmulatorState, account: string, params: Record<string, unknown>): Reply {
