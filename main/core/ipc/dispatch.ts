@@ -32,7 +32,7 @@ export async function dispatch(ctx: HandlerContext, channel: unknown, request: u
  * What is wrong with a field, in words a person reads after the field's name (the CLI puts its
  * option there: "--name is longer than 200 characters"), instead of the schema library's wording.
  */
-export function describeIssue(issue: z.core.$ZodIssue): string {
+function describeIssue(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'too_small': {
       const minimum = Number(issue.minimum);
