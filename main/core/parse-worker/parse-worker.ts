@@ -6,7 +6,6 @@
 // timeout, so a folder import goes on with the next file. Idle workers are kept (unreferenced, so
 // they never keep a CLI process alive) for the next request: a thread boots in ~100 ms.
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { isErrorCode, VaultError, type ErrorInfo } from '../../../shared/errors';
@@ -112,9 +111,9 @@ function newWorker(): Worker {
   const unpacked = built.replace(`${path.sep}app.asar${path.sep}`, `${path.sep}app.asar.unpacked${path.sep}`);
   if (existsSync(unpacked)) return new Worker(unpacked);
   if (existsSync(built)) return new Worker(built);
-  const tsx = createRequire(__filename).resolve('tsx/cjs/api');
+  // Evaluated code resolves modules from the working directory: the repository, wherever sources run.
   const source = path.join(__dirname, 'worker.ts');
-  return new Worker(`require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(source)});`, { eval: true });
+  return new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(source)});`, { eval: true });
 }
 
 /** Parses import sources through `worker`; the bytes come back as Uint8Array and are Buffers again. */
