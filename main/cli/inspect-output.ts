@@ -29,7 +29,12 @@ export function inspectionJson(inspection: Inspection) {
       keyAlgorithm: key.keyAlgorithm,
       matchesFingerprintSha256: key.matchesFingerprintSha256,
     })),
-    chain: { order: inspection.chain.order, complete: inspection.chain.complete, verified: inspection.chain.verified },
+    chain: {
+      order: inspection.chain.order,
+      complete: inspection.chain.complete,
+      verified: inspection.chain.verified,
+      ...(inspection.chain.root ? { root: inspection.chain.root } : {}),
+    },
     problems: inspection.problems.map((problem) => ({ code: problem.code, message: problem.message })),
     clouds: inspection.verdicts.map((verdict) => ({
       cloud: verdict.cloud,
@@ -130,7 +135,7 @@ function chainSection(inspection: Inspection, number: ReadonlyMap<string, number
   return [
     'Chain',
     field('Order', path.join('  ->  ')),
-    field('Complete', chain.complete ? 'yes, ends at a self-signed root' : `no, issuer not found: ${chain.missingIssuer ?? 'unknown'}`),
+    field('Complete', chain.complete ? `yes, ${rootText(chain.root)}` : `no, issuer not found: ${chain.missingIssuer ?? 'unknown'}`),
     field(
       'Signatures',
       chain.verified
@@ -140,6 +145,14 @@ function chainSection(inspection: Inspection, number: ReadonlyMap<string, number
           : 'not verified',
     ),
   ].join('\n');
+}
+
+const vouchers = { system: 'trusted by the system', library: 'a CA certificate in the library', input: 'trusted only by this input' } as const;
+
+/** "ends at ISRG Root X1, trusted by the system (added: the input stops below it)". */
+function rootText(root: Inspection['chain']['root']): string {
+  if (!root) return 'ends at a self-signed root';
+  return `ends at ${root.name}, ${vouchers[root.trustedBy]}${root.fromInput ? '' : ' (added: the input stops below it)'}`;
 }
 
 function problemsSection(inspection: Inspection): string {

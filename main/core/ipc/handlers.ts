@@ -5,19 +5,14 @@ import { entryDetailWithVerdicts } from '../cloud-verdicts';
 import { vaultOf } from '../library';
 import { uploadHandlers } from '../uploads/handlers';
 import { backupHandlers } from '../backup/handlers';
-import { ParseWorker, parseInWorker, sourcesThrough } from '../parse-worker/parse-worker';
+import { parseInWorker, sourcesThrough, withParseWorker } from '../parse-worker/parse-worker';
 import type { ImportOptions } from '../library/vault';
 
 type Handlers = { readonly [C in Channel]: (ctx: HandlerContext, request: Request<C>) => Promise<Response<C>> };
 
-/** An import with its files parsed in a worker of its own, stopped when the import ends. */
-async function importThroughWorker<T>(ctx: HandlerContext, run: (options: Pick<ImportOptions, 'parse' | 'onProgress'>) => Promise<T>): Promise<T> {
-  const worker = new ParseWorker(ctx.parseBudgetMs);
-  try {
-    return await run({ parse: sourcesThrough(worker), onProgress: (p) => ctx.events.emit('import.progress', p) });
-  } finally {
-    await worker.close();
-  }
+/** An import with its files parsed in the parse worker, one file's budget each. */
+function importThroughWorker<T>(ctx: HandlerContext, run: (options: Pick<ImportOptions, 'parse' | 'onProgress'>) => Promise<T>): Promise<T> {
+  return withParseWorker((worker) => run({ parse: sourcesThrough(worker, ctx.parseBudgetMs), onProgress: (p) => ctx.events.emit('import.progress', p) }));
 }
 
 /** "the 3 files" or the one file's name, for a "took too long" message about a whole inspection. */

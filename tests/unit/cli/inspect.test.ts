@@ -55,7 +55,12 @@ describe('certvault inspect --json', () => {
     const leaf = opensslFacts(fx.leaf);
     const intermediate = opensslFacts(fx.intermediate);
     const root = opensslFacts(fx.root);
-    expect(doc.chain).toEqual({ order: [leaf.fingerprintSha256, intermediate.fingerprintSha256, root.fingerprintSha256], complete: true, verified: true });
+    expect(doc.chain).toEqual({
+      order: [leaf.fingerprintSha256, intermediate.fingerprintSha256, root.fingerprintSha256],
+      complete: true,
+      verified: true,
+      root: { fingerprint: root.fingerprintSha256, name: 'Test Root CA', trustedBy: 'input', fromInput: true },
+    });
     expect(doc.privateKeys).toEqual([{ keyAlgorithm: 'RSA', matchesFingerprintSha256: leaf.fingerprintSha256 }]);
 
     expect(leaf.dnsNames).toEqual(['www.example.test', 'example.test']);

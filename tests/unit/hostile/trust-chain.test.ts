@@ -5,6 +5,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it, beforeAll } from 'vitest';
 import { anchorsWith, inspectContent, TrustAnchors } from '../../../main/core/inspect';
 import { makeCa, makeLeaf, type Issued } from '../vault/helpers/pki';
+import { certvault } from '../cli/io';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 const now = new Date();
 const MOZILLA = '/usr/share/ca-certificates/mozilla';
@@ -54,5 +58,21 @@ describe('chains completed from trust anchors', () => {
     expect(real.chain.root).toMatchObject({ name: 'ISRG Root X1', trustedBy: 'system', fromInput: true });
     const own = await inspectContent([pem('chain.pem', leaf.certPem + root.certPem)], undefined, { now });
     expect(own.chain.root).toMatchObject({ name: 'Trust Test Root', trustedBy: 'input', fromInput: true });
+  });
+});
+
+describe('certvault inspect', () => {
+  it('says where the chain ends and who trusts it, in text and JSON', async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'certvault-trust-'));
+    const file = `${MOZILLA}/ISRG_Root_X1.crt`;
+    const text = await certvault(['inspect', file], { home });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/Complete +yes, ends at ISRG Root X1, trusted by the system\n/);
+    const json = JSON.parse((await certvault(['inspect', '--json', file], { home })).stdout);
+    expect(json.chain).toMatchObject({ complete: true, root: { name: 'ISRG Root X1', trustedBy: 'system', fromInput: true } });
+    const leafFile = path.join(home, 'cert.pem');
+    fs.writeFileSync(leafFile, leaf.certPem);
+    expect((await certvault(['inspect', leafFile], { home })).stdout).toMatch(/Complete +no, issuer not found: CN=Trust Test Root\n/);
+    fs.rmSync(home, { recursive: true, force: true });
   });
 });
