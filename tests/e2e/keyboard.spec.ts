@@ -61,7 +61,7 @@ for (const [locale, theme] of [
     test.use({ systemLocale: locale, colorScheme: theme });
 
     test('every screen is reached and used by keyboard alone', async ({ app, bridge, pki }) => {
-      test.setTimeout(120_000);
+      test.setTimeout(180_000);
       const { page } = app;
       const text = textIn(locale);
       const main = page.getByRole('main');
