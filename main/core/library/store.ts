@@ -114,6 +114,17 @@ export class EntryStore {
     return this.sql.get('SELECT count(*) FROM sealed_keys').pluck().get() as number;
   }
 
+  /** Every CA certificate the library holds, once each: chain certificates and CA entries. */
+  caCertificates(): Buffer[] {
+    return this.sql
+      .get(
+        `SELECT c.der FROM entry_certificates c JOIN entries e ON e.id = c.entry_id
+         WHERE c.role = 'chain' OR (c.role = 'leaf' AND e.is_ca = 1) GROUP BY c.fingerprint_sha256`,
+      )
+      .pluck()
+      .all() as Buffer[];
+  }
+
   /**
    * Runs the writes in one IMMEDIATE transaction. One commit for a batch instead of one per entry
    * is most of an import's speed (bench/library-import.ts): each commit appends every page it
