@@ -7,12 +7,30 @@ import { uploadHandlers } from '../uploads/handlers';
 import { backupHandlers } from '../backup/handlers';
 import { parseInWorker, sourcesThrough, withParseWorker } from '../parse-worker/parse-worker';
 import type { ImportOptions } from '../library/vault';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { DATABASE_FILE } from '../db/open';
 
 type Handlers = { readonly [C in Channel]: (ctx: HandlerContext, request: Request<C>) => Promise<Response<C>> };
 
 /** An import with its files parsed in the parse worker, one file's budget each. */
 function importThroughWorker<T>(ctx: HandlerContext, run: (options: Pick<ImportOptions, 'parse' | 'onProgress'>) => Promise<T>): Promise<T> {
   return withParseWorker((worker) => run({ parse: sourcesThrough(worker, ctx.parseBudgetMs), onProgress: (p) => ctx.events.emit('import.progress', p) }));
+}
+
+/**
+ * The library's CA certificates for completing inspected chains, when there is a library: the
+ * inspector never creates the database (or touches the keychain) just to look.
+ */
+function libraryCas(ctx: HandlerContext): Buffer[] {
+  if (!ctx.vault && !existsSync(path.join(ctx.dataDir, DATABASE_FILE))) return [];
+  try {
+    return vaultOf(ctx).caCertificates();
+  } catch {
+    // A library that cannot be opened (busy, newer schema) only means the system's store alone
+    // completes chains; the inspection itself needs no library.
+    return [];
+  }
 }
 
 /** "the 3 files" or the one file's name, for a "took too long" message about a whole inspection. */
@@ -24,10 +42,10 @@ export const handlers: Handlers = {
   'settings.get': async (ctx) => ctx.settings.get(),
   'settings.update': async (ctx, patch) => ctx.settings.update(patch),
   'files.choose': async (ctx, { purpose, folders }) => ({ paths: await ctx.dialogs.chooseFiles(purpose, folders ?? false) }),
-  'inspect.paths': async (ctx, { paths, password }) => parseInWorker({ kind: 'inspect', paths, password, now: ctx.now().toISOString() }, inputsName(paths), ctx.parseBudgetMs),
+  'inspect.paths': async (ctx, { paths, password }) => parseInWorker({ kind: 'inspect', paths, password, now: ctx.now().toISOString(), libraryCas: libraryCas(ctx) }, inputsName(paths), ctx.parseBudgetMs),
   'inspect.content': async (ctx, { files, text, password }) => {
     const names = [...files.map((f) => f.name), ...(text === undefined ? [] : [PASTED_TEXT_SOURCE])];
-    return parseInWorker({ kind: 'inspect', files, text, password, now: ctx.now().toISOString() }, inputsName(names), ctx.parseBudgetMs);
+    return parseInWorker({ kind: 'inspect', files, text, password, now: ctx.now().toISOString(), libraryCas: libraryCas(ctx) }, inputsName(names), ctx.parseBudgetMs);
   },
   'library.list': async (ctx, query) => vaultOf(ctx).listRows(query),
   'library.get': async (ctx, { id }) => entryDetailWithVerdicts(vaultOf(ctx), id),

@@ -2,17 +2,23 @@ import { createHash } from 'node:crypto';
 import type { Inspection, PrivateKeyInfo } from '../../../shared/model';
 import { parseInputs } from '../inspect/bundle';
 import { buildInspection } from '../inspect/inspection';
-import { systemAnchors } from '../inspect/trust';
+import { systemAnchors, type TrustAnchors } from '../inspect/trust';
 import type { LibraryEntry } from '../../../shared/library';
 import type { StoredCertificates } from './store';
 
 // The inspector's view of a stored entry, from the certificates in the database. Sealed keys are
 // not opened for this: they are described from their certificate, as `source: "vault"`.
 
-export async function inspectEntry(entry: LibraryEntry, certs: StoredCertificates, keyRoles: ReadonlySet<string>, now: Date): Promise<Inspection> {
+export async function inspectEntry(
+  entry: LibraryEntry,
+  certs: StoredCertificates,
+  keyRoles: ReadonlySet<string>,
+  now: Date,
+  anchors: TrustAnchors = systemAnchors,
+): Promise<Inspection> {
   const ders = [certs.leaf, ...certs.chain, ...(certs.encrypt ? [certs.encrypt] : [])];
   const bundle = await parseInputs(ders.map((data, i) => ({ name: i === 0 ? entry.name : `${entry.name} (chain ${i})`, data })));
-  const inspection = buildInspection(bundle, now, undefined, systemAnchors);
+  const inspection = buildInspection(bundle, now, undefined, anchors);
   const byFingerprint = new Map(inspection.certificates.map((c) => [c.fingerprintSha256, c]));
   const described = (fingerprint: string): PrivateKeyInfo[] => {
     const cert = byFingerprint.get(fingerprint);

@@ -132,6 +132,17 @@ export class EntryStore {
     return rows.map((r) => ({ role: r.role, keyAlgorithm: r.key_algorithm as KeyAlgorithm, nonce: r.nonce, ciphertext: r.ciphertext }));
   }
 
+  /** Every CA certificate the library holds, once each: chain certificates and CA entries. */
+  caCertificates(): Buffer[] {
+    return this.sql
+      .get(
+        `SELECT c.der FROM entry_certificates c JOIN entries e ON e.id = c.entry_id
+         WHERE c.role = 'chain' OR (c.role = 'leaf' AND e.is_ca = 1) GROUP BY c.fingerprint_sha256`,
+      )
+      .pluck()
+      .all() as Buffer[];
+  }
+
   /**
    * Runs the writes in one IMMEDIATE transaction. One commit for a batch instead of one per entry
    * is most of an import's speed (bench/library-import.ts): each commit appends every page it

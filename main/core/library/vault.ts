@@ -28,6 +28,7 @@ import { renderExport, type EntryKeys, type RenderedExport } from './export';
 import type { CertificateFacts, KeyMaterial, ParsedSource } from './material';
 import { parseLocally, type SourceInput, type SourceParser } from './parse-source';
 import { inspectEntry } from './inspect-entry';
+import { anchorsWith } from '../inspect/trust';
 import { planImport, type ImportPlan, type PlannedEntry } from './plan';
 import { LibrarySearch } from './search';
 import { EntryStore, sealingContext, type DataKeySource, type KeyRole, type NewEntryFields } from './store';
@@ -158,8 +159,13 @@ export class Vault {
     const keyState = await this.keyState(entry);
     // An unrecoverable key is no key for the inspector: "private key matches" would promise an upload that cannot happen.
     const usableKeys = keyState === 'sealed' ? this.store.keyRoles(entry.id) : new Set<string>();
-    const inspection = await inspectEntry(entry, certs, usableKeys, this.now());
+    const inspection = await inspectEntry(entry, certs, usableKeys, this.now(), anchorsWith(this.store.caCertificates()));
     return { ...entry, keyState, inspection, lineage: this.store.lineage.of(entry.id) };
+  }
+
+  /** The library's CA certificates (DER): where an inspected chain missing its root may end. */
+  caCertificates(): Buffer[] {
+    return this.store.caCertificates();
   }
 
   /** Whether the keychain holds this vault's data key; never throws. */

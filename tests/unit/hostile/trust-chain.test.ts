@@ -6,6 +6,10 @@ import { describe, expect, it, beforeAll } from 'vitest';
 import { anchorsWith, inspectContent, TrustAnchors } from '../../../main/core/inspect';
 import { makeCa, makeLeaf, type Issued } from '../vault/helpers/pki';
 import { certvault } from '../cli/io';
+import { openTestVault } from '../vault/helpers/vault';
+import { dispatch } from '../../../main/core/ipc/dispatch';
+import type { HandlerContext } from '../../../main/core/ipc/context';
+import type { Inspection } from '../../../shared/model';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -74,5 +78,23 @@ describe('certvault inspect', () => {
     fs.writeFileSync(leafFile, leaf.certPem);
     expect((await certvault(['inspect', leafFile], { home })).stdout).toMatch(/Complete +no, issuer not found: CN=Trust Test Root\n/);
     fs.rmSync(home, { recursive: true, force: true });
+  });
+});
+
+describe('the library as a trust anchor', () => {
+  it('completes a leaf entry and an inspection from a CA certificate already in the library', async () => {
+    const t = openTestVault();
+    try {
+      await t.vault.importContent([pem('root.pem', root.certPem)]);
+      const { imported } = await t.vault.importContent([pem('cert.pem', leaf.certPem)]);
+      const detail = await t.vault.detail(imported[0]!.id);
+      expect(detail.inspection.chain.complete).toBe(true);
+      expect(detail.inspection.chain.root).toMatchObject({ name: 'Trust Test Root', trustedBy: 'library', fromInput: false });
+      const ctx = { dataDir: t.dir, now: () => new Date(), vault: () => t.vault } as unknown as HandlerContext;
+      const result = await dispatch(ctx, 'inspect.content', { files: [], text: leaf.certPem });
+      expect((result as { value: Inspection }).value.chain.root).toMatchObject({ trustedBy: 'library' });
+    } finally {
+      t.cleanup();
+    }
   });
 });
