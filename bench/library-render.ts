@@ -111,7 +111,7 @@ function context(dataDir: string, vault: Vault): HandlerContext {
     appVersion: '0.0.0-bench',
     platform: process.platform,
     systemLocale: 'en',
-    dialogs: { chooseFiles: async () => [], chooseSave: async () => null, confirmEndpoint: async () => true, confirmAccount: async () => true },
+    dialogs: { chooseFiles: async () => [], chooseSave: async () => null, confirmEndpoint: async () => true, confirmAccount: async () => true, confirmDataKeyReset: async () => true },
     events: { emit: () => undefined },
     settings: new FileSettingsStore(dataDir),
     now: () => new Date(),

@@ -44,6 +44,7 @@ export const errorCodes = [
   // renewal lineage and data key reset (issue 8 §5/§6)
   'vault.ambiguous_name',
   'keychain.reset_not_needed',
+  'keychain.reset_cancelled',
   'export.no_key',
   'export.password_required',
   // accounts and clouds

@@ -29,6 +29,8 @@ export function cliHandlerContext({ dataDir, appVersion, env, now }: CliHandlerO
       confirmEndpoint: async () => true,
       // So is the account: the user at this terminal added it (or names it for an upload) themselves.
       confirmAccount: async () => true,
+      // `keychain reset` runs only with --confirm, after its help said what stays unrecoverable.
+      confirmDataKeyReset: async () => true,
     },
     // Nothing listens to push events in a one-shot process.
     events: { emit: () => undefined },

@@ -47,6 +47,9 @@ export function electronDialogs(mainWindow: () => BrowserWindow | null, locale: 
     async confirmAccount(account, identity) {
       return confirmed(mainWindow(), accountConfirmation(locale(), account.name, identity));
     },
+    async confirmDataKeyReset(sealedKeys) {
+      return confirmed(mainWindow(), dataKeyResetConfirmation(locale(), sealedKeys));
+    },
   };
 }
 
@@ -92,6 +95,24 @@ export function accountConfirmation(lang: Locale, name: string, identity: Accoun
       endpoint: identity.endpoint ?? translate(lang, 'dialog.account.publicEndpoint'),
     }),
     buttons: [translate(lang, 'dialog.account.confirm'), translate(lang, 'dialog.account.cancel')],
+    defaultId: CANCEL_BUTTON,
+    cancelId: CANCEL_BUTTON,
+    noLink: true,
+  };
+}
+
+/**
+ * Drawn by main for the same reason: giving up the keys sealed with a lost data key cannot be
+ * undone, so a page's request alone must not do it. It says how many keys are lost for good.
+ * Cancel is the default.
+ */
+export function dataKeyResetConfirmation(lang: Locale, sealedKeys: number): MessageBoxOptions {
+  return {
+    type: 'warning',
+    title: translate(lang, 'dialog.dataKeyReset.title'),
+    message: translate(lang, 'dialog.dataKeyReset.message', { count: sealedKeys }),
+    detail: translate(lang, 'dialog.dataKeyReset.detail', { count: sealedKeys }),
+    buttons: [translate(lang, 'dialog.dataKeyReset.confirm'), translate(lang, 'dialog.dataKeyReset.cancel')],
     defaultId: CANCEL_BUTTON,
     cancelId: CANCEL_BUTTON,
     noLink: true,

@@ -17,6 +17,8 @@ export interface Dialogs {
   confirmEndpoint(account: { readonly name: string; readonly cloud: CloudId }, endpoint: string): Promise<boolean>;
   /** Whether private keys may go to this account: its cloud, access key id and endpoint (uploads/service.ts). */
   confirmAccount(account: { readonly name: string }, identity: AccountIdentity): Promise<boolean>;
+  /** Whether to start a new data key, leaving `sealedKeys` keys sealed with the lost one unrecoverable for good. */
+  confirmDataKeyReset(sealedKeys: number): Promise<boolean>;
 }
 
 export interface EventSink {

@@ -51,7 +51,8 @@ export const handlers: Handlers = {
   'library.get': async (ctx, { id }) => entryDetailWithVerdicts(vaultOf(ctx), id),
   'library.status': async (ctx) => vaultOf(ctx).keychainStatus(),
   'library.resetDataKey': async (ctx) => {
-    const status = await vaultOf(ctx).resetDataKey();
+    // The page's `{confirm: true}` proves nothing (a compromised page sends it too): main asks the user.
+    const status = await vaultOf(ctx).resetDataKey((sealedKeys) => ctx.dialogs.confirmDataKeyReset(sealedKeys));
     ctx.events.emit('library.changed', { reason: 'keychain' });
     return status;
   },

@@ -26,6 +26,9 @@ export type DataKeyStatus =
   /** No usable key in the keychain; `sealedKeys` keys of the current generation cannot be opened. */
   | { readonly state: 'missing'; readonly sealedKeys: number };
 
+/** The user's answer to giving up `sealedKeys` keys for a new data key (a native dialog, or the CLI's --confirm). */
+export type ConfirmDataKeyReset = (sealedKeys: number) => Promise<boolean>;
+
 /** The generation a key is sealed under, from the vault's metadata (1 until the first reset). */
 export const CURRENT_GENERATION_SQL = `coalesce((SELECT CAST(value AS INTEGER) FROM vault_meta WHERE key = '${GENERATION_META}'), 1)`;
 
@@ -107,11 +110,18 @@ export class DataKeys {
   /**
    * Starts a new data key after the keychain lost the old one. Refused (nothing changed) when the
    * keychain is unreachable, when its key still opens the vault's keys, or when no sealed key
-   * depends on it (the next import creates a key anyway). Returns how many keys stay unrecoverable.
+   * depends on it (the next import creates a key anyway). Once a reset is due, `confirm` is asked
+   * with the number of keys it gives up; a no throws `keychain.reset_cancelled`, nothing changed.
+   * Returns how many keys stay unrecoverable.
    */
-  async reset(): Promise<{ retiredKeys: number }> {
+  async reset(confirm: ConfirmDataKeyReset): Promise<{ retiredKeys: number }> {
     const before = await this.status();
     if (before.state === 'ready' || before.sealedKeys === 0) throw new VaultError('keychain.reset_not_needed');
+    // Asked outside the write lock: the user may take minutes, and the other front door must not wait on them.
+    if (!(await confirm(before.sealedKeys))) {
+      log.info('data_key_reset_declined', { sealedKeys: before.sealedKeys });
+      throw new VaultError('keychain.reset_cancelled');
+    }
     wrapBusy(() => this.db.exec('BEGIN IMMEDIATE'));
     try {
       // Again under the lock: the other front door may have reset, or the keychain come back.

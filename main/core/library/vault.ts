@@ -22,7 +22,7 @@ import type { SecretStore } from '../keychain';
 import { log } from '../log';
 import { unseal } from '../seal';
 import { collectFiles, describe, readAhead } from './collect-files';
-import { DataKeys } from './data-key';
+import { DataKeys, type ConfirmDataKeyReset } from './data-key';
 import { resolveEntryId } from './entry-id';
 import { renderExport, type EntryKeys, type RenderedExport } from './export';
 import type { CertificateFacts, KeyMaterial, ParsedSource } from './material';
@@ -183,10 +183,10 @@ export class Vault {
   /**
    * Starts a new data key after the keychain lost the old one (data-key.ts): the keys sealed
    * with the old one stay in their entries, unrecoverable, and new keys can be stored again.
-   * The caller has the user's explicit confirmation.
+   * `confirm` is the user's answer, asked only once a reset is due and before anything changes.
    */
-  async resetDataKey(): Promise<KeychainStatus> {
-    await this.dataKeys.reset();
+  async resetDataKey(confirm: ConfirmDataKeyReset): Promise<KeychainStatus> {
+    await this.dataKeys.reset(confirm);
     return this.keychainStatus();
   }
 

@@ -82,7 +82,7 @@ export function openApp(options: { dataDir?: string; timeoutMs?: number; concurr
     platform: process.platform,
     systemLocale: 'en',
     // Every account here points at an emulator on loopback, and the user confirms it.
-    dialogs: { chooseFiles: async () => [], chooseSave: async () => null, confirmEndpoint: async () => true, confirmAccount: async () => true },
+    dialogs: { chooseFiles: async () => [], chooseSave: async () => null, confirmEndpoint: async () => true, confirmAccount: async () => true, confirmDataKeyReset: async () => true },
     events: { emit },
     settings: new FileSettingsStore(dataDir),
     now: () => new Date(),

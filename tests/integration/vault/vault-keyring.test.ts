@@ -18,6 +18,8 @@ const ROOT = path.resolve(__dirname, '../../..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 const CHILD = path.join(__dirname, 'import-child.ts');
 const secrets = osKeychain();
+/** The user's yes to starting a new data key. */
+const confirmed = async (): Promise<boolean> => true;
 let work: string;
 let ca: Issued;
 let leaves: Issued[];
@@ -144,7 +146,7 @@ describe('vault on the real keychain', () => {
 
     // The confirmed way out: a new data key in the real keychain; the old key stays lost until
     // the same key is imported again.
-    expect(await vault.resetDataKey()).toEqual({ dataKey: 'ready', sealedKeys: 0, retiredKeys: 1 });
+    expect(await vault.resetDataKey(confirmed)).toEqual({ dataKey: 'ready', sealedKeys: 0, retiredKeys: 1 });
     expect(await secrets.get(account)).not.toBeNull();
     vault.close();
     vault = Vault.open({ dataDir: dir, secrets });

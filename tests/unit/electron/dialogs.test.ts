@@ -6,7 +6,7 @@ const showSaveDialog = vi.fn(async (_options: { defaultPath?: string }) => ({ ca
 const showMessageBox = vi.fn(async (_options: { title?: string }) => ({ response: 0, checkboxChecked: false }));
 vi.mock('electron', () => ({ dialog: { showSaveDialog, showMessageBox } }));
 
-const { accountConfirmation, electronDialogs, endpointConfirmation, fileNameOnly } = await import('../../../main/electron/dialogs');
+const { accountConfirmation, dataKeyResetConfirmation, electronDialogs, endpointConfirmation, fileNameOnly } = await import('../../../main/electron/dialogs');
 
 beforeEach(() => {
   showSaveDialog.mockClear();
@@ -78,5 +78,26 @@ describe('the account confirmation', () => {
     expect(await dialogs.confirmAccount({ name: 'prod' }, identity)).toBe(true);
     showMessageBox.mockResolvedValueOnce({ response: 1, checkboxChecked: false });
     expect(await dialogs.confirmAccount({ name: 'prod' }, identity)).toBe(false);
+  });
+});
+
+describe('the data key reset confirmation', () => {
+  it('says how many keys stay unrecoverable for good, in both languages, and defaults to Cancel', () => {
+    const en = dataKeyResetConfirmation('en', 3);
+    expect(en.message).toBe('Start a new data key? The private keys sealed with the lost one (3) become unrecoverable for good.');
+    expect(en.detail).toContain('The 3 private keys sealed with the lost data key can never be decrypted');
+    expect(en).toMatchObject({ type: 'warning', defaultId: 1, cancelId: 1, buttons: ['Start a new data key', 'Cancel'] });
+    const zh = dataKeyResetConfirmation('zh-CN', 3);
+    expect(zh.message).toBe('要启用新的数据密钥吗？用已丢失的数据密钥加密的 3 个私钥将永久无法恢复。');
+    expect(zh.detail).toContain('3 个私钥将永远无法解密');
+    expect(zh.buttons).toEqual(['启用新的数据密钥', '取消']);
+  });
+
+  it('is true only for the confirm button, in the language of the menus', async () => {
+    const dialogs = electronDialogs(() => null, () => 'zh-CN');
+    expect(await dialogs.confirmDataKeyReset(2)).toBe(true);
+    expect(showMessageBox.mock.calls[0]?.[0]).toMatchObject({ title: '启用新的数据密钥' });
+    showMessageBox.mockResolvedValueOnce({ response: 1, checkboxChecked: false });
+    expect(await dialogs.confirmDataKeyReset(2)).toBe(false);
   });
 });

@@ -10,7 +10,7 @@ export function testHandlerContext(overrides: Partial<HandlerContext> = {}): Han
     appVersion: '0.0.0-test',
     platform: 'linux',
     systemLocale: 'en',
-    dialogs: { chooseFiles: async () => ['/tmp/chosen.pem'], chooseSave: async () => null, confirmEndpoint: async () => false, confirmAccount: async () => false },
+    dialogs: { chooseFiles: async () => ['/tmp/chosen.pem'], chooseSave: async () => null, confirmEndpoint: async () => false, confirmAccount: async () => false, confirmDataKeyReset: async () => false },
     events: { emit: () => undefined },
     settings: {
       get: () => settings,

@@ -57,7 +57,7 @@ describe('handleInvoke', () => {
 
   it('refuses an unexpected sender before looking at the request', async () => {
     let called = false;
-    const ctx = testHandlerContext({ dialogs: { chooseFiles: async () => ((called = true), []), chooseSave: async () => null, confirmEndpoint: async () => false, confirmAccount: async () => false } });
+    const ctx = testHandlerContext({ dialogs: { chooseFiles: async () => ((called = true), []), chooseSave: async () => null, confirmEndpoint: async () => false, confirmAccount: async () => false, confirmDataKeyReset: async () => false } });
     const result = await handleInvoke(ctx, { url: 'https://evil.example/', isOurMainFrame: true }, 'files.choose', { purpose: 'inspect' }, null, new PathGrants());
     expect(result).toEqual({ ok: false, error: expect.objectContaining({ code: 'ipc.forbidden_sender' }) });
     expect(called).toBe(false);
@@ -123,7 +123,7 @@ describe('paths named by the window', () => {
   afterAll(() => rmSync(home, { recursive: true, force: true }));
   const chosen = join(home, 'certs', 'site.pem');
   const saved = join(home, 'export', 'site.key');
-  const dialogs = { chooseFiles: async () => [chosen], chooseSave: async () => saved, confirmEndpoint: async () => false, confirmAccount: async () => false };
+  const dialogs = { chooseFiles: async () => [chosen], chooseSave: async () => saved, confirmEndpoint: async () => false, confirmAccount: async () => false, confirmDataKeyReset: async () => false };
 
   it.each([
     ['inspect.paths', { paths: ['/home/alice/.ssh/id_ed25519'] }],
@@ -197,7 +197,7 @@ describe('paths named by the window', () => {
 
   it('grants nothing for a cancelled dialog or a refused sender', async () => {
     const grants = new PathGrants();
-    const cancelled = testHandlerContext({ dialogs: { chooseFiles: async () => [], chooseSave: async () => null, confirmEndpoint: async () => false, confirmAccount: async () => false } });
+    const cancelled = testHandlerContext({ dialogs: { chooseFiles: async () => [], chooseSave: async () => null, confirmEndpoint: async () => false, confirmAccount: async () => false, confirmDataKeyReset: async () => false } });
     await handleInvoke(cancelled, ours, 'files.chooseSave', { purpose: 'export', defaultName: 'x.pem' }, null, grants);
     await handleInvoke(testHandlerContext({ dialogs }), { url: 'https://evil.example/', isOurMainFrame: true }, 'files.choose', { purpose: 'import' }, null, grants);
     expect(grants.ungranted('inspect.paths', { paths: [chosen] })).toBe(chosen);

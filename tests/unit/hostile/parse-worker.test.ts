@@ -36,7 +36,7 @@ function context(parseBudgetMs?: number): HandlerContext {
     appVersion: 'test',
     platform: 'linux',
     systemLocale: 'en',
-    dialogs: { chooseFiles: async () => [], chooseSave: async () => null, confirmEndpoint: async () => false, confirmAccount: async () => false },
+    dialogs: { chooseFiles: async () => [], chooseSave: async () => null, confirmEndpoint: async () => false, confirmAccount: async () => false, confirmDataKeyReset: async () => false },
     events: { emit: () => undefined },
     settings: { get: () => ({}) as never, update: () => ({}) as never },
     now: () => new Date(),

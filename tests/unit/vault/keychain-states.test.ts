@@ -12,6 +12,8 @@ beforeAll(async () => {
 afterEach(() => t?.cleanup());
 
 const account = (t: TestVault) => `vault-data-key:${t.vault.id}`;
+/** The user's yes to starting a new data key. */
+const confirmed = async (): Promise<boolean> => true;
 
 describe('the data key in the keychain', () => {
   it('is created on the first sealed key, under an account named after the vault id', async () => {
@@ -116,12 +118,12 @@ describe('the data key in the keychain', () => {
 describe('starting a new data key', () => {
   it('is refused while the data key works, when no key depends on it, and when the keychain is unreachable', async () => {
     t = openTestVault();
-    await expect(t.vault.resetDataKey()).rejects.toMatchObject({ code: 'keychain.reset_not_needed' });
+    await expect(t.vault.resetDataKey(confirmed)).rejects.toMatchObject({ code: 'keychain.reset_not_needed' });
     await t.vault.importContent([text('bundle.pem', leaf.certPem, leaf.keyPem)]);
     const key = t.secrets.secrets.get(account(t));
-    await expect(t.vault.resetDataKey()).rejects.toMatchObject({ code: 'keychain.reset_not_needed' });
+    await expect(t.vault.resetDataKey(confirmed)).rejects.toMatchObject({ code: 'keychain.reset_not_needed' });
     t.secrets.unavailable = true;
-    await expect(t.reopen().resetDataKey()).rejects.toMatchObject({ code: 'keychain.unavailable' });
+    await expect(t.reopen().resetDataKey(confirmed)).rejects.toMatchObject({ code: 'keychain.unavailable' });
     t.secrets.unavailable = false;
     expect(t.secrets.secrets.get(account(t))).toBe(key);
     expect((await t.vault.export((await t.vault.listRows()).entries[0]!.id, 'key')).bytes.toString()).toBe(leaf.keyPem);
@@ -134,7 +136,7 @@ describe('starting a new data key', () => {
     t.secrets.secrets.clear();
     let vault = t.reopen();
 
-    expect(await vault.resetDataKey()).toEqual({ dataKey: 'ready', sealedKeys: 0, retiredKeys: 1 });
+    expect(await vault.resetDataKey(confirmed)).toEqual({ dataKey: 'ready', sealedKeys: 0, retiredKeys: 1 });
     expect(Buffer.from(t.secrets.secrets.get(account(t))!, 'base64')).toHaveLength(32);
     // Across a restart: the old key is still there, unrecoverable, in the list and the detail.
     vault = t.reopen();
@@ -143,7 +145,7 @@ describe('starting a new data key', () => {
     expect((await vault.listRows()).entries.map((e) => e.keyState)).toEqual(['unrecoverable']);
     expect((await vault.detail(oldId)).keyState).toBe('unrecoverable');
     await expect(vault.export(oldId, 'key')).rejects.toMatchObject({ code: 'vault.key_unrecoverable' });
-    await expect(vault.resetDataKey()).rejects.toMatchObject({ code: 'keychain.reset_not_needed' });
+    await expect(vault.resetDataKey(confirmed)).rejects.toMatchObject({ code: 'keychain.reset_not_needed' });
 
     const other = await makeLeaf(ca, { commonName: 'after-reset.example.com' });
     const fresh = await vault.importContent([text('new.pem', other.certPem, other.keyPem)]);
@@ -157,13 +159,31 @@ describe('starting a new data key', () => {
     expect(await vault.keychainStatus()).toEqual({ dataKey: 'ready', sealedKeys: 2, retiredKeys: 0 });
   });
 
+  it('asks only once a reset is due, with the keys it gives up; a no changes nothing', async () => {
+    t = openTestVault();
+    const asked: number[] = [];
+    const answer = (yes: boolean) => async (sealedKeys: number) => (asked.push(sealedKeys), yes);
+    await expect(t.vault.resetDataKey(answer(true))).rejects.toMatchObject({ code: 'keychain.reset_not_needed' });
+    const other = await makeLeaf(ca, { commonName: 'second.example.com' });
+    await t.vault.importContent([text('bundle.pem', leaf.certPem, leaf.keyPem), text('other.pem', other.certPem, other.keyPem)]);
+    await expect(t.vault.resetDataKey(answer(true))).rejects.toMatchObject({ code: 'keychain.reset_not_needed' });
+    expect(asked).toEqual([]);
+
+    t.secrets.secrets.clear();
+    const vault = t.reopen();
+    await expect(vault.resetDataKey(answer(false))).rejects.toMatchObject({ code: 'keychain.reset_cancelled' });
+    expect(asked).toEqual([2]);
+    expect(t.secrets.secrets.size).toBe(0);
+    expect(await t.reopen().keychainStatus()).toEqual({ dataKey: 'missing', sealedKeys: 2, retiredKeys: 0 });
+  });
+
   it('a replaced keychain value is overwritten only by the confirmed reset', async () => {
     t = openTestVault();
     await t.vault.importContent([text('bundle.pem', leaf.certPem, leaf.keyPem)]);
     t.secrets.secrets.set(account(t), Buffer.alloc(32, 7).toString('base64'));
     const vault = t.reopen();
     expect((await vault.keychainStatus()).dataKey).toBe('missing');
-    expect(await vault.resetDataKey()).toMatchObject({ dataKey: 'ready', retiredKeys: 1 });
+    expect(await vault.resetDataKey(confirmed)).toMatchObject({ dataKey: 'ready', retiredKeys: 1 });
     expect(t.secrets.secrets.get(account(t))).not.toBe(Buffer.alloc(32, 7).toString('base64'));
   });
 });
