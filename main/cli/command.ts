@@ -16,7 +16,8 @@ export const exitCodes = {
   unusableInput: 2,
   /** Some inputs were processed, others failed (import, upload). */
   partialFailure: 3,
-  // 4 is kept for "certificates due" (certvault expiring).
+  /** At least one certificate expires within the days asked (certvault expiring), for cron, Nagios and systemd timers. */
+  certificatesDue: 4,
   /** No OS keychain is reachable: a deploy hook on a server without a Secret Service. */
   keychainUnavailable: 5,
 } as const;
@@ -27,6 +28,7 @@ export const exitCodeHelp = `Exit codes:
   1  failure (a cloud, the disk, an upload whose outcome is still unknown after history --check)
   2  unusable input: command line, files, an unknown ID or account, bad account JSON
   3  partly done: some files or accounts failed, each named on stderr
+  4  certificates due: certvault expiring found at least one expiring within --days
   5  no OS keychain is reachable (install and unlock a Secret Service on Linux)
 `;
 

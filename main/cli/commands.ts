@@ -13,6 +13,7 @@ import { keychainCommand } from './keychain';
 import { backupCommand, restoreCommand } from './backup';
 import { syncCommand } from './sync';
 import { remoteCommand } from './remote';
+import { expiringCommand } from './expiring';
 
 // Every `certvault` subcommand, in the order `certvault --help` lists them. A new command is one
 // file beside this one and one line here.
@@ -29,6 +30,7 @@ export const commands: readonly Command[] = [
   historyCommand,
   syncCommand,
   remoteCommand,
+  expiringCommand,
   keychainCommand,
   backupCommand,
   restoreCommand,

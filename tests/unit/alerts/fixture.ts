@@ -17,8 +17,7 @@ export interface AlertVault {
   copy(account: string, remoteId: string, fields: { cn: string | null; notAfter: string | null; libraryId?: string; dns?: string[] }): void;
 }
 
-export function alertVault(): AlertVault {
-  const db = memoryDatabase();
+export function alertVault(db: Database.Database = memoryDatabase()): AlertVault {
   let rowid = 0;
   const entry = db.prepare(`INSERT INTO entries (id, fingerprint_sha256, name, common_name, dns_names, subject, issuer, serial_number, not_before, not_after,
     key_algorithm, is_ca, tags, notes, imported_at, updated_at, has_key, sm2_dual, cert_terms, search_text, search_rowid, renews_id)
