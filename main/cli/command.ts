@@ -48,6 +48,10 @@ const inputErrors: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'export.no_key',
   'export.password_required',
   'upload.bad_material',
+  'alert.not_found',
+  'alert.exists',
+  'alert.invalid',
+  'alert.none_configured',
 ]);
 
 /** The exit code of a command that ends with this error. */

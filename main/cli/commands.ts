@@ -14,6 +14,8 @@ import { backupCommand, restoreCommand } from './backup';
 import { syncCommand } from './sync';
 import { remoteCommand } from './remote';
 import { expiringCommand } from './expiring';
+import { alertCommand } from './alert';
+import { notifyCommand } from './notify';
 
 // Every `certvault` subcommand, in the order `certvault --help` lists them. A new command is one
 // file beside this one and one line here.
@@ -31,6 +33,8 @@ export const commands: readonly Command[] = [
   syncCommand,
   remoteCommand,
   expiringCommand,
+  notifyCommand,
+  alertCommand,
   keychainCommand,
   backupCommand,
   restoreCommand,
