@@ -18,7 +18,7 @@ export interface AlertVault {
 }
 
 export function alertVault(db: Database.Database = memoryDatabase()): AlertVault {
-  let rowid = 0;
+  let rowid = db.prepare('SELECT coalesce(max(search_rowid), 0) FROM entries').pluck().get() as number;
   const entry = db.prepare(`INSERT INTO entries (id, fingerprint_sha256, name, common_name, dns_names, subject, issuer, serial_number, not_before, not_after,
     key_algorithm, is_ca, tags, notes, imported_at, updated_at, has_key, sm2_dual, cert_terms, search_text, search_rowid, renews_id)
     VALUES (@id, @id, @id, @cn, @dns, 'CN=x', 'CN=ca', '01', '2025-01-01T00:00:00.000Z', @notAfter, 'RSA', @isCa, '[]', '', 'now', 'now', 0, 0, '', '', @rowid, @renews)`);
