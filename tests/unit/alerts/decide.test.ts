@@ -93,3 +93,17 @@ describe('notification decision over 120 simulated days', () => {
     expect(dueNotifications(vault.db, START, { expiringWithinDays: 30, withinDays: 10 })).toEqual([]);
   });
 });
+
+describe('notification channels', () => {
+  it('desktop notifications and webhooks each tell once, independently', async () => {
+    const vault = alertVault();
+    vault.entry('e', { cn: 'e.example.com', notAfter: inDays(5) });
+    const desktop = dueNotifications(vault.db, START, { expiringWithinDays: 30 });
+    markNotified(vault.db, desktop, START);
+    expect(dueNotifications(vault.db, START, { expiringWithinDays: 30 })).toEqual([]);
+    const webhooks = dueNotifications(vault.db, START, { expiringWithinDays: 30, channel: 'webhooks' });
+    expect(webhooks.map((n) => n.subject)).toEqual(['library:e']);
+    markNotified(vault.db, webhooks, START, 'webhooks');
+    expect(dueNotifications(vault.db, START, { expiringWithinDays: 30, channel: 'webhooks' })).toEqual([]);
+  });
+});
