@@ -3,7 +3,7 @@ import { alertsOf } from '../core/alerts/service';
 import type { WebhookResult } from '../core/alerts/webhooks/send';
 import type { Webhook } from '../core/alerts/webhooks/store';
 import { isWebhookKind, webhookKinds, webhookTargetFromJson, type WebhookKind } from '../core/alerts/webhooks/target';
-import { exitCodes, jsonOption, onlyPositional, parseCommandLine, UsageError, type Command } from './command';
+import { exitCodes, jsonOption, onlyPositional, parseAction, UsageError, type Command } from './command';
 import { jsonDocument, table } from './output';
 
 const help = `Usage: certvault alert add --kind KIND --name NAME [--json]   (reads {"url","secret"?} from stdin)
@@ -38,14 +38,9 @@ export const alertCommand: Command = {
   summary: 'add, list, remove and test the webhooks expiry alerts go to (URLs in the OS keychain)',
   help,
   async run(args, context) {
-    const [action, ...rest] = args;
-    if (action === undefined || action === '--help' || action === '-h') {
-      (action ? context.io.stdout : context.io.stderr)(help);
-      return action ? exitCodes.ok : exitCodes.unusableInput;
-    }
-    const commandLine = parseCommandLine(rest, { options, positionals: true, help }, context.io);
-    if (!commandLine) return exitCodes.ok;
-    const { values, positionals } = commandLine;
+    const parsed = parseAction(args, { options, help }, context.io);
+    if (typeof parsed === 'number') return parsed;
+    const { action, commandLine: { values, positionals } } = parsed;
     const out = (json: unknown, text: string) => context.io.stdout(values.json ? jsonDocument(json, values.pretty) : text);
     const alerts = () => alertsOf(context.handlers());
     switch (action) {

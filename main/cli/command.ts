@@ -144,6 +144,24 @@ export function defineCommand<const O extends ParseArgsOptionsConfig, const P ex
   };
 }
 
+/**
+ * \`certvault NOUN ACTION [options]\`: the action and its command line, or the exit code once the
+ * help was printed (asked for: 0; no action given: on stderr, 2).
+ */
+export function parseAction<const O extends ParseArgsOptionsConfig>(
+  args: readonly string[],
+  spec: { readonly options: O; readonly help: string },
+  io: CliIo,
+): { readonly action: string; readonly commandLine: CommandLine<O, true> } | number {
+  const [action, ...rest] = args;
+  if (action === undefined || action === '--help' || action === '-h') {
+    (action ? io.stdout : io.stderr)(spec.help);
+    return action ? exitCodes.ok : exitCodes.unusableInput;
+  }
+  const commandLine = parseCommandLine(rest, { options: spec.options, positionals: true, help: spec.help }, io);
+  return commandLine ? { action, commandLine } : exitCodes.ok;
+}
+
 /** The one positional argument a command acts on (an entry ID, an account NAME). */
 export function onlyPositional(positionals: readonly string[], what: string): string {
   if (positionals.length !== 1) throw new UsageError(`give exactly one ${what}`);

@@ -1,6 +1,6 @@
 import { alertsOf } from '../core/alerts/service';
 import { prometheusText } from '../core/alerts/prometheus';
-import type { ExpiringCertificate } from '../core/alerts/radar';
+import { certificateJson, type ExpiringCertificate } from '../core/alerts/radar';
 import { defineCommand, exitCodes, jsonOption, UsageError } from './command';
 import { jsonDocument, table } from './output';
 import { parseDays } from './option-values';
@@ -37,23 +37,10 @@ export const expiringCommand = defineCommand({
     const alerts = alertsOf(handlers());
     const due = alerts.expiring(values.days === undefined ? undefined : parseDays(values.days, '--days'));
     if (values.prometheus) io.stdout(prometheusText(alerts.expiring(Number.MAX_SAFE_INTEGER)));
-    else io.stdout(values.json ? jsonDocument({ certificates: due.map(certificateJson) }, values.pretty) : dueText(due));
+    else io.stdout(values.json ? jsonDocument({ certificates: due.map((certificate) => certificateJson(certificate, certificate.daysLeft)) }, values.pretty) : dueText(due));
     return due.length > 0 ? exitCodes.certificatesDue : exitCodes.ok;
   },
 });
-
-function certificateJson(certificate: ExpiringCertificate) {
-  return {
-    source: certificate.source,
-    id: certificate.id,
-    account: certificate.account,
-    cloud: certificate.cloud,
-    remoteId: certificate.remoteId,
-    commonName: certificate.commonName,
-    notAfter: certificate.notAfter,
-    daysLeft: certificate.daysLeft,
-  };
-}
 
 function dueText(due: readonly ExpiringCertificate[]): string {
   if (due.length === 0) return 'Nothing expires within the days asked.\n';

@@ -1,5 +1,6 @@
 import { alertsOf } from '../core/alerts/service';
 import type { DueNotification } from '../core/alerts/decide';
+import { certificateJson } from '../core/alerts/radar';
 import { webhookResultJson } from './alert';
 import { defineCommand, exitCodes, jsonOption } from './command';
 import { jsonDocument } from './output';
@@ -47,16 +48,5 @@ export const notifyCommand = defineCommand({
 });
 
 function notificationJson(notification: DueNotification) {
-  const { certificate } = notification;
-  return {
-    source: certificate.source,
-    id: certificate.id,
-    account: certificate.account,
-    cloud: certificate.cloud,
-    remoteId: certificate.remoteId,
-    commonName: certificate.commonName,
-    notAfter: certificate.notAfter,
-    daysLeft: notification.daysLeft,
-    threshold: notification.threshold,
-  };
+  return { ...certificateJson(notification.certificate, notification.daysLeft), threshold: notification.threshold };
 }

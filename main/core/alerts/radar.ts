@@ -125,6 +125,20 @@ export interface ExpiringCertificate extends RadarCertificate {
   readonly daysLeft: number;
 }
 
+/** A certificate as `certvault expiring --json`, `notify --json` and the JSON webhook print it. */
+export function certificateJson(certificate: RadarCertificate, left: number) {
+  return {
+    source: certificate.source,
+    id: certificate.id,
+    account: certificate.account,
+    cloud: certificate.cloud,
+    remoteId: certificate.remoteId,
+    commonName: certificate.commonName,
+    notAfter: certificate.notAfter,
+    daysLeft: left,
+  };
+}
+
 /** Soonest first; ties by name, then account and remote id, so the order never depends on the database. */
 export function bySoonest(a: RadarCertificate, b: RadarCertificate): number {
   return (

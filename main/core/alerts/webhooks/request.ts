@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { HttpResponse } from '../../../clouds/http';
 import type { DueNotification } from '../decide';
+import { certificateJson } from '../radar';
 import type { WebhookKind, WebhookTarget } from './target';
 
 // What each platform expects, exactly as documented:
@@ -50,17 +51,9 @@ export function jsonSignature(secret: string, timestampSeconds: string, body: st
 }
 
 function notificationJson(notification: DueNotification) {
-  const { certificate } = notification;
   return {
-    source: certificate.source,
-    id: certificate.id,
-    account: certificate.account,
-    cloud: certificate.cloud,
-    remoteId: certificate.remoteId,
-    commonName: certificate.commonName,
-    name: certificate.name,
-    notAfter: certificate.notAfter,
-    daysLeft: notification.daysLeft,
+    ...certificateJson(notification.certificate, notification.daysLeft),
+    name: notification.certificate.name,
     threshold: notification.threshold,
     renewedBy: notification.renewedBy,
   };
