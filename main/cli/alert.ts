@@ -72,6 +72,7 @@ export const alertCommand: Command = {
         const result = await alerts().test(onlyPositional(positionals, 'webhook NAME'));
         out({ webhook: webhookResultJson(result) }, result.status === 'sent' ? `${result.name}: test message sent\n` : '');
         if (result.error && !values.json) context.io.stderr(`certvault alert: ${result.error.message}\n`);
+        if (result.error?.code === 'keychain.unavailable') return exitCodes.keychainUnavailable;
         return result.status === 'sent' ? exitCodes.ok : exitCodes.failure;
       }
       default:

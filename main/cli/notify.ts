@@ -22,7 +22,8 @@ Options:
               "webhooks":[{"name","kind","status":"sent|failed","error":null|{"code","message"}}]}
   -h, --help show this help
 
-Exit codes: 0 sent, or nothing due; 2 no webhook configured; 3 at least one webhook failed.
+Exit codes: 0 sent, or nothing due; 2 no webhook configured; 3 at least one webhook failed;
+5 the keychain that holds the webhook URLs is unavailable.
 `;
 
 export const notifyCommand = defineCommand({
@@ -43,6 +44,8 @@ export const notifyCommand = defineCommand({
       io.stdout(`${outcome.notifications.length} alert(s)${sent.length > 0 ? ` sent to ${sent.join(', ')}` : ' not sent'}\n`);
     }
     for (const result of outcome.webhooks) if (result.error && !values.json) io.stderr(`certvault notify: ${result.error.message}\n`);
+    // The keychain holds every webhook's URL: without it nothing could be sent, which is not "partly done".
+    if (outcome.webhooks.some((result) => result.error?.code === 'keychain.unavailable')) return exitCodes.keychainUnavailable;
     return outcome.webhooks.some((result) => result.status === 'failed') ? exitCodes.partialFailure : exitCodes.ok;
   },
 });

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../main/core/db/open';
 import { log } from '../../../main/core/log';
@@ -12,6 +13,7 @@ import { startReceiver, type Receiver } from './receivers';
 // `certvault alert` and `certvault notify` with the real (throwaway) keychain: the URL and secret
 // go in through stdin, out only to the receiver, never to stdout, stderr or the log.
 
+const repo = path.resolve(__dirname, '../../..');
 const TOKEN = 'cli-token-0f1e2d3c';
 const SECRET = 'SECcli-secret-4b5a6978';
 const homes: string[] = [];
@@ -101,5 +103,23 @@ describe('certvault alert and notify', () => {
     expect(run.stdout + run.stderr).not.toContain('revoked-token-77');
     // Nothing was taken: the same alert is due on the next run.
     expect((await certvault(['notify', '--days', '10', '--json'], { home: dir, now })).stdout).toContain('"threshold":7');
+  });
+
+  it('exits 5 when the keychain holding the URLs is unavailable', async () => {
+    const now = new Date();
+    const dir = home(now);
+    expect((await certvault(['alert', 'add', '--kind', 'slack', '--name', 'chat'], { home: dir, now, stdin: JSON.stringify({ url: slack.url }) })).code).toBe(0);
+    // A process of its own: the keychain connection of this one is already made.
+    const withoutKeychain = (args: string[]) =>
+      spawnSync(path.join(repo, 'node_modules/.bin/tsx'), [path.join(repo, 'main/cli/certvault.ts'), '--home', dir, ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, CERTVAULT_LOG: 'off', DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent' },
+      });
+    const notify = withoutKeychain(['notify']);
+    expect(notify.status).toBe(5);
+    expect(notify.stderr).toMatch(/^certvault notify: No OS keychain is reachable/);
+    const test = withoutKeychain(['alert', 'test', 'chat']);
+    expect(test.status).toBe(5);
+    expect(test.stderr).toMatch(/^certvault alert: No OS keychain is reachable/);
   });
 });
