@@ -19,7 +19,8 @@ Options:
                     "remoteId":null|"…","commonName","notAfter","daysLeft"}]}
                   id is the library entry (for a remote copy, the entry it matched)
   --pretty        with --json: indented over several lines
-  --prometheus    the node_exporter textfile collector format: every certificate, due or not, as
+  --prometheus    the node_exporter textfile collector format: every certificate, due or not (renewed
+                  library entries left out, as above), as
                   certvault_certificate_not_after_seconds{source,cloud,account,name,id} <Unix seconds>
   -h, --help      show this help
 
