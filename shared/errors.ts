@@ -76,6 +76,13 @@ export const errorCodes = [
   'upload.job_running',
   'upload.blocked',
   'upload.bad_material',
+  // expiry alerts: webhooks (core/alerts)
+  'alert.not_found',
+  'alert.exists',
+  'alert.invalid',
+  'alert.secret_missing',
+  'alert.none_configured',
+  'alert.send_failed',
   // IPC and generic
   'ipc.bad_request',
   'ipc.forbidden_sender',

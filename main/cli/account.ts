@@ -4,7 +4,7 @@ import type { CloudAccount, ConnectionTest } from '../../shared/uploads';
 import type { CloudCredentials } from '../clouds/provider';
 import { credentialEnvironment, credentialsFromEnvironment, credentialsFromJson } from '../core/accounts/credentials';
 import { call } from './handler-context';
-import { exitCodes, jsonOption, onlyPositional, parseCommandLine, UsageError, type CliIo, type Command } from './command';
+import { exitCodes, jsonOption, onlyPositional, parseAction, UsageError, type CliIo, type Command } from './command';
 import { printable } from '../../shared/printable';
 import { jsonDocument, table } from './output';
 
@@ -64,14 +64,9 @@ export const accountCommand: Command = {
   summary: 'add, list, remove and test cloud accounts (secrets in the OS keychain)',
   help,
   async run(args, context) {
-    const [action, ...rest] = args;
-    if (action === undefined || action === '--help' || action === '-h') {
-      (action ? context.io.stdout : context.io.stderr)(help);
-      return action ? exitCodes.ok : exitCodes.unusableInput;
-    }
-    const commandLine = parseCommandLine(rest, { options, positionals: true, help }, context.io);
-    if (!commandLine) return exitCodes.ok;
-    const { values, positionals } = commandLine;
+    const parsed = parseAction(args, { options, help }, context.io);
+    if (typeof parsed === 'number') return parsed;
+    const { action, commandLine: { values, positionals } } = parsed;
     const out = (json: unknown, text: string) => context.io.stdout(values.json ? jsonDocument(json, values.pretty) : text);
     const ctx = () => context.handlers();
     switch (action) {

@@ -16,7 +16,8 @@ export const exitCodes = {
   unusableInput: 2,
   /** Some inputs were processed, others failed (import, upload). */
   partialFailure: 3,
-  // 4 is kept for "certificates due" (certvault expiring).
+  /** At least one certificate expires within the days asked (certvault expiring), for cron, Nagios and systemd timers. */
+  certificatesDue: 4,
   /** No OS keychain is reachable: a deploy hook on a server without a Secret Service. */
   keychainUnavailable: 5,
 } as const;
@@ -27,6 +28,7 @@ export const exitCodeHelp = `Exit codes:
   1  failure (a cloud, the disk, an upload whose outcome is still unknown after history --check)
   2  unusable input: command line, files, an unknown ID or account, bad account JSON
   3  partly done: some files or accounts failed, each named on stderr
+  4  certificates due: certvault expiring found at least one expiring within --days
   5  no OS keychain is reachable (install and unlock a Secret Service on Linux)
 `;
 
@@ -46,6 +48,10 @@ const inputErrors: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'export.no_key',
   'export.password_required',
   'upload.bad_material',
+  'alert.not_found',
+  'alert.exists',
+  'alert.invalid',
+  'alert.none_configured',
 ]);
 
 /** The exit code of a command that ends with this error. */
@@ -136,6 +142,24 @@ export function defineCommand<const O extends ParseArgsOptionsConfig, const P ex
       return commandLine ? definition.run(commandLine, ctx) : exitCodes.ok;
     },
   };
+}
+
+/**
+ * \`certvault NOUN ACTION [options]\`: the action and its command line, or the exit code once the
+ * help was printed (asked for: 0; no action given: on stderr, 2).
+ */
+export function parseAction<const O extends ParseArgsOptionsConfig>(
+  args: readonly string[],
+  spec: { readonly options: O; readonly help: string },
+  io: CliIo,
+): { readonly action: string; readonly commandLine: CommandLine<O, true> } | number {
+  const [action, ...rest] = args;
+  if (action === undefined || action === '--help' || action === '-h') {
+    (action ? io.stdout : io.stderr)(spec.help);
+    return action ? exitCodes.ok : exitCodes.unusableInput;
+  }
+  const commandLine = parseCommandLine(rest, { options: spec.options, positionals: true, help: spec.help }, io);
+  return commandLine ? { action, commandLine } : exitCodes.ok;
 }
 
 /** The one positional argument a command acts on (an entry ID, an account NAME). */

@@ -13,6 +13,9 @@ import { keychainCommand } from './keychain';
 import { backupCommand, restoreCommand } from './backup';
 import { syncCommand } from './sync';
 import { remoteCommand } from './remote';
+import { expiringCommand } from './expiring';
+import { alertCommand } from './alert';
+import { notifyCommand } from './notify';
 
 // Every `certvault` subcommand, in the order `certvault --help` lists them. A new command is one
 // file beside this one and one line here.
@@ -29,6 +32,9 @@ export const commands: readonly Command[] = [
   historyCommand,
   syncCommand,
   remoteCommand,
+  expiringCommand,
+  notifyCommand,
+  alertCommand,
   keychainCommand,
   backupCommand,
   restoreCommand,

@@ -1,7 +1,9 @@
 import { libraryLimits, type LibraryListEntry } from '../../shared/library';
 import { call } from './handler-context';
-import { defineCommand, exitCodes, jsonOption, UsageError } from './command';
+import { defineCommand, exitCodes, jsonOption } from './command';
 import { jsonDocument, table } from './output';
+import { parseDays } from './option-values';
+import { daysLeft } from '../core/alerts/radar';
 
 const help = `Usage: certvault list [--json] [--search QUERY] [--expiring-within DAYS] [--expired] [--current]
 
@@ -22,8 +24,6 @@ Options:
   -h, --help              show this help
 `;
 
-const DAY_MS = 86_400_000;
-
 export const listCommand = defineCommand({
   name: 'list',
   summary: 'list, search and filter the library',
@@ -37,7 +37,7 @@ export const listCommand = defineCommand({
   },
   positionals: false,
   async run({ values }, { io, handlers }) {
-    const days = values['expiring-within'] === undefined ? undefined : parseDays(values['expiring-within']);
+    const days = values['expiring-within'] === undefined ? undefined : parseDays(values['expiring-within'], '--expiring-within');
     const ctx = handlers();
     const entries: LibraryListEntry[] = [];
     for (let offset = 0; ; offset += libraryLimits.maxPageSize) {
@@ -74,12 +74,6 @@ export const listCommand = defineCommand({
   },
 });
 
-function parseDays(text: string): number {
-  const days = Number(text);
-  if (!/^\d+$/.test(text) || days > 36_500) throw new UsageError('--expiring-within needs a whole number of days (0-36500)');
-  return days;
-}
-
 const emptyLibrary = 'The library is empty. Add certificates with: certvault import FILE-OR-FOLDER...\n';
 
 const keyColumn = { none: '-', sealed: 'key', unrecoverable: 'lost' } as const;
@@ -87,7 +81,7 @@ const keyColumn = { none: '-', sealed: 'key', unrecoverable: 'lost' } as const;
 function listText(entries: readonly LibraryListEntry[], now: Date): string {
   const rows = entries.map((e) => [
     e.id,
-    `${e.notAfter.slice(0, 10)} (${daysLeft(e.notAfter, now)})`,
+    `${e.notAfter.slice(0, 10)} (${daysLeftText(e.notAfter, now)})`,
     keyColumn[e.keyState],
     e.name,
     e.dnsNames.length > 1 ? `${e.dnsNames[0]} +${e.dnsNames.length - 1}` : (e.dnsNames[0] ?? ''),
@@ -95,7 +89,7 @@ function listText(entries: readonly LibraryListEntry[], now: Date): string {
   return table(['ID', 'EXPIRES', 'KEY', 'NAME', 'NAMES'], rows);
 }
 
-function daysLeft(notAfter: string, now: Date): string {
-  const days = Math.floor((Date.parse(notAfter) - now.getTime()) / DAY_MS);
+function daysLeftText(notAfter: string, now: Date): string {
+  const days = daysLeft(notAfter, now);
   return days < 0 ? 'expired' : `${days} d`;
 }

@@ -6,6 +6,13 @@ import { UsageError } from './command';
 // target), typed by the cloud's option fields: booleans as true/false, numbers as digits, tags as
 // `k=v,k2=v2`. A key no chosen cloud knows is a usage error, not a silently ignored option.
 
+/** A whole number of days for `flag` (--days, --expiring-within), as Settings bounds it. */
+export function parseDays(text: string, flag: string): number {
+  const days = Number(text);
+  if (!/^\d+$/.test(text) || days > 36_500) throw new UsageError(`${flag} needs a whole number of days (0-36500)`);
+  return days;
+}
+
 export interface OptionSetting {
   readonly account: string | null;
   readonly key: string;

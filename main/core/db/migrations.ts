@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { accountsAndHistorySql } from '../uploads/schema';
 import { linkAll } from '../library/lineage';
 import { inventorySql } from '../inventory/schema';
+import { alertsSql } from '../alerts/schema';
 
 // Numbered schema migrations, applied in order; `PRAGMA user_version` records the last one applied.
 // A migration is never edited once released: a change is a new number.
@@ -154,6 +155,8 @@ export const migrations: readonly Migration[] = [
   },
   // Remote copies and their bindings (main/core/inventory).
   { version: 5, up: (db) => db.exec(inventorySql) },
+  // What expiry alerts were already sent (main/core/alerts).
+  { version: 6, up: (db) => db.exec(alertsSql) },
 ];
 
 export const latestVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);

@@ -1,0 +1,90 @@
+import type Database from 'better-sqlite3';
+import { VaultError } from '../../../shared/errors';
+import type { Locale } from '../../../shared/i18n';
+import type { HttpClient } from '../../clouds/http';
+import { createHttpClient } from '../../clouds/http-client';
+import { openDatabase } from '../db/open';
+import type { HandlerContext } from '../ipc/context';
+import { osKeychain, type SecretStore } from '../keychain';
+import { translate } from '../../../shared/i18n';
+import { dueNotifications, markNotified } from './index';
+import type { DueNotification } from './decide';
+import { expiringCertificates, type ExpiringCertificate } from './radar';
+import { sendToWebhooks, type WebhookResult } from './webhooks/send';
+import { WebhookStore, type Webhook } from './webhooks/store';
+
+// The alerts behind a handler context: the vault database, the context's clock and Settings
+// threshold and language, the OS keychain for webhook URLs, and the shared HTTP client (proxy, timeouts).
+
+export interface AlertServiceOptions {
+  readonly secrets?: SecretStore;
+  readonly http?: HttpClient;
+}
+
+export interface NotifyOutcome {
+  readonly notifications: readonly DueNotification[];
+  readonly webhooks: readonly WebhookResult[];
+}
+
+export class AlertService {
+  readonly webhooks: WebhookStore;
+  private readonly http: HttpClient;
+
+  constructor(
+    readonly db: Database.Database,
+    private readonly ctx: Pick<HandlerContext, 'now' | 'settings' | 'systemLocale'>,
+    options: AlertServiceOptions = {},
+  ) {
+    this.webhooks = new WebhookStore(db, options.secrets ?? osKeychain(), ctx.now);
+    this.http = options.http ?? createHttpClient();
+  }
+
+  /** Due within `days` (default: the Settings threshold), soonest first. */
+  expiring(days?: number): ExpiringCertificate[] {
+    return expiringCertificates(this.db, this.ctx.now(), days ?? this.ctx.settings.get().expiringWithinDays);
+  }
+
+  /**
+   * Sends what is due on the webhooks channel to every webhook, and marks it notified once at least
+   * one webhook took it: a person has been told, and a webhook that stays broken must not make
+   * every run repeat the alert to the others (its failure is in the result).
+   */
+  async notify(withinDays?: number): Promise<NotifyOutcome> {
+    const webhooks = this.webhooks.list();
+    if (webhooks.length === 0) throw new VaultError('alert.none_configured');
+    const now = this.ctx.now();
+    const notifications = dueNotifications(this.db, now, {
+      expiringWithinDays: this.ctx.settings.get().expiringWithinDays,
+      channel: 'webhooks',
+      ...(withinDays === undefined ? {} : { withinDays }),
+    });
+    if (notifications.length === 0) return { notifications, webhooks: [] };
+    const results = await sendToWebhooks(this.http, this.webhooks, webhooks, { notifications }, this.locale(), now);
+    if (results.some((result) => result.status === 'sent')) markNotified(this.db, notifications, now, 'webhooks');
+    return { notifications, webhooks: results };
+  }
+
+  async test(name: string): Promise<WebhookResult> {
+    const webhook: Webhook = this.webhooks.get(name);
+    const text = translate(this.locale(), 'alert.message.test', { name: webhook.name });
+    const [result] = await sendToWebhooks(this.http, this.webhooks, [webhook], { notifications: [], text }, this.locale(), this.ctx.now());
+    return result!;
+  }
+
+  private locale(): Locale {
+    const language = this.ctx.settings.get().language;
+    return language === 'system' ? this.ctx.systemLocale : language;
+  }
+}
+
+const opened = new WeakMap<HandlerContext, AlertService>();
+
+/** Opened on first use over the vault database in `ctx.dataDir`. */
+export function alertsOf(ctx: HandlerContext): AlertService {
+  let service = opened.get(ctx);
+  if (!service) {
+    service = new AlertService(openDatabase(ctx.dataDir), ctx);
+    opened.set(ctx, service);
+  }
+  return service;
+}
