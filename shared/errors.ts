@@ -75,6 +75,9 @@ export const errorCodes = [
   'upload.job_running',
   'upload.blocked',
   'upload.bad_material',
+  'inventory.copy_not_found',
+  'inventory.no_certificate',
+  'inventory.sync_running',
   // IPC and generic
   'ipc.bad_request',
   'ipc.forbidden_sender',

@@ -26,6 +26,7 @@ import {
   type ExportFormat,
   type ImportProgress,
   type ImportResult,
+  type ImportedEntry,
   type KeychainStatus,
   type LibraryEntry,
   type LibrarySort,
@@ -34,6 +35,7 @@ import {
   type LibraryPage,
   type LibraryQuery,
 } from './library';
+import type { AccountInventory, AccountSyncResult, RadarOverview, RemoteCopyView, SyncProgress } from './inventory';
 
 // The IPC contract: channel -> request schema -> response type, and the push events.
 // main/electron/ipc.ts validates every request with these schemas; the renderer's typed client
@@ -169,6 +171,7 @@ export const contract = {
   ),
   ...libraryChannels(),
   ...uploadChannels(),
+  ...inventoryChannels(),
 } as const;
 
 /**
@@ -377,6 +380,31 @@ function uploadChannels() {
   };
 }
 
+/**
+ * The inventory (main/core/inventory): what each cloud account holds, and the expiry radar over
+ * it and the library. Remote copies never carry a private key or the stored certificate PEM.
+ */
+function inventoryChannels() {
+  const id = z.string().trim().min(1).max(128);
+  return {
+    /** Syncs the accounts (ids or names; all when none); `inventory.progress` per account while it runs. */
+    'inventory.sync': channel<z.ZodType<{ accounts?: string[] }>, { accounts: AccountSyncResult[] }>(
+      z.object({ accounts: z.array(id).max(100).optional() }).strict(),
+    ),
+    /** Stops the running sync: accounts not finished keep their previous sync. */
+    'inventory.cancel': channel<typeof noParameters, { cancelled: boolean }>(noParameters),
+    /** The recorded copies (of one account, or matched to one library entry) and each account's last sync. */
+    'inventory.list': channel<z.ZodType<{ account?: string; libraryId?: string }>, { copies: RemoteCopyView[]; accounts: AccountInventory[] }>(
+      z.object({ account: id.optional(), libraryId: id.optional() }).strict(),
+    ),
+    'inventory.overview': channel<typeof noParameters, RadarOverview>(noParameters),
+    /** Imports a copy the library lacks, certificate only, from what its sync stored. */
+    'inventory.importRemote': channel<z.ZodType<{ accountId: string; remoteId: string }>, ImportedEntry>(
+      z.object({ accountId: id, remoteId: z.string().min(1).max(512) }).strict(),
+    ),
+  };
+}
+
 export type Channel = keyof typeof contract;
 export type Request<C extends Channel> = z.infer<(typeof contract)[C]['request']>;
 export type Response<C extends Channel> = NonNullable<(typeof contract)[C]['response']>;
@@ -396,6 +424,8 @@ export interface Events {
   'library.changed': { readonly reason: 'import' | 'update' | 'delete' | 'keychain' };
   'import.progress': ImportProgress;
   'uploads.progress': UploadProgress;
+  'inventory.progress': SyncProgress;
+  'inventory.synced': { readonly accounts: readonly AccountSyncResult[] };
 }
 export { eventNames, type EventName };
 
