@@ -38,6 +38,7 @@ export const channelNames = [
   'inventory.sync',
   'inventory.cancel',
   'inventory.list',
+  'inventory.accounts',
   'inventory.overview',
   'inventory.importRemote',
 ] as const;

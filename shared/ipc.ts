@@ -393,10 +393,12 @@ function inventoryChannels() {
     ),
     /** Stops the running sync: accounts not finished keep their previous sync. */
     'inventory.cancel': channel<typeof noParameters, { cancelled: boolean }>(noParameters),
-    /** The recorded copies (of one account, or matched to one library entry) and each account's last sync. */
-    'inventory.list': channel<z.ZodType<{ account?: string; libraryId?: string }>, { copies: RemoteCopyView[]; accounts: AccountInventory[] }>(
+    /** The recorded copies: all, one account's, or those matched to one library entry. */
+    'inventory.list': channel<z.ZodType<{ account?: string; libraryId?: string }>, { copies: RemoteCopyView[] }>(
       z.object({ account: id.optional(), libraryId: id.optional() }).strict(),
     ),
+    /** When each account last synced and how many certificates it held then (the account cards). */
+    'inventory.accounts': channel<typeof noParameters, { accounts: AccountInventory[] }>(noParameters),
     'inventory.overview': channel<typeof noParameters, RadarOverview>(noParameters),
     /** Imports a copy the library lacks, certificate only, from what its sync stored. */
     'inventory.importRemote': channel<z.ZodType<{ accountId: string; remoteId: string }>, ImportedEntry>(

@@ -9,7 +9,7 @@ import { inventoryOf } from './index';
 // (main/core/ipc/handlers.ts). One sync runs at a time per context, so a second press of the
 // button (or the scheduler firing during a manual sync) cannot double every request.
 
-type InventoryChannel = 'inventory.sync' | 'inventory.cancel' | 'inventory.list' | 'inventory.overview' | 'inventory.importRemote';
+type InventoryChannel = 'inventory.sync' | 'inventory.cancel' | 'inventory.list' | 'inventory.accounts' | 'inventory.overview' | 'inventory.importRemote';
 
 type InventoryHandlers = { readonly [C in InventoryChannel]: (ctx: HandlerContext, request: Request<C>) => Promise<Response<C>> };
 
@@ -43,13 +43,10 @@ export const inventoryHandlers: InventoryHandlers = {
     return { cancelled: controller !== undefined };
   },
   'inventory.list': async (ctx, { account, libraryId }) => {
-    const inventory = inventoryOf(ctx);
-    const copies = inventory.list(account);
-    return {
-      copies: libraryId === undefined ? copies : copies.filter((copy) => copy.libraryId === libraryId),
-      accounts: inventory.accountInventories(),
-    };
+    const copies = inventoryOf(ctx).list(account);
+    return { copies: libraryId === undefined ? copies : copies.filter((copy) => copy.libraryId === libraryId) };
   },
+  'inventory.accounts': async (ctx) => ({ accounts: inventoryOf(ctx).accountInventories() }),
   'inventory.overview': async (ctx) => inventoryOf(ctx).overview(ctx.settings.get().expiringWithinDays),
   'inventory.importRemote': async (ctx, { accountId, remoteId }) => {
     const imported = await inventoryOf(ctx).importRemote(vaultOf(ctx), accountId, remoteId);

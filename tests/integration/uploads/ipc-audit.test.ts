@@ -132,6 +132,7 @@ const requests: { readonly [C in Channel]: () => unknown } = {
   'inventory.sync': () => ({ accounts: [accountIds[0]] }),
   'inventory.cancel': () => ({}),
   'inventory.list': () => ({}),
+  'inventory.accounts': () => ({}),
   'inventory.overview': () => ({}),
   // The copy the upload left on the Tencent account, imported again from what the sync stored.
   'inventory.importRemote': () => ({ accountId: accountIds[0], remoteId: inventoryOf(app.ctx).list()[0]?.remoteId ?? 'none' }),
