@@ -104,3 +104,7 @@ export interface RadarOverview {
   /** Expired or expiring within 7 days: the sidebar's badge. */
   readonly urgent: number;
 }
+
+/** Settings' automatic sync: when the app starts and then every 6 or 24 hours, or never. */
+export const autoSyncChoices = ['off', '6h', '24h'] as const;
+export type AutoSync = (typeof autoSyncChoices)[number];

@@ -35,7 +35,7 @@ import {
   type LibraryPage,
   type LibraryQuery,
 } from './library';
-import type { AccountInventory, AccountSyncResult, RadarOverview, RemoteCopyView, SyncProgress } from './inventory';
+import { autoSyncChoices, type AccountInventory, type AccountSyncResult, type AutoSync, type RadarOverview, type RemoteCopyView, type SyncProgress } from './inventory';
 
 // The IPC contract: channel -> request schema -> response type, and the push events.
 // main/electron/ipc.ts validates every request with these schemas; the renderer's typed client
@@ -102,6 +102,8 @@ export interface Settings {
   readonly language: Locale | 'system';
   readonly theme: Theme;
   readonly expiringWithinDays: number;
+  /** Inventory sync when the app starts and every 6 or 24 hours (main/core/inventory/scheduler.ts). */
+  readonly autoSync: AutoSync;
   /** The library's sort, as the user last chose it. */
   readonly librarySort: LibrarySort;
 }
@@ -143,6 +145,7 @@ export const contract = {
         language: z.enum([...locales, 'system']),
         theme: z.enum(themes),
         expiringWithinDays: z.number().int().min(1).max(3650),
+        autoSync: z.enum(autoSyncChoices),
         librarySort: z.object({ column: z.enum(sortColumns), descending: z.boolean() }).strict(),
       })
       .partial()

@@ -67,7 +67,7 @@ test('Sync reports each account, a failing one with its reason, and the account 
   await app.page.getByRole('button', { name: 'Sync accounts' }).click();
   const status = app.page.getByTestId('sync-status');
   await expect(status.locator('[data-account="tencent-prod"]')).toHaveAttribute('data-status', 'ok');
-  await expect(status.locator('[data-account="tencent-prod"]')).toHaveText('tencent-prod: 1 certificates');
+  await expect(status.locator('[data-account="tencent-prod"]')).toHaveText('tencent-prod: done, 1 found');
   await expect(status.locator('[data-account="aliyun-broken"]')).toHaveAttribute('data-status', 'failed');
   await expect(status.locator('[data-account="aliyun-broken"]')).toContainText('aliyun-broken: failed: ');
   await expect(app.page.getByTestId('radar-list')).toHaveAttribute('data-total', '1');
@@ -75,7 +75,7 @@ test('Sync reports each account, a failing one with its reason, and the account 
 
   await app.openScreen('accounts');
   await expect(app.page.locator('[data-account="tencent-prod"] [data-inventory]')).toHaveAttribute('data-inventory', '1');
-  await expect(app.page.locator('[data-account="tencent-prod"] [data-inventory]')).toContainText('Holds 1 certificates');
+  await expect(app.page.locator('[data-account="tencent-prod"] [data-inventory]')).toContainText('Certificates held: 1');
   await expect(app.page.locator('[data-account="aliyun-broken"] [data-inventory]')).toHaveText('Not synced yet');
   tencent.state.reset();
 });
