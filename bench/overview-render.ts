@@ -2,18 +2,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { chromium, type Page } from '@playwright/test';
-import type { HandlerContext } from '../main/core/ipc/context';
+import type { Page } from '@playwright/test';
 import { dispatch } from '../main/core/ipc/dispatch';
 import { openDatabase } from '../main/core/db/open';
 import { InventoryStore, type SyncedCopy } from '../main/core/inventory/store';
-import type { SecretStore } from '../main/core/keychain';
 import { Vault } from '../main/core/library/vault';
-import { FileSettingsStore } from '../main/core/settings-store';
 import { serveRenderer } from '../tests/e2e/fixtures/static-server';
 import { fromWire, toWire } from '../tests/e2e/fixtures/wire';
 import { libraryFixture } from './library-fixture';
 import { writeSection } from './report';
+import { benchContext, BINDING, launchChromium, MemorySecrets, ms, PAGE_BRIDGE, percentile } from './render-rig';
 
 // The Overview of the BUILT renderer (dist/renderer) in Debian's Chromium over a vault of 10,000
 // library entries and 4,000 remote copies on four accounts (half of them matched to library
@@ -26,28 +24,11 @@ const COPIES_PER_ACCOUNT = 1_000;
 const LOADS = 8;
 const REQUESTS = 10;
 const DAY_MS = 86_400_000;
-const BINDING = '__certVaultInvoke';
-const PAGE_BRIDGE = `Object.defineProperty(window, 'vault', { value: Object.freeze({
-  invoke: (channel, request) => window.${BINDING}(channel, request), on: () => () => {} }) });`;
 
 interface PageGlobals {
   readonly document: { querySelector(selector: string): { click(): void } | null };
   readonly vault: { invoke(channel: string, request: unknown): Promise<unknown> };
   requestAnimationFrame(callback: (time: number) => void): number;
-}
-
-/** The bench seals keys with a data key that never leaves this map. */
-class MemorySecrets implements SecretStore {
-  private readonly secrets = new Map<string, string>();
-  async get(account: string): Promise<string | null> {
-    return this.secrets.get(account) ?? null;
-  }
-  async set(account: string, secret: string): Promise<void> {
-    this.secrets.set(account, secret);
-  }
-  async delete(account: string): Promise<boolean> {
-    return this.secrets.delete(account);
-  }
 }
 
 /** Four accounts, each holding a thousand copies: every other one a library entry's, the rest unknown to it. */
@@ -89,20 +70,6 @@ function seedInventory(dataDir: string): void {
   }
 }
 
-function context(dataDir: string, vault: Vault): HandlerContext {
-  return {
-    dataDir,
-    appVersion: '0.0.0-bench',
-    platform: process.platform,
-    systemLocale: 'en',
-    dialogs: { chooseFiles: async () => [], chooseSave: async () => null, confirmEndpoint: async () => true, confirmAccount: async () => true },
-    events: { emit: () => undefined },
-    settings: new FileSettingsStore(dataDir),
-    now: () => new Date(),
-    vault: () => vault,
-  };
-}
-
 /** Milliseconds from navigation start to the frame after the Overview's first rows exist. */
 async function loadAndOpen(page: Page, url: string): Promise<number> {
   await page.goto(url);
@@ -131,27 +98,17 @@ async function overviewRequest(page: Page): Promise<number> {
   });
 }
 
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-const ms = (value: number) => value.toFixed(1);
-
 export async function run(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'certvault-bench-overview-'));
   const vault = Vault.open({ dataDir, secrets: new MemorySecrets() });
   const server = await serveRenderer();
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'],
-  });
+  const browser = await launchChromium();
   try {
     console.log('importing the library fixture…');
     await vault.importPaths([await libraryFixture()]);
     seedInventory(dataDir);
     const total = vault.list({ limit: 0 }).total;
-    const ctx = context(dataDir, vault);
+    const ctx = benchContext(dataDir, vault);
     const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
     await page.exposeBinding(BINDING, async (_source, channel: unknown, request: unknown) => toWire(await dispatch(ctx, channel, fromWire(request))));
     await page.addInitScript('globalThis.__name = (fn) => fn;');
