@@ -10,7 +10,7 @@ import { Vault } from '../main/core/library/vault';
 import { serveRenderer } from '../tests/e2e/fixtures/static-server';
 import { fromWire, toWire } from '../tests/e2e/fixtures/wire';
 import { writeSection } from './report';
-import { benchContext, BINDING, launchChromium, MemorySecrets, ms, PAGE_BRIDGE, percentile } from './render-rig';
+import { benchContext, BINDING, launchChromium, MemorySecrets, ms, overBinding, PAGE_BRIDGE, percentile } from './render-rig';
 
 // The Library screen of the BUILT renderer (dist/renderer, `npm run build`) in Debian's Chromium,
 // over a real vault of 10,000 certificates, through the real handlers (the Playwright bridge the
@@ -179,7 +179,7 @@ export async function run(): Promise<void> {
     const ctx = benchContext(dataDir, vault);
     const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
     await page.exposeBinding(BINDING, async (_source, channel: unknown, request: unknown) =>
-      toWire(await dispatch(ctx, channel, fromWire(request))),
+      overBinding(toWire(await dispatch(ctx, channel, fromWire(request)))),
     );
     // tsx compiles this file with esbuild's keepNames, which wraps named functions in a `__name()`
     // helper; the functions sent into the page carry those calls, so the page needs the helper too.

@@ -11,7 +11,7 @@ import { serveRenderer } from '../tests/e2e/fixtures/static-server';
 import { fromWire, toWire } from '../tests/e2e/fixtures/wire';
 import { libraryFixture } from './library-fixture';
 import { writeSection } from './report';
-import { benchContext, BINDING, launchChromium, MemorySecrets, ms, PAGE_BRIDGE, percentile } from './render-rig';
+import { benchContext, BINDING, launchChromium, MemorySecrets, ms, overBinding, PAGE_BRIDGE, percentile } from './render-rig';
 
 // The Overview of the BUILT renderer (dist/renderer) in Debian's Chromium over a vault of 10,000
 // library entries and 4,000 remote copies on four accounts (half of them matched to library
@@ -110,7 +110,7 @@ export async function run(): Promise<void> {
     const total = vault.list({ limit: 0 }).total;
     const ctx = benchContext(dataDir, vault);
     const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-    await page.exposeBinding(BINDING, async (_source, channel: unknown, request: unknown) => toWire(await dispatch(ctx, channel, fromWire(request))));
+    await page.exposeBinding(BINDING, async (_source, channel: unknown, request: unknown) => overBinding(toWire(await dispatch(ctx, channel, fromWire(request)))));
     await page.addInitScript('globalThis.__name = (fn) => fn;');
     await page.addInitScript(PAGE_BRIDGE);
 

@@ -13,7 +13,14 @@ export const BINDING = '__certVaultInvoke';
  * needed), so a two-line bridge over the binding does; the e2e bridge also carries events and bytes.
  */
 export const PAGE_BRIDGE = `Object.defineProperty(window, 'vault', { value: Object.freeze({
-  invoke: (channel, request) => window.${BINDING}(channel, request), on: () => () => {} }) });`;
+  invoke: async (channel, request) => JSON.parse(await window.${BINDING}(channel, request)), on: () => () => {} }) });`;
+
+/**
+ * A response as the binding returns it: JSON text. Playwright's own serialisation of a returned
+ * object tracks every object it has seen in a list, which grows quadratic over the Overview's
+ * thousands of rows and would be measured instead of the app (Electron's IPC clones structurally).
+ */
+export const overBinding = (response: unknown): string => JSON.stringify(response);
 
 /** The benches' data key never leaves this map. */
 export class MemorySecrets implements SecretStore {

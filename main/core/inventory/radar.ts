@@ -87,7 +87,8 @@ export function buildRadar(entries: readonly RadarEntry[], copies: readonly Remo
       }),
     );
   }
-  rows.sort(bySoonestExpiry);
+  const expiry = new Map(rows.map((r) => [r, r.notAfter === null ? Number.POSITIVE_INFINITY : Date.parse(r.notAfter)]));
+  rows.sort((a, b) => expiry.get(a)! - expiry.get(b)! || a.name.localeCompare(b.name) || a.key.localeCompare(b.key));
   const urgent = rows.filter((r) => r.group === 'expired' || r.group === 'week').length;
   return { rows, thresholdDays, urgent };
 }
@@ -98,11 +99,4 @@ function heldKey(accountId: string, libraryId: string): string {
 
 function locationOf(copy: RemoteCopyView, renewedLocally: EntryRef | null): RadarLocation {
   return { accountId: copy.accountId, account: copy.account, cloud: copy.cloud, remoteId: copy.remoteId, bindings: copy.bindings, renewedLocally };
-}
-
-function bySoonestExpiry(a: RadarRow, b: RadarRow): number {
-  if (a.notAfter === b.notAfter) return a.name.localeCompare(b.name) || a.key.localeCompare(b.key);
-  if (a.notAfter === null) return 1;
-  if (b.notAfter === null) return -1;
-  return Date.parse(a.notAfter) - Date.parse(b.notAfter);
 }

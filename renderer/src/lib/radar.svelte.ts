@@ -7,7 +7,8 @@ import { api } from './api';
 // scheduled one) and whenever the library changes.
 
 class Radar {
-  overview = $state<RadarOverview | null>(null);
+  // Raw: thousands of rows, replaced whole on every refresh, never edited in place.
+  overview = $state.raw<RadarOverview | null>(null);
   error = $state<ErrorInfo | null>(null);
   syncing = $state(false);
   /** Per account, the latest progress of the running sync; then its result. */
