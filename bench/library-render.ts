@@ -4,15 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
-import { chromium, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { dispatch } from '../main/core/ipc/dispatch';
-import type { HandlerContext } from '../main/core/ipc/context';
-import type { SecretStore } from '../main/core/keychain';
 import { Vault } from '../main/core/library/vault';
-import { FileSettingsStore } from '../main/core/settings-store';
 import { serveRenderer } from '../tests/e2e/fixtures/static-server';
 import { fromWire, toWire } from '../tests/e2e/fixtures/wire';
 import { writeSection } from './report';
+import { benchContext, BINDING, launchChromium, MemorySecrets, ms, overBinding, PAGE_BRIDGE, percentile } from './render-rig';
 
 // The Library screen of the BUILT renderer (dist/renderer, `npm run build`) in Debian's Chromium,
 // over a real vault of 10,000 certificates, through the real handlers (the Playwright bridge the
@@ -30,13 +28,6 @@ const SCROLL_PX_PER_FRAME = 102; // three rows a frame: a fast wheel fling
 const JUMPS = 20;
 const DAY_MS = 86_400_000;
 const EC = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
-const BINDING = '__certVaultInvoke';
-/**
- * `window.vault` for the bench: the library screen only invokes (no bytes travel, and no event is
- * needed), so a two-line bridge over the binding does; the e2e bridge also carries events and bytes.
- */
-const PAGE_BRIDGE = `Object.defineProperty(window, 'vault', { value: Object.freeze({
-  invoke: (channel, request) => window.${BINDING}(channel, request), on: () => () => {} }) });`;
 
 /**
  * The little of the DOM the page-side functions use. This program has no DOM types (main must not
@@ -52,20 +43,6 @@ interface PageElement {
 interface PageGlobals {
   readonly document: { querySelector(selector: string): PageElement | null };
   requestAnimationFrame(callback: (time: number) => void): number;
-}
-
-/** The bench never seals a key, so the data key never leaves this map. */
-class MemorySecrets implements SecretStore {
-  private readonly secrets = new Map<string, string>();
-  async get(account: string): Promise<string | null> {
-    return this.secrets.get(account) ?? null;
-  }
-  async set(account: string, secret: string): Promise<void> {
-    this.secrets.set(account, secret);
-  }
-  async delete(account: string): Promise<boolean> {
-    return this.secrets.delete(account);
-  }
 }
 
 /** 10,000 leaves from one CA, with spread-out expiry dates (some expired, some expiring soon). */
@@ -103,20 +80,6 @@ async function fillVault(vault: Vault): Promise<number> {
   }
   if (batch.length > 0) await vault.importContent(batch);
   return performance.now() - started;
-}
-
-function context(dataDir: string, vault: Vault): HandlerContext {
-  return {
-    dataDir,
-    appVersion: '0.0.0-bench',
-    platform: process.platform,
-    systemLocale: 'en',
-    dialogs: { chooseFiles: async () => [], chooseSave: async () => null, confirmEndpoint: async () => true, confirmAccount: async () => true, confirmDataKeyReset: async () => true },
-    events: { emit: () => undefined },
-    settings: new FileSettingsStore(dataDir),
-    now: () => new Date(),
-    vault: () => vault,
-  };
 }
 
 /** Milliseconds from the click on "Library" to the frame after its first rows exist. */
@@ -202,31 +165,21 @@ async function jumps(page: Page): Promise<number[]> {
   );
 }
 
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-const ms = (value: number) => value.toFixed(1);
-
 export async function run(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'certvault-bench-render-'));
   const vault = Vault.open({ dataDir, secrets: new MemorySecrets() });
   const server = await serveRenderer();
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'],
-  });
+  const browser = await launchChromium();
   try {
     console.log(`generating and importing ${ENTRIES} certificates…`);
     const importMs = await fillVault(vault);
     const total = vault.list({ limit: 0 }).total;
     console.log(`vault ready: ${total} entries (${ms(importMs / 1000)} s)`);
 
-    const ctx = context(dataDir, vault);
+    const ctx = benchContext(dataDir, vault);
     const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
     await page.exposeBinding(BINDING, async (_source, channel: unknown, request: unknown) =>
-      toWire(await dispatch(ctx, channel, fromWire(request))),
+      overBinding(toWire(await dispatch(ctx, channel, fromWire(request)))),
     );
     // tsx compiles this file with esbuild's keepNames, which wraps named functions in a `__name()`
     // helper; the functions sent into the page carry those calls, so the page needs the helper too.

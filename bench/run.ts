@@ -14,6 +14,7 @@ const benches: Readonly<Record<string, () => Promise<{ run(): Promise<void> | vo
   'library-lineage': () => import('./library-lineage'),
   'library-search': () => import('./library-search'),
   'library-render': () => import('./library-render'),
+  'overview-render': () => import('./overview-render'),
   'hostile-chain': () => import('./hostile-chain'),
 };
 

@@ -35,11 +35,17 @@ export const channelNames = [
   'history.check',
   'history.exportCsv',
   'history.deployments',
+  'inventory.sync',
+  'inventory.cancel',
+  'inventory.list',
+  'inventory.accounts',
+  'inventory.overview',
+  'inventory.importRemote',
 ] as const;
 
 export type ChannelName = (typeof channelNames)[number];
 
-export const eventNames = ['library.changed', 'import.progress', 'uploads.progress'] as const;
+export const eventNames = ['library.changed', 'import.progress', 'uploads.progress', 'inventory.progress', 'inventory.synced'] as const;
 
 export type EventName = (typeof eventNames)[number];
 

@@ -83,6 +83,9 @@ export const errorCodes = [
   'alert.secret_missing',
   'alert.none_configured',
   'alert.send_failed',
+  'inventory.copy_not_found',
+  'inventory.no_certificate',
+  'inventory.sync_running',
   // IPC and generic
   'ipc.bad_request',
   'ipc.forbidden_sender',

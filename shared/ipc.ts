@@ -26,6 +26,7 @@ import {
   type ExportFormat,
   type ImportProgress,
   type ImportResult,
+  type ImportedEntry,
   type KeychainStatus,
   type LibraryEntry,
   type LibrarySort,
@@ -34,6 +35,7 @@ import {
   type LibraryPage,
   type LibraryQuery,
 } from './library';
+import { autoSyncChoices, type AccountInventory, type AccountSyncResult, type AutoSync, type RadarOverview, type RemoteCopyView, type SyncProgress } from './inventory';
 
 // The IPC contract: channel -> request schema -> response type, and the push events.
 // main/electron/ipc.ts validates every request with these schemas; the renderer's typed client
@@ -100,6 +102,8 @@ export interface Settings {
   readonly language: Locale | 'system';
   readonly theme: Theme;
   readonly expiringWithinDays: number;
+  /** Inventory sync when the app starts and every 6 or 24 hours (main/core/inventory/scheduler.ts). */
+  readonly autoSync: AutoSync;
   /** The library's sort, as the user last chose it. */
   readonly librarySort: LibrarySort;
 }
@@ -141,6 +145,7 @@ export const contract = {
         language: z.enum([...locales, 'system']),
         theme: z.enum(themes),
         expiringWithinDays: z.number().int().min(1).max(3650),
+        autoSync: z.enum(autoSyncChoices),
         librarySort: z.object({ column: z.enum(sortColumns), descending: z.boolean() }).strict(),
       })
       .partial()
@@ -169,6 +174,7 @@ export const contract = {
   ),
   ...libraryChannels(),
   ...uploadChannels(),
+  ...inventoryChannels(),
 } as const;
 
 /**
@@ -377,6 +383,33 @@ function uploadChannels() {
   };
 }
 
+/**
+ * The inventory (main/core/inventory): what each cloud account holds, and the expiry radar over
+ * it and the library. Remote copies never carry a private key or the stored certificate PEM.
+ */
+function inventoryChannels() {
+  const id = z.string().trim().min(1).max(128);
+  return {
+    /** Syncs the accounts (ids or names; all when none); `inventory.progress` per account while it runs. */
+    'inventory.sync': channel<z.ZodType<{ accounts?: string[] }>, { accounts: AccountSyncResult[] }>(
+      z.object({ accounts: z.array(id).max(100).optional() }).strict(),
+    ),
+    /** Stops the running sync: accounts not finished keep their previous sync. */
+    'inventory.cancel': channel<typeof noParameters, { cancelled: boolean }>(noParameters),
+    /** The recorded copies: all, one account's, or those matched to one library entry. */
+    'inventory.list': channel<z.ZodType<{ account?: string; libraryId?: string }>, { copies: RemoteCopyView[] }>(
+      z.object({ account: id.optional(), libraryId: id.optional() }).strict(),
+    ),
+    /** When each account last synced and how many certificates it held then (the account cards). */
+    'inventory.accounts': channel<typeof noParameters, { accounts: AccountInventory[] }>(noParameters),
+    'inventory.overview': channel<typeof noParameters, RadarOverview>(noParameters),
+    /** Imports a copy the library lacks, certificate only, from what its sync stored. */
+    'inventory.importRemote': channel<z.ZodType<{ accountId: string; remoteId: string }>, ImportedEntry>(
+      z.object({ accountId: id, remoteId: z.string().min(1).max(512) }).strict(),
+    ),
+  };
+}
+
 export type Channel = keyof typeof contract;
 export type Request<C extends Channel> = z.infer<(typeof contract)[C]['request']>;
 export type Response<C extends Channel> = NonNullable<(typeof contract)[C]['response']>;
@@ -396,6 +429,8 @@ export interface Events {
   'library.changed': { readonly reason: 'import' | 'update' | 'delete' | 'keychain' };
   'import.progress': ImportProgress;
   'uploads.progress': UploadProgress;
+  'inventory.progress': SyncProgress;
+  'inventory.synced': { readonly accounts: readonly AccountSyncResult[] };
 }
 export { eventNames, type EventName };
 

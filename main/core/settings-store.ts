@@ -9,7 +9,7 @@ import { ensurePrivateFolder, tightenPrivateFiles } from './private-files';
 
 export const SETTINGS_FILE = 'settings.json';
 
-export const defaultSettings: Settings = { language: 'system', theme: 'system', expiringWithinDays: 30, librarySort: defaultLibrarySort };
+export const defaultSettings: Settings = { language: 'system', theme: 'system', expiringWithinDays: 30, autoSync: 'off', librarySort: defaultLibrarySort };
 
 // The same schema that guards `settings.update` guards the file: whatever the file says went
 // through the rules the UI is held to.

@@ -4,7 +4,10 @@ import { app, dialog, Menu, session, type BrowserWindow } from 'electron';
 import { pickLocale, type Locale } from '../../shared/i18n';
 import type { Settings } from '../../shared/ipc';
 import type { HandlerContext, SettingsStore } from '../core/ipc/context';
+import { runSync } from '../core/inventory/handlers';
+import { runSyncScheduler } from '../core/inventory/scheduler';
 import { log } from '../core/log';
+import { systemClock } from '../core/uploads/clock';
 import { ensurePrivateFolder, PRIVATE_FILE_MODE, tightenPrivateFiles } from '../core/private-files';
 import { FileSettingsStore } from '../core/settings-store';
 import { devServerUrl } from './dev-server';
@@ -96,6 +99,7 @@ function start(devServer: URL | null): void {
       if (devServer) applyDevServerPolicy(session.defaultSession, devServer);
       else serveRenderer(session.defaultSession, path.join(__dirname, '..', 'renderer'));
       registerIpc(ctx, currentWindow, devServer);
+      startAutoSync(ctx);
 
       const openWindow = () => {
         mainWindow = createMainWindow({
@@ -114,6 +118,13 @@ function start(devServer: URL | null): void {
       });
     })
     .catch(failedToStart);
+}
+
+/** Inventory sync at start and every N hours while the app runs, as Settings say; ends with the app. */
+function startAutoSync(ctx: HandlerContext): void {
+  const stop = new AbortController();
+  app.on('will-quit', () => stop.abort());
+  void runSyncScheduler({ clock: systemClock, setting: () => ctx.settings.get().autoSync, sync: () => runSync(ctx, []) }, stop.signal);
 }
 
 /** The menu follows the language chosen in Settings as soon as it changes. */

@@ -2,7 +2,7 @@ import { expect, test } from './fixtures/test';
 
 test.describe('app frame', () => {
   test('opens on Inspect with every section in the sidebar', async ({ app }) => {
-    for (const name of ['Library', 'Inspect', 'Cloud accounts', 'Uploads', 'Settings']) {
+    for (const name of ['Overview', 'Library', 'Inspect', 'Cloud accounts', 'Uploads', 'Settings']) {
       await expect(app.nav(new RegExp(`^${name}`))).toBeVisible();
     }
     await expect(app.nav(/^Inspect/)).toHaveAttribute('aria-current', 'page');
@@ -10,6 +10,7 @@ test.describe('app frame', () => {
 
   test('every sidebar entry opens its screen and marks itself current', async ({ app }) => {
     for (const [id, title] of [
+      ['overview', 'Overview'],
       ['library', 'Library'],
       ['accounts', 'Cloud accounts'],
       ['uploads', 'Uploads'],

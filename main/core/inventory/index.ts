@@ -10,6 +10,12 @@ import { openDatabase } from '../db/open';
 import type { HandlerContext } from '../ipc/context';
 import { uploadsOf } from '../uploads';
 import type { Pacer } from '../uploads/pacing';
+import { VaultError } from '../../../shared/errors';
+import type { AccountInventory, RadarOverview } from '../../../shared/inventory';
+import type { ImportedEntry } from '../../../shared/library';
+import type { Vault } from '../library/vault';
+import { buildRadar } from './radar';
+import { radarEntries } from './radar-entries';
 import { InventoryStore, type StoredCopy } from './store';
 import { syncAccounts, type AccountSyncResult, type SyncRun } from './sync';
 
@@ -53,6 +59,35 @@ export class InventoryService {
       accounts,
       run,
     );
+  }
+
+  /** The expiry radar over the library and what the last syncs recorded. */
+  overview(thresholdDays: number): RadarOverview {
+    return buildRadar(radarEntries(this.deps.db), this.store.list(), (this.deps.now ?? (() => new Date()))(), thresholdDays);
+  }
+
+  /** When each account last synced and how many certificates it held then. */
+  accountInventories(): AccountInventory[] {
+    return [...this.store.lastSyncs()].map(([accountId, last]) => ({ accountId, ...last }));
+  }
+
+  /**
+   * Imports a copy the library lacks as a certificate-only entry, from the PEM its sync stored
+   * (the certificate and chain the cloud returned; never a key), and matches the copy to it.
+   */
+  async importRemote(vault: Vault, accountId: string, remoteId: string): Promise<ImportedEntry> {
+    const account = this.deps.accounts.get(accountId);
+    const pem = this.store.certificatePem(account.id, remoteId);
+    if (pem === undefined) throw new VaultError('inventory.copy_not_found', { account: account.name, remoteId });
+    if (pem === null) throw new VaultError('inventory.no_certificate', { account: account.name, cloud: account.cloud, remoteId });
+    const result = await vault.importContent([{ name: `${account.name}/${remoteId}.pem`, data: new TextEncoder().encode(pem) }]);
+    const imported = result.imported[0];
+    if (!imported) {
+      const failed = result.failed[0]?.error;
+      throw failed ? new VaultError(failed.code, failed.params) : new VaultError('internal');
+    }
+    this.store.matchImported(account.id, remoteId, imported.id, imported.fingerprintSha256);
+    return imported;
   }
 
   /** What the last syncs recorded; one account's when `name` is given. */

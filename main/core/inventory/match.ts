@@ -1,11 +1,12 @@
 import type Database from 'better-sqlite3';
+import type { MatchRule } from '../../../shared/inventory';
 import type { RemoteCopy } from '../../clouds/provider';
 
 // Which library entry a remote copy is, and by which rule: the SHA-256 fingerprint when the cloud
 // returned the certificate (or its hash); else serial and issuer (Huawei returns no certificate);
 // else names and expiry (Volcengine's listing, Alibaba's day-only dates).
 
-export type MatchRule = 'fingerprint' | 'serial' | 'names';
+export type { MatchRule };
 
 export interface Match {
   readonly libraryId: string;

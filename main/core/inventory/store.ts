@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { CloudId } from '../../../shared/model';
+import type { RemoteCopyView } from '../../../shared/inventory';
 import type { RemoteBinding, RemoteCopy } from '../../clouds/provider';
 import { wrapBusy } from '../db/open';
 import type { Match, MatchRule } from './match';
@@ -8,13 +9,7 @@ import type { Match, MatchRule } from './match';
 // reader sees the previous sync or the new one, never half of each.
 
 /** A remote copy as the last sync of its account recorded it, with its match in the library. */
-export interface StoredCopy extends Omit<RemoteCopy, 'certificatePem'> {
-  readonly accountId: string;
-  readonly account: string;
-  readonly libraryId: string | null;
-  readonly matchedBy: MatchRule | null;
-  readonly syncedAt: string;
-}
+export type StoredCopy = RemoteCopyView;
 
 interface CopyRow {
   account_id: string;
@@ -115,6 +110,24 @@ export class InventoryStore {
       syncedAt: row.synced_at,
       bindings: byCopy.get(`${row.account_id}\u0000${row.remote_id}`) ?? [],
     }));
+  }
+
+  /** The certificate PEM a sync stored for one copy (null: the cloud never returned it); undefined when no such copy is recorded. */
+  certificatePem(accountId: string, remoteId: string): string | null | undefined {
+    const row = this.db.prepare('SELECT certificate_pem FROM remote_copies WHERE account_id = ? AND remote_id = ?').get(accountId, remoteId) as
+      | { certificate_pem: string | null }
+      | undefined;
+    return row ? row.certificate_pem : undefined;
+  }
+
+  /** Links a just-imported entry to the copy it came from and to every unmatched copy with its fingerprint. */
+  matchImported(accountId: string, remoteId: string, libraryId: string, fingerprintSha256: string): void {
+    this.db
+      .prepare(
+        `UPDATE remote_copies SET library_id = ?, matched_by = 'fingerprint'
+         WHERE library_id IS NULL AND ((account_id = ? AND remote_id = ?) OR fingerprint_sha256 = ?)`,
+      )
+      .run(libraryId, accountId, remoteId, fingerprintSha256);
   }
 
   /** When each account last synced and how many certificates it held then. */

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { VaultError } from '../../../shared/errors';
-import type { CloudId } from '../../../shared/model';
+import type { AccountSyncResult, SyncPhase, SyncProgress } from '../../../shared/inventory';
 import type { CloudAccount } from '../../../shared/uploads';
 import type { HttpClient } from '../../clouds/http';
 import { CloudError, type CallContext, type CloudProvider, type InventoryOptions, type RemoteCopy } from '../../clouds/provider';
@@ -11,6 +11,8 @@ import { pacedRate, type Pacer } from '../uploads/pacing';
 import { Semaphore } from '../uploads/semaphore';
 import { LibraryIndex } from './match';
 import { InventoryStore } from './store';
+
+export type { AccountSyncResult, SyncPhase, SyncProgress };
 
 // A sync reads every certificate on each account (all pages, then each copy's detail, then what
 // each is bound to), matches the copies to the library, and replaces the account's recorded
@@ -29,27 +31,6 @@ export interface SyncDeps {
   readonly now: () => Date;
   readonly nonce: () => string;
   readonly options?: InventoryOptions;
-}
-
-export type SyncPhase = 'listing' | 'details' | 'bindings' | 'done' | 'failed';
-
-export interface SyncProgress {
-  readonly accountId: string;
-  readonly account: string;
-  readonly cloud: CloudId;
-  readonly phase: SyncPhase;
-  /** Details read so far, of `total` certificates listed. */
-  readonly done: number;
-  readonly total: number;
-}
-
-export interface AccountSyncResult {
-  readonly accountId: string;
-  readonly account: string;
-  readonly cloud: CloudId;
-  readonly status: 'ok' | 'failed';
-  readonly certificates: number;
-  readonly error: { readonly code: string; readonly message: string } | null;
 }
 
 export interface SyncRun {

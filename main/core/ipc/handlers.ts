@@ -5,6 +5,7 @@ import { entryDetailWithVerdicts } from '../cloud-verdicts';
 import { vaultOf } from '../library';
 import { uploadHandlers } from '../uploads/handlers';
 import { backupHandlers } from '../backup/handlers';
+import { inventoryHandlers } from '../inventory/handlers';
 import { parseInWorker, sourcesThrough, withParseWorker } from '../parse-worker/parse-worker';
 import type { ImportOptions } from '../library/vault';
 import { existsSync } from 'node:fs';
@@ -82,4 +83,5 @@ export const handlers: Handlers = {
   'files.chooseSave': async (ctx, { purpose, defaultName }) => ({ path: await ctx.dialogs.chooseSave(purpose, defaultName) }),
   ...uploadHandlers,
   ...backupHandlers,
+  ...inventoryHandlers,
 };

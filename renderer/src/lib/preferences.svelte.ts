@@ -7,7 +7,7 @@ import { api } from './api';
 // Settings and app info as shared reactive state. Main owns the stored values; this mirror is
 // replaced by whatever main answers, so the UI never shows a setting that was not saved.
 
-const defaults: Settings = { language: 'system', theme: 'system', expiringWithinDays: 30, librarySort: defaultLibrarySort };
+const defaults: Settings = { language: 'system', theme: 'system', expiringWithinDays: 30, autoSync: 'off', librarySort: defaultLibrarySort };
 
 class Preferences {
   settings = $state<Settings>(defaults);

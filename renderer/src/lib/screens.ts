@@ -1,7 +1,7 @@
 import type { MessageKey } from '../../../shared/i18n';
 import type { IconName } from '../components/Icon.svelte';
 
-export type ScreenId = 'library' | 'inspect' | 'accounts' | 'uploads' | 'settings';
+export type ScreenId = 'overview' | 'library' | 'inspect' | 'accounts' | 'uploads' | 'settings';
 
 export interface ScreenEntry {
   readonly id: ScreenId;
@@ -10,6 +10,7 @@ export interface ScreenEntry {
 }
 
 export const screens: readonly ScreenEntry[] = [
+  { id: 'overview', label: 'ui.nav.overview', icon: 'radar' },
   { id: 'library', label: 'ui.nav.library', icon: 'library' },
   { id: 'inspect', label: 'ui.nav.inspect', icon: 'inspect' },
   { id: 'accounts', label: 'ui.nav.accounts', icon: 'accounts' },

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channels, type Channel } from '../../../shared/ipc';
 import type { CloudAccount } from '../../../shared/uploads';
 import { dispatch } from '../../../main/core/ipc/dispatch';
+import { inventoryOf } from '../../../main/core/inventory';
 import { log } from '../../../main/core/log';
 import { assertThrowawayKeyring } from '../vault/keyring-guard';
 import { makeLeaves, type TestLeaf } from './certs';
@@ -128,6 +129,13 @@ const requests: { readonly [C in Channel]: () => unknown } = {
   'history.deployments': () => ({ certificateIds: [entryId] }),
   'vault.backup': () => ({ path: out('vault.cvbackup'), passphrase: 'audit passphrase 1', includeSecrets: true }),
   'vault.restore': () => ({ path: out('vault.cvbackup'), passphrase: 'audit passphrase 1', replace: true }),
+  'inventory.sync': () => ({ accounts: [accountIds[0]] }),
+  'inventory.cancel': () => ({}),
+  'inventory.list': () => ({}),
+  'inventory.accounts': () => ({}),
+  'inventory.overview': () => ({}),
+  // The copy the upload left on the Tencent account, imported again from what the sync stored.
+  'inventory.importRemote': () => ({ accountId: accountIds[0], remoteId: inventoryOf(app.ctx).list()[0]?.remoteId ?? 'none' }),
   // Last: they delete what the others use.
   'accounts.remove': () => ({ id: accountIds[1] }),
   'library.remove': () => ({ id: entryId }),

@@ -22,7 +22,7 @@ const settingsFile = () => path.join(dir, 'settings.json');
 
 describe('FileSettingsStore', () => {
   it('starts from the defaults when there is no file, quietly', () => {
-    expect(new FileSettingsStore(dir).get()).toEqual({ language: 'system', theme: 'system', expiringWithinDays: 30, librarySort: { column: 'notAfter', descending: false } });
+    expect(new FileSettingsStore(dir).get()).toEqual({ language: 'system', theme: 'system', expiringWithinDays: 30, autoSync: 'off', librarySort: { column: 'notAfter', descending: false } });
     expect(logged).toEqual([]);
     expect(fs.existsSync(settingsFile())).toBe(false);
   });

@@ -4,7 +4,7 @@ import type { HandlerContext } from '../../../main/core/ipc/context';
 
 /** A HandlerContext with in-memory settings, for tests of the IPC path. */
 export function testHandlerContext(overrides: Partial<HandlerContext> = {}): HandlerContext {
-  let settings: Settings = { language: 'system', theme: 'system', expiringWithinDays: 30, librarySort: defaultLibrarySort };
+  let settings: Settings = { language: 'system', theme: 'system', expiringWithinDays: 30, autoSync: 'off', librarySort: defaultLibrarySort };
   return {
     dataDir: '/nonexistent/cert-vault-test',
     appVersion: '0.0.0-test',

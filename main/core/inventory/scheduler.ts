@@ -1,0 +1,42 @@
+import { VaultError } from '../../../shared/errors';
+import type { AutoSync } from '../../../shared/inventory';
+import type { Clock } from '../uploads/clock';
+import { log } from '../log';
+
+// Automatic sync: once when the app starts and then every N hours while it runs, as Settings
+// say (off / 6 h / 24 h). The setting is read at every check, so a change applies without a
+// restart; a sync the button started meanwhile is simply skipped ('inventory.sync_running').
+
+export type { AutoSync };
+
+const HOUR_MS = 3_600_000;
+const INTERVALS: Readonly<Record<AutoSync, number | null>> = { off: null, '6h': 6 * HOUR_MS, '24h': 24 * HOUR_MS };
+/** How often the scheduler looks at the setting and the time of its last sync. */
+export const CHECK_MS = 60_000;
+
+export interface SchedulerDeps {
+  readonly clock: Clock;
+  readonly setting: () => AutoSync;
+  readonly sync: () => Promise<unknown>;
+}
+
+/** Runs until `signal` aborts; resolves then. */
+export async function runSyncScheduler(deps: SchedulerDeps, signal: AbortSignal): Promise<void> {
+  let last: number | null = null;
+  while (!signal.aborted) {
+    const every = INTERVALS[deps.setting()];
+    if (every !== null && (last === null || deps.clock.now() - last >= every)) {
+      last = deps.clock.now();
+      try {
+        await deps.sync();
+      } catch (error) {
+        log.warn('auto_sync_failed', { code: error instanceof VaultError ? error.code : 'internal' });
+      }
+    }
+    try {
+      await deps.clock.sleep(CHECK_MS, signal);
+    } catch {
+      return;
+    }
+  }
+}

@@ -1,0 +1,110 @@
+import type { CloudId } from './model';
+import type { EntryRef } from './library';
+
+// The inventory as both sides see it: what the last sync of each cloud account found, and the
+// expiry radar over it and the library. Never a private key, nor the stored certificate PEM.
+
+export interface RemoteBindingView {
+  /** The cloud's resource type ('clb', 'cdn', 'apig-domain', 'live-domain', …). */
+  readonly type: string;
+  readonly id: string;
+  /** The domain it serves, where it has one. */
+  readonly name: string | null;
+}
+
+export type MatchRule = 'fingerprint' | 'serial' | 'names';
+
+/** A certificate on a cloud account, as its account's last sync recorded it. */
+export interface RemoteCopyView {
+  readonly accountId: string;
+  readonly account: string;
+  readonly cloud: CloudId;
+  readonly remoteId: string;
+  readonly name: string | null;
+  readonly commonName: string | null;
+  readonly dnsNames: readonly string[];
+  readonly notBefore: string | null;
+  readonly notAfter: string | null;
+  readonly fingerprintSha256: string | null;
+  readonly serial: string | null;
+  readonly issuer: string | null;
+  readonly libraryId: string | null;
+  readonly matchedBy: MatchRule | null;
+  readonly syncedAt: string;
+  readonly bindings: readonly RemoteBindingView[];
+}
+
+export type SyncPhase = 'listing' | 'details' | 'bindings' | 'done' | 'failed';
+
+/** `inventory.progress`: one account's sync moving on. */
+export interface SyncProgress {
+  readonly accountId: string;
+  readonly account: string;
+  readonly cloud: CloudId;
+  readonly phase: SyncPhase;
+  /** Details read so far, of `total` certificates listed. */
+  readonly done: number;
+  readonly total: number;
+}
+
+export interface AccountSyncResult {
+  readonly accountId: string;
+  readonly account: string;
+  readonly cloud: CloudId;
+  readonly status: 'ok' | 'failed';
+  readonly certificates: number;
+  readonly error: { readonly code: string; readonly message: string } | null;
+}
+
+/** What an account held at its last successful sync (accounts without one are absent). */
+export interface AccountInventory {
+  readonly accountId: string;
+  readonly syncedAt: string;
+  readonly certificates: number;
+}
+
+/** The radar's groups, most urgent first; `soon` is Settings' expiry threshold, when between 7 and 90 days. */
+export const radarGroups = ['expired', 'week', 'soon', 'quarter', 'later'] as const;
+export type RadarGroup = (typeof radarGroups)[number];
+
+/** Where a radar row's certificate is on a cloud, and what that copy serves. */
+export interface RadarLocation {
+  readonly accountId: string;
+  readonly account: string;
+  readonly cloud: CloudId;
+  readonly remoteId: string;
+  readonly bindings: readonly RemoteBindingView[];
+  /** A newer version of this certificate in the library that this account does not hold yet. */
+  readonly renewedLocally: EntryRef | null;
+}
+
+/** One certificate the user owns: a library entry with its copies, or a copy the library lacks. */
+export interface RadarRow {
+  /** Stable across refreshes: `library:<id>` or `remote:<fingerprint or account/remote id>`. */
+  readonly key: string;
+  readonly libraryId: string | null;
+  readonly name: string;
+  readonly commonName: string | null;
+  readonly dnsNames: readonly string[];
+  readonly notAfter: string | null;
+  /** Whole days until expiry, negative once expired; null when the cloud did not say. */
+  readonly daysLeft: number | null;
+  readonly group: RadarGroup;
+  readonly inLibrary: boolean;
+  readonly locations: readonly RadarLocation[];
+  /** For a remote-only certificate: the copy `inventory.importRemote` would import. */
+  readonly importable: { readonly accountId: string; readonly remoteId: string } | null;
+}
+
+export interface RadarOverview {
+  /** Soonest expiry first; rows without an expiry date last. */
+  readonly rows: readonly RadarRow[];
+  /** Settings' expiry threshold in days: the upper bound of `soon`. */
+  readonly thresholdDays: number;
+  /** Expired or expiring within 7 days: the sidebar's badge. */
+  readonly urgent: number;
+}
+
+/** Settings' automatic sync: when the app starts and then every 6 or 24 hours, or never. */
+export const autoSyncChoices = ['off', '6h', '24h'] as const;
+export type AutoSync = (typeof autoSyncChoices)[number];
