@@ -15,6 +15,7 @@ const benches: Readonly<Record<string, () => Promise<{ run(): Promise<void> | vo
   'library-search': () => import('./library-search'),
   'library-render': () => import('./library-render'),
   'hostile-chain': () => import('./hostile-chain'),
+  'inventory-sync': () => import('./inventory-sync'),
 };
 
 async function runOne(name: string): Promise<void> {
