@@ -26,7 +26,7 @@ const MIN_DETAILS_IN_FLIGHT = 4;
  */
 const DETAIL_ROUND_TRIP_S = 0.25;
 
-export function detailsInFlight(requestsPerSecond: number): number {
+function detailsInFlight(requestsPerSecond: number): number {
   return Math.max(MIN_DETAILS_IN_FLIGHT, Math.ceil(requestsPerSecond * DETAIL_ROUND_TRIP_S));
 }
 
