@@ -16,6 +16,7 @@ const benches: Readonly<Record<string, () => Promise<{ run(): Promise<void> | vo
   'library-render': () => import('./library-render'),
   'overview-render': () => import('./overview-render'),
   'hostile-chain': () => import('./hostile-chain'),
+  'inventory-sync': () => import('./inventory-sync'),
 };
 
 async function runOne(name: string): Promise<void> {

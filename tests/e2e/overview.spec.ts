@@ -101,7 +101,12 @@ test('A remote-only certificate is imported in one click and then shows its copy
 /** Scrolls the virtualised list a screen at a time until `item` is rendered. */
 async function scrollTo(list: Locator, item: Locator): Promise<void> {
   for (let step = 0; step < 100 && (await item.count()) === 0; step++) {
-    await list.evaluate((element) => (element.scrollTop += element.clientHeight * 0.8));
+    // Two frames after each step: the virtual list renders its new window on the scroll event, and
+    // a busy machine must not let the loop scroll past the row before it exists.
+    await list.evaluate((element) => {
+      element.scrollTop += element.clientHeight * 0.8;
+      return new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())));
+    });
   }
   await item.scrollIntoViewIfNeeded();
 }

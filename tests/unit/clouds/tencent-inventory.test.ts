@@ -193,6 +193,35 @@ describe('Tencent bindings (bind-resource sync task)', () => {
     });
   });
 
+  it('starts every batch of tasks before the first poll, so the wait between polls is paid once per account', async () => {
+    const ids = Array.from({ length: 150 }, (_, i) => `C${i}`);
+    const tasks = (from: number, to: number) => ids.slice(from, to).map((id) => ({ CertId: id, TaskId: `t-${id}` }));
+    const results = (from: number, to: number, status: number) => ids.slice(from, to).map((id) => ({ TaskId: `t-${id}`, Status: status, BindResourceResult: [] }));
+    const found = { TaskId: 't-C120', Status: 1, BindResourceResult: [{ ResourceType: 'cdn', BindResourceRegionResult: [{ Region: '', TotalCount: 1 }] }] };
+    const http = new ScriptedHttp(
+      ok({ CertTaskIds: tasks(0, 100) }),
+      ok({ CertTaskIds: tasks(100, 150) }),
+      ok({ SyncTaskBindResourceResult: results(0, 100, 0) }),
+      ok({ SyncTaskBindResourceResult: results(100, 150, 0) }),
+      ok({ SyncTaskBindResourceResult: results(0, 100, 1) }),
+      ok({ SyncTaskBindResourceResult: [...results(100, 120, 1), found, ...results(121, 150, 1)] }),
+      ok(taskDetail({ CDN: [{ TotalCount: 1, InstanceList: [{ Domain: 'cdn.example.com', CertId: 'C120', Status: 'online' }] }] })),
+    );
+    const bindings = await tencent.bindings!(context(http), ids.map((id) => ({ ...listed, remoteId: id })), { pollIntervalMs: 1 });
+    expect(http.requests.map(actionOf)).toEqual([
+      'CreateCertificateBindResourceSyncTask',
+      'CreateCertificateBindResourceSyncTask',
+      'DescribeCertificateBindResourceTaskResult',
+      'DescribeCertificateBindResourceTaskResult',
+      'DescribeCertificateBindResourceTaskResult',
+      'DescribeCertificateBindResourceTaskResult',
+      'DescribeCertificateBindResourceTaskDetail',
+    ]);
+    // Each poll names at most the 100 task ids the action takes.
+    expect(http.requests.slice(2, 6).map((request) => (bodyOf(request).TaskIds as string[]).length)).toEqual([100, 50, 100, 50]);
+    expect(Object.fromEntries(bindings)).toEqual({ C120: [{ type: 'cdn', id: 'cdn.example.com', name: 'cdn.example.com' }] });
+  });
+
   it('pages the detail while a type and region has more instances than one page', async () => {
     const many = (from: number, count: number) => Array.from({ length: count }, (_, i) => ({ Domain: `d${from + i}.example.com` }));
     const http = new ScriptedHttp(
