@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { CertificateInfo, CloudId } from '../../shared/model';
 import type { Locale } from '../../shared/i18n';
 import type { HttpClient } from './http';
+import type { CloudDeployer } from './deploy';
 
 // What a cloud is. Every folder under main/clouds/ exports one `CloudProvider` from its index.ts;
 // registry.ts lists them. Adding a cloud = a new folder + one registry line + one emulator.
@@ -191,4 +192,6 @@ export interface CloudProvider<Options extends Record<string, unknown> = Record<
   remoteDetail?(ctx: CallContext, copy: RemoteCopy): Promise<RemoteCopy>;
   /** What each of `copies` is bound to, by remote id (absent: nothing bound or the cloud cannot tell). */
   bindings?(ctx: CallContext, copies: readonly RemoteCopy[], options?: InventoryOptions): Promise<ReadonlyMap<string, readonly RemoteBinding[]>>;
+  /** Replace, watch, roll back and retire on the resources a certificate serves (deploy.ts). */
+  readonly deployer?: CloudDeployer;
 }

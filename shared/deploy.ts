@@ -1,0 +1,158 @@
+import type { CloudId } from './model';
+import type { Localized, UploadFailure } from './uploads';
+
+// A deployment as every front door sees it: the plan (what would change where, and why a
+// resource is skipped or blocked), its live progress, and the record kept in the history.
+// The field names are the `certvault deploy --json` contract (README).
+
+export const resourceActions = ['replace', 'bind', 'skip', 'blocked'] as const;
+/** replace/bind: will move to NEW; skip: already serves NEW; blocked: NEW does not cover a domain it serves. */
+export type ResourceAction = (typeof resourceActions)[number];
+
+export const retireChoices = ['keep', 'mute', 'delete'] as const;
+export type RetireChoice = (typeof retireChoices)[number];
+
+/** Old vs new for one resource: what the pre-flight diff shows. */
+export interface ResourceDiff {
+  /** Domains the resource serves that NEW does not cover (non-empty → blocked). */
+  readonly uncovered: readonly string[];
+  readonly oldKey: string | null;
+  readonly newKey: string;
+  readonly oldNotAfter: string | null;
+  readonly newNotAfter: string;
+  readonly oldSm2: boolean | null;
+  readonly newSm2: boolean;
+  /** "chain differs" style remarks, empty when nothing else changes. */
+  readonly remarks: readonly Localized[];
+}
+
+export interface PlannedResource {
+  readonly type: string;
+  readonly id: string;
+  readonly name: string | null;
+  readonly domains: readonly string[];
+  readonly port: number | null;
+  readonly action: ResourceAction;
+  /** Why skip or blocked; null for replace/bind. */
+  readonly reason: Localized | null;
+  readonly diff: ResourceDiff;
+}
+
+export interface AccountPlan {
+  readonly accountId: string;
+  readonly account: string;
+  readonly cloud: CloudId;
+  readonly oldRemoteId: string | null;
+  /** Null until NEW is uploaded there (`uploadFirst`). */
+  readonly newRemoteId: string | null;
+  readonly uploadFirst: boolean;
+  readonly mode: 'rebind' | 'in-place';
+  readonly resources: readonly PlannedResource[];
+  /** What makes this account's step impossible as a whole (no key to upload, account unconfirmed); null when it can run. */
+  readonly blockedBecause: UploadFailure | null;
+}
+
+export interface DeployPlan {
+  /** The library entry being deployed (NEW). */
+  readonly certificateId: string;
+  readonly fingerprintSha256: string;
+  readonly commonName: string | null;
+  readonly notAfter: string;
+  readonly accounts: readonly AccountPlan[];
+  readonly builtAt: string;
+}
+
+export interface DeployOptions {
+  readonly accountIds?: readonly string[];
+  readonly retire: RetireChoice;
+  readonly verify: boolean;
+  /** How long TLS verification keeps retrying while CDNs propagate (default 10 minutes). */
+  readonly verifyTimeoutMs?: number;
+  /** Keep OLD's remote id and replace its content, where the cloud allows it. */
+  readonly inPlace?: boolean;
+}
+
+export const resourceStatuses = ['pending', 'running', 'deployed', 'failed', 'unknown', 'rolled-back', 'rollback-failed'] as const;
+export type ResourceStatus = (typeof resourceStatuses)[number];
+
+export const deploymentStatuses = ['running', 'deployed', 'partial', 'failed', 'unknown', 'rolled-back'] as const;
+export type DeploymentStatus = (typeof deploymentStatuses)[number];
+
+export interface ResourceResult {
+  readonly type: string;
+  readonly id: string;
+  readonly name: string | null;
+  readonly status: ResourceStatus;
+  readonly error: UploadFailure | null;
+}
+
+export interface VerifiedDomain {
+  readonly domain: string;
+  /** SHA-256 of the leaf served, lower-case hex; null when nothing could be read. */
+  readonly served: string | null;
+  readonly ok: boolean;
+  /** "deployed but not yet served", a TLS error: why ok is false. */
+  readonly error: UploadFailure | null;
+}
+
+export interface RetiredCopy {
+  readonly remoteId: string;
+  readonly action: RetireChoice;
+  readonly done: boolean;
+  /** Why it was kept (still bound, cloud cannot mute) or the cloud's refusal. */
+  readonly error: UploadFailure | null;
+}
+
+/** One account's part of a deployment: a row of the deployment history. */
+export interface AccountDeployment {
+  readonly id: string;
+  readonly deploymentId: string;
+  readonly accountId: string | null;
+  readonly account: string;
+  readonly cloud: CloudId;
+  readonly oldRemoteId: string | null;
+  readonly newRemoteId: string | null;
+  readonly status: DeploymentStatus;
+  readonly resources: readonly ResourceResult[];
+  readonly retired: readonly RetiredCopy[];
+  readonly verified: readonly VerifiedDomain[];
+  readonly error: UploadFailure | null;
+  readonly startedAt: string;
+  readonly finishedAt: string | null;
+}
+
+export interface DeploymentRecord {
+  readonly id: string;
+  readonly certificateId: string;
+  readonly fingerprintSha256: string;
+  readonly commonName: string | null;
+  /** The deployment this one rolled back, when it is a rollback. */
+  readonly rollbackOf: string | null;
+  readonly accounts: readonly AccountDeployment[];
+  readonly startedAt: string;
+  readonly finishedAt: string | null;
+}
+
+/** `deploy.progress`: one resource (or a whole account's phase) moving on. */
+export interface DeployProgress {
+  readonly deploymentId: string;
+  readonly accountId: string;
+  readonly phase: 'syncing' | 'uploading' | 'starting' | 'watching' | 'verifying' | 'retiring' | 'rolling-back' | 'done';
+  readonly resources: readonly ResourceResult[];
+  readonly verified: readonly VerifiedDomain[];
+}
+
+/** What `check-served` and the inspector's "Check what is served" show. */
+export interface ServedCertificate {
+  readonly domain: string;
+  /** The address actually connected to. */
+  readonly address: string;
+  readonly port: number;
+  readonly protocol: string | null;
+  /** Served chain as PEM, leaf first; the inspector parses it like any file. */
+  readonly chainPem: string;
+  readonly leafFingerprintSha256: string;
+  /** Did the served chain validate for this name against the system roots (informational). */
+  readonly authorized: boolean;
+  readonly authorizationError: string | null;
+}
