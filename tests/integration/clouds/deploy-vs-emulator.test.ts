@@ -207,3 +207,140 @@ describe.each(['tencent', 'tencent-intl'] as const)('%s deployer against the Ten
     expect(emulator().state.calls).toHaveLength(0);
   });
 });
+
+describe('Alibaba deployer against the CAS emulator', () => {
+  const emulator = useEmulator(startAliyunEmulator, { isolate: true });
+  const credentials = defaultCredentials.aliyun;
+  const account = credentials.accessKeyId;
+  const deployer = createAliyunDeployer();
+
+  function seedPair(renewedPem = pki.rsa.fullchain, renewedKey = pki.rsa.key) {
+    const state = emulator().state;
+    const old = seedAliyunCertificate(state, { account, certificatePem: pki.rsa.fullchain, privateKeyPem: pki.rsa.key, name: 'old' });
+    const renewed = seedAliyunCertificate(state, { account, certificatePem: renewedPem, privateKeyPem: renewedKey, name: 'new' });
+    return { old: old.id, renewed: renewed.id };
+  }
+
+  function resource(certId: string, type: string, region: string, domain: string, extra: Record<string, unknown> = {}) {
+    seedResource(emulator().state, { account, certificateId: certId, type, region, instance: { Domain: domain, InstanceId: `${type.toLowerCase()}-${domain}`, ...extra } });
+  }
+
+  function seedEverywhere(old: string) {
+    resource(old, 'CDN', 'cn-hangzhou', 'rsa.certvault.test');
+    resource(old, 'SLB', 'cn-shanghai', 'www.rsa.certvault.test', { ListenerId: 'lsn-1@8443', ListenerPort: 8443 });
+    resource(old, 'ALB', 'cn-beijing', 'rsa.certvault.test', { ListenerId: 'lsn-2@443', ListenerPort: 443 });
+  }
+
+  it('replaces OLD everywhere: discovery over pages, a job left in editing until the first poll submits it, every resource ends on NEW', async () => {
+    const { old, renewed } = seedPair();
+    seedEverywhere(old);
+    resource(renewed, 'CDN', 'cn-hangzhou', 'already.certvault.test');
+    const state = emulator().state;
+    seedAliyunContact(state, account);
+    state.deploy.pollsBeforeDone = 2;
+    const ctx = context('aliyun', emulator(), credentials);
+
+    const resources = await deployer.discover(ctx, old);
+    expect(resources).toEqual([
+      { type: 'CDN', id: '4000000', name: 'rsa.certvault.test', domains: ['rsa.certvault.test'], region: 'cn-hangzhou', port: null, detail: { instanceId: 'cdn-rsa.certvault.test', listenerId: null } },
+      { type: 'SLB', id: '4000001', name: 'www.rsa.certvault.test', domains: ['www.rsa.certvault.test'], region: 'cn-shanghai', port: 8443, detail: { instanceId: 'slb-www.rsa.certvault.test', listenerId: 'lsn-1@8443' } },
+      { type: 'ALB', id: '4000002', name: 'rsa.certvault.test', domains: ['rsa.certvault.test'], region: 'cn-beijing', port: 443, detail: { instanceId: 'alb-rsa.certvault.test', listenerId: 'lsn-2@443' } },
+    ]);
+    expect(state.callsOf('ListCloudResources')).toHaveLength(1);
+
+    const deployStep = step(old, renewed, resources);
+    const handle = await deployer.start(ctx, deployStep);
+    expect(handle).toEqual({ ref: expect.stringMatching(/^\d+$/), data: { kind: 'job', jobId: handle.ref, name: expect.stringContaining(`${old} to ${renewed}`) } });
+    // Created, not yet submitted: the JobId is in the handle before anything can run.
+    expect(state.callsOf('UpdateDeploymentJobStatus')).toHaveLength(0);
+    expect(servingOf(state, account)).toEqual([old, old, old, renewed]);
+
+    const { state: done, polls } = await watch(deployer, ctx, deployStep, handle);
+    expect(state.callsOf('UpdateDeploymentJobStatus')).toHaveLength(1);
+    expect(polls).toBe(4);
+    expect(done.resources).toEqual(resources.map((item) => ({ resourceId: item.id, state: 'deployed', error: null })));
+    expect(servingOf(state, account)).toEqual([renewed, renewed, renewed, renewed]);
+    expect(await deployer.discover(ctx, old)).toEqual([]);
+    expect((await deployer.discover(ctx, renewed)).map((item) => item.id)).toEqual(['4000000', '4000001', '4000002', '4000003']);
+  });
+
+  it('pages ListCloudResources and ListWorkerResource past 50 resources', async () => {
+    const { old, renewed } = seedPair();
+    for (let i = 0; i < 55; i += 1) resource(old, 'CDN', 'cn-hangzhou', i % 2 === 0 ? 'rsa.certvault.test' : 'www.rsa.certvault.test', { Id: 5_000_000 + i });
+    seedAliyunContact(emulator().state, account);
+    const ctx = context('aliyun', emulator(), credentials);
+    const resources = await deployer.discover(ctx, old);
+    expect(resources).toHaveLength(55);
+    expect(emulator().state.callsOf('ListCloudResources')).toHaveLength(2);
+    const deployStep = step(old, renewed, resources);
+    const { state: done } = await watch(deployer, ctx, deployStep, await deployer.start(ctx, deployStep));
+    expect(done.resources.filter((outcome) => outcome.state === 'deployed')).toHaveLength(55);
+    expect(emulator().state.callsOf('ListWorkerResource').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('reports a failing worker and an uncovered domain, then rolls the succeeded workers back to OLD', async () => {
+    const { old, renewed } = seedPair(pki.ec.fullchain, pki.ec.key);
+    resource(old, 'CDN', 'cn-hangzhou', 'ec.certvault.test');
+    resource(old, 'CDN', 'cn-hangzhou', 'rsa.certvault.test');
+    resource(old, 'SLB', 'cn-shanghai', 'www.ec.certvault.test', { ListenerPort: 443 });
+    resource(old, 'ALB', 'cn-beijing', 'www.ec.certvault.test');
+    const state = emulator().state;
+    state.deploy.failing.add('alb-www.ec.certvault.test');
+    seedAliyunContact(state, account);
+    const ctx = context('aliyun', emulator(), credentials);
+
+    const resources = await deployer.discover(ctx, old);
+    const deployStep = step(old, renewed, resources);
+    const handle = await deployer.start(ctx, deployStep);
+    const { state: done } = await watch(deployer, ctx, deployStep, handle);
+    expect(done.resources.map((outcome) => [outcome.resourceId, outcome.state, outcome.error?.code ?? null])).toEqual([
+      ['4000000', 'deployed', null],
+      ['4000001', 'failed', 'deploy.worker-error'],
+      ['4000002', 'deployed', null],
+      ['4000003', 'failed', 'deploy.worker-error'],
+    ]);
+    expect(servingOf(state, account)).toEqual([renewed, old, renewed, old]);
+
+    const back = await deployer.rollback(ctx, deployStep, handle, done.resources);
+    expect(back).toMatchObject({ ref: handle.ref, data: { kind: 'rollback', resourceIds: ['4000000', '4000002'] } });
+    expect(state.callsOf('UpdateWorkerResourceStatus')).toHaveLength(2);
+    const { state: rolled } = await watch(deployer, ctx, deployStep, back);
+    expect(rolled.resources.map((outcome) => [outcome.resourceId, outcome.state])).toEqual([
+      ['4000000', 'rolled-back'],
+      ['4000002', 'rolled-back'],
+    ]);
+    expect(servingOf(state, account)).toEqual([old, old, old, old]);
+  });
+
+  it('refuses to start without a CAS contact, saying where to add one, before creating any job', async () => {
+    const { old, renewed } = seedPair();
+    seedEverywhere(old);
+    const ctx = context('aliyun', emulator(), credentials);
+    const resources = await deployer.discover(ctx, old);
+    const refused = await failure(deployer.start(ctx, step(old, renewed, resources)));
+    expect(refused.info).toMatchObject({ code: 'deploy.no-contact', kind: 'invalid' });
+    expect(refused.info.hint.en).toContain('Add a contact in the Certificate Management Service console');
+    expect(refused.info.hint['zh-CN']).toContain('联系人');
+    expect(emulator().state.callsOf('CreateDeploymentJob')).toHaveLength(0);
+  });
+
+  it('refuses to delete OLD while bound, deletes it once unbound, and offers no mute', async () => {
+    const { old, renewed } = seedPair();
+    resource(old, 'CDN', 'cn-hangzhou', 'rsa.certvault.test');
+    const state = emulator().state;
+    seedAliyunContact(state, account);
+    const ctx = context('aliyun', emulator(), credentials);
+
+    const bound = await failure(deployer.retire(ctx, old, 'delete'));
+    expect(bound.info).toMatchObject({ code: 'OperationDenied.CertificateInUse', kind: 'conflict', retryable: false });
+    expect(bound.info.hint.en).toContain('still bound');
+    expect((await failure(deployer.retire(ctx, old, 'mute'))).info).toMatchObject({ code: 'deploy.retire-mode', mayHaveReachedServer: false });
+
+    const resources = await deployer.discover(ctx, old);
+    const deployStep = step(old, renewed, resources);
+    await watch(deployer, ctx, deployStep, await deployer.start(ctx, deployStep));
+    await deployer.retire(ctx, old, 'delete');
+    expect(state.store.find(account, (entry) => entry.id === old)).toBeUndefined();
+    expect(providers.aliyun.deployer).toMatchObject({ action: 'replace', modes: ['rebind'], retireModes: ['delete'] });
+  });
+});
