@@ -102,8 +102,9 @@ export function updateCertificateInstance(state: EmulatorState, account: string,
   if (certificateOf(state, account, oldId) === undefined) return notFound(oldId);
   if (newCertificate === undefined) return notFound(params.CertificateId);
 
-  // A task for OLD already running: its id, DeployStatus 0.
+  // An update for OLD already running: its id, DeployStatus 0. A rollback running: refused until it ends.
   const current = running(state, account, oldId);
+  if (current?.kind === 'rollback') return tencentError('FailedOperation.CertificateDeployHasPendingRecord', 'A task for this certificate is still running.');
   if (current !== undefined) return tencentOk({ DeployRecordId: current.id, DeployStatus: 0, UpdateSyncProgress: null });
 
   const types = params.ResourceTypes;

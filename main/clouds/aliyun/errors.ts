@@ -46,6 +46,13 @@ const BAD_TOKEN = entry(
   'STS 安全令牌无效、已过期或与 AccessKey 不匹配。请重新获取，或清空令牌。',
 );
 
+const NOT_FOUND = entry(
+  'invalid',
+  false,
+  'Alibaba Cloud does not know this id (certificate, resource, contact or deployment job); it may have been deleted. Sync the account and check the Certificate Management Service console.',
+  '阿里云找不到该 ID（证书、云资源、联系人或部署任务），可能已被删除。请同步账号并在数字证书管理服务控制台中检查。',
+);
+
 export const aliyunErrors: ErrorTable = {
   'Throttling.User': THROTTLED,
   'Throttling.Api': THROTTLED,
@@ -105,6 +112,9 @@ export function classifyAliyunError(code: string, httpStatus: number | null): Er
   if (aliyunErrors[family]) return aliyunErrors[family];
   if (httpStatus !== null && httpStatus >= 500) return SERVER;
   if (httpStatus === 401 || httpStatus === 403) return NO_PERMISSION;
+  // The CAS deployment and detail actions publish no codes for an unknown id (unconfirmed); they
+  // are expected as *.NotFound answers with HTTP 404.
+  if (httpStatus === 404 || code.endsWith('.NotFound')) return NOT_FOUND;
   return BAD_PARAMETER;
 }
 

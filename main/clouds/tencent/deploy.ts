@@ -249,7 +249,7 @@ function taskState(cloud: TencentCloudId, ctx: CallContext, step: DeployStep, da
     }
     const worst = items.map(({ item }) => ({ item, state: itemState(item) })).sort((a, b) => SEVERITY.indexOf(a.state) - SEVERITY.indexOf(b.state))[0]!;
     const failed = worst.state === 'failed' || worst.state === 'rollback-failed';
-    const message = textOf(worst.item.ErrorMsg) ?? `Item status ${String(worst.item.Status)}`;
+    const message = textOf(worst.item.ErrorMsg) ?? (worst.item.Status === 6 ? 'Tencent found nothing to update on this resource (status 6)' : `Item status ${String(worst.item.Status)}`);
     return { resourceId: resource.id, state: worst.state, error: failed ? failure('deploy.resource-failed', message, DEPLOY_ITEM_FAILED) : null };
   });
   return { finished, resources };

@@ -42,10 +42,14 @@ function step(oldRemoteId: string, newRemoteId: string, resources: readonly Depl
   return { mode: 'rebind', oldRemoteId, newRemoteId, resources, material: null, muteOld };
 }
 
-/** What the engine does between start and the end: poll until finished (bounded here). */
+/**
+ * What the engine does between start and the end: poll until finished (bounded here). The handle
+ * goes through JSON first, as the engine stores it in the deployment history.
+ */
 async function watch(deployer: CloudDeployer, ctx: CallContext, deployStep: DeployStep, handle: DeployHandle): Promise<{ state: TaskState; polls: number }> {
+  const stored = JSON.parse(JSON.stringify(handle)) as DeployHandle;
   for (let polls = 1; polls <= 20; polls += 1) {
-    const state = await deployer.poll(ctx, deployStep, handle);
+    const state = await deployer.poll(ctx, deployStep, stored);
     if (state.finished) return { state, polls };
   }
   throw new Error('the task never finished');
@@ -152,6 +156,9 @@ describe.each(['tencent', 'tencent-intl'] as const)('%s deployer against the Ten
 
     const back = await deployer.rollback(ctx, deployStep, handle, done.resources);
     expect(back.data).toMatchObject({ kind: 'rollback', rollbackOf: Number(handle.ref), resourceIds: ['lb-ok|lbl-lb-ok|ec.certvault.test', 'www.ec.certvault.test'] });
+    // One running task per certificate: a new update is refused while the rollback runs.
+    const busy = await failure(deployer.start(ctx, deployStep));
+    expect(busy.info).toMatchObject({ code: 'FailedOperation.CertificateDeployHasPendingRecord', kind: 'conflict', retryable: false });
     const { state: rolled } = await watch(deployer, ctx, deployStep, back);
     expect(rolled.resources.map((outcome) => [outcome.resourceId, outcome.state])).toEqual([
       ['lb-ok|lbl-lb-ok|ec.certvault.test', 'rolled-back'],
@@ -262,6 +269,32 @@ describe('Alibaba deployer against the CAS emulator', () => {
     expect(servingOf(state, account)).toEqual([renewed, renewed, renewed, renewed]);
     expect(await deployer.discover(ctx, old)).toEqual([]);
     expect((await deployer.discover(ctx, renewed)).map((item) => item.id)).toEqual(['4000000', '4000001', '4000002', '4000003']);
+  });
+
+  it('a job whose handle was never stored (a crash right after CreateDeploymentJob) never runs: the resources stay on OLD for the next attempt', async () => {
+    const { old, renewed } = seedPair();
+    seedEverywhere(old);
+    const state = emulator().state;
+    seedAliyunContact(state, account);
+    const ctx = context('aliyun', emulator(), credentials);
+    const resources = await deployer.discover(ctx, old);
+    const deployStep = step(old, renewed, resources);
+    await deployer.start(ctx, deployStep);
+
+    // Resolved by reading state: everything still serves OLD, so the step is started again.
+    expect((await deployer.discover(ctx, old)).map((item) => item.id)).toEqual(resources.map((item) => item.id));
+    const retried = await deployer.start(ctx, deployStep);
+    await watch(deployer, ctx, deployStep, retried);
+    expect(servingOf(state, account)).toEqual([renewed, renewed, renewed]);
+    expect(state.callsOf('CreateDeploymentJob')).toHaveLength(2);
+    expect(state.callsOf('UpdateDeploymentJobStatus')).toHaveLength(1);
+  });
+
+  it('reports an unknown job with the not-found hint', async () => {
+    const ctx = context('aliyun', emulator(), credentials);
+    const lost = await failure(deployer.poll(ctx, step('1', '2', []), { ref: '123', data: { kind: 'job', jobId: '123' } }));
+    expect(lost.info).toMatchObject({ code: 'InvalidJobId.NotFound', kind: 'invalid', httpStatus: 404 });
+    expect(lost.info.hint.en).toContain('deployment job');
   });
 
   it('pages ListCloudResources and ListWorkerResource past 50 resources', async () => {
