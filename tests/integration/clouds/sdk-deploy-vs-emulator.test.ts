@@ -80,6 +80,32 @@ describe('Tencent SDK: UpdateCertificateInstance, DescribeHostUpdateRecordDetail
     await expect(sdk.request('DeleteCertificate', { CertificateId: old })).rejects.toMatchObject({ code: 'FailedOperation.BoundResources' });
   });
 
+  it('pages each record group with string Limit/Offset, and refuses what the model does not allow', async () => {
+    const sdk = tencentSdk(emulator().port, accessKeyId, accessKeySecret);
+    const state = emulator().state;
+    state.deploy.preparingCalls = 0;
+    state.deploy.pollsBeforeDone = 0;
+    const old = seedTencentCertificate(state, { account: accessKeyId, certificatePem: pki.rsa.fullchain, privateKeyPem: pki.rsa.key }).id;
+    const renewed = seedTencentCertificate(state, { account: accessKeyId, certificatePem: pki.rsa.fullchain, privateKeyPem: pki.rsa.key }).id;
+    for (const domain of ['rsa.certvault.test', 'www.rsa.certvault.test', 'other.certvault.test']) {
+      seedResource(state, { account: accessKeyId, certificateId: old, type: 'cdn', region: '', instance: { Domain: domain, CertId: old } });
+    }
+    await expect(sdk.request('UpdateCertificateInstance', { OldCertificateId: old, CertificateId: renewed, ResourceTypes: ['clb'] })).rejects.toMatchObject({ code: 'InvalidParameter.RegionNotEmpty' });
+    const created = await sdk.request('UpdateCertificateInstance', { OldCertificateId: old, CertificateId: renewed, ResourceTypes: ['cdn'] });
+    const id = String(created.DeployRecordId as number);
+    const first = await sdk.request('DescribeHostUpdateRecordDetail', { DeployRecordId: id, Limit: '2', Offset: '0' });
+    expect(first).toMatchObject({ TotalCount: 3, SuccessTotalCount: 2, FailedTotalCount: 1 });
+    expect(first.RecordDetailList).toEqual([{ ResourceType: 'cdn', TotalCount: 3, List: [expect.objectContaining({ Status: 1 }), expect.objectContaining({ Status: 1 })] }]);
+    const second = await sdk.request('DescribeHostUpdateRecordDetail', { DeployRecordId: id, Limit: '2', Offset: '2' });
+    // The domain NEW does not cover is refused per item, with the reason.
+    expect(second.RecordDetailList).toEqual([
+      { ResourceType: 'cdn', TotalCount: 3, List: [expect.objectContaining({ Status: 2, Domains: ['other.certvault.test'], ErrorMsg: expect.stringContaining('not covered') })] },
+    ]);
+    await expect(sdk.request('DescribeHostUpdateRecordDetail', { DeployRecordId: id, Limit: 200 })).rejects.toMatchObject({ code: 'InvalidParameter' });
+    await expect(sdk.request('DescribeHostUpdateRecordDetail', { DeployRecordId: '1' })).rejects.toMatchObject({ code: 'FailedOperation.CertificateDeployNotExist' });
+    await expect(sdk.request('UpdateCertificateRecordRollback', { DeployRecordId: id })).rejects.toMatchObject({ code: 'InvalidParameter' });
+  });
+
   it('answers CertificateDeployInstanceEmpty when nothing of the types is bound to OLD', async () => {
     const sdk = tencentSdk(emulator().port, accessKeyId, accessKeySecret);
     const state = emulator().state;

@@ -34,6 +34,45 @@ function item(id: number, status: number, fields: Record<string, unknown>): Reco
   return { Id: id, CertId: 'NewCert1', OldCertId: 'OldCert1', Status: status, ErrorMsg: status === 2 ? 'domain mismatch' : '', ...fields };
 }
 
+describe('Tencent discover (a fresh bind-resource sync task)', () => {
+  it('asks with IsCache 0, polls the task, and describes each instance with its tuple id, region, port and settings', async () => {
+    const http = new ScriptedHttp(
+      ok({ CertTaskIds: [{ CertId: 'OldCert1', TaskId: '748599' }] }),
+      ok({ SyncTaskBindResourceResult: [{ TaskId: '748599', Status: 0 }] }),
+      ok({ SyncTaskBindResourceResult: [{ TaskId: '748599', Status: 1, BindResourceResult: [{ ResourceType: 'clb', BindResourceRegionResult: [{ Region: 'ap-guangzhou', TotalCount: 1 }] }] }] }),
+      ok({
+        Status: 1,
+        CLB: [{ Region: 'ap-guangzhou', TotalCount: 1, InstanceList: [{ LoadBalancerId: 'lb-1', Listeners: [
+          { ListenerId: 'lbl-sni', Protocol: 'HTTPS', SniSwitch: 1, Rules: [{ Domain: 'a.example.com' }, { Domain: 'b.example.com' }] },
+          { ListenerId: 'lbl-one', Protocol: 'HTTPS', SniSwitch: 0, Port: 8443, Rules: [{ Domain: 'c.example.com' }, { Domain: 'd.example.com' }] },
+        ] }] }],
+        CDN: [{ TotalCount: 1, InstanceList: [{ Domain: 'cdn.example.com', CertId: 'OldCert1', HttpsBillingSwitch: 'off' }] }],
+        WAF: [{ Region: 'ap-beijing', TotalCount: 1, InstanceList: [{ Domain: 'waf.example.com', CertId: 'OldCert1' }] }],
+        DDOS: [{ TotalCount: 1, InstanceList: [{ InstanceId: 'bgpip-1', Domain: 'ddos.example.com', VirtualPort: '4443', Protocol: 'https' }] }],
+        TKE: [{ Region: 'ap-shanghai', TotalCount: 1, InstanceList: [{ ClusterId: 'cls-1', NamespaceList: [{ Name: 'default', SecretList: [{ Name: 'tls', IngressList: [{ TlsDomains: ['k.example.com', 'k2.example.com'] }] }] }] }] }],
+      }),
+    );
+    const found = await createTencentDeployer('tencent', { waitMs: 1 }).discover(context(http), 'OldCert1');
+    expect(http.requests.map((request) => [actionOf(request), bodyOf(request)])).toEqual([
+      ['CreateCertificateBindResourceSyncTask', { CertificateIds: ['OldCert1'], IsCache: 0 }],
+      ['DescribeCertificateBindResourceTaskResult', { TaskIds: ['748599'] }],
+      ['DescribeCertificateBindResourceTaskResult', { TaskIds: ['748599'] }],
+      ['DescribeCertificateBindResourceTaskDetail', { TaskId: '748599', Limit: '100', Offset: '0' }],
+    ]);
+    expect(found.map(({ type, id, domains, region, port }) => ({ type, id, domains, region, port }))).toEqual([
+      { type: 'clb', id: 'lb-1|lbl-sni|a.example.com', domains: ['a.example.com'], region: 'ap-guangzhou', port: null },
+      { type: 'clb', id: 'lb-1|lbl-sni|b.example.com', domains: ['b.example.com'], region: 'ap-guangzhou', port: null },
+      // Without SNI the listener holds one certificate for every rule: one resource.
+      { type: 'clb', id: 'lb-1|lbl-one', domains: ['c.example.com', 'd.example.com'], region: 'ap-guangzhou', port: 8443 },
+      { type: 'cdn', id: 'cdn.example.com', domains: ['cdn.example.com'], region: null, port: null },
+      { type: 'waf', id: 'waf.example.com', domains: ['waf.example.com'], region: 'ap-beijing', port: null },
+      { type: 'ddos', id: 'bgpip-1|ddos.example.com|4443', domains: ['ddos.example.com'], region: null, port: 4443 },
+      { type: 'tke', id: 'cls-1|default|tls', domains: ['k.example.com', 'k2.example.com'], region: 'ap-shanghai', port: null },
+    ]);
+    expect(found[3]!.detail).toEqual({ httpsBillingSwitch: 'off' });
+  });
+});
+
 describe('Tencent start (UpdateCertificateInstance)', () => {
   it('reproduces the captured SDK signature of DEPLOY.md §5.1 with the body it builds', async () => {
     const http = new ScriptedHttp(ok({ DeployRecordId: 7, DeployStatus: 1 }));
