@@ -6,7 +6,7 @@ import { withRetry } from '../retry';
 import { isLastPage, readCall } from '../remote-copy';
 import { isJsonObject, stringsOf, textOf, type JsonObject } from '../json';
 import { callAliyun } from './client';
-import { deployHints, MALFORMED_HINT } from './errors';
+import { deployHints } from './errors';
 
 // Replace everywhere on Alibaba Cloud CAS (DEPLOY.md §2.3-2.8, §2.11): the resources serving OLD
 // from ListCloudResources, one deployment job (CreateDeploymentJob, then UpdateDeploymentJobStatus
@@ -57,7 +57,10 @@ const NUMERIC = /^\d+$/;
 
 export function createAliyunDeployer(): CloudDeployer {
   const refuse = (code: string, message: string, hint: Hint) => refusedBeforeSending('aliyun', { code, kind: 'invalid', message, hint });
-  /** Not idempotent: only what cannot have changed anything (throttling, refused connections) is retried. */
+  /**
+   * Not idempotent: retried only where the call cannot have acted (throttled, an error answer the
+   * cloud marks temporary, a connection refused); a lost answer is resolved by reading state.
+   */
   const write = (ctx: CallContext, action: string, params: Record<string, string>) =>
     withRetry(() => callAliyun(ctx, { action, params }), ctx.signal ? { signal: ctx.signal } : {});
   const numeric = (id: string) => {
@@ -102,7 +105,7 @@ export function createAliyunDeployer(): CloudDeployer {
       const name = `certvault ${step.oldRemoteId} to ${certId} ${ctx.now().toISOString()}`;
       const answer = await write(ctx, 'CreateDeploymentJob', { Name: name, JobType: 'user', CertIds: certId, ResourceIds: resourceIds.join(','), ContactIds: contact });
       const jobId = textOf(answer.JobId);
-      if (!jobId) throw malformedAnswer('aliyun', 'JobId', textOf(answer.RequestId), MALFORMED_HINT);
+      if (!jobId) throw malformedAnswer('aliyun', 'JobId', textOf(answer.RequestId), deployHints.malformed);
       return { ref: jobId, data: { kind: 'job', jobId, name } };
     },
 

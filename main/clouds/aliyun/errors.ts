@@ -169,4 +169,8 @@ export const deployHints = {
     en: 'Alibaba Cloud refused to delete the old certificate; its message says why (often: still bound to a resource or used by a deployment job). Move those resources first, then retire it again.',
     'zh-CN': '阿里云拒绝删除旧证书，具体原因见错误信息（常见原因是仍绑定云资源或被部署任务使用）。请先更换这些资源的证书后再停用。',
   },
+  malformed: {
+    en: 'Alibaba Cloud answered success without the job id. Check the deployment jobs in the Certificate Management Service console before trying again, and that the endpoint really is Alibaba Cloud CAS.',
+    'zh-CN': '阿里云返回成功但缺少部署任务 ID。重试前请先在数字证书管理服务控制台查看部署任务，并确认接入地址确实是阿里云数字证书管理服务。',
+  },
 } as const satisfies Record<string, Hint>;

@@ -8,7 +8,7 @@ import { isJsonObject, stringsOf, textOf, type JsonObject } from '../json';
 import { credentialSecrets } from '../scrub';
 import { callTencent, type TencentCloudId } from './client';
 import { discoverTencentResources } from './inventory';
-import { classifyTencentError, DEPLOY_ITEM_FAILED, deployHints, MALFORMED_HINT } from './errors';
+import { classifyTencentError, DEPLOY_ITEM_FAILED, deployHints } from './errors';
 
 // Replace everywhere on Tencent SSL (DEPLOY.md §1.4-1.9): UpdateCertificateInstance moves every
 // resource of the given types (and regions) bound to OLD onto NEW in one cloud task, watched with
@@ -71,7 +71,10 @@ export function createTencentDeployer(cloud: TencentCloudId, options: TencentDep
   const waitMs = options.waitMs ?? DEFAULT_WAIT_MS;
   const maxRepeats = options.maxRepeats ?? DEFAULT_MAX_REPEATS;
   const refuse = (code: string, message: string, hint: Hint) => refusedBeforeSending(cloud, { code, kind: 'invalid', message, hint });
-  /** Not idempotent: only what cannot have changed anything (throttling, refused connections) is retried. */
+  /**
+   * Not idempotent: retried only where the call cannot have acted (throttled, an error answer the
+   * cloud marks temporary, a connection refused); a lost answer is resolved by reading state.
+   */
   const write = (ctx: CallContext, action: string, params: object) =>
     withRetry(() => callTencent(cloud, ctx, action, params), ctx.signal ? { signal: ctx.signal } : {});
 
@@ -90,7 +93,7 @@ export function createTencentDeployer(cloud: TencentCloudId, options: TencentDep
       for (let attempt = 1; ; attempt += 1) {
         const answer = await write(ctx, 'UpdateCertificateInstance', params);
         const id = recordIdOf(answer.DeployRecordId);
-        if (id === null) throw malformedAnswer(cloud, 'DeployRecordId', textOf(answer.RequestId), MALFORMED_HINT);
+        if (id === null) throw malformedAnswer(cloud, 'DeployRecordId', textOf(answer.RequestId), deployHints.malformed);
         if (id > 0) {
           // DeployStatus 0: a task for this certificate was already running and this is its id.
           const data: RecordData = { kind: 'update', deployRecordId: id, adopted: answer.DeployStatus === 0 };
@@ -117,7 +120,7 @@ export function createTencentDeployer(cloud: TencentCloudId, options: TencentDep
       // "只对更新已成功的记录回滚": Tencent puts OLD back on exactly the successful items.
       const answer = await write(ctx, 'UpdateCertificateRecordRollback', { DeployRecordId: data.deployRecordId });
       const id = recordIdOf(answer.DeployRecordId);
-      if (id === null || id === 0) throw malformedAnswer(cloud, 'DeployRecordId', textOf(answer.RequestId), MALFORMED_HINT);
+      if (id === null || id === 0) throw malformedAnswer(cloud, 'DeployRecordId', textOf(answer.RequestId), deployHints.malformed);
       const rollback: RecordData = { kind: 'rollback', deployRecordId: id, rollbackOf: data.deployRecordId, resourceIds: deployed };
       return { ref: String(id), data: { ...rollback } };
     },
@@ -134,13 +137,19 @@ export function createTencentDeployer(cloud: TencentCloudId, options: TencentDep
       const taskId = textOf(answer.TaskId);
       if (taskId === null) {
         if (answer.DeleteResult === true) return;
-        throw malformedAnswer(cloud, 'TaskId', textOf(answer.RequestId), MALFORMED_HINT);
+        throw malformedAnswer(cloud, 'TaskId', textOf(answer.RequestId), deployHints.malformed);
       }
       await waitForDelete(cloud, ctx, taskId, waitMs, maxRepeats);
     },
   };
 }
 
+/**
+ * UpdateCertificateInstance names resource types and regions, not instances: Tencent moves every
+ * instance of those types and regions bound to OLD, including any the plan left out. Only the
+ * step's resources are reported; the engine's plan must therefore not rely on leaving one of them
+ * on OLD (DeployCertificateInstance, with explicit instances, is the call for that).
+ */
 function updateParams(step: DeployStep, refuse: (code: string, message: string, hint: Hint) => CloudError): JsonObject {
   if (step.resources.length === 0) throw refuse('deploy.nothing-to-deploy', 'No resources', deployHints.nothingToDeploy);
   const types = [...new Set(step.resources.map((resource) => resource.type))];

@@ -362,4 +362,8 @@ export const deployHints = {
     en: 'Tencent is still checking whether the old certificate can be deleted. Look at the SSL console in a few minutes; retire again if it is still there.',
     'zh-CN': '腾讯云仍在检查旧证书能否删除。请几分钟后查看 SSL 证书控制台；如证书仍在，请重新执行停用。',
   },
+  malformed: {
+    en: 'Tencent answered success without the record or task id it must return. Check the deployment records in the SSL console before trying again, and that the endpoint really is Tencent Cloud SSL.',
+    'zh-CN': '腾讯云返回成功但缺少应有的记录或任务 ID。重试前请先在 SSL 证书控制台查看部署记录，并确认接入地址确实是腾讯云 SSL 证书服务。',
+  },
 } as const satisfies Record<string, Hint>;
