@@ -19,7 +19,8 @@ import { deployHints } from './errors';
 // which never runs; the resources still serve OLD (what `discover` then reads).
 //
 // Handle: ref = the JobId (decimal text); data = { kind: 'job', jobId, name } while deploying,
-// { kind: 'rollback', jobId, resourceIds: string[], workerIds: string[] } while rolling back.
+// { kind: 'rollback', jobId, resourceIds: string[], workerIds: string[], refused: { [resourceId]:
+// CloudErrorInfo } (workers whose rollback call failed after others had gone through) } while rolling back.
 // Resource ids are ListCloudResources' `Id` (decimal text), what CreateDeploymentJob's ResourceIds takes.
 
 /** ListCloudResources and ListWorkerResource: ShowSize maximum unconfirmed; 50 is the recipe's and ListWorkerResource's default. */
@@ -45,6 +46,7 @@ interface JobData {
   readonly kind: 'job' | 'rollback';
   readonly jobId: string;
   readonly resourceIds: readonly string[];
+  readonly refused: Readonly<Record<string, CloudErrorInfo>>;
 }
 
 interface Worker {
@@ -130,10 +132,20 @@ export function createAliyunDeployer(): CloudDeployer {
       const workers = (await listWorkers(ctx, data.jobId)).filter((worker) => deployed.has(worker.resourceId) && worker.status === 'success');
       if (data.kind !== 'job' || workers.length === 0) throw refuse('deploy.nothing-to-roll-back', 'No worker of the job succeeded', deployHints.nothingToRollBack);
       // One call per worker; each puts that resource's previous certificate (ResourceCertId) back.
-      for (const worker of workers) await write(ctx, 'UpdateWorkerResourceStatus', { JobId: data.jobId, WorkerId: worker.id, Status: 'rollback' });
+      // A refusal after others went through is kept for that resource rather than thrown, so the
+      // rollbacks already started are still watched.
+      const refused: Record<string, CloudErrorInfo> = {};
+      for (const [index, worker] of workers.entries()) {
+        try {
+          await write(ctx, 'UpdateWorkerResourceStatus', { JobId: data.jobId, WorkerId: worker.id, Status: 'rollback' });
+        } catch (error) {
+          if (index === 0 || !(error instanceof CloudError)) throw error;
+          refused[worker.resourceId] = error.info;
+        }
+      }
       return {
         ref: data.jobId,
-        data: { kind: 'rollback', jobId: data.jobId, resourceIds: workers.map((worker) => worker.resourceId), workerIds: workers.map((worker) => worker.id) },
+        data: { kind: 'rollback', jobId: data.jobId, resourceIds: workers.map((worker) => worker.resourceId), workerIds: workers.map((worker) => worker.id), refused },
       };
     },
 
@@ -174,7 +186,8 @@ function jobData(handle: DeployHandle, step: DeployStep, refuse: (code: string, 
   const kind = handle.data.kind === 'rollback' ? 'rollback' : handle.data.kind === 'job' ? 'job' : null;
   if (!jobId || !NUMERIC.test(jobId) || kind === null) throw refuse('deploy.handle-invalid', 'The handle names no deployment job', deployHints.handleInvalid);
   const resourceIds = kind === 'rollback' ? stringsOf(handle.data.resourceIds) : step.resources.map((resource) => resource.id);
-  return { kind, jobId, resourceIds };
+  const refused = kind === 'rollback' && isJsonObject(handle.data.refused) ? (handle.data.refused as Record<string, CloudErrorInfo>) : {};
+  return { kind, jobId, resourceIds, refused };
 }
 
 async function listWorkers(ctx: CallContext, jobId: string): Promise<Worker[]> {
@@ -209,6 +222,9 @@ function taskState(data: JobData, watched: readonly DeployResource[], workers: r
       return { resourceId: resource.id, state: data.kind === 'rollback' ? 'rollback-failed' : 'failed', error: failure('deploy.not-in-job', `Job ${data.jobId} has no worker for resource ${resource.id}`, deployHints.notInJob) };
     }
     const state = stateOf(worker);
+    // A worker whose rollback call was refused stays where it was, unless the cloud shows it moving after all.
+    const refusal = data.refused[resource.id];
+    if (refusal && state === 'pending') return { resourceId: resource.id, state: 'rollback-failed', error: refusal };
     // ListWorkerResource carries no error text; the worker's status is the cloud's word.
     const error =
       state === 'failed' ? failure('deploy.worker-error', `Worker ${worker.id} of job ${data.jobId} ended in ${worker.status}`, deployHints.workerFailed)

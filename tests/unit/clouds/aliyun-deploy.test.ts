@@ -163,8 +163,26 @@ describe('Alibaba rollback and retire', () => {
     const outcomes = [{ resourceId: '111', state: 'deployed' as const, error: null }, { resourceId: '222', state: 'failed' as const, error: null }];
     const handle = await deployer.rollback(aliyun(http), step([cdn, slb]), jobHandle, outcomes);
     expect(queryOf(http.requests[1]!)).toEqual({ JobId: '9001', WorkerId: '1', Status: 'rollback' });
-    expect(handle).toEqual({ ref: '9001', data: { kind: 'rollback', jobId: '9001', resourceIds: ['111'], workerIds: ['1'] } });
+    expect(handle).toEqual({ ref: '9001', data: { kind: 'rollback', jobId: '9001', resourceIds: ['111'], workerIds: ['1'], refused: {} } });
     expect(await deployer.poll(aliyun(http), step([cdn, slb]), handle)).toEqual({ finished: true, resources: [{ resourceId: '111', state: 'rolled-back', error: null }] });
+  });
+
+  it('keeps watching the rollbacks that started when a later worker refuses, and reports that one', async () => {
+    const http = new ScriptedHttp(
+      ok({ Data: [worker(1, '111', 'success'), worker(2, '222', 'success')], Total: 2 }),
+      ok({}),
+      json(400, { Code: 'InvalidParameter', Message: 'worker busy' }),
+      ok({ Id: 9001, Status: 'success' }),
+      ok({ Data: [worker(1, '111', 'rollback_success'), worker(2, '222', 'success')], Total: 2 }),
+    );
+    const outcomes = [{ resourceId: '111', state: 'deployed' as const, error: null }, { resourceId: '222', state: 'deployed' as const, error: null }];
+    const handle = await deployer.rollback(aliyun(http), step([cdn, slb]), jobHandle, outcomes);
+    const state = await deployer.poll(aliyun(http), step([cdn, slb]), JSON.parse(JSON.stringify(handle)) as typeof handle);
+    expect(state.finished).toBe(true);
+    expect(state.resources.map((outcome) => [outcome.resourceId, outcome.state, outcome.error?.message ?? null])).toEqual([
+      ['111', 'rolled-back', null],
+      ['222', 'rollback-failed', 'worker busy'],
+    ]);
   });
 
   it('deletes with DeleteUserCertificate, explains a refusal, and has no mute', async () => {
