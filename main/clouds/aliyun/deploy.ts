@@ -154,9 +154,9 @@ export function createAliyunDeployer(): CloudDeployer {
       try {
         await write(ctx, 'DeleteUserCertificate', { CertId: numeric(remoteId) });
       } catch (error) {
-        // No code for "still in use" is published (unconfirmed): every business refusal gets the
-        // delete hint, with the cloud's code and message kept.
-        if (error instanceof CloudError && error.info.kind === 'invalid' && error.info.httpStatus !== null) {
+        // No code for "still in use" is published (unconfirmed): every business refusal (400) gets
+        // the delete hint, with the cloud's code and message kept; an unknown id keeps its own.
+        if (error instanceof CloudError && error.info.kind === 'invalid' && error.info.httpStatus === 400) {
           throw new CloudError({ ...error.info, kind: 'conflict', hint: deployHints.deleteRefused });
         }
         throw error;
