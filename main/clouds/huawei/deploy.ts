@@ -18,7 +18,7 @@ import { normalSerial, readCall } from '../remote-copy';
 import { withRetry } from '../retry';
 import { resolveProjectId, sendHuawei, type Answer, type CertificateForm, type HuaweiCall } from './client';
 import { DEPLOY_REFUSED_HINT, isKnownHuaweiCode } from './errors';
-import { huaweiSerial, pages } from './inventory';
+import { huaweiSerial, huaweiTimeToIso, pages } from './inventory';
 
 // Huawei APIG after the upload (DEPLOY.md §3.3-3.7, recipe §3.10). Domains are what serve a
 // certificate; there is no asynchronous job, so every call's outcome is kept in the handle and
@@ -265,9 +265,11 @@ async function poll(ctx: CallContext, step: DeployStep, handle: DeployHandle): P
   if (open.length === 0) return { finished: true, resources: data.outcomes };
   let serves: (resourceId: string) => boolean;
   if (step.mode === 'in-place') {
-    const expected = step.material === null ? null : normalSerial(step.material.leaf.serialNumber);
-    const current = huaweiSerial((await read(ctx, certificatePath(step.oldRemoteId))).serial_number);
-    serves = () => expected !== null && current === expected;
+    // APIG returns no PEM: serial and expiry together tell the content apart.
+    const leaf = step.material?.leaf ?? null;
+    const current = await read(ctx, certificatePath(step.oldRemoteId));
+    const holds = leaf !== null && huaweiSerial(current.serial_number) === normalSerial(leaf.serialNumber) && huaweiTimeToIso(current.not_after) === new Date(leaf.notAfter).toISOString();
+    serves = () => holds;
   } else {
     const target = data.phase === 'start' ? step.newRemoteId : step.oldRemoteId;
     const other = data.phase === 'start' ? step.oldRemoteId : step.newRemoteId;
@@ -310,7 +312,8 @@ async function retire(ctx: CallContext, remoteId: string, mode: RetireMode): Pro
   for (const resource of await discover(ctx, remoteId)) {
     const carried = await certificatesOf(ctx, resource);
     const own = carried.find((item) => item.id === remoteId);
-    const replacement = carried.find((item) => item.id !== remoteId && (own?.algorithm == null || item.algorithm == null || item.algorithm === own.algorithm));
+    const ownAlgorithm = own?.algorithm ?? null;
+    const replacement = carried.find((item) => item.id !== remoteId && (ownAlgorithm === null || item.algorithm === null || item.algorithm === ownAlgorithm));
     if (own && !replacement) {
       throw refusedBeforeSending('huawei', {
         code: 'deploy.still_bound',

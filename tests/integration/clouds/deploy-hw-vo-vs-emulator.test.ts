@@ -135,6 +135,15 @@ describe('Huawei APIG deployer against the Huawei emulator', () => {
     expect(emulator().state.callsOf('BatchDisassociateDomainsV2')).toHaveLength(attachReplaces ? 0 : 3);
   });
 
+  it('retries a throttled attach (APIG.0308) and still moves every domain', async () => {
+    const { old, fresh } = seed();
+    emulator().faults.throttle(1, 'BatchAssociateDomainsV2');
+    const deployStep = step('rebind', old.id, fresh.id, await deployer.discover(ctx(), old.id), null);
+    const state = await watch(deployer, ctx(), deployStep, await deployer.start(ctx(), deployStep));
+    expect(new Set(state.resources.map((outcome) => outcome.state))).toEqual(new Set(['deployed']));
+    expect(emulator().state.callsOf('BatchAssociateDomainsV2').map((call) => call.outcome)).toEqual(['APIG.0308', 'ok', 'ok', 'ok']);
+  });
+
   it('fails a refused domain alone, never detaching OLD there, and rolls the others back to OLD', async () => {
     const { old, fresh } = seed();
     deployState(emulator().state).attachReplaces = false;
@@ -246,6 +255,15 @@ describe('Volcengine Live deployer against the Volcengine emulator', () => {
     const http2 = emulator().state.resources.map((resource) => [resource.instance.Domain, resource.instance.HTTP2 ?? false]);
     expect(http2).toEqual([[`a.${ZONE}`, true], [`b.${ZONE}`, false], [`c.${ZONE}`, false], [`push.${ZONE}`, false], [`a2.${ZONE}`, false]]);
     expect(await deployer.discover(ctx(), old.id)).toEqual([]);
+  });
+
+  it('retries a throttled BindCert (FlowLimitExceeded) and still moves every domain', async () => {
+    const { old, fresh } = seed();
+    emulator().faults.throttle(1, 'BindCert');
+    const deployStep = step('rebind', old.id, fresh.id, await deployer.discover(ctx(), old.id), null);
+    const state = await watch(deployer, ctx(), deployStep, await deployer.start(ctx(), deployStep));
+    expect(new Set(state.resources.map((outcome) => outcome.state))).toEqual(new Set(['deployed']));
+    expect(emulator().state.callsOf('BindCert').map((call) => call.outcome)).toEqual(['FlowLimitExceeded', 'ok', 'ok', 'ok', 'ok']);
   });
 
   it('the emulator turns HTTPS off for a BindCert without HTTPS:true, so the flag above is proven sent', async () => {

@@ -105,8 +105,10 @@ describe('Huawei in place (UpdateCertificateV2)', () => {
     });
     expect(handle.data.outcomes).toEqual([{ resourceId: 'dom-a', state: 'running', error: null }]);
 
-    const reads = new ScriptedHttp(json(200, { id: 'OLD', serial_number: '1' }));
+    const reads = new ScriptedHttp(json(200, { id: 'OLD', serial_number: '1', not_after: '2026-01-31 23:59:59' }));
     expect(await deployer.poll(context(reads), step, handle)).toEqual({ finished: true, resources: [{ resourceId: 'dom-a', state: 'deployed', error: null }] });
+    const stale = new ScriptedHttp(json(200, { id: 'OLD', serial_number: '1', not_after: '2025-01-31T23:59:59Z' }));
+    expect((await deployer.poll(context(stale), step, handle)).resources).toEqual([{ resourceId: 'dom-a', state: 'failed', error: expect.objectContaining({ code: 'deploy.not_applied' }) }]);
   });
 
   it('refuses to write in place over a trusted root CA it cannot send back', async () => {
