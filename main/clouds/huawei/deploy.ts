@@ -49,7 +49,10 @@ function detailText(resource: DeployResource, field: string): string {
   });
 }
 
-/** A write: throttling and retryable 5xx are retried; an unknown fate never is (it is read back instead). */
+/**
+ * A write: throttling and retryable 5xx are retried; an unknown fate never is (whether a repeated
+ * attach is harmless is unconfirmed): `poll` reads the state back instead.
+ */
 async function write(ctx: CallContext, method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<Answer> {
   const projectId = await resolveProjectId(ctx);
   const call: HuaweiCall = { method, service: 'apig', path: apig(projectId, path), projectId, ...(body === undefined ? {} : { body: JSON.stringify(body) }) };
@@ -277,7 +280,8 @@ async function poll(ctx: CallContext, step: DeployStep, handle: DeployHandle): P
     const onOther = await domainIdsOf(ctx, other);
     serves = (resourceId) => onTarget.has(resourceId) && !onOther.has(resourceId);
   }
-  // Huawei's calls are synchronous: what the state shows now is the outcome.
+  // Huawei's calls are synchronous: what the state shows now is the outcome. How long gateway
+  // nodes take to serve it is unconfirmed; the engine's TLS verification waits for that.
   const resources = data.outcomes.map((outcome): ResourceOutcome => {
     if (outcome.state === states.failed) return outcome;
     if (serves(outcome.resourceId)) return { resourceId: outcome.resourceId, state: states.done, error: null };
@@ -296,8 +300,8 @@ async function rollback(ctx: CallContext, step: DeployStep, _handle: DeployHandl
 }
 
 /**
- * DeleteCertificateV2, after detaching OLD from any domain still listing it beside another
- * certificate of its algorithm; a domain that OLD alone serves is never detached (it would be left
+ * DeleteCertificateV2 (what it does to a bound certificate is unconfirmed, so it never sees one),
+ * after detaching OLD from any domain still listing it beside another certificate of its algorithm; a domain that OLD alone serves is never detached (it would be left
  * without a certificate): the retirement is refused instead. APIG cannot mute one certificate.
  */
 async function retire(ctx: CallContext, remoteId: string, mode: RetireMode): Promise<void> {

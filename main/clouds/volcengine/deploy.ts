@@ -13,7 +13,8 @@ import { DEPLOY_REFUSED_HINT, isKnownVolcengineCode } from './errors';
 // certificate (by ChainID); there is no job, so each call's outcome is kept in the handle and
 // `poll` settles it with DescribeDomain.
 // - rebind: BindCert{Domain, ChainID: NEW, HTTPS: true, HTTP2: <current>} per domain. HTTPS
-//   defaults to false, which would turn the domain's HTTPS off, so it is always sent.
+//   defaults to false, which would turn the domain's HTTPS off, so it is always sent (whether it
+//   is on cannot be read back: ListDomainDetail has no such field, unconfirmed).
 // - in-place: CreateCert with OLD's ChainID and NEW's material.
 
 const TYPE = 'live-domain';
@@ -74,7 +75,12 @@ export function createVolcengineDeployer(options: VolcengineDeployerOptions = {}
   const interval = options.bindIntervalMs ?? BIND_INTERVAL_MS;
   const sleep = options.sleep ?? abortableSleep;
 
-  /** BindCert on each resource in turn, paced; a failure is that domain's outcome alone. */
+  /**
+   * BindCert on each resource in turn, paced; a failure is that domain's outcome alone. That it
+   * replaces the domain's current binding is inferred (certimate relies on it; unconfirmed), so
+   * `poll` proves it by reading the ChainID back. MinTLSVersion/MaxTLSVersion are left to their
+   * defaults: ListDomainDetail does not show them, so there is no current value to send back.
+   */
   async function bindEach(ctx: CallContext, resources: readonly DeployResource[], chainId: string, phase: BindHandleData['phase']): Promise<ResourceOutcome[]> {
     const outcomes: ResourceOutcome[] = [];
     for (const [index, resource] of resources.entries()) {
@@ -173,7 +179,10 @@ async function poll(ctx: CallContext, step: DeployStep, handle: DeployHandle): P
   return { finished: finished(resources), resources };
 }
 
-/** DeleteCert, only once no domain uses the chain (a bound chain is never deleted); Live cannot mute one certificate. */
+/**
+ * DeleteCert, only once no domain uses the chain: what the cloud does with a bound chain is
+ * unconfirmed (DEPLOY.md §4.6), so it is never asked. Live cannot mute one certificate.
+ */
 async function retire(ctx: CallContext, remoteId: string, mode: RetireMode): Promise<void> {
   if (mode === 'mute') {
     throw refusedBeforeSending('volcengine', {
