@@ -2,7 +2,8 @@
 // the request may have reached the server (the upload orchestrator must never blindly repeat those).
 
 export interface HttpRequest {
-  readonly method: 'GET' | 'POST';
+  /** PUT and DELETE: Huawei APIG's UpdateCertificateV2 and DeleteCertificateV2. */
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   readonly url: URL;
   /** Sent exactly as given; `host` is derived from `url` and must be what the signer signed. */
   readonly headers: Readonly<Record<string, string>>;

@@ -1,6 +1,8 @@
 // Huawei Cloud APIG (apig.{region}.myhuaweicloud.com): CreateCertificateV2 and ListCertificatesV2
 // under /v2/{project_id}/apigw/certificates, ShowDetailsOfCertificateV2, ListAttachedDomainsV2 and
-// ListInstancesV2 (DEPLOY.md §3.1-3.4, §3.8) over uploaded and seeded certificates and domains, plus the IAM project lookup GET /v3/projects?name=
+// ListInstancesV2 (DEPLOY.md §3.1-3.4, §3.8), and the deploy actions UpdateCertificateV2,
+// BatchAssociateDomainsV2 / BatchDisassociateDomainsV2, ShowDetailsOfApiGroupV2 and
+// DeleteCertificateV2 (§3.3-3.8) over uploaded and seeded certificates and domains, plus the IAM project lookup GET /v3/projects?name=
 // (served here too, so one emulator URL can stand for both endpoints). AK/SK requests are checked
 // with SDK-HMAC-SHA256; X-Auth-Token requests with a configured token. Errors are
 // {error_code, error_msg, request_id} with the request id also in X-Request-Id.
@@ -12,6 +14,7 @@ import { canonicalQuery, decodePairs, hmacSha256Hex, requestId, rfc3986, sameSig
 import {
   skewSeconds,
   startEmulator,
+  type BoundResource,
   type CloudBehaviour,
   type EmulatorCredential,
   type EmulatorOptions,
@@ -22,6 +25,7 @@ import {
 } from './server';
 import type { StoredCertificate } from './store';
 import { hexId, resourcesOf, seedCertificate, type SeedInput } from './seed';
+import { bindingKey, coversDomain, deployState, updateResource } from './deploy-state';
 
 const MAX_SKEW_SECONDS = 15 * 60;
 const MAX_SIGN_PAIR_CHARS = 8092;
@@ -32,6 +36,8 @@ const CERTIFICATES_PATH = /^\/v2\/([^/]+)\/apigw\/certificates\/?$/;
 const CERTIFICATE_PATH = /^\/v2\/([^/]+)\/apigw\/certificates\/([^/]+)\/?$/;
 const ATTACHED_PATH = /^\/v2\/([^/]+)\/apigw\/certificates\/([^/]+)\/attached-domains\/?$/;
 const INSTANCES_PATH = /^\/v2\/([^/]+)\/apigw\/instances\/?$/;
+const DOMAINS_PATH = /^\/v2\/([^/]+)\/apigw\/certificates\/([^/]+)\/domains\/(attach|detach)\/?$/;
+const GROUP_PATH = /^\/v2\/([^/]+)\/apigw\/instances\/([^/]+)\/api-groups\/([^/]+)\/?$/;
 
 export interface HuaweiEmulatorOptions extends EmulatorOptions {
   /** Region name -> project id, what IAM answers and which project ids APIG accepts. */
@@ -63,7 +69,12 @@ function operationOf(call: IncomingCall): string {
   if (call.url.pathname.replace(/\/$/, '') === '/v3/projects') return 'KeystoneListProjects';
   const path = call.url.pathname;
   if (CERTIFICATES_PATH.test(path)) return call.method === 'POST' ? 'CreateCertificateV2' : 'ListCertificatesV2';
+  const domains = DOMAINS_PATH.exec(path);
+  if (domains) return call.method !== 'POST' ? '' : domains[3] === 'attach' ? 'BatchAssociateDomainsV2' : 'BatchDisassociateDomainsV2';
+  if (CERTIFICATE_PATH.test(path) && call.method === 'PUT') return 'UpdateCertificateV2';
+  if (CERTIFICATE_PATH.test(path) && call.method === 'DELETE') return 'DeleteCertificateV2';
   if (call.method !== 'GET') return '';
+  if (GROUP_PATH.test(path)) return 'ShowDetailsOfApiGroupV2';
   if (ATTACHED_PATH.test(path)) return 'ListAttachedDomainsV2';
   if (CERTIFICATE_PATH.test(path)) return 'ShowDetailsOfCertificateV2';
   if (INSTANCES_PATH.test(path)) return 'ListInstancesV2';
@@ -83,7 +94,7 @@ function huaweiBehaviour(state: EmulatorState, config: HuaweiConfig): CloudBehav
       const [code, status, message] = defaults[kind];
       return huaweiError(override.status ?? status, override.code ?? code, override.message ?? message);
     },
-    outcomeOf: (reply) => (reply.body as { error_code?: string }).error_code ?? 'ok',
+    outcomeOf: (reply) => (reply.body as { error_code?: string } | null)?.error_code ?? 'ok',
     handle(call) {
       const operation = operationOf(call);
       if (operation === '') return huaweiError(404, 'APIG.0101', 'The API does not exist or has not been published in the environment');
@@ -105,6 +116,18 @@ function huaweiBehaviour(state: EmulatorState, config: HuaweiConfig): CloudBehav
           return showCertificate(state, account, projectId, decodeURIComponent(CERTIFICATE_PATH.exec(call.url.pathname)![2]!));
         case 'ListAttachedDomainsV2':
           return listAttachedDomains(state, call, account, projectId, decodeURIComponent(ATTACHED_PATH.exec(call.url.pathname)![2]!));
+        case 'UpdateCertificateV2':
+          return updateCertificate(state, config, call, account, projectId, decodeURIComponent(CERTIFICATE_PATH.exec(call.url.pathname)![2]!));
+        case 'DeleteCertificateV2':
+          return deleteCertificate(state, account, projectId, decodeURIComponent(CERTIFICATE_PATH.exec(call.url.pathname)![2]!));
+        case 'BatchAssociateDomainsV2':
+          return attachDomains(state, call, account, projectId, decodeURIComponent(DOMAINS_PATH.exec(call.url.pathname)![2]!));
+        case 'BatchDisassociateDomainsV2':
+          return detachDomains(state, call, account, projectId, decodeURIComponent(DOMAINS_PATH.exec(call.url.pathname)![2]!));
+        case 'ShowDetailsOfApiGroupV2': {
+          const [, , instanceId, groupId] = GROUP_PATH.exec(call.url.pathname)!;
+          return showApiGroup(state, account, projectId, decodeURIComponent(instanceId!), decodeURIComponent(groupId!));
+        }
         default:
           return listInstances(call, config, projectId);
       }
@@ -179,7 +202,17 @@ function listProjects(call: IncomingCall, config: HuaweiConfig): Reply {
 
 type AlgorithmType = 'RSA' | 'ECC' | 'SM2';
 
-function createCertificate(state: EmulatorState, config: HuaweiConfig, call: IncomingCall, account: string, projectId: string): Reply {
+interface ValidForm {
+  readonly body: Record<string, unknown>;
+  readonly name: string;
+  readonly type: string;
+  readonly instanceId: string | undefined;
+  readonly algorithmType: AlgorithmType;
+  readonly certificate: ParsedCertificate;
+}
+
+/** The CertificateForm checks CreateCertificateV2 and UpdateCertificateV2 share. */
+function validateForm(config: HuaweiConfig, call: IncomingCall): ValidForm | Reply {
   let parsedBody: unknown;
   try {
     parsedBody = JSON.parse(call.body.toString('utf8'));
@@ -238,18 +271,23 @@ function createCertificate(state: EmulatorState, config: HuaweiConfig, call: Inc
     return invalidParameter('trusted_root_ca', 'the trusted root CA could not be parsed');
   }
 
-  const stored = state.store.add(
-    {
-      id: randomBytes(16).toString('hex'),
-      account,
-      name,
-      certificatePem: text('cert_content')!,
-      privateKeyPem: text('private_key')!,
-      certificate: pair,
-      params: { ...body, project_id: projectId, type, instance_id: instanceId ?? 'common', algorithm_type: expectedType },
-    },
-    state.now(),
-  );
+  return { body, name, type, instanceId, algorithmType: expectedType, certificate: pair };
+}
+
+function formEntry(form: ValidForm, projectId: string) {
+  return {
+    name: form.name,
+    certificatePem: form.body.cert_content as string,
+    privateKeyPem: form.body.private_key as string,
+    certificate: form.certificate,
+    params: { ...form.body, project_id: projectId, type: form.type, instance_id: form.instanceId ?? 'common', algorithm_type: form.algorithmType },
+  };
+}
+
+function createCertificate(state: EmulatorState, config: HuaweiConfig, call: IncomingCall, account: string, projectId: string): Reply {
+  const form = validateForm(config, call);
+  if ('status' in form) return form;
+  const stored = state.store.add({ id: randomBytes(16).toString('hex'), account, ...formEntry(form, projectId) }, state.now());
   return { status: 200, body: certificateDetail(stored), headers: { 'x-request-id': requestIdHex() } };
 }
 
@@ -308,15 +346,16 @@ function listAttachedDomains(state: EmulatorState, call: IncomingCall, account: 
   if ('status' in page) return page;
   const filter = call.url.searchParams.get('url_domain');
   const bound = resourcesOf(state, account, 'apig-domain').filter(
-    (resource) => resource.certificateId === id && (filter === null || String(resource.instance.url_domain ?? '').includes(filter)),
+    (resource) => certificatesOn(state, resource).includes(id) && (filter === null || String(resource.instance.url_domain ?? '').includes(filter)),
   );
+  // ssl_id/ssl_name name the certificate the domain serves, which may be another one bound beside this.
   const items = bound.slice(page.offset, page.offset + page.limit).map((resource) => ({
     status: 3,
     min_ssl_version: 'TLSv1.2',
     is_http_redirect_to_https: false,
     verified_client_certificate_enabled: false,
-    ssl_id: id,
-    ssl_name: certificateOf(state, account, projectId, id)?.name ?? '',
+    ssl_id: resource.certificateId,
+    ssl_name: certificateOf(state, account, projectId, resource.certificateId)?.name ?? '',
     ...resource.instance,
   }));
   return { status: 200, body: { total: bound.length, size: items.length, bound_domains: items }, headers: { 'x-request-id': requestIdHex() } };
@@ -425,4 +464,211 @@ function requestIdHex(): string {
 function huaweiError(status: number, code: string, message: string): Reply {
   const id = requestIdHex();
   return { status, body: { error_code: code, error_msg: message, request_id: id }, headers: { 'x-request-id': id } };
+}
+
+// ---- Deploy actions (DEPLOY.md §3.3-3.8) ------------------------------------------------------------
+
+/** A domain listed once per custom ingress port is one seeded resource per port. */
+function domainKey(resource: BoundResource): string {
+  return bindingKey(resource, `${String(resource.instance.id ?? '')}:${String(resource.instance.ingress_https_port ?? '')}`);
+}
+
+/** Every certificate a domain carries: the one it serves first, then any bound beside it. */
+function certificatesOn(state: EmulatorState, resource: BoundResource): string[] {
+  const extra = deployState(state).alsoBound.get(domainKey(resource)) ?? [];
+  return [...(resource.certificateId === '' ? [] : [resource.certificateId]), ...extra];
+}
+
+function setAlsoBound(state: EmulatorState, resource: BoundResource, ids: readonly string[]): void {
+  const key = domainKey(resource);
+  if (ids.length === 0) deployState(state).alsoBound.delete(key);
+  else deployState(state).alsoBound.set(key, [...ids]);
+}
+
+function algorithmOfEntry(entry: StoredCertificate | undefined): string | null {
+  return entry === undefined ? null : String(entry.params.algorithm_type ?? 'RSA');
+}
+
+function isBound(state: EmulatorState, account: string, id: string): boolean {
+  return resourcesOf(state, account, 'apig-domain').some((resource) => certificatesOn(state, resource).includes(id));
+}
+
+/**
+ * UpdateCertificateV2: the content changes under the same id, so every domain referencing it serves
+ * the new certificate (inferred, DEPLOY.md §3.3). Changing type or instance_id, and a new content
+ * that no longer covers a bound domain, are refused here; both are unconfirmed (§6), and refusing
+ * is the stricter reading.
+ */
+function updateCertificate(state: EmulatorState, config: HuaweiConfig, call: IncomingCall, account: string, projectId: string, id: string): Reply {
+  const existing = certificateOf(state, account, projectId, id);
+  if (existing === undefined) return certificateNotFound(id);
+  const form = validateForm(config, call);
+  if ('status' in form) return form;
+  if (form.type !== existing.params.type || (form.instanceId ?? 'common') !== existing.params.instance_id) {
+    return invalidParameter('type', 'the type and instance of a certificate cannot change');
+  }
+  const uncovered = resourcesOf(state, account, 'apig-domain')
+    .filter((resource) => certificatesOn(state, resource).includes(id))
+    .map((resource) => String(resource.instance.url_domain ?? ''))
+    .filter((domain) => !coversDomain(form.certificate, domain));
+  if (uncovered.length > 0) return domainMismatch(uncovered[0]!);
+  const replaced = state.store.replace(account, id, formEntry(form, projectId), state.now())!;
+  return { status: 200, body: certificateDetail(replaced), headers: { 'x-request-id': requestIdHex() } };
+}
+
+/** DeleteCertificateV2 → 204; refused while any domain carries it (the code is unconfirmed, §3.7). */
+function deleteCertificate(state: EmulatorState, account: string, projectId: string, id: string): Reply {
+  if (certificateOf(state, account, projectId, id) === undefined) return certificateNotFound(id);
+  // APIG.3474 is this emulator's choice: no source names the "certificate in use" code.
+  if (isBound(state, account, id)) return huaweiError(400, 'APIG.3474', `The certificate has been bound to domain names and cannot be deleted;id:${id}`);
+  state.store.remove(account, id);
+  return noContent();
+}
+
+interface DomainItem {
+  readonly domain: string;
+  readonly instanceIds: readonly string[] | null;
+  readonly verified: boolean | null;
+}
+
+function domainItems(call: IncomingCall): DomainItem[] | Reply {
+  let body: unknown;
+  try {
+    body = JSON.parse(call.body.toString('utf8'));
+  } catch {
+    return invalidParameter('body', 'the request body is not valid JSON');
+  }
+  const domains = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).domains : undefined;
+  if (!Array.isArray(domains) || domains.length === 0) return missingParameter('domains');
+  const items: DomainItem[] = [];
+  for (const item of domains as unknown[]) {
+    const fields = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>;
+    if (typeof fields.domain !== 'string' || fields.domain === '') return missingParameter('domains.domain');
+    const ids = fields.instance_ids;
+    if (ids !== undefined && !(Array.isArray(ids) && ids.every((value) => typeof value === 'string'))) return invalidParameter('instance_ids', 'an array of strings is required');
+    const verified = fields.verified_client_certificate_enabled;
+    if (verified !== undefined && typeof verified !== 'boolean') return invalidParameter('verified_client_certificate_enabled', 'a boolean is required');
+    items.push({ domain: fields.domain, instanceIds: (ids as string[] | undefined) ?? null, verified: verified ?? null });
+  }
+  return items;
+}
+
+function domainsNamed(state: EmulatorState, account: string, item: DomainItem): BoundResource[] {
+  return resourcesOf(state, account, 'apig-domain').filter(
+    (resource) => resource.instance.url_domain === item.domain && (item.instanceIds === null || item.instanceIds.includes(String(resource.instance.instance_id ?? ''))),
+  );
+}
+
+/**
+ * BatchAssociateDomainsV2 → 204. The whole list is checked before anything changes (all or
+ * nothing: one reading of undocumented behaviour). A certificate of another algorithm is bound
+ * beside the served one (an RSA domain may add SM2); one of the same algorithm replaces it unless
+ * `attachReplaces` is off (unconfirmed, §3.5). Left out, verified_client_certificate_enabled
+ * becomes "the certificate has a trusted root CA".
+ */
+function attachDomains(state: EmulatorState, call: IncomingCall, account: string, projectId: string, id: string): Reply {
+  const certificate = certificateOf(state, account, projectId, id);
+  if (certificate === undefined) return certificateNotFound(id);
+  const items = domainItems(call);
+  if ('status' in items) return items;
+  const knobs = deployState(state);
+  const targets = items.map((item) => ({ item, resources: domainsNamed(state, account, item) }));
+  // The code for attaching an unknown domain is unconfirmed: the detach family's APIG.2000.
+  if (targets.every((target) => target.resources.length === 0)) return huaweiError(400, 'APIG.2000', 'no valid domain name');
+  for (const { item } of targets) {
+    // An emulated per-domain refusal, in the invalid-parameter shape a real one most likely has.
+    if (knobs.failingDomains.has(item.domain)) return invalidParameter('domain', `the domain ${item.domain} cannot be modified now`);
+    if (!coversDomain(certificate.certificate, item.domain)) return domainMismatch(item.domain);
+  }
+  const hasRootCa = (certificate.params.trusted_root_ca ?? '') !== '';
+  for (const { item, resources } of targets) {
+    for (const resource of resources) {
+      const carried = certificatesOn(state, resource);
+      if (carried.includes(id) && resource.certificateId !== id && !knobs.attachReplaces) continue;
+      const served = resource.certificateId === '' ? undefined : certificateOf(state, account, projectId, resource.certificateId);
+      const sameSlot = served === undefined || algorithmOfEntry(served) === algorithmOfEntry(certificate);
+      const instance = { verified_client_certificate_enabled: item.verified ?? hasRootCa };
+      const others = carried.filter((other) => other !== id && other !== resource.certificateId);
+      if (sameSlot && (knobs.attachReplaces || served === undefined)) {
+        setAlsoBound(state, updateResource(state, resource, { certificateId: id, instance }), others);
+      } else {
+        setAlsoBound(state, updateResource(state, resource, { instance }), [...others, id]);
+      }
+    }
+  }
+  return noContent();
+}
+
+/** BatchDisassociateDomainsV2 → 204; 400 APIG.2000 when no listed domain carries the certificate. */
+function detachDomains(state: EmulatorState, call: IncomingCall, account: string, projectId: string, id: string): Reply {
+  if (certificateOf(state, account, projectId, id) === undefined) return certificateNotFound(id);
+  const items = domainItems(call);
+  if ('status' in items) return items;
+  const carrying = items.flatMap((item) => domainsNamed(state, account, item)).filter((resource) => certificatesOn(state, resource).includes(id));
+  if (carrying.length === 0) return huaweiError(400, 'APIG.2000', 'no valid domain name');
+  for (const resource of carrying) {
+    const rest = certificatesOn(state, resource).filter((other) => other !== id);
+    // The served slot falls to a certificate still bound beside it, or stays empty.
+    const served = resource.certificateId === id ? (rest[0] ?? '') : resource.certificateId;
+    setAlsoBound(state, updateResource(state, resource, { certificateId: served }), rest.filter((other) => other !== served));
+  }
+  return noContent();
+}
+
+/** ShowDetailsOfApiGroupV2: the group the seeded domains name, with url_domains[].ssl_infos. */
+function showApiGroup(state: EmulatorState, account: string, projectId: string, instanceId: string, groupId: string): Reply {
+  const domains = resourcesOf(state, account, 'apig-domain').filter((resource) => resource.instance.instance_id === instanceId && resource.instance.api_group_id === groupId);
+  // The code for an unknown group is unconfirmed (§3.9): a 404 in APIG's shape.
+  if (domains.length === 0) return huaweiError(404, 'APIG.3001', `The API group does not exist;id:${groupId}`);
+  const info = (id: string) => {
+    const entry = certificateOf(state, account, projectId, id);
+    return {
+      ssl_id: id,
+      ssl_name: entry?.name ?? '',
+      algorithm_type: algorithmOfEntry(entry) ?? 'RSA',
+      type: entry?.params.type === 'instance' ? 1 : 2,
+      is_has_trusted_root_ca: (entry?.params.trusted_root_ca ?? '') !== '',
+    };
+  };
+  const first = domains[0]!.instance;
+  return {
+    status: 200,
+    body: {
+      id: groupId,
+      name: String(first.api_group_name ?? 'group'),
+      status: 1,
+      sl_domain: `${groupId}.apic.cn-north-4.huaweicloudapis.com`,
+      sl_domains: [`${groupId}.apic.cn-north-4.huaweicloudapis.com`],
+      register_time: '2023-11-14T22:13:20Z',
+      update_time: '2023-11-14T22:13:20Z',
+      on_sell_status: 2,
+      url_domains: domains.map((resource) => {
+        const served = resource.certificateId === '' ? undefined : certificateOf(state, account, projectId, resource.certificateId);
+        return {
+          id: resource.instance.id,
+          domain: resource.instance.url_domain,
+          cname_status: 3,
+          ssl_id: resource.certificateId,
+          ssl_name: served?.name ?? '',
+          min_ssl_version: 'TLSv1.2',
+          verified_client_certificate_enabled: resource.instance.verified_client_certificate_enabled === true,
+          is_has_trusted_root_ca: (served?.params.trusted_root_ca ?? '') !== '',
+          ingress_http_port: resource.instance.ingress_http_port ?? 80,
+          ingress_https_port: resource.instance.ingress_https_port ?? 443,
+          ssl_infos: certificatesOn(state, resource).map(info),
+        };
+      }),
+    },
+    headers: { 'x-request-id': requestIdHex() },
+  };
+}
+
+// No source names the code for "certificate does not match the domain" (§3.9): an invalid
+// parameter is the most plausible shape.
+function domainMismatch(domain: string): Reply {
+  return invalidParameter('domain', `the certificate does not match the domain name ${domain}`);
+}
+
+function noContent(): Reply {
+  return { status: 204, body: null, headers: { 'x-request-id': requestIdHex() } };
 }

@@ -317,6 +317,12 @@ async function readCall(req: http.IncomingMessage): Promise<IncomingCall | null>
 }
 
 function sendJson(res: http.ServerResponse, reply: Reply): void {
+  // 204 No Content (Huawei's attach, detach and delete): no body at all, as the cloud sends.
+  if (reply.status === 204) {
+    res.writeHead(204, { ...reply.headers });
+    res.end();
+    return;
+  }
   const body = Buffer.from(JSON.stringify(reply.body));
   res.writeHead(reply.status, {
     'content-type': 'application/json; charset=utf-8',

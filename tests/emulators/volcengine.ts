@@ -1,5 +1,6 @@
 // Volcengine Live (live.volcengineapi.com), API 2023-01-01: CreateCert (create, or replace through
-// ChainID), ListCertV2, DescribeCertDetailSecretV2 and ListDomainDetail (DEPLOY.md §4.1-4.2, §4.7)
+// ChainID), ListCertV2, DescribeCertDetailSecretV2, ListDomainDetail (DEPLOY.md §4.1-4.2, §4.7) and
+// the deploy actions BindCert, DescribeDomain and DeleteCert (§4.4, §4.6, §4.7)
 // over uploaded and seeded certificates and domains, HMAC-SHA256 with scope cn-north-1/live. Every answer carries
 // ResponseMetadata; errors sit in ResponseMetadata.Error with the gateway's HTTP status.
 
@@ -10,6 +11,7 @@ import { canonicalQuery, decodePairs, hmacSha256, hmacSha256Hex, requestId, same
 import {
   skewSeconds,
   startEmulator,
+  type BoundResource,
   type CloudBehaviour,
   type EmulatorCredential,
   type EmulatorOptions,
@@ -20,6 +22,7 @@ import {
 } from './server';
 import type { StoredCertificate } from './store';
 import { hexId, resourcesOf, seedCertificate, type SeedInput } from './seed';
+import { bindingKey, coversDomain, deployState, updateResource } from './deploy-state';
 
 const VERSION = '2023-01-01';
 const REGION = 'cn-north-1';
@@ -27,7 +30,7 @@ const SERVICE = 'live';
 // Not documented for Volcengine; the gateway follows the usual 15 minutes of its peers.
 const MAX_SKEW_SECONDS = 15 * 60;
 const EXPIRING_DAYS = 30;
-const ACTIONS = new Set(['CreateCert', 'ListCertV2', 'DescribeCertDetailSecretV2', 'ListDomainDetail']);
+const ACTIONS = new Set(['CreateCert', 'ListCertV2', 'DescribeCertDetailSecretV2', 'ListDomainDetail', 'DescribeDomain', 'BindCert', 'DeleteCert']);
 
 export function startVolcengineEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const credentials = options.credentials ?? [defaultCredentials.volcengine];
@@ -100,6 +103,12 @@ function volcengineBehaviour(state: EmulatorState, credentials: readonly Emulato
           return listCertV2(state, call, verified.accessKeyId, params);
         case 'DescribeCertDetailSecretV2':
           return describeCertDetail(state, call, verified.accessKeyId, params);
+        case 'DescribeDomain':
+          return describeDomain(state, call, verified.accessKeyId, params);
+        case 'BindCert':
+          return bindCert(state, call, verified.accessKeyId, params);
+        case 'DeleteCert':
+          return deleteCert(state, call, verified.accessKeyId, params);
         default:
           return listDomainDetail(state, call, verified.accessKeyId, params);
       }
@@ -282,27 +291,101 @@ function listDomainDetail(state: EmulatorState, call: IncomingCall, account: str
   const domains = resourcesOf(state, account, 'live-domain').filter((resource) => names === null || names.includes(resource.instance.Domain));
   return volcOk(call, {
     Total: domains.length,
-    DomainList: domains.slice((pageNum - 1) * pageSize, pageNum * pageSize).map((resource) => {
-      const entry = resource.certificateId === '' ? undefined : state.store.find(account, (candidate) => candidate.id === resource.certificateId);
-      return {
-        Type: 'pull-flv',
-        Vhost: String(resource.instance.Domain ?? ''),
-        PushDomain: '',
-        ProjectName: 'default',
-        Status: 0,
-        DomainCheck: 0,
-        CnameCheck: 0,
-        CNAME: `${String(resource.instance.Domain ?? '')}.volcgslb.com`,
-        ICPCheck: 1,
-        CreateTime: isoSeconds(state.now()),
-        ChainID: resource.certificateId,
-        CertDomain: entry?.certificate.commonName ?? '',
-        HTTP2: false,
-        Tags: [],
-        ...resource.instance,
-      };
-    }),
+    DomainList: domains.slice((pageNum - 1) * pageSize, pageNum * pageSize).map((resource) => domainItem(state, account, resource)),
   });
+}
+
+function domainItem(state: EmulatorState, account: string, resource: BoundResource): Record<string, unknown> {
+  const entry = resource.certificateId === '' ? undefined : state.store.find(account, (candidate) => candidate.id === resource.certificateId);
+  return {
+    Type: 'pull-flv',
+    Vhost: String(resource.instance.Domain ?? ''),
+    PushDomain: '',
+    ProjectName: 'default',
+    Status: 0,
+    DomainCheck: 0,
+    CnameCheck: 0,
+    CNAME: `${String(resource.instance.Domain ?? '')}.volcgslb.com`,
+    ICPCheck: 1,
+    CreateTime: isoSeconds(state.now()),
+    ChainID: resource.certificateId,
+    CertDomain: entry?.certificate.commonName ?? '',
+    HTTP2: false,
+    Tags: [],
+    ...resource.instance,
+  };
+}
+
+// ---- Deploy actions (DEPLOY.md §4.4, §4.6, §4.7) ------------------------------------------------------
+
+function liveDomain(state: EmulatorState, account: string, domain: unknown): BoundResource | undefined {
+  return resourcesOf(state, account, 'live-domain').find((resource) => resource.instance.Domain === domain);
+}
+
+/** Whether the domain serves HTTPS: a BindCert without HTTPS:true turns it off (HTTPS defaults to false). */
+export function volcengineDomainHttps(state: EmulatorState, account: string, domain: string): boolean {
+  return !deployState(state).httpsOff.has(bindingKey({ account, type: 'live-domain' }, domain));
+}
+
+function noSuchResource(call: IncomingCall, what: string): Reply {
+  return volcError(call, { code: 'RequestForbidden', status: 403 }, `There is no such resource under this account: ${what}.`);
+}
+
+/** DescribeDomain{DomainList}: the ListDomainDetail fields minus ProjectName and Tags. */
+function describeDomain(state: EmulatorState, call: IncomingCall, account: string, params: Record<string, unknown>): Reply {
+  const list = params.DomainList;
+  if (list === undefined) return volcError(call, INVALID_PARAM, 'DomainList is required.');
+  if (!Array.isArray(list) || !list.every((item) => typeof item === 'string')) return volcError(call, { code: 'InvalidParam.BindError', status: 400 }, 'Request parameter error, please check input data');
+  const found = (list as string[]).flatMap((domain) => {
+    const resource = liveDomain(state, account, domain);
+    if (resource === undefined) return [];
+    const { ProjectName: _project, Tags: _tags, ...item } = domainItem(state, account, resource);
+    return [item];
+  });
+  return volcOk(call, { DomainList: found });
+}
+
+/**
+ * BindCert{Domain, ChainID, HTTPS, HTTP2}: the domain uses the chain from now on (replacing any
+ * other, as certimate relies on; unconfirmed), HTTP2 and HTTPS take the values sent or their
+ * default false. Refusals for a chain that does not cover the domain or has expired have no
+ * documented code (§4.8): InvalidParam, the family every documented refusal here belongs to.
+ * Answers ResponseMetadata only ("no specific return parameters").
+ */
+function bindCert(state: EmulatorState, call: IncomingCall, account: string, params: Record<string, unknown>): Reply {
+  for (const name of ['Domain', 'ChainID']) {
+    if (params[name] === undefined || params[name] === '') return volcError(call, INVALID_PARAM, `${name} is required.`);
+    if (typeof params[name] !== 'string') return volcError(call, { code: 'InvalidParam.BindError', status: 400 }, 'Request parameter error, please check input data');
+  }
+  for (const name of ['HTTPS', 'HTTP2']) {
+    if (params[name] !== undefined && typeof params[name] !== 'boolean') return volcError(call, { code: 'InvalidParam.BindError', status: 400 }, 'Request parameter error, please check input data');
+  }
+  const domain = params.Domain as string;
+  const resource = liveDomain(state, account, domain);
+  if (resource === undefined) return noSuchResource(call, 'domain');
+  const entry = state.store.find(account, (candidate) => candidate.id === params.ChainID);
+  if (entry === undefined) return noSuchResource(call, 'cert');
+  const knobs = deployState(state);
+  if (knobs.failingDomains.has(domain)) return volcError(call, INVALID_PARAM, `The domain ${domain} is being configured; try again later.`);
+  if (!coversDomain(entry.certificate, domain)) return volcError(call, INVALID_PARAM, `The certificate does not match the domain ${domain}.`);
+  if (entry.certificate.notAfter.getTime() <= state.now().getTime()) return volcError(call, INVALID_PARAM, 'The certificate has expired.');
+  updateResource(state, resource, { certificateId: entry.id, instance: { HTTP2: params.HTTP2 === true } });
+  const key = bindingKey(resource, domain);
+  if (params.HTTPS === true) knobs.httpsOff.delete(key);
+  else knobs.httpsOff.add(key);
+  return { status: 200, body: { ResponseMetadata: metadata(call) } };
+}
+
+/** DeleteCert{ChainID}: refused while a domain uses the chain (unconfirmed, §4.6: InvalidParam chosen). */
+function deleteCert(state: EmulatorState, call: IncomingCall, account: string, params: Record<string, unknown>): Reply {
+  const chainId = params.ChainID;
+  if (chainId === undefined || chainId === '') return volcError(call, INVALID_PARAM, 'ChainID is required.');
+  if (typeof chainId !== 'string') return volcError(call, { code: 'InvalidParam.BindError', status: 400 }, 'Request parameter error, please check input data');
+  if (state.store.find(account, (candidate) => candidate.id === chainId) === undefined) return noSuchResource(call, 'cert');
+  const users = resourcesOf(state, account, 'live-domain').filter((resource) => resource.certificateId === chainId);
+  if (users.length > 0) return volcError(call, INVALID_PARAM, `The certificate is in use by ${users.map((user) => String(user.instance.Domain)).join(', ')}; unbind it first.`);
+  state.store.remove(account, chainId);
+  return { status: 200, body: { ResponseMetadata: metadata(call) } };
 }
 
 function listItem(entry: StoredCertificate, now: Date): Record<string, unknown> {

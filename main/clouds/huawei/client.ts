@@ -69,7 +69,7 @@ export interface CertificateForm {
 }
 
 export interface HuaweiCall {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   readonly service: 'apig' | 'iam';
   readonly path: string;
   readonly query?: Readonly<Record<string, string>>;
@@ -140,7 +140,7 @@ export function buildHuaweiRequest(ctx: Pick<CallContext, 'account' | 'credentia
     method: call.method,
     url,
     headers: { ...headers, Host: hostHeader(url) },
-    ...(call.method === 'POST' ? { body } : {}),
+    ...(call.method === 'POST' || call.method === 'PUT' ? { body } : {}),
     ...(ctx.signal ? { signal: ctx.signal } : {}),
   };
 }
@@ -166,6 +166,8 @@ export function parseHuaweiResponse(response: HttpResponse, now: Date, secrets: 
   const requestId = response.headers['x-request-id'] ?? textOf(parsed.request_id) ?? textOf(parsed.error?.request_id);
   if (ok) {
     if (isJsonObject(json)) return { body: json, requestId };
+    // Attach, detach and delete answer 204 with no body (terraform's OkCodes).
+    if (response.status === 204) return { body: {}, requestId };
     throw malformedAnswer('huawei', 'JSON body', requestId, MALFORMED_HINT);
   }
   throw toCloudError(

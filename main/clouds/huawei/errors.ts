@@ -58,6 +58,13 @@ export const huaweiErrors: ErrorTable = {
     'This IAM user may not create API Gateway certificates. Grant it apig:certificate:create (and apig:instance:get), e.g. through the APIG FullAccess policy.',
     '该 IAM 用户没有创建 API 网关证书的权限。请为其授予 apig:certificate:create（以及 apig:instance:get）权限，例如 APIG FullAccess 策略。',
   ),
+  // Detaching a domain that is no longer bound (DEPLOY.md §3.5, terraform): the deployer treats it as already done.
+  'APIG.2000': entry(
+    'invalid',
+    false,
+    'Huawei Cloud found no valid domain name in the request: the domain is not bound to this certificate, or no longer exists on the gateway. Refresh the inventory and check the domain in the API group.',
+    '华为云在请求中未找到有效域名：该域名未绑定此证书，或已不在网关上。请刷新资源清单，并在 API 分组中检查该域名。',
+  ),
   'APIG.2001': INVALID_PARAMETER,
   'APIG.2012': INVALID_PARAMETER,
   'APIG.3030': entry(
@@ -102,6 +109,22 @@ function byStatus(status: number | null): ErrorEntry {
 export function classifyHuaweiError(code: string, httpStatus: number | null): ErrorEntry {
   return huaweiErrors[normalize(code)] ?? byStatus(httpStatus);
 }
+
+/** Codes whose own hint holds for a bind, detach, update or delete too (the others speak of uploads). */
+const DEPLOY_HINTED = new Set(['APIG.0301', 'APIG.0303', 'APIG.0308', 'APIG.1002', 'APIG.2000', 'APIG.3030', 'APIG.9999']);
+
+export function isKnownHuaweiCode(code: string): boolean {
+  return DEPLOY_HINTED.has(normalize(code));
+}
+
+/**
+ * For a bind, detach, update or delete refused with a code no source documents (DEPLOY.md §3.9:
+ * not-found, in-use and domain-mismatch codes are unconfirmed): the status-based hint speaks of uploads.
+ */
+export const DEPLOY_REFUSED_HINT: Hint = {
+  en: "Huawei Cloud refused to change this domain's certificate (the message says why). Check that the new certificate covers the domain, that the domain and its API group still exist on the gateway, and that the IAM user has the apig:certificate permissions.",
+  'zh-CN': '华为云拒绝修改该域名的证书（原因见错误信息）。请检查新证书是否覆盖该域名、域名及其 API 分组是否仍在网关上，以及 IAM 用户是否具有 apig:certificate 相关权限。',
+};
 
 /** A success answer without its fields (malformedAnswer): the certificate may exist, so look before retrying. */
 export const MALFORMED_HINT: Hint = {

@@ -5,6 +5,7 @@ import { fullChainPem } from '../material';
 import { issue, refuseIfIssues, requirePrivateKey } from '../preflight';
 import { nameParts } from '../naming';
 import { createCertificate, GLOBAL_INSTANCE, listCertificates, PROJECT_ID_PATTERN, type CertificateForm } from './client';
+import { huaweiDeployer } from './deploy';
 import { huaweiBindings, huaweiDetail, listHuaweiCopies } from './inventory';
 
 // Huawei Cloud API Gateway (APIG) SSL certificates: CreateCertificateV2 / ListCertificatesV2.
@@ -233,4 +234,5 @@ export const huawei: CloudProvider<HuaweiOptions> = {
   listRemote: listHuaweiCopies,
   remoteDetail: huaweiDetail,
   bindings: huaweiBindings,
+  deployer: huaweiDeployer,
 };

@@ -22,7 +22,7 @@ export function huaweiTimeToIso(value: unknown): string | null {
   return Number.isNaN(time) ? null : new Date(time).toISOString();
 }
 
-async function pages(ctx: CallContext, path: string, query: Readonly<Record<string, string>>, field: string, size: number): Promise<Record<string, unknown>[]> {
+export async function pages(ctx: CallContext, path: string, query: Readonly<Record<string, string>>, field: string, size: number): Promise<Record<string, unknown>[]> {
   const projectId = await resolveProjectId(ctx);
   const items: Record<string, unknown>[] = [];
   for (let offset = 0; ; ) {

@@ -11,7 +11,7 @@ import { canonicalQuery, percentEncode } from '../query-string';
 export const SDK_HMAC_SHA256 = 'SDK-HMAC-SHA256';
 
 export interface SdkHmacRequest {
-  readonly method: 'POST' | 'GET';
+  readonly method: 'POST' | 'GET' | 'PUT' | 'DELETE';
   /** The Host header exactly as sent, with the port when it is not the default. */
   readonly host: string;
   /** The path sent (`/v2/{project_id}/apigw/certificates`); canonicalized here. */

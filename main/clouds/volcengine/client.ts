@@ -52,7 +52,7 @@ function requestIdOf(metadata: ResponseMetadata | undefined): string | null {
  * The `Result` of a success, or a CloudError. `ResponseMetadata.Error` is checked whatever the
  * status: Volcengine reports some errors (CommonErr, flow limits) with HTTP 200.
  */
-export function parseVolcengineResponse(response: HttpResponse, now: Date, secrets: readonly (string | undefined)[]): Answer {
+export function parseVolcengineResponse(response: HttpResponse, now: Date, secrets: readonly (string | undefined)[], resultRequired = true): Answer {
   const json = parseJsonOrNull(response.body);
   const envelope = (json !== null && typeof json === 'object' ? json : {}) as Envelope;
   const metadata = envelope.ResponseMetadata;
@@ -61,6 +61,7 @@ export function parseVolcengineResponse(response: HttpResponse, now: Date, secre
   const result = envelope.Result;
   if (ok && !error) {
     if (result !== null && typeof result === 'object') return { result: result as JsonObject, requestId: requestIdOf(metadata) };
+    if (!resultRequired) return { result: {}, requestId: requestIdOf(metadata) };
     throw malformedAnswer('volcengine', 'Result', requestIdOf(metadata), MALFORMED_HINT);
   }
   // CodeN (the numeric twin, e.g. 100010) stands in only when a gateway omits the name.
@@ -129,9 +130,13 @@ export function buildVolcengineRequest(
   };
 }
 
-export async function callVolcengine(ctx: CallContext, action: string, body: object): Promise<Answer> {
+/**
+ * `resultRequired: false` for actions with "no specific return parameters" (BindCert, DeleteCert):
+ * their success carries only ResponseMetadata, or a Result of any type (DEPLOY.md §4.0).
+ */
+export async function callVolcengine(ctx: CallContext, action: string, body: object, resultRequired = true): Promise<Answer> {
   const response = await sendToCloud('volcengine', ctx.http, buildVolcengineRequest(ctx, action, body, ctx.now()));
-  return parseVolcengineResponse(response, ctx.now(), credentialSecrets(ctx.credentials));
+  return parseVolcengineResponse(response, ctx.now(), credentialSecrets(ctx.credentials), resultRequired);
 }
 
 export async function createCert(ctx: CallContext, body: CreateCertBody): Promise<UploadResult> {

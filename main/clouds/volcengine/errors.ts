@@ -82,6 +82,13 @@ export const volcengineErrors: ErrorTable = {
     'Volcengine could not read a request parameter (wrong type). Check the certificate name, project name and chain id.',
     '火山引擎无法解析请求参数（类型错误）。请检查证书名称、项目名称和证书链 ID。',
   ),
+  // Seen on other 2023-01-01 pages (DEPLOY.md §4.8): a malformed value.
+  'InvalidParam.Format': entry(
+    'invalid',
+    false,
+    'Volcengine could not read a parameter value (wrong format). Check the domain, the chain id and the certificate text.',
+    '火山引擎无法解析某个参数值（格式错误）。请检查域名、证书链 ID 和证书内容。',
+  ),
   'InvalidParam.OutOfRange': entry(
     'invalid',
     false,
@@ -138,6 +145,24 @@ export function classifyVolcengineError(code: string, httpStatus: number | null)
   const family = code.split('.')[0] ?? code;
   return volcengineErrors[code] ?? volcengineErrors[family] ?? byStatus(httpStatus);
 }
+
+/**
+ * Whether a code's own hint holds for a bind, update or delete too: credentials, throttling and
+ * server trouble. Refusals of a parameter speak of uploads, so the deployer says more.
+ */
+export function isKnownVolcengineCode(code: string): boolean {
+  const known = volcengineErrors[code];
+  return known !== undefined && known !== NO_PERMISSION && known.kind !== 'invalid';
+}
+
+/**
+ * BindCert, CreateCert-in-place and DeleteCert refused with a code no source documents for them
+ * (DEPLOY.md §4.8: mismatch, expired and not-found codes are unconfirmed).
+ */
+export const DEPLOY_REFUSED_HINT: Hint = {
+  en: "Volcengine refused to change this domain's certificate (the message says why). Check that the certificate covers the domain and has not expired, that the domain and the chain belong to this account, and that the user has Live permissions (e.g. LiveFullAccess).",
+  'zh-CN': '火山引擎拒绝修改该域名的证书（原因见错误信息）。请检查证书是否覆盖该域名且未过期、域名和证书链是否属于该账号，以及用户是否具有视频直播权限（例如 LiveFullAccess）。',
+};
 
 /** A success answer without its fields (malformedAnswer): the certificate may exist, so look before retrying. */
 export const MALFORMED_HINT: Hint = {

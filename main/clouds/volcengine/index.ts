@@ -4,6 +4,7 @@ import { fullChainPem, isEncryptedKey } from '../material';
 import { issue, refuseIfIssues, rejectSm2, requirePrivateKey } from '../preflight';
 import { defaultCertificateName } from '../naming';
 import { createCert, listCerts, type CreateCertBody } from './client';
+import { volcengineDeployer } from './deploy';
 import { listVolcengineCopies, volcengineBindings, volcengineDetail } from './inventory';
 
 // Volcengine Live certificates: CreateCert 2023-01-01 (add, or replace the certificate of an
@@ -106,4 +107,5 @@ export const volcengine: CloudProvider<VolcengineOptions> = {
   listRemote: listVolcengineCopies,
   remoteDetail: volcengineDetail,
   bindings: volcengineBindings,
+  deployer: volcengineDeployer,
 };

@@ -146,6 +146,19 @@ export class MinimalApigClient {
     }) as unknown as Promise<Record<string, unknown>>;
   }
 
+  /** The deploy actions (PUT update, POST attach/detach answering 204, DELETE), as the APIG client builds them. */
+  send(method: 'POST' | 'PUT' | 'DELETE', url: string, pathParams: Record<string, string>, data?: Record<string, unknown>): Promise<Record<string, unknown>> {
+    return this.hc.sendRequest({
+      method,
+      url,
+      contentType: 'application/json',
+      queryParams: {},
+      pathParams,
+      headers: {},
+      ...(data === undefined ? {} : { data }),
+    }) as unknown as Promise<Record<string, unknown>>;
+  }
+
   keystoneListProjects(name: string): Promise<Record<string, unknown>> {
     return this.hc.sendRequest({
       method: 'GET',
