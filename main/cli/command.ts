@@ -52,6 +52,10 @@ const inputErrors: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'alert.exists',
   'alert.invalid',
   'alert.none_configured',
+  'deploy.nothing_to_deploy',
+  'deploy.not_found',
+  'deploy.nothing_to_roll_back',
+  'deploy.not_finished',
 ]);
 
 /** The exit code of a command that ends with this error. */

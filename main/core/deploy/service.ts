@@ -47,6 +47,8 @@ export interface DeployServiceOptions {
 
 export interface StartedDeployment {
   readonly deploymentId: string;
+  /** What the run acts on: planned again when it started. */
+  readonly plan: DeployPlan | null;
   readonly done: Promise<DeploymentRecord>;
 }
 
@@ -113,7 +115,7 @@ export class DeployService {
       { deploymentId: id, fingerprintSha256: plan.fingerprintSha256, newEntryId: entry.id, options, steps: steps.map((planned, i) => ({ planned, stepId: stepIds[i]! })) },
       controller.signal,
     );
-    return { deploymentId: id, done: this.settle(id, work) };
+    return { deploymentId: id, plan, done: this.settle(id, work) };
   }
 
   /** Stops sending; a task already at a cloud finishes there and its step is recorded as unknown (check settles it). */
@@ -159,7 +161,7 @@ export class DeployService {
       );
       this.store.finishDeployment(id);
     })();
-    return { deploymentId: id, done: this.settle(id, work) };
+    return { deploymentId: id, plan: null, done: this.settle(id, work) };
   }
 
   history(filter: { certificateId?: string; limit?: number } = {}): DeploymentRecord[] {
