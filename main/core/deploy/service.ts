@@ -19,7 +19,7 @@ import { failureFromVaultError } from '../uploads/failure';
 import { materialFromLibrary } from '../uploads/material';
 import { pacedRate } from '../uploads/pacing';
 import type { ConfirmAccount, UploadService } from '../uploads/service';
-import { checkStep, rollbackStep, runDeployment, type EngineDeps, type Sealer, type VerifyServed, type WatchPolicy } from './engine';
+import { checkStep, failureFrom, rollbackStep, runDeployment, type EngineDeps, type Sealer, type VerifyServed, type WatchPolicy } from './engine';
 import { buildPlan, type PlanDeps, type PlannedStep } from './plan';
 import { DeployStore, type NewStep } from './store';
 
@@ -98,15 +98,19 @@ export class DeployService {
     }
     const { plan, steps } = await this.buildPlan(entry, options);
     if (steps.length === 0) throw new VaultError('deploy.nothing_to_deploy', { name: entry.name });
-    for (const step of steps) {
-      const active = this.store.activeStep(entry.fingerprintSha256, step.account.id);
-      if (active) {
-        throw new VaultError(active.status === 'running' ? 'deploy.running' : 'deploy.unresolved', { deploymentId: active.deploymentId, account: step.account.name });
+    // One deployment per certificate per account: a second would race the first's task at the cloud.
+    const noneActive = () => {
+      for (const step of steps) {
+        const active = this.store.activeStep(entry.fingerprintSha256, step.account.id);
+        if (active) {
+          throw new VaultError(active.status === 'running' ? 'deploy.running' : 'deploy.unresolved', { deploymentId: active.deploymentId, account: step.account.name });
+        }
       }
-    }
+    };
     const { id, stepIds } = this.store.create(
       { certificateId: entry.id, fingerprintSha256: entry.fingerprintSha256, commonName: entry.commonName, rollbackOf: null, options },
       steps.map(newStep),
+      noneActive,
     );
     const controller = new AbortController();
     this.running.set(id, controller);
@@ -155,8 +159,13 @@ export class DeployService {
     const work = (async () => {
       await Promise.all(
         undo.map(async (step, i) => {
-          const status = await rollbackStep(this.engine, step, id, stepIds[i]!, controller.signal).catch(() => 'unknown' as const);
-          if (status === 'rolled-back') this.store.markRolledBack(step.id);
+          try {
+            const status = await rollbackStep(this.engine, step, id, stepIds[i]!, controller.signal);
+            if (status === 'rolled-back') this.store.markRolledBack(step.id);
+          } catch (error) {
+            // Before its first request (the account was removed, the keychain is locked) nothing moved; after, nobody knows.
+            this.store.finishStep(stepIds[i]!, { status: error instanceof VaultError ? 'failed' : 'unknown', error: failureFrom(error) });
+          }
         }),
       );
       this.store.finishDeployment(id);
