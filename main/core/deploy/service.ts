@@ -153,6 +153,13 @@ export class DeployService {
           .filter((r) => r.status === 'deployed' && (r.action === 'replace' || r.action === 'bind'))
           .map((r) => ({ resource: r.resource, action: r.action, status: 'pending' as const, error: null })),
       })),
+      // A second press of Roll back (or a deployment started meanwhile) must not race this one.
+      () => {
+        for (const step of undo) {
+          const active = this.store.activeStep(record.fingerprintSha256, step.accountId!);
+          if (active) throw new VaultError(active.status === 'running' ? 'deploy.running' : 'deploy.unresolved', { deploymentId: active.deploymentId, account: step.accountName });
+        }
+      },
     );
     const controller = new AbortController();
     this.running.set(id, controller);
