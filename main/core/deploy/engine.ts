@@ -94,6 +94,35 @@ export function stepStatus(statuses: readonly ResourceStatus[], rollback = false
   return ok === 0 ? 'failed' : 'partial';
 }
 
+/**
+ * A clear refusal: nothing moved (auth, invalid, a task already running for the certificate, a
+ * throttling answer, a request that never reached the server).
+ */
+function refusedOutright(info: CloudErrorInfo): boolean {
+  return !info.mayHaveReachedServer || info.kind === 'auth' || info.kind === 'invalid' || info.kind === 'conflict' || info.kind === 'throttled';
+}
+
+/**
+ * Sends a start (or rollback) call again only where the cloud certainly did nothing: throttled,
+ * or never reached it. Auth is not retried; an answer that may hide a started task never is.
+ */
+async function startWithRetries(deps: EngineDeps, send: () => Promise<DeployHandle>, signal: AbortSignal): Promise<DeployHandle> {
+  const policy = deps.policy ?? defaultRetryPolicy;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await send();
+    } catch (error) {
+      if (!(error instanceof CloudError)) throw error;
+      const info = error.info;
+      const safe = info.retryable && info.kind !== 'auth' && (info.kind === 'throttled' || !info.mayHaveReachedServer);
+      if (!safe || attempt >= policy.maxAttempts || signal.aborted) throw error;
+      await deps.clock.sleep(backoffDelayMs(attempt, policy, deps.random, info.retryAfterMs), signal).catch(() => {
+        throw error;
+      });
+    }
+  }
+}
+
 /** Watches a task until it finishes: transient errors retried with backoff, auth never; null when it could not be watched to the end. */
 async function watchTask(
   deps: EngineDeps,
@@ -183,8 +212,11 @@ export async function runDeployment(deps: EngineDeps, spec: RunSpec, signal: Abo
         try {
           await runStep(deps, spec, step.planned, step.stepId, signal);
         } catch (error) {
-          // A programming error or a broken database: the step must not stay 'running'.
-          deps.store.finishStep(step.stepId, { status: 'unknown', error: failureFrom(error) });
+          // The step must not stay 'running'. Our own refusals (a key that cannot be unsealed) come
+          // before anything is sent; anything else (a broken database) may come after.
+          const status = error instanceof VaultError ? 'failed' : 'unknown';
+          deps.store.settleUnfinished(step.stepId, status);
+          deps.store.finishStep(step.stepId, { status, error: failureFrom(error) });
         }
       }
     }),
@@ -251,13 +283,11 @@ async function runStep(deps: EngineDeps, spec: RunSpec, planned: PlannedStep, st
     run.set(moving.map((r) => ({ resourceId: r.id, status: 'running', error: null })));
     let handle: DeployHandle;
     try {
-      handle = await deployer.start(ctx, step);
+      handle = await startWithRetries(deps, () => deployer.start(ctx, step), signal);
     } catch (error) {
       if (!(error instanceof CloudError)) throw error;
       const info = error.info;
-      // A clear refusal (auth, invalid, a task already running for the certificate, throttled): nothing moved.
-      const refused = !info.mayHaveReachedServer || info.kind === 'auth' || info.kind === 'invalid' || info.kind === 'conflict' || info.kind === 'throttled';
-      if (refused) {
+      if (refusedOutright(info)) {
         run.set(moving.map((r) => ({ resourceId: r.id, status: 'failed', error: failureOf(info) })));
         return finish(stepStatus(run.statuses()), failureOf(info));
       }
@@ -374,8 +404,9 @@ export async function checkStep(deps: EngineDeps, stored: StoredStep, rollback: 
   const run = new StepRun(deps, stored.deploymentId, stored.id, account, stored.resources);
   const unsettled = stored.resources.filter((r) => r.status === 'unknown' || r.status === 'running' || r.status === 'pending').map((r) => r.resource);
   if (stored.phase === 'planned' || stored.oldRemoteId === null) {
-    // Nothing was sent: nothing moved.
-    run.set(unsettled.map((r) => ({ resourceId: r.id, status: rollback ? 'rollback-failed' : 'failed', error: cancelled() })));
+    // Interrupted before the start call: nothing moved.
+    const notSent = ourFailure('deploy.not_sent', 'Interrupted before anything was sent: it did not move.', '在发送任何请求前中断：未迁移。');
+    run.set(unsettled.map((r) => ({ resourceId: r.id, status: rollback ? 'rollback-failed' : 'failed', error: notSent })));
   } else {
     const ctx = await deps.context(account);
     const step = stepOf(stored, unsettled, null);
@@ -425,11 +456,11 @@ export async function rollbackStep(
   run.set(moved.map((r) => ({ resourceId: r.resource.id, status: 'running', error: null })));
   let handle: DeployHandle;
   try {
-    handle = await deployer.rollback(ctx, step, original.handle ?? { ref: null, data: {} }, outcomes);
+    handle = await startWithRetries(deps, () => deployer.rollback(ctx, step, original.handle ?? { ref: null, data: {} }, outcomes), signal);
   } catch (error) {
     if (!(error instanceof CloudError)) throw error;
     const info = error.info;
-    if (!info.mayHaveReachedServer || info.kind === 'auth' || info.kind === 'invalid' || info.kind === 'conflict' || info.kind === 'throttled') {
+    if (refusedOutright(info)) {
       run.set(moved.map((r) => ({ resourceId: r.resource.id, status: 'rollback-failed', error: failureOf(info) })));
       return end('failed', failureOf(info));
     }

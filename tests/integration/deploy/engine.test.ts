@@ -213,6 +213,21 @@ describe('deploy run', () => {
     expect(w.cloud.serving('prod')).toEqual({ 'www.deploy.test': 'old-1' });
   });
 
+  it('sends the start again after a throttling answer (the cloud did nothing), and never after an auth failure', async () => {
+    const w = world();
+    const { entry } = await renewed(w, ['www.deploy.test']);
+    w.cloud.startFault = 'throttled';
+    const throttled = await run(w, entry.id);
+    expect(throttled.record.accounts[0]).toMatchObject({ status: 'deployed' });
+    expect(w.cloud.ops('start')).toHaveLength(2);
+
+    w.cloud.resources.get('prod')!.get('www.deploy.test')!.certId = 'old-1';
+    w.cloud.startFault = 'auth';
+    const refused = await run(w, entry.id);
+    expect(refused.record.accounts[0]).toMatchObject({ status: 'failed', error: { code: 'AuthFailure.SignatureFailure' } });
+    expect(w.cloud.ops('start')).toHaveLength(3);
+  });
+
   it('does not retry an auth failure: at discovery the step is blocked, while watching the fate is left to check', async () => {
     const w = world();
     const { entry } = await renewed(w, ['www.deploy.test']);
