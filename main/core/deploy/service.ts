@@ -13,7 +13,7 @@ import { accountConfig } from '../accounts/account-store';
 import { Lineage } from '../library/lineage';
 import type { Vault } from '../library/vault';
 import { log } from '../log';
-import type { StoredCopy } from '../inventory/store';
+import type { AccountSyncResult, StoredCopy } from '../inventory';
 import { systemClock, type Clock } from '../uploads/clock';
 import { failureFromVaultError } from '../uploads/failure';
 import { materialFromLibrary } from '../uploads/material';
@@ -32,7 +32,7 @@ export type DeployerLookup = (account: CloudAccount) => CloudDeployer | undefine
 export interface DeployServiceOptions {
   readonly db: Database.Database;
   readonly uploads: UploadService;
-  readonly inventory: { sync(accounts: readonly string[]): Promise<unknown>; list(account?: string): StoredCopy[] };
+  readonly inventory: { sync(accounts: readonly string[]): Promise<AccountSyncResult[]>; list(account?: string): StoredCopy[] };
   readonly vault: () => Vault;
   readonly deployers: DeployerLookup;
   readonly http: HttpClient;
@@ -226,7 +226,11 @@ export class DeployService {
     const lineage = new Lineage(this.options.db);
     const deps: PlanDeps = {
       accounts: () => (options.accountIds ? options.accountIds.map((id) => accounts.get(id)) : accounts.list()),
-      sync: (ids) => this.options.inventory.sync(ids),
+      sync: async (ids) => {
+        const results = await this.options.inventory.sync(ids);
+        // The plan still reads each old copy's resources fresh; only which copies exist comes from the previous sync.
+        for (const failed of results.filter((r) => r.status === 'failed')) log.warn('deploy_plan_sync_failed', { accountId: failed.accountId, code: failed.error?.code ?? null });
+      },
       copies: (accountId) => this.options.inventory.list(accountId),
       deployer: this.options.deployers,
       context: (account) => this.context(account),
