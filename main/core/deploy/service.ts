@@ -19,7 +19,9 @@ import { failureFromVaultError } from '../uploads/failure';
 import { materialFromLibrary } from '../uploads/material';
 import { pacedRate } from '../uploads/pacing';
 import type { ConfirmAccount, UploadService } from '../uploads/service';
-import { checkStep, failureFrom, rollbackStep, runDeployment, type EngineDeps, type Sealer, type VerifyServed, type WatchPolicy } from './engine';
+import { failureFrom, type EngineDeps, type Sealer, type VerifyServed, type WatchPolicy } from './engine';
+import { checkStep, rollbackStep } from './resolve';
+import { runDeployment } from './run';
 import { buildPlan, type PlanDeps, type PlannedStep } from './plan';
 import { DeployStore, type NewStep } from './store';
 
