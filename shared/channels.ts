@@ -41,11 +41,17 @@ export const channelNames = [
   'inventory.accounts',
   'inventory.overview',
   'inventory.importRemote',
+  'deploy.plan',
+  'deploy.run',
+  'deploy.cancel',
+  'deploy.rollback',
+  'deploy.history',
+  'deploy.check',
 ] as const;
 
 export type ChannelName = (typeof channelNames)[number];
 
-export const eventNames = ['library.changed', 'import.progress', 'uploads.progress', 'inventory.progress', 'inventory.synced'] as const;
+export const eventNames = ['library.changed', 'import.progress', 'uploads.progress', 'inventory.progress', 'inventory.synced', 'deploy.progress'] as const;
 
 export type EventName = (typeof eventNames)[number];
 

@@ -35,6 +35,7 @@ import {
   type LibraryPage,
   type LibraryQuery,
 } from './library';
+import { retireChoices, type DeployPlan, type DeployProgress, type DeploymentRecord } from './deploy';
 import { autoSyncChoices, type AccountInventory, type AccountSyncResult, type AutoSync, type RadarOverview, type RemoteCopyView, type SyncProgress } from './inventory';
 
 // The IPC contract: channel -> request schema -> response type, and the push events.
@@ -175,6 +176,7 @@ export const contract = {
   ...libraryChannels(),
   ...uploadChannels(),
   ...inventoryChannels(),
+  ...deployChannels(),
 } as const;
 
 /**
@@ -410,6 +412,41 @@ function inventoryChannels() {
   };
 }
 
+/**
+ * Deploying a library entry where the certificates it renews serve (main/core/deploy): the plan,
+ * the run with `deploy.progress` events, cancel, rollback and the deployment history.
+ */
+function deployChannels() {
+  const id = z.string().trim().min(1).max(128);
+  const options = z
+    .object({
+      accountIds: z.array(id).min(1).max(100).optional(),
+      retire: z.enum(retireChoices),
+      verify: z.boolean(),
+      verifyTimeoutMs: z.number().int().min(0).max(3_600_000).optional(),
+      inPlace: z.boolean().optional(),
+    })
+    .strict();
+  type Options = z.infer<typeof options>;
+  return {
+    /** Re-syncs the accounts involved and returns what a run would change, resource by resource. Changes nothing. */
+    'deploy.plan': channel<z.ZodType<{ certificateId: string; options: Options }>, DeployPlan>(z.object({ certificateId: id, options }).strict()),
+    /** Plans again and starts at once; progress as `deploy.progress` events, the outcome in the history. */
+    'deploy.run': channel<z.ZodType<{ certificateId: string; options: Options }>, { deploymentId: string }>(z.object({ certificateId: id, options }).strict()),
+    /** Stops the running deployment: nothing more is sent; a task already at the cloud is left to finish and recorded as unknown. */
+    'deploy.cancel': channel<z.ZodType<{ deploymentId: string }>, { cancelled: boolean }>(z.object({ deploymentId: id }).strict()),
+    /** Puts the old certificate back where the deployment moved resources; recorded as a new deployment. */
+    'deploy.rollback': channel<z.ZodType<{ deploymentId: string }>, { deploymentId: string }>(z.object({ deploymentId: id }).strict()),
+    'deploy.history': channel<z.ZodType<{ certificateId?: string; limit?: number }>, { deployments: DeploymentRecord[] }>(
+      z.object({ certificateId: id.optional(), limit: z.number().int().min(1).max(10_000).optional() }).strict(),
+    ),
+    /** Settles deployments whose outcome is unknown (a crash, a cancel mid-task) by watching their task or reading the cloud's state. */
+    'deploy.check': channel<z.ZodType<{ deploymentIds?: string[] }>, { deployments: DeploymentRecord[] }>(
+      z.object({ deploymentIds: z.array(id).max(1000).optional() }).strict(),
+    ),
+  };
+}
+
 export type Channel = keyof typeof contract;
 export type Request<C extends Channel> = z.infer<(typeof contract)[C]['request']>;
 export type Response<C extends Channel> = NonNullable<(typeof contract)[C]['response']>;
@@ -431,6 +468,7 @@ export interface Events {
   'uploads.progress': UploadProgress;
   'inventory.progress': SyncProgress;
   'inventory.synced': { readonly accounts: readonly AccountSyncResult[] };
+  'deploy.progress': DeployProgress;
 }
 export { eventNames, type EventName };
 

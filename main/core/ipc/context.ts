@@ -4,6 +4,7 @@ import type { CloudId } from '../../../shared/model';
 import type { AccountIdentity } from '../accounts/account-confirmation';
 import type { Vault } from '../library/vault';
 import type { UploadService } from '../uploads/service';
+import type { DeployerLookup } from '../deploy/service';
 
 // What every handler receives. The Electron front door, the CLI and the Playwright bridge each
 // build one; handlers never know which.
@@ -49,6 +50,8 @@ export interface HandlerContext {
    * (main/core/uploads) opens them over the vault database and the OS keychain on first use.
    */
   readonly uploads?: () => UploadService;
+  /** Each cloud's deployer; tests bring scripted ones. Without it, each cloud's own (main/clouds/<cloud>/deploy.ts). */
+  readonly deployers?: DeployerLookup;
   /** Wall-clock budget of one inspection or one imported file in the parse worker (default DEFAULT_PARSE_BUDGET_MS). */
   readonly parseBudgetMs?: number;
 }

@@ -6,6 +6,7 @@ import { vaultOf } from '../library';
 import { uploadHandlers } from '../uploads/handlers';
 import { backupHandlers } from '../backup/handlers';
 import { inventoryHandlers } from '../inventory/handlers';
+import { deployHandlers } from '../deploy/handlers';
 import { parseInWorker, sourcesThrough, withParseWorker } from '../parse-worker/parse-worker';
 import type { ImportOptions } from '../library/vault';
 import { existsSync } from 'node:fs';
@@ -84,4 +85,5 @@ export const handlers: Handlers = {
   ...uploadHandlers,
   ...backupHandlers,
   ...inventoryHandlers,
+  ...deployHandlers,
 };

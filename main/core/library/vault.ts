@@ -20,7 +20,7 @@ import {
 import { openDatabase } from '../db/open';
 import type { SecretStore } from '../keychain';
 import { log } from '../log';
-import { unseal } from '../seal';
+import { seal, unseal, type Sealed } from '../seal';
 import { collectFiles, describe, readAhead } from './collect-files';
 import { DataKeys, type ConfirmDataKeyReset } from './data-key';
 import { resolveEntryId } from './entry-id';
@@ -185,6 +185,20 @@ export class Vault {
    * with the old one stay in their entries, unrecoverable, and new keys can be stored again.
    * `confirm` is the user's answer, asked only once a reset is due and before anything changes.
    */
+  /**
+   * Seals bytes kept beside the library with the vault's data key, bound to `context`: an
+   * in-place deployment keeps the replaced certificate's material this way for its rollback.
+   */
+  async sealAside(plaintext: Buffer, context: string): Promise<Sealed> {
+    return seal(await this.dataKeys.forSealing(), plaintext, context);
+  }
+
+  /** What `sealAside` sealed; null when the data key is gone or the bytes or context differ. */
+  async unsealAside(sealed: Sealed, context: string): Promise<Buffer | null> {
+    const status = await this.dataKeys.status();
+    return status.state === 'ready' ? unseal(status.key, sealed, context) : null;
+  }
+
   async resetDataKey(confirm: ConfirmDataKeyReset): Promise<KeychainStatus> {
     await this.dataKeys.reset(confirm);
     return this.keychainStatus();

@@ -1,0 +1,321 @@
+import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { DeployOptions, DeployPlan, DeployProgress, DeploymentRecord } from '../../../shared/deploy';
+import { VaultError } from '../../../shared/errors';
+import type { LibraryEntry } from '../../../shared/library';
+import type { CloudAccount, UploadFailure } from '../../../shared/uploads';
+import type { CloudDeployer } from '../../clouds/deploy';
+import type { HttpClient } from '../../clouds/http';
+import type { CallContext } from '../../clouds/provider';
+import type { RetryPolicy } from '../../clouds/retry';
+import { accountIdentity } from '../accounts/account-confirmation';
+import { accountConfig } from '../accounts/account-store';
+import { Lineage } from '../library/lineage';
+import type { Vault } from '../library/vault';
+import { log } from '../log';
+import type { AccountSyncResult, StoredCopy } from '../inventory';
+import { systemClock, type Clock } from '../uploads/clock';
+import { failureFromVaultError } from '../uploads/failure';
+import { materialFromLibrary } from '../uploads/material';
+import { pacedRate } from '../uploads/pacing';
+import type { ConfirmAccount, UploadService } from '../uploads/service';
+import { failureFrom, type EngineDeps, type Sealer, type VerifyServed, type WatchPolicy } from './engine';
+import { checkStep, rollbackStep } from './resolve';
+import { runDeployment } from './run';
+import { buildPlan, type PlanDeps, type PlannedStep } from './plan';
+import { DeployStore, type NewStep } from './store';
+
+// Deployments over one vault database, as the IPC handlers and the CLI use them. Accounts, the
+// pacing lanes and uploads are the upload service's, so a deployment's requests and an upload's
+// to the same account keep to one rate together.
+
+export type DeployerLookup = (account: CloudAccount) => CloudDeployer | undefined;
+
+export interface DeployServiceOptions {
+  readonly db: Database.Database;
+  readonly uploads: UploadService;
+  readonly inventory: { sync(accounts: readonly string[]): Promise<AccountSyncResult[]>; list(account?: string): StoredCopy[] };
+  readonly vault: () => Vault;
+  readonly deployers: DeployerLookup;
+  readonly http: HttpClient;
+  readonly sealer: Sealer;
+  readonly emit: (progress: DeployProgress) => void;
+  readonly verify?: VerifyServed;
+  readonly clock?: Clock;
+  readonly watch?: WatchPolicy;
+  readonly policy?: RetryPolicy;
+  readonly random?: () => number;
+}
+
+export interface StartedDeployment {
+  readonly deploymentId: string;
+  /** What the run acts on: planned again when it started. */
+  readonly plan: DeployPlan | null;
+  readonly done: Promise<DeploymentRecord>;
+}
+
+export class DeployService {
+  readonly store: DeployStore;
+  private readonly clock: Clock;
+  private readonly running = new Map<string, AbortController>();
+  private readonly engine: EngineDeps;
+
+  constructor(private readonly options: DeployServiceOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.store = new DeployStore(options.db, () => new Date(this.clock.now()));
+    const abandoned = this.store.markAbandoned();
+    if (abandoned > 0) log.warn('deployments_abandoned', { count: abandoned });
+    this.engine = {
+      store: this.store,
+      deployer: options.deployers,
+      account: (id) => options.uploads.accounts.get(id),
+      context: (account, signal) => this.context(account, signal),
+      clock: this.clock,
+      random: options.random ?? Math.random,
+      policy: options.policy,
+      watch: options.watch,
+      upload: (account, entryId, signal) => this.uploadTo(account, entryId, signal),
+      loadMaterial: async (entryId) => (await materialFromLibrary(options.vault(), entryId)).material,
+      sealer: options.sealer,
+      verify: options.verify,
+      emit: options.emit,
+    };
+  }
+
+  /** What a deployment would change; re-syncs the accounts involved first. Sends nothing that changes a cloud. */
+  async plan(certificateId: string, options: DeployOptions): Promise<DeployPlan> {
+    return (await this.buildPlan(this.entry(certificateId), options)).plan;
+  }
+
+  /**
+   * Plans again, refuses while a deployment of this certificate on one of these accounts is
+   * running or unresolved, records every step, then runs in the background.
+   */
+  async start(certificateId: string, options: DeployOptions, confirm?: ConfirmAccount): Promise<StartedDeployment> {
+    const entry = this.entry(certificateId);
+    if (confirm) {
+      const accounts = options.accountIds?.map((id) => this.options.uploads.accounts.get(id)) ?? this.options.uploads.accounts.list();
+      // The CLI's user typed the command: the accounts they name are confirmed on the spot, as for an upload.
+      await this.options.uploads.ensureConfirmed(accounts, confirm).catch(() => undefined);
+    }
+    const { plan, steps } = await this.buildPlan(entry, options);
+    if (steps.length === 0) throw new VaultError('deploy.nothing_to_deploy', { name: entry.name });
+    // One deployment per certificate per account: a second would race the first's task at the cloud.
+    const noneActive = () => {
+      for (const step of steps) {
+        const active = this.store.activeStep(entry.fingerprintSha256, step.account.id);
+        if (active) {
+          throw new VaultError(active.status === 'running' ? 'deploy.running' : 'deploy.unresolved', { deploymentId: active.deploymentId, account: step.account.name });
+        }
+      }
+    };
+    const { id, stepIds } = this.store.create(
+      { certificateId: entry.id, fingerprintSha256: entry.fingerprintSha256, commonName: entry.commonName, rollbackOf: null, options },
+      steps.map(newStep),
+      noneActive,
+    );
+    const controller = new AbortController();
+    this.running.set(id, controller);
+    const work = runDeployment(
+      this.engine,
+      { deploymentId: id, fingerprintSha256: plan.fingerprintSha256, newEntryId: entry.id, options, steps: steps.map((planned, i) => ({ planned, stepId: stepIds[i]! })) },
+      controller.signal,
+    );
+    return { deploymentId: id, plan, done: this.settle(id, work) };
+  }
+
+  /** Stops sending; a task already at a cloud finishes there and its step is recorded as unknown (check settles it). */
+  cancel(deploymentId: string): boolean {
+    const controller = this.running.get(deploymentId);
+    controller?.abort(new VaultError('cancelled'));
+    return controller !== undefined;
+  }
+
+  async rollback(typed: string): Promise<StartedDeployment> {
+    const deploymentId = this.resolveId(typed);
+    const found = this.store.deployment(deploymentId)!;
+    const steps = this.store.steps(deploymentId).filter((step) => step.accountId !== null && step.oldRemoteId !== null);
+    if (steps.some((step) => step.status === 'running' || step.status === 'unknown') || this.running.has(deploymentId)) {
+      throw new VaultError('deploy.not_finished', { deploymentId });
+    }
+    const undo = steps.filter((step) => step.status !== 'rolled-back' && step.resources.some((r) => r.status === 'deployed' && (r.action === 'replace' || r.action === 'bind')));
+    if (undo.length === 0) throw new VaultError('deploy.nothing_to_roll_back', { deploymentId });
+    const record = found.record;
+    const { id, stepIds } = this.store.create(
+      { certificateId: record.certificateId, fingerprintSha256: record.fingerprintSha256, commonName: record.commonName, rollbackOf: deploymentId, options: found.options },
+      undo.map((step) => ({
+        accountId: step.accountId!,
+        accountName: step.accountName,
+        cloud: step.cloud,
+        mode: step.mode,
+        // A rollback moves resources from NEW back to OLD.
+        oldRemoteId: step.oldRemoteId,
+        newRemoteId: step.newRemoteId,
+        resources: step.resources
+          .filter((r) => r.status === 'deployed' && (r.action === 'replace' || r.action === 'bind'))
+          .map((r) => ({ resource: r.resource, action: r.action, status: 'pending' as const, error: null })),
+      })),
+      // A second press of Roll back (or a deployment started meanwhile) must not race this one.
+      () => {
+        for (const step of undo) {
+          const active = this.store.activeStep(record.fingerprintSha256, step.accountId!);
+          if (active) throw new VaultError(active.status === 'running' ? 'deploy.running' : 'deploy.unresolved', { deploymentId: active.deploymentId, account: step.accountName });
+        }
+      },
+    );
+    const controller = new AbortController();
+    this.running.set(id, controller);
+    const work = (async () => {
+      await Promise.all(
+        undo.map(async (step, i) => {
+          try {
+            const status = await rollbackStep(this.engine, step, id, stepIds[i]!, controller.signal);
+            if (status === 'rolled-back') this.store.markRolledBack(step.id);
+          } catch (error) {
+            // Before its first request (the account was removed, the keychain is locked) nothing moved; after, nobody knows.
+            this.store.finishStep(stepIds[i]!, { status: error instanceof VaultError ? 'failed' : 'unknown', error: failureFrom(error) });
+          }
+        }),
+      );
+      this.store.finishDeployment(id);
+    })();
+    return { deploymentId: id, plan: null, done: this.settle(id, work) };
+  }
+
+  history(filter: { certificateId?: string; limit?: number } = {}): DeploymentRecord[] {
+    return this.store.list(filter);
+  }
+
+  record(typed: string): DeploymentRecord {
+    return this.store.deployment(this.resolveId(typed))!.record;
+  }
+
+  /** Settles unknown steps (all, or these deployments'): their task watched again, or the cloud's state read. */
+  async check(typed?: readonly string[]): Promise<DeploymentRecord[]> {
+    const ids = typed ? typed.map((id) => this.resolveId(id)) : this.store.unresolved();
+    const signal = new AbortController().signal;
+    for (const id of ids) {
+      if (this.running.has(id)) continue;
+      const rollback = this.store.deployment(id)!.record.rollbackOf !== null;
+      for (const step of this.store.steps(id)) {
+        await checkStep(this.engine, step, rollback, signal).catch((error: unknown) => log.warn('deploy_check_failed', { deploymentId: id, reason: error instanceof Error ? error.name : typeof error }));
+      }
+    }
+    return ids.map((id) => this.store.deployment(id)!.record);
+  }
+
+  private resolveId(typed: string): string {
+    const id = this.store.resolveId(typed);
+    if (!id) throw new VaultError('deploy.not_found', { deploymentId: typed.slice(0, 64) });
+    return id;
+  }
+
+  private async settle(id: string, work: Promise<void>): Promise<DeploymentRecord> {
+    try {
+      await work;
+    } finally {
+      this.running.delete(id);
+    }
+    return this.store.deployment(id)!.record;
+  }
+
+  private entry(typed: string): LibraryEntry {
+    return this.options.vault().entry(typed);
+  }
+
+  private buildPlan(entry: LibraryEntry, options: DeployOptions): Promise<{ plan: DeployPlan; steps: PlannedStep[] }> {
+    const accounts = this.options.uploads.accounts;
+    const lineage = new Lineage(this.options.db);
+    const deps: PlanDeps = {
+      accounts: () => (options.accountIds ? options.accountIds.map((id) => accounts.get(id)) : accounts.list()),
+      sync: async (ids) => {
+        const results = await this.options.inventory.sync(ids);
+        // The plan still reads each old copy's resources fresh; only which copies exist comes from the previous sync.
+        for (const failed of results.filter((r) => r.status === 'failed')) log.warn('deploy_plan_sync_failed', { accountId: failed.accountId, code: failed.error?.code ?? null });
+      },
+      copies: (accountId) => this.options.inventory.list(accountId),
+      deployer: this.options.deployers,
+      context: (account) => this.context(account),
+      predecessors: (entryId) => {
+        const chain: string[] = [];
+        for (let ref = lineage.predecessorOf(entryId); ref && !chain.includes(ref.id); ref = lineage.predecessorOf(ref.id)) chain.push(ref.id);
+        return chain;
+      },
+      entry: (entryId) => {
+        try {
+          return this.options.vault().entry(entryId);
+        } catch {
+          return null;
+        }
+      },
+      confirmed: async (account) => {
+        try {
+          return accounts.confirmations.matches(account.id, accountIdentity(account, await accounts.credentials(account)));
+        } catch {
+          return false;
+        }
+      },
+      now: () => new Date(this.clock.now()),
+    };
+    // Accounts are named by id or name on the way in; the plan filters by id.
+    const resolved = options.accountIds ? { ...options, accountIds: options.accountIds.map((id) => accounts.get(id).id) } : options;
+    return buildPlan(deps, entry, resolved);
+  }
+
+  /** Every request of the account leaves through its pacing lane, the one its uploads and syncs use. */
+  private async context(account: CloudAccount, signal?: AbortSignal): Promise<CallContext> {
+    const provider = this.options.uploads.provider(account.cloud);
+    const http = this.options.http;
+    const pacer = this.options.uploads.pacer;
+    return {
+      account: accountConfig(account),
+      credentials: await this.options.uploads.accounts.credentials(account),
+      http: {
+        send: async (request) => {
+          await pacer.acquire(account.id, pacedRate(provider), signal);
+          return http.send(request);
+        },
+      },
+      now: () => new Date(this.clock.now()),
+      nonce: () => randomUUID(),
+      ...(signal ? { signal } : {}),
+    };
+  }
+
+  /** NEW uploaded as any upload is (dedupe, retries, the upload history), to this account only. */
+  private async uploadTo(account: CloudAccount, entryId: string, signal: AbortSignal): Promise<{ remoteId: string } | { failure: UploadFailure }> {
+    const vault = this.options.vault();
+    const uploads = this.options.uploads;
+    const { entry, material } = await materialFromLibrary(vault, entryId);
+    const targets = uploads.resolveTargets(material, [{ accountId: account.id }]);
+    const { jobId, done } = uploads.jobs.start(
+      { certificateId: entry.id, fingerprintSha256: entry.fingerprintSha256, loadMaterial: async () => (await materialFromLibrary(vault, entry.id)).material, targets },
+      material,
+    );
+    const onAbort = () => uploads.jobs.cancel(jobId);
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const result = (await done).results[0];
+      if (result?.remoteId && (result.status === 'uploaded' || result.status === 'duplicate')) return { remoteId: result.remoteId };
+      return { failure: result?.error ?? failureFromVaultError(new VaultError('internal')) };
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+}
+
+function newStep(step: PlannedStep): NewStep {
+  return {
+    accountId: step.account.id,
+    accountName: step.account.name,
+    cloud: step.account.cloud,
+    mode: step.plan.mode,
+    oldRemoteId: step.plan.oldRemoteId,
+    newRemoteId: step.plan.newRemoteId,
+    resources: step.resources.map((resource, i) => {
+      const action = step.plan.resources[i]!.action;
+      const error = action === 'blocked' ? failureFromVaultError(new VaultError('deploy.not_covered', { domains: step.plan.resources[i]!.diff.uncovered.join(', ') })) : null;
+      return { resource, action, status: action === 'skip' ? 'deployed' : action === 'blocked' ? 'failed' : 'pending', error };
+    }),
+  };
+}
