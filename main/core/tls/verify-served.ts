@@ -109,10 +109,12 @@ async function verifyOne(target: VerifyTarget, expected: string, options: Verify
   const giveUpAt = clock.now() + timeoutMs;
   let delay = Math.min(options.initialDelayMs ?? verifyDefaults.initialDelayMs, maxDelayMs);
 
+  let lastServed: string | null = null;
   for (let attempt = 1; ; attempt += 1) {
-    if (options.signal?.aborted) return cancelled(target.domain, null);
+    if (options.signal?.aborted) return cancelled(target.domain, lastServed);
     const probe = await probeOnce(target, options);
-    if (options.signal?.aborted) return cancelled(target.domain, probe.served);
+    lastServed = probe.served ?? lastServed;
+    if (options.signal?.aborted) return cancelled(target.domain, lastServed);
     const ok = probe.served === expected;
     const remaining = giveUpAt - clock.now();
     const nextDelayMs = ok || remaining <= 0 ? null : Math.min(delay, remaining);
