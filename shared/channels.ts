@@ -41,6 +41,7 @@ export const channelNames = [
   'inventory.accounts',
   'inventory.overview',
   'inventory.importRemote',
+  'tls.served',
 ] as const;
 
 export type ChannelName = (typeof channelNames)[number];

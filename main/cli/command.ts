@@ -52,6 +52,9 @@ const inputErrors: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'alert.exists',
   'alert.invalid',
   'alert.none_configured',
+  'tls.invalid_domain',
+  'tls.invalid_port',
+  'tls.invalid_address',
 ]);
 
 /** The exit code of a command that ends with this error. */

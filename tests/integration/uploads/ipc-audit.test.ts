@@ -136,6 +136,8 @@ const requests: { readonly [C in Channel]: () => unknown } = {
   'inventory.overview': () => ({}),
   // The copy the upload left on the Tencent account, imported again from what the sync stored.
   'inventory.importRemote': () => ({ accountId: accountIds[0], remoteId: inventoryOf(app.ctx).list()[0]?.remoteId ?? 'none' }),
+  // A refused loopback port: the probe's error must not carry anything either, and no DNS is asked.
+  'tls.served': () => ({ domain: 'audit.example', ip: '127.0.0.1', port: 1, timeoutSeconds: 1 }),
   // Last: they delete what the others use.
   'accounts.remove': () => ({ id: accountIds[1] }),
   'library.remove': () => ({ id: entryId }),
