@@ -58,6 +58,32 @@ export function makeTlsPki(): TlsPki {
   }
 }
 
+/**
+ * A leaf under `depth` intermediates, sent whole: longer than any real chain, for the bound on
+ * what is walked. Each intermediate is signed by the previous one, so the chain links.
+ */
+export function makeDeepChain(depth: number, name: string): TlsLeaf {
+  const dir = mkdtempSync(path.join(tmpdir(), 'certvault-tls-deep-'));
+  try {
+    const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const ecKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+    writeFileSync(path.join(dir, 'ca.ext'), 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n');
+    writeFileSync(path.join(dir, 'leaf.ext'), `basicConstraints=CA:FALSE\nsubjectAltName=DNS:${name}\n`);
+    openssl('req', '-x509', ...ecKey, '-keyout', 'ca0.key', '-out', 'ca0.crt', '-subj', '/CN=Deep 0', '-days', '30');
+    const sign = (subject: string, out: string, issuer: string, ext: string) => {
+      openssl('req', '-new', ...ecKey, '-keyout', `${out}.key`, '-out', `${out}.csr`, '-subj', subject);
+      openssl('x509', '-req', '-in', `${out}.csr`, '-CA', `${issuer}.crt`, '-CAkey', `${issuer}.key`, '-CAcreateserial', '-days', '30', '-extfile', ext, '-out', `${out}.crt`);
+    };
+    for (let i = 1; i <= depth; i += 1) sign(`/CN=Deep ${i}`, `ca${i}`, `ca${i - 1}`, 'ca.ext');
+    sign(`/CN=${name}`, 'leaf', `ca${depth}`, 'leaf.ext');
+    const read = (file: string) => readFileSync(path.join(dir, file), 'utf8');
+    const issuers = Array.from({ length: depth }, (_, i) => read(`ca${depth - i}.crt`)).join('');
+    return material(read('leaf.crt'), issuers, read('leaf.key'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** OpenSSL 3.0's command line cannot backdate a certificate; forge can. */
 function expiredSelfSigned(name: string): TlsLeaf {
   const keys = forge.pki.rsa.generateKeyPair(2048);

@@ -1,9 +1,9 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VaultError } from '../../../shared/errors';
-import { readServed } from '../../../main/core/tls';
+import { MAX_CHAIN_CERTIFICATES, readServed } from '../../../main/core/tls';
 import { TlsFront, type ServedMaterial } from '../../emulators/tls-front';
-import { makeTlsPki, type TlsLeaf, type TlsPki } from './pki';
+import { makeDeepChain, makeTlsPki, type TlsLeaf, type TlsPki } from './pki';
 
 // readServed against loopback servers: a TLS front choosing certificates by SNI, and hostile
 // servers (plain HTTP, silence, a closed port) that must end as classified errors.
@@ -71,6 +71,17 @@ describe('readServed', () => {
     expect(result.leafFingerprintSha256).toBe(pki.expiredSelfSigned.sha256);
     expect(result.authorized).toBe(false);
     expect(result.authorizationError).toMatch(/EXPIRED|SELF_SIGNED/);
+  });
+
+  it('a chain longer than any real one is refused, one at the limit is read', async () => {
+    bound.set('deep.site.test', makeDeepChain(MAX_CHAIN_CERTIFICATES, 'deep.site.test'));
+    const error = await failureOf(readServed({ domain: 'deep.site.test', timeoutMs: 5000, resolve: front.resolver }));
+    expect(error.code).toBe('tls.chain_too_large');
+    expect(error.params).toMatchObject({ limit: MAX_CHAIN_CERTIFICATES });
+
+    bound.set('deep.site.test', makeDeepChain(MAX_CHAIN_CERTIFICATES - 2, 'deep.site.test'));
+    const result = await readServed({ domain: 'deep.site.test', timeoutMs: 5000, resolve: front.resolver });
+    expect(result.chainPem.match(/BEGIN CERTIFICATE/g)).toHaveLength(MAX_CHAIN_CERTIFICATES - 1);
   });
 
   it('a name the server has no certificate for fails the handshake, naming domain and port', async () => {
