@@ -47,6 +47,7 @@ export const channelNames = [
   'deploy.rollback',
   'deploy.history',
   'deploy.check',
+  'tls.served',
 ] as const;
 
 export type ChannelName = (typeof channelNames)[number];

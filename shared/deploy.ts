@@ -1,4 +1,4 @@
-import type { CloudId } from './model';
+import type { CloudId, Inspection } from './model';
 import type { Localized, UploadFailure } from './uploads';
 
 // A deployment as every front door sees it: the plan (what would change where, and why a
@@ -155,4 +155,13 @@ export interface ServedCertificate {
   /** Did the served chain validate for this name against the system roots (informational). */
   readonly authorized: boolean;
   readonly authorizationError: string | null;
+}
+
+/** `tls.served`: what a server serves, its chain inspected like an opened file, and the library entry of its leaf. */
+export interface ServedInspection {
+  readonly served: ServedCertificate;
+  readonly inspection: Inspection;
+  /** The library entry whose leaf is the one served; null when the library does not hold it. */
+  readonly libraryId: string | null;
+  readonly libraryName: string | null;
 }

@@ -101,6 +101,16 @@ export const errorCodes = [
   'deploy.outcome_unknown',
   'deploy.nothing_to_roll_back',
   'deploy.not_finished',
+  // what a TLS server serves (core/tls): check-served, deploy verification
+  'tls.invalid_domain',
+  'tls.invalid_port',
+  'tls.invalid_address',
+  'tls.resolve_failed',
+  'tls.unreachable',
+  'tls.handshake_failed',
+  'tls.timeout',
+  'tls.chain_too_large',
+  'tls.not_yet_served',
   // IPC and generic
   'ipc.bad_request',
   'ipc.forbidden_sender',

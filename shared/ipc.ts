@@ -35,7 +35,7 @@ import {
   type LibraryPage,
   type LibraryQuery,
 } from './library';
-import { retireChoices, type DeployPlan, type DeployProgress, type DeploymentRecord } from './deploy';
+import { retireChoices, type DeployPlan, type DeployProgress, type DeploymentRecord, type ServedInspection } from './deploy';
 import { autoSyncChoices, type AccountInventory, type AccountSyncResult, type AutoSync, type RadarOverview, type RemoteCopyView, type SyncProgress } from './inventory';
 
 // The IPC contract: channel -> request schema -> response type, and the push events.
@@ -177,6 +177,21 @@ export const contract = {
   ...uploadChannels(),
   ...inventoryChannels(),
   ...deployChannels(),
+  /**
+   * Connects to a server and reads the certificate it serves for `domain` (SNI), for the
+   * inspector's "Check what is served". Where names resolve to is main's business only: a page
+   * can choose the host, IP and port a user could type, never the resolver (HandlerContext.tlsResolver).
+   */
+  'tls.served': channel<z.ZodType<{ domain: string; ip?: string; port?: number; timeoutSeconds?: number }>, ServedInspection>(
+    z
+      .object({
+        domain: z.string().trim().min(1).max(2048),
+        ip: z.string().trim().max(64).optional(),
+        port: z.number().int().min(1).max(65535).optional(),
+        timeoutSeconds: z.number().int().min(1).max(120).optional(),
+      })
+      .strict(),
+  ),
 } as const;
 
 /**

@@ -56,6 +56,9 @@ const inputErrors: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'deploy.not_found',
   'deploy.nothing_to_roll_back',
   'deploy.not_finished',
+  'tls.invalid_domain',
+  'tls.invalid_port',
+  'tls.invalid_address',
 ]);
 
 /** The exit code of a command that ends with this error. */

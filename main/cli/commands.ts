@@ -1,5 +1,6 @@
 import type { Command } from './command';
 import { inspectCommand } from './inspect';
+import { checkServedCommand } from './check-served';
 import { importCommand } from './import';
 import { listCommand } from './list';
 import { showCommand } from './show';
@@ -22,6 +23,7 @@ import { notifyCommand } from './notify';
 // file beside this one and one line here.
 export const commands: readonly Command[] = [
   inspectCommand,
+  checkServedCommand,
   importCommand,
   listCommand,
   showCommand,

@@ -5,6 +5,7 @@ import type { AccountIdentity } from '../accounts/account-confirmation';
 import type { Vault } from '../library/vault';
 import type { UploadService } from '../uploads/service';
 import type { DeployerLookup } from '../deploy/service';
+import type { TlsResolver } from '../tls/read-served';
 
 // What every handler receives. The Electron front door, the CLI and the Playwright bridge each
 // build one; handlers never know which.
@@ -52,6 +53,11 @@ export interface HandlerContext {
   readonly uploads?: () => UploadService;
   /** Each cloud's deployer; tests bring scripted ones. Without it, each cloud's own (main/clouds/<cloud>/deploy.ts). */
   readonly deployers?: DeployerLookup;
+  /**
+   * Where TLS probes connect for a name (default: the system's DNS). Only the process that builds
+   * the context sets it: tests point every name at a loopback server; no request can.
+   */
+  readonly tlsResolver?: TlsResolver;
   /** Wall-clock budget of one inspection or one imported file in the parse worker (default DEFAULT_PARSE_BUDGET_MS). */
   readonly parseBudgetMs?: number;
 }

@@ -9,30 +9,14 @@ import { inventoryHandlers } from '../inventory/handlers';
 import { deployHandlers } from '../deploy/handlers';
 import { parseInWorker, sourcesThrough, withParseWorker } from '../parse-worker/parse-worker';
 import type { ImportOptions } from '../library/vault';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { DATABASE_FILE } from '../db/open';
+import { libraryCas } from './library-lookups';
+import { tlsHandlers } from '../tls/handlers';
 
 type Handlers = { readonly [C in Channel]: (ctx: HandlerContext, request: Request<C>) => Promise<Response<C>> };
 
 /** An import with its files parsed in the parse worker, one file's budget each. */
 function importThroughWorker<T>(ctx: HandlerContext, run: (options: Pick<ImportOptions, 'parse' | 'onProgress'>) => Promise<T>): Promise<T> {
   return withParseWorker((worker) => run({ parse: sourcesThrough(worker, ctx.parseBudgetMs), onProgress: (p) => ctx.events.emit('import.progress', p) }));
-}
-
-/**
- * The library's CA certificates for completing inspected chains, when there is a library: the
- * inspector never creates the database (or touches the keychain) just to look.
- */
-function libraryCas(ctx: HandlerContext): Buffer[] {
-  if (!ctx.vault && !existsSync(path.join(ctx.dataDir, DATABASE_FILE))) return [];
-  try {
-    return vaultOf(ctx).caCertificates();
-  } catch {
-    // A library that cannot be opened (busy, newer schema) only means the system's store alone
-    // completes chains; the inspection itself needs no library.
-    return [];
-  }
 }
 
 /** "the 3 files" or the one file's name, for a "took too long" message about a whole inspection. */
@@ -86,4 +70,5 @@ export const handlers: Handlers = {
   ...backupHandlers,
   ...inventoryHandlers,
   ...deployHandlers,
+  ...tlsHandlers,
 };

@@ -163,6 +163,11 @@ export class Vault {
     return { ...entry, keyState, inspection, lineage: this.store.lineage.of(entry.id) };
   }
 
+  /** The entry whose leaf has this SHA-256 fingerprint (lower-case hex), or null. */
+  byFingerprint(fingerprintSha256: string): LibraryEntry | null {
+    return this.store.byFingerprint(fingerprintSha256);
+  }
+
   /** The library's CA certificates (DER): where an inspected chain missing its root may end. */
   caCertificates(): Buffer[] {
     return this.store.caCertificates();

@@ -8,6 +8,7 @@ import { dispatch } from '../../../main/core/ipc/dispatch';
 import { inventoryOf } from '../../../main/core/inventory';
 import { log } from '../../../main/core/log';
 import { assertThrowawayKeyring } from '../vault/keyring-guard';
+import { TlsFront } from '../../emulators/tls-front';
 import { makeLeaves, type TestLeaf } from './certs';
 import { accountInput, importEntry, openApp, startClouds, stopClouds, waitForJob, type Clouds, type TestApp } from './harness';
 
@@ -26,6 +27,7 @@ let leaf: TestLeaf;
 let entryId: string;
 let accountIds: string[];
 let jobId: string;
+let front: TlsFront;
 const logged: string[] = [];
 
 const keyBody = (pem: string) =>
@@ -81,10 +83,13 @@ beforeAll(async () => {
   if (!started.ok) throw new Error(JSON.stringify(started.error));
   jobId = (started.value as { jobId: string }).jobId;
   await waitForJob(app, jobId);
+  // A server serving the vault's own certificate with its key: the check must show the chain only.
+  front = await TlsFront.start({ lookup: (domain) => (domain === leaf.host ? { certPem: leaf.fullchain, keyPem: leaf.key } : null) });
 }, 60_000);
 
 afterAll(async () => {
   log.setSink(null);
+  await front.close();
   await stopClouds(clouds);
   app.close();
 });
@@ -144,6 +149,7 @@ const requests: { readonly [C in Channel]: () => unknown } = {
   'deploy.rollback': () => ({ deploymentId: 'none' }),
   'deploy.history': () => ({}),
   'deploy.check': () => ({}),
+  'tls.served': () => ({ domain: leaf.host, ip: '127.0.0.1', port: front.port }),
   // Last: they delete what the others use.
   'accounts.remove': () => ({ id: accountIds[1] }),
   'library.remove': () => ({ id: entryId }),
