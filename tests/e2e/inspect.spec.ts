@@ -4,6 +4,10 @@ import { AppPage } from './fixtures/app-page';
 import { expect, test } from './fixtures/test';
 
 test.describe('Inspect screen', () => {
+  test.beforeEach(async ({ app }) => {
+    await app.openScreen('inspect');
+  });
+
   test('a pasted chain in the wrong order is shown leaf to root with its fields', async ({ app, pki }) => {
     await app.pasteAndInspect([pki.root.pem, pki.leaf.pem, pki.intermediate.pem].join('\n'));
 

@@ -69,9 +69,19 @@ export class InventoryService {
    * scrolling the Overview costs a slice, not a rebuild.
    */
   overview(thresholdDays: number, offset: number, limit: number): RadarPage {
+    const { revision, index } = this.currentRadar();
+    return { ...radarPage(index, (this.deps.now ?? (() => new Date()))(), thresholdDays, offset, limit), revision };
+  }
+
+  /** Builds the radar ahead of the first request: the app does it while its window loads. */
+  warmRadar(): void {
+    this.currentRadar();
+  }
+
+  private currentRadar(): { readonly revision: string; readonly index: RadarIndex } {
     const revision = dataRevision(this.deps.db);
     if (this.radar?.revision !== revision) this.radar = { revision, index: buildRadar(readRadarSource(this.deps.db)) };
-    return { ...radarPage(this.radar.index, (this.deps.now ?? (() => new Date()))(), thresholdDays, offset, limit), revision };
+    return this.radar;
   }
 
   /** When each account last synced and how many certificates it held then. */
