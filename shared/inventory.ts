@@ -85,7 +85,6 @@ export interface RadarRow {
   readonly libraryId: string | null;
   readonly name: string;
   readonly commonName: string | null;
-  readonly dnsNames: readonly string[];
   readonly notAfter: string | null;
   /** Whole days until expiry, negative once expired; null when the cloud did not say. */
   readonly daysLeft: number | null;

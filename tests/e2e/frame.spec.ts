@@ -36,6 +36,8 @@ test.describe('app frame', () => {
 
 test('without a back end the app says so instead of breaking', async ({ page, renderer }) => {
   await page.goto(renderer.url); // no bridge: window.vault is absent
-  await expect(page.getByRole('alert')).toContainText('Settings could not be loaded');
+  await expect(page.getByRole('alert').filter({ hasText: 'Settings could not be loaded' })).toBeVisible();
+  // The first screen, Overview, says it has nothing to show and why.
+  await expect(page.getByRole('alert').filter({ hasText: 'The overview could not be loaded' })).toBeVisible();
   await expect(page.getByRole('navigation')).toBeVisible();
 });

@@ -15,8 +15,8 @@ import type { AccountInventory, RadarPage } from '../../../shared/inventory';
 import type { ImportedEntry } from '../../../shared/library';
 import type { Vault } from '../library/vault';
 import { dataRevision } from '../db/revision';
-import { buildRadar, radarPage, type RadarIndex } from './radar';
-import { readRadarSource } from './radar-source';
+import { buildRadar, radarPage, type BindingsOf, type RadarIndex } from './radar';
+import { copyKey, readBindings, readRadarSource } from './radar-source';
 import { InventoryStore, type StoredCopy } from './store';
 import { syncAccounts, type AccountSyncResult, type SyncRun } from './sync';
 
@@ -70,7 +70,11 @@ export class InventoryService {
    */
   overview(thresholdDays: number, offset: number, limit: number): RadarPage {
     const { revision, index } = this.currentRadar();
-    return { ...radarPage(index, (this.deps.now ?? (() => new Date()))(), thresholdDays, offset, limit), revision };
+    const bindingsOf: BindingsOf = (places) => {
+      const bindings = readBindings(this.deps.db, places);
+      return (place) => bindings.get(copyKey(place.accountId, place.remoteId)) ?? [];
+    };
+    return { ...radarPage(index, (this.deps.now ?? (() => new Date()))(), thresholdDays, offset, limit, bindingsOf), revision };
   }
 
   /** Builds the radar ahead of the first request: the app does it while its window loads. */

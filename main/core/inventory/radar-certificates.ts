@@ -39,7 +39,7 @@ export function radarCertificates(source: RadarSource): RadarCertificate[] {
         cloud: null,
         remoteId: null,
         commonName: entry.commonName,
-        name: entry.commonName ?? entry.dnsNames[0] ?? entry.name,
+        name: entry.commonName ?? entry.firstDnsName ?? entry.name,
         notAfter: entry.notAfter,
         renewedBy: renewedBy.get(entry.id) ?? null,
       }),

@@ -1,6 +1,6 @@
-import { radarGroups, type RadarGroup, type RadarLocation, type RadarPage, type RadarRow, type RemoteCopyView } from '../../../shared/inventory';
+import { radarGroups, type RadarGroup, type RadarLocation, type RadarPage, type RadarRow, type RemoteBindingView } from '../../../shared/inventory';
 import type { EntryRef } from '../../../shared/library';
-import type { RadarSource } from './radar-source';
+import type { RadarCopy, RadarSource } from './radar-source';
 
 // The expiry radar: every certificate the user owns, the library's and the clouds' together, one
 // row per certificate. A library entry carries the copies matched to it; copies the library lacks
@@ -32,12 +32,20 @@ export function radarGroup(days: number | null, thresholdDays: number): RadarGro
 }
 
 /** What a remote copy is called when the library does not name it: its domain, else the cloud's name for it. */
-export function copyName(copy: Pick<RemoteCopyView, 'commonName' | 'dnsNames' | 'name' | 'remoteId'>): string {
-  return copy.commonName ?? copy.dnsNames[0] ?? copy.name ?? copy.remoteId;
+export function copyName(copy: Pick<RadarCopy, 'commonName' | 'firstDnsName' | 'name' | 'remoteId'>): string {
+  return copy.commonName ?? copy.firstDnsName ?? copy.name ?? copy.remoteId;
 }
 
-/** A row before the clock is applied. */
-export type RadarRowBase = Omit<RadarRow, 'daysLeft' | 'group'>;
+/** Where a row's certificate is, before what each copy is bound to is read (for the rows on screen only). */
+export type RadarPlace = Omit<RadarLocation, 'bindings'>;
+
+/** A row before the clock is applied and the bindings are read. */
+export interface RadarRowBase extends Omit<RadarRow, 'daysLeft' | 'group' | 'locations'> {
+  readonly places: readonly RadarPlace[];
+}
+
+/** What the copies in a page are bound to: by account id and remote id. */
+export type BindingsOf = (places: readonly RadarPlace[]) => (place: RadarPlace) => readonly RemoteBindingView[];
 
 export interface RadarIndex {
   /** Soonest expiry first; ties by name, then key, so the order never depends on the database. */
@@ -48,9 +56,9 @@ export interface RadarIndex {
 
 export function buildRadar(source: RadarSource): RadarIndex {
   const known = new Set(source.entries.map((entry) => entry.id));
-  const byEntry = new Map<string, RemoteCopyView[]>();
+  const byEntry = new Map<string, RadarCopy[]>();
   const held = new Set<string>();
-  const unmatched = new Map<string, RemoteCopyView[]>();
+  const unmatched = new Map<string, RadarCopy[]>();
   for (const copy of source.copies) {
     if (copy.libraryId !== null && known.has(copy.libraryId)) {
       push(byEntry, copy.libraryId, copy);
@@ -69,10 +77,9 @@ export function buildRadar(source: RadarSource): RadarIndex {
       libraryId: entry.id,
       name: entry.name,
       commonName: entry.commonName,
-      dnsNames: entry.dnsNames,
       notAfter: entry.notAfter,
       inLibrary: true,
-      locations: onClouds.map((copy) => locationOf(copy, renewal && !held.has(heldKey(copy.accountId, renewal.id)) ? renewal : null)),
+      places: onClouds.map((copy) => placeOf(copy, renewal && !held.has(heldKey(copy.accountId, renewal.id)) ? renewal : null)),
       importable: null,
     });
   }
@@ -83,10 +90,9 @@ export function buildRadar(source: RadarSource): RadarIndex {
       libraryId: null,
       name: copyName(first),
       commonName: first.commonName,
-      dnsNames: first.dnsNames,
       notAfter: first.notAfter,
       inLibrary: false,
-      locations: same.map((copy) => locationOf(copy, null)),
+      places: same.map((copy) => placeOf(copy, null)),
       importable: { accountId: first.accountId, remoteId: first.remoteId },
     });
   }
@@ -98,13 +104,15 @@ export function buildRadar(source: RadarSource): RadarIndex {
   return { rows: sorted.map((item) => item.row), expiries: sorted.map((item) => item.expiry) };
 }
 
-/** The group counts at `now`, and `limit` rows from `offset` with their days left and group. */
-export function radarPage(index: RadarIndex, now: Date, thresholdDays: number, offset: number, limit: number): Omit<RadarPage, 'revision'> {
+/** The group counts at `now`, and `limit` rows from `offset` with their days left, group and bindings. */
+export function radarPage(index: RadarIndex, now: Date, thresholdDays: number, offset: number, limit: number, bindingsOf: BindingsOf): Omit<RadarPage, 'revision'> {
   const counts = groupCounts(index.expiries, now, thresholdDays);
-  const rows = index.rows.slice(offset, offset + limit).map((base, i): RadarRow => {
+  const window = index.rows.slice(offset, offset + limit);
+  const bindings = bindingsOf(window.flatMap((base) => base.places));
+  const rows = window.map(({ places, ...base }, i): RadarRow => {
     const expiry = index.expiries[offset + i]!;
     const days = Number.isFinite(expiry) ? Math.floor((expiry - now.getTime()) / DAY_MS) : null;
-    return { ...base, daysLeft: days, group: radarGroup(days, thresholdDays) };
+    return { ...base, daysLeft: days, group: radarGroup(days, thresholdDays), locations: places.map((place) => ({ ...place, bindings: bindings(place) })) };
   });
   return { total: index.rows.length, counts, thresholdDays, urgent: counts.expired + counts.week, offset, rows };
 }
@@ -165,6 +173,6 @@ function heldKey(accountId: string, libraryId: string): string {
   return `${accountId}\u0000${libraryId}`;
 }
 
-function locationOf(copy: RemoteCopyView, renewedLocally: EntryRef | null): RadarLocation {
-  return { accountId: copy.accountId, account: copy.account, cloud: copy.cloud, remoteId: copy.remoteId, bindings: copy.bindings, renewedLocally };
+function placeOf(copy: RadarCopy, renewedLocally: EntryRef | null): RadarPlace {
+  return { accountId: copy.accountId, account: copy.account, cloud: copy.cloud, remoteId: copy.remoteId, renewedLocally };
 }

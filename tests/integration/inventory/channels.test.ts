@@ -89,7 +89,11 @@ describe('inventory channels', () => {
     expect(overview).toMatchObject({ offset: 0, total: overview.rows.length });
     expect(Object.values(overview.counts).reduce((a, b) => a + b, 0)).toBe(overview.total);
     const own = overview.rows.find((row) => row.libraryId === libraryId)!;
-    expect(own).toMatchObject({ inLibrary: true, importable: null, locations: [{ account: 'tencent-prod', remoteId: remote.known, renewedLocally: null }] });
+    expect(own).toMatchObject({
+      inLibrary: true,
+      importable: null,
+      locations: [{ account: 'tencent-prod', remoteId: remote.known, renewedLocally: null, bindings: [{ type: 'cdn', id: 'cdn.chan.test', name: 'cdn.chan.test' }] }],
+    });
     const remoteOnly = overview.rows.filter((row) => !row.inLibrary);
     expect(remoteOnly.map((row) => row.importable?.remoteId).sort()).toEqual([remote.unknown, remote.withheld].sort());
   });

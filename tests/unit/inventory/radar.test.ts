@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { radarGroups, type RemoteCopyView } from '../../../shared/inventory';
-import { buildRadar, groupCounts, radarGroup, radarPage } from '../../../main/core/inventory/radar';
-import type { RadarEntry } from '../../../main/core/inventory/radar-source';
+import { radarGroups } from '../../../shared/inventory';
+import { buildRadar, groupCounts, radarGroup, radarPage, type BindingsOf, type RadarPlace } from '../../../main/core/inventory/radar';
+import type { RadarCopy, RadarEntry } from '../../../main/core/inventory/radar-source';
 
 const now = new Date('2026-12-01T00:00:00Z');
 const inDays = (days: number) => new Date(now.getTime() + days * 86_400_000 + 3_600_000).toISOString();
@@ -11,29 +11,30 @@ const entry = (id: string, days: number, currentVersion: RadarEntry['currentVers
   isCa,
   name: `${id}.example`,
   commonName: `${id}.example`,
-  dnsNames: [`${id}.example`],
+  firstDnsName: `${id}.example`,
   notAfter: inDays(days),
   currentVersion,
 });
 
-const copy = (account: string, remoteId: string, days: number | null, libraryId: string | null, fingerprint: string | null = null): RemoteCopyView => ({
+const copy = (account: string, remoteId: string, days: number | null, libraryId: string | null, fingerprint: string | null = null): RadarCopy => ({
   accountId: `id-${account}`,
   account,
   cloud: 'tencent',
   remoteId,
   name: null,
   commonName: `${remoteId}.remote`,
-  dnsNames: [],
-  notBefore: null,
+  firstDnsName: null,
   notAfter: days === null ? null : inDays(days),
   fingerprintSha256: fingerprint,
-  serial: null,
-  issuer: null,
   libraryId,
-  matchedBy: libraryId ? 'fingerprint' : null,
-  syncedAt: now.toISOString(),
-  bindings: [{ type: 'cdn', id: `${remoteId}.cdn`, name: `${remoteId}.cdn` }],
 });
+
+/** Every copy bound to a CDN named after it; the places asked about are recorded. */
+const asked: RadarPlace[][] = [];
+const cdnBindings: BindingsOf = (places) => {
+  asked.push([...places]);
+  return (place) => [{ type: 'cdn', id: `${place.remoteId}.cdn`, name: `${place.remoteId}.cdn` }];
+};
 
 describe('radar groups', () => {
   it('splits expired / a week / the threshold / a quarter / later, the threshold from settings', () => {
@@ -47,8 +48,8 @@ describe('radar groups', () => {
 });
 
 /** The whole radar at `now`, in one page. */
-const radarAt = (entries: RadarEntry[], copies: RemoteCopyView[], thresholdDays = 30) =>
-  radarPage(buildRadar({ entries, copies }), now, thresholdDays, 0, Number.MAX_SAFE_INTEGER);
+const radarAt = (entries: RadarEntry[], copies: RadarCopy[], thresholdDays = 30) =>
+  radarPage(buildRadar({ entries, copies }), now, thresholdDays, 0, Number.MAX_SAFE_INTEGER, cdnBindings);
 
 describe('buildRadar', () => {
   it('puts library entries and remote-only copies together, soonest expiry first, with urgent counted', () => {
@@ -104,19 +105,23 @@ describe('radar pages', () => {
   const index = buildRadar({ entries, copies });
 
   it('pages through the same rows the whole radar holds, in order, with the counts of every page the same', () => {
-    const whole = radarPage(index, now, 30, 0, 1000);
-    const paged = [0, 64, 128, 192, 256, 320, 384].flatMap((offset) => radarPage(index, now, 30, offset, 64).rows);
+    const whole = radarPage(index, now, 30, 0, 1000, cdnBindings);
+    const paged = [0, 64, 128, 192, 256, 320, 384].flatMap((offset) => radarPage(index, now, 30, offset, 64, cdnBindings).rows);
     expect(paged.map((row) => row.key)).toEqual(whole.rows.map((row) => row.key));
-    expect(radarPage(index, now, 30, 384, 64)).toMatchObject({ offset: 384, total: 400, counts: whole.counts });
-    expect(radarPage(index, now, 30, 500, 64).rows).toEqual([]);
-    expect(radarPage(index, now, 30, 0, 0)).toMatchObject({ rows: [], total: 400, urgent: whole.urgent });
+    expect(radarPage(index, now, 30, 384, 64, cdnBindings)).toMatchObject({ offset: 384, total: 400, counts: whole.counts });
+    expect(radarPage(index, now, 30, 500, 64, cdnBindings).rows).toEqual([]);
+    // What copies are bound to is read for the page's rows only.
+    asked.length = 0;
+    const last = radarPage(index, now, 30, 384, 64, cdnBindings);
+    expect(asked).toEqual([last.rows.flatMap((row) => row.locations.map(({ bindings: _bindings, ...place }) => place))]);
+    expect(radarPage(index, now, 30, 0, 0, cdnBindings)).toMatchObject({ rows: [], total: 400, urgent: whole.urgent });
   });
 
   it('counts each group as the rows say it, for any threshold and at any time of day, so the groups are contiguous ranges', () => {
     for (const thresholdDays of [5, 7, 8, 14, 30, 89, 90, 120]) {
       for (const hour of [0, 1, 5, 23]) {
         const at = new Date(now.getTime() + hour * 3_600_000 + 17);
-        const { rows, counts, urgent } = radarPage(index, at, thresholdDays, 0, 1000);
+        const { rows, counts, urgent } = radarPage(index, at, thresholdDays, 0, 1000, cdnBindings);
         const groups = rows.map((row) => row.group);
         const tally = Object.fromEntries(radarGroups.map((group) => [group, groups.filter((g) => g === group).length]));
         expect(counts, `threshold ${thresholdDays}, hour ${hour}`).toEqual(tally);
@@ -129,7 +134,7 @@ describe('radar pages', () => {
 
   it('puts a certificate expiring exactly at a day boundary in the group its days left say', () => {
     const edges = [-1, 0, 7, 8, 30, 31, 90, 91].map((days) => ({ ...entry(`edge${days}`, 0), notAfter: new Date(now.getTime() + days * 86_400_000).toISOString() }));
-    const page = radarPage(buildRadar({ entries: edges, copies: [] }), now, 30, 0, 100);
+    const page = radarPage(buildRadar({ entries: edges, copies: [] }), now, 30, 0, 100, cdnBindings);
     expect(page.rows.map((row) => [row.daysLeft, row.group])).toEqual([
       [-1, 'expired'],
       [0, 'week'],
