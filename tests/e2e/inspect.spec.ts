@@ -106,6 +106,8 @@ test.describe('Inspect screen', () => {
     await expect(app.errorBanner).toHaveAttribute('data-error-code', /password_required/);
     await expect(app.errorBanner).toContainText('The input is password-protected');
     const password = app.page.getByLabel('Password');
+    // Focused although the sidebar button that opened Inspect had the focus.
+    await expect(password).toBeFocused();
     await password.fill('not the password');
     await password.press('Enter');
     await expect(app.errorBanner).toHaveAttribute('data-error-code', /wrong_password/);

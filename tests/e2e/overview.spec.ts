@@ -52,6 +52,7 @@ for (const locale of ['en', 'zh-CN'] as const) {
         await expect(old.getByTestId('radar-renewal')).toHaveText(text('ui.overview.renewedLocally', { account: 'tencent-prod' }));
         await expect(old.getByTestId('radar-where')).toContainText(text('ui.overview.where.library'));
         await expect(old.getByTestId('radar-where')).toContainText('www.radar.test');
+        await app.screenshot(`overview-renewal-${locale}-${theme}`);
         // Expired and within a week: the sidebar's badge counts them.
         const { urgent, counts } = await call(bridge.context, 'inventory.overview', { limit: 0 });
         expect(urgent).toBeGreaterThan(0);

@@ -44,7 +44,7 @@ export interface RadarRowBase extends Omit<RadarRow, 'daysLeft' | 'group' | 'loc
   readonly places: readonly RadarPlace[];
 }
 
-/** What the copies in a page are bound to: by account id and remote id. */
+/** Reads what the copies of a page are bound to, all in one go, and answers it copy by copy. */
 export type BindingsOf = (places: readonly RadarPlace[]) => (place: RadarPlace) => readonly RemoteBindingView[];
 
 export interface RadarIndex {
@@ -107,9 +107,9 @@ export function buildRadar(source: RadarSource): RadarIndex {
 /** The group counts at `now`, and `limit` rows from `offset` with their days left, group and bindings. */
 export function radarPage(index: RadarIndex, now: Date, thresholdDays: number, offset: number, limit: number, bindingsOf: BindingsOf): Omit<RadarPage, 'revision'> {
   const counts = groupCounts(index.expiries, now, thresholdDays);
-  const window = index.rows.slice(offset, offset + limit);
-  const bindings = bindingsOf(window.flatMap((base) => base.places));
-  const rows = window.map(({ places, ...base }, i): RadarRow => {
+  const slice = index.rows.slice(offset, offset + limit);
+  const bindings = bindingsOf(slice.flatMap((base) => base.places));
+  const rows = slice.map(({ places, ...base }, i): RadarRow => {
     const expiry = index.expiries[offset + i]!;
     const days = Number.isFinite(expiry) ? Math.floor((expiry - now.getTime()) / DAY_MS) : null;
     return { ...base, daysLeft: days, group: radarGroup(days, thresholdDays), locations: places.map((place) => ({ ...place, bindings: bindings(place) })) };
