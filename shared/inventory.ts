@@ -85,7 +85,6 @@ export interface RadarRow {
   readonly libraryId: string | null;
   readonly name: string;
   readonly commonName: string | null;
-  readonly dnsNames: readonly string[];
   readonly notAfter: string | null;
   /** Whole days until expiry, negative once expired; null when the cloud did not say. */
   readonly daysLeft: number | null;
@@ -96,13 +95,28 @@ export interface RadarRow {
   readonly importable: { readonly accountId: string; readonly remoteId: string } | null;
 }
 
-export interface RadarOverview {
-  /** Soonest expiry first; rows without an expiry date last. */
-  readonly rows: readonly RadarRow[];
+/** How many rows of the radar one `inventory.overview` request may ask for. */
+export const radarLimits = { defaultPageSize: 100, maxPageSize: 1000 } as const;
+
+/** The radar's shape without its rows: enough for the sidebar's badge and the list's layout. */
+export interface RadarSummary {
+  /** Rows on the radar, in every group. */
+  readonly total: number;
+  /** Rows per group. Rows are ordered soonest expiry first, so each group's rows follow the previous group's. */
+  readonly counts: Readonly<Record<RadarGroup, number>>;
   /** Settings' expiry threshold in days: the upper bound of `soon`. */
   readonly thresholdDays: number;
   /** Expired or expiring within 7 days: the sidebar's badge. */
   readonly urgent: number;
+  /** Changes whenever what the radar is made of changes, so rows of an older revision can be told apart. */
+  readonly revision: string;
+}
+
+/** `inventory.overview`: the summary and the rows from `offset` on (at most the `limit` asked for). */
+export interface RadarPage extends RadarSummary {
+  readonly offset: number;
+  /** Soonest expiry first; rows without an expiry date last. */
+  readonly rows: readonly RadarRow[];
 }
 
 /** Settings' automatic sync: when the app starts and then every 6 or 24 hours, or never. */

@@ -36,7 +36,7 @@ import {
   type LibraryQuery,
 } from './library';
 import { retireChoices, type DeployPlan, type DeployProgress, type DeploymentRecord, type ServedInspection } from './deploy';
-import { autoSyncChoices, type AccountInventory, type AccountSyncResult, type AutoSync, type RadarOverview, type RemoteCopyView, type SyncProgress } from './inventory';
+import { autoSyncChoices, type AccountInventory, type AccountSyncResult, type AutoSync, radarLimits, type RadarPage, type RemoteCopyView, type SyncProgress } from './inventory';
 
 // The IPC contract: channel -> request schema -> response type, and the push events.
 // main/electron/ipc.ts validates every request with these schemas; the renderer's typed client
@@ -419,7 +419,13 @@ function inventoryChannels() {
     ),
     /** When each account last synced and how many certificates it held then (the account cards). */
     'inventory.accounts': channel<typeof noParameters, { accounts: AccountInventory[] }>(noParameters),
-    'inventory.overview': channel<typeof noParameters, RadarOverview>(noParameters),
+    /**
+     * The expiry radar: its group counts and the rows from `offset` (default 0), `limit` of them
+     * (default one page), so the Overview fetches only the window its virtual list shows.
+     */
+    'inventory.overview': channel<z.ZodType<{ offset?: number; limit?: number }>, RadarPage>(
+      z.object({ offset: z.number().int().min(0).optional(), limit: z.number().int().min(0).max(radarLimits.maxPageSize).optional() }).strict(),
+    ),
     /** Imports a copy the library lacks, certificate only, from what its sync stored. */
     'inventory.importRemote': channel<z.ZodType<{ accountId: string; remoteId: string }>, ImportedEntry>(
       z.object({ accountId: id, remoteId: z.string().min(1).max(512) }).strict(),

@@ -1,6 +1,6 @@
 import { alertsOf } from '../core/alerts/service';
 import { prometheusText } from '../core/alerts/prometheus';
-import { certificateJson, type ExpiringCertificate } from '../core/alerts/radar';
+import { certificateJson, type ExpiringCertificate } from '../core/alerts/expiring';
 import { defineCommand, exitCodes, jsonOption, UsageError } from './command';
 import { jsonDocument, table } from './output';
 import { parseDays } from './option-values';

@@ -3,7 +3,7 @@ import { call } from './handler-context';
 import { defineCommand, exitCodes, jsonOption } from './command';
 import { jsonDocument, table } from './output';
 import { parseDays } from './option-values';
-import { daysLeft } from '../core/alerts/radar';
+import { daysLeft } from '../core/inventory/radar';
 
 const help = `Usage: certvault list [--json] [--search QUERY] [--expiring-within DAYS] [--expired] [--current]
 

@@ -1,6 +1,6 @@
 import { alertsOf } from '../core/alerts/service';
 import type { DueNotification } from '../core/alerts/decide';
-import { certificateJson } from '../core/alerts/radar';
+import { certificateJson } from '../core/alerts/expiring';
 import { webhookResultJson } from './alert';
 import { defineCommand, exitCodes, jsonOption } from './command';
 import { jsonDocument } from './output';

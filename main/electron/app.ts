@@ -4,6 +4,7 @@ import { app, dialog, Menu, session, type BrowserWindow } from 'electron';
 import { pickLocale, type Locale } from '../../shared/i18n';
 import type { Settings } from '../../shared/ipc';
 import type { HandlerContext, SettingsStore } from '../core/ipc/context';
+import { inventoryOf } from '../core/inventory';
 import { runSync } from '../core/inventory/handlers';
 import { runSyncScheduler } from '../core/inventory/scheduler';
 import { log } from '../core/log';
@@ -113,6 +114,8 @@ function start(devServer: URL | null): void {
         });
       };
       openWindow();
+      // Overview is the first screen: its radar is built while the window's page loads, not after the page asks for it.
+      setImmediate(() => warmRadar(ctx));
       app.on('activate', () => {
         if (!mainWindow) openWindow();
       });
@@ -125,6 +128,15 @@ function startAutoSync(ctx: HandlerContext): void {
   const stop = new AbortController();
   app.on('will-quit', () => stop.abort());
   void runSyncScheduler({ clock: systemClock, setting: () => ctx.settings.get().autoSync, sync: () => runSync(ctx, []) }, stop.signal);
+}
+
+/** A failure here is only logged: the Overview's own request builds the radar again and reports what fails. */
+function warmRadar(ctx: HandlerContext): void {
+  try {
+    inventoryOf(ctx).warmRadar();
+  } catch (error) {
+    log.warn('radar_warm_failed', { error });
+  }
 }
 
 /** The menu follows the language chosen in Settings as soon as it changes. */

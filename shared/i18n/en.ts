@@ -221,6 +221,7 @@ export const en = {
   'ui.overview.empty.title': 'Nothing to watch yet',
   'ui.overview.empty.body': 'Import certificates into the library, or add a cloud account and sync it to see what it holds.',
   'ui.overview.list.aria': 'Certificates by expiry',
+  'ui.overview.jump.aria': 'Jump to a group',
   'ui.overview.group.expired': 'Expired',
   'ui.overview.group.week': 'Within 7 days',
   'ui.overview.group.soon': 'Within {days} days',

@@ -223,6 +223,7 @@ export const zhCN: Catalog = {
   'ui.overview.empty.title': '暂无可关注的证书',
   'ui.overview.empty.body': '将证书导入证书库，或添加云账号并同步，即可看到账号上的证书。',
   'ui.overview.list.aria': '按到期时间排列的证书',
+  'ui.overview.jump.aria': '跳转到分组',
   'ui.overview.group.expired': '已过期',
   'ui.overview.group.week': '7 天内到期',
   'ui.overview.group.soon': '{days} 天内到期',

@@ -4,6 +4,10 @@ import type { Locale } from '../../shared/i18n';
 // Where a chain ends and who vouches for its root, under the chain diagram; screenshots in both
 // languages and themes (artifacts/screenshots/).
 
+test.beforeEach(async ({ app }) => {
+  await app.openScreen('inspect');
+});
+
 test('a Mozilla root says it is trusted by the system', async ({ app, pki }) => {
   await app.pasteAndInspect(pki.mozillaRoot.pem);
   await expect(app.page.locator('.trust[data-trusted-by="system"]')).toHaveText('Ends at ISRG Root X1, trusted by the system.');

@@ -1,11 +1,12 @@
 import { expect, test } from './fixtures/test';
 
 test.describe('app frame', () => {
-  test('opens on Inspect with every section in the sidebar', async ({ app }) => {
+  test('opens on Overview with every section in the sidebar', async ({ app }) => {
     for (const name of ['Overview', 'Library', 'Inspect', 'Cloud accounts', 'Uploads', 'Settings']) {
       await expect(app.nav(new RegExp(`^${name}`))).toBeVisible();
     }
-    await expect(app.nav(/^Inspect/)).toHaveAttribute('aria-current', 'page');
+    await expect(app.nav(/^Overview/)).toHaveAttribute('aria-current', 'page');
+    await expect(app.page.locator('main')).toHaveAttribute('data-screen', 'overview');
   });
 
   test('every sidebar entry opens its screen and marks itself current', async ({ app }) => {
@@ -35,6 +36,8 @@ test.describe('app frame', () => {
 
 test('without a back end the app says so instead of breaking', async ({ page, renderer }) => {
   await page.goto(renderer.url); // no bridge: window.vault is absent
-  await expect(page.getByRole('alert')).toContainText('Settings could not be loaded');
+  await expect(page.getByRole('alert').filter({ hasText: 'Settings could not be loaded' })).toBeVisible();
+  // The first screen, Overview, says it has nothing to show and why.
+  await expect(page.getByRole('alert').filter({ hasText: 'The overview could not be loaded' })).toBeVisible();
   await expect(page.getByRole('navigation')).toBeVisible();
 });

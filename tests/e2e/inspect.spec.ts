@@ -4,6 +4,10 @@ import { AppPage } from './fixtures/app-page';
 import { expect, test } from './fixtures/test';
 
 test.describe('Inspect screen', () => {
+  test.beforeEach(async ({ app }) => {
+    await app.openScreen('inspect');
+  });
+
   test('a pasted chain in the wrong order is shown leaf to root with its fields', async ({ app, pki }) => {
     await app.pasteAndInspect([pki.root.pem, pki.leaf.pem, pki.intermediate.pem].join('\n'));
 
@@ -102,6 +106,8 @@ test.describe('Inspect screen', () => {
     await expect(app.errorBanner).toHaveAttribute('data-error-code', /password_required/);
     await expect(app.errorBanner).toContainText('The input is password-protected');
     const password = app.page.getByLabel('Password');
+    // Focused although the sidebar button that opened Inspect had the focus.
+    await expect(password).toBeFocused();
     await password.fill('not the password');
     await password.press('Enter');
     await expect(app.errorBanner).toHaveAttribute('data-error-code', /wrong_password/);

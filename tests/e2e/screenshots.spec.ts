@@ -15,6 +15,7 @@ for (const locale of ['en', 'zh-CN'] as const satisfies readonly Locale[]) {
       test.use({ systemLocale: locale, colorScheme: theme });
 
       test('Inspect with a chain and its key', async ({ app, pki }) => {
+        await app.openScreen('inspect');
         await app.dropFiles([
           { name: 'fullchain.pem', data: Buffer.from([pki.leaf.pem, pki.intermediate.pem, pki.root.pem].join('')) },
           { name: 'privkey.pem', data: fs.readFileSync(pki.leafKeyFile) },
@@ -28,23 +29,27 @@ for (const locale of ['en', 'zh-CN'] as const satisfies readonly Locale[]) {
       });
 
       test('Inspect, empty', async ({ app }) => {
+        await app.openScreen('inspect');
         await expect(app.pasteArea).toBeVisible();
         await app.screenshot(`inspect-empty-${locale}-${theme}`);
       });
 
       test('Inspect, error', async ({ app }) => {
+        await app.openScreen('inspect');
         await app.pasteAndInspect('-----BEGIN CERTIFICATE-----\nMIIB!!!!notbase64\n-----END CERTIFICATE-----\n');
         await expect(app.errorBanner).toBeVisible();
         await app.screenshot(`inspect-error-${locale}-${theme}`);
       });
 
       test('Inspect, password needed', async ({ app, pki }) => {
+        await app.openScreen('inspect');
         await app.dropFiles([{ name: 'server.key', data: fs.readFileSync(pki.leafEncryptedKeyFile) }]);
         await expect(app.errorBanner.locator('input[type="password"]')).toBeFocused();
         await app.screenshot(`inspect-password-${locale}-${theme}`);
       });
 
       test('Inspect, a hundred SANs in a narrow window', async ({ app, pki }) => {
+        await app.openScreen('inspect');
         await app.page.setViewportSize({ width: 960, height: 900 });
         await app.pasteAndInspect(pki.manySans.pem);
         await expect(app.field('dnsNames')).toBeVisible();

@@ -20,6 +20,7 @@ test.describe('Settings screen', () => {
   });
 
   test('the expiring-soon threshold changes the expiry badge colour', async ({ app, pki }) => {
+    await app.openScreen('inspect');
     await app.pasteAndInspect(pki.leaf.pem); // expires in 24 or 25 days
     const badge = app.page.locator('[data-testid="inspection"] .headline [data-tone]');
     await expect(badge).toHaveAttribute('data-tone', 'warning');

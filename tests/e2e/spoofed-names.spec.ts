@@ -26,6 +26,7 @@ function hostilePem(): string {
 
 test.describe('names with bidi controls', () => {
   test('the inspector shows them visibly in the heading, the chain and the fields', async ({ app }) => {
+    await app.openScreen('inspect');
     await app.pasteAndInspect(hostilePem());
 
     await expect(app.page.getByTestId('leaf-name')).toHaveText(shown);

@@ -1,5 +1,6 @@
-import type { RadarCertificate } from './radar';
-import { bySoonest, daysLeft } from './radar';
+import { daysLeft } from '../inventory/radar';
+import type { RadarCertificate } from '../inventory/radar-certificates';
+import { bySoonest } from './expiring';
 
 // What to notify, decided from the certificates, the thresholds, the time and what was already
 // notified; no clock, database or channel of its own, so it is tested over simulated days.

@@ -1,10 +1,12 @@
 import type Database from 'better-sqlite3';
 import { wrapBusy } from '../db/open';
 import { alertThresholds, crossingKey, decideNotifications, type DueNotification } from './decide';
-import { radarCertificates } from './radar';
+import { vaultCertificates } from './expiring';
 
 export { alertThresholds, type AlertThreshold, type DueNotification } from './decide';
-export { daysLeft, expiringCertificates, radarCertificates, type ExpiringCertificate, type RadarCertificate } from './radar';
+export { expiringCertificates, vaultCertificates, type ExpiringCertificate } from './expiring';
+export { daysLeft } from '../inventory/radar';
+export type { RadarCertificate } from '../inventory/radar-certificates';
 
 // The alerts API over the vault database: what is due now, and recording what was sent. A caller
 // (desktop notifications, `certvault notify`) sends, then marks what it sent, so a failed send is
@@ -26,7 +28,7 @@ export type AlertChannel = 'desktop' | 'webhooks';
 export function dueNotifications(db: Database.Database, now: Date, settings: AlertSettings): DueNotification[] {
   const rows = db.prepare('SELECT subject, not_after, threshold FROM alert_notifications WHERE channel = ?').all(settings.channel ?? 'desktop') as { subject: string; not_after: string; threshold: string }[];
   const notified = new Set(rows.map((row) => crossingKey(row.subject, row.not_after, row.threshold === 'expired' ? 'expired' : Number(row.threshold))));
-  return decideNotifications(radarCertificates(db), alertThresholds(settings.expiringWithinDays, settings.withinDays), now, notified);
+  return decideNotifications(vaultCertificates(db), alertThresholds(settings.expiringWithinDays, settings.withinDays), now, notified);
 }
 
 /** Records these notifications as sent, so `dueNotifications` does not return them again. */

@@ -1,4 +1,4 @@
-import type { ExpiringCertificate } from './radar';
+import type { ExpiringCertificate } from './expiring';
 
 // The node_exporter textfile collector format (Prometheus text exposition format 0.0.4,
 // https://prometheus.io/docs/instrumenting/exposition_formats/): label values escape backslash,

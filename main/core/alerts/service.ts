@@ -9,7 +9,7 @@ import { osKeychain, type SecretStore } from '../keychain';
 import { translate } from '../../../shared/i18n';
 import { dueNotifications, markNotified } from './index';
 import type { DueNotification } from './decide';
-import { expiringCertificates, type ExpiringCertificate } from './radar';
+import { expiringCertificates, type ExpiringCertificate } from './expiring';
 import { sendToWebhooks, type WebhookResult } from './webhooks/send';
 import { WebhookStore, type Webhook } from './webhooks/store';
 

@@ -1,6 +1,6 @@
 import { VaultError } from '../../../shared/errors';
 import type { Request, Response } from '../../../shared/ipc';
-import type { AccountSyncResult } from '../../../shared/inventory';
+import { radarLimits, type AccountSyncResult } from '../../../shared/inventory';
 import type { HandlerContext } from '../ipc/context';
 import { vaultOf } from '../library';
 import { inventoryOf } from './index';
@@ -47,7 +47,8 @@ export const inventoryHandlers: InventoryHandlers = {
     return { copies: libraryId === undefined ? copies : copies.filter((copy) => copy.libraryId === libraryId) };
   },
   'inventory.accounts': async (ctx) => ({ accounts: inventoryOf(ctx).accountInventories() }),
-  'inventory.overview': async (ctx) => inventoryOf(ctx).overview(ctx.settings.get().expiringWithinDays),
+  'inventory.overview': async (ctx, { offset, limit }) =>
+    inventoryOf(ctx).overview(ctx.settings.get().expiringWithinDays, offset ?? 0, limit ?? radarLimits.defaultPageSize),
   'inventory.importRemote': async (ctx, { accountId, remoteId }) => {
     const imported = await inventoryOf(ctx).importRemote(vaultOf(ctx), accountId, remoteId);
     ctx.events.emit('library.changed', { reason: 'import' });

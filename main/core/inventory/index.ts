@@ -11,11 +11,12 @@ import type { HandlerContext } from '../ipc/context';
 import { uploadsOf } from '../uploads';
 import type { Pacer } from '../uploads/pacing';
 import { VaultError } from '../../../shared/errors';
-import type { AccountInventory, RadarOverview } from '../../../shared/inventory';
+import type { AccountInventory, RadarPage } from '../../../shared/inventory';
 import type { ImportedEntry } from '../../../shared/library';
 import type { Vault } from '../library/vault';
-import { buildRadar } from './radar';
-import { radarEntries } from './radar-entries';
+import { dataRevision } from '../db/revision';
+import { buildRadar, radarPage, type BindingsOf, type RadarIndex } from './radar';
+import { copyKey, readBindings, readRadarSource } from './radar-source';
 import { InventoryStore, type StoredCopy } from './store';
 import { syncAccounts, type AccountSyncResult, type SyncRun } from './sync';
 
@@ -37,6 +38,7 @@ export interface InventoryServiceOptions {
 
 export class InventoryService {
   private readonly store: InventoryStore;
+  private radar: { readonly revision: string; readonly index: RadarIndex } | null = null;
 
   constructor(private readonly deps: InventoryServiceOptions) {
     this.store = new InventoryStore(deps.db);
@@ -61,9 +63,29 @@ export class InventoryService {
     );
   }
 
-  /** The expiry radar over the library and what the last syncs recorded. */
-  overview(thresholdDays: number): RadarOverview {
-    return buildRadar(radarEntries(this.deps.db), this.store.list(), (this.deps.now ?? (() => new Date()))(), thresholdDays);
+  /**
+   * The expiry radar over the library and what the last syncs recorded: its group counts and
+   * `limit` rows from `offset`. The rows are built once per change of the database and kept, so
+   * scrolling the Overview costs a slice, not a rebuild.
+   */
+  overview(thresholdDays: number, offset: number, limit: number): RadarPage {
+    const { revision, index } = this.currentRadar();
+    const bindingsOf: BindingsOf = (places) => {
+      const bindings = readBindings(this.deps.db, places);
+      return (place) => bindings.get(copyKey(place.accountId, place.remoteId)) ?? [];
+    };
+    return { ...radarPage(index, (this.deps.now ?? (() => new Date()))(), thresholdDays, offset, limit, bindingsOf), revision };
+  }
+
+  /** Builds the radar ahead of the first request: the app does it while its window loads. */
+  warmRadar(): void {
+    this.currentRadar();
+  }
+
+  private currentRadar(): { readonly revision: string; readonly index: RadarIndex } {
+    const revision = dataRevision(this.deps.db);
+    if (this.radar?.revision !== revision) this.radar = { revision, index: buildRadar(readRadarSource(this.deps.db)) };
+    return this.radar;
   }
 
   /** When each account last synced and how many certificates it held then. */

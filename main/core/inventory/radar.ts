@@ -1,26 +1,22 @@
-import type { RadarGroup, RadarLocation, RadarOverview, RadarRow, RemoteCopyView } from '../../../shared/inventory';
+import { radarGroups, type RadarGroup, type RadarLocation, type RadarPage, type RadarRow, type RemoteBindingView } from '../../../shared/inventory';
 import type { EntryRef } from '../../../shared/library';
+import type { RadarCopy, RadarSource } from './radar-source';
 
 // The expiry radar: every certificate the user owns, the library's and the clouds' together, one
 // row per certificate. A library entry carries the copies matched to it; copies the library lacks
-// are one row per certificate (per fingerprint, else per copy). An entry already renewed in the
-// library shows only while an old copy of it is still on a cloud: that is the one to redeploy.
+// are one row per certificate (per fingerprint, else per copy). An entry that needs nothing by
+// itself (already renewed in the library, or a CA certificate) shows only while a cloud still
+// holds it: that copy is the one to redeploy.
+//
+// The rows and their order do not depend on the clock (soonest expiry first), so they are built
+// once per change of the database and served a window at a time; the groups are ranges of that
+// order, found by binary search at the time of each request.
 
 const DAY_MS = 86_400_000;
 const WEEK_DAYS = 7;
 const QUARTER_DAYS = 90;
 
-/** A library entry as the radar needs it. */
-export interface RadarEntry {
-  readonly id: string;
-  readonly name: string;
-  readonly commonName: string | null;
-  readonly dnsNames: readonly string[];
-  readonly notAfter: string;
-  /** The newest renewal down its lineage; null when the entry is itself the newest. */
-  readonly currentVersion: EntryRef | null;
-}
-
+/** Whole days until `notAfter`, negative once it has passed (RFC 5280: valid through notAfter itself). */
 export function daysLeft(notAfter: string, now: Date): number {
   return Math.floor((Date.parse(notAfter) - now.getTime()) / DAY_MS);
 }
@@ -35,68 +31,148 @@ export function radarGroup(days: number | null, thresholdDays: number): RadarGro
   return 'later';
 }
 
-export function buildRadar(entries: readonly RadarEntry[], copies: readonly RemoteCopyView[], now: Date, thresholdDays: number): RadarOverview {
-  const byEntry = new Map<string, RemoteCopyView[]>();
+/** What a remote copy is called when the library does not name it: its domain, else the cloud's name for it. */
+export function copyName(copy: Pick<RadarCopy, 'commonName' | 'firstDnsName' | 'name' | 'remoteId'>): string {
+  return copy.commonName ?? copy.firstDnsName ?? copy.name ?? copy.remoteId;
+}
+
+/** Where a row's certificate is, before what each copy is bound to is read (for the rows on screen only). */
+export type RadarPlace = Omit<RadarLocation, 'bindings'>;
+
+/** A row before the clock is applied and the bindings are read. */
+export interface RadarRowBase extends Omit<RadarRow, 'daysLeft' | 'group' | 'locations'> {
+  readonly places: readonly RadarPlace[];
+}
+
+/** Reads what the copies of a page are bound to, all in one go, and answers it copy by copy. */
+export type BindingsOf = (places: readonly RadarPlace[]) => (place: RadarPlace) => readonly RemoteBindingView[];
+
+export interface RadarIndex {
+  /** Soonest expiry first; ties by name, then key, so the order never depends on the database. */
+  readonly rows: readonly RadarRowBase[];
+  /** Each row's expiry in ms since the epoch, ascending; +Infinity for a row without one. */
+  readonly expiries: readonly number[];
+}
+
+export function buildRadar(source: RadarSource): RadarIndex {
+  const known = new Set(source.entries.map((entry) => entry.id));
+  const byEntry = new Map<string, RadarCopy[]>();
   const held = new Set<string>();
-  const unmatched = new Map<string, RemoteCopyView[]>();
-  for (const copy of copies) {
-    if (copy.libraryId) {
-      byEntry.set(copy.libraryId, [...(byEntry.get(copy.libraryId) ?? []), copy]);
+  const unmatched = new Map<string, RadarCopy[]>();
+  for (const copy of source.copies) {
+    if (copy.libraryId !== null && known.has(copy.libraryId)) {
+      push(byEntry, copy.libraryId, copy);
       held.add(heldKey(copy.accountId, copy.libraryId));
     } else {
-      const key = copy.fingerprintSha256 ?? `${copy.accountId}/${copy.remoteId}`;
-      unmatched.set(key, [...(unmatched.get(key) ?? []), copy]);
+      push(unmatched, copy.fingerprintSha256 ?? `${copy.accountId}/${copy.remoteId}`, copy);
     }
   }
-  const row = (base: Omit<RadarRow, 'daysLeft' | 'group'>): RadarRow => {
-    const days = base.notAfter === null ? null : daysLeft(base.notAfter, now);
-    return { ...base, daysLeft: days, group: radarGroup(days, thresholdDays) };
-  };
-  const rows: RadarRow[] = [];
-  for (const entry of entries) {
+  const rows: RadarRowBase[] = [];
+  for (const entry of source.entries) {
     const onClouds = byEntry.get(entry.id) ?? [];
-    if (entry.currentVersion && onClouds.length === 0) continue;
+    if ((entry.currentVersion || entry.isCa) && onClouds.length === 0) continue;
     const renewal = entry.currentVersion;
-    rows.push(
-      row({
-        key: `library:${entry.id}`,
-        libraryId: entry.id,
-        name: entry.name,
-        commonName: entry.commonName,
-        dnsNames: entry.dnsNames,
-        notAfter: entry.notAfter,
-        inLibrary: true,
-        locations: onClouds.map((copy) => locationOf(copy, renewal && !held.has(heldKey(copy.accountId, renewal.id)) ? renewal : null)),
-        importable: null,
-      }),
-    );
+    rows.push({
+      key: `library:${entry.id}`,
+      libraryId: entry.id,
+      name: entry.name,
+      commonName: entry.commonName,
+      notAfter: entry.notAfter,
+      inLibrary: true,
+      places: onClouds.map((copy) => placeOf(copy, renewal && !held.has(heldKey(copy.accountId, renewal.id)) ? renewal : null)),
+      importable: null,
+    });
   }
   for (const [key, same] of unmatched) {
     const first = same[0]!;
-    rows.push(
-      row({
-        key: `remote:${key}`,
-        libraryId: null,
-        name: first.commonName ?? first.name ?? first.dnsNames[0] ?? first.remoteId,
-        commonName: first.commonName,
-        dnsNames: first.dnsNames,
-        notAfter: first.notAfter,
-        inLibrary: false,
-        locations: same.map((copy) => locationOf(copy, null)),
-        importable: { accountId: first.accountId, remoteId: first.remoteId },
-      }),
-    );
+    rows.push({
+      key: `remote:${key}`,
+      libraryId: null,
+      name: copyName(first),
+      commonName: first.commonName,
+      notAfter: first.notAfter,
+      inLibrary: false,
+      places: same.map((copy) => placeOf(copy, null)),
+      importable: { accountId: first.accountId, remoteId: first.remoteId },
+    });
   }
-  const expiry = new Map(rows.map((r) => [r, r.notAfter === null ? Number.POSITIVE_INFINITY : Date.parse(r.notAfter)]));
-  rows.sort((a, b) => expiry.get(a)! - expiry.get(b)! || a.name.localeCompare(b.name) || a.key.localeCompare(b.key));
-  const urgent = rows.filter((r) => r.group === 'expired' || r.group === 'week').length;
-  return { rows, thresholdDays, urgent };
+  // Ties are common (a batch issued together expires together), so they are broken by plain code
+  // unit order: a locale collation of thousands of names costs more than the rest of the build.
+  const sorted = rows
+    .map((row) => ({ row, expiry: expiryOf(row.notAfter) }))
+    .sort((a, b) => a.expiry - b.expiry || byCodeUnits(a.row.name, b.row.name) || byCodeUnits(a.row.key, b.row.key));
+  return { rows: sorted.map((item) => item.row), expiries: sorted.map((item) => item.expiry) };
+}
+
+/** The group counts at `now`, and `limit` rows from `offset` with their days left, group and bindings. */
+export function radarPage(index: RadarIndex, now: Date, thresholdDays: number, offset: number, limit: number, bindingsOf: BindingsOf): Omit<RadarPage, 'revision'> {
+  const counts = groupCounts(index.expiries, now, thresholdDays);
+  const slice = index.rows.slice(offset, offset + limit);
+  const bindings = bindingsOf(slice.flatMap((base) => base.places));
+  const rows = slice.map(({ places, ...base }, i): RadarRow => {
+    const expiry = index.expiries[offset + i]!;
+    const days = Number.isFinite(expiry) ? Math.floor((expiry - now.getTime()) / DAY_MS) : null;
+    return { ...base, daysLeft: days, group: radarGroup(days, thresholdDays), locations: places.map((place) => ({ ...place, bindings: bindings(place) })) };
+  });
+  return { total: index.rows.length, counts, thresholdDays, urgent: counts.expired + counts.week, offset, rows };
+}
+
+/**
+ * Rows per group, from the ascending expiries: a group of whole days up to N ends at the first
+ * instant N + 1 days from now (daysLeft <= N exactly when notAfter < now + (N + 1) days).
+ */
+export function groupCounts(expiries: readonly number[], now: Date, thresholdDays: number): Record<RadarGroup, number> {
+  const endOf = (days: number) => now.getTime() + (days + 1) * DAY_MS;
+  const soonEnds = thresholdDays > WEEK_DAYS && thresholdDays < QUARTER_DAYS;
+  const ends: Record<RadarGroup, number> = {
+    expired: now.getTime(),
+    week: endOf(WEEK_DAYS),
+    soon: endOf(soonEnds ? thresholdDays : WEEK_DAYS),
+    quarter: endOf(QUARTER_DAYS),
+    later: Number.POSITIVE_INFINITY,
+  };
+  const counts = {} as Record<RadarGroup, number>;
+  let before = 0;
+  for (const group of radarGroups) {
+    const upTo = group === 'later' ? expiries.length : countBelow(expiries, ends[group]);
+    counts[group] = upTo - before;
+    before = upTo;
+  }
+  return counts;
+}
+
+/** How many of the ascending `values` are below `limit`. */
+function countBelow(values: readonly number[], limit: number): number {
+  let low = 0;
+  let high = values.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (values[middle]! < limit) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** An unreadable or missing expiry sorts last, with the rows that have none. */
+function expiryOf(notAfter: string | null): number {
+  const ms = notAfter === null ? Number.NaN : Date.parse(notAfter);
+  return Number.isNaN(ms) ? Number.POSITIVE_INFINITY : ms;
+}
+
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 function heldKey(accountId: string, libraryId: string): string {
   return `${accountId}\u0000${libraryId}`;
 }
 
-function locationOf(copy: RemoteCopyView, renewedLocally: EntryRef | null): RadarLocation {
-  return { accountId: copy.accountId, account: copy.account, cloud: copy.cloud, remoteId: copy.remoteId, bindings: copy.bindings, renewedLocally };
+function placeOf(copy: RadarCopy, renewedLocally: EntryRef | null): RadarPlace {
+  return { accountId: copy.accountId, account: copy.account, cloud: copy.cloud, remoteId: copy.remoteId, renewedLocally };
 }

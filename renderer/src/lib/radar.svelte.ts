@@ -1,14 +1,20 @@
+import { SvelteMap } from 'svelte/reactivity';
 import type { ErrorInfo } from '../../../shared/errors';
-import type { AccountSyncResult, RadarOverview, SyncProgress } from '../../../shared/inventory';
+import { radarLimits, type AccountSyncResult, type RadarRow, type RadarSummary, type SyncProgress } from '../../../shared/inventory';
 import { api } from './api';
 
 // The expiry radar and the sync as shared reactive state: the Overview screen shows them, the
-// sidebar badges the urgent count. Refreshed whenever a sync ends (the button's, or the app's
-// scheduled one) and whenever the library changes.
+// sidebar badges the urgent count. Main keeps the whole radar; this holds its summary (group
+// counts, the urgent count) and only the pages of rows around what the Overview's virtual list
+// shows. Refreshed whenever a sync ends (the button's, or the app's scheduled one), whenever the
+// library changes, and when a page comes back from a newer revision than the rows on screen.
+
+export const PAGE_SIZE = radarLimits.defaultPageSize;
 
 class Radar {
-  // Raw: thousands of rows, replaced whole on every refresh, never edited in place.
-  overview = $state.raw<RadarOverview | null>(null);
+  summary = $state.raw<RadarSummary | null>(null);
+  /** Loaded pages of PAGE_SIZE rows, by page number. */
+  readonly pages = new SvelteMap<number, readonly RadarRow[]>();
   error = $state<ErrorInfo | null>(null);
   syncing = $state(false);
   /** Per account, the latest progress of the running sync; then its result. */
@@ -16,6 +22,13 @@ class Radar {
   results = $state<readonly AccountSyncResult[]>([]);
   syncError = $state<ErrorInfo | null>(null);
   private started = false;
+  #generation = 0;
+  #requested = new Set<number>();
+  /** Pages answered for the current generation; older ones stay on screen only until replaced. */
+  #fresh = new Set<number>();
+  #range: readonly [number, number] = [0, PAGE_SIZE - 1];
+  /** A refresh's first page is on its way. */
+  #refreshing = false;
 
   /** Loads once and listens from then on; later calls do nothing. */
   start(): void {
@@ -36,16 +49,53 @@ class Radar {
   }
 
   get urgent(): number {
-    return this.overview?.urgent ?? 0;
+    return this.summary?.urgent ?? 0;
   }
 
+  /** The row at an index of the radar, or undefined while its page is on the way. */
+  rowAt(index: number): RadarRow | undefined {
+    return this.pages.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE];
+  }
+
+  /**
+   * The Overview opened: its list starts at the top, and the radar is read again (the threshold
+   * may have changed in Settings) unless a read is on its way already, as at the app's start.
+   */
+  open(): void {
+    this.#range = [0, PAGE_SIZE - 1];
+    if (!this.#refreshing) void this.refresh();
+  }
+
+  /** The rows the Overview shows (with some margin); fetches the pages that are missing. */
+  showRange(first: number, last: number): void {
+    this.#range = [Math.max(0, first), Math.max(0, last)];
+    const generation = this.#generation;
+    for (let page = Math.floor(this.#range[0] / PAGE_SIZE); page <= Math.floor(this.#range[1] / PAGE_SIZE); page += 1) {
+      if (this.summary !== null && page * PAGE_SIZE >= Math.max(this.summary.total, 1)) break;
+      if (this.#fresh.has(page) || this.#requested.has(page)) continue;
+      void this.#fetchPage(page, generation, false);
+    }
+  }
+
+  /**
+   * Asks main again for the pages in view (the first of them also brings the counts). The old
+   * rows stay on screen until the new ones arrive, so a refresh never flashes an empty list.
+   */
   async refresh(): Promise<void> {
-    const result = await api.inventory.overview();
-    if (result.ok) {
-      this.overview = result.value;
-      this.error = null;
-    } else {
-      this.error = result.error;
+    this.#generation += 1;
+    this.#requested.clear();
+    this.#fresh.clear();
+    const generation = this.#generation;
+    const first = Math.floor(this.#range[0] / PAGE_SIZE);
+    const last = Math.floor(this.#range[1] / PAGE_SIZE);
+    this.#refreshing = true;
+    try {
+      await this.#fetchPage(first, generation, true);
+    } finally {
+      if (generation === this.#generation) this.#refreshing = false;
+    }
+    for (let page = first + 1; page <= last; page += 1) {
+      if (generation === this.#generation && page * PAGE_SIZE < (this.summary?.total ?? 0)) void this.#fetchPage(page, generation, false);
     }
   }
 
@@ -66,6 +116,30 @@ class Radar {
 
   async cancel(): Promise<void> {
     await api.inventory.cancel();
+  }
+
+  async #fetchPage(page: number, generation: number, replace: boolean): Promise<void> {
+    this.#requested.add(page);
+    const result = await api.inventory.overview({ offset: page * PAGE_SIZE, limit: PAGE_SIZE });
+    if (generation !== this.#generation) return;
+    if (!result.ok) {
+      this.#requested.delete(page);
+      this.error = result.error;
+      return;
+    }
+    const { rows, total, counts, thresholdDays, urgent, revision } = result.value;
+    const summary: RadarSummary = { total, counts, thresholdDays, urgent, revision };
+    // Changed underneath without an event (the CLI synced or imported): the pages on hand are of
+    // the older radar, so the window is asked for again rather than mixed with the new one.
+    const changed = !replace && this.summary !== null && summary.revision !== this.summary.revision;
+    this.error = null;
+    this.summary = summary;
+    this.#fresh.add(page);
+    if (replace) {
+      for (const index of [...this.pages.keys()]) if (!this.#fresh.has(index)) this.pages.delete(index);
+    }
+    this.pages.set(page, rows);
+    if (changed) void this.refresh();
   }
 }
 

@@ -3,7 +3,7 @@
 // bindings and matches, the radar rows, and importing a remote-only copy in one call.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AccountInventory, RadarOverview, RemoteCopyView, SyncProgress } from '../../../shared/inventory';
+import type { AccountInventory, RadarPage, RemoteCopyView, SyncProgress } from '../../../shared/inventory';
 import { call } from '../../../main/cli/handler-context';
 import { dispatch } from '../../../main/core/ipc/dispatch';
 import { log } from '../../../main/core/log';
@@ -84,10 +84,16 @@ describe('inventory channels', () => {
   });
 
   it('answers the radar: the library entry with where it lives, and the copies the library lacks', async () => {
-    const overview: RadarOverview = await call(app.ctx, 'inventory.overview', {});
+    const overview: RadarPage = await call(app.ctx, 'inventory.overview', {});
     expect(overview.thresholdDays).toBe(app.ctx.settings.get().expiringWithinDays);
+    expect(overview).toMatchObject({ offset: 0, total: overview.rows.length });
+    expect(Object.values(overview.counts).reduce((a, b) => a + b, 0)).toBe(overview.total);
     const own = overview.rows.find((row) => row.libraryId === libraryId)!;
-    expect(own).toMatchObject({ inLibrary: true, importable: null, locations: [{ account: 'tencent-prod', remoteId: remote.known, renewedLocally: null }] });
+    expect(own).toMatchObject({
+      inLibrary: true,
+      importable: null,
+      locations: [{ account: 'tencent-prod', remoteId: remote.known, renewedLocally: null, bindings: [{ type: 'cdn', id: 'cdn.chan.test', name: 'cdn.chan.test' }] }],
+    });
     const remoteOnly = overview.rows.filter((row) => !row.inLibrary);
     expect(remoteOnly.map((row) => row.importable?.remoteId).sort()).toEqual([remote.unknown, remote.withheld].sort());
   });
@@ -99,6 +105,10 @@ describe('inventory channels', () => {
     const copies = (await call(app.ctx, 'inventory.list', { libraryId: imported.id })).copies;
     expect(copies).toEqual([expect.objectContaining({ remoteId: remote.unknown, matchedBy: 'fingerprint' })]);
     expect(app.events.at(-1)).toEqual({ name: 'library.changed', payload: { reason: 'import' } });
+    // The radar kept since the last request is rebuilt: the copy is now the library entry's.
+    const rows = (await call(app.ctx, 'inventory.overview', {})).rows;
+    expect(rows.find((row) => row.libraryId === imported.id)).toMatchObject({ inLibrary: true, locations: [{ remoteId: remote.unknown }] });
+    expect(rows.some((row) => row.importable?.remoteId === remote.unknown)).toBe(false);
   });
 
   it('refuses, changing nothing, a copy whose certificate the cloud withheld or that no sync recorded', async () => {

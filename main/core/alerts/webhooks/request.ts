@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { HttpResponse } from '../../../clouds/http';
 import type { DueNotification } from '../decide';
-import { certificateJson } from '../radar';
+import { certificateJson } from '../expiring';
 import type { WebhookKind, WebhookTarget } from './target';
 
 // What each platform expects, exactly as documented:

@@ -1,0 +1,63 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { dataRevision } from '../../../main/core/db/revision';
+import { openDatabase } from '../../../main/core/db/open';
+import { Lineage } from '../../../main/core/library/lineage';
+import { readRadarSource } from '../../../main/core/inventory/radar-source';
+import { alertVault, inDays } from '../alerts/fixture';
+
+describe('the radar source', () => {
+  it('gives each renewed entry the current version Lineage gives it, through chains and splits', () => {
+    const vault = alertVault();
+    vault.entry('v1', { cn: 'www.example.com', notAfter: inDays(10) });
+    vault.entry('v2', { cn: 'www.example.com', notAfter: inDays(100), renews: 'v1' });
+    vault.entry('v3', { cn: 'www.example.com', notAfter: inDays(200), renews: 'v2' });
+    // A split: two renewals of one entry; the later expiry is the one followed.
+    vault.entry('s0', { cn: 'api.example.com', notAfter: inDays(5) });
+    vault.entry('s-short', { cn: 'api.example.com', notAfter: inDays(50), renews: 's0' });
+    vault.entry('s-long', { cn: 'api.example.com', notAfter: inDays(90), renews: 's0' });
+    vault.entry('ca', { cn: 'Root', notAfter: inDays(3000), isCa: true });
+    const lineage = new Lineage(vault.db);
+    const source = readRadarSource(vault.db);
+    for (const entry of source.entries) {
+      const current = lineage.currentVersionOf(entry.id);
+      expect(entry.currentVersion, entry.id).toEqual(current && current.id !== entry.id ? current : null);
+    }
+    expect(Object.fromEntries(source.entries.map((e) => [e.id, e.currentVersion?.id ?? null]))).toEqual({
+      v1: 'v3',
+      v2: 'v3',
+      v3: null,
+      s0: 's-long',
+      's-short': null,
+      's-long': null,
+      ca: null,
+    });
+    expect(source.entries.find((e) => e.id === 'ca')?.isCa).toBe(true);
+  });
+});
+
+describe('dataRevision', () => {
+  const dirs: string[] = [];
+  afterEach(() => dirs.splice(0).forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+  it('changes on a commit by this connection or another, and only then', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'certvault-revision-'));
+    dirs.push(dir);
+    const [reader, writer] = [openDatabase(dir), openDatabase(dir)];
+    try {
+      const first = dataRevision(reader);
+      reader.prepare('SELECT count(*) FROM entries').get();
+      expect(dataRevision(reader)).toBe(first);
+      writer.prepare(`INSERT INTO cloud_accounts (id, name, cloud, created_at, updated_at) VALUES ('a', 'a', 'tencent', 'now', 'now')`).run();
+      const second = dataRevision(reader);
+      expect(second).not.toBe(first);
+      reader.prepare(`UPDATE cloud_accounts SET name = 'b'`).run();
+      expect(dataRevision(reader)).not.toBe(second);
+    } finally {
+      reader.close();
+      writer.close();
+    }
+  });
+});
