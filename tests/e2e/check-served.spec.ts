@@ -19,6 +19,7 @@ test.beforeAll(async ({ pki }: { pki: TestPki }) => {
 test.afterAll(() => front.close());
 
 async function check(app: AppPage, fields: { host: string; ip?: string; port?: string }): Promise<void> {
+  await app.openScreen('inspect');
   const form = app.page.locator('form.served');
   await form.locator('input[name="domain"]').fill(fields.host);
   await form.locator('input[name="ip"]').fill(fields.ip ?? '');
