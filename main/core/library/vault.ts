@@ -116,7 +116,7 @@ export class Vault {
   async listRows(query: LibraryQuery = {}): Promise<LibraryPage<LibraryListEntry>> {
     const page = this.list(query);
     const withKey = page.entries.filter((entry) => entry.hasKey).map((entry) => entry.id);
-    const dataKey = withKey.length > 0 ? (await this.keychainStatus()).dataKey : 'ready';
+    const dataKey = withKey.length > 0 ? await this.dataKeyState() : 'ready';
     const retired = this.store.withRetiredKeys(withKey);
     return { ...page, entries: page.entries.map((entry) => ({ ...entry, keyState: keyStateOf(entry.hasKey, dataKey, retired.has(entry.id)) })) };
   }
@@ -354,7 +354,16 @@ export class Vault {
 
   private async keyState(entry: LibraryEntry): Promise<KeyState> {
     if (!entry.hasKey) return 'none';
-    return keyStateOf(true, (await this.keychainStatus()).dataKey, this.store.withRetiredKeys([entry.id]).size > 0);
+    return keyStateOf(true, await this.dataKeyState(), this.store.withRetiredKeys([entry.id]).size > 0);
+  }
+
+  /** keychainStatus's state without its counts of every sealed key: what one page or one entry needs. */
+  private async dataKeyState(): Promise<KeychainStatus['dataKey']> {
+    try {
+      return (await this.dataKeys.status()).state;
+    } catch {
+      return 'unavailable';
+    }
   }
 
   private async unsealKeys(entry: LibraryEntry): Promise<EntryKeys> {
