@@ -1,29 +1,24 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { latestVersion } from '../main/core/db/migrations';
+import { DATABASE_FILE } from '../main/core/db/open';
+import { Vault } from '../main/core/library/vault';
+import { MemorySecretStore } from '../tests/unit/vault/helpers/memory-secret-store';
 import { makeCa, makeLeaf, days } from '../tests/unit/vault/helpers/pki';
+import { librarySize } from './size';
 
 // The library benches' certificates with keys: one CA, then EC P-256 leaves with two SANs each,
 // spread over two years of expiry dates, one bundle file (certificate + key) per leaf and the CA
 // certificate beside them, as a folder of issued certificates would look.
 //
 // 10,000 by default; `npm run bench -- --size 100000` (bench/run.ts) sets CERTVAULT_BENCH_SIZE for
-// every bench. Generating 100,000 takes minutes, so the folder is kept between runs in the user's
+// every bench (bench/size.ts). Generating 100,000 takes minutes, so the folder is kept between runs in the user's
 // cache folder (never the repository), and reused once complete.
 
-export const DEFAULT_LIBRARY_SIZE = 10_000;
-export const SIZE_ENV = 'CERTVAULT_BENCH_SIZE';
-
-/** The library size this bench run measures. */
-export function librarySize(): number {
-  const raw = process.env[SIZE_ENV];
-  if (raw === undefined || raw === '') return DEFAULT_LIBRARY_SIZE;
-  const size = Number(raw);
-  if (!Number.isInteger(size) || size < 1) throw new Error(`${SIZE_ENV} must be a positive whole number, got "${raw}"`);
-  return size;
-}
-
 export const LIBRARY_SIZE = librarySize();
+/** The bench keychain's content beside a kept vault: a bench secret, never a user's. */
+const KEYCHAIN_FILE = 'bench-keychain.json';
 
 export function fixtureCacheDir(): string {
   const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
@@ -52,4 +47,37 @@ export async function libraryFixture(count = LIBRARY_SIZE): Promise<string> {
   }
   fs.writeFileSync(path.join(folder, 'complete'), '');
   return folder;
+}
+
+/**
+ * A vault holding the fixture, for the benches that measure reading it: a fresh copy in a temp
+ * folder of one imported once per size and schema version and kept beside the fixture (importing
+ * 100,000 entries takes minutes; bench/library-import.ts measures that). The caller removes the copy.
+ */
+export async function importedVaultCopy(count = LIBRARY_SIZE): Promise<string> {
+  const kept = path.join(fixtureCacheDir(), `vault-${count}-schema-${latestVersion}`);
+  if (!fs.existsSync(path.join(kept, 'complete'))) {
+    fs.rmSync(kept, { recursive: true, force: true });
+    const folder = await libraryFixture(count);
+    const secrets = new MemorySecretStore();
+    const vault = Vault.open({ dataDir: kept, secrets });
+    const result = await vault.importPaths([folder]);
+    vault.close();
+    if (result.imported.length !== count) throw new Error(`fixture vault wrong: ${result.imported.length} of ${count} imported`);
+    fs.writeFileSync(path.join(kept, KEYCHAIN_FILE), JSON.stringify([...secrets.secrets]));
+    fs.writeFileSync(path.join(kept, 'complete'), '');
+  }
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'certvault-bench-vault-'));
+  fs.copyFileSync(path.join(kept, DATABASE_FILE), path.join(copy, DATABASE_FILE));
+  fs.copyFileSync(path.join(kept, KEYCHAIN_FILE), path.join(copy, KEYCHAIN_FILE));
+  return copy;
+}
+
+/** The in-memory keychain holding the data key of a copy from importedVaultCopy: its keys open. */
+export function keychainOf(copy: string): MemorySecretStore {
+  const secrets = new MemorySecretStore();
+  for (const [account, secret] of JSON.parse(fs.readFileSync(path.join(copy, KEYCHAIN_FILE), 'utf8')) as [string, string][]) {
+    secrets.secrets.set(account, secret);
+  }
+  return secrets;
 }

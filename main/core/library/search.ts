@@ -13,10 +13,12 @@ import { ENTRY_COLUMNS, toEntry, type EntryRow } from './entry-row';
 //   every match holds them all, and each trigram more costs a doclist read (a 64-digit
 //   fingerprint as a phrase of 62 trigrams costs 12 ms at 100,000 entries, 6 trigrams under 1 ms).
 //   Those rows are then read by search_rowid, checked, and sorted; the count is exact.
+// Either way one statement lists the matches' ids in order (all of them, or up to a margin past
+// the window): their number is the count, the window is a slice, and only its rows are read.
 // - Many candidates (a common word, a first letter typed): reading them all from the trigram index
 //   costs in proportion to the library (150 ms for "example" at 100,000). Instead the sort
 //   column's index is walked in order and each row checked, which stops once the window is full;
-//   the count stops a margin past the window (`totalCapped`), as mail clients do: "1,200+".
+//   the count stops a margin past the window (`totalCapped`), as mail clients do: "600+".
 // - No search: the sort column's index holds every filtered column (db/migrations.ts, version 3),
 //   so the exact count and the window's ids come from one index, without reading any wide row.
 //
@@ -49,9 +51,9 @@ const TRIGRAMS_PER_TERM = 6;
  * walking the sort index is cheaper (it checks about window/density rows, and density is then at
  * least this over the library size).
  */
-const CANDIDATE_LIMIT = 4000;
+const CANDIDATE_LIMIT = 2000;
 /** How far past the window's end a count of many matches goes before it says "at least". */
-const COUNT_AHEAD = 1000;
+const COUNT_AHEAD = 400;
 const DEFAULT_PAGE = 200;
 
 export class LibrarySearch {
@@ -62,12 +64,7 @@ export class LibrarySearch {
   }
 
   query(query: LibraryQuery, now: Date): LibraryPage {
-    const statements = listStatements(query, now, this.candidates(query));
-    const counted = this.sql.get(statements.count).pluck().get(statements.params) as number;
-    const rows = this.sql.get(statements.rows).all(statements.params) as EntryRow[];
-    const offset = statements.params.offset as number;
-    const totalCapped = statements.countCap !== null && counted >= statements.countCap;
-    return { total: counted, totalCapped, offset, entries: rows.map(toEntry) };
+    return runList(this.sql, listStatements(query, now, this.candidates(query)));
   }
 
   /** The search_rowids that can match (fewer than CANDIDATE_LIMIT), or null when more might. */
@@ -82,16 +79,48 @@ export class LibrarySearch {
   }
 }
 
-export interface ListStatements {
-  /** The number of matches, or at most `countCap` of them. */
-  readonly count: string;
-  /** When set, the count stops there: the matches are at least that many. */
-  readonly countCap: number | null;
-  /** The ids of the window's entries, in order. */
-  readonly window: string;
-  /** The window's rows. */
-  readonly rows: string;
-  readonly params: Readonly<Record<string, string | number>>;
+export type ListStatements =
+  | {
+      /** No search: the exact count and the window's ids come from the sort column's covering index. */
+      readonly kind: 'indexed';
+      readonly count: string;
+      /** The ids of the window's entries, in order. */
+      readonly window: string;
+      /** The window's rows, in order. */
+      readonly rows: string;
+      readonly params: Readonly<Record<string, string | number>>;
+    }
+  | {
+      /**
+       * A search: the ids of the matches in order, all of them (few candidates) or up to
+       * `countCap` (many): one pass gives the count and the window, whose rows are then read by id.
+       */
+      readonly kind: 'matched';
+      readonly matches: string;
+      readonly countCap: number | null;
+      /** The window alone, as `matches` finds it (for the query plan tests). */
+      readonly window: string;
+      readonly params: Readonly<Record<string, string | number>>;
+    };
+
+/** Runs a query's statements: the page of LibrarySearch.query. */
+export function runList(sql: StatementCache, statements: ListStatements): LibraryPage {
+  const { params } = statements;
+  const offset = params.offset as number;
+  if (statements.kind === 'indexed') {
+    const total = sql.get(statements.count).pluck().get(params) as number;
+    const rows = sql.get(statements.rows).all(params) as EntryRow[];
+    return { total, totalCapped: false, offset, entries: rows.map(toEntry) };
+  }
+  const matches = sql.get(statements.matches).pluck().all(params) as number[];
+  const window = matches.slice(offset, offset + (params.limit as number));
+  const rows = sql
+    .get(`SELECT ${ENTRY_COLUMNS}, search_rowid FROM entries WHERE search_rowid IN (SELECT value FROM json_each(?))`)
+    .all(JSON.stringify(window)) as (EntryRow & { search_rowid: number })[];
+  const position = new Map(window.map((id, i) => [id, i]));
+  rows.sort((a, b) => position.get(a.search_rowid)! - position.get(b.search_rowid)!);
+  const totalCapped = statements.countCap !== null && matches.length >= statements.countCap;
+  return { total: matches.length, totalCapped, offset, entries: rows.map(toEntry) };
 }
 
 /**
@@ -142,30 +171,25 @@ export function listStatements(query: LibraryQuery, now: Date, candidates: reado
   params.limit = limit;
   const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
 
-  if (terms.length > 0 && candidates !== null) {
-    // CROSS JOIN keeps this order: the candidates first, each row then found by its unique search_rowid.
-    params.candidates = JSON.stringify(candidates);
-    const from = 'json_each(:candidates) AS candidate CROSS JOIN entries ON entries.search_rowid = candidate.value';
-    const window = `SELECT search_rowid FROM ${from} ${whereSql} ORDER BY ${order} LIMIT :limit OFFSET :offset`;
+  if (terms.length === 0) {
+    const window = `SELECT search_rowid FROM entries ${whereSql} ORDER BY ${order} LIMIT :limit OFFSET :offset`;
     return {
-      count: `SELECT count(*) FROM ${from} ${whereSql}`,
-      countCap: null,
+      kind: 'indexed',
+      count: `SELECT count(*) FROM entries ${whereSql}`,
       window,
       rows: `SELECT ${ENTRY_COLUMNS} FROM entries WHERE search_rowid IN (${window}) ORDER BY ${order}`,
       params,
     };
   }
-  const window = `SELECT search_rowid FROM entries ${whereSql} ORDER BY ${order} LIMIT :limit OFFSET :offset`;
-  const rows = `SELECT ${ENTRY_COLUMNS} FROM entries WHERE search_rowid IN (${window}) ORDER BY ${order}`;
-  if (terms.length === 0) return { count: `SELECT count(*) FROM entries ${whereSql}`, countCap: null, window, rows, params };
+  if (candidates !== null) {
+    // CROSS JOIN keeps this order: the candidates first, each row then found by its unique search_rowid.
+    params.candidates = JSON.stringify(candidates);
+    const matches = `SELECT search_rowid FROM json_each(:candidates) AS candidate CROSS JOIN entries ON entries.search_rowid = candidate.value ${whereSql} ORDER BY ${order}`;
+    return { kind: 'matched', matches, countCap: null, window: `${matches} LIMIT :limit OFFSET :offset`, params };
+  }
   params.countCap = offset + limit + COUNT_AHEAD;
-  return {
-    count: `SELECT count(*) FROM (SELECT 1 FROM entries ${whereSql} LIMIT :countCap)`,
-    countCap: params.countCap,
-    window,
-    rows,
-    params,
-  };
+  const matches = `SELECT search_rowid FROM entries ${whereSql} ORDER BY ${order}`;
+  return { kind: 'matched', matches: `${matches} LIMIT :countCap`, countCap: params.countCap, window: `${matches} LIMIT :limit OFFSET :offset`, params };
 }
 
 /**

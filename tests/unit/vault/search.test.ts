@@ -2,7 +2,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sortColumns, type LibraryQuery } from '../../../shared/library';
-import { listStatements, searchTerms, trigramQuery } from '../../../main/core/library/search';
+import { listStatements, runList, searchTerms, trigramQuery } from '../../../main/core/library/search';
+import { StatementCache } from '../../../main/core/db/statements';
 import { makeCa, makeLeaf, days } from './helpers/pki';
 import { openTestVault, text, type TestVault } from './helpers/vault';
 
@@ -163,9 +164,8 @@ describe('many matches or few: the same answer', () => {
   const run = (query: LibraryQuery, candidates: number[] | null) => {
     const db = new Database(path.join(t.dir, 'vault.db'), { readonly: true });
     try {
-      const statements = listStatements(query, now, candidates);
-      const rows = db.prepare(statements.rows).all(statements.params) as { name: string }[];
-      return { total: db.prepare(statements.count).pluck().get(statements.params) as number, names: rows.map((r) => r.name) };
+      const page = runList(new StatementCache(db), listStatements(query, now, candidates));
+      return { total: page.total, names: page.entries.map((e) => e.name) };
     } finally {
       db.close();
     }
@@ -191,7 +191,7 @@ describe('many matches or few: the same answer', () => {
     ];
     for (const query of queries) {
       const walked = run(query, null);
-      expect(run(query, candidatesOf(query.search!)), JSON.stringify(query)).toEqual({ ...walked, total: walked.total });
+      expect(run(query, candidatesOf(query.search!)), JSON.stringify(query)).toEqual(walked);
       expect(walked.total, JSON.stringify(query)).toBe(t.vault.list({ ...query, offset: 0, limit: 1000 }).entries.length);
     }
   });
@@ -210,9 +210,19 @@ describe('many matches or few: the same answer', () => {
     expect(page.totalCapped).toBe(false);
     expect(page.total).toBe(5);
     const capped = listStatements({ search: 'e', limit: 1, offset: 2 }, now, null);
-    expect(capped.countCap).toBe(1003);
-    expect(listStatements({ search: 'example' }, now, [1]).countCap).toBeNull();
-    expect(listStatements({ hasKey: true }, now, null).countCap).toBeNull();
+    expect(capped.kind === 'matched' && capped.countCap).toBe(403);
+    const db = new Database(path.join(t.dir, 'vault.db'), { readonly: true });
+    try {
+      const statements = listStatements({ search: 'e', limit: 1 }, now, null);
+      const tight = runList(new StatementCache(db), { ...statements, kind: 'matched', matches: `${statements.window.replace(/ LIMIT .*/, '')} LIMIT 3`, countCap: 3 });
+      expect(tight).toMatchObject({ total: 3, totalCapped: true });
+      expect(tight.entries).toHaveLength(1);
+    } finally {
+      db.close();
+    }
+    const few = listStatements({ search: 'example' }, now, [1]);
+    expect(few.kind === 'matched' && few.countCap).toBeNull();
+    expect(listStatements({ hasKey: true }, now, null).kind).toBe('indexed');
   });
 });
 
