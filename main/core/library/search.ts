@@ -20,7 +20,9 @@ import { ENTRY_COLUMNS, toEntry, type EntryRow } from './entry-row';
 //   column's index is walked in order and each row checked, which stops once the window is full;
 //   the count stops a margin past the window (`totalCapped`), as mail clients do: "600+".
 // - No search: the sort column's index holds every filtered column (db/migrations.ts, version 3),
-//   so the exact count and the window's ids come from one index, without reading any wide row.
+//   so the window's ids come from one index, without reading any wide row. The count is exact for
+//   the whole library (a count SQLite keeps cheap); with filters it stops a margin past the window
+//   too, since counting every match meant a walk of the whole index (17 ms at 100,000).
 //
 // The sort expressions below must match those indexes exactly.
 
@@ -81,7 +83,7 @@ export class LibrarySearch {
 
 export type ListStatements =
   | {
-      /** No search: the exact count and the window's ids come from the sort column's covering index. */
+      /** Neither search nor filter: the library's size and the window's ids from the sort column's index. */
       readonly kind: 'indexed';
       readonly count: string;
       /** The ids of the window's entries, in order. */
@@ -171,7 +173,7 @@ export function listStatements(query: LibraryQuery, now: Date, candidates: reado
   params.limit = limit;
   const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
 
-  if (terms.length === 0) {
+  if (where.length === 0) {
     const window = `SELECT search_rowid FROM entries ${whereSql} ORDER BY ${order} LIMIT :limit OFFSET :offset`;
     return {
       kind: 'indexed',
@@ -202,16 +204,24 @@ export function trigramQuery(terms: readonly string[]): string | null {
   return [...new Set(trigrams)].map((trigram) => `"${trigram.replace(/"/g, '""')}"`).join(' AND ');
 }
 
+/**
+ * Non-overlapping trigrams covering the term; when there are more than TRIGRAMS_PER_TERM, those
+ * with the most digits first (digits tell hosts, serials and fingerprints apart, while the letters
+ * of "host" or "example.com" are in most of the library: asking for those gave 805 candidates for
+ * one hostname at 100,000 entries, its digits 23), the rest spread over the term.
+ */
 function spreadTrigrams(chars: readonly string[]): string[] {
   if (chars.length < TRIGRAM) return [];
   const starts: number[] = [];
   for (let start = 0; start + TRIGRAM <= chars.length; start += TRIGRAM) starts.push(start);
   if (chars.length % TRIGRAM !== 0) starts.push(chars.length - TRIGRAM);
-  const picked =
-    starts.length <= TRIGRAMS_PER_TERM
-      ? starts
-      : Array.from({ length: TRIGRAMS_PER_TERM }, (_, i) => starts[Math.round((i * (starts.length - 1)) / (TRIGRAMS_PER_TERM - 1))]!);
-  return picked.map((start) => chars.slice(start, start + TRIGRAM).join(''));
+  const trigrams = starts.map((start) => chars.slice(start, start + TRIGRAM).join(''));
+  if (trigrams.length <= TRIGRAMS_PER_TERM) return trigrams;
+  const digits = (trigram: string) => trigram.replace(/[^0-9]/g, '').length;
+  const spread = trigrams.map((trigram, i) => ({ trigram, i, digits: digits(trigram) }));
+  // Stable: equal digit counts keep the term's order, then every other one so they spread.
+  spread.sort((a, b) => b.digits - a.digits || (a.i % 2) - (b.i % 2) || a.i - b.i);
+  return spread.slice(0, TRIGRAMS_PER_TERM).map(({ trigram }) => trigram);
 }
 
 /**

@@ -203,6 +203,8 @@ describe('many matches or few: the same answer', () => {
     const fingerprint = 'a'.repeat(30) + 'b'.repeat(34);
     expect(trigramQuery([fingerprint])!.split(' AND ').length).toBeLessThanOrEqual(6);
     expect(trigramQuery(['say "hi"'])).toContain('""');
+    // The digits of a hostname are asked first: its letters are in every name of its domain.
+    expect(trigramQuery(['host13887.shop.example.org'])!.split(' AND ').slice(0, 2)).toEqual(['"887"', '"t13"']);
   });
 
   it('counts many matches only a margin past the window, and says so', () => {
@@ -222,7 +224,8 @@ describe('many matches or few: the same answer', () => {
     }
     const few = listStatements({ search: 'example' }, now, [1]);
     expect(few.kind === 'matched' && few.countCap).toBeNull();
-    expect(listStatements({ hasKey: true }, now, null).kind).toBe('indexed');
+    expect(listStatements({ hasKey: true }, now, null).kind).toBe('matched');
+    expect(listStatements({}, now, null).kind).toBe('indexed');
   });
 });
 
