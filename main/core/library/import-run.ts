@@ -27,7 +27,7 @@ export class ImportRun {
   readonly written = new Set<string>();
   /** Keys whose certificate was neither in their chunk nor in the library: tried again at the end. */
   readonly waitingKeys: StrayKey[] = [];
-  /** The end of the import: keys still without a certificate fail now. */
+  /** The last pass: keys without a certificate fail now, and no leaf is noted to be read again. */
   final = false;
   private readonly cas = new Map<string, { cert: CertificateMaterial<CertificateFacts>; file: string }>();
   private readonly table = `import_unchained_${(runs += 1)}`;

@@ -244,6 +244,8 @@ export class Vault {
   /** Dropped files (their bytes) and pasted text: one chunk. */
   async importContent(inputs: readonly SourceInput[], options: ImportOptions = {}): Promise<ImportResult> {
     const run = new ImportRun(this.db, []);
+    // One chunk, and no file to read again: everything pairs now, as in the last pass of importPaths.
+    run.final = true;
     const sources: ParsedSource<CertificateFacts>[] = [];
     for (const [index, input] of inputs.entries()) {
       try {
