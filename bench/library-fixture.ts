@@ -1,22 +1,40 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { latestVersion } from '../main/core/db/migrations';
+import { DATABASE_FILE } from '../main/core/db/open';
+import { Vault } from '../main/core/library/vault';
+import { MemorySecretStore } from '../tests/unit/vault/helpers/memory-secret-store';
 import { makeCa, makeLeaf, days } from '../tests/unit/vault/helpers/pki';
+import { librarySize } from './size';
 
-// 10,000 certificates with keys for the library benches: one CA, then EC P-256 leaves with two
-// SANs each, spread over two years of expiry dates, one bundle file (certificate + key) per leaf
-// and the CA certificate beside them, as a folder of issued certificates would look.
+// The library benches' certificates with keys: one CA, then EC P-256 leaves with two SANs each,
+// spread over two years of expiry dates, one bundle file (certificate + key) per leaf and the CA
+// certificate beside them, as a folder of issued certificates would look.
+//
+// 10,000 by default; `npm run bench -- --size 100000` (bench/run.ts) sets CERTVAULT_BENCH_SIZE for
+// every bench (bench/size.ts). Generating 100,000 takes minutes, so the folder is kept between runs in the user's
+// cache folder (never the repository), and reused once complete.
 
-export const LIBRARY_SIZE = 10_000;
+export const LIBRARY_SIZE = librarySize();
+/** The bench keychain's content beside a kept vault: a bench secret, never a user's. */
+const KEYCHAIN_FILE = 'bench-keychain.json';
+
+export function fixtureCacheDir(): string {
+  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(base, 'certvault-bench');
+}
 
 export async function libraryFixture(count = LIBRARY_SIZE): Promise<string> {
-  const folder = path.join(os.tmpdir(), `certvault-bench-library-${count}`);
+  const folder = path.join(fixtureCacheDir(), `library-${count}`);
   if (fs.existsSync(path.join(folder, 'complete'))) return folder;
   fs.rmSync(folder, { recursive: true, force: true });
   fs.mkdirSync(folder, { recursive: true });
+  console.log(`generating ${count} certificates with keys in ${folder} (kept for later runs)`);
   const ca = await makeCa('Bench Issuing CA');
   fs.writeFileSync(path.join(folder, 'ca.pem'), ca.certPem);
   const now = new Date();
+  const width = Math.max(5, String(count - 1).length);
   for (let i = 0; i < count; i++) {
     const host = `host${i}.${['example.com', 'example.net', 'corp.internal', 'shop.example.org'][i % 4]}`;
     const leaf = await makeLeaf(ca, {
@@ -25,8 +43,41 @@ export async function libraryFixture(count = LIBRARY_SIZE): Promise<string> {
       notBefore: days(-30, now),
       notAfter: days((i % 730) - 30, now),
     });
-    fs.writeFileSync(path.join(folder, `leaf-${String(i).padStart(5, '0')}.pem`), leaf.certPem + leaf.keyPem);
+    fs.writeFileSync(path.join(folder, `leaf-${String(i).padStart(width, '0')}.pem`), leaf.certPem + leaf.keyPem);
   }
   fs.writeFileSync(path.join(folder, 'complete'), '');
   return folder;
+}
+
+/**
+ * A vault holding the fixture, for the benches that measure reading it: a fresh copy in a temp
+ * folder of one imported once per size and schema version and kept beside the fixture (importing
+ * 100,000 entries takes minutes; bench/library-import.ts measures that). The caller removes the copy.
+ */
+export async function importedVaultCopy(count = LIBRARY_SIZE): Promise<string> {
+  const kept = path.join(fixtureCacheDir(), `vault-${count}-schema-${latestVersion}`);
+  if (!fs.existsSync(path.join(kept, 'complete'))) {
+    fs.rmSync(kept, { recursive: true, force: true });
+    const folder = await libraryFixture(count);
+    const secrets = new MemorySecretStore();
+    const vault = Vault.open({ dataDir: kept, secrets });
+    const result = await vault.importPaths([folder]);
+    vault.close();
+    if (result.imported.length !== count) throw new Error(`fixture vault wrong: ${result.imported.length} of ${count} imported`);
+    fs.writeFileSync(path.join(kept, KEYCHAIN_FILE), JSON.stringify([...secrets.secrets]));
+    fs.writeFileSync(path.join(kept, 'complete'), '');
+  }
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'certvault-bench-vault-'));
+  fs.copyFileSync(path.join(kept, DATABASE_FILE), path.join(copy, DATABASE_FILE));
+  fs.copyFileSync(path.join(kept, KEYCHAIN_FILE), path.join(copy, KEYCHAIN_FILE));
+  return copy;
+}
+
+/** The in-memory keychain holding the data key of a copy from importedVaultCopy: its keys open. */
+export function keychainOf(copy: string): MemorySecretStore {
+  const secrets = new MemorySecretStore();
+  for (const [account, secret] of JSON.parse(fs.readFileSync(path.join(copy, KEYCHAIN_FILE), 'utf8')) as [string, string][]) {
+    secrets.secrets.set(account, secret);
+  }
+  return secrets;
 }

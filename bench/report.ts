@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_LIBRARY_SIZE, GROWTH_SIZE } from './size';
 
 // Each bench owns one "## Title" section of docs/performance.md and rewrites only that section,
 // so benches written by different people never overwrite each other's numbers.
@@ -61,4 +62,49 @@ export function compare(a: () => unknown, b: () => unknown, { batch = 200, round
     ratios.push(aNs / bNs);
   }
   return { aNs: median(aSamples), bNs: median(bSamples), ratio: median(ratios) };
+}
+
+export interface GrowthMeasure {
+  readonly measure: string;
+  readonly value: number;
+  /** Digits after the point. */
+  readonly digits: number;
+}
+
+const GROWTH_TITLE = 'Growth: 10,000 and 100,000 entries';
+
+/**
+ * Records this run's figures in the growth table: one row per measure, a column per library size,
+ * and their ratio. Each bench fills its own rows and its own size's column, so the table is
+ * complete once every library bench ran at both sizes; runs at other sizes are not recorded.
+ */
+export function recordGrowth(size: number, measures: readonly GrowthMeasure[], file = PERFORMANCE_DOC): void {
+  const column = size === DEFAULT_LIBRARY_SIZE ? 0 : size === GROWTH_SIZE ? 1 : -1;
+  if (column === -1) return;
+  const current = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const start = current.indexOf(`## ${GROWTH_TITLE}\n`);
+  const rows = new Map<string, [string, string]>();
+  if (start !== -1) {
+    const next = current.indexOf('\n## ', start + 1);
+    const section = current.slice(start, next === -1 ? undefined : next);
+    for (const line of section.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Measure') && !l.startsWith('| ---'))) {
+      const cells = line.split(' | ').map((cell) => cell.replace(/^\| /, '').replace(/ \|$/, ''));
+      rows.set(cells[0]!, [cells[1] ?? '', cells[2] ?? '']);
+    }
+  }
+  for (const { measure, value, digits } of measures) {
+    const cells = rows.get(measure) ?? ['', ''];
+    cells[column] = value.toFixed(digits);
+    rows.set(measure, cells);
+  }
+  const ratio = ([small, big]: [string, string]) => (small !== '' && big !== '' && Number(small) > 0 ? `${(Number(big) / Number(small)).toFixed(2)}x` : '');
+  writeSection(
+    GROWTH_TITLE,
+    `The library benches run at 10,000 entries (\`npm run bench\`) and at 100,000 (\`npm run bench -- --size 100000\`, fixture generated once and kept in the user's cache folder, bench/library-fixture.ts); each row is written by the bench that measures it, with the details in that bench's section. Growth is the 100,000 figure over the 10,000 one: 1.00x is flat, 10x grows with the library. Times in ms, rates per second, memory in MB. SQLite only: the PostgreSQL team vault does not exist yet. The machine is shared by other work (load averages in each section), so wall times move between runs; the CPU columns of each section are steadier.
+
+| Measure | 10,000 | 100,000 | Growth |
+| --- | ---: | ---: | ---: |
+${[...rows].map(([measure, cells]) => `| ${measure} | ${cells[0]} | ${cells[1]} | ${ratio(cells)} |`).join('\n')}`,
+    file,
+  );
 }

@@ -1,6 +1,9 @@
 import { spawnSync } from 'node:child_process';
+import { SIZE_ENV } from './size';
 
-// `npm run bench [name...]`: runs every registered bench, or the named ones. Each bench module
+// `npm run bench [-- --size N] [name...]`: runs every registered bench, or the named ones. The
+// library benches measure a library of N entries (10,000 unless --size says otherwise, 100,000 for
+// the growth figures; bench/library-fixture.ts), which every child process finds in CERTVAULT_BENCH_SIZE. Each bench module
 // exports `run()`, prints its numbers and rewrites its own section of docs/performance.md.
 // Every bench gets a process of its own, so one bench's memory high-water mark or warm caches
 // never show up in another's numbers.
@@ -17,16 +20,17 @@ const benches: Readonly<Record<string, () => Promise<{ run(): Promise<void> | vo
   'overview-render': () => import('./overview-render'),
   'hostile-chain': () => import('./hostile-chain'),
   'inventory-sync': () => import('./inventory-sync'),
+  'cli-start': () => import('./cli-start'),
 };
 
 async function runOne(name: string): Promise<void> {
   await (await benches[name]!()).run();
 }
 
-function runEach(names: readonly string[]): void {
+function runEach(names: readonly string[], size: string | undefined): void {
   for (const name of names) {
-    console.log(`== ${name}`);
-    const env = { ...process.env, CERTVAULT_LOG: process.env.CERTVAULT_LOG ?? 'off' };
+    console.log(`== ${name}${size ? ` (${size} entries)` : ''}`);
+    const env = { ...process.env, CERTVAULT_LOG: process.env.CERTVAULT_LOG ?? 'off', ...(size ? { [SIZE_ENV]: size } : {}) };
     const child = spawnSync(process.execPath, [...process.execArgv, __filename, '--one', name], { stdio: 'inherit', env });
     if (child.status !== 0) {
       console.error(`bench ${name} failed (exit ${child.status ?? child.signal})`);
@@ -41,13 +45,20 @@ function main(): void {
     void runOne(args[1]);
     return;
   }
+  const sizeAt = args.indexOf('--size');
+  const size = sizeAt === -1 ? undefined : args.splice(sizeAt, 2)[1];
+  if (sizeAt !== -1 && !(size && /^[1-9][0-9]*$/.test(size))) {
+    console.error(`--size takes a number of entries, e.g. --size 100000 (got ${size ?? 'nothing'})`);
+    process.exitCode = 2;
+    return;
+  }
   const unknown = args.filter((name) => !(name in benches));
   if (unknown.length > 0) {
     console.error(`unknown bench: ${unknown.join(', ')} (known: ${Object.keys(benches).join(', ')})`);
     process.exitCode = 2;
     return;
   }
-  runEach(args.length > 0 ? args : Object.keys(benches));
+  runEach(args.length > 0 ? args : Object.keys(benches), size);
 }
 
 main();

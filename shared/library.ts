@@ -110,8 +110,13 @@ export interface LibraryQuery {
 }
 
 export interface LibraryPage<Entry extends LibraryEntry = LibraryEntry> {
-  /** Entries matching the query, before the window. */
+  /** Entries matching the query, before the window; at least this many when `totalCapped`. */
   readonly total: number;
+  /**
+   * True when a search matched so many entries that counting stopped a margin past the window
+   * (main/core/library/search.ts): the list shows "{total}+" and the count goes on as it scrolls.
+   */
+  readonly totalCapped?: boolean;
   readonly offset: number;
   readonly entries: readonly Entry[];
 }

@@ -260,6 +260,7 @@ export const en = {
   'ui.library.count.one': '1 certificate',
   'ui.library.count.other': '{count} certificates',
   'ui.library.count.filtered': '{shown} of {total} shown',
+  'ui.library.count.filteredAtLeast': 'More than {shown} of {total} shown (counted as you scroll)',
   'ui.library.import.files': 'Import files…',
   'ui.library.import.folder': 'Import folder…',
   'ui.library.import.paste': 'Paste…',

@@ -262,6 +262,7 @@ export const zhCN: Catalog = {
   'ui.library.count.one': '1 个证书',
   'ui.library.count.other': '{count} 个证书',
   'ui.library.count.filtered': '显示 {shown} / {total} 个',
+  'ui.library.count.filteredAtLeast': '显示超过 {shown} / {total} 个（随滚动继续计数）',
   'ui.library.import.files': '导入文件…',
   'ui.library.import.folder': '导入文件夹…',
   'ui.library.import.paste': '粘贴…',

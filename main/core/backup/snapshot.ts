@@ -12,7 +12,7 @@ import { seal, unseal } from '../seal';
 // - vault_meta: the vault's id, its data key's check value and the account confirmations belong to
 //   this vault and keychain, not to the backup (a restored account is confirmed again before keys
 //   go to it);
-// - entries_search (FTS) and SQLite's own tables, rebuilt or internal.
+// - entries_search (FTS), library_cas and SQLite's own tables, rebuilt or internal.
 
 export interface BackupKey {
   readonly entryId: string;
@@ -36,7 +36,9 @@ interface EncodedBytes {
   readonly $base64: string;
 }
 
-const SKIPPED = new Set(['vault_meta', 'sealed_keys']);
+// library_cas is derived from entry_certificates by triggers (db/migrations.ts, version 9): the
+// restored certificate rows rebuild it.
+const SKIPPED = new Set(['vault_meta', 'sealed_keys', 'library_cas']);
 
 export function copiedTables(db: Database.Database): string[] {
   const names = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[];

@@ -160,6 +160,43 @@ export const migrations: readonly Migration[] = [
   { version: 6, up: (db) => db.exec(alertsSql) },
   // The deployment history (main/core/deploy). Version 7 is another branch's; the list applies in order either way.
   { version: 8, up: (db) => db.exec(deploymentsSql) },
+  {
+    version: 9,
+    // Nothing a single-entry request runs reads the whole library (bench/library-search.ts, CLI
+    // start at 100,000 entries). IF NOT EXISTS / OR IGNORE: safe to apply again under a new number.
+    up: (db) => {
+      db.exec(`
+        -- The library's CA certificates, once each: every chain certificate and every CA entry's
+        -- own. Inspecting one entry ends its chain at one of them (vault.ts detail); reading them
+        -- from entry_certificates meant reading every entry's chain row, 100,000 for 100,000
+        -- leaves of one CA. Kept by the triggers below, whatever writes or deletes an entry.
+        CREATE TABLE IF NOT EXISTS library_cas (
+          fingerprint_sha256 TEXT PRIMARY KEY,
+          der                BLOB NOT NULL
+        ) STRICT;
+        CREATE INDEX IF NOT EXISTS entry_certificates_fingerprint ON entry_certificates(fingerprint_sha256);
+        CREATE TRIGGER IF NOT EXISTS library_cas_insert AFTER INSERT ON entry_certificates
+        WHEN new.role = 'chain' OR (new.role = 'leaf' AND (SELECT is_ca FROM entries WHERE id = new.entry_id) = 1)
+        BEGIN
+          INSERT OR IGNORE INTO library_cas (fingerprint_sha256, der) VALUES (new.fingerprint_sha256, new.der);
+        END;
+        CREATE TRIGGER IF NOT EXISTS library_cas_delete AFTER DELETE ON entry_certificates
+        WHEN NOT EXISTS (
+          SELECT 1 FROM entry_certificates c JOIN entries e ON e.id = c.entry_id
+          WHERE c.fingerprint_sha256 = old.fingerprint_sha256 AND (c.role = 'chain' OR (c.role = 'leaf' AND e.is_ca = 1))
+        )
+        BEGIN
+          DELETE FROM library_cas WHERE fingerprint_sha256 = old.fingerprint_sha256;
+        END;
+        INSERT OR IGNORE INTO library_cas (fingerprint_sha256, der)
+          SELECT c.fingerprint_sha256, c.der FROM entry_certificates c JOIN entries e ON e.id = c.entry_id
+          WHERE c.role = 'chain' OR (c.role = 'leaf' AND e.is_ca = 1);
+        -- The keychain status counts keys by data key generation (library/data-key.ts) from this
+        -- narrow index instead of reading every sealed key.
+        CREATE INDEX IF NOT EXISTS sealed_keys_generation ON sealed_keys(data_key_generation);
+      `);
+    },
+  },
 ];
 
 export const latestVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);

@@ -52,6 +52,11 @@ export function openDatabase(dataDir: string): Database.Database {
  */
 export function migrate(db: Database.Database, list: readonly Migration[]): void {
   const known = list.reduce((max, m) => Math.max(max, m.version), 0);
+  // The usual start: nothing to apply, so no write lock is asked for (the app importing would
+  // make a CLI command wait for it).
+  const found = userVersion(db);
+  if (found > known) throw new VaultError('vault.schema_too_new', { version: found, supported: known });
+  if (found === known) return;
   for (const migration of [...list].sort((a, b) => a.version - b.version)) {
     const apply = db.transaction(() => {
       const current = userVersion(db);

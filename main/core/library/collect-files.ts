@@ -18,16 +18,20 @@ export interface Collected {
   readonly failed: readonly { readonly file: string; readonly error: VaultError }[];
 }
 
-/** Upper bound on files one import reads, so a mistaken `import /` ends with a clear error. */
-export const MAX_IMPORT_FILES = 100_000;
+/**
+ * Upper bound on the files one import reads, so a mistaken `import /` ends with a clear error
+ * rather than hours of reading. Far above a real certificate folder (an internal CA's 100,000
+ * issued certificates with their keys is bench/library-import.ts at 100,000); callers may lower it.
+ */
+export const MAX_IMPORT_FILES = 2_000_000;
 
-export async function collectFiles(paths: readonly string[]): Promise<Collected> {
+export async function collectFiles(paths: readonly string[], maxFiles = MAX_IMPORT_FILES): Promise<Collected> {
   const files: FoundFile[] = [];
   const failed: { file: string; error: VaultError }[] = [];
   for (const given of paths) {
     try {
       const stat = await fs.stat(given);
-      if (stat.isDirectory()) await walk(given, files, failed);
+      if (stat.isDirectory()) await walk(given, files, failed, maxFiles);
       else files.push({ path: given, fromFolder: false });
     } catch (error) {
       if (error instanceof VaultError) throw error;
@@ -38,7 +42,7 @@ export async function collectFiles(paths: readonly string[]): Promise<Collected>
 }
 
 /** A folder that cannot be listed is reported on its own; the walk goes on with its siblings. */
-async function walk(folder: string, out: FoundFile[], failed: { file: string; error: VaultError }[]): Promise<void> {
+async function walk(folder: string, out: FoundFile[], failed: { file: string; error: VaultError }[], maxFiles: number): Promise<void> {
   let entries;
   try {
     entries = await fs.readdir(folder, { withFileTypes: true });
@@ -50,11 +54,11 @@ async function walk(folder: string, out: FoundFile[], failed: { file: string; er
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
     const full = path.join(folder, entry.name);
-    if (entry.isDirectory()) await walk(full, out, failed);
+    if (entry.isDirectory()) await walk(full, out, failed, maxFiles);
     else if (entry.isFile() || (entry.isSymbolicLink() && (await isFile(full)))) {
       out.push({ path: full, fromFolder: true });
-      if (out.length > MAX_IMPORT_FILES) {
-        throw new VaultError('input.too_many_files', { count: `more than ${MAX_IMPORT_FILES}`, limit: MAX_IMPORT_FILES });
+      if (out.length > maxFiles) {
+        throw new VaultError('input.too_many_files', { count: `more than ${maxFiles}`, limit: maxFiles });
       }
     }
   }

@@ -134,13 +134,8 @@ export class EntryStore {
 
   /** Every CA certificate the library holds, once each: chain certificates and CA entries. */
   caCertificates(): Buffer[] {
-    return this.sql
-      .get(
-        `SELECT c.der FROM entry_certificates c JOIN entries e ON e.id = c.entry_id
-         WHERE c.role = 'chain' OR (c.role = 'leaf' AND e.is_ca = 1) GROUP BY c.fingerprint_sha256`,
-      )
-      .pluck()
-      .all() as Buffer[];
+    // Kept once each by triggers (db/migrations.ts, version 9): as many rows as CAs, not entries.
+    return this.sql.get('SELECT der FROM library_cas ORDER BY fingerprint_sha256').pluck().all() as Buffer[];
   }
 
   /**

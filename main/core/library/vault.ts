@@ -1,6 +1,6 @@
 import { writeFileAtomic } from '../atomic-write';
 import type Database from 'better-sqlite3';
-import { VaultError, type ErrorInfo } from '../../../shared/errors';
+import { VaultError } from '../../../shared/errors';
 import {
   keyStateOf,
   type EntryUpdate,
@@ -21,7 +21,8 @@ import { openDatabase } from '../db/open';
 import type { SecretStore } from '../keychain';
 import { log } from '../log';
 import { seal, unseal, type Sealed } from '../seal';
-import { collectFiles, describe, readAhead } from './collect-files';
+import { collectFiles, describe, readAhead, type ReadResult } from './collect-files';
+import { ImportRun, type Failure } from './import-run';
 import { DataKeys, type ConfirmDataKeyReset } from './data-key';
 import { resolveEntryId } from './entry-id';
 import { renderExport, type EntryKeys, type RenderedExport } from './export';
@@ -41,6 +42,8 @@ export interface VaultOptions {
   readonly dataDir: string;
   readonly secrets: SecretStore;
   readonly now?: () => Date;
+  /** Files per import chunk (IMPORT_CHUNK): tests make it small to cross chunk boundaries. */
+  readonly importChunkFiles?: number;
 }
 
 export interface ImportOptions {
@@ -64,6 +67,11 @@ const DEFAULT_REMINDER_DAYS = 30;
 const NOT_CERTIFICATE_CODES = new Set(['input.not_certificate', 'input.empty', 'input.nothing_found']);
 /** Keychain errors refuse the keys of an import; its certificates are stored all the same. */
 const KEY_REFUSAL_CODES = new Set(['keychain.unavailable', 'keychain.data_key_missing']);
+/**
+ * Files read, parsed, planned and written together: what an import holds in memory at once, besides
+ * the CA certificates it keeps (ImportRun).
+ */
+const IMPORT_CHUNK = 1000;
 /**
  * Entries written per transaction (each in its own savepoint, see EntryStore.writeEach): a few
  * tens of milliseconds of work, so another process waiting for the lock (the app vs the CLI) or
@@ -92,6 +100,7 @@ export class Vault {
     private readonly db: Database.Database,
     secrets: SecretStore,
     now: () => Date,
+    private readonly chunkFiles: number,
   ) {
     this.id = db.prepare("SELECT value FROM vault_meta WHERE key = 'vault_id'").pluck().get() as string;
     this.store = new EntryStore(db);
@@ -100,8 +109,8 @@ export class Vault {
     this.now = now;
   }
 
-  static open({ dataDir, secrets, now }: VaultOptions): Vault {
-    return new Vault(openDatabase(dataDir), secrets, now ?? (() => new Date()));
+  static open({ dataDir, secrets, now, importChunkFiles }: VaultOptions): Vault {
+    return new Vault(openDatabase(dataDir), secrets, now ?? (() => new Date()), importChunkFiles ?? IMPORT_CHUNK);
   }
 
   close(): void {
@@ -116,7 +125,7 @@ export class Vault {
   async listRows(query: LibraryQuery = {}): Promise<LibraryPage<LibraryListEntry>> {
     const page = this.list(query);
     const withKey = page.entries.filter((entry) => entry.hasKey).map((entry) => entry.id);
-    const dataKey = withKey.length > 0 ? (await this.keychainStatus()).dataKey : 'ready';
+    const dataKey = withKey.length > 0 ? await this.dataKeyState() : 'ready';
     const retired = this.store.withRetiredKeys(withKey);
     return { ...page, entries: page.entries.map((entry) => ({ ...entry, keyState: keyStateOf(entry.hasKey, dataKey, retired.has(entry.id)) })) };
   }
@@ -221,40 +230,69 @@ export class Vault {
     return entry;
   }
 
+  /**
+   * Imports files and folders in chunks of IMPORT_CHUNK files: each chunk is read, parsed,
+   * planned and written before the next is read, so memory stays bounded whatever the folder's
+   * size (bench/library-import.ts at 100,000). What pairs across chunks goes through the database
+   * or the small state of `ImportRun`: a key whose certificate an earlier chunk stored finds it in
+   * the library; a key before its certificate waits for the end; CA certificates are kept for the
+   * chunks after them (as chain) and become entries at the end only if they issued nothing.
+   */
   async importPaths(paths: readonly string[], options: ImportOptions = {}): Promise<ImportResult> {
     const collected = await collectFiles(paths);
-    const failed: Failure[] = collected.failed.map(({ file, error }) => ({ file, error: error.toInfo() }));
-    const sources: ParsedSource<CertificateFacts>[] = [];
-    const total = collected.files.length;
+    const run = new ImportRun(this.db, collected.failed.map(({ file, error }) => ({ file, error: error.toInfo() })));
+    const files = collected.files;
+    let chunk: ParsedSource<CertificateFacts>[] = [];
     let index = 0;
-    for await (const read of readAhead(collected.files.map((found) => found.path))) {
-      const found = collected.files[index]!;
-      try {
-        if (!read.ok) throw read.error;
-        sources.push(await (options.parse ?? parseLocally)({ name: found.path, data: read.data }, options.password));
-      } catch (error) {
-        const skip = found.fromFolder && error instanceof VaultError && NOT_CERTIFICATE_CODES.has(error.code);
-        if (!skip) failed.push(failure(found.path, error));
-      }
+    for await (const read of readAhead(files.map((found) => found.path))) {
+      const found = files[index]!;
+      const source = await this.parseFound(found, read, options, run);
+      if (source) chunk.push(source);
       index += 1;
-      options.onProgress?.({ done: index, total, file: found.path });
+      options.onProgress?.({ done: index, total: files.length, file: found.path });
+      if (index % this.chunkFiles === 0) {
+        await this.importChunk(chunk, run, options);
+        chunk = [];
+      }
     }
-    return this.importSources(sources, failed, options);
+    await this.importChunk(chunk, run, options);
+    await this.finishImport(run, options);
+    return run.result();
   }
 
-  /** Dropped files (their bytes) and pasted text. */
+  /** Dropped files (their bytes) and pasted text: one chunk. */
   async importContent(inputs: readonly SourceInput[], options: ImportOptions = {}): Promise<ImportResult> {
-    const failed: Failure[] = [];
+    const run = new ImportRun(this.db, []);
+    // One chunk, and no file to read again: everything pairs now, as in the last pass of importPaths.
+    run.final = true;
     const sources: ParsedSource<CertificateFacts>[] = [];
     for (const [index, input] of inputs.entries()) {
       try {
         sources.push(await (options.parse ?? parseLocally)(input, options.password));
       } catch (error) {
-        failed.push(failure(input.name, error));
+        run.failed.push(failure(input.name, error));
       }
       options.onProgress?.({ done: index + 1, total: inputs.length, file: input.name });
     }
-    return this.importSources(sources, failed, options);
+    await this.importChunk(sources, run, options);
+    await this.finishImport(run, options);
+    return run.result();
+  }
+
+  private async parseFound(
+    found: { readonly path: string; readonly fromFolder: boolean },
+    read: ReadResult,
+    options: ImportOptions,
+    run: ImportRun,
+  ): Promise<ParsedSource<CertificateFacts> | null> {
+    try {
+      if (!read.ok) throw read.error;
+      return await (options.parse ?? parseLocally)({ name: found.path, data: read.data }, options.password);
+    } catch (error) {
+      const skip = found.fromFolder && error instanceof VaultError && NOT_CERTIFICATE_CODES.has(error.code);
+      if (!skip) run.failed.push(failure(found.path, error));
+      return null;
+    }
   }
 
   async export(typed: string, format: ExportFormat, options: ExportOptions = {}): Promise<RenderedExport> {
@@ -283,51 +321,98 @@ export class Vault {
   }
 
   /**
-   * Plans and writes what the files held. Takes `sources` over (it is emptied): once planned, each
-   * batch of entries can be collected as soon as it is written, which keeps a 10,000-file import
-   * within its memory budget (bench/library-import.ts).
+   * Plans one chunk with the CA certificates of the chunks before it, and writes it. A CA
+   * certificate without its key waits for the end (finishImport): it is an entry only if it
+   * issued nothing in the whole import.
    */
-  private async importSources(sources: ParsedSource<CertificateFacts>[], failed: Failure[], options: ImportOptions): Promise<ImportResult> {
-    const fields = { name: options.name, tags: options.tags ?? [], now: this.now() };
-    const pending = this.importWrites(planImport(sources.splice(0)), fields);
-    const imported: ImportedEntry[] = [];
-    const keysNotStored: KeysNotStored[] = [];
+  private async importChunk(sources: readonly ParsedSource<CertificateFacts>[], run: ImportRun, options: ImportOptions): Promise<void> {
+    if (sources.length === 0) return;
+    const plan = planImport([...sources, ...run.caSources()]);
+    for (const source of sources) run.keepCas(source);
+    // A CA certificate without its key (of this chunk or kept from one before) waits for the end.
+    const entries = plan.entries.filter((planned) => {
+      planned.chain.forEach((cert) => run.issuers.add(cert.info.fingerprintSha256));
+      return !(planned.leaf.info.isCA && !planned.leafKey && !planned.encryptKey);
+    });
+    entries.forEach((planned) => planned.leaf.info.isCA && run.written.add(planned.leaf.info.fingerprintSha256));
+    if (!run.final) {
+      run.noteUnchained(
+        entries
+          .filter((planned) => planned.chain.length === 0 && !planned.leaf.info.selfSigned)
+          .map((planned) => ({ file: planned.sourceFile, issuer: planned.leaf.info.issuer })),
+      );
+    }
+    // A key whose certificate is in no chunk read yet and not in the library: retried at the end.
+    const strayKeys = run.final ? plan.strayKeys : plan.strayKeys.filter((stray) => {
+      if (this.strayKeyOwner(stray.key)) return true;
+      run.waitingKeys.push(stray);
+      return false;
+    });
+    await this.writeAll(this.importWrites({ entries, strayKeys }, run.fields(options, this.now())), run);
+  }
+
+  /**
+   * The end of an import: leaves stored before their CA certificate was read get their chain (their
+   * files are read again: only those); the CA certificates that issued nothing become entries; the
+   * keys read before their certificate are paired.
+   */
+  private async finishImport(run: ImportRun, options: ImportOptions): Promise<void> {
+    const subjects = run.caSubjects();
+    const rereads = run.unchainedFiles(subjects);
+    run.final = true;
+    for (let at = 0; at < rereads.length; at += this.chunkFiles) {
+      const sources: ParsedSource<CertificateFacts>[] = [];
+      for (const file of rereads.slice(at, at + this.chunkFiles)) {
+        const source = await this.parseFound({ path: file, fromFolder: true }, await readResult(file), options, run);
+        if (source) sources.push(source);
+      }
+      await this.importChunk(sources, run, options);
+    }
+    const cas = planImport(run.caSources()).entries.filter((planned) => {
+      const fp = planned.leaf.info.fingerprintSha256;
+      return !run.issuers.has(fp) && !run.written.has(fp);
+    });
+    const strays = run.waitingKeys.splice(0);
+    await this.writeAll(this.importWrites({ entries: cas, strayKeys: strays }, run.fields(options, this.now())), run);
+    run.close();
+    log.info('import_finished', { imported: run.imported.length, failed: run.failed.length, keysNotStored: run.keysNotStored.length });
+  }
+
+  /** Writes in batches of WRITE_BATCH, one transaction each. */
+  private async writeAll(pending: ImportWrite[], run: ImportRun): Promise<void> {
     // The keychain is asked once, and only when a write seals a key: an import that brings no new
     // key works with the keychain locked, and a failed one never creates a data key.
-    let sealing: { key: Buffer } | { error: unknown } | null = null;
     const dataKey = (): Buffer => {
       // Checked before the batch; reaching here without it means another process changed the
       // entry in between: the user retries.
-      if (!sealing) throw new VaultError('vault.busy');
-      if ('error' in sealing) throw sealing.error;
-      return sealing.key;
+      if (!run.sealing) throw new VaultError('vault.busy');
+      if ('error' in run.sealing) throw run.sealing.error;
+      return run.sealing.key;
     };
     while (pending.length > 0) {
       const batch = pending.splice(0, WRITE_BATCH);
-      if (!sealing && batch.some((write) => write.needsDataKey())) {
-        sealing = await this.dataKeys.forSealing().then(
+      if (!run.sealing && batch.some((write) => write.needsDataKey())) {
+        run.sealing = await this.dataKeys.forSealing().then(
           (key) => ({ key }),
           (error: unknown) => ({ error }),
         );
       }
-      const refusal = sealing && 'error' in sealing && keyRefusal(sealing.error);
+      const refusal = run.sealing && 'error' in run.sealing && keyRefusal(run.sealing.error);
       const runs = batch.map((write) => (refusal && write.withoutKeys && write.needsDataKey() ? write.withoutKeys : null));
       this.store.writeEach(batch.map((write, i) => runs[i]?.run ?? (() => write.run(dataKey)))).forEach((result, i) => {
         const withoutKeys = runs[i];
-        if (!result.ok) failed.push(failure(batch[i]!.file, result.error));
+        if (!result.ok) run.failed.push(failure(batch[i]!.file, result.error));
         else {
-          imported.push(result.value);
-          if (withoutKeys && refusal) keysNotStored.push({ file: withoutKeys.keyFile, id: result.value.id, error: refusal.toInfo() });
+          run.imported.push(result.value);
+          if (withoutKeys && refusal) run.keysNotStored.push({ file: withoutKeys.keyFile, id: result.value.id, error: refusal.toInfo() });
         }
       });
       // Lets IPC and rendering through between batches: a large import takes seconds.
       await new Promise((resolve) => setImmediate(resolve));
     }
-    log.info('import_finished', { imported: imported.length, failed: failed.length, keysNotStored: keysNotStored.length });
-    return { imported: dedupe(imported), failed, keysNotStored };
   }
 
-  private importWrites(plan: ImportPlan<CertificateFacts>, fields: NewEntryFields): ImportWrite[] {
+  private importWrites(plan: Pick<ImportPlan<CertificateFacts>, 'entries' | 'strayKeys'>, fields: NewEntryFields): ImportWrite[] {
     return [
       ...plan.entries.map((planned) => ({
         file: planned.sourceFile,
@@ -373,7 +458,16 @@ export class Vault {
 
   private async keyState(entry: LibraryEntry): Promise<KeyState> {
     if (!entry.hasKey) return 'none';
-    return keyStateOf(true, (await this.keychainStatus()).dataKey, this.store.withRetiredKeys([entry.id]).size > 0);
+    return keyStateOf(true, await this.dataKeyState(), this.store.withRetiredKeys([entry.id]).size > 0);
+  }
+
+  /** keychainStatus's state without its counts of every sealed key: what one page or one entry needs. */
+  private async dataKeyState(): Promise<KeychainStatus['dataKey']> {
+    try {
+      return (await this.dataKeys.status()).state;
+    } catch {
+      return 'unavailable';
+    }
   }
 
   private async unsealKeys(entry: LibraryEntry): Promise<EntryKeys> {
@@ -391,8 +485,6 @@ export class Vault {
   }
 }
 
-type Failure = { file: string; error: ErrorInfo };
-type KeysNotStored = ImportResult['keysNotStored'][number];
 
 /** A write without keys never asks for the data key. */
 const noDataKey: DataKeySource = () => {
@@ -409,13 +501,7 @@ function failure(file: string, error: unknown): Failure {
   return { file, error: new VaultError('internal').toInfo() };
 }
 
-/** A folder can bring the same entry twice (fullchain.pem and cert.pem): report it once. */
-function dedupe(entries: readonly ImportedEntry[]): ImportedEntry[] {
-  const seen = new Map<string, ImportedEntry>();
-  for (const entry of entries) {
-    const previous = seen.get(entry.id);
-    if (!previous || (previous.duplicate && !entry.duplicate)) seen.set(entry.id, entry);
-  }
-  return [...seen.values()];
+async function readResult(file: string): Promise<ReadResult> {
+  for await (const read of readAhead([file])) return read;
+  return { ok: false, error: new VaultError('input.unreadable_file', { file, reason: 'no such file or folder' }) };
 }
-

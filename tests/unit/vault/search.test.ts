@@ -2,7 +2,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sortColumns, type LibraryQuery } from '../../../shared/library';
-import { listStatements } from '../../../main/core/library/search';
+import { listStatements, runList, searchTerms, trigramQuery } from '../../../main/core/library/search';
+import { StatementCache } from '../../../main/core/db/statements';
 import { makeCa, makeLeaf, days } from './helpers/pki';
 import { openTestVault, text, type TestVault } from './helpers/vault';
 
@@ -113,10 +114,10 @@ describe('sort and window', () => {
 describe('query plans', () => {
   // What keeps a 10,000-entry library fast (bench/library-search.ts): the window's ids come from
   // one index holding the sort key and every filtered column, never from sorting whole rows.
-  const windowPlan = (query: LibraryQuery) => {
+  const windowPlan = (query: LibraryQuery, candidates: number[] | null = null) => {
     const db = new Database(path.join(t.dir, 'vault.db'), { readonly: true });
     try {
-      const { window, params } = listStatements(query, now);
+      const { window, params } = listStatements(query, now, candidates);
       const rows = db.prepare(`EXPLAIN QUERY PLAN ${window}`).all(params) as { detail: string }[];
       return rows.map((row) => row.detail).join('\n');
     } finally {
@@ -134,7 +135,7 @@ describe('query plans', () => {
     }
   });
 
-  it('checks filters and trigram matches in that index', () => {
+  it('checks filters in that index, and a search on the rows it walks, still without a sort', () => {
     const filters: LibraryQuery[] = [
       { search: 'example www', hideExpired: true, hasKey: true, kind: 'leaf' },
       { expiringWithinDays: 30, hasKey: false },
@@ -143,10 +144,88 @@ describe('query plans', () => {
     for (const filter of filters) {
       for (const sort of ['issuer', 'notAfter', 'hasKey'] as const) {
         const plan = windowPlan({ ...filter, sort, descending: true });
-        expect(plan, `${JSON.stringify(filter)} by ${sort}`).toMatch(/USING COVERING INDEX entries_by_/);
+        expect(plan, `${JSON.stringify(filter)} by ${sort}`).toMatch(/SCAN entries USING (COVERING )?INDEX entries_by_/);
         expect(plan, `${JSON.stringify(filter)} by ${sort}`).not.toMatch(/TEMP B-TREE/);
       }
     }
+  });
+
+  it('seeks the few candidates of a search by their unique search_rowid, never scanning the library', () => {
+    for (const sort of sortColumns) {
+      const plan = windowPlan({ search: 'alpha.example.com', hideExpired: true, sort }, [3, 7]);
+      expect(plan, sort).toMatch(/SEARCH entries USING INDEX \S+ \(search_rowid=\?\)/);
+      expect(plan, sort).not.toMatch(/SCAN entries/);
+    }
+  });
+});
+
+describe('many matches or few: the same answer', () => {
+  // LibrarySearch picks a plan by how many rows the trigram index names; both must agree.
+  const run = (query: LibraryQuery, candidates: number[] | null) => {
+    const db = new Database(path.join(t.dir, 'vault.db'), { readonly: true });
+    try {
+      const page = runList(new StatementCache(db), listStatements(query, now, candidates));
+      return { total: page.total, names: page.entries.map((e) => e.name) };
+    } finally {
+      db.close();
+    }
+  };
+  const candidatesOf = (search: string) => {
+    const db = new Database(path.join(t.dir, 'vault.db'), { readonly: true });
+    try {
+      const match = trigramQuery(searchTerms(search));
+      return match === null ? [] : (db.prepare('SELECT rowid FROM entries_search WHERE entries_search MATCH ?').pluck().all(match) as number[]);
+    } finally {
+      db.close();
+    }
+  };
+
+  it('walking every row and reading only the candidates find the same entries in the same order', () => {
+    const queries: LibraryQuery[] = [
+      { search: 'example' },
+      { search: 'EXAMPLE.COM www', sort: 'notAfter', descending: true },
+      { search: 'pki team', hasKey: false },
+      { search: 'lpha.exam' },
+      { search: 'no-such-host' },
+      { search: 'example', hideExpired: true, sort: 'issuer', offset: 1, limit: 1 },
+    ];
+    for (const query of queries) {
+      const walked = run(query, null);
+      expect(run(query, candidatesOf(query.search!)), JSON.stringify(query)).toEqual(walked);
+      expect(walked.total, JSON.stringify(query)).toBe(t.vault.list({ ...query, offset: 0, limit: 1000 }).entries.length);
+    }
+  });
+
+  it('a trigram query asks a few spread trigrams of each term, not every one', () => {
+    expect(trigramQuery(['ab'])).toBeNull();
+    expect(trigramQuery(['abc'])).toBe('"abc"');
+    expect(trigramQuery(['abcdefg'])).toBe('"abc" AND "def" AND "efg"');
+    const fingerprint = 'a'.repeat(30) + 'b'.repeat(34);
+    expect(trigramQuery([fingerprint])!.split(' AND ').length).toBeLessThanOrEqual(6);
+    expect(trigramQuery(['say "hi"'])).toContain('""');
+    // The digits of a hostname are asked first: its letters are in every name of its domain.
+    expect(trigramQuery(['host13887.shop.example.org'])!.split(' AND ').slice(0, 2)).toEqual(['"887"', '"t13"']);
+  });
+
+  it('counts many matches only a margin past the window, and says so', () => {
+    const page = t.vault.list({ search: 'e', limit: 1 });
+    expect(page.totalCapped).toBe(false);
+    expect(page.total).toBe(5);
+    const capped = listStatements({ search: 'e', limit: 1, offset: 2 }, now, null);
+    expect(capped.kind === 'matched' && capped.countCap).toBe(403);
+    const db = new Database(path.join(t.dir, 'vault.db'), { readonly: true });
+    try {
+      const statements = listStatements({ search: 'e', limit: 1 }, now, null);
+      const tight = runList(new StatementCache(db), { ...statements, kind: 'matched', matches: `${statements.window.replace(/ LIMIT .*/, '')} LIMIT 3`, countCap: 3 });
+      expect(tight).toMatchObject({ total: 3, totalCapped: true });
+      expect(tight.entries).toHaveLength(1);
+    } finally {
+      db.close();
+    }
+    const few = listStatements({ search: 'example' }, now, [1]);
+    expect(few.kind === 'matched' && few.countCap).toBeNull();
+    expect(listStatements({ hasKey: true }, now, null).kind).toBe('matched');
+    expect(listStatements({}, now, null).kind).toBe('indexed');
   });
 });
 

@@ -33,6 +33,8 @@ class LibraryView {
 
   /** Entries matching the query; null until the first answer. */
   total = $state<number | null>(null);
+  /** The search matched more than `total`: main counts a margin past the rows asked for (core/library/search.ts). */
+  totalCapped = $state(false);
   /** Entries in the vault regardless of the query (for the empty state). */
   vaultSize = $state<number | null>(null);
   /** Loaded pages of PAGE_SIZE rows, by page number. */
@@ -164,7 +166,12 @@ class LibraryView {
       return;
     }
     this.error = null;
-    this.total = result.value.total;
+    // A capped count ("at least") grows as deeper pages are asked for; a shallower page answering
+    // late never shrinks it, and an exact count is never below a capped one.
+    if (replace || !this.totalCapped || this.total === null || result.value.total >= this.total) {
+      this.total = result.value.total;
+      this.totalCapped = result.value.totalCapped === true;
+    }
     this.#fresh.add(page);
     if (replace) {
       for (const index of [...this.pages.keys()]) if (!this.#fresh.has(index)) this.pages.delete(index);

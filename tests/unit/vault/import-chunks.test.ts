@@ -1,0 +1,111 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Vault } from '../../../main/core/library/vault';
+import { collectFiles } from '../../../main/core/library/collect-files';
+import { MemorySecretStore } from './helpers/memory-secret-store';
+import { makeCa, makeLeaf } from './helpers/pki';
+
+// A folder is imported in chunks of files (vault.ts importPaths); what pairs across chunks must
+// pair as if the folder were read at once. A chunk of one file puts every pairing across chunks.
+
+const dirs: string[] = [];
+afterEach(() => dirs.splice(0).forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'certvault-chunks-'));
+  dirs.push(dir);
+  return dir;
+}
+
+async function folderOfSplitFiles(): Promise<string> {
+  const ca = await makeCa('Chunk Issuing CA');
+  const first = await makeLeaf(ca, { commonName: 'first.example.com' });
+  const second = await makeLeaf(ca, { commonName: 'second.example.com' });
+  const folder = tempDir();
+  // Read in name order: a leaf before its CA, a key before its certificate, a key after its certificate.
+  fs.writeFileSync(path.join(folder, '1-first.pem'), first.certPem);
+  fs.writeFileSync(path.join(folder, '2-first.key'), first.keyPem);
+  fs.writeFileSync(path.join(folder, '3-ca.pem'), ca.certPem);
+  fs.writeFileSync(path.join(folder, '4-second.key'), second.keyPem);
+  fs.writeFileSync(path.join(folder, '5-second.pem'), second.certPem);
+  return folder;
+}
+
+async function importWithChunks(folder: string, importChunkFiles: number) {
+  const vault = Vault.open({ dataDir: tempDir(), secrets: new MemorySecretStore(), importChunkFiles });
+  try {
+    const result = await vault.importPaths([folder]);
+    const entries = vault.list({ sort: 'name' }).entries;
+    const stored = await Promise.all(
+      entries.map(async (entry) => {
+        const fullchain = (await vault.export(entry.id, 'fullchain')).bytes.toString('utf8');
+        return { name: entry.name, hasKey: entry.hasKey, certificates: fullchain.split('BEGIN CERTIFICATE').length - 1 };
+      }),
+    );
+    return { failed: result.failed, imported: result.imported.length, stored, libraryCas: vault.caCertificates().length };
+  } finally {
+    vault.close();
+  }
+}
+
+describe('import in chunks', () => {
+  it('pairs keys, chains and CA certificates across chunks as one read of the folder does', async () => {
+    const folder = await folderOfSplitFiles();
+    const whole = await importWithChunks(folder, 1000);
+    const oneByOne = await importWithChunks(folder, 1);
+    expect(whole.failed).toEqual([]);
+    // Leaf + CA in each entry's full chain: the chain was stored; the CA is no entry of its own.
+    expect(whole.stored).toEqual([
+      { name: 'first.example.com', hasKey: true, certificates: 2 },
+      { name: 'second.example.com', hasKey: true, certificates: 2 },
+    ]);
+    expect(whole.libraryCas).toBe(1);
+    expect(oneByOne).toEqual(whole);
+  });
+
+  it('stores a CA certificate that issued nothing in the import as an entry of its own', async () => {
+    const ca = await makeCa('Lonely CA');
+    const other = await makeCa('Other CA');
+    const leaf = await makeLeaf(other, { commonName: 'leaf.example.com' });
+    const folder = tempDir();
+    fs.writeFileSync(path.join(folder, 'a-ca.pem'), ca.certPem);
+    fs.writeFileSync(path.join(folder, 'b-leaf.pem'), leaf.certPem);
+    const vault = Vault.open({ dataDir: tempDir(), secrets: new MemorySecretStore(), importChunkFiles: 1 });
+    try {
+      const result = await vault.importPaths([folder]);
+      expect(result.failed).toEqual([]);
+      expect(vault.list({ sort: 'name' }).entries.map((e) => [e.name, e.isCA])).toEqual([
+        ['leaf.example.com', false],
+        ['Lonely CA', true],
+      ]);
+    } finally {
+      vault.close();
+    }
+  });
+
+  it('a key whose certificate is nowhere fails once, naming its file', async () => {
+    const ca = await makeCa('Key CA');
+    const leaf = await makeLeaf(ca, { commonName: 'nocert.example.com' });
+    const folder = tempDir();
+    fs.writeFileSync(path.join(folder, 'orphan.key'), leaf.keyPem);
+    fs.writeFileSync(path.join(folder, 'z-ca.pem'), ca.certPem);
+    const vault = Vault.open({ dataDir: tempDir(), secrets: new MemorySecretStore(), importChunkFiles: 1 });
+    try {
+      const result = await vault.importPaths([folder]);
+      expect(result.failed.map((f) => [path.basename(f.file), f.error.code])).toEqual([['orphan.key', 'vault.key_without_certificate']]);
+    } finally {
+      vault.close();
+    }
+  });
+});
+
+describe('file cap', () => {
+  it('stops a walk past the cap with a message naming the limit', async () => {
+    const folder = tempDir();
+    for (const name of ['a.pem', 'b.pem', 'c.pem']) fs.writeFileSync(path.join(folder, name), '');
+    await expect(collectFiles([folder], 2)).rejects.toMatchObject({ code: 'input.too_many_files', params: { limit: 2 } });
+    await expect(collectFiles([folder], 3)).resolves.toMatchObject({ files: expect.any(Array) });
+  });
+});

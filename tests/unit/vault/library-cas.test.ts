@@ -1,0 +1,42 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeCa, makeLeaf } from './helpers/pki';
+import { openTestVault, text, type TestVault } from './helpers/vault';
+
+// library_cas (db/migrations.ts, version 9): the library's CA certificates once each, kept by
+// triggers so inspecting one entry never reads every entry's chain.
+
+let t: TestVault;
+beforeEach(() => {
+  t = openTestVault();
+});
+afterEach(() => t.cleanup());
+
+describe('library CA certificates', () => {
+  it('follow the chains and CA entries the library holds, through imports and deletes', async () => {
+    const ca = await makeCa('Kept CA');
+    const leaf = await makeLeaf(ca, { commonName: 'kept.example.com' });
+    const { imported } = await t.vault.importContent([text('bundle.pem', leaf.certPem, ca.certPem)]);
+    expect(t.vault.caCertificates()).toHaveLength(1);
+    const caEntry = (await t.vault.importContent([text('ca.pem', ca.certPem)])).imported[0]!;
+    expect(t.vault.caCertificates()).toHaveLength(1);
+    t.vault.remove(caEntry.id);
+    // The leaf's chain still holds it.
+    expect(t.vault.caCertificates()).toHaveLength(1);
+    t.vault.remove(imported[0]!.id);
+    expect(t.vault.caCertificates()).toEqual([]);
+  });
+
+  it('are found in a library written before version 9', async () => {
+    const ca = await makeCa('Older CA');
+    const leaf = await makeLeaf(ca, { commonName: 'older.example.com' });
+    await t.vault.importContent([text('bundle.pem', leaf.certPem, ca.certPem)]);
+    t.vault.close();
+    const db = new Database(path.join(t.dir, 'vault.db'));
+    db.exec('DROP TRIGGER library_cas_insert; DROP TRIGGER library_cas_delete; DROP TABLE library_cas; DROP INDEX sealed_keys_generation; PRAGMA user_version = 6;');
+    db.close();
+    const vault = t.reopen();
+    expect(vault.caCertificates()).toHaveLength(1);
+  });
+});
