@@ -4,6 +4,7 @@ import { accountsAndHistorySql } from '../uploads/schema';
 import { linkAll } from '../library/lineage';
 import { inventorySql } from '../inventory/schema';
 import { alertsSql } from '../alerts/schema';
+import { historyCancelledSql } from '../uploads/history-cancelled-sql';
 
 // Numbered schema migrations, applied in order; `PRAGMA user_version` records the last one applied.
 // A migration is never edited once released: a change is a new number.
@@ -157,6 +158,8 @@ export const migrations: readonly Migration[] = [
   { version: 5, up: (db) => db.exec(inventorySql) },
   // What expiry alerts were already sent (main/core/alerts).
   { version: 6, up: (db) => db.exec(alertsSql) },
+  // Upload history records a cancelled target as 'cancelled', not 'failed' (main/core/uploads).
+  { version: 7, up: (db) => db.exec(historyCancelledSql) },
 ];
 
 export const latestVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);

@@ -294,7 +294,7 @@ class TargetRun {
       this.historyId = null;
     } else if (this.historyId) {
       this.deps.history.finish(this.historyId, {
-        status: status === 'cancelled' ? 'failed' : status,
+        status,
         remoteId,
         requestId,
         error,
