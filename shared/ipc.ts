@@ -431,6 +431,8 @@ export interface Events {
   'uploads.progress': UploadProgress;
   'inventory.progress': SyncProgress;
   'inventory.synced': { readonly accounts: readonly AccountSyncResult[] };
+  /** Main asks for a screen: a click on the desktop notification opens the Overview. */
+  'app.navigate': { readonly screen: 'overview' };
 }
 export { eventNames, type EventName };
 
