@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { accountsAndHistorySql } from '../uploads/schema';
-import { linkAll } from '../library/lineage';
+import { linkAllAsOfVersion4 } from './migration-4-lineage';
 import { inventorySql } from '../inventory/schema';
 import { alertsSql } from '../alerts/schema';
 import { historyCancelledSql } from '../uploads/history-cancelled-sql';
@@ -151,7 +151,7 @@ export const migrations: readonly Migration[] = [
         -- unrecoverable, until the same key is imported again.
         ALTER TABLE sealed_keys ADD COLUMN data_key_generation INTEGER NOT NULL DEFAULT 1;
       `);
-      linkAll(db);
+      linkAllAsOfVersion4(db);
     },
   },
   // Remote copies and their bindings (main/core/inventory).
