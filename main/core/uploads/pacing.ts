@@ -1,4 +1,3 @@
-import type { CloudProvider } from '../../clouds/provider';
 import type { Clock } from './clock';
 
 // Per-account pacing of cloud requests, measured on the clock at the moment each request is let
