@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { CloudId } from '../shared/model';
 import { createHttpClient } from '../main/clouds/http-client';
 import { getProvider } from '../main/clouds/registry';
@@ -27,7 +28,8 @@ const TARGET = 1.2;
 type Cloud = Exclude<CloudId, 'tencent-intl'>;
 
 interface CloudSetup {
-  readonly start: () => Promise<RunningEmulator>;
+  /** Enforcing the documented rate: a request over it gets the cloud's throttling answer. */
+  readonly start: (requestsPerSecond: number) => Promise<RunningEmulator>;
   readonly seed: (state: EmulatorState, input: SeedInput) => StoredCertificate;
   /** A resource of the cloud's own kind serving certificate `certificateId`. */
   readonly resource: (account: string, certificateId: string, i: number) => BoundResource;
@@ -35,17 +37,17 @@ interface CloudSetup {
 
 const clouds: Record<Cloud, CloudSetup> = {
   tencent: {
-    start: () => startTencentEmulator(),
+    start: (requestsPerSecond) => startTencentEmulator({ requestsPerSecond }),
     seed: seedTencentCertificate,
     resource: (account, certificateId, i) => ({ account, certificateId, type: 'cdn', region: '', instance: { Domain: `cdn${i}.sync.test`, Status: 'online' } }),
   },
   aliyun: {
-    start: () => startAliyunEmulator(),
+    start: (requestsPerSecond) => startAliyunEmulator({ requestsPerSecond }),
     seed: seedAliyunCertificate,
     resource: (account, certificateId, i) => ({ account, certificateId, type: 'CDN', region: 'cn-hangzhou', instance: { Domain: `cdn${i}.sync.test` } }),
   },
   huawei: {
-    start: () => startHuaweiEmulator(),
+    start: (requestsPerSecond) => startHuaweiEmulator({ requestsPerSecond }),
     seed: seedHuaweiCertificate,
     resource: (account, certificateId, i) => ({
       account, certificateId, type: 'apig-domain', region: '',
@@ -53,7 +55,7 @@ const clouds: Record<Cloud, CloudSetup> = {
     }),
   },
   volcengine: {
-    start: () => startVolcengineEmulator(),
+    start: (requestsPerSecond) => startVolcengineEmulator({ requestsPerSecond }),
     seed: seedVolcengineCertificate,
     resource: (account, certificateId, i) => ({ account, certificateId, type: 'live-domain', region: '', instance: { Domain: `pull${i}.sync.test` } }),
   },
@@ -67,6 +69,7 @@ interface Measured {
   readonly detail: number;
   readonly binding: number;
   readonly rate: number;
+  readonly throttled: number;
   readonly seconds: number;
 }
 
@@ -88,7 +91,7 @@ export async function run(): Promise<void> {
   const rig = openRig();
   try {
     for (const cloud of names) {
-      const emulator = await clouds[cloud].start();
+      const emulator = await clouds[cloud].start(getProvider(cloud).requestsPerSecond);
       emulators.set(cloud, emulator);
       const credential = defaultCredentials[cloud];
       await rig.addAccount(cloud, `${cloud}-bench`, emulator.url, credential);
@@ -128,49 +131,60 @@ export async function run(): Promise<void> {
         detail: bindings - details,
         binding: calls - bindings,
         rate: getProvider(cloud).requestsPerSecond,
+        throttled: emulators.get(cloud)!.state.throttled,
         seconds: (ended.get(cloud)! - started) / 1000,
       };
     });
     for (const m of measured) {
-      console.log(`${m.cloud}: ${m.status}, ${m.certificates} certificates, ${requestsOf(m)} requests (${m.list} list, ${m.detail} detail, ${m.binding} binding) at ${m.rate}/s: floor ${floorOf(m).toFixed(1)} s, wall ${m.seconds.toFixed(1)} s, ${(m.seconds / floorOf(m)).toFixed(2)}x`);
+      console.log(`${m.cloud}: ${m.status}, ${m.certificates} certificates, ${requestsOf(m)} requests (${m.list} list, ${m.detail} detail, ${m.binding} binding) at ${m.rate}/s, ${m.throttled} throttled: floor ${floorOf(m).toFixed(1)} s, wall ${m.seconds.toFixed(1)} s, ${(m.seconds / floorOf(m)).toFixed(2)}x`);
     }
     const slowest = Math.max(...measured.map(floorOf));
     const ratio = totalSeconds / slowest;
     const worst = Math.max(...measured.map((m) => m.seconds / floorOf(m)));
     console.log(`all four: ${totalSeconds.toFixed(1)} s against the slowest floor ${slowest.toFixed(1)} s: ${ratio.toFixed(2)}x`);
-    const met = ratio <= TARGET && worst <= TARGET && measured.every((m) => m.status === 'ok' && m.certificates === CERTIFICATES);
+    const met = ratio <= TARGET && worst <= TARGET && measured.every((m) => m.status === 'ok' && m.certificates === CERTIFICATES && m.throttled === 0);
 
     writeSection(
       'Inventory: sync at the rate limit',
       `One sync of four accounts, one per cloud, each holding ${CERTIFICATES.toLocaleString('en')} certificates (EC P-256 leaf +
 issuing CA) of which every ${BOUND_EVERY}th is bound to a resource, against the loopback emulators (no added latency),
 through the real InventoryService, providers, HTTP client and the per-account pacer of UploadService
-(bench/inventory-sync.ts). Requests are counted by the emulators, split by the sync's phases: list pages (Huawei's
+(bench/inventory-sync.ts). Each emulator enforces its cloud's documented rate as a strict cloud would: a request
+arriving when that many were answered in the last 1000 ms gets the cloud's throttling answer (counted below; the
+target needs zero). Requests are counted by the emulators, split by the sync's phases: list pages (Huawei's
 also include its gateway list), one detail call per certificate, and whatever the cloud needs to tell the bindings
 (Tencent: discovery tasks created, polled and read; Alibaba: ListCloudResources pages; Huawei: attached domains per
 certificate; Volcengine: domain pages). Floor = requests ÷ the documented rate. The pacer sends at 90% of that rate
-(main/core/uploads/pacing.ts), so 1.11x is the best a paced sync can reach. Node ${process.version}, ${new Date().toISOString().slice(0, 10)}, on a shared 2-core machine;
+(main/core/uploads/pacing.ts), so 1.11x is the best a paced sync can reach.
+Node ${process.version}, ${new Date().toISOString().slice(0, 10)}, on a shared 2-core machine (load ${os.loadavg()[0]!.toFixed(1)} at the end of the run);
 the whole bench (making ${CERTIFICATES.toLocaleString('en')} certificates, seeding, sync) took ${((performance.now() - setupStarted) / 1000 / 60).toFixed(1)} min.
 
-| Cloud | Result | List pages | Detail calls | Binding calls | Requests | Documented rate (/s) | Floor (s) | Wall (s) | Wall / floor |
-| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
-${measured.map((m) => `| ${m.cloud} | ${m.status}, ${m.certificates} | ${m.list} | ${m.detail} | ${m.binding} | ${requestsOf(m)} | ${m.rate} | ${floorOf(m).toFixed(1)} | ${m.seconds.toFixed(1)} | ${(m.seconds / floorOf(m)).toFixed(2)} |`).join('\n')}
-| **all four, in parallel** | | | | | ${measured.reduce((sum, m) => sum + requestsOf(m), 0)} | | ${slowest.toFixed(1)} (slowest) | ${totalSeconds.toFixed(1)} | ${ratio.toFixed(2)} |
+| Cloud | Result | List pages | Detail calls | Binding calls | Requests | Throttled | Documented rate (/s) | Floor (s) | Wall (s) | Wall / floor |
+| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+${measured.map((m) => `| ${m.cloud} | ${m.status}, ${m.certificates} | ${m.list} | ${m.detail} | ${m.binding} | ${requestsOf(m)} | ${m.throttled} | ${m.rate} | ${floorOf(m).toFixed(1)} | ${m.seconds.toFixed(1)} | ${(m.seconds / floorOf(m)).toFixed(2)} |`).join('\n')}
+| **all four, in parallel** | | | | | ${measured.reduce((sum, m) => sum + requestsOf(m), 0)} | ${measured.reduce((sum, m) => sum + m.throttled, 0)} | | ${slowest.toFixed(1)} (slowest) | ${totalSeconds.toFixed(1)} | ${ratio.toFixed(2)} |
 
-Target: wall time within ${TARGET}x of the floor, for each account and for the whole sync. ${met ? 'Met' : 'Missed'}.
+Target: wall time within ${TARGET}x of the floor, for each account and for the whole sync, with no throttled request. ${met ? 'Met' : 'Missed'}.
 
 Where the time over the floor goes. Tencent: the resource-discovery tasks used to be started and polled 100
 certificates at a time, paying the 2 s poll wait 10 times (20 s idle, about 0.18x); all tasks are now started before
-the first poll and the wait is paid once (main/clouds/tencent/inventory.ts; both recorded runs include this). Every
-cloud pays 1.11x for the pacer's 90% headroom; the rest is timer lateness on this shared machine (load 6-8 on 2 cores):
-each release waits a full interval from the previous, possibly late, release, so a stall delays and never bunches.
-Huawei: 5/s paced at 90% is 4.5/s, and the pacer's one-second window admits only whole requests, floor(4.5) = 4 per
-second, so a paced sync cannot beat 2004 ÷ 4 = 501 s, 1.25x the 5/s floor; the measured time is that plus a few
-seconds. Meeting 1.2x there means letting Huawei's window admit 5 in a second, the documented limit with no headroom:
-a decision about uploads' throttling margin (bench upload-ratelimit), not made here. Alibaba: ~11 s of work at 90/s,
-dominated by the three other syncs sharing the event loop; 4 detail calls in flight were not the cause (a run with
-23 in flight measured 2.46x, worse), so nothing was changed for it. Since the whole sync is bounded by Huawei, the
-overall ratio is Huawei's.`,
+the first poll and the wait is paid once (main/clouds/tencent/inventory.ts). Every cloud pays 1.11x for the pacer's
+90% margin; the rest is timer lateness on this shared machine: each release waits a full interval from the previous,
+possibly late, release, so a stall delays and never bunches. Huawei used to measure 1.27x: besides the interval, the
+pacer capped each second at whole requests, floor(4.5) = 4, so 2004 requests could not take less than 501 s, 1.25x.
+The interval alone already keeps any 6 consecutive requests 1.11 s apart, so the cap went and Huawei runs at 4.5/s.
+The margin stays: a token bucket at exactly 5/s with a burst of 1 puts limit + 1 requests exactly 1000 ms apart when
+they leave, so any delay of the first on its way to the cloud lets the cloud count limit + 1 in its second. Tried on
+the way (one run, load 9): the documented number per 1.11 s at the full rate's spacing, which lets late timers catch up,
+got 5 throttling answers from Huawei's emulator and 2 from Volcengine's, so it was not kept. The code as committed and
+the code before it, run side by side at the same time (load 1-3): before, Huawei 502.3 s, 1.25x, 0 throttled; now
+450.7 s, 1.12x, 0 throttled (the table). Two earlier runs of this code on a machine at load 10-24 measured Huawei
+1.15x and 1.23x but got 3 and 1 throttling answers from Huawei's emulator (retried, the sync succeeded): the emulator
+runs in the sync's process, so a stall of the event loop over 0.11 s holds a request back while the ones after it are
+counted on time. The old whole-second cap gave Huawei 0.25 s of room, the other clouds always had 0.11 s.
+Alibaba: ~11 s of work at 90/s, dominated by the three other syncs sharing the event loop; 4 detail calls in
+flight were not the cause (a run with 23 in flight measured 2.46x, worse). Since the whole sync is bounded by
+Huawei, the overall ratio is Huawei's.`,
     );
   } finally {
     rig.close();

@@ -1,13 +1,14 @@
 // What renewal lineage (main/core/library/lineage.ts) costs an import: the 10,000-entry library of
 // bench/library-fixture.ts imported, then every link built again two ways, CPU time each: entry by
 // entry as an import links them (Lineage.linkNew, in one transaction), and all at once as
-// migration 4 does for an existing library (linkAll). The fixture's hosts are all distinct, so
+// migration 4 does for an existing library (linkAllAsOfVersion4). The fixture's hosts are all distinct, so
 // this is the cost every import pays; a lineage adds a few rows per renewal on top.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { Lineage, linkAll } from '../main/core/library/lineage';
+import { linkAllAsOfVersion4 } from '../main/core/db/migration-4-lineage';
+import { Lineage } from '../main/core/library/lineage';
 import { Vault } from '../main/core/library/vault';
 import { log } from '../main/core/log';
 import { MemorySecretStore } from '../tests/unit/vault/helpers/memory-secret-store';
@@ -38,7 +39,7 @@ export async function run(): Promise<void> {
   const lineage = new Lineage(db);
   const perEntryMs = cpuMs(() => db.transaction(() => ids.forEach((id) => lineage.linkNew(id)))());
   unlink();
-  const allMs = cpuMs(() => db.transaction(() => linkAll(db))());
+  const allMs = cpuMs(() => db.transaction(() => linkAllAsOfVersion4(db))());
   db.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
   if (result.imported.length !== LIBRARY_SIZE) throw new Error(`bench import wrong: ${result.imported.length} imported`);

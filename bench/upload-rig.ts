@@ -52,11 +52,14 @@ export function openRig(http: HttpClient = createHttpClient({ timeoutMs: 30_000 
   return {
     service,
     dataDir,
-    addAccount: (cloud, name, endpoint, credential) =>
-      service.accounts.save(
+    // Confirmed as the user would in Accounts: uploads to an unconfirmed account are refused before any request.
+    addAccount: async (cloud, name, endpoint, credential) => {
+      const account = await service.accounts.save(
         { cloud, name, endpoint, ...(cloud === 'huawei' ? { region: 'cn-north-4', fields: { projectId: defaultHuaweiProjects['cn-north-4']! } } : {}) },
         credential,
-      ),
+      );
+      return service.confirmAccount(account.id, async () => true);
+    },
     close: () => {
       db.close();
       fs.rmSync(dataDir, { recursive: true, force: true });

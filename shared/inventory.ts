@@ -4,34 +4,48 @@ import type { EntryRef } from './library';
 // The inventory as both sides see it: what the last sync of each cloud account found, and the
 // expiry radar over it and the library. Never a private key, nor the stored certificate PEM.
 
+/** A resource a certificate is bound to (deployed on), as the cloud reports it. */
 export interface RemoteBindingView {
-  /** The cloud's resource type ('clb', 'cdn', 'apig-domain', 'live-domain', …). */
+  /** The cloud's resource type ('clb', 'cdn', 'CDN', 'apig-domain', 'live-domain', …). */
   readonly type: string;
+  /** The cloud's id for the resource (a domain when that is its id). */
   readonly id: string;
   /** The domain it serves, where it has one. */
   readonly name: string | null;
 }
 
-export type MatchRule = 'fingerprint' | 'serial' | 'names';
-
-/** A certificate on a cloud account, as its account's last sync recorded it. */
-export interface RemoteCopyView {
-  readonly accountId: string;
-  readonly account: string;
+/**
+ * What a cloud tells about one certificate it holds, normalised across the clouds: the part the
+ * providers' RemoteCopy (main/clouds/provider.ts) and the stored RemoteCopyView share.
+ */
+export interface RemoteCertificateFacts {
   readonly cloud: CloudId;
   readonly remoteId: string;
+  /** The cloud's alias / name for it. */
   readonly name: string | null;
   readonly commonName: string | null;
   readonly dnsNames: readonly string[];
+  /** ISO 8601 UTC. */
   readonly notBefore: string | null;
   readonly notAfter: string | null;
+  /** Lower-case hex, no separators; null when the cloud returns neither it nor the certificate. */
   readonly fingerprintSha256: string | null;
+  /** Lower-case hex without leading zeros or separators. */
   readonly serial: string | null;
+  /** The issuer as the cloud reports it: a DN, or its common name only. */
   readonly issuer: string | null;
+  readonly bindings: readonly RemoteBindingView[];
+}
+
+export type MatchRule = 'fingerprint' | 'serial' | 'names';
+
+/** A certificate on a cloud account, as its account's last sync recorded it. */
+export interface RemoteCopyView extends RemoteCertificateFacts {
+  readonly accountId: string;
+  readonly account: string;
   readonly libraryId: string | null;
   readonly matchedBy: MatchRule | null;
   readonly syncedAt: string;
-  readonly bindings: readonly RemoteBindingView[];
 }
 
 export type SyncPhase = 'listing' | 'details' | 'bindings' | 'done' | 'failed';

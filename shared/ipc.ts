@@ -490,6 +490,8 @@ export interface Events {
   'inventory.progress': SyncProgress;
   'inventory.synced': { readonly accounts: readonly AccountSyncResult[] };
   'deploy.progress': DeployProgress;
+  /** Main asks for a screen: a click on the desktop notification opens the Overview. */
+  'app.navigate': { readonly screen: 'overview' };
 }
 export { eventNames, type EventName };
 

@@ -134,7 +134,7 @@ export interface UploadPlan {
   readonly targets: readonly PlanTarget[];
 }
 
-export const historyStatuses = ['pending', 'uploaded', 'duplicate', 'failed', 'unknown'] as const;
+export const historyStatuses = ['pending', 'uploaded', 'duplicate', 'failed', 'cancelled', 'unknown'] as const;
 export type HistoryStatus = (typeof historyStatuses)[number];
 
 /** One row of the upload history: one target of one upload, written before the request is sent. */

@@ -1,5 +1,5 @@
 import { cloudIds, type CloudId } from '../../shared/model';
-import type { HistoryEntry } from '../../shared/uploads';
+import { historyStatuses, type HistoryEntry } from '../../shared/uploads';
 import { vaultOf } from '../core/library';
 import { historyCsv } from '../core/uploads/history-csv';
 import { call } from './handler-context';
@@ -24,7 +24,7 @@ Options:
   --cert ID       one certificate: a library id (or unique prefix), or a SHA-256 fingerprint
   --cloud CLOUD   one cloud (${cloudIds.join(', ')})
   --account NAME  one account
-  --status S      uploaded, duplicate, failed, unknown or pending (repeatable)
+  --status S      uploaded, duplicate, failed, cancelled, unknown or pending (repeatable)
   --limit N       at most N rows (default 1000)
   --pretty        with --json: indented
   --check         first settle "unknown" attempts (interrupted uploads) with each cloud's list call;
@@ -35,8 +35,6 @@ Options:
                   {"deployments":[{"id","certificateId","commonName","rollbackOf","startedAt","finishedAt","results":[...as certvault deploy --json]}]}
   -h, --help      show this help
 `;
-
-const statuses = ['pending', 'uploaded', 'duplicate', 'failed', 'unknown'] as const;
 
 export const historyCommand = defineCommand({
   name: 'history',
@@ -65,8 +63,8 @@ export const historyCommand = defineCommand({
     const cloud = values.cloud === undefined ? undefined : cloudIds.find((id) => id === values.cloud);
     if (values.cloud !== undefined && !cloud) throw new UsageError(`--cloud must be one of ${cloudIds.join(', ')}`);
     const status = values.status.map((value) => {
-      const known = statuses.find((s) => s === value);
-      if (!known) throw new UsageError(`--status must be one of ${statuses.join(', ')}`);
+      const known = historyStatuses.find((s) => s === value);
+      if (!known) throw new UsageError(`--status must be one of ${historyStatuses.join(', ')}`);
       return known;
     });
     if (values.json && values.csv) throw new UsageError('--json and --csv cannot be used together');

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { CertificateInfo, CloudId } from '../../shared/model';
 import type { Locale } from '../../shared/i18n';
+import type { RemoteBindingView, RemoteCertificateFacts } from '../../shared/inventory';
 import type { HttpClient } from './http';
 import type { CloudDeployer } from './deploy';
 
@@ -97,38 +98,17 @@ export interface ListQuery {
 }
 
 /** What a remote certificate serves, as the cloud names it: a CDN domain, a CLB listener, an APIG domain. */
-export interface RemoteBinding {
-  /** The cloud's resource type ('clb', 'cdn', 'CDN', 'apig-domain', 'live-domain'). */
-  readonly type: string;
-  /** The cloud's id for the resource (a domain when that is its id). */
-  readonly id: string;
-  /** The domain it serves, where it has one. */
-  readonly name: string | null;
-}
+/** A resource a certificate is bound to: the same shape on both sides of IPC. */
+export type RemoteBinding = RemoteBindingView;
 
 /**
- * A certificate held by a cloud account, normalised across the clouds: what `listRemote` and
- * `remoteDetail` return. Never carries a private key, even where the cloud's detail call returns one.
+ * A certificate held by a cloud account, as `listRemote` and `remoteDetail` return it: the facts
+ * every view shows, plus the certificate itself where the cloud returns it (kept in the db, never
+ * sent over IPC). Never carries a private key, even where the cloud's detail call returns one.
  */
-export interface RemoteCopy {
-  readonly cloud: CloudId;
-  readonly remoteId: string;
-  /** The cloud's alias / name for it. */
-  readonly name: string | null;
-  readonly commonName: string | null;
-  readonly dnsNames: readonly string[];
-  /** ISO 8601 UTC. */
-  readonly notBefore: string | null;
-  readonly notAfter: string | null;
-  /** Lower-case hex, no separators; null when the cloud returns neither it nor the certificate. */
-  readonly fingerprintSha256: string | null;
-  /** Lower-case hex without leading zeros or separators. */
-  readonly serial: string | null;
-  /** The issuer as the cloud reports it: a DN, or its common name only. */
-  readonly issuer: string | null;
+export interface RemoteCopy extends RemoteCertificateFacts {
   /** The certificate (leaf first, then any chain) as PEM when the cloud returns it; never a key. */
   readonly certificatePem: string | null;
-  readonly bindings: readonly RemoteBinding[];
 }
 
 /** Knobs of the inventory calls; the defaults are each cloud's documented maxima and pacing. */

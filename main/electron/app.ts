@@ -14,6 +14,8 @@ import { FileSettingsStore } from '../core/settings-store';
 import { devServerUrl } from './dev-server';
 import { electronDialogs } from './dialogs';
 import { registerIpc, windowEvents } from './ipc';
+import { showDesktopNotice } from './notifications';
+import { alertsOf } from '../core/alerts/service';
 import { applicationMenuTemplate } from './menu-template';
 import { applyDevServerPolicy, registerAppScheme, serveRenderer } from './protocol';
 import { createMainWindow, lockDownPermissions, lockDownWebContents } from './window';
@@ -100,7 +102,7 @@ function start(devServer: URL | null): void {
       if (devServer) applyDevServerPolicy(session.defaultSession, devServer);
       else serveRenderer(session.defaultSession, path.join(__dirname, '..', 'renderer'));
       registerIpc(ctx, currentWindow, devServer);
-      startAutoSync(ctx);
+      startAutoSync(ctx, currentWindow);
 
       const openWindow = () => {
         mainWindow = createMainWindow({
@@ -123,11 +125,22 @@ function start(devServer: URL | null): void {
     .catch(failedToStart);
 }
 
-/** Inventory sync at start and every N hours while the app runs, as Settings say; ends with the app. */
-function startAutoSync(ctx: HandlerContext): void {
+/**
+ * Inventory sync at start and every N hours while the app runs, as Settings say, each followed by
+ * the desktop notification of what became due; ends with the app.
+ */
+function startAutoSync(ctx: HandlerContext, mainWindow: () => BrowserWindow | null): void {
   const stop = new AbortController();
   app.on('will-quit', () => stop.abort());
-  void runSyncScheduler({ clock: systemClock, setting: () => ctx.settings.get().autoSync, sync: () => runSync(ctx, []) }, stop.signal);
+  void runSyncScheduler(
+    {
+      clock: systemClock,
+      setting: () => ctx.settings.get().autoSync,
+      sync: () => runSync(ctx, []),
+      afterSync: () => void alertsOf(ctx).notifyDesktop((notice) => showDesktopNotice(notice, mainWindow, ctx.events)),
+    },
+    stop.signal,
+  );
 }
 
 /** A failure here is only logged: the Overview's own request builds the radar again and reports what fails. */

@@ -72,6 +72,7 @@ export const en = {
   'error.alert.secret_missing': 'The URL of webhook "{name}" is missing from the keychain; remove the webhook and add it again.',
   'error.alert.none_configured': 'No webhook to send alerts to. Add one with: certvault alert add --kind wecom|dingtalk|feishu|slack|json --name NAME',
   'error.alert.send_failed': 'Webhook "{name}" ({kind}) did not take the message: {reason}.',
+  'alert.desktop.open': 'Click to open the Overview.',
   'alert.message.title': 'Cert Vault: {count} certificate(s) need attention',
   'alert.message.expiring': '{name} expires in {days} day(s), on {date}, {where}.',
   'alert.message.expired': '{name} expired on {date}, {where}.',

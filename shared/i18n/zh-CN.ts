@@ -74,6 +74,7 @@ export const zhCN: Catalog = {
   'error.alert.secret_missing': '钥匙串中缺少 Webhook“{name}”的地址；请删除该 Webhook 后重新添加。',
   'error.alert.none_configured': '没有可发送提醒的 Webhook。请用以下命令添加：certvault alert add --kind wecom|dingtalk|feishu|slack|json --name 名称',
   'error.alert.send_failed': 'Webhook“{name}”（{kind}）未接受消息：{reason}。',
+  'alert.desktop.open': '点击打开“总览”。',
   'alert.message.title': 'Cert Vault：{count} 张证书需要处理',
   'alert.message.expiring': '{name} 将在 {days} 天后（{date}）到期，位于{where}。',
   'alert.message.expired': '{name} 已于 {date} 过期，位于{where}。',

@@ -56,6 +56,12 @@ export interface Call {
   readonly afterReady: boolean;
 }
 
+export interface ShownNotification {
+  readonly title: string;
+  readonly body: string;
+  click(): void;
+}
+
 export interface Ending {
   readonly how: 'quit' | 'exit';
   readonly code: number;
@@ -101,7 +107,8 @@ export class Runtime {
   readonly pages = new Map<WebContentsDouble, Page>();
   readonly privilegedSchemes: { scheme: string; privileges: Record<string, boolean> }[] = [];
   readonly shellCalls: { api: string; target: string }[] = [];
-  readonly notifications: { title: string; body: string }[] = [];
+  /** Shown notifications; `click()` is the user clicking one. */
+  readonly notifications: ShownNotification[] = [];
   applicationMenu: MenuDouble | null = null;
   /** The session's permission handlers; without one Electron grants every request. */
   readonly permissionHandlers: { request: PermissionHandler | null; check: PermissionHandler | null; device: PermissionHandler | null } = {
@@ -542,7 +549,7 @@ export class Runtime {
         this.body = options.body ?? '';
       }
       show(): void {
-        runtime.notifications.push({ title: this.title, body: this.body });
+        runtime.notifications.push({ title: this.title, body: this.body, click: () => this.emit('click', cancellableEvent()) });
         this.emit('show', cancellableEvent());
       }
       close(): void {

@@ -24,6 +24,11 @@ export interface EmulatorOptions {
   readonly credentials?: readonly EmulatorCredential[];
   /** The emulator's clock, for timestamp-window tests. */
   readonly now?: () => Date;
+  /**
+   * Enforce the cloud's documented requests per second as a strict cloud would: a request arriving
+   * when this many were answered in the last 1000 ms gets the cloud's throttling answer.
+   */
+  readonly requestsPerSecond?: number;
 }
 
 export interface IncomingCall {
@@ -180,6 +185,8 @@ export class EmulatorState {
   readonly deploy = new DeployEmulation();
   /** Moves the emulator's clock against the client's, for timestamp-window tests. */
   clockOffsetMs = 0;
+  /** Requests refused for going over `requestsPerSecond`. */
+  throttled = 0;
   private readonly clock: () => Date;
 
   constructor(clock: () => Date) {
@@ -199,6 +206,7 @@ export class EmulatorState {
     this.taskPollsBeforeDone = 1;
     this.deploy.reset();
     this.clockOffsetMs = 0;
+    this.throttled = 0;
   }
 
   callsOf(operation: string): RecordedCall[] {
@@ -239,6 +247,7 @@ export async function startEmulator(
   const state = new EmulatorState(options.now ?? (() => new Date()));
   const faults = new Faults(options.latencyMs ?? 0);
   const behaviour = makeBehaviour(state);
+  const limit = options.requestsPerSecond === undefined ? null : new SlidingSecond(options.requestsPerSecond);
 
   const server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
     readCall(req)
@@ -249,7 +258,9 @@ export async function startEmulator(
         }
         if (faults.latencyMs > 0) await sleep(faults.latencyMs);
         const operation = behaviour.operationOf(call);
-        const fault = faults.take(operation);
+        const overLimit = limit !== null && !limit.admit(performance.now());
+        if (overLimit) state.throttled += 1;
+        const fault = overLimit ? ({ kind: 'throttle' } as const) : faults.take(operation);
         const reply =
           fault === null || fault.kind === 'hang'
             ? behaviour.handle(call)
@@ -295,6 +306,20 @@ export async function startEmulator(
         server.close(() => resolve());
       }),
   };
+}
+
+/** Admits at most `limit` requests in any 1000 ms; refused ones do not count. */
+class SlidingSecond {
+  private readonly admitted: number[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  admit(now: number): boolean {
+    while (this.admitted.length > 0 && this.admitted[0]! <= now - 1000) this.admitted.shift();
+    if (this.admitted.length >= this.limit) return false;
+    this.admitted.push(now);
+    return true;
+  }
 }
 
 async function readCall(req: http.IncomingMessage): Promise<IncomingCall | null> {

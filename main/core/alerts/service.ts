@@ -9,6 +9,7 @@ import { osKeychain, type SecretStore } from '../keychain';
 import { translate } from '../../../shared/i18n';
 import { dueNotifications, markNotified } from './index';
 import type { DueNotification } from './decide';
+import { notifyDesktop, type DesktopAlertOptions } from './desktop';
 import { expiringCertificates, type ExpiringCertificate } from './expiring';
 import { sendToWebhooks, type WebhookResult } from './webhooks/send';
 import { WebhookStore, type Webhook } from './webhooks/store';
@@ -62,6 +63,11 @@ export class AlertService {
     const results = await sendToWebhooks(this.http, this.webhooks, webhooks, { notifications }, this.locale(), now);
     if (results.some((result) => result.status === 'sent')) markNotified(this.db, notifications, now, 'webhooks');
     return { notifications, webhooks: results };
+  }
+
+  /** The desktop notification of what is due now, shown by `show` (main/electron), in the Settings language. */
+  notifyDesktop(show: DesktopAlertOptions['show']): readonly DueNotification[] {
+    return notifyDesktop(this.db, this.ctx.now(), { expiringWithinDays: this.ctx.settings.get().expiringWithinDays, locale: this.locale(), show });
   }
 
   async test(name: string): Promise<WebhookResult> {

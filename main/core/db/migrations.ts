@@ -1,10 +1,11 @@
 import type Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { accountsAndHistorySql } from '../uploads/schema';
-import { linkAll } from '../library/lineage';
+import { linkAllAsOfVersion4 } from './migration-4-lineage';
 import { inventorySql } from '../inventory/schema';
 import { alertsSql } from '../alerts/schema';
 import { deploymentsSql } from '../deploy/schema';
+import { historyCancelledSql } from '../uploads/history-cancelled-sql';
 
 // Numbered schema migrations, applied in order; `PRAGMA user_version` records the last one applied.
 // A migration is never edited once released: a change is a new number.
@@ -151,14 +152,16 @@ export const migrations: readonly Migration[] = [
         -- unrecoverable, until the same key is imported again.
         ALTER TABLE sealed_keys ADD COLUMN data_key_generation INTEGER NOT NULL DEFAULT 1;
       `);
-      linkAll(db);
+      linkAllAsOfVersion4(db);
     },
   },
   // Remote copies and their bindings (main/core/inventory).
   { version: 5, up: (db) => db.exec(inventorySql) },
   // What expiry alerts were already sent (main/core/alerts).
   { version: 6, up: (db) => db.exec(alertsSql) },
-  // The deployment history (main/core/deploy). Version 7 is another branch's; the list applies in order either way.
+  // Upload history records a cancelled target as 'cancelled', not 'failed' (main/core/uploads).
+  { version: 7, up: (db) => db.exec(historyCancelledSql) },
+  // The deployment history (main/core/deploy).
   { version: 8, up: (db) => db.exec(deploymentsSql) },
   {
     version: 9,

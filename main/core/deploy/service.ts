@@ -17,7 +17,6 @@ import type { AccountSyncResult, StoredCopy } from '../inventory';
 import { systemClock, type Clock } from '../uploads/clock';
 import { failureFromVaultError } from '../uploads/failure';
 import { materialFromLibrary } from '../uploads/material';
-import { pacedRate } from '../uploads/pacing';
 import type { ConfirmAccount, UploadService } from '../uploads/service';
 import { failureFrom, type EngineDeps, type Sealer, type VerifyServed, type WatchPolicy } from './engine';
 import { checkStep, rollbackStep } from './resolve';
@@ -272,7 +271,7 @@ export class DeployService {
       credentials: await this.options.uploads.accounts.credentials(account),
       http: {
         send: async (request) => {
-          await pacer.acquire(account.id, pacedRate(provider), signal);
+          await pacer.acquire(account.id, provider.requestsPerSecond, signal);
           return http.send(request);
         },
       },

@@ -7,7 +7,7 @@ import { CloudError, type CallContext, type CloudProvider, type InventoryOptions
 import { accountConfig, type AccountStore, type ProviderLookup } from '../accounts/account-store';
 import { log } from '../log';
 import { failureFromVaultError, failureOf } from '../uploads/failure';
-import { pacedRate, type Pacer } from '../uploads/pacing';
+import type { Pacer } from '../uploads/pacing';
 import { Semaphore } from '../uploads/semaphore';
 import { LibraryIndex } from './match';
 import { InventoryStore } from './store';
@@ -48,7 +48,7 @@ export async function syncAccounts(deps: SyncDeps, accounts: readonly CloudAccou
 function pacedHttp(deps: SyncDeps, account: CloudAccount, provider: CloudProvider, signal: AbortSignal | undefined): HttpClient {
   return {
     send: async (request) => {
-      await deps.pacer.acquire(account.id, pacedRate(provider), signal);
+      await deps.pacer.acquire(account.id, provider.requestsPerSecond, signal);
       return deps.http.send(request);
     },
   };

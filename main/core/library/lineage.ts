@@ -202,28 +202,3 @@ export class Lineage {
     this.sql.get('UPDATE entries SET renews_id = ? WHERE id = ? AND renews_id IS NOT ?').run(predecessor?.id ?? null, entryId, predecessor?.id ?? null);
   }
 }
-
-/**
- * Builds every link of an existing library at once (the migration that introduced lineage): the
- * same rule as `Lineage.linkNew`, over names indexed in memory.
- */
-export function linkAll(db: Database.Database): void {
-  const rows = db.prepare(`SELECT ${FACTS_COLUMNS} FROM entries e`).all() as FactsRow[];
-  const facts = rows.map(toFacts);
-  const byName = new Map<string, LineageFacts[]>();
-  const insertName = db.prepare('INSERT OR IGNORE INTO entry_names (name, entry_id) VALUES (?, ?)');
-  for (const entry of facts) {
-    for (const name of entry.names) {
-      insertName.run(name, entry.id);
-      const list = byName.get(name) ?? [];
-      list.push(entry);
-      byName.set(name, list);
-    }
-  }
-  const link = db.prepare('UPDATE entries SET renews_id = ? WHERE id = ?');
-  for (const entry of facts) {
-    const candidates = new Set(entry.names.flatMap((name) => byName.get(name) ?? []));
-    const predecessor = choosePredecessor(entry, [...candidates]);
-    if (predecessor) link.run(predecessor.id, entry.id);
-  }
-}

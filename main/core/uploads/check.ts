@@ -5,7 +5,7 @@ import { CloudError, type CloudCredentials } from '../../clouds/provider';
 import type { Clock } from './clock';
 import { accountConfig, type ProviderLookup } from '../accounts/account-store';
 import { log } from '../log';
-import { pacedRate, type Pacer } from './pacing';
+import type { Pacer } from './pacing';
 import { failureFromVaultError, failureOf, ourFailure } from './failure';
 import type { HistoryStore, UnresolvedAttempt } from './history-store';
 import { findCertificate, searchTerm } from './match';
@@ -52,7 +52,7 @@ async function checkOne(deps: CheckDeps, row: UnresolvedAttempt): Promise<Upload
   const provider = deps.providers(account.cloud);
   try {
     const credentials = await deps.accounts.credentials(account);
-    await deps.limiter.acquire(account.id, pacedRate(provider));
+    await deps.limiter.acquire(account.id, provider.requestsPerSecond);
     const search = searchTerm(row);
     const listing = await provider.list(
       { account: accountConfig(account), credentials, http: deps.http, now: () => new Date(deps.clock.now()), nonce: deps.nonce },

@@ -5,7 +5,7 @@ import { CloudError, type CallContext, type CloudCredentials, type CloudErrorInf
 import { accountConfig, type ProviderLookup } from '../accounts/account-store';
 import { authVerdict } from '../accounts/connection-test';
 import { log } from '../log';
-import { pacedRate, type Pacer } from './pacing';
+import type { Pacer } from './pacing';
 import type { Clock } from './clock';
 import { backoffDelayMs, defaultRetryPolicy, type RetryPolicy } from '../../clouds/retry';
 import { failureFromVaultError, failureOf } from './failure';
@@ -98,7 +98,7 @@ class TargetRun {
   }
 
   private pace(): Promise<void> {
-    return this.deps.limiter.acquire(this.target.account.id, pacedRate(this.provider), this.signal);
+    return this.deps.limiter.acquire(this.target.account.id, this.provider.requestsPerSecond, this.signal);
   }
 
   private get policy(): RetryPolicy {
@@ -294,7 +294,7 @@ class TargetRun {
       this.historyId = null;
     } else if (this.historyId) {
       this.deps.history.finish(this.historyId, {
-        status: status === 'cancelled' ? 'failed' : status,
+        status,
         remoteId,
         requestId,
         error,

@@ -12,7 +12,7 @@ import { AccountStore, accountConfig, type ProviderLookup } from '../accounts/ac
 import { testConnection } from '../accounts/connection-test';
 import type { SecretStore } from '../keychain';
 import { log } from '../log';
-import { AccountPacer, pacedRate, type Pacer } from './pacing';
+import { AccountPacer, type Pacer } from './pacing';
 import { checkUnknown } from './check';
 import { HistoryStore } from './history-store';
 import { UploadJobs } from './jobs';
@@ -95,7 +95,7 @@ export class UploadService {
   async testAccount(idOrName: string): Promise<ConnectionTest> {
     const account = this.accounts.get(idOrName);
     const provider = this.providers(account.cloud);
-    await this.deps.limiter.acquire(account.id, pacedRate(provider));
+    await this.deps.limiter.acquire(account.id, provider.requestsPerSecond);
     return testConnection(provider, {
       account: accountConfig(account),
       credentials: await this.accounts.credentials(account),

@@ -5,6 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../main/cli/run';
 import type { CliIo } from '../../../main/cli/command';
 import { osKeychain } from '../../../main/core/keychain';
+import { createHttpClient } from '../../../main/clouds/http-client';
+import { getProvider } from '../../../main/clouds/registry';
+import { openDatabase } from '../../../main/core/db/open';
+import { materialFromFiles } from '../../../main/core/uploads/material';
+import { UploadService } from '../../../main/core/uploads/service';
 import { log } from '../../../main/core/log';
 import { defaultCredentials } from '../../emulators/credentials';
 import { assertThrowawayKeyring } from '../vault/keyring-guard';
@@ -233,6 +238,39 @@ describe('certvault upload and history', () => {
     const settled = await cli(['history', '--check', '--json', '--status', 'unknown']);
     expect(settled.code).toBe(0);
     expect(settled.json().uploads).toEqual([]);
+  });
+
+  it('an upload cancelled while it waits to retry is in the history as cancelled, in text and --json', async () => {
+    // The app's own upload service over the same vault: the CLI has no cancel, the window does.
+    const db = openDatabase(home);
+    const service = new UploadService({ db, secrets: osKeychain(), providers: getProvider, http: createHttpClient({ timeoutMs: 10_000 }), emit: () => undefined });
+    try {
+      const [leaf] = makeLeaves(1, { prefix: 'cancel' });
+      const material = await materialFromFiles({ certificate: file('cancel.pem', leaf!.fullchain + leaf!.key) });
+      const account = await service.confirmAccount('tprod', async () => true);
+      clouds.tencent.faults.throttle(1, 'UploadCertificate');
+      let cancelled = false;
+      const started = service.jobs.start(
+        { certificateId: null, fingerprintSha256: material.leaf.fingerprintSha256, loadMaterial: async () => material, targets: service.resolveTargets(material, [{ accountId: account.id }]) },
+        material,
+        (progress) => {
+          if (progress.state === 'retrying' && !cancelled) cancelled = service.jobs.cancel(started.jobId);
+        },
+      );
+      const summary = await started.done;
+      expect(summary.results).toMatchObject([{ status: 'cancelled', attempts: 1 }]);
+    } finally {
+      clouds.tencent.faults.clear();
+      db.close();
+    }
+
+    const listed = await cli(['history', '--json', '--status', 'cancelled']);
+    expect(listed.code).toBe(0);
+    expect(listed.json().uploads).toMatchObject([{ account: 'tprod', status: 'cancelled', error: { code: 'cancelled' } }]);
+    expect((await cli(['history', '--status', 'cancelled'])).stdout).toMatch(/\bcancelled\s+tprod \(tencent\)/);
+    const refused = await cli(['history', '--status', 'stopped']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--status must be one of pending, uploaded, duplicate, failed, cancelled, unknown');
   });
 
   it('account test prints a cloud error carrying escapes on one line, visibly', async () => {

@@ -8,10 +8,15 @@ function harness(initial: AutoSync) {
   const clock = new FakeClock();
   const start = clock.now();
   const runs: number[] = [];
+  /** When the notification step ran, and how many syncs had finished by then. */
+  const after: [number, number][] = [];
   let setting = initial;
   const stop = new AbortController();
-  const done = runSyncScheduler({ clock, setting: () => setting, sync: async () => void runs.push((clock.now() - start) / HOUR) }, stop.signal);
-  return { clock, runs, stop, done, set: (next: AutoSync) => (setting = next) };
+  const done = runSyncScheduler(
+    { clock, setting: () => setting, sync: async () => void runs.push((clock.now() - start) / HOUR), afterSync: () => void after.push([(clock.now() - start) / HOUR, runs.length]) },
+    stop.signal,
+  );
+  return { clock, runs, after, stop, done, set: (next: AutoSync) => (setting = next) };
 }
 
 describe('automatic sync', () => {
@@ -19,6 +24,8 @@ describe('automatic sync', () => {
     const h = harness('6h');
     await h.clock.advance(13 * HOUR);
     expect(h.runs).toEqual([0, 6, 12]);
+    // Notifications follow each sync, the first at start once the first sync is done.
+    expect(h.after).toEqual([[0, 1], [6, 2], [12, 3]]);
     h.stop.abort();
     await h.done;
   });
@@ -27,6 +34,8 @@ describe('automatic sync', () => {
     const h = harness('off');
     await h.clock.advance(30 * HOUR);
     expect(h.runs).toEqual([]);
+    // Off: the start still notifies once, over the library and the last sync's copies; then never on its own.
+    expect(h.after).toEqual([[0, 0]]);
     h.set('24h');
     await h.clock.advance(HOUR);
     expect(h.runs).toHaveLength(1);
@@ -38,9 +47,10 @@ describe('automatic sync', () => {
     await h.done;
   });
 
-  it('keeps its schedule when a sync fails (a manual one running), and stops when asked', async () => {
+  it('keeps its schedule when a sync or its notification fails, notifies after a failed sync, and stops when asked', async () => {
     const clock = new FakeClock();
     let calls = 0;
+    let notified = 0;
     const stop = new AbortController();
     const done = runSyncScheduler(
       {
@@ -50,11 +60,16 @@ describe('automatic sync', () => {
           calls += 1;
           throw new Error('inventory.sync_running');
         },
+        afterSync: () => {
+          notified += 1;
+          throw new Error('notification failed');
+        },
       },
       stop.signal,
     );
     await clock.advance(7 * HOUR);
     expect(calls).toBe(2);
+    expect(notified).toBe(2);
     stop.abort();
     await done;
     await clock.advance(24 * HOUR);

@@ -344,7 +344,10 @@ describe('upload orchestrator', () => {
     const [result] = await clock.settle(running);
 
     expect(result).toMatchObject({ status: 'cancelled', attempts: 1 });
-    expect(vault.history.list()[0]).toMatchObject({ status: 'failed', error: { code: 'cancelled' } });
+    // An upload request went out and was answered: the row stays, saying the user stopped it.
+    expect(vault.history.list()[0]).toMatchObject({ status: 'cancelled', attempts: 1, error: { code: 'cancelled' } });
+    expect(vault.history.list({ status: ['cancelled'] })).toHaveLength(1);
+    expect(vault.history.list({ status: ['failed'] })).toEqual([]);
   });
 
   it('caps requests in flight across targets', async () => {

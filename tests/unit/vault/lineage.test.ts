@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { choosePredecessor, isRenewalOf, keyFamily, lineageNames, linkAll, type LineageFacts } from '../../../main/core/library/lineage';
+import { choosePredecessor, isRenewalOf, keyFamily, lineageNames, type LineageFacts } from '../../../main/core/library/lineage';
+import { linkAllAsOfVersion4 } from '../../../main/core/db/migration-4-lineage';
 import fs from 'node:fs';
 import os from 'node:os';
 import { Vault } from '../../../main/core/library/vault';
@@ -148,7 +149,7 @@ describe('lineage in the vault', () => {
     const [a, b, c] = await importEach(v2, v1, v3);
     const db = new Database(path.join(t.dir, DATABASE_FILE));
     db.exec('UPDATE entries SET renews_id = NULL; DELETE FROM entry_names;');
-    linkAll(db);
+    linkAllAsOfVersion4(db);
     db.close();
     expect(t.vault.predecessorOf(c!)?.id).toBe(a);
     expect(t.vault.predecessorOf(a!)?.id).toBe(b);

@@ -4,7 +4,8 @@ import type { DueNotification } from '../decide';
 // The text every webhook posts: a title line, then one line per certificate, soonest first, cut
 // to the platform's size limit with a "…and N more" line rather than rejected by the platform.
 
-function line(notification: DueNotification, locale: Locale): string {
+/** One certificate's sentence: what, when, where, and an undeployed renewal. */
+export function alertLine(notification: DueNotification, locale: Locale): string {
   const { certificate } = notification;
   const where =
     certificate.source === 'library'
@@ -21,7 +22,7 @@ function line(notification: DueNotification, locale: Locale): string {
 /** At most `maxBytes` of UTF-8. */
 export function alertText(notifications: readonly DueNotification[], locale: Locale, maxBytes: number): string {
   const title = translate(locale, 'alert.message.title', { count: notifications.length });
-  const lines = notifications.map((notification) => `- ${line(notification, locale)}`);
+  const lines = notifications.map((notification) => `- ${alertLine(notification, locale)}`);
   for (let kept = lines.length; kept >= 0; kept -= 1) {
     const rest = lines.length - kept;
     const text = [title, ...lines.slice(0, kept), ...(rest > 0 ? [translate(locale, 'alert.message.more', { count: rest })] : [])].join('\n');
