@@ -34,7 +34,7 @@ describe('library CA certificates', () => {
     await t.vault.importContent([text('bundle.pem', leaf.certPem, ca.certPem)]);
     t.vault.close();
     const db = new Database(path.join(t.dir, 'vault.db'));
-    db.exec('DROP TRIGGER library_cas_insert; DROP TRIGGER library_cas_delete; DROP TABLE library_cas; DROP INDEX sealed_keys_generation; PRAGMA user_version = 6;');
+    db.exec('DROP TRIGGER library_cas_insert; DROP TRIGGER library_cas_delete; DROP TABLE library_cas; DROP INDEX sealed_keys_generation; PRAGMA user_version = 8;');
     db.close();
     const vault = t.reopen();
     expect(vault.caCertificates()).toHaveLength(1);
