@@ -1,6 +1,7 @@
 // Alibaba Cloud CAS (cas.aliyuncs.com / cas.{region}.aliyuncs.com), RPC API 2020-04-07:
 // UploadUserCertificate, ListUserCertificateOrder, GetUserCertificateDetail and ListCloudResources
-// (DEPLOY.md §2.1-2.3) over uploaded and seeded certificates and resources. Accepts ACS3-HMAC-SHA256 (the official
+// (DEPLOY.md §2.1-2.3) over uploaded and seeded certificates and resources, and the deployment
+// actions of aliyun-deploy.ts (§2.3-2.8). Accepts ACS3-HMAC-SHA256 (the official
 // SDK's default) and RPC HMAC-SHA1, with the parameters in the URL query (as the SDK sends them)
 // or in a form body. Errors are 4xx/5xx with {RequestId, HostId, Code, Message, Recommend}.
 
@@ -20,7 +21,19 @@ import {
   type RunningEmulator,
 } from './server';
 import type { StoredCertificate } from './store';
-import { resourcesOf, seedCertificate, type SeedInput } from './seed';
+import { seedCertificate, type SeedInput } from './seed';
+import {
+  createDeploymentJob,
+  deleteUserCertificate,
+  describeDeploymentJob,
+  listContact,
+  listWorkerResource,
+  resourceApiId,
+  updateDeploymentJobStatus,
+  updateWorkerResourceStatus,
+} from './aliyun-deploy';
+
+export { seedAliyunContact } from './aliyun-deploy';
 
 const VERSION = '2020-04-07';
 const MAX_SKEW_SECONDS = 15 * 60;
@@ -81,6 +94,20 @@ function aliyunBehaviour(state: EmulatorState, credentials: readonly EmulatorCre
           return getUserCertificateDetail(state, call, credential.accessKeyId, parsed.params);
         case 'ListCloudResources':
           return listCloudResources(state, call, credential.accessKeyId, parsed.params);
+        case 'ListContact':
+          return listContact(state, call, credential.accessKeyId, parsed.params, aliyunError);
+        case 'CreateDeploymentJob':
+          return createDeploymentJob(state, call, credential.accessKeyId, parsed.params, aliyunError);
+        case 'UpdateDeploymentJobStatus':
+          return updateDeploymentJobStatus(state, call, credential.accessKeyId, parsed.params, aliyunError);
+        case 'DescribeDeploymentJob':
+          return describeDeploymentJob(state, call, credential.accessKeyId, parsed.params, aliyunError);
+        case 'ListWorkerResource':
+          return listWorkerResource(state, call, credential.accessKeyId, parsed.params, aliyunError);
+        case 'UpdateWorkerResourceStatus':
+          return updateWorkerResourceStatus(state, call, credential.accessKeyId, parsed.params, aliyunError);
+        case 'DeleteUserCertificate':
+          return deleteUserCertificate(state, call, credential.accessKeyId, parsed.params, aliyunError);
         default:
           return aliyunError(call, 'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.', 404);
       }
@@ -402,21 +429,25 @@ function listCloudResources(state: EmulatorState, call: IncomingCall, account: s
   const cloudName = params.get('CloudName') ?? 'aliyun';
   const product = params.get('CloudProduct');
   const keyword = params.get('Keyword') ?? '';
-  const matching = resourcesOf(state, account).filter(
-    (resource) =>
-      cloudName === 'aliyun' &&
-      resource.certificateId !== '' &&
-      (certIds === null || certIds.includes(resource.certificateId)) &&
-      (product === undefined || resource.type === product) &&
-      (keyword === '' || resource.instance.Domain === keyword || resource.instance.InstanceId === keyword),
-  );
+  const matching = state.resources
+    .map((resource, index) => ({ resource, index }))
+    .filter(
+      ({ resource }) =>
+        resource.account === account &&
+        cloudName === 'aliyun' &&
+        resource.certificateId !== '' &&
+        (certIds === null || certIds.includes(resource.certificateId)) &&
+        (product === undefined || resource.type === product) &&
+        (keyword === '' || resource.instance.Domain === keyword || resource.instance.InstanceId === keyword),
+    );
   return {
     status: 200,
     body: {
-      Data: matching.slice((page - 1) * size, page * size).map((resource, index) => {
+      Data: matching.slice((page - 1) * size, page * size).map(({ resource, index }) => {
         const entry = state.store.find(account, (candidate) => candidate.id === resource.certificateId);
         return {
-          Id: 4_000_000 + (page - 1) * size + index,
+          // Stable across calls and pages: CreateDeploymentJob's ResourceIds name resources by it.
+          Id: Number(resourceApiId(state, index)),
           CloudName: 'aliyun',
           CloudProduct: resource.type,
           RegionId: resource.region,

@@ -6,6 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CertificateStore } from './store';
+import { DeployEmulation } from './deploy';
 
 /** A secret pair the emulator accepts, with the STS token it then requires. */
 export interface EmulatorCredential {
@@ -149,7 +150,7 @@ export interface RecordedCall {
 export interface BoundResource {
   /** The access key id whose account holds it. */
   readonly account: string;
-  /** The certificate it serves; '' for a resource serving none. */
+  /** The certificate it serves; '' for a resource serving none. Deploy actions replace the entry (deploy.ts rebindResource). */
   readonly certificateId: string;
   /** The cloud's resource type: Tencent 'clb', 'cdn'...; Alibaba 'CDN', 'SLB'...; 'apig-domain'; 'live-domain'. */
   readonly type: string;
@@ -175,6 +176,8 @@ export class EmulatorState {
   readonly tasks = new Map<string, EmulatedTask>();
   /** How many result polls a discovery task answers "still running" before it is done. */
   taskPollsBeforeDone = 1;
+  /** Deploy tasks and their fault knobs (deploy.ts). */
+  readonly deploy = new DeployEmulation();
   /** Moves the emulator's clock against the client's, for timestamp-window tests. */
   clockOffsetMs = 0;
   private readonly clock: () => Date;
@@ -194,6 +197,7 @@ export class EmulatorState {
     this.resources.length = 0;
     this.tasks.clear();
     this.taskPollsBeforeDone = 1;
+    this.deploy.reset();
     this.clockOffsetMs = 0;
   }
 

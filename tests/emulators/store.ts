@@ -48,6 +48,14 @@ export class CertificateStore {
     return replaced;
   }
 
+  /** Deletes an entry; false when the account holds no such id. */
+  remove(account: string, id: string): boolean {
+    const index = this.entries.findIndex((entry) => entry.account === account && entry.id === id);
+    if (index < 0) return false;
+    this.entries.splice(index, 1);
+    return true;
+  }
+
   /** One account's certificates, oldest first; all accounts' when `account` is omitted. */
   list(account?: string): StoredCertificate[] {
     return this.entries.filter((entry) => account === undefined || entry.account === account);

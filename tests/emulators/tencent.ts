@@ -1,12 +1,13 @@
 // Tencent Cloud SSL (ssl.tencentcloudapi.com and ssl.intl.tencentcloudapi.com), API 2019-12-05:
 // UploadCertificate, DescribeCertificates, DescribeCertificateDetail and the bind-resource sync
 // task (Create...SyncTask, ...TaskResult, ...TaskDetail; DEPLOY.md §1.1-1.3) over seeded resources,
+// and the deploy actions of tencent-deploy.ts (§1.4-1.8),
 // TC3-HMAC-SHA256 verified over the Host actually received. Errors are HTTP 200 with Response.Error, as the real API answers (REFERENCE 2.3).
 
 import { randomBytes } from 'node:crypto';
 import { checkKeyPair, parseCertificate, type ParsedCertificate } from './certificate';
 import { defaultCredentials, findCredential } from './credentials';
-import { hmacSha256, hmacSha256Hex, requestId, sameSignature, sha256Hex } from './digest';
+import { hmacSha256, hmacSha256Hex, sameSignature, sha256Hex } from './digest';
 import {
   skewSeconds,
   startEmulator,
@@ -20,6 +21,15 @@ import {
 } from './server';
 import type { StoredCertificate } from './store';
 import { resourcesOf, seedCertificate, type SeedInput } from './seed';
+import {
+  deleteCertificate,
+  describeDeleteCertificatesTaskResult,
+  describeHostUpdateRecordDetail,
+  modifyExpiringNotificationSwitch,
+  updateCertificateInstance,
+  updateCertificateRecordRollback,
+} from './tencent-deploy';
+import { beijingTime, errorCodeOf, invalidType, tencentError, tencentOk, unknownParameter } from './tencent-reply';
 
 const VERSION = '2019-12-05';
 const SERVICE = 'ssl';
@@ -78,6 +88,18 @@ function tencentBehaviour(state: EmulatorState, credentials: readonly EmulatorCr
           return describeBindResourceTaskResult(state, verified.accessKeyId, body);
         case 'DescribeCertificateBindResourceTaskDetail':
           return describeBindResourceTaskDetail(state, verified.accessKeyId, body);
+        case 'UpdateCertificateInstance':
+          return updateCertificateInstance(state, verified.accessKeyId, body);
+        case 'DescribeHostUpdateRecordDetail':
+          return describeHostUpdateRecordDetail(state, verified.accessKeyId, body);
+        case 'UpdateCertificateRecordRollback':
+          return updateCertificateRecordRollback(state, verified.accessKeyId, body);
+        case 'ModifyCertificatesExpiringNotificationSwitch':
+          return modifyExpiringNotificationSwitch(state, verified.accessKeyId, body);
+        case 'DeleteCertificate':
+          return deleteCertificate(state, verified.accessKeyId, body);
+        case 'DescribeDeleteCertificatesTaskResult':
+          return describeDeleteCertificatesTaskResult(state, verified.accessKeyId, body);
         default:
           return tencentError('InvalidAction', `The requested action \`${action}\` does not exist.`);
       }
@@ -401,6 +423,8 @@ function describeItem(entry: StoredCertificate): Record<string, unknown> {
     ProjectId: String(entry.params.ProjectId ?? '0'),
     EncryptAlgorithm: certificate.keyAlgorithm === 'EC' ? 'ECC' : certificate.keyAlgorithm,
     Tags: (entry.params.Tags as unknown[] | undefined) ?? [],
+    // Expiry notifications muted (ModifyCertificatesExpiringNotificationSwitch, ExpiringNotificationSwitch).
+    IsIgnore: entry.params.IsIgnore === true,
   };
 }
 
@@ -408,34 +432,7 @@ function domainsOf(certificate: ParsedCertificate): string[] {
   return [...(certificate.commonName === null ? [] : [certificate.commonName]), ...certificate.dnsNames];
 }
 
-/** `yyyy-MM-dd HH:mm:ss` in Beijing time (UTC+8), as the console and API show dates. */
-function beijingTime(date: Date): string {
-  return new Date(date.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
-}
-
-function unknownParameter(params: Record<string, unknown>, known: ReadonlySet<string>): Reply | null {
-  const unknown = Object.keys(params).find((name) => !known.has(name));
-  return unknown === undefined ? null : tencentError('UnknownParameter', `The parameter \`${unknown}\` is not recognized.`);
-}
-
-function invalidType(name: string): Reply {
-  return tencentError('InvalidParameter', `The value type of parameter \`${name}\` is not valid.`);
-}
-
 function tencentId(): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
   return Array.from(randomBytes(8), (byte) => alphabet[byte % alphabet.length]).join('');
-}
-
-function tencentOk(result: Record<string, unknown>): Reply {
-  return { status: 200, body: { Response: { ...result, RequestId: requestId() } } };
-}
-
-function tencentError(code: string, message: string, status = 200): Reply {
-  return { status, body: { Response: { Error: { Code: code, Message: message }, RequestId: requestId() } } };
-}
-
-function errorCodeOf(reply: Reply): string | undefined {
-  const response = (reply.body as { Response?: { Error?: { Code?: string } } }).Response;
-  return response?.Error?.Code;
 }

@@ -46,6 +46,13 @@ const BAD_TOKEN = entry(
   'STS 安全令牌无效、已过期或与 AccessKey 不匹配。请重新获取，或清空令牌。',
 );
 
+const NOT_FOUND = entry(
+  'invalid',
+  false,
+  'Alibaba Cloud does not know this id (certificate, resource, contact or deployment job); it may have been deleted. Sync the account and check the Certificate Management Service console.',
+  '阿里云找不到该 ID（证书、云资源、联系人或部署任务），可能已被删除。请同步账号并在数字证书管理服务控制台中检查。',
+);
+
 export const aliyunErrors: ErrorTable = {
   'Throttling.User': THROTTLED,
   'Throttling.Api': THROTTLED,
@@ -105,6 +112,9 @@ export function classifyAliyunError(code: string, httpStatus: number | null): Er
   if (aliyunErrors[family]) return aliyunErrors[family];
   if (httpStatus !== null && httpStatus >= 500) return SERVER;
   if (httpStatus === 401 || httpStatus === 403) return NO_PERMISSION;
+  // The CAS deployment and detail actions publish no codes for an unknown id (unconfirmed); they
+  // are expected as *.NotFound answers with HTTP 404.
+  if (httpStatus === 404 || code.endsWith('.NotFound')) return NOT_FOUND;
   return BAD_PARAMETER;
 }
 
@@ -113,3 +123,54 @@ export const MALFORMED_HINT: Hint = {
   en: 'Alibaba Cloud answered success without a certificate id. Check the certificate list (it may have been created) before trying again, and that the endpoint is really Alibaba Cloud CAS.',
   'zh-CN': '阿里云返回成功但没有证书 ID。重试前请先查看证书列表确认是否已创建，并确认接入地址确实是阿里云数字证书管理服务。',
 };
+
+// Deployment (DEPLOY.md §2.3-2.8). The CAS pages of the deployment actions publish no business
+// codes (unconfirmed), so what Cert Vault finds itself and the refusals of those actions are
+// explained here; the cloud's own code and message are kept beside.
+export const deployHints = {
+  noContact: {
+    en: 'Alibaba Cloud deployment jobs need a notification contact, and this account has none. Add a contact in the Certificate Management Service console (Contacts / 联系人), then deploy again.',
+    'zh-CN': '阿里云部署任务需要一个通知联系人，而该账号没有联系人。请在数字证书管理服务控制台添加联系人后重新部署。',
+  },
+  idNotNumeric: {
+    en: 'Alibaba Cloud certificate and resource ids are numbers; this one is not. Sync the account, then deploy again.',
+    'zh-CN': '阿里云的证书 ID 和资源 ID 均为数字，但此 ID 不是。请同步账号后重新部署。',
+  },
+  nothingToDeploy: { en: 'The deployment lists no resource to update.', 'zh-CN': '本次部署没有需要更新的资源。' },
+  modeUnsupported: {
+    en: 'Alibaba Cloud deploys a certificate to resources as a new certificate id; keeping the old id is not offered.',
+    'zh-CN': '阿里云以新证书 ID 部署到云资源，不支持保留旧证书 ID 的原地更新。',
+  },
+  handleInvalid: {
+    en: 'The stored deployment job id is unreadable, so the job cannot be watched. Check the deployment jobs in the Certificate Management Service console.',
+    'zh-CN': '已保存的部署任务 ID 无法读取，无法继续跟踪。请在数字证书管理服务控制台查看部署任务。',
+  },
+  nothingToRollBack: {
+    en: 'No resource of the job was deployed successfully, so there is nothing to roll back.',
+    'zh-CN': '该部署任务没有成功部署的资源，无需回滚。',
+  },
+  notInJob: {
+    en: "Alibaba Cloud's job finished without this resource. Sync the account to see what it serves.",
+    'zh-CN': '阿里云部署任务已结束，但未包含该资源。请同步账号查看其当前证书。',
+  },
+  workerFailed: {
+    en: 'Alibaba Cloud could not put the new certificate on this resource (the job lists it as failed). Check the job in the Certificate Management Service console, often a domain the new certificate does not cover; then deploy again or roll back.',
+    'zh-CN': '阿里云未能将新证书部署到该资源（部署任务显示失败）。请在数字证书管理服务控制台查看该任务，常见原因是新证书未覆盖某个域名；处理后重新部署或回滚。',
+  },
+  rollbackFailed: {
+    en: 'Alibaba Cloud could not put the old certificate back on this resource. Check the job in the Certificate Management Service console.',
+    'zh-CN': '阿里云未能将旧证书恢复到该资源。请在数字证书管理服务控制台查看该部署任务。',
+  },
+  noMute: {
+    en: "Alibaba Cloud cannot mute one certificate's expiry notices; retire it by deleting it once nothing uses it.",
+    'zh-CN': '阿里云无法单独关闭某个证书的到期提醒；请在其不再被使用后通过删除来停用。',
+  },
+  deleteRefused: {
+    en: 'Alibaba Cloud refused to delete the old certificate; its message says why (often: still bound to a resource or used by a deployment job). Move those resources first, then retire it again.',
+    'zh-CN': '阿里云拒绝删除旧证书，具体原因见错误信息（常见原因是仍绑定云资源或被部署任务使用）。请先更换这些资源的证书后再停用。',
+  },
+  malformed: {
+    en: 'Alibaba Cloud answered success without the job id. Check the deployment jobs in the Certificate Management Service console before trying again, and that the endpoint really is Alibaba Cloud CAS.',
+    'zh-CN': '阿里云返回成功但缺少部署任务 ID。重试前请先在数字证书管理服务控制台查看部署任务，并确认接入地址确实是阿里云数字证书管理服务。',
+  },
+} as const satisfies Record<string, Hint>;

@@ -5,6 +5,7 @@ import { fullChainPem, isSm2 } from '../material';
 import { issue, refuseIfIssues, requirePrivateKey } from '../preflight';
 import { listUploadedCertificates, uploadUserCertificate } from './client';
 import { aliyunBindings, aliyunDetail, listAliyunCopies } from './inventory';
+import { createAliyunDeployer } from './deploy';
 
 // Alibaba Cloud Certificate Management Service (CAS) UploadUserCertificate.
 
@@ -106,4 +107,5 @@ export const aliyun: CloudProvider<AliyunOptions> = {
   listRemote: listAliyunCopies,
   remoteDetail: aliyunDetail,
   bindings: aliyunBindings,
+  deployer: createAliyunDeployer(),
 };

@@ -61,12 +61,107 @@ const NOT_FOR_UPLOAD = entry(
 const NO_SERVICE_ROLE = entry(
   'auth',
   false,
-  "Tencent's SSL service role is not authorised, so bound resources cannot be read. Authorise the SSL service-linked role once in the SSL certificate console (the prompt appears on the resource deployment page).",
-  '腾讯云 SSL 证书服务角色未授权，无法读取证书关联的云资源。请在 SSL 证书控制台（部署到云资源页面的提示中）授权一次服务相关角色。',
+  "Tencent's SSL service-linked role is not authorised, so SSL cannot read or update the resources bound to certificates. Authorise the SSL service-linked role once in the SSL certificate console (the prompt appears on the resource deployment page).",
+  '腾讯云 SSL 证书服务相关角色未授权，SSL 证书服务无法读取或更新证书关联的云资源。请在 SSL 证书控制台（部署到云资源页面的提示中）授权一次服务相关角色。',
+);
+
+// Deployment (UpdateCertificateInstance and its record calls, the expiry switch, DeleteCertificate;
+// DEPLOY.md §1.4-1.8).
+const TASK_RUNNING = entry(
+  'conflict',
+  false,
+  'Tencent is already running a deploy or update task for this certificate. Wait until it finishes (SSL console > deployment records), then deploy again.',
+  '腾讯云上该证书已有正在执行的部署或更新任务。请等待其完成（SSL 证书控制台 > 部署记录）后再部署。',
+);
+const NOT_DEPLOYABLE = entry(
+  'invalid',
+  false,
+  'Tencent refused to put the new certificate on these resources: usually a domain the new certificate does not cover, a regex CLB rule, or a non-SNI listener with a domain outside the certificate. Check the domains, then deploy again.',
+  '腾讯云拒绝将新证书部署到这些资源：通常是新证书未覆盖某个域名、CLB 规则使用了正则，或未开启 SNI 的监听器含有证书外的域名。请检查域名后重新部署。',
+);
+const STILL_BOUND = entry(
+  'conflict',
+  false,
+  'Tencent still has resources bound to this certificate, so it cannot be deleted. Move them to another certificate first (deploy again), then retire it.',
+  '腾讯云上仍有云资源绑定该证书，无法删除。请先将这些资源更换为其他证书（重新部署）后再删除。',
+);
+const RECORD_STATE = entry(
+  'invalid',
+  false,
+  'Tencent refused the rollback: the deployment record must be finished and have at least one resource updated successfully.',
+  '腾讯云拒绝回滚：部署记录必须已完成，且至少有一个资源更新成功。',
 );
 
 export const tencentErrors: ErrorTable = {
   'FailedOperation.RoleNotFoundAuthorization': NO_SERVICE_ROLE,
+  'FailedOperation.CertificateDeployHasPendingRecord': TASK_RUNNING,
+  'FailedOperation.CertificateDeployInstanceEmpty': entry(
+    'invalid',
+    false,
+    'Tencent found no resource of the selected types bound to the old certificate (they may have moved already). Sync the account and check the plan.',
+    '腾讯云在所选资源类型中未找到绑定旧证书的实例（可能已被更换）。请同步账号后检查部署计划。',
+  ),
+  'FailedOperation.CertificateNotDeployInstance': NOT_DEPLOYABLE,
+  'FailedOperation.CertificateDeployInstanceFormatError': entry(
+    'invalid',
+    false,
+    'Tencent could not read a resource id of the deployment. Sync the account and deploy again.',
+    '腾讯云无法识别部署中的资源 ID。请同步账号后重新部署。',
+  ),
+  'FailedOperation.CertificateHostDeployCanNotAllow': entry(
+    'invalid',
+    false,
+    'Tencent does not allow one-click update for this certificate. Check it in the SSL certificate console.',
+    '腾讯云不允许对该证书使用一键更新。请在 SSL 证书控制台检查该证书。',
+  ),
+  'FailedOperation.CertificateHostResourceInstanceHugeLimit': entry(
+    'invalid',
+    false,
+    'The account has too many instances for Tencent to load at once. Update this certificate from the SSL certificate console.',
+    '账号实例过多，腾讯云无法一次加载。请在 SSL 证书控制台中更新该证书。',
+  ),
+  'FailedOperation.CertificateHostResourceTypeInvalid': entry(
+    'invalid',
+    false,
+    'Tencent does not accept one of the resource types of this deployment. Report this as a Cert Vault bug with the type.',
+    '腾讯云不接受本次部署中的某个资源类型。请将该类型作为 Cert Vault 缺陷反馈。',
+  ),
+  'FailedOperation.CertificateNotAvailable': entry(
+    'invalid',
+    false,
+    'Tencent says the certificate cannot be used (not issued, expired or revoked). Check it in the SSL certificate console.',
+    '腾讯云提示该证书不可用（未签发、已过期或已吊销）。请在 SSL 证书控制台检查。',
+  ),
+  'FailedOperation.CertificateDeployNotExist': entry(
+    'invalid',
+    false,
+    'Tencent no longer knows this deployment record. Check the deployment records in the SSL certificate console.',
+    '腾讯云找不到该部署记录。请在 SSL 证书控制台查看部署记录。',
+  ),
+  'FailedOperation.CertificateDeployRollbackStatusInvalid': RECORD_STATE,
+  'FailedOperation.CertificateDeployDetailRollbackStatusInvalid': RECORD_STATE,
+  'FailedOperation.CertificateDeployRetryStatusInvalid': RECORD_STATE,
+  'InvalidParameterValue.IntermediateCertNotSame': entry(
+    'invalid',
+    false,
+    "The new certificate's intermediate differs from what Tencent expects for this update. Check the chain of the new certificate.",
+    '新证书的中间证书与腾讯云本次更新的要求不一致。请检查新证书的证书链。',
+  ),
+  'InvalidParameter.RegionNotEmpty': entry(
+    'invalid',
+    false,
+    'Tencent needs the region of a regional resource. Sync the account so its resources carry their regions, then deploy again.',
+    '腾讯云需要地域性资源的地域信息。请同步账号使资源带有地域后重新部署。',
+  ),
+  'InvalidParameter.CertificatesNumberExceeded': entry('invalid', false, 'Tencent accepts at most 50 certificates per call.', '腾讯云每次调用最多接受 50 个证书。'),
+  'FailedOperation.BoundResources': STILL_BOUND,
+  'FailedOperation.DeleteResourceFailed': STILL_BOUND,
+  'FailedOperation.DeleteFailedTimeNotUp': entry(
+    'invalid',
+    false,
+    'Tencent does not let this certificate be deleted yet (free certificates: not within the first hour). Try again later.',
+    '腾讯云暂不允许删除该证书（免费证书申请后一小时内不可删除）。请稍后再试。',
+  ),
   'FailedOperation.CertificateSyncTaskIdInvalid': entry(
     'server',
     true,
@@ -212,6 +307,14 @@ export function classifyTencentError(code: string, httpStatus: number | null): E
   return tencentErrors[family] ?? BAD_PARAMETER;
 }
 
+/** A deployment's resource that Tencent reported failed: its ErrorMsg is the message. */
+export const DEPLOY_ITEM_FAILED = entry(
+  'invalid',
+  false,
+  'Tencent could not put the new certificate on this resource; its message says why (often a domain the new certificate does not cover). Fix that and deploy again, or roll back.',
+  '腾讯云无法将新证书部署到该资源，具体原因见错误信息（常见原因是新证书未覆盖某个域名）。请处理后重新部署，或执行回滚。',
+);
+
 /** A discovery task that did not finish within the client's patience. */
 export const BINDINGS_PENDING_HINT: Hint = {
   en: 'Tencent is still looking up which resources use these certificates. Sync again in a few minutes.',
@@ -223,3 +326,44 @@ export const MALFORMED_HINT: Hint = {
   en: 'Tencent answered success without a certificate id. Check the certificate list (it may have been created) before trying again, and that the endpoint is really Tencent Cloud SSL.',
   'zh-CN': '腾讯云返回成功但没有证书 ID。重试前请先查看证书列表确认是否已创建，并确认接入地址确实是腾讯云 SSL 证书服务。',
 };
+
+// Deployment problems found by Cert Vault itself (no Tencent code): user-visible, so in both languages.
+export const deployHints = {
+  stillPreparing: {
+    en: 'Tencent is still preparing the update task after repeated requests. Check the deployment records in the SSL console; Cert Vault will read what the resources serve before doing anything else.',
+    'zh-CN': '多次请求后腾讯云仍在准备更新任务。请在 SSL 证书控制台查看部署记录；Cert Vault 会先读取资源当前使用的证书，再决定下一步。',
+  },
+  regionUnknown: {
+    en: 'A regional resource of this deployment has no region, which Tencent requires. Sync the account, then deploy again.',
+    'zh-CN': '本次部署中有地域性资源缺少地域信息，而腾讯云要求提供地域。请同步账号后重新部署。',
+  },
+  nothingToDeploy: { en: 'The deployment lists no resource to update.', 'zh-CN': '本次部署没有需要更新的资源。' },
+  modeUnsupported: {
+    en: 'Tencent replaces certificates by moving resources to the new certificate id; keeping the old id is not offered.',
+    'zh-CN': '腾讯云通过将资源更换为新证书 ID 来替换证书，不支持保留旧证书 ID 的原地更新。',
+  },
+  handleInvalid: {
+    en: 'The stored deployment record id is unreadable, so the task cannot be watched. Check the deployment records in the SSL console.',
+    'zh-CN': '已保存的部署记录 ID 无法读取，无法继续跟踪任务。请在 SSL 证书控制台查看部署记录。',
+  },
+  nothingToRollBack: {
+    en: 'No resource was updated successfully, so there is nothing to roll back.',
+    'zh-CN': '没有成功更新的资源，无需回滚。',
+  },
+  otherTask: {
+    en: 'Another update task for the old certificate was already running and moves this resource to a different certificate. Wait for it to finish, then deploy again.',
+    'zh-CN': '旧证书已有另一个正在执行的更新任务，它会将该资源更换为其他证书。请等待其完成后重新部署。',
+  },
+  notInRecord: {
+    en: "Tencent's task finished without this resource (it may no longer have been bound to the old certificate). Sync the account to see what it serves.",
+    'zh-CN': '腾讯云的任务已完成，但未包含该资源（它可能已不再绑定旧证书）。请同步账号查看其当前证书。',
+  },
+  deletePending: {
+    en: 'Tencent is still checking whether the old certificate can be deleted. Look at the SSL console in a few minutes; retire again if it is still there.',
+    'zh-CN': '腾讯云仍在检查旧证书能否删除。请几分钟后查看 SSL 证书控制台；如证书仍在，请重新执行停用。',
+  },
+  malformed: {
+    en: 'Tencent answered success without the record or task id it must return. Check the deployment records in the SSL console before trying again, and that the endpoint really is Tencent Cloud SSL.',
+    'zh-CN': '腾讯云返回成功但缺少应有的记录或任务 ID。重试前请先在 SSL 证书控制台查看部署记录，并确认接入地址确实是腾讯云 SSL 证书服务。',
+  },
+} as const satisfies Record<string, Hint>;

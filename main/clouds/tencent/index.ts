@@ -5,6 +5,7 @@ import { fullChainPem, isEncryptedKey } from '../material';
 import { issue, refuseIfIssues, rejectSm2 } from '../preflight';
 import { describeCertificates, uploadCertificate, type TencentCloudId, type UploadCertificateParams } from './client';
 import { listTencentCopies, tencentBindings, tencentDetail } from './inventory';
+import { createTencentDeployer } from './deploy';
 
 // Tencent Cloud SSL certificates (China and International: one implementation, two endpoints).
 
@@ -126,6 +127,7 @@ function createTencentProvider(cloud: TencentCloudId): CloudProvider<TencentOpti
     listRemote: (ctx, options) => listTencentCopies(cloud, ctx, options),
     remoteDetail: (ctx, copy) => tencentDetail(cloud, ctx, copy),
     bindings: (ctx, copies, options) => tencentBindings(cloud, ctx, copies, options),
+    deployer: createTencentDeployer(cloud),
   };
 }
 

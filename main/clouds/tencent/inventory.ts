@@ -1,4 +1,5 @@
 import type { CallContext, InventoryOptions, RemoteBinding, RemoteCopy } from '../provider';
+import type { DeployResource } from '../deploy';
 import { CloudError } from '../provider';
 import { toCloudError } from '../cloud-error';
 import { isJsonObject, stringsOf, textOf, type JsonObject } from '../json';
@@ -103,10 +104,22 @@ export async function tencentBindings(
   for (const ids of batches(copies.map((copy) => copy.remoteId))) tasks.push(...(await startTasks(cloud, ctx, ids)));
   const bound = await waitForTasks(cloud, ctx, tasks, options.pollIntervalMs ?? DEFAULT_POLL_MS);
   for (const task of bound) {
-    const found = await taskInstances(cloud, ctx, task.taskId);
+    const found = (await taskResources(cloud, ctx, task.taskId)).map(({ type, id, name }) => ({ type, id, name }));
     if (found.length > 0) bindings.set(task.certId, found);
   }
   return bindings;
+}
+
+/**
+ * Every resource serving `certificateId` now: a fresh sync task (IsCache 0, so no half-hour-old
+ * cache), polled until done, then its instances, all pages. For deployment and its confirmation.
+ */
+export async function discoverTencentResources(cloud: TencentCloudId, ctx: CallContext, certificateId: string, pollMs = DEFAULT_POLL_MS): Promise<DeployResource[]> {
+  const tasks = await startTasks(cloud, ctx, [certificateId], 0);
+  const bound = await waitForTasks(cloud, ctx, tasks.filter((task) => task.certId === certificateId), pollMs);
+  const found: DeployResource[] = [];
+  for (const task of bound) found.push(...(await taskResources(cloud, ctx, task.taskId)));
+  return found;
 }
 
 function batches(ids: readonly string[]): string[][] {
@@ -115,10 +128,13 @@ function batches(ids: readonly string[]): string[][] {
   return out;
 }
 
-async function startTasks(cloud: TencentCloudId, ctx: CallContext, certIds: readonly string[]): Promise<Task[]> {
-  // IsCache 1: a result finished within the last half hour is reused; an inventory does not
-  // need fresher, and repeated syncs then cost the service nothing.
-  const answer = await readCall(ctx, () => callTencent(cloud, ctx, 'CreateCertificateBindResourceSyncTask', { CertificateIds: certIds, IsCache: 1 }));
+/**
+ * IsCache 1 (inventory): a result finished within the last half hour is reused; an inventory does
+ * not need fresher, and repeated syncs then cost the service nothing. IsCache 0 (deployment): what
+ * serves the certificate right now.
+ */
+async function startTasks(cloud: TencentCloudId, ctx: CallContext, certIds: readonly string[], isCache: 0 | 1 = 1): Promise<Task[]> {
+  const answer = await readCall(ctx, () => callTencent(cloud, ctx, 'CreateCertificateBindResourceSyncTask', { CertificateIds: certIds, IsCache: isCache }));
   const tasks: Task[] = [];
   for (const item of Array.isArray(answer.CertTaskIds) ? answer.CertTaskIds.filter(isJsonObject) : []) {
     const certId = textOf(item.CertId);
@@ -188,8 +204,8 @@ function stillRunning(cloud: TencentCloudId, count: number): CloudError {
 /** The answer's per-type arrays, each a list of {Region?, TotalCount, InstanceList} groups. */
 const RESOURCE_GROUPS = ['CLB', 'CDN', 'WAF', 'DDOS', 'LIVE', 'VOD', 'TKE', 'APIGATEWAY', 'TCB', 'TEO', 'TSE', 'COS', 'SCF'] as const;
 
-async function taskInstances(cloud: TencentCloudId, ctx: CallContext, taskId: string): Promise<RemoteBinding[]> {
-  const found: RemoteBinding[] = [];
+async function taskResources(cloud: TencentCloudId, ctx: CallContext, taskId: string): Promise<DeployResource[]> {
+  const found: DeployResource[] = [];
   for (let offset = 0; ; offset += DETAIL_MAX) {
     // Limit and Offset are strings in this action's model.
     const params = { TaskId: taskId, Limit: String(DETAIL_MAX), Offset: String(offset) };
@@ -198,7 +214,7 @@ async function taskInstances(cloud: TencentCloudId, ctx: CallContext, taskId: st
     for (const group of RESOURCE_GROUPS) {
       for (const regional of Array.isArray(answer[group]) ? answer[group].filter(isJsonObject) : []) {
         const instances = Array.isArray(regional.InstanceList) ? regional.InstanceList.filter(isJsonObject) : [];
-        for (const instance of instances) found.push(...instanceBindings(group, textOf(regional.Region), instance));
+        for (const instance of instances) found.push(...instanceResources(group, textOf(regional.Region), instance));
         // Paging applies per type and region: another page only where this one was full.
         if (typeof regional.TotalCount === 'number' && regional.TotalCount > offset + DETAIL_MAX && instances.length > 0) more = true;
       }
@@ -207,57 +223,77 @@ async function taskInstances(cloud: TencentCloudId, ctx: CallContext, taskId: st
   }
 }
 
-function binding(type: string, parts: readonly (string | null)[], name: string | null): RemoteBinding[] {
-  // The ids follow DeployCertificateInstance's InstanceIdList tuples (§1.6), so a later deploy can use them.
-  if (parts.some((part) => part === null || part === '')) return [];
-  return [{ type, id: parts.join('|'), name }];
+interface Shape {
+  readonly name: string | null;
+  readonly domains?: readonly (string | null)[];
+  readonly region?: string | null;
+  readonly port?: number | null;
+  readonly detail?: DeployResource['detail'];
 }
 
-function instanceBindings(group: (typeof RESOURCE_GROUPS)[number], region: string | null, instance: JsonObject): RemoteBinding[] {
+function resource(type: string, parts: readonly (string | null)[], shape: Shape): DeployResource[] {
+  // The ids follow DeployCertificateInstance's InstanceIdList tuples (§1.6), so a later deploy can use them.
+  if (parts.some((part) => part === null || part === '')) return [];
+  const domains = [...new Set((shape.domains ?? [shape.name]).filter((domain): domain is string => domain !== null && domain !== ''))];
+  return [{ type, id: parts.join('|'), name: shape.name, domains, region: shape.region || null, port: shape.port ?? null, detail: shape.detail ?? {} }];
+}
+
+function portOf(value: unknown): number | null {
+  const port = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : null;
+  return port !== null && port > 0 && port < 65536 ? port : null;
+}
+
+function instanceResources(group: (typeof RESOURCE_GROUPS)[number], groupRegion: string | null, instance: JsonObject): DeployResource[] {
   const text = (name: string) => textOf(instance[name]);
   const list = (name: string, value: JsonObject = instance) => (Array.isArray(value[name]) ? value[name].filter(isJsonObject) : []);
+  const region = text('Region') ?? groupRegion;
   switch (group) {
     case 'CLB':
       return list('Listeners').flatMap((listener) => {
         const rules = list('Rules', listener);
         const lb = text('LoadBalancerId');
         const id = textOf(listener.ListenerId);
-        return rules.length > 0
-          ? rules.flatMap((rule) => binding('clb', [lb, id, textOf(rule.Domain)], textOf(rule.Domain)))
-          : binding('clb', [lb, id], null);
+        // ClbInstanceDetail documents no listener port; read one where the answer carries it.
+        const shape = { region, port: portOf(listener.Port), detail: { protocol: textOf(listener.Protocol), sniSwitch: typeof listener.SniSwitch === 'number' ? listener.SniSwitch : null } };
+        const domains = rules.map((rule) => textOf(rule.Domain));
+        // Without SNI the listener holds one certificate for all its rules: one resource, every rule's domain.
+        if (rules.length === 0 || listener.SniSwitch === 0) return resource('clb', [lb, id], { ...shape, name: domains[0] ?? null, domains });
+        return rules.flatMap((rule) => resource('clb', [lb, id, textOf(rule.Domain)], { ...shape, name: textOf(rule.Domain) }));
       });
+    case 'CDN':
+      return resource('cdn', [text('Domain')], { name: text('Domain'), detail: { httpsBillingSwitch: text('HttpsBillingSwitch') } });
     case 'DDOS':
-      return binding('ddos', [text('InstanceId'), text('Domain'), text('VirtualPort')], text('Domain'));
+      return resource('ddos', [text('InstanceId'), text('Domain'), text('VirtualPort')], { name: text('Domain'), port: portOf(instance.VirtualPort), detail: { protocol: text('Protocol') } });
     case 'APIGATEWAY':
-      return binding('apigateway', [text('ServiceId'), text('Domain')], text('Domain'));
+      return resource('apigateway', [text('ServiceId'), text('Domain')], { name: text('Domain'), region, detail: { protocol: text('Protocol') } });
     case 'COS':
-      return binding('cos', [text('Region') ?? region, text('Bucket'), text('Domain')], text('Domain'));
+      return resource('cos', [region, text('Bucket'), text('Domain')], { name: text('Domain'), region });
     case 'TEO':
-      return binding('teo', [text('Host')], text('Host'));
+      return resource('teo', [text('Host')], { name: text('Host'), detail: { zoneId: text('ZoneId') } });
     case 'SCF':
-      return binding('scf', [text('Region') ?? region, text('Domain')], text('Domain'));
+      return resource('scf', [region, text('Domain')], { name: text('Domain'), region });
     case 'TKE':
       return list('NamespaceList').flatMap((namespace) =>
         list('SecretList', namespace).flatMap((secret) => {
-          const ingress = list('IngressList', secret)[0];
-          const domain = ingress ? (stringsOf(ingress.TlsDomains)[0] ?? null) : null;
-          return binding('tke', [text('ClusterId'), textOf(namespace.Name), textOf(secret.Name)], domain);
+          const domains = list('IngressList', secret).flatMap((ingress) => stringsOf(ingress.TlsDomains));
+          return resource('tke', [text('ClusterId'), textOf(namespace.Name), textOf(secret.Name)], { name: domains[0] ?? null, domains, region });
         }),
       );
     case 'TSE':
-      return list('CertificateList').flatMap((certificate) =>
-        binding('tse', [text('GatewayId'), textOf(certificate.Id)], stringsOf(certificate.BindDomains)[0] ?? null),
-      );
+      return list('CertificateList').flatMap((certificate) => {
+        const domains = stringsOf(certificate.BindDomains);
+        return resource('tse', [text('GatewayId'), textOf(certificate.Id)], { name: domains[0] ?? null, domains, region });
+      });
     case 'TCB':
       return list('Environments').flatMap((environment) => {
         const envId = isJsonObject(environment.Environment) ? textOf(environment.Environment.ID) : null;
         return (['AccessService', 'HostService'] as const).flatMap((service) => {
           const served = isJsonObject(environment[service]) ? list('InstanceList', environment[service]) : [];
-          return served.flatMap((item) => binding('tcb', [service, text('Region') ?? region, envId, textOf(item.Domain)], textOf(item.Domain)));
+          return served.flatMap((item) => resource('tcb', [service, region, envId, textOf(item.Domain)], { name: textOf(item.Domain), region }));
         });
       });
     default:
-      // CDN, WAF, LIVE, VOD: the domain is the instance.
-      return binding(group.toLowerCase(), [text('Domain')], text('Domain'));
+      // WAF, LIVE, VOD: the domain is the instance (WAF's group carries a region, which its update needs).
+      return resource(group.toLowerCase(), [text('Domain')], { name: text('Domain'), region: group === 'WAF' ? region : null });
   }
 }

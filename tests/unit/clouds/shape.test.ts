@@ -13,10 +13,15 @@ const folders = readdirSync(root, { withFileTypes: true })
   .map((entry) => entry.name);
 
 describe('cloud folders', () => {
-  it('each hold exactly sign.ts, client.ts, errors.ts, inventory.ts and index.ts', () => {
+  it('each hold exactly sign.ts, client.ts, errors.ts, inventory.ts and index.ts, and deploy.ts once it deploys', async () => {
     expect(folders.length).toBeGreaterThanOrEqual(4);
+    const registered = new Set(Object.values(providers));
     for (const folder of folders) {
-      expect(readdirSync(join(root, folder)).sort(), folder).toEqual(['client.ts', 'errors.ts', 'index.ts', 'inventory.ts', 'sign.ts']);
+      const files = readdirSync(join(root, folder)).sort();
+      expect(files.filter((file) => file !== 'deploy.ts'), folder).toEqual(['client.ts', 'errors.ts', 'index.ts', 'inventory.ts', 'sign.ts']);
+      const exported = Object.values((await import(join(root, folder, 'index.ts'))) as Record<string, unknown>).filter((value) => registered.has(value as never));
+      const deploys = exported.some((provider) => (provider as { deployer?: unknown }).deployer !== undefined);
+      expect(files.includes('deploy.ts'), `${folder}: deploy.ts beside a provider's deployer`).toBe(deploys);
     }
   });
 
