@@ -103,7 +103,7 @@ async function watchTask(
   handle: DeployHandle,
   signal: AbortSignal,
   onState: (state: TaskState) => void,
-): Promise<{ state: TaskState } | { state: null; why: UploadFailure }> {
+): Promise<{ state: TaskState } | { state: null; why: UploadFailure; stillRunning: boolean }> {
   const watch = deps.watch ?? defaultWatch;
   const policy = deps.policy ?? defaultRetryPolicy;
   const started = deps.clock.now();
@@ -117,20 +117,20 @@ async function watchTask(
       if (state.finished) return { state };
       failures = 0;
     } catch (error) {
-      if (!(error instanceof CloudError)) return { state: null, why: failureFrom(error) };
+      if (!(error instanceof CloudError)) return { state: null, why: failureFrom(error), stillRunning: false };
       info = error.info;
       failures += 1;
       const transient = info.retryable && info.kind !== 'auth';
-      if (!transient || failures >= policy.maxAttempts) return { state: null, why: failureOf(info) };
+      if (!transient || failures >= policy.maxAttempts) return { state: null, why: failureOf(info), stillRunning: false };
     }
     if (deps.clock.now() - started >= watch.maxWatchMs) {
-      return { state: null, why: unknownFailure(account, 'the task did not finish while it was watched') };
+      return { state: null, why: unknownFailure(account, 'the task did not finish while it was watched'), stillRunning: true };
     }
     const wait = info ? backoffDelayMs(failures, policy, deps.random, info.retryAfterMs) : interval;
     try {
       await deps.clock.sleep(wait, signal);
     } catch {
-      return { state: null, why: cancelled() };
+      return { state: null, why: cancelled(), stillRunning: true };
     }
     if (!info) interval = Math.min(interval * 2, watch.maxPollIntervalMs);
   }
@@ -380,7 +380,8 @@ export async function checkStep(deps: EngineDeps, stored: StoredStep, rollback: 
     const step = stepOf(stored, unsettled, null);
     if (stored.handle) {
       const watched = await watchTask(deps, account, ctx, deployer, step, stored.handle, signal, (state) => run.fromOutcomes(state.resources));
-      if (!watched.state) await settleByState(deps, ctx, deployer, step, run, rollback, false);
+      // A task still running may yet move what has not moved: only a task that cannot be watched is judged by state alone.
+      if (!watched.state) await settleByState(deps, ctx, deployer, step, run, rollback, watched.stillRunning);
     } else if (stored.newRemoteId !== null) {
       await settleByState(deps, ctx, deployer, step, run, rollback, false);
     }
