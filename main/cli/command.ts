@@ -25,9 +25,9 @@ export const exitCodes = {
 /** The exit code table, as `certvault --help` and the README print it. */
 export const exitCodeHelp = `Exit codes:
   0  success
-  1  failure (a cloud, the disk, an upload whose outcome is still unknown after history --check)
+  1  failure (a cloud, the disk, an upload or deployment whose outcome is still unknown after history --check)
   2  unusable input: command line, files, an unknown ID or account, bad account JSON
-  3  partly done: some files or accounts failed, each named on stderr
+  3  partly done: some files, accounts or resources failed, each named
   4  certificates due: certvault expiring found at least one expiring within --days
   5  no OS keychain is reachable (install and unlock a Secret Service on Linux)
 `;
@@ -52,6 +52,10 @@ const inputErrors: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'alert.exists',
   'alert.invalid',
   'alert.none_configured',
+  'deploy.nothing_to_deploy',
+  'deploy.not_found',
+  'deploy.nothing_to_roll_back',
+  'deploy.not_finished',
 ]);
 
 /** The exit code of a command that ends with this error. */

@@ -12,6 +12,7 @@ import { historyCommand } from './history';
 import { keychainCommand } from './keychain';
 import { backupCommand, restoreCommand } from './backup';
 import { syncCommand } from './sync';
+import { deployCommand, rollbackCommand } from './deploy';
 import { remoteCommand } from './remote';
 import { expiringCommand } from './expiring';
 import { alertCommand } from './alert';
@@ -29,6 +30,8 @@ export const commands: readonly Command[] = [
   removeCommand,
   accountCommand,
   uploadCommand,
+  deployCommand,
+  rollbackCommand,
   historyCommand,
   syncCommand,
   remoteCommand,

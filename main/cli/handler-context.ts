@@ -4,6 +4,7 @@ import type { Channel, Request, Response } from '../../shared/ipc';
 import type { HandlerContext } from '../core/ipc/context';
 import { dispatch } from '../core/ipc/dispatch';
 import { FileSettingsStore } from '../core/settings-store';
+import type { DeployerLookup } from '../core/deploy/service';
 
 // The CLI calls the very handlers the window calls, through the same dispatch (schema checks and
 // limits included), so `certvault inspect` and the Inspect screen cannot disagree.
@@ -13,10 +14,12 @@ export interface CliHandlerOptions {
   readonly appVersion: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly now?: () => Date;
+  readonly deployers?: DeployerLookup | undefined;
 }
 
-export function cliHandlerContext({ dataDir, appVersion, env, now }: CliHandlerOptions): HandlerContext {
+export function cliHandlerContext({ dataDir, appVersion, env, now, deployers }: CliHandlerOptions): HandlerContext {
   return {
+    ...(deployers ? { deployers } : {}),
     dataDir,
     appVersion,
     platform: process.platform,

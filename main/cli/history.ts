@@ -3,14 +3,19 @@ import type { HistoryEntry } from '../../shared/uploads';
 import { vaultOf } from '../core/library';
 import { historyCsv } from '../core/uploads/history-csv';
 import { call } from './handler-context';
-import { defineCommand, exitCodes, jsonOption, UsageError } from './command';
+import { defineCommand, exitCodes, jsonOption, UsageError, type CommandContext } from './command';
+import type { DeploymentRecord } from '../../shared/deploy';
+import { resultJson } from './deploy';
 import { printable } from '../../shared/printable';
 import { jsonDocument, table } from './output';
 
 const help = `Usage: certvault history [--json | --csv] [--cert ID] [--cloud CLOUD] [--account NAME] [--status S]
                         [--limit N] [--check]
+       certvault history --kind deployments [--json] [--cert ID] [--limit N] [--check]
 
-The upload history, newest first: every attempt to put a certificate on a cloud account.
+The upload history, newest first: every attempt to put a certificate on a cloud account. With
+--kind deployments, the deployment history instead: every certvault deploy and rollback (and the
+window's), per account and resource.
 
 Options:
   --json          one JSON document on one line of stdout:
@@ -23,7 +28,11 @@ Options:
   --limit N       at most N rows (default 1000)
   --pretty        with --json: indented
   --check         first settle "unknown" attempts (interrupted uploads) with each cloud's list call;
-                  exits 1 while any attempt is still unknown (run it again later)
+                  exits 1 while any attempt is still unknown (run it again later). With --kind
+                  deployments: settle unknown deployments by watching their task again or reading
+                  what each resource serves now (nothing is sent twice)
+  --kind KIND     uploads (default) or deployments; deployments --json:
+                  {"deployments":[{"id","certificateId","commonName","rollbackOf","startedAt","finishedAt","results":[...as certvault deploy --json]}]}
   -h, --help      show this help
 `;
 
@@ -42,9 +51,17 @@ export const historyCommand = defineCommand({
     status: { type: 'string', multiple: true, default: [] },
     limit: { type: 'string', default: '1000' },
     check: { type: 'boolean', default: false },
+    kind: { type: 'string', default: 'uploads' },
   },
   positionals: false,
   async run({ values }, { io, handlers }) {
+    if (values.kind !== 'uploads' && values.kind !== 'deployments') throw new UsageError('--kind must be uploads or deployments');
+    if (values.kind === 'deployments') {
+      if (values.csv || values.cloud !== undefined || values.account !== undefined || values.status.length > 0) {
+        throw new UsageError('--csv, --cloud, --account and --status apply to uploads only');
+      }
+      return deploymentHistory(values, io, handlers);
+    }
     const cloud = values.cloud === undefined ? undefined : cloudIds.find((id) => id === values.cloud);
     if (values.cloud !== undefined && !cloud) throw new UsageError(`--cloud must be one of ${cloudIds.join(', ')}`);
     const status = values.status.map((value) => {
@@ -86,6 +103,63 @@ export const historyCommand = defineCommand({
     return exitCodes.ok;
   },
 });
+
+async function deploymentHistory(
+  values: { json: boolean; pretty: boolean; cert?: string | undefined; limit: string; check: boolean },
+  io: CommandContext['io'],
+  handlers: CommandContext['handlers'],
+): Promise<number> {
+  if (values.cert?.trim() === '') throw new UsageError('--cert is empty: give a library ID');
+  if (!/^\d+$/.test(values.limit) || Number(values.limit) < 1 || Number(values.limit) > 10_000) throw new UsageError('--limit takes 1-10000');
+  const ctx = handlers();
+  let stillUnknown = 0;
+  if (values.check) {
+    const { deployments } = await call(ctx, 'deploy.check', {});
+    for (const record of deployments) {
+      for (const account of record.accounts) {
+        io.stderr(`check ${record.id.slice(0, 8)} ${printable(account.account)}: ${account.status}\n`);
+        if (account.status === 'unknown') stillUnknown += 1;
+      }
+    }
+  }
+  const certificateId = values.cert === undefined ? undefined : vaultOf(ctx).resolve(values.cert);
+  const { deployments } = await call(ctx, 'deploy.history', { ...(certificateId ? { certificateId } : {}), limit: Number(values.limit) });
+  if (values.json) {
+    io.stdout(
+      jsonDocument(
+        {
+          deployments: deployments.map((d) => ({
+            id: d.id, certificateId: d.certificateId, commonName: d.commonName, rollbackOf: d.rollbackOf, startedAt: d.startedAt, finishedAt: d.finishedAt, results: d.accounts.map(resultJson),
+          })),
+        },
+        values.pretty,
+      ),
+    );
+  } else {
+    io.stdout(deploymentsText(deployments));
+  }
+  if (stillUnknown > 0) {
+    io.stderr(`certvault history: ${stillUnknown} deployment ${stillUnknown === 1 ? 'step is' : 'steps are'} still of unknown outcome; run certvault history --kind deployments --check again later\n`);
+    return exitCodes.failure;
+  }
+  return exitCodes.ok;
+}
+
+function deploymentsText(records: readonly DeploymentRecord[]): string {
+  if (records.length === 0) return 'No deployments.\n';
+  const rows = records.flatMap((d) =>
+    d.accounts.map((a) => [
+      d.startedAt.slice(0, 19).replace('T', ' '),
+      d.id.slice(0, 8),
+      d.rollbackOf ? `rollback of ${d.rollbackOf.slice(0, 8)}` : 'deploy',
+      a.status,
+      `${a.account} (${a.cloud})`,
+      d.commonName ?? d.fingerprintSha256.slice(0, 16),
+      `${a.resources.filter((r) => r.status === 'deployed' || r.status === 'rolled-back').length}/${a.resources.length}`,
+    ]),
+  );
+  return table(['STARTED (UTC)', 'ID', 'KIND', 'STATUS', 'ACCOUNT', 'CERTIFICATE', 'RESOURCES DONE'], rows);
+}
 
 /** A library id when it resolves; a full fingerprint also finds uploads made with --cert FILE. */
 function certificateFilter(typed: string | undefined, resolve: () => string): { certificateId?: string; fingerprintSha256?: string } {

@@ -2,6 +2,7 @@ import { VaultError, type ErrorCode } from '../../shared/errors';
 import { version } from '../../package.json';
 import { dataDirFromEnvironment } from '../core/data-dir';
 import type { HandlerContext } from '../core/ipc/context';
+import type { DeployerLookup } from '../core/deploy/service';
 import { toErrorInfo } from '../core/ipc/dispatch';
 import { log } from '../core/log';
 import { exitCodeFor, exitCodeHelp, exitCodes, UsageError, type CliIo, type Command } from './command';
@@ -19,6 +20,8 @@ export interface RunOptions {
   readonly now?: () => Date;
   /** The real process logs to the data folder (see log-sink.ts); in-process tests keep their own sink. */
   readonly logToDataDir?: boolean;
+  /** Tests bring scripted deployers; the real CLI uses each cloud's own. */
+  readonly deployers?: DeployerLookup;
 }
 
 export async function runCli(argv: readonly string[], rawIo: CliIo, options: RunOptions = {}): Promise<number> {
@@ -52,6 +55,7 @@ export async function runCli(argv: readonly string[], rawIo: CliIo, options: Run
       appVersion: version,
       env: io.env,
       now: options.now,
+      deployers: options.deployers,
     });
     return handlerContext;
   };

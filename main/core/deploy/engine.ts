@@ -71,7 +71,8 @@ export interface RunSpec {
 
 const sealingContext = (stepId: string) => `deploy-rollback:${stepId}`;
 
-function failureFrom(error: unknown): UploadFailure {
+/** Any error as the history records it; an unexpected one is logged and becomes `internal`. */
+export function failureFrom(error: unknown): UploadFailure {
   if (error instanceof CloudError) return failureOf(error.info);
   if (error instanceof VaultError) return failureFromVaultError(error);
   log.error('deploy_internal', { reason: error instanceof Error ? error.name : typeof error });

@@ -19,7 +19,7 @@ import { failureFromVaultError } from '../uploads/failure';
 import { materialFromLibrary } from '../uploads/material';
 import { pacedRate } from '../uploads/pacing';
 import type { ConfirmAccount, UploadService } from '../uploads/service';
-import { checkStep, rollbackStep, runDeployment, type EngineDeps, type Sealer, type VerifyServed, type WatchPolicy } from './engine';
+import { checkStep, failureFrom, rollbackStep, runDeployment, type EngineDeps, type Sealer, type VerifyServed, type WatchPolicy } from './engine';
 import { buildPlan, type PlanDeps, type PlannedStep } from './plan';
 import { DeployStore, type NewStep } from './store';
 
@@ -47,6 +47,8 @@ export interface DeployServiceOptions {
 
 export interface StartedDeployment {
   readonly deploymentId: string;
+  /** What the run acts on: planned again when it started. */
+  readonly plan: DeployPlan | null;
   readonly done: Promise<DeploymentRecord>;
 }
 
@@ -96,15 +98,19 @@ export class DeployService {
     }
     const { plan, steps } = await this.buildPlan(entry, options);
     if (steps.length === 0) throw new VaultError('deploy.nothing_to_deploy', { name: entry.name });
-    for (const step of steps) {
-      const active = this.store.activeStep(entry.fingerprintSha256, step.account.id);
-      if (active) {
-        throw new VaultError(active.status === 'running' ? 'deploy.running' : 'deploy.unresolved', { deploymentId: active.deploymentId, account: step.account.name });
+    // One deployment per certificate per account: a second would race the first's task at the cloud.
+    const noneActive = () => {
+      for (const step of steps) {
+        const active = this.store.activeStep(entry.fingerprintSha256, step.account.id);
+        if (active) {
+          throw new VaultError(active.status === 'running' ? 'deploy.running' : 'deploy.unresolved', { deploymentId: active.deploymentId, account: step.account.name });
+        }
       }
-    }
+    };
     const { id, stepIds } = this.store.create(
       { certificateId: entry.id, fingerprintSha256: entry.fingerprintSha256, commonName: entry.commonName, rollbackOf: null, options },
       steps.map(newStep),
+      noneActive,
     );
     const controller = new AbortController();
     this.running.set(id, controller);
@@ -113,7 +119,7 @@ export class DeployService {
       { deploymentId: id, fingerprintSha256: plan.fingerprintSha256, newEntryId: entry.id, options, steps: steps.map((planned, i) => ({ planned, stepId: stepIds[i]! })) },
       controller.signal,
     );
-    return { deploymentId: id, done: this.settle(id, work) };
+    return { deploymentId: id, plan, done: this.settle(id, work) };
   }
 
   /** Stops sending; a task already at a cloud finishes there and its step is recorded as unknown (check settles it). */
@@ -153,13 +159,18 @@ export class DeployService {
     const work = (async () => {
       await Promise.all(
         undo.map(async (step, i) => {
-          const status = await rollbackStep(this.engine, step, id, stepIds[i]!, controller.signal).catch(() => 'unknown' as const);
-          if (status === 'rolled-back') this.store.markRolledBack(step.id);
+          try {
+            const status = await rollbackStep(this.engine, step, id, stepIds[i]!, controller.signal);
+            if (status === 'rolled-back') this.store.markRolledBack(step.id);
+          } catch (error) {
+            // Before its first request (the account was removed, the keychain is locked) nothing moved; after, nobody knows.
+            this.store.finishStep(stepIds[i]!, { status: error instanceof VaultError ? 'failed' : 'unknown', error: failureFrom(error) });
+          }
         }),
       );
       this.store.finishDeployment(id);
     })();
-    return { deploymentId: id, done: this.settle(id, work) };
+    return { deploymentId: id, plan: null, done: this.settle(id, work) };
   }
 
   history(filter: { certificateId?: string; limit?: number } = {}): DeploymentRecord[] {

@@ -135,8 +135,12 @@ export class DeployStore {
     private readonly pid: number = process.pid,
   ) {}
 
-  /** The deployment and its steps in one transaction: a reader never sees half a plan. */
-  create(deployment: NewDeployment, steps: readonly NewStep[]): { id: string; stepIds: string[] } {
+  /**
+   * The deployment and its steps in one transaction: a reader never sees half a plan. `guard`
+   * runs first inside it (and may throw): the app and the CLI share the file, so "nothing else is
+   * running" must be checked in the same write that claims it.
+   */
+  create(deployment: NewDeployment, steps: readonly NewStep[], guard: () => void = () => undefined): { id: string; stepIds: string[] } {
     const id = randomUUID();
     const at = this.now().toISOString();
     const stepIds = steps.map(() => randomUUID());
@@ -149,6 +153,7 @@ export class DeployStore {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const write = this.db.transaction(() => {
+      guard();
       this.db
         .prepare('INSERT INTO deployments (id, certificate_id, fingerprint_sha256, common_name, rollback_of, options_json, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
         .run(id, deployment.certificateId, deployment.fingerprintSha256.toLowerCase(), deployment.commonName, deployment.rollbackOf, JSON.stringify(deployment.options), at);

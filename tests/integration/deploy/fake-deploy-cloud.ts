@@ -38,7 +38,8 @@ export class FakeDeployCloud {
   /** Resources (by id) whose move fails with the cloud's per-item error. */
   readonly failing = new Set<string>();
   /** The next start answers with this fault. */
-  startFault: 'pending' | 'auth' | 'lost' | null = null;
+  /** lost: done, answer lost; unclear: a 5xx after which nothing was done. */
+  startFault: 'pending' | 'auth' | 'lost' | 'unclear' | null = null;
   /** The next discover calls throw this (count down). */
   discoverAuthErrors = 0;
   /** Polls answer with an auth error from now on. */
@@ -99,6 +100,7 @@ export class FakeDeployCloud {
       this.startFault = null;
       if (fault === 'pending') throw this.error('conflict', { code: 'FailedOperation.CertificateDeployHasPendingRecord', retryable: false });
       if (fault === 'auth') throw this.error('auth', { code: 'AuthFailure.SignatureFailure', retryable: false });
+      if (fault === 'unclear') throw this.error('server', { code: 'InternalError', retryable: true, mayHaveReachedServer: true });
       const id = this.newTask(account, step, 'new', step.resources.map((r) => r.id));
       if (fault === 'lost') {
         // The cloud did it, the answer never arrived.
