@@ -747,6 +747,7 @@ export const en = {
   'ui.deploy.verified': 'What visitors get',
   'ui.deploy.verified.ok': 'serves the new certificate',
   'ui.deploy.verified.notYet': 'deployed but not yet served',
+  'ui.deploy.verified.unchecked': 'could not be checked',
   'ui.deploy.verified.served': 'served: {fingerprint}',
   'ui.deploy.retired': 'Old copy afterwards',
   'ui.deploy.retired.mute': '{id}: expiry notices muted',

@@ -749,6 +749,7 @@ export const zhCN: Catalog = {
   'ui.deploy.verified': '访客实际获得的证书',
   'ui.deploy.verified.ok': '已在提供新证书',
   'ui.deploy.verified.notYet': '已部署，但尚未生效',
+  'ui.deploy.verified.unchecked': '无法检查',
   'ui.deploy.verified.served': '实际提供：{fingerprint}',
   'ui.deploy.retired': '旧证书的处理',
   'ui.deploy.retired.mute': '{id}：已关闭到期提醒',

@@ -94,11 +94,10 @@ export class DeployRun {
     this.phases = { ...this.phases, [progress.accountId]: progress.phase };
     const record = this.record;
     if (!record) return;
-    const update = new Map(progress.resources.map((resource) => [resource.id, resource]));
     const accounts = record.accounts.map((account): AccountDeployment => {
       // A finished account's record is final: a late event must not move it back.
       if (account.accountId !== progress.accountId || account.status !== 'running') return account;
-      const resources = account.resources.map((resource) => update.get(resource.id) ?? resource);
+      const resources = account.resources.map((resource) => progress.resources.find((moved) => moved.id === resource.id) ?? resource);
       return { ...account, resources, verified: progress.verified.length > 0 ? progress.verified : account.verified };
     });
     this.record = { ...record, accounts };
