@@ -13,13 +13,15 @@ import { accountConfig } from '../accounts/account-store';
 import { Lineage } from '../library/lineage';
 import type { Vault } from '../library/vault';
 import { log } from '../log';
-import type { StoredCopy } from '../inventory/store';
+import type { AccountSyncResult, StoredCopy } from '../inventory';
 import { systemClock, type Clock } from '../uploads/clock';
 import { failureFromVaultError } from '../uploads/failure';
 import { materialFromLibrary } from '../uploads/material';
 import { pacedRate } from '../uploads/pacing';
 import type { ConfirmAccount, UploadService } from '../uploads/service';
-import { checkStep, failureFrom, rollbackStep, runDeployment, type EngineDeps, type Sealer, type VerifyServed, type WatchPolicy } from './engine';
+import { failureFrom, type EngineDeps, type Sealer, type VerifyServed, type WatchPolicy } from './engine';
+import { checkStep, rollbackStep } from './resolve';
+import { runDeployment } from './run';
 import { buildPlan, type PlanDeps, type PlannedStep } from './plan';
 import { DeployStore, type NewStep } from './store';
 
@@ -32,7 +34,7 @@ export type DeployerLookup = (account: CloudAccount) => CloudDeployer | undefine
 export interface DeployServiceOptions {
   readonly db: Database.Database;
   readonly uploads: UploadService;
-  readonly inventory: { sync(accounts: readonly string[]): Promise<unknown>; list(account?: string): StoredCopy[] };
+  readonly inventory: { sync(accounts: readonly string[]): Promise<AccountSyncResult[]>; list(account?: string): StoredCopy[] };
   readonly vault: () => Vault;
   readonly deployers: DeployerLookup;
   readonly http: HttpClient;
@@ -153,6 +155,13 @@ export class DeployService {
           .filter((r) => r.status === 'deployed' && (r.action === 'replace' || r.action === 'bind'))
           .map((r) => ({ resource: r.resource, action: r.action, status: 'pending' as const, error: null })),
       })),
+      // A second press of Roll back (or a deployment started meanwhile) must not race this one.
+      () => {
+        for (const step of undo) {
+          const active = this.store.activeStep(record.fingerprintSha256, step.accountId!);
+          if (active) throw new VaultError(active.status === 'running' ? 'deploy.running' : 'deploy.unresolved', { deploymentId: active.deploymentId, account: step.accountName });
+        }
+      },
     );
     const controller = new AbortController();
     this.running.set(id, controller);
@@ -219,7 +228,11 @@ export class DeployService {
     const lineage = new Lineage(this.options.db);
     const deps: PlanDeps = {
       accounts: () => (options.accountIds ? options.accountIds.map((id) => accounts.get(id)) : accounts.list()),
-      sync: (ids) => this.options.inventory.sync(ids),
+      sync: async (ids) => {
+        const results = await this.options.inventory.sync(ids);
+        // The plan still reads each old copy's resources fresh; only which copies exist comes from the previous sync.
+        for (const failed of results.filter((r) => r.status === 'failed')) log.warn('deploy_plan_sync_failed', { accountId: failed.accountId, code: failed.error?.code ?? null });
+      },
       copies: (accountId) => this.options.inventory.list(accountId),
       deployer: this.options.deployers,
       context: (account) => this.context(account),

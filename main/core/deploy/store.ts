@@ -191,6 +191,11 @@ export class DeployStore {
     this.db.transaction(() => updates.forEach((u) => update.run(u.status, u.error ? JSON.stringify(u.error) : null, stepId, u.resourceId)))();
   }
 
+  /** Resources still pending or running when a step ends abruptly take the step's fate. */
+  settleUnfinished(stepId: string, status: 'failed' | 'unknown'): void {
+    this.db.prepare("UPDATE deployment_resources SET status = ? WHERE step_id = ? AND status IN ('pending', 'running')").run(status, stepId);
+  }
+
   finishStep(stepId: string, end: StepEnd): void {
     this.db
       .prepare(

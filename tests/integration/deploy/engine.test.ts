@@ -173,6 +173,7 @@ describe('deploy run', () => {
     expect(w.cloud.ops('retire-delete')).toEqual([]);
 
     const back = await w.clock.settle(w.deploy.rollback(id.slice(0, 8)));
+    await expect(w.clock.settle(w.deploy.rollback(id))).rejects.toMatchObject({ code: 'deploy.running', params: { deploymentId: back.deploymentId } });
     const rolled = await w.clock.settle(back.done);
     expect(rolled).toMatchObject({ rollbackOf: id, accounts: [{ status: 'rolled-back', resources: [{ id: 'a.deploy.test', status: 'rolled-back' }] }] });
     expect(w.cloud.serving('prod')).toEqual({ 'a.deploy.test': 'old-1', 'b.deploy.test': 'old-1' });
@@ -191,6 +192,16 @@ describe('deploy run', () => {
     expect(w.cloud.certs.get('prod')!.some((c) => c.remoteId === 'old-1')).toBe(true);
   });
 
+  it('keeps OLD and says why when the cloud cannot mute one certificate', async () => {
+    const w = world();
+    const { entry } = await renewed(w, ['www.deploy.test']);
+    // Alibaba and Huawei: delete only.
+    (w.cloud.deployer as { retireModes: readonly string[] }).retireModes = ['delete'];
+    const { record } = await run(w, entry.id, { retire: 'mute', verify: false });
+    expect(record.accounts[0]).toMatchObject({ status: 'deployed', retired: [{ remoteId: 'old-1', action: 'mute', done: false, error: { code: 'deploy.retire_unsupported' } }] });
+    expect(w.cloud.calls.filter((c) => c.op.startsWith('retire'))).toEqual([]);
+  });
+
   it('stops at a task already running at the cloud, without retrying', async () => {
     const w = world();
     const { entry } = await renewed(w, ['www.deploy.test']);
@@ -200,6 +211,21 @@ describe('deploy run', () => {
     expect(w.cloud.ops('start')).toHaveLength(1);
     expect(w.cloud.ops('poll')).toEqual([]);
     expect(w.cloud.serving('prod')).toEqual({ 'www.deploy.test': 'old-1' });
+  });
+
+  it('sends the start again after a throttling answer (the cloud did nothing), and never after an auth failure', async () => {
+    const w = world();
+    const { entry } = await renewed(w, ['www.deploy.test']);
+    w.cloud.startFault = 'throttled';
+    const throttled = await run(w, entry.id);
+    expect(throttled.record.accounts[0]).toMatchObject({ status: 'deployed' });
+    expect(w.cloud.ops('start')).toHaveLength(2);
+
+    w.cloud.resources.get('prod')!.get('www.deploy.test')!.certId = 'old-1';
+    w.cloud.startFault = 'auth';
+    const refused = await run(w, entry.id);
+    expect(refused.record.accounts[0]).toMatchObject({ status: 'failed', error: { code: 'AuthFailure.SignatureFailure' } });
+    expect(w.cloud.ops('start')).toHaveLength(3);
   });
 
   it('does not retry an auth failure: at discovery the step is blocked, while watching the fate is left to check', async () => {

@@ -39,7 +39,7 @@ export class FakeDeployCloud {
   readonly failing = new Set<string>();
   /** The next start answers with this fault. */
   /** lost: done, answer lost; unclear: a 5xx after which nothing was done. */
-  startFault: 'pending' | 'auth' | 'lost' | 'unclear' | null = null;
+  startFault: 'pending' | 'auth' | 'lost' | 'unclear' | 'throttled' | null = null;
   /** The next discover calls throw this (count down). */
   discoverAuthErrors = 0;
   /** Polls answer with an auth error from now on. */
@@ -100,6 +100,7 @@ export class FakeDeployCloud {
       this.startFault = null;
       if (fault === 'pending') throw this.error('conflict', { code: 'FailedOperation.CertificateDeployHasPendingRecord', retryable: false });
       if (fault === 'auth') throw this.error('auth', { code: 'AuthFailure.SignatureFailure', retryable: false });
+      if (fault === 'throttled') throw this.error('throttled', { code: 'RequestLimitExceeded', retryable: true, mayHaveReachedServer: true });
       if (fault === 'unclear') throw this.error('server', { code: 'InternalError', retryable: true, mayHaveReachedServer: true });
       const id = this.newTask(account, step, 'new', step.resources.map((r) => r.id));
       if (fault === 'lost') {
