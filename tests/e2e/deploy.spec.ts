@@ -120,6 +120,8 @@ for (const [locale, theme] of [
 
       // Verification needs the domains reachable over TLS; these are emulated, so it is left off here.
       await deploy.locator('input[name="deploy-verify"]').uncheck();
+      await deploy.locator('input[name="deploy-retire"][value="mute"]').check();
+      await expect(deploy.getByText(text('ui.deploy.retire.safety'))).toBeVisible();
       await deploy.getByRole('button', { name: text('ui.deploy.deploy'), exact: true }).click();
       const summary = deploy.getByTestId('deploy-summary');
       await expect(summary).toBeFocused();
@@ -132,6 +134,10 @@ for (const [locale, theme] of [
       await expect(deploy.locator('[data-testid="deploy-progress"] li[data-resource-id][data-status="deployed"]')).toHaveCount(3);
       await expect(deploy.getByRole('button', { name: text('ui.deploy.cancel'), exact: true })).toHaveCount(0);
       await expect(deploy.getByRole('button', { name: text('ui.deploy.rollback'), exact: true })).toBeVisible();
+      // Nothing serves OLD any more, so its expiry notices were muted as asked.
+      await expect(deploy.locator(`[data-testid="deploy-retired"] li[data-remote-id="${oldRemote}"]`)).toHaveAttribute('data-done', 'true');
+      await expect(deploy.getByTestId('deploy-retired')).toHaveText(text('ui.deploy.retired.mute', { id: oldRemote }));
+      expect(state.store.find(keyOwner, (entry) => entry.id === oldRemote)?.params.IsIgnore).toBe(true);
       await app.screenshot(`deploy-success-${locale}-${theme}`);
 
       // The cloud agrees: every resource that served OLD serves the uploaded NEW.
