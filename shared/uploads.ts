@@ -191,6 +191,8 @@ export interface CloudDescription {
   readonly requestsPerSecond: number;
   readonly accountFields: readonly FormField[];
   readonly optionFields: readonly FormField[];
+  /** What a deployment may do with the old copy once nothing serves it (empty: the cloud cannot deploy, or can only keep it). */
+  readonly retireModes: readonly ('mute' | 'delete')[];
 }
 
 /** One row after "Check". */

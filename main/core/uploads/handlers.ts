@@ -41,6 +41,7 @@ function describeCloud(provider: CloudProvider): CloudDescription {
     requestsPerSecond: provider.requestsPerSecond,
     accountFields: provider.accountFields,
     optionFields: provider.optionFields,
+    retireModes: provider.deployer?.retireModes ?? [],
   };
 }
 

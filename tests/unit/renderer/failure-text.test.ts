@@ -14,6 +14,12 @@ describe('isCloudMessage', () => {
     expect(isCloudMessage(failureOf(cloudInfo('HTTP503', '<html>Service Unavailable</html>')))).toBe(true);
   });
 
+  it("labels a deployment's per-resource failure as the cloud's: our code, the cloud's message for that resource", () => {
+    expect(isCloudMessage(failureOf(cloudInfo('deploy.resource-failed', 'The certificate does not match the domain www.example.test')))).toBe(true);
+    // Our fallback text under the same code (no ErrorMsg from the cloud) has our hint as its message: ours.
+    expect(isCloudMessage(ourFailure('deploy.resource-failed', 'Item status 3', 'Item status 3'))).toBe(false);
+  });
+
   it('does not put our own words in the cloud’s mouth', () => {
     expect(isCloudMessage(failureFromVaultError(new VaultError('cancelled')))).toBe(false);
     expect(isCloudMessage(ourFailure('upload.unknown_outcome', 'Outcome unknown.', '结果未知。'))).toBe(false);
