@@ -22,6 +22,8 @@ export interface RunOptions {
   readonly logToDataDir?: boolean;
   /** Tests bring scripted deployers; the real CLI uses each cloud's own. */
   readonly deployers?: DeployerLookup;
+  /** Tests point `deploy --verify` at a loopback TLS front; the real CLI asks DNS. */
+  readonly tlsResolver?: TlsResolver;
 }
 
 export async function runCli(argv: readonly string[], rawIo: CliIo, options: RunOptions = {}): Promise<number> {
@@ -56,6 +58,7 @@ export async function runCli(argv: readonly string[], rawIo: CliIo, options: Run
       env: io.env,
       now: options.now,
       deployers: options.deployers,
+      tlsResolver: options.tlsResolver,
     });
     return handlerContext;
   };
