@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -103,7 +104,7 @@ afterAll(async () => {
   fs.rmSync(home, { recursive: true, force: true });
 });
 
-async function cli(args: string[], stdin = '') {
+async function cli(args: string[], stdin = '', via: TlsFront = front) {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
@@ -112,7 +113,7 @@ async function cli(args: string[], stdin = '') {
     readStdin: async () => stdin,
     env: {},
   };
-  const code = await runCli(['--home', home, ...args], io, { tlsResolver: front.resolver });
+  const code = await runCli(['--home', home, ...args], io, { tlsResolver: via.resolver });
   return { code, stdout, stderr, json: () => JSON.parse(stdout) as Record<string, unknown> };
 }
 
@@ -194,5 +195,95 @@ describe.each(cases)('deploy on $cloud: real deployer, emulator, TLS front', (c)
     expect(serving()).toEqual([newRemote, newRemote, newRemote]);
     expect(done!.retired).toEqual([{ remoteId: oldRemote, action: 'delete', done: true, error: null }]);
     expect(state().store.find(c.account, (entry) => entry.id === oldRemote)).toBeUndefined();
+  }, 60_000);
+});
+
+const ROOT = path.resolve(__dirname, '../../..');
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (const started = Date.now(); !condition(); ) {
+    if (Date.now() - started > 30_000) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('Tencent: a crash, slow propagation, and a retire that must wait', () => {
+  const c = cases[0]!;
+  const name = 'acct-tencent';
+  const state = () => emulators.get('tencent')!.state;
+  const bound = (domains: readonly string[]) => domains.map((d) => resourcesOf(state(), c.account).find((r) => r.instance.Domain === d)!.certificateId);
+
+  /** OLD uploaded and bound to `domains` on the Tencent account of the suite above; NEW in the library. */
+  async function renewal(label: string, domains: readonly string[]) {
+    const [old, fresh] = makeCerts([
+      { names: domains, days: 30 },
+      { names: domains, days: 365 },
+    ]) as [TestCert, TestCert];
+    const oldId = await importCert(`old-${label}.pem`, old);
+    const newId = await importCert(`new-${label}.pem`, fresh);
+    const oldRemote = ((await cli(['upload', '--json', oldId, '--to', name])).json().results as { remoteId: string }[])[0]!.remoteId;
+    for (const domain of domains) seedResource(state(), { account: c.account, ...c.resource(oldRemote, domain) });
+    return { old, fresh, newId, oldRemote };
+  }
+
+  it('the engine killed mid-task: check reads the real task and settles the deployment, nothing sent twice', async () => {
+    const domains = ['a.crash.deploy.test', 'b.crash.deploy.test'];
+    const { newId, oldRemote } = await renewal('crash', domains);
+    const updates = state().callsOf('UpdateCertificateInstance').length;
+    const polls = state().callsOf('DescribeHostUpdateRecordDetail').length;
+    state().deploy.pollsBeforeDone = 1_000_000;
+    // node with tsx's loader, not the tsx wrapper: SIGKILL must reach the process that runs the engine.
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'main', 'cli', 'certvault.ts'), '--home', home, 'deploy', newId, '--account', name, '--json'], {
+      cwd: ROOT, env: { ...process.env, CERTVAULT_LOG: 'off' }, stdio: 'ignore',
+    });
+    try {
+      // The task is started and watched: its handle is in the history.
+      await until(() => state().callsOf('DescribeHostUpdateRecordDetail').length > polls, 'the child to poll its task');
+    } finally {
+      child.kill('SIGKILL');
+    }
+    await new Promise((resolve) => child.once('exit', resolve));
+    expect(bound(domains)).toEqual([oldRemote, oldRemote]);
+    state().deploy.pollsBeforeDone = 0;
+
+    const checked = await cli(['history', '--kind', 'deployments', '--check', '--json']);
+    expect(checked.code).toBe(0);
+    const [latest] = checked.json().deployments as { certificateId: string; results: Result[] }[];
+    expect(latest).toMatchObject({ certificateId: newId, results: [{ status: 'deployed', resources: [{ status: 'deployed' }, { status: 'deployed' }] }] });
+    const newRemote = bound(domains)[0]!;
+    expect(newRemote).not.toBe(oldRemote);
+    expect(bound(domains)).toEqual([newRemote, newRemote]);
+    expect(state().callsOf('UpdateCertificateInstance')).toHaveLength(updates + 1);
+  }, 60_000);
+
+  it('propagation slower than the verify timeout: deployed, but the domains are reported as still serving OLD', async () => {
+    const domains = ['a.slow.deploy.test'];
+    const { old, newId } = await renewal('slow', domains);
+    const slow = await TlsFront.start({ lookup: emulatorLookup(state(), c.domainsOf), propagationDelayMs: 120_000 });
+    try {
+      slow.snapshot(domains);
+      const result = await cli(['deploy', newId, '--account', name, '--verify', '--verify-timeout', '1', '--json'], '', slow);
+      expect(result.code).toBe(0);
+      const [done] = result.json().results as Result[];
+      expect(done).toMatchObject({ status: 'deployed', resources: [{ status: 'deployed' }] });
+      expect(done!.verified).toEqual([{ domain: domains[0], served: fingerprint(old), ok: false }]);
+      const text = await cli(['history', '--kind', 'deployments', '--cert', newId]);
+      expect(text.stdout).toContain(domains[0]);
+    } finally {
+      await slow.close();
+    }
+  }, 60_000);
+
+  it('retire delete keeps OLD while a resource NEW does not cover still serves it', async () => {
+    const domains = ['a.keep.deploy.test'];
+    const { newId, oldRemote } = await renewal('keep', domains);
+    // Bound to OLD too, but NEW does not name it: blocked, so OLD stays in use there.
+    seedResource(state(), { account: c.account, ...c.resource(oldRemote, 'legacy.keep.deploy.test') });
+    const result = await cli(['deploy', newId, '--account', name, '--retire', 'delete', '--json']);
+    const [done] = result.json().results as Result[];
+    expect(done!.resources.find((r) => r.id === domains[0])!.status).toBe('deployed');
+    expect(done!.retired.filter((r) => r.done)).toEqual([]);
+    expect(bound(['legacy.keep.deploy.test'])).toEqual([oldRemote]);
+    expect(state().store.find(c.account, (entry) => entry.id === oldRemote)).toBeDefined();
   }, 60_000);
 });
