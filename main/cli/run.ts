@@ -3,6 +3,7 @@ import { version } from '../../package.json';
 import { dataDirFromEnvironment } from '../core/data-dir';
 import type { HandlerContext } from '../core/ipc/context';
 import type { DeployerLookup } from '../core/deploy/service';
+import type { TlsResolver } from '../core/tls';
 import { toErrorInfo } from '../core/ipc/dispatch';
 import { log } from '../core/log';
 import { exitCodeFor, exitCodeHelp, exitCodes, UsageError, type CliIo, type Command } from './command';
