@@ -17,6 +17,7 @@ const benches: Readonly<Record<string, () => Promise<{ run(): Promise<void> | vo
   'overview-render': () => import('./overview-render'),
   'hostile-chain': () => import('./hostile-chain'),
   'inventory-sync': () => import('./inventory-sync'),
+  deploy: () => import('./deploy'),
 };
 
 async function runOne(name: string): Promise<void> {
