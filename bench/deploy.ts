@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { CloudId } from '../shared/model';
 import type { DeploymentRecord } from '../shared/deploy';
 import { createHttpClient } from '../main/clouds/http-client';
 import { getProvider } from '../main/clouds/registry';
