@@ -21,6 +21,7 @@ const benches: Readonly<Record<string, () => Promise<{ run(): Promise<void> | vo
   'hostile-chain': () => import('./hostile-chain'),
   'inventory-sync': () => import('./inventory-sync'),
   'cli-start': () => import('./cli-start'),
+  deploy: () => import('./deploy'),
 };
 
 async function runOne(name: string): Promise<void> {

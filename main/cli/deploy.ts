@@ -8,7 +8,7 @@ import { jsonDocument, table } from './output';
 // deploy hooks. Both print the same result shape; --json is one line, the contract in README.
 
 const deployHelp = `Usage: certvault deploy ID [--account NAME]... [--dry-run] [--retire keep|mute|delete] [--verify]
-                       [--in-place] [--json]
+                       [--verify-timeout SECONDS] [--in-place] [--json]
 
 Replaces the certificates that library entry ID renews (its older versions in the library, or a
 copy with the same or fewer names expiring earlier) on every resource that serves them: CDN
@@ -24,6 +24,9 @@ Options:
   --retire MODE      after success: keep the old copy (default), mute its expiry notices, or delete
                      it; either only once the cloud shows nothing bound to it any more
   --verify           connect over TLS to each domain and compare the certificate served with NEW
+  --verify-timeout SECONDS
+                     with --verify: keep probing this long while CDNs propagate (default 600,
+                     at most 3600); a domain still serving OLD then is "deployed, not yet served"
   --in-place         keep the old copy's id and replace its content (where the cloud allows it;
                      the old certificate's key is sealed in the vault for a rollback)
   --json             one JSON document on one line of stdout:
@@ -62,6 +65,7 @@ export const deployCommand = defineCommand({
     'dry-run': { type: 'boolean', default: false },
     retire: { type: 'string', default: 'keep' },
     verify: { type: 'boolean', default: false },
+    'verify-timeout': { type: 'string' },
     'in-place': { type: 'boolean', default: false },
   },
   positionals: true,
@@ -70,9 +74,11 @@ export const deployCommand = defineCommand({
     const retire = retireChoices.find((choice) => choice === values.retire);
     if (!retire) throw new UsageError(`--retire must be one of ${retireChoices.join(', ')}`);
     if (values.account.some((name) => name.trim() === '')) throw new UsageError('--account is empty: give an account name (see certvault account list)');
+    const verifyTimeoutMs = verifyTimeoutOf(values['verify-timeout'], values.verify);
     const options = {
       retire: retire satisfies RetireChoice,
       verify: values.verify,
+      ...(verifyTimeoutMs === undefined ? {} : { verifyTimeoutMs }),
       inPlace: values['in-place'],
       ...(values.account.length ? { accountIds: values.account } : {}),
     };
@@ -105,6 +111,15 @@ export const rollbackCommand = defineCommand({
     return exitFor(record.accounts, 'rolled-back');
   },
 });
+
+/** Whole seconds within what the IPC schema accepts (an hour), as milliseconds. */
+function verifyTimeoutOf(raw: string | undefined, verify: boolean): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!verify) throw new UsageError('--verify-timeout needs --verify');
+  const seconds = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
+  if (!Number.isInteger(seconds) || seconds > 3600) throw new UsageError(`--verify-timeout must be whole seconds from 0 to 3600, got "${raw}"`);
+  return seconds * 1000;
+}
 
 function exitFor(accounts: readonly AccountDeployment[], good: 'deployed' | 'rolled-back'): number {
   if (accounts.every((a) => a.status === good)) return exitCodes.ok;

@@ -5,6 +5,7 @@ import type { HandlerContext } from '../core/ipc/context';
 import { dispatch } from '../core/ipc/dispatch';
 import { FileSettingsStore } from '../core/settings-store';
 import type { DeployerLookup } from '../core/deploy/service';
+import type { TlsResolver } from '../core/tls';
 
 // The CLI calls the very handlers the window calls, through the same dispatch (schema checks and
 // limits included), so `certvault inspect` and the Inspect screen cannot disagree.
@@ -15,11 +16,13 @@ export interface CliHandlerOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly now?: () => Date;
   readonly deployers?: DeployerLookup | undefined;
+  readonly tlsResolver?: TlsResolver | undefined;
 }
 
-export function cliHandlerContext({ dataDir, appVersion, env, now, deployers }: CliHandlerOptions): HandlerContext {
+export function cliHandlerContext({ dataDir, appVersion, env, now, deployers, tlsResolver }: CliHandlerOptions): HandlerContext {
   return {
     ...(deployers ? { deployers } : {}),
+    ...(tlsResolver ? { tlsResolver } : {}),
     dataDir,
     appVersion,
     platform: process.platform,

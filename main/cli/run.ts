@@ -3,6 +3,7 @@ import { version } from '../../package.json';
 import { dataDirFromEnvironment } from '../core/data-dir';
 import type { HandlerContext } from '../core/ipc/context';
 import type { DeployerLookup } from '../core/deploy/service';
+import type { TlsResolver } from '../core/tls';
 import { toErrorInfo } from '../core/ipc/dispatch';
 import { log } from '../core/log';
 import { exitCodeFor, exitCodeHelp, exitCodes, UsageError, type CliIo, type Command } from './command';
@@ -22,6 +23,8 @@ export interface RunOptions {
   readonly logToDataDir?: boolean;
   /** Tests bring scripted deployers; the real CLI uses each cloud's own. */
   readonly deployers?: DeployerLookup;
+  /** Tests point `deploy --verify` at a loopback TLS front; the real CLI asks DNS. */
+  readonly tlsResolver?: TlsResolver;
 }
 
 export async function runCli(argv: readonly string[], rawIo: CliIo, options: RunOptions = {}): Promise<number> {
@@ -56,6 +59,7 @@ export async function runCli(argv: readonly string[], rawIo: CliIo, options: Run
       env: io.env,
       now: options.now,
       deployers: options.deployers,
+      tlsResolver: options.tlsResolver,
     });
     return handlerContext;
   };

@@ -4,6 +4,7 @@ import { openDatabase } from '../db/open';
 import { inventoryOf } from '../inventory';
 import type { HandlerContext } from '../ipc/context';
 import { vaultOf } from '../library';
+import { verifyServed } from '../tls';
 import { uploadsOf } from '../uploads';
 import { DeployService, type DeployerLookup } from './service';
 
@@ -32,6 +33,10 @@ export function deployOf(ctx: HandlerContext): DeployService {
       // OLD's material for an in-place rollback, sealed with the vault's data key as library keys are.
       sealer: { seal: (plaintext, context) => vaultOf(ctx).sealAside(plaintext, context), unseal: (sealed, context) => vaultOf(ctx).unsealAside(sealed, context) },
       emit: (progress) => ctx.events.emit('deploy.progress', progress),
+      // Probes go where the context's resolver points (tests: the loopback TLS front); a request
+      // never chooses where, so a renderer cannot aim the app's TLS client at arbitrary hosts.
+      verify: ({ domains, expectedFingerprint, timeoutMs, signal }) =>
+        verifyServed({ domains, expectedFingerprint, timeoutMs, ...(signal ? { signal } : {}), ...(ctx.tlsResolver ? { resolve: ctx.tlsResolver } : {}) }),
     });
     opened.set(ctx, service);
   }

@@ -141,8 +141,8 @@ const requests: { readonly [C in Channel]: () => unknown } = {
   'inventory.overview': () => ({}),
   // The copy the upload left on the Tencent account, imported again from what the sync stored.
   'inventory.importRemote': () => ({ accountId: accountIds[0], remoteId: inventoryOf(app.ctx).list()[0]?.remoteId ?? 'none' }),
-  // No cloud has a deployer on this branch yet (each cloud's deploy.ts is other work): the plan is
-  // empty, a run has nothing to replace, and there is no deployment to roll back.
+  // Tencent can deploy, but no emulated resource serves a certificate this entry renews: the plan
+  // is empty, a run has nothing to replace, and there is no deployment to roll back.
   'deploy.plan': () => ({ certificateId: entryId, options: { retire: 'keep', verify: false } }),
   'deploy.run': () => ({ certificateId: entryId, options: { retire: 'keep', verify: false } }),
   'deploy.cancel': () => ({ deploymentId: 'none' }),
