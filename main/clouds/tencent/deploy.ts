@@ -148,7 +148,10 @@ export function createTencentDeployer(cloud: TencentCloudId, options: TencentDep
  * UpdateCertificateInstance names resource types and regions, not instances: Tencent moves every
  * instance of those types and regions bound to OLD, including any the plan left out. Only the
  * step's resources are reported; the engine's plan must therefore not rely on leaving one of them
- * on OLD (DeployCertificateInstance, with explicit instances, is the call for that).
+ * on OLD (DeployCertificateInstance, with explicit instances, is the call for that). Today the plan
+ * leaves a resource out only when NEW does not cover one of its domains (blocked), which Tencent
+ * itself refuses per instance (CertificateNotDeployInstance, DEPLOY.md §1.9), or when it already
+ * serves NEW (skip), which is not bound to OLD: neither is moved by this call.
  */
 function updateParams(step: DeployStep, refuse: (code: string, message: string, hint: Hint) => CloudError): JsonObject {
   if (step.resources.length === 0) throw refuse('deploy.nothing-to-deploy', 'No resources', deployHints.nothingToDeploy);
