@@ -99,6 +99,7 @@ export const errorCodes = [
   'deploy.retire_unsupported',
   'deploy.verify_unavailable',
   'deploy.outcome_unknown',
+  'deploy.retire_unknown',
   'deploy.nothing_to_roll_back',
   'deploy.not_finished',
   // what a TLS server serves (core/tls): check-served, deploy verification

@@ -119,7 +119,7 @@ async function runStep(deps: EngineDeps, spec: RunSpec, planned: PlannedStep, st
   const status = stepStatus(run.statuses());
   const verified = spec.options.verify && status !== 'failed' ? await verifyStep(deps, run, rows.map((r) => r.resource), spec, signal) : [];
   if (verified.length) run.report('verifying', verified);
-  const retired = spec.options.retire !== 'keep' && status === 'deployed' && plan.mode === 'rebind' ? await retireOld(deps, ctx, deployer, account, step.oldRemoteId, spec.options.retire, run) : [];
+  const retired = spec.options.retire !== 'keep' && status === 'deployed' && plan.mode === 'rebind' ? await retireOld(deps, ctx, deployer, account, stepId, step.oldRemoteId, spec.options.retire, run) : [];
   finish(status, null, { retired, verified });
 }
 
@@ -150,6 +150,7 @@ async function retireOld(
   ctx: CallContext,
   deployer: CloudDeployer,
   account: CloudAccount,
+  stepId: string,
   remoteId: string,
   action: 'mute' | 'delete',
   run: StepRun,
@@ -160,6 +161,9 @@ async function retireOld(
   try {
     const still = await deployer.discover(ctx, remoteId);
     if (still.length > 0) return kept(failureFromVaultError(new VaultError('deploy.still_bound', { remoteId, count: still.length })));
+    // On record before it is sent, like every other step: a crash during the call leaves the
+    // history saying a retire may have happened, never silent about it.
+    deps.store.noteRetiring(stepId, kept(failureFromVaultError(new VaultError('deploy.retire_unknown', { cloud: account.cloud, account: account.name, action, remoteId }))));
     await deployer.retire(ctx, remoteId, action);
     return [{ remoteId, action, done: true, error: null }];
   } catch (error) {

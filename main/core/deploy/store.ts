@@ -196,6 +196,11 @@ export class DeployStore {
     this.db.prepare("UPDATE deployment_resources SET status = ? WHERE step_id = ? AND status IN ('pending', 'running')").run(status, stepId);
   }
 
+  /** The retire about to be sent, recorded as not known to have happened until the step finishes. */
+  noteRetiring(stepId: string, retired: readonly RetiredCopy[]): void {
+    this.db.prepare('UPDATE deployment_accounts SET retired_json = ? WHERE id = ?').run(JSON.stringify(retired), stepId);
+  }
+
   finishStep(stepId: string, end: StepEnd): void {
     this.db
       .prepare(

@@ -111,6 +111,23 @@ describe('deploy plan', () => {
 });
 
 describe('deploy run', () => {
+  it('records a retire before sending it: a crash during the call leaves "not known whether it happened" in the history', async () => {
+    const w = world();
+    const { entry } = await renewed(w);
+    const deployer = w.cloud.deployer as { retire: (...args: never[]) => Promise<void> };
+    const retire = deployer.retire;
+    let duringCall: unknown;
+    deployer.retire = async (...args) => {
+      duringCall = w.deploy.history({ certificateId: entry.id })[0]?.accounts[0]?.retired;
+      return retire(...args);
+    };
+
+    const { record } = await run(w, entry.id, { retire: 'delete', verify: false });
+
+    expect(duringCall).toEqual([{ remoteId: 'old-1', action: 'delete', done: false, error: expect.objectContaining({ code: 'deploy.retire_unknown' }) }]);
+    expect(record.accounts[0]!.retired).toEqual([{ remoteId: 'old-1', action: 'delete', done: true, error: null }]);
+  });
+
   it('uploads NEW first, watches a multi-poll task with backoff, verifies over TLS, deletes OLD once unbound', async () => {
     const w = world({ verify: (domains, expected) => domains.map(({ domain }) => ({ domain, served: expected, ok: true, error: null })) });
     const { entry } = await renewed(w);
