@@ -53,10 +53,15 @@ export interface StartedDeployment {
   readonly done: Promise<DeploymentRecord>;
 }
 
+/** A plan reuses its accounts' sync for this long (the dialog's plan, then its run). */
+const PLAN_SYNC_FRESH_MS = 2 * 60_000;
+
 export class DeployService {
   readonly store: DeployStore;
   private readonly clock: Clock;
   private readonly running = new Map<string, AbortController>();
+  /** When each account was last synced for a plan: the dialog plans, then runs, and need not sync twice. */
+  private readonly syncedForPlan = new Map<string, number>();
   private readonly engine: EngineDeps;
 
   constructor(private readonly options: DeployServiceOptions) {
@@ -228,7 +233,10 @@ export class DeployService {
     const deps: PlanDeps = {
       accounts: () => (options.accountIds ? options.accountIds.map((id) => accounts.get(id)) : accounts.list()),
       sync: async (ids) => {
-        const results = await this.options.inventory.sync(ids);
+        // Which old copies exist may come from a sync a minute old; what each serves is always read fresh (discover).
+        const stale = ids.filter((id) => this.clock.now() - (this.syncedForPlan.get(id) ?? -Infinity) > PLAN_SYNC_FRESH_MS);
+        const results = stale.length > 0 ? await this.options.inventory.sync(stale) : [];
+        for (const ok of results.filter((r) => r.status === 'ok')) this.syncedForPlan.set(ok.accountId, this.clock.now());
         // The plan still reads each old copy's resources fresh; only which copies exist comes from the previous sync.
         for (const failed of results.filter((r) => r.status === 'failed')) log.warn('deploy_plan_sync_failed', { accountId: failed.accountId, code: failed.error?.code ?? null });
       },

@@ -97,7 +97,7 @@ describe('deploy plan', () => {
     expect(plan.accounts[0]!.resources[0]!.diff.oldKey).toBeNull();
     expect(plan.accounts.every((a) => a.blockedBecause === null)).toBe(true);
     // A plan changes nothing: no upload, no start, and the history is empty.
-    expect(w.cloud.calls.filter((c) => c.op !== 'discover' && c.op !== 'list')).toEqual([]);
+    expect(w.cloud.calls.filter((c) => !['discover', 'list', 'sync'].includes(c.op))).toEqual([]);
     expect(w.deploy.history()).toEqual([]);
   });
 
@@ -111,6 +111,20 @@ describe('deploy plan', () => {
 });
 
 describe('deploy run', () => {
+  it('syncs the accounts for the plan, not again for a run right after it; later it syncs again', async () => {
+    const w = world();
+    const { entry } = await renewed(w);
+    await w.clock.settle(w.deploy.plan(entry.id, keep));
+    expect(w.cloud.ops('sync')).toHaveLength(1);
+    await run(w, entry.id);
+    expect(w.cloud.ops('sync')).toHaveLength(1);
+    // Resources were still read fresh for the run.
+    expect(w.cloud.ops('discover').length).toBeGreaterThanOrEqual(2);
+    await w.clock.advance(3 * 60_000);
+    await w.clock.settle(w.deploy.plan(entry.id, keep));
+    expect(w.cloud.ops('sync')).toHaveLength(2);
+  });
+
   it('records a retire before sending it: a crash during the call leaves "not known whether it happened" in the history', async () => {
     const w = world();
     const { entry } = await renewed(w);

@@ -196,7 +196,7 @@ export class FakeDeployCloud {
         return (this.certs.get(account) ?? []).map((c) => ({ remoteId: c.remoteId, name: null, commonName: c.commonName, domains: c.dnsNames, notAfter: c.notAfter, fingerprintSha1: null, fingerprintSha256: c.fingerprintSha256 }));
       },
       listRemote: async (ctx) => {
-        const account = ctx.credentials.accessKeyId;
+        const account = this.record(ctx, 'sync');
         return (this.certs.get(account) ?? []).map((c) => copy(c, account));
       },
       remoteDetail: async (_ctx, listed) => listed,
