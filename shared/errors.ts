@@ -112,6 +112,15 @@ export const errorCodes = [
   'tls.timeout',
   'tls.chain_too_large',
   'tls.not_yet_served',
+  // team vault keys and audit log (core/team/crypto)
+  'team.key_unwrap_failed',
+  'team.member_key_missing',
+  'team.member_key_corrupt',
+  'team.reseal_failed',
+  'team.audit_genesis_forged',
+  'team.audit_row_changed',
+  'team.audit_row_removed',
+  'team.audit_row_reordered',
   // IPC and generic
   'ipc.bad_request',
   'ipc.forbidden_sender',
