@@ -135,6 +135,15 @@ export const errorCodes = [
   'team.member_ambiguous',
   'team.last_admin',
   'team.no_team_key',
+  // team vault keys and audit log (core/team/crypto)
+  'team.key_unwrap_failed',
+  'team.member_key_missing',
+  'team.member_key_corrupt',
+  'team.reseal_failed',
+  'team.audit_genesis_forged',
+  'team.audit_row_changed',
+  'team.audit_row_removed',
+  'team.audit_row_reordered',
   // IPC and generic
   'ipc.bad_request',
   'ipc.forbidden_sender',
