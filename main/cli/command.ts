@@ -59,6 +59,17 @@ const inputErrors: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'tls.invalid_domain',
   'tls.invalid_port',
   'tls.invalid_address',
+  'team.invalid_url',
+  'team.ca_unreadable',
+  'team.password_missing',
+  'team.name_taken',
+  'team.not_found',
+  'team.none_selected',
+  'team.request_not_found',
+  'team.phrase_mismatch',
+  'team.member_not_found',
+  'team.member_ambiguous',
+  'team.last_admin',
 ]);
 
 /** The exit code of a command that ends with this error. */

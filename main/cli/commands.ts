@@ -18,6 +18,7 @@ import { remoteCommand } from './remote';
 import { expiringCommand } from './expiring';
 import { alertCommand } from './alert';
 import { notifyCommand } from './notify';
+import { teamCommand } from './team';
 
 // Every `certvault` subcommand, in the order `certvault --help` lists them. A new command is one
 // file beside this one and one line here.
@@ -43,4 +44,5 @@ export const commands: readonly Command[] = [
   keychainCommand,
   backupCommand,
   restoreCommand,
+  teamCommand,
 ];

@@ -73,3 +73,13 @@ export async function requireAdmin(db: Transaction<TeamDatabase>, entry: TeamEnt
   if (member.role !== 'admin') throw new VaultError('team.not_admin', { action, role: member.role });
   return member;
 }
+
+/** Opens the named vault for `work` and closes it afterwards, whatever happens. */
+export async function withSession<T>(env: TeamEnvironment, name: string, sources: PasswordSources | undefined, work: (session: TeamSession) => Promise<T>): Promise<T> {
+  const session = await openTeamSession(env, name, sources);
+  try {
+    return await work(session);
+  } finally {
+    await session.close();
+  }
+}

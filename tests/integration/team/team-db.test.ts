@@ -153,7 +153,7 @@ describe('schema, least-privilege role and append-only audit log', () => {
     try {
       expect(await readSchemaVersion(db)).toBe(TEAM_SCHEMA_VERSION);
       await requireCurrentSchema(db, connection.address);
-      await sql`INSERT INTO audit_log (at, member_name, machine, action, detail, prev_hash, hash) VALUES (now(), 'ann', 'box', 'test', '{}', '\\x00', '\\x01')`.execute(db);
+      await sql`INSERT INTO audit_log (seq, at, member_name, machine, action, detail, prev_hash, hash) VALUES (1, now(), 'ann', 'box', 'test', '{}', '\\x00', '\\x01')`.execute(db);
       const denied = async (statement: string) => {
         const error = await failure(teamDbCall(connection.address, () => sql.raw(statement).execute(db)));
         expect(error.code).toBe('team.database_error');

@@ -47,8 +47,10 @@ const migrations: readonly Migration[] = [
         wrapped bytea NOT NULL,
         PRIMARY KEY (member_id, key_version)
       );
+      -- seq is assigned by the app as last + 1 under the append lock (audit.ts), not by a sequence:
+      -- a rolled-back transaction would leave a gap a verifier cannot tell from a deleted row.
       CREATE TABLE audit_log (
-        seq bigserial PRIMARY KEY,
+        seq bigint PRIMARY KEY CHECK (seq >= 1),
         at timestamptz NOT NULL,
         member_id uuid,
         member_name text NOT NULL,

@@ -41,7 +41,7 @@ export interface TeamKeyWrapsTable {
 }
 
 export interface AuditLogTable {
-  // bigint comes back from pg as a string: it can exceed Number.MAX_SAFE_INTEGER.
+  // bigint comes back from pg as a string.
   seq: ColumnType<string, string, never>;
   at: ColumnType<Date, Date, never>;
   member_id: string | null;
