@@ -93,6 +93,20 @@ describe('audit hash chain', () => {
     expect(verifyAuditChain([], options)).toEqual({ ok: true, rows: 0, head: null });
   });
 
+  it('accepts gaps in seq that keep the chain linked (sequence values of rolled-back transactions)', () => {
+    const rows: AuditRow[] = [];
+    for (const seq of [2, 3, 7, 8]) {
+      const prevHash = nextPrevHash(TEAM, rows.at(-1) ?? null);
+      rows.push({ ...fields(seq), prevHash, hash: auditRowHash(prevHash, fields(seq)) });
+    }
+    expect(verifyAuditChain(rows, options)).toMatchObject({ ok: true, rows: 4 });
+    expect(verifyAuditChain(rows, { ...options, knownHead: { seq: 5, hash: rows[2]!.hash } })).toEqual({
+      ok: false,
+      firstBadSeq: 5,
+      reason: 'row_removed',
+    });
+  });
+
   it('verifies page by page from an already verified row', () => {
     const rows = chain(6);
     expect(verifyAuditChain(rows.slice(3), { ...options, after: rows[2]! })).toMatchObject({ ok: true, rows: 3 });
@@ -153,7 +167,7 @@ describe('audit hash chain', () => {
     const swapped = [...rows.slice(0, 2), { ...rows[3]!, seq: 3 }, { ...rows[2]!, seq: 4 }, ...rows.slice(4)];
     expect(verifyAuditChain(swapped, options)).toEqual({ ok: false, firstBadSeq: 3, reason: 'row_reordered' });
     const outOfOrder = [rows[0]!, rows[2]!, rows[1]!, ...rows.slice(3)];
-    expect(verifyAuditChain(outOfOrder, options)).toEqual({ ok: false, firstBadSeq: 2, reason: 'row_reordered' });
+    expect(verifyAuditChain(outOfOrder, options)).toEqual({ ok: false, firstBadSeq: 3, reason: 'row_reordered' });
     expect(verifyAuditChain([rows[0]!, rows[1]!, rows[1]!, ...rows.slice(2)], options)).toEqual({ ok: false, firstBadSeq: 2, reason: 'row_reordered' });
     const firstTwoSwapped = [{ ...rows[1]!, seq: 1 }, { ...rows[0]!, seq: 2 }, ...rows.slice(2)];
     expect(verifyAuditChain(firstTwoSwapped, options)).toEqual({ ok: false, firstBadSeq: 1, reason: 'row_reordered' });
@@ -175,7 +189,7 @@ describe('audit hash chain', () => {
     expect(verifyAuditChain(dated, options)).toEqual({ ok: false, firstBadSeq: 3, reason: 'row_changed' });
   });
 
-  it('a known head catches dropped newest rows and a consistently rewritten log', () => {
+  it('a known head catches dropped newest rows, a dropped head row and a consistently rewritten log', () => {
     const rows = chain(6);
     const head = { seq: 6, hash: rows[5]!.hash };
     expect(verifyAuditChain(rows, { ...options, knownHead: head })).toMatchObject({ ok: true });
@@ -188,6 +202,17 @@ describe('audit hash chain', () => {
       rewritten.push({ ...forged, prevHash, hash: auditRowHash(prevHash, forged) });
     }
     expect(verifyAuditChain(rewritten, options)).toMatchObject({ ok: true });
+    const withoutHead = rewritten.filter((row) => row.seq !== 4);
+    const relinked: AuditRow[] = [];
+    for (const row of withoutHead) {
+      const prevHash = nextPrevHash(TEAM, relinked.at(-1) ?? null);
+      relinked.push({ ...row, prevHash, hash: auditRowHash(prevHash, row) });
+    }
+    expect(verifyAuditChain(relinked, { ...options, knownHead: { seq: 4, hash: rows[3]!.hash } })).toEqual({
+      ok: false,
+      firstBadSeq: 4,
+      reason: 'row_removed',
+    });
     expect(verifyAuditChain(rewritten, { ...options, knownHead: head })).toEqual({ ok: false, firstBadSeq: 6, reason: 'row_changed' });
   });
 

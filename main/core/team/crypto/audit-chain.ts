@@ -26,7 +26,11 @@ export type JsonValue = string | number | boolean | null | readonly JsonValue[] 
 
 /** The hashed fields of an audit row. */
 export interface AuditFields {
-  /** 1 for the team's first row, then +1 per row (assigned under the lock that orders the chain). */
+  /**
+   * Increasing in chain order (bigserial; gaps left by rolled-back transactions are fine). Hashed,
+   * so the value must be known before the INSERT: take it with nextval() under the lock that
+   * serialises appends.
+   */
   readonly seq: number;
   /** Written to the database from this same value: timestamptz holds its milliseconds exactly. */
   readonly at: Date;
@@ -103,13 +107,11 @@ export function verifyAuditChain(rows: readonly AuditRow[], options: VerifyAudit
   let previous: AuditHead = start;
   for (const [index, row] of rows.entries()) {
     if (!Number.isSafeInteger(row.seq) || row.seq <= previous.seq) return bad(row.seq, 'row_reordered');
-    if (row.seq > previous.seq + 1) {
-      const expected = previous.seq + 1;
-      return bad(expected, rows.some((other) => other.seq === expected) ? 'row_reordered' : 'row_removed');
-    }
+    // A gap in seq with an intact link is a sequence value a rolled-back transaction used up.
     if (!row.prevHash.equals(previous.hash)) {
       const pointsTo = indexByHash.get(row.prevHash.toString('hex'));
       if (pointsTo !== undefined && pointsTo !== index - 1) return bad(row.seq, 'row_reordered');
+      if (row.seq > previous.seq + 1) return bad(previous.seq + 1, 'row_removed');
       if (previous === start && !options.after) return bad(row.seq, 'genesis_forged');
       // The row before was rewritten with a freshly computed hash (or this link was): either way
       // the earliest row that may differ from what was written is the one before.
@@ -124,6 +126,7 @@ export function verifyAuditChain(rows: readonly AuditRow[], options: VerifyAudit
     const lastSeq = last?.seq ?? start.seq;
     if (known.seq > lastSeq) return bad(lastSeq + 1, 'row_removed');
     const kept = rows.find((row) => row.seq === known.seq);
+    if (!kept && known.seq > start.seq) return bad(known.seq, 'row_removed');
     if (kept && !kept.hash.equals(known.hash)) return bad(known.seq, 'row_changed');
   }
   return { ok: true, rows: rows.length, head: last ? { seq: last.seq, hash: last.hash } : null };
