@@ -114,7 +114,7 @@ export const en = {
   'error.team.reseal_failed': '{count} private keys could not be opened with the current team key ({ids}), so none were re-sealed and the team key was not rotated. Nothing changed; check the audit log and database backups for those keys.',
   'error.team.audit_genesis_forged': 'The audit log was tampered with: its first row ({seq}) does not start this team\'s log. It was replaced or copied from another team.',
   'error.team.audit_row_changed': 'The audit log was tampered with: row {seq} (or the row after it) was changed after it was written.',
-  'error.team.audit_row_removed': 'The audit log was tampered with: rows before row {seq} were removed.',
+  'error.team.audit_row_removed': 'The audit log was tampered with: row {seq} was deleted (and perhaps rows after it).',
   'error.team.audit_row_reordered': 'The audit log was tampered with: row {seq} is out of order (rows were moved or renumbered).',
   'error.ipc.bad_request': 'Invalid request to {channel}: {reason}.',
   'error.ipc.forbidden_sender': 'Request refused: it did not come from the Cert Vault window.',

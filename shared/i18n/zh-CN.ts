@@ -116,7 +116,7 @@ export const zhCN: Catalog = {
   'error.team.reseal_failed': '有 {count} 个私钥无法用当前团队密钥打开（{ids}），因此没有重新加密任何私钥，团队密钥也未轮换。未做任何更改；请查看审计日志和数据库备份中的这些私钥。',
   'error.team.audit_genesis_forged': '审计日志已被篡改：其第一行（{seq}）不是本团队日志的开头。日志已被替换，或是从其他团队复制而来。',
   'error.team.audit_row_changed': '审计日志已被篡改：第 {seq} 行（或其后一行）在写入后被修改。',
-  'error.team.audit_row_removed': '审计日志已被篡改：第 {seq} 行之前的行被删除。',
+  'error.team.audit_row_removed': '审计日志已被篡改：第 {seq} 行已被删除（其后的行也可能被删除）。',
   'error.team.audit_row_reordered': '审计日志已被篡改：第 {seq} 行顺序错乱（行被移动或重新编号）。',
   'error.ipc.bad_request': '对 {channel} 的请求无效：{reason}。',
   'error.ipc.forbidden_sender': '请求被拒绝：它不是来自 Cert Vault 窗口。',
