@@ -9,7 +9,7 @@ import { parseTeamUrl, teamUrl } from './db/connection-url';
 import { migrateTeamSchema, requireCurrentSchema } from './db/migrations';
 import { resolveDbPassword, saveDbPassword, type PasswordSources } from './db/password';
 import type { Member, MemberRole, TeamDatabase } from './db/schema';
-import { connectSession, machineName, requireAdmin, withSession, type TeamEnvironment, type TeamSession } from './session';
+import { connectSession, currentMember, machineName, requireAdmin, withSession, type TeamEnvironment, type TeamSession } from './session';
 import { checkVaultName, TeamSettingsStore, type TeamEntry } from './team-settings';
 
 // Who is in a team and who holds its key. The team key exists only wrapped to each non-viewer
@@ -222,4 +222,22 @@ async function findActiveMember(tx: Transaction<TeamDatabase>, ref: string): Pro
 
 function actorOf(member: Member, env: TeamEnvironment): AuditActor {
   return { memberId: member.id, memberName: member.name, machine: machineName(env) };
+}
+
+/**
+ * The current team key, opened with this computer's member key: what sealing and unsealing
+ * private keys in the team vault will use. A viewer gets `team.no_team_key`: it was never given one.
+ */
+export async function currentTeamKey(env: TeamEnvironment, name: string, sources?: PasswordSources): Promise<{ keyVersion: number; key: Buffer }> {
+  return withSession(env, name, sources, async (session) => {
+    const { entry } = session;
+    const pair = await requireMemberKey(env.secrets, entry.teamId, entry.memberId);
+    return session.call((db) =>
+      db.transaction().execute(async (tx) => {
+        await currentMember(tx, entry);
+        const { key_version: keyVersion } = await tx.selectFrom('team').select(['key_version']).executeTakeFirstOrThrow();
+        return { keyVersion, key: await teamKeyOf(tx, entry, pair, keyVersion) };
+      }),
+    );
+  });
 }
