@@ -147,6 +147,7 @@ describe('a team of three on one PostgreSQL', () => {
     // Spaces and line breaks as read aloud do not matter; the digits do.
     await approveRequest(ann, 'ops', { requestId: bobRequest.requestId, role: 'viewer', phrase: bobRequest.fingerprintPhrase.replace(/ /g, '\n') });
     expect((await failure(currentTeamKey(bob, 'ops'))).code).toBe('team.no_team_key');
+    expect((await failure(removeMember(bob, 'ops', 'Ann'))).code).toBe('team.not_admin');
     // Cryptography, not a check: Bob's own key cannot open the wrap made for Ann either.
     const annEntry = new TeamSettingsStore(ann.dataDir).find('ops');
     const bobPair = (await loadMemberKey(bobKeys, annEntry.teamId, bobRequest.requestId))!;
