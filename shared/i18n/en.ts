@@ -91,6 +91,7 @@ export const en = {
   'error.deploy.unsupported': 'Deploying to {cloud} is not available yet; only uploading is.',
   'error.deploy.in_place_unsupported': '{cloud} cannot replace a certificate in place. Deploy without in-place replacement.',
   'error.deploy.old_key_missing': 'Replacing {remoteId} in place needs the old certificate and its private key in the library, to roll back. Import them, or deploy without in-place replacement.',
+  'error.deploy.bind_unknown': 'No account lists a resource {ids} that the new certificate could be bound to. Use the ids the plan shows (certvault deploy --dry-run --json).',
   'error.deploy.not_covered': 'The new certificate does not cover {domains}, so this resource keeps the old one.',
   'error.deploy.still_bound': '{remoteId} still serves {count} resource(s), so it was kept.',
   'error.deploy.retire_unsupported': '{cloud} cannot {action} one certificate, so {remoteId} was kept.',

@@ -93,6 +93,7 @@ export const zhCN: Catalog = {
   'error.deploy.unsupported': '暂不支持部署到 {cloud}，目前只能上传。',
   'error.deploy.in_place_unsupported': '{cloud} 不支持原地替换证书。请不使用原地替换进行部署。',
   'error.deploy.old_key_missing': '原地替换 {remoteId} 需要证书库中有旧证书及其私钥，以便回滚。请导入它们，或不使用原地替换进行部署。',
+  'error.deploy.bind_unknown': '没有任何账号列出可绑定新证书的资源 {ids}。请使用部署计划中显示的资源 ID（certvault deploy --dry-run --json）。',
   'error.deploy.not_covered': '新证书不覆盖 {domains}，此资源保留旧证书。',
   'error.deploy.still_bound': '{remoteId} 仍在为 {count} 个资源提供服务，因此已保留。',
   'error.deploy.retire_unsupported': '{cloud} 无法对单个证书执行“{action}”，因此保留了 {remoteId}。',

@@ -362,6 +362,18 @@ export const deployHints = {
     en: 'Tencent is still checking whether the old certificate can be deleted. Look at the SSL console in a few minutes; retire again if it is still there.',
     'zh-CN': '腾讯云仍在检查旧证书能否删除。请几分钟后查看 SSL 证书控制台；如证书仍在，请重新执行停用。',
   },
+  bindRegionUnknown: {
+    en: "Tencent needs the region of this load balancer to bind a certificate to it, and its listing does not say. Bind it once in the SSL console (or give it any certificate there), then deploy again.",
+    'zh-CN': '腾讯云为该负载均衡绑定证书需要其地域，但列表未提供地域。请先在 SSL 证书控制台为其部署一次（或先为其配置任一证书），再重新部署。',
+  },
+  bindNotStarted: {
+    en: "Cert Vault lost Tencent's answer to the bind request, and Tencent's deployment records show no task for it: nothing was bound. Deploy again.",
+    'zh-CN': 'Cert Vault 未收到腾讯云对部署请求的应答，且腾讯云的部署记录中没有对应任务：未绑定任何证书。请重新部署。',
+  },
+  otherBindTask: {
+    en: 'Tencent was already running another deployment of this certificate to this resource type, so it started none for this resource. Wait for that task to finish (SSL console > deployment records), then deploy again.',
+    'zh-CN': '腾讯云上该证书已有另一个针对此类资源的部署任务在执行，因此未为该资源创建任务。请等待该任务完成（SSL 证书控制台 > 部署记录）后重新部署。',
+  },
   malformed: {
     en: 'Tencent answered success without the record or task id it must return. Check the deployment records in the SSL console before trying again, and that the endpoint really is Tencent Cloud SSL.',
     'zh-CN': '腾讯云返回成功但缺少应有的记录或任务 ID。重试前请先在 SSL 证书控制台查看部署记录，并确认接入地址确实是腾讯云 SSL 证书服务。',

@@ -138,7 +138,8 @@ export class DeployService {
   async rollback(typed: string): Promise<StartedDeployment> {
     const deploymentId = this.resolveId(typed);
     const found = this.store.deployment(deploymentId)!;
-    const steps = this.store.steps(deploymentId).filter((step) => step.accountId !== null && step.oldRemoteId !== null);
+    // A step that only bound NEW has no OLD but still moved resources; one with neither never ran.
+    const steps = this.store.steps(deploymentId).filter((step) => step.accountId !== null && (step.oldRemoteId !== null || step.newRemoteId !== null));
     if (steps.some((step) => step.status === 'running' || step.status === 'unknown') || this.running.has(deploymentId)) {
       throw new VaultError('deploy.not_finished', { deploymentId });
     }
@@ -227,7 +228,7 @@ export class DeployService {
     return this.options.vault().entry(typed);
   }
 
-  private buildPlan(entry: LibraryEntry, options: DeployOptions): Promise<{ plan: DeployPlan; steps: PlannedStep[] }> {
+  private async buildPlan(entry: LibraryEntry, options: DeployOptions): Promise<{ plan: DeployPlan; steps: PlannedStep[] }> {
     const accounts = this.options.uploads.accounts;
     const lineage = new Lineage(this.options.db);
     const deps: PlanDeps = {
@@ -266,7 +267,12 @@ export class DeployService {
     };
     // Accounts are named by id or name on the way in; the plan filters by id.
     const resolved = options.accountIds ? { ...options, accountIds: options.accountIds.map((id) => accounts.get(id).id) } : options;
-    return buildPlan(deps, entry, resolved);
+    const built = await buildPlan(deps, entry, resolved);
+    // A resource named to be bound that no plan row lists is a typo, not something to ignore.
+    const listed = new Set(built.plan.accounts.flatMap((a) => a.resources.filter((r) => r.currentRemoteId !== undefined).map((r) => r.id)));
+    const unknown = (options.bind ?? []).filter((id) => !listed.has(id));
+    if (unknown.length > 0) throw new VaultError('deploy.bind_unknown', { ids: unknown.map((id) => id.slice(0, 200)).join(', ') });
+    return built;
   }
 
   /** Every request of the account leaves through its pacing lane, the one its uploads and syncs use. */
