@@ -111,8 +111,8 @@ export const tencentErrors: ErrorTable = {
   'FailedOperation.CertificateHostDeployCanNotAllow': entry(
     'invalid',
     false,
-    'Tencent does not allow one-click update for this certificate. Check it in the SSL certificate console.',
-    '腾讯云不允许对该证书使用一键更新。请在 SSL 证书控制台检查该证书。',
+    'Tencent does not allow this certificate to be deployed or updated to cloud resources (one-click update or deploy). Check it in the SSL certificate console.',
+    '腾讯云不允许将该证书部署或一键更新到云资源。请在 SSL 证书控制台检查该证书。',
   ),
   'FailedOperation.CertificateHostResourceInstanceHugeLimit': entry(
     'invalid',

@@ -102,7 +102,10 @@ export class DeployService {
       // The CLI's user typed the command: the accounts they name are confirmed on the spot, as for an upload.
       await this.options.uploads.ensureConfirmed(accounts, confirm).catch(() => undefined);
     }
-    const { plan, steps } = await this.buildPlan(entry, options);
+    const built = await this.buildPlan(entry, options);
+    const plan = built.plan;
+    // A step that only binds and is left with nothing to bind has nothing to run.
+    const steps = built.steps.map(withoutOthersResources).filter((step) => step.plan.oldRemoteId !== null || step.resources.length > 0);
     if (steps.length === 0) throw new VaultError('deploy.nothing_to_deploy', { name: entry.name });
     // One deployment per certificate per account: a second would race the first's task at the cloud.
     const noneActive = () => {
@@ -315,6 +318,17 @@ export class DeployService {
       signal.removeEventListener('abort', onAbort);
     }
   }
+}
+
+/**
+ * The step without the resources skipped because they serve another certificate: they stay as
+ * they are, so the run neither records them as serving NEW nor verifies them (the plan still
+ * shows them, with why).
+ */
+function withoutOthersResources(step: PlannedStep): PlannedStep {
+  const keep = step.plan.resources.map((row) => !(row.action === 'skip' && row.currentRemoteId !== undefined && row.currentRemoteId !== step.plan.newRemoteId));
+  if (keep.every(Boolean)) return step;
+  return { ...step, plan: { ...step.plan, resources: step.plan.resources.filter((_, i) => keep[i]) }, resources: step.resources.filter((_, i) => keep[i]) };
 }
 
 function newStep(step: PlannedStep): NewStep {
