@@ -715,6 +715,7 @@ export const en = {
   'ui.deploy.verify': 'Verify over TLS what visitors get',
   'ui.deploy.verify.hint': 'After each resource moves, its domains are contacted and the certificate they serve is compared with the new one.',
   'ui.deploy.oldCopy': 'Old copy',
+  'ui.deploy.noOldCopy': 'none (first deployment on this account)',
   'ui.deploy.newCopy': 'New copy',
   'ui.deploy.uploadFirst': 'uploaded first',
   'ui.deploy.mode.rebind': 'Bind the new copy',

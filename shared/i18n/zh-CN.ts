@@ -717,6 +717,7 @@ export const zhCN: Catalog = {
   'ui.deploy.verify': '通过 TLS 验证访客实际获得的证书',
   'ui.deploy.verify.hint': '每个资源更新后，连接其域名，比对实际提供的证书与新证书。',
   'ui.deploy.oldCopy': '旧证书',
+  'ui.deploy.noOldCopy': '无（此账号首次部署）',
   'ui.deploy.newCopy': '新证书',
   'ui.deploy.uploadFirst': '先上传',
   'ui.deploy.mode.rebind': '绑定新证书',
