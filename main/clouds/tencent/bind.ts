@@ -48,7 +48,8 @@ const MAX_DETAIL_PAGES = 50;
 const REGIONAL = new Set(['clb', 'waf', 'apigateway', 'cos', 'lighthouse', 'tke', 'tse', 'tcb', 'mqtt']);
 /** How far before a lost call a record may say it was created: Tencent's clock and ours differ, and CreateTime has whole seconds. */
 const CLOCK_SLACK_MS = 60_000;
-const RECORD_LIST_PAGE = 20;
+const RECORD_LIST_PAGE = 100;
+const MAX_RECORD_LIST_PAGES = 20;
 
 /**
  * Every CLB listener rule, CDN domain and Live domain NEW's names match, with the certificate each
@@ -228,12 +229,19 @@ async function readDeployRecord(cloud: TencentCloudId, ctx: CallContext, deployR
  */
 async function findRecord(cloud: TencentCloudId, ctx: CallContext, step: DeployStep, task: BindTask, since: string): Promise<{ id: number; record: DeployRecord } | null> {
   const after = Date.parse(since) - CLOCK_SLACK_MS;
-  const params = { CertificateId: step.newRemoteId, ResourceType: task.type, Offset: 0, Limit: RECORD_LIST_PAGE };
-  const answer = await readCall(ctx, () => callTencent(cloud, ctx, 'DescribeHostDeployRecord', params));
-  const listed = (Array.isArray(answer.DeployRecordList) ? answer.DeployRecordList.filter(isJsonObject) : []).filter((record) => {
-    const created = beijingTimeToIso(record.CreateTime);
-    return (textOf(record.Region) ?? '') === task.region && created !== null && Date.parse(created) >= after;
-  });
+  // The list's order is undocumented: every page is read and filtered by creation time.
+  const listed: JsonObject[] = [];
+  for (let offset = 0, page = 0; page < MAX_RECORD_LIST_PAGES; page += 1) {
+    const params = { CertificateId: step.newRemoteId, ResourceType: task.type, Offset: offset, Limit: RECORD_LIST_PAGE };
+    const answer = await readCall(ctx, () => callTencent(cloud, ctx, 'DescribeHostDeployRecord', params));
+    const records = Array.isArray(answer.DeployRecordList) ? answer.DeployRecordList.filter(isJsonObject) : [];
+    for (const record of records) {
+      const created = beijingTimeToIso(record.CreateTime);
+      if ((textOf(record.Region) ?? '') === task.region && created !== null && Date.parse(created) >= after) listed.push(record);
+    }
+    offset += records.length;
+    if (isLastPage(records.length, offset, answer.TotalCount, RECORD_LIST_PAGE)) break;
+  }
   const resources = step.resources.filter((resource) => task.resourceIds.includes(resource.id));
   for (const entry of listed) {
     const id = recordIdOf(entry.Id);
@@ -264,6 +272,8 @@ export async function bindTaskState(cloud: TencentCloudId, ctx: CallContext, ste
   } else {
     record = await readDeployRecord(cloud, ctx, id);
   }
+  // This action's item Status is undocumented ("部署状态", DEPLOY.md §6): the update detail's enum
+  // is assumed, and a value outside it reads as still running rather than as an outcome.
   const states = rollback ? ROLLBACK_STATES : ITEM_STATES;
   const itemState = (item: JsonObject): ResourceState => (typeof item.Status === 'number' ? states[item.Status] : undefined) ?? 'running';
   const itemsRunning = record.items.some((item) => ['pending', 'running'].includes(itemState(item)));

@@ -150,7 +150,7 @@ export function createTencentDeployer(cloud: TencentCloudId, options: TencentDep
       const refusal = binds.find((task) => task.refused)?.refused;
       if (update === null && refusal && binds.every((task) => task.refused)) throw new CloudError(refusal);
       if (update === null && binds.length === 0) throw refuse('deploy.nothing-to-roll-back', 'No resource of the record was deployed', deployHints.nothingToRollBack);
-      const rollback: RecordData = { ...(update ?? { kind: 'rollback', deployRecordId: null }), binds };
+      const rollback: RecordData = { ...(update ?? { kind: 'rollback', deployRecordId: null }), ...(binds.length > 0 ? { binds } : {}) };
       return { ref: update ? String(update.deployRecordId) : null, data: { ...rollback } };
     },
 
