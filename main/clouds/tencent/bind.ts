@@ -1,6 +1,6 @@
 import type { BindCandidate, DeployResource, DeployStep, ResourceOutcome, ResourceState, TaskState } from '../deploy';
 import { CloudError, type CallContext, type CloudErrorInfo } from '../provider';
-import { refusedBeforeSending, toCloudError, type ErrorEntry } from '../cloud-error';
+import { refusedBeforeSending, toCloudError, type ErrorEntry, type Hint } from '../cloud-error';
 import { withRetry } from '../retry';
 import { isLastPage, readCall } from '../remote-copy';
 import { isJsonObject, textOf, type JsonObject } from '../json';
@@ -147,10 +147,17 @@ function send(cloud: TencentCloudId, ctx: CallContext, action: string, params: o
  */
 export async function startBinds(cloud: TencentCloudId, ctx: CallContext, step: DeployStep, resources: readonly DeployResource[]): Promise<BindTask[]> {
   const tasks: BindTask[] = [];
+  const local = (code: string, kind: 'invalid' | 'conflict', message: string, hint: Hint) => refusedBeforeSending(cloud, { code, kind, message, hint }).info;
   for (const group of groups(resources)) {
     const base = { type: group.type, region: group.region, resourceIds: group.resources.map((r) => r.id) };
     if (REGIONAL.has(group.type) && group.region === '') {
-      tasks.push({ ...base, deployRecordId: null, refused: refusedBeforeSending(cloud, { code: 'deploy.region-unknown', kind: 'invalid', message: `A ${group.type} resource has no region`, hint: deployHints.bindRegionUnknown }).info });
+      tasks.push({ ...base, deployRecordId: null, refused: local('deploy.region-unknown', 'invalid', `A ${group.type} resource has no region`, deployHints.bindRegionUnknown) });
+      continue;
+    }
+    // "一个证书ID，相同的资源类型，只能创建一个部署任务": a second region of a type would only be
+    // answered with the first region's task. Not sent: a later deployment binds it.
+    if (tasks.some((task) => task.type === group.type && !task.refused)) {
+      tasks.push({ ...base, deployRecordId: null, refused: local('deploy.type-busy', 'conflict', `A ${group.type} task for another region runs first`, deployHints.bindOneRegionAtATime) });
       continue;
     }
     const params = {

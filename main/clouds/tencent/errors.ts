@@ -366,6 +366,10 @@ export const deployHints = {
     en: "Tencent needs the region of this load balancer to bind a certificate to it, and its listing does not say. Bind it once in the SSL console (or give it any certificate there), then deploy again.",
     'zh-CN': '腾讯云为该负载均衡绑定证书需要其地域，但列表未提供地域。请先在 SSL 证书控制台为其部署一次（或先为其配置任一证书），再重新部署。',
   },
+  bindOneRegionAtATime: {
+    en: 'Tencent runs one deployment of a certificate per resource type at a time, and this one already binds resources of this type in another region. Deploy again once it has finished: these resources will be bound then.',
+    'zh-CN': '腾讯云同一证书同一资源类型同时只能执行一个部署任务，本次已在另一地域绑定此类资源。请在其完成后重新部署，届时将绑定这些资源。',
+  },
   bindNotStarted: {
     en: "Cert Vault lost Tencent's answer to the bind request, and Tencent's deployment records show no task for it: nothing was bound. Deploy again.",
     'zh-CN': 'Cert Vault 未收到腾讯云对部署请求的应答，且腾讯云的部署记录中没有对应任务：未绑定任何证书。请重新部署。',

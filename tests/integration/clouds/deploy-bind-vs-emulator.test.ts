@@ -122,6 +122,26 @@ describe('Tencent deployer: binding NEW where OLD is not bound', () => {
     expect(serving()).toEqual([renewed, renewed, renewed, renewed]);
   });
 
+  it('binds one region of a resource type per deployment: Tencent runs one task per certificate and type', async () => {
+    const renewed = seed(pki.rsa.fullchain, pki.rsa.key);
+    const other = seed(pki.ec.fullchain, pki.ec.key);
+    clb(other, 'ap-guangzhou', 'lb-gz', 'rsa.certvault.test');
+    clb(other, 'ap-shanghai', 'lb-sh', 'www.rsa.certvault.test');
+    const ctx = context();
+    const binding = await deployer.candidates!(ctx, renewed);
+    expect(binding.map((c) => c.region)).toEqual(['ap-guangzhou', 'ap-shanghai']);
+    const deployStep = step('', renewed, binding, binding.map((c) => c.id));
+    const handle = await deployer.start(ctx, deployStep);
+    expect(emulator().state.callsOf('DeployCertificateInstance').map((call) => call.headers['x-tc-region'])).toEqual(['ap-guangzhou']);
+    const { state: done } = await watch(deployStep, handle);
+    expect(done.resources).toEqual([
+      { resourceId: 'lb-gz|lbl-lb-gz|rsa.certvault.test', state: 'deployed', error: null },
+      { resourceId: 'lb-sh|lbl-lb-sh|www.rsa.certvault.test', state: 'failed', error: expect.objectContaining({ code: 'deploy.type-busy', kind: 'conflict', mayHaveReachedServer: false }) },
+    ]);
+    expect(done.resources[1]!.error!.hint['zh-CN']).toContain('重新部署');
+    expect(serving()).toEqual([renewed, other]);
+  });
+
   it('a failing bind item is reported, and the rollback puts back exactly what the succeeded ones served', async () => {
     const renewed = seed(pki.rsa.fullchain, pki.rsa.key);
     cdn('', 'rsa.certvault.test');

@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DeployOptions } from '../../../shared/deploy';
-import type { BindCandidate, CloudDeployer } from '../../../main/clouds/deploy';
+import type { BindCandidate } from '../../../main/clouds/deploy';
 import { log } from '../../../main/core/log';
 import { FakeDeployCloud } from './fake-deploy-cloud';
 import { FakeClock } from '../../unit/uploads/support/fake-clock';
@@ -13,12 +13,14 @@ import { makeCerts, openWorld, type TestCert, type World } from './world';
 log.setSink(null);
 
 /** The scripted cloud, also listing bind candidates: every resource of the account, with what it serves. */
-class BindingCloud extends FakeDeployCloud {
-  override readonly deployer: CloudDeployer = {
-    ...this.deployer,
+function bindingCloud(clock: FakeClock): FakeDeployCloud {
+  const cloud = new FakeDeployCloud(clock);
+  cloud.deployer = {
+    ...cloud.deployer,
     candidates: async (ctx): Promise<BindCandidate[]> =>
-      [...(this.resources.get(ctx.credentials.accessKeyId)?.values() ?? [])].map((r) => ({ ...r.resource, currentRemoteId: r.certId || null, unbindable: null })),
+      [...(cloud.resources.get(ctx.credentials.accessKeyId)?.values() ?? [])].map((r) => ({ ...r.resource, currentRemoteId: r.certId || null, unbindable: null })),
   };
+  return cloud;
 }
 
 let NEW: TestCert;
@@ -34,9 +36,9 @@ afterEach(() => {
 const keep: DeployOptions = { retire: 'keep', verify: false };
 
 /** NEW in the library and already on account `prod`, where `a` and `b` serve nothing yet. */
-async function firstDeployment(): Promise<{ w: World; cloud: BindingCloud; entryId: string }> {
+async function firstDeployment(): Promise<{ w: World; cloud: FakeDeployCloud; entryId: string }> {
   const clock = new FakeClock(Date.parse('2026-01-01T00:00:00Z'));
-  const cloud = new BindingCloud(clock);
+  const cloud = bindingCloud(clock);
   const w = openWorld({ cloud, clock });
   worlds.push(w);
   const entry = await w.import(NEW);
