@@ -188,28 +188,34 @@ async function planAccount(deps: PlanDeps, account: CloudAccount, entry: Library
       oldEntryId: copy.libraryId,
     });
   }
-  return bindsFrom ? withBinds(deps, account, deployer, ctx, entry, predecessors, options, bindsFrom, copies, olds, servingNewIds, steps, blockedStep) : steps;
+  if (!bindsFrom) return steps;
+  return withBinds(deps, { account, deployer, ctx, entry, predecessors, options, newCopy: bindsFrom, copies, olds, servingNewIds }, steps, blockedStep);
 }
 
 /**
  * Adds the account's bind rows (resources NEW's names match that serve no OLD) to its first step
  * that can run, or as a step of their own where nothing serves an older copy (a first deployment).
  */
+interface AccountFacts {
+  readonly account: CloudAccount;
+  readonly deployer: CloudDeployer;
+  readonly ctx: CallContext;
+  readonly entry: LibraryEntry;
+  readonly predecessors: ReadonlySet<string>;
+  readonly options: DeployOptions;
+  readonly newCopy: StoredCopy;
+  readonly copies: readonly StoredCopy[];
+  readonly olds: readonly StoredCopy[];
+  readonly servingNewIds: ReadonlySet<string>;
+}
+
 async function withBinds(
   deps: PlanDeps,
-  account: CloudAccount,
-  deployer: CloudDeployer,
-  ctx: CallContext,
-  entry: LibraryEntry,
-  predecessors: ReadonlySet<string>,
-  options: DeployOptions,
-  newCopy: StoredCopy,
-  copies: readonly StoredCopy[],
-  olds: readonly StoredCopy[],
-  servingNewIds: ReadonlySet<string>,
+  facts: AccountFacts,
   steps: PlannedStep[],
   blockedStep: (copy: StoredCopy | null, failure: UploadFailure, newRemoteId?: string | null) => PlannedStep,
 ): Promise<PlannedStep[]> {
+  const { account, deployer, ctx, entry, predecessors, options, newCopy, copies, olds, servingNewIds } = facts;
   let candidates;
   try {
     candidates = await deployer.candidates!(ctx, newCopy.remoteId);
