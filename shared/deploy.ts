@@ -6,7 +6,12 @@ import type { Localized, UploadFailure } from './uploads';
 // The field names are the `certvault deploy --json` contract (README).
 
 export const resourceActions = ['replace', 'bind', 'skip', 'blocked'] as const;
-/** replace/bind: will move to NEW; skip: already serves NEW; blocked: NEW does not cover a domain it serves. */
+/**
+ * replace: moves from OLD to NEW; bind: NEW is bound to a resource that does not serve OLD (it serves
+ * nothing, an older copy of this certificate, or an expired one; or the user named it); skip: already
+ * serves NEW, or serves another certificate the user did not name; blocked: NEW does not cover a
+ * domain it serves, or the cloud cannot bind it.
+ */
 export type ResourceAction = (typeof resourceActions)[number];
 
 export const retireChoices = ['keep', 'mute', 'delete'] as const;
@@ -33,9 +38,14 @@ export interface PlannedResource {
   readonly domains: readonly string[];
   readonly port: number | null;
   readonly action: ResourceAction;
-  /** Why skip or blocked; null for replace/bind. */
+  /** Why skip, blocked or bind; null for replace. */
   readonly reason: Localized | null;
   readonly diff: ResourceDiff;
+  /**
+   * Bind candidates only: the remote id the resource serves now (null: none). A 'skip' row with one
+   * is deployable by naming its `id` in `DeployOptions.bind`.
+   */
+  readonly currentRemoteId?: string | null;
 }
 
 export interface AccountPlan {
@@ -70,6 +80,8 @@ export interface DeployOptions {
   readonly verifyTimeoutMs?: number;
   /** Keep OLD's remote id and replace its content, where the cloud allows it. */
   readonly inPlace?: boolean;
+  /** Resource ids (as the plan lists them) serving another, unrelated certificate that NEW is to be bound to anyway. */
+  readonly bind?: readonly string[];
 }
 
 export const resourceStatuses = ['pending', 'running', 'deployed', 'failed', 'unknown', 'rolled-back', 'rollback-failed'] as const;

@@ -102,6 +102,7 @@ export const errorCodes = [
   'deploy.retire_unknown',
   'deploy.nothing_to_roll_back',
   'deploy.not_finished',
+  'deploy.bind_unknown',
   // what a TLS server serves (core/tls): check-served, deploy verification
   'tls.invalid_domain',
   'tls.invalid_port',

@@ -56,6 +56,7 @@ const inputErrors: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'deploy.not_found',
   'deploy.nothing_to_roll_back',
   'deploy.not_finished',
+  'deploy.bind_unknown',
   'tls.invalid_domain',
   'tls.invalid_port',
   'tls.invalid_address',

@@ -8,14 +8,17 @@ import { jsonDocument, table } from './output';
 // deploy hooks. Both print the same result shape; --json is one line, the contract in README.
 
 const deployHelp = `Usage: certvault deploy ID [--account NAME]... [--dry-run] [--retire keep|mute|delete] [--verify]
-                       [--verify-timeout SECONDS] [--in-place] [--json]
+                       [--verify-timeout SECONDS] [--in-place] [--bind RESOURCE_ID]... [--json]
 
 Replaces the certificates that library entry ID renews (its older versions in the library, or a
 copy with the same or fewer names expiring earlier) on every resource that serves them: CDN
 domains, load balancer listeners, gateway and live domains. The accounts are synced first, the
 resources read fresh from each cloud, NEW uploaded where an account lacks it. A resource whose
 domain NEW does not cover is blocked and keeps the old certificate; one already serving NEW is
-skipped. Accounts run side by side, each paced to its cloud's rate; every step is recorded in the
+skipped. Where the cloud can list them (Tencent), resources whose domains NEW covers but that serve
+none of the old copies get NEW bound too ("bind"): those serving no certificate, an older copy of
+this one, or an expired certificate; one serving another valid certificate is skipped unless named
+with --bind. Accounts run side by side, each paced to its cloud's rate; every step is recorded in the
 deployment history before it is sent (certvault history --kind deployments).
 
 Options:
@@ -29,8 +32,10 @@ Options:
                      at most 3600); a domain still serving OLD then is "deployed, not yet served"
   --in-place         keep the old copy's id and replace its content (where the cloud allows it;
                      the old certificate's key is sealed in the vault for a rollback)
+  --bind RESOURCE_ID bind NEW to this resource although it serves another, unrelated certificate
+                     (repeatable; the id as the plan lists it, e.g. from --dry-run --json)
   --json             one JSON document on one line of stdout:
-                     {"deploymentId","plan":[{"account","cloud","oldRemoteId","newRemoteId","resources":[{"type","id","name","action":"replace|bind|skip|blocked","reason"}]}],
+                     {"deploymentId","plan":[{"account","cloud","oldRemoteId","newRemoteId","resources":[{"type","id","name","action":"replace|bind|skip|blocked","reason","currentRemoteId"}]}],
                       "results":[{"account","cloud","status":"deployed|partial|failed|unknown|rolled-back","resources":[{"type","id","status","error"}],"retired":[{"remoteId","action","done","error"}],"verified":[{"domain","served","ok"}]}]}
   --pretty           with --json: indented
   -h, --help         show this help
@@ -67,6 +72,7 @@ export const deployCommand = defineCommand({
     verify: { type: 'boolean', default: false },
     'verify-timeout': { type: 'string' },
     'in-place': { type: 'boolean', default: false },
+    bind: { type: 'string', multiple: true, default: [] },
   },
   positionals: true,
   async run({ values, positionals }, { io, handlers }) {
@@ -74,6 +80,7 @@ export const deployCommand = defineCommand({
     const retire = retireChoices.find((choice) => choice === values.retire);
     if (!retire) throw new UsageError(`--retire must be one of ${retireChoices.join(', ')}`);
     if (values.account.some((name) => name.trim() === '')) throw new UsageError('--account is empty: give an account name (see certvault account list)');
+    if (values.bind.some((resource) => resource.trim() === '')) throw new UsageError('--bind is empty: give a resource id as certvault deploy --dry-run lists it');
     const verifyTimeoutMs = verifyTimeoutOf(values['verify-timeout'], values.verify);
     const options = {
       retire: retire satisfies RetireChoice,
@@ -81,6 +88,7 @@ export const deployCommand = defineCommand({
       ...(verifyTimeoutMs === undefined ? {} : { verifyTimeoutMs }),
       inPlace: values['in-place'],
       ...(values.account.length ? { accountIds: values.account } : {}),
+      ...(values.bind.length ? { bind: values.bind.map((resource) => resource.trim()) } : {}),
     };
     const ctx = handlers();
     const service = deployOf(ctx);
@@ -137,7 +145,14 @@ function planJson(plan: DeployPlan) {
     newRemoteId: a.newRemoteId,
     uploadFirst: a.uploadFirst,
     blockedBecause: errorJson(a.blockedBecause),
-    resources: a.resources.map((r) => ({ type: r.type, id: r.id, name: r.name, action: r.action, reason: r.reason?.en ?? null })),
+    resources: a.resources.map((r) => ({
+      type: r.type,
+      id: r.id,
+      name: r.name,
+      action: r.action,
+      reason: r.reason?.en ?? null,
+      ...(r.currentRemoteId === undefined ? {} : { currentRemoteId: r.currentRemoteId }),
+    })),
   }));
 }
 

@@ -1,4 +1,5 @@
 import type { CallContext, CloudErrorInfo, UploadMaterial } from './provider';
+import type { Hint } from './cloud-error';
 
 // What a cloud does after an upload: find what serves a certificate, make it serve another one,
 // watch that finish, undo it, retire the old copy (DEPLOY.md). Each cloud folder exports one
@@ -40,6 +41,7 @@ export type DeployMode = 'rebind' | 'in-place';
 
 export interface DeployStep {
   readonly mode: DeployMode;
+  /** '' when the step only binds (an account where nothing serves an older copy yet). */
   readonly oldRemoteId: string;
   /** NEW's remote id; equal to `oldRemoteId` in place. */
   readonly newRemoteId: string;
@@ -49,6 +51,20 @@ export interface DeployStep {
   readonly material: UploadMaterial | null;
   /** Also mute OLD's expiry notices in the same call where the cloud allows it (Tencent ExpiringNotificationSwitch). */
   readonly muteOld: boolean;
+  /**
+   * Ids of `resources` that are not bound to OLD and get NEW bound to them (bind candidates, see
+   * `CloudDeployer.candidates`). Absent or empty: every resource moves from OLD. A deployer whose
+   * action is 'bind' binds every resource anyway and may ignore it.
+   */
+  readonly binds?: readonly string[];
+}
+
+/** A resource NEW could be bound to that does not serve OLD: what `candidates` finds. */
+export interface BindCandidate extends DeployResource {
+  /** The remote id it serves now; null when it serves none. */
+  readonly currentRemoteId: string | null;
+  /** Why the cloud cannot bind it as found (a regional resource without a known region); null when it can. */
+  readonly unbindable: Hint | null;
 }
 
 export type ResourceState = 'pending' | 'running' | 'deployed' | 'failed' | 'rolled-back' | 'rollback-failed';
@@ -89,6 +105,18 @@ export interface CloudDeployer {
   readonly retireModes: readonly RetireMode[];
   /** Every resource serving `remoteId` now, read fresh (never a cached discovery), all pages. */
   discover(ctx: CallContext, remoteId: string): Promise<readonly DeployResource[]>;
+  /**
+   * Optional: resources whose names `newRemoteId` matches, whatever they serve now (nothing, NEW,
+   * OLD, another certificate), read fresh, all pages. The plan decides which become 'bind' rows;
+   * clouds without it deploy only where OLD is bound.
+   */
+  candidates?(ctx: CallContext, newRemoteId: string): Promise<readonly BindCandidate[]>;
+  /**
+   * Optional: after a start (or rollback) whose answer was lost, the cloud's own task records for
+   * what that call would have created, read, never re-sent: a handle to watch, or null when the
+   * records show no such task. `since` is when the call left.
+   */
+  recover?(ctx: CallContext, step: DeployStep, since: Date, rollback: boolean): Promise<DeployHandle | null>;
   /**
    * Starts moving `step.resources` to NEW. The engine records its intent before the call and the
    * handle after it; a call whose fate is unknown is resolved with `discover`, never repeated.

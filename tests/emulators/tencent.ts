@@ -1,7 +1,7 @@
 // Tencent Cloud SSL (ssl.tencentcloudapi.com and ssl.intl.tencentcloudapi.com), API 2019-12-05:
 // UploadCertificate, DescribeCertificates, DescribeCertificateDetail and the bind-resource sync
 // task (Create...SyncTask, ...TaskResult, ...TaskDetail; DEPLOY.md §1.1-1.3) over seeded resources,
-// and the deploy actions of tencent-deploy.ts (§1.4-1.8),
+// and the deploy actions of tencent-deploy.ts (§1.4-1.8) and tencent-bind.ts (§1.3.4, §1.6),
 // TC3-HMAC-SHA256 verified over the Host actually received. Errors are HTTP 200 with Response.Error, as the real API answers (REFERENCE 2.3).
 
 import { randomBytes } from 'node:crypto';
@@ -29,6 +29,13 @@ import {
   updateCertificateInstance,
   updateCertificateRecordRollback,
 } from './tencent-deploy';
+import {
+  deployCertificateInstance,
+  deployCertificateRecordRollback,
+  describeHostDeployRecord,
+  describeHostDeployRecordDetail,
+  describeHostInstanceList,
+} from './tencent-bind';
 import { beijingTime, errorCodeOf, invalidType, tencentError, tencentOk, unknownParameter } from './tencent-reply';
 
 const VERSION = '2019-12-05';
@@ -100,6 +107,21 @@ function tencentBehaviour(state: EmulatorState, credentials: readonly EmulatorCr
           return deleteCertificate(state, verified.accessKeyId, body);
         case 'DescribeDeleteCertificatesTaskResult':
           return describeDeleteCertificatesTaskResult(state, verified.accessKeyId, body);
+        case 'DescribeHostClbInstanceList':
+          return describeHostInstanceList(state, verified.accessKeyId, 'clb', body);
+        case 'DescribeHostCdnInstanceList':
+          return describeHostInstanceList(state, verified.accessKeyId, 'cdn', body);
+        case 'DescribeHostLiveInstanceList':
+          return describeHostInstanceList(state, verified.accessKeyId, 'live', body);
+        case 'DeployCertificateInstance':
+          // The only action here that reads X-TC-Region (unsigned, so not part of the signature).
+          return deployCertificateInstance(state, verified.accessKeyId, call.headers['x-tc-region'] ?? '', body);
+        case 'DescribeHostDeployRecord':
+          return describeHostDeployRecord(state, verified.accessKeyId, body);
+        case 'DescribeHostDeployRecordDetail':
+          return describeHostDeployRecordDetail(state, verified.accessKeyId, body);
+        case 'DeployCertificateRecordRollback':
+          return deployCertificateRecordRollback(state, verified.accessKeyId, body);
         default:
           return tencentError('InvalidAction', `The requested action \`${action}\` does not exist.`);
       }

@@ -54,6 +54,7 @@ export function buildTencentRequest(
   action: string,
   params: object,
   timestamp: number,
+  region?: string,
 ): HttpRequest {
   const url = resolveEndpoint(cloud, ctx.account.endpoint, publicEndpoints[cloud]);
   const body = JSON.stringify(params);
@@ -81,6 +82,8 @@ export function buildTencentRequest(
       'x-tc-version': SSL_VERSION,
       'x-tc-timestamp': String(timestamp),
       ...(token ? { 'x-tc-token': token } : {}),
+      // Not a signed header (the SDK leaves it out too), so it does not change the signature.
+      ...(region ? { 'x-tc-region': region } : {}),
     },
     body,
     signal: ctx.signal,
@@ -104,9 +107,10 @@ export function parseTencentResponse(cloud: TencentCloudId, response: HttpRespon
   throw unrecognisedAnswer(cloud, response, requestId, { server: SERVER, unreadable: UNREADABLE }, secrets);
 }
 
-export async function callTencent(cloud: TencentCloudId, ctx: CallContext, action: string, params: object): Promise<JsonObject> {
+/** `region` becomes X-TC-Region, which only DeployCertificateInstance reads (regional resource types). */
+export async function callTencent(cloud: TencentCloudId, ctx: CallContext, action: string, params: object, region?: string): Promise<JsonObject> {
   const timestamp = Math.floor(ctx.now().getTime() / 1000);
-  const response = await sendToCloud(cloud, ctx.http, buildTencentRequest(cloud, ctx, action, params, timestamp));
+  const response = await sendToCloud(cloud, ctx.http, buildTencentRequest(cloud, ctx, action, params, timestamp, region));
   return parseTencentResponse(cloud, response, credentialSecrets(ctx.credentials));
 }
 

@@ -9,14 +9,20 @@ import { credentialSecrets } from '../scrub';
 import { callTencent, type TencentCloudId } from './client';
 import { discoverTencentResources } from './inventory';
 import { classifyTencentError, DEPLOY_ITEM_FAILED, deployHints } from './errors';
+import { ITEM_STATES, itemMatches, recordIdOf, ROLLBACK_STATES, SEVERITY } from './records';
+import { anyRecorded, bindTaskState, lostBinds, rollbackBinds, startBinds, tencentCandidates, type BindTask } from './bind';
 
 // Replace everywhere on Tencent SSL (DEPLOY.md §1.4-1.9): UpdateCertificateInstance moves every
 // resource of the given types (and regions) bound to OLD onto NEW in one cloud task, watched with
 // DescribeHostUpdateRecordDetail and undone with UpdateCertificateRecordRollback.
 //
-// Handle: ref = the DeployRecordId (decimal text); data = { kind: 'update' | 'rollback',
-// deployRecordId: number, adopted?: boolean (DeployStatus 0: a task already running was adopted),
-// rollbackOf?: number, resourceIds?: string[] (rollback: the resources it puts back on OLD) }.
+// Resources not bound to OLD (the step's `binds`) get NEW through DeployCertificateInstance
+// instead (bind.ts); one step may hold both kinds.
+//
+// Handle: ref = the update's DeployRecordId (decimal text), or null when the step only binds;
+// data = { kind: 'update' | 'rollback', deployRecordId: number | null, adopted?: boolean
+// (DeployStatus 0: a task already running was adopted), rollbackOf?: number, resourceIds?: string[]
+// (rollback: the resources it puts back on OLD), binds?: BindTask[] (bind.ts) }.
 // Resource ids are the DeployCertificateInstance tuples of inventory.ts (`lb|lbl|domain`, `domain`...).
 
 export interface TencentDeployOptions {
@@ -40,17 +46,6 @@ const MAX_RECORD_PAGES = 50;
 /** Types UpdateCertificateInstance needs ResourceTypesRegions for (§1.4). */
 const REGIONAL_TYPES = new Set(['clb', 'tke', 'apigateway', 'waf', 'tcb', 'tse', 'cos', 'mqtt', 'scf', 'tdmq']);
 
-/** UpdateRecordDetail.Status: 0 pending, 1 success, 2 failed, 3 deploying, 4 rollback success, 5 rollback failed, 6 nothing to deploy. */
-const ITEM_STATES: Readonly<Record<number, ResourceState>> = { 0: 'pending', 1: 'deployed', 2: 'failed', 3: 'running', 4: 'rolled-back', 5: 'rollback-failed', 6: 'failed' };
-/**
- * In a rollback record the items are documented to end in 4 or 5; whether one may also report the
- * plain 1/2 is unconfirmed, so those are read as the rollback's success and failure.
- */
-const ROLLBACK_STATES: Readonly<Record<number, ResourceState>> = { ...ITEM_STATES, 1: 'rolled-back', 2: 'rollback-failed', 6: 'rollback-failed' };
-
-/** Worst first: a resource several items describe takes the worst of them. */
-const SEVERITY: readonly ResourceState[] = ['failed', 'rollback-failed', 'running', 'pending', 'rolled-back', 'deployed'];
-
 /** DescribeDeleteCertificatesTaskResult.Status → the code whose table entry explains it (§1.8). */
 const DELETE_FAILURES: Readonly<Record<number, string>> = {
   2: 'FailedOperation',
@@ -61,10 +56,13 @@ const DELETE_FAILURES: Readonly<Record<number, string>> = {
 
 interface RecordData {
   readonly kind: 'update' | 'rollback';
-  readonly deployRecordId: number;
+  /** The update (or update-rollback) record; null when the step only binds. */
+  readonly deployRecordId: number | null;
   readonly adopted?: boolean;
   readonly rollbackOf?: number;
   readonly resourceIds?: readonly string[];
+  /** DeployCertificateInstance tasks (or their rollbacks) for the step's bind resources. */
+  readonly binds?: readonly BindTask[];
 }
 
 export function createTencentDeployer(cloud: TencentCloudId, options: TencentDeployOptions = {}): CloudDeployer {
@@ -78,6 +76,24 @@ export function createTencentDeployer(cloud: TencentCloudId, options: TencentDep
   const write = (ctx: CallContext, action: string, params: object) =>
     withRetry(() => callTencent(cloud, ctx, action, params), ctx.signal ? { signal: ctx.signal } : {});
 
+  /** UpdateCertificateInstance, repeated while Tencent prepares the task, until it has a record id. */
+  async function startUpdate(ctx: CallContext, step: DeployStep): Promise<RecordData> {
+    const params = updateParams(step, refuse);
+    // "调用之后DeployRecordId为0表示任务进行中，重复请求这个接口": the identical call is repeated
+    // until the record exists. What the answer holds while it is 0 is unconfirmed; only the id is read.
+    for (let attempt = 1; ; attempt += 1) {
+      const answer = await write(ctx, 'UpdateCertificateInstance', params);
+      const id = recordIdOf(answer.DeployRecordId);
+      if (id === null) throw malformedAnswer(cloud, 'DeployRecordId', textOf(answer.RequestId), deployHints.malformed);
+      // DeployStatus 0: a task for this certificate was already running and this is its id.
+      if (id > 0) return { kind: 'update', deployRecordId: id, adopted: answer.DeployStatus === 0 };
+      if (attempt >= maxRepeats) {
+        throw stillWaiting(cloud, 'deploy.still-preparing', `DeployRecordId still 0 after ${attempt} requests`, deployHints.stillPreparing);
+      }
+      await abortableSleep(waitMs, ctx.signal);
+    }
+  }
+
   return {
     action: 'replace',
     modes: ['rebind'],
@@ -85,44 +101,71 @@ export function createTencentDeployer(cloud: TencentCloudId, options: TencentDep
 
     discover: (ctx, remoteId) => discoverTencentResources(cloud, ctx, remoteId, waitMs),
 
+    candidates: (ctx, newRemoteId) => tencentCandidates(cloud, ctx, newRemoteId, waitMs),
+
     async start(ctx, step) {
       if (step.mode !== 'rebind') throw refuse('deploy.mode-unsupported', 'Tencent deploys by rebinding only', deployHints.modeUnsupported);
-      const params = updateParams(step, refuse);
-      // "调用之后DeployRecordId为0表示任务进行中，重复请求这个接口": the identical call is repeated
-      // until the record exists. What the answer holds while it is 0 is unconfirmed; only the id is read.
-      for (let attempt = 1; ; attempt += 1) {
-        const answer = await write(ctx, 'UpdateCertificateInstance', params);
-        const id = recordIdOf(answer.DeployRecordId);
-        if (id === null) throw malformedAnswer(cloud, 'DeployRecordId', textOf(answer.RequestId), deployHints.malformed);
-        if (id > 0) {
-          // DeployStatus 0: a task for this certificate was already running and this is its id.
-          const data: RecordData = { kind: 'update', deployRecordId: id, adopted: answer.DeployStatus === 0 };
-          return { ref: String(id), data: { ...data } };
-        }
-        if (attempt >= maxRepeats) {
-          throw stillWaiting(cloud, 'deploy.still-preparing', `DeployRecordId still 0 after ${attempt} requests`, deployHints.stillPreparing);
-        }
-        await abortableSleep(waitMs, ctx.signal);
-      }
+      const { replacing, binding } = split(step);
+      if (replacing.length === 0 && binding.length === 0) throw refuse('deploy.nothing-to-deploy', 'No resources', deployHints.nothingToDeploy);
+      // The update goes first: if it is refused, nothing at all was sent and the engine says so.
+      const update = replacing.length > 0 ? await startUpdate(ctx, { ...step, resources: replacing }) : null;
+      if (binding.length === 0) return { ref: String(update!.deployRecordId), data: { ...update! } };
+      const binds = await startBinds(cloud, ctx, step, binding);
+      const refusal = binds.find((task) => task.refused)?.refused;
+      // Every bind refused and no update: nothing started anywhere, a plain refusal.
+      if (update === null && refusal && binds.every((task) => task.refused)) throw new CloudError(refusal);
+      const data: RecordData = update ? { ...update, binds } : { kind: 'update', deployRecordId: null, binds };
+      return { ref: update ? String(update.deployRecordId) : null, data: { ...data } };
     },
 
     async poll(ctx, step, handle) {
       const data = recordData(handle, refuse);
-      const record = await readRecord(cloud, ctx, data.deployRecordId);
-      const watched = data.kind === 'rollback' ? step.resources.filter((resource) => data.resourceIds?.includes(resource.id)) : step.resources;
-      return taskState(cloud, ctx, step, data, watched, record);
+      const bindIds = new Set(step.binds ?? []);
+      const parts: TaskState[] = [];
+      if (data.deployRecordId !== null) {
+        const record = await readRecord(cloud, ctx, data.deployRecordId);
+        const watched = data.kind === 'rollback' ? step.resources.filter((resource) => data.resourceIds?.includes(resource.id)) : step.resources.filter((resource) => !bindIds.has(resource.id));
+        parts.push(taskState(cloud, ctx, step, { ...data, deployRecordId: data.deployRecordId }, watched, record));
+      }
+      for (const task of data.binds ?? []) parts.push(await bindTaskState(cloud, ctx, step, data.kind === 'rollback', task));
+      return { finished: parts.every((part) => part.finished), resources: parts.flatMap((part) => part.resources) };
     },
 
-    async rollback(ctx, _step, handle, outcomes) {
+    async rollback(ctx, step, handle, outcomes) {
       const data = recordData(handle, refuse);
+      const bindIds = new Set(step.binds ?? []);
       const deployed = outcomes.filter((outcome) => outcome.state === 'deployed').map((outcome) => outcome.resourceId);
+      const replaced = deployed.filter((id) => !bindIds.has(id));
+      const bound = new Set(deployed.filter((id) => bindIds.has(id)));
       if (data.kind !== 'update' || deployed.length === 0) throw refuse('deploy.nothing-to-roll-back', 'No resource of the record was deployed', deployHints.nothingToRollBack);
-      // "只对更新已成功的记录回滚": Tencent puts OLD back on exactly the successful items.
-      const answer = await write(ctx, 'UpdateCertificateRecordRollback', { DeployRecordId: data.deployRecordId });
-      const id = recordIdOf(answer.DeployRecordId);
-      if (id === null || id === 0) throw malformedAnswer(cloud, 'DeployRecordId', textOf(answer.RequestId), deployHints.malformed);
-      const rollback: RecordData = { kind: 'rollback', deployRecordId: id, rollbackOf: data.deployRecordId, resourceIds: deployed };
-      return { ref: String(id), data: { ...rollback } };
+      let update: RecordData | null = null;
+      if (data.deployRecordId !== null && replaced.length > 0) {
+        // "只对更新已成功的记录回滚": Tencent puts OLD back on exactly the successful items.
+        const answer = await write(ctx, 'UpdateCertificateRecordRollback', { DeployRecordId: data.deployRecordId });
+        const id = recordIdOf(answer.DeployRecordId);
+        if (id === null || id === 0) throw malformedAnswer(cloud, 'DeployRecordId', textOf(answer.RequestId), deployHints.malformed);
+        update = { kind: 'rollback', deployRecordId: id, rollbackOf: data.deployRecordId, resourceIds: replaced };
+      }
+      const binds = bound.size > 0 ? await rollbackBinds(cloud, ctx, step, data.binds ?? [], bound) : [];
+      const refusal = binds.find((task) => task.refused)?.refused;
+      if (update === null && refusal && binds.every((task) => task.refused)) throw new CloudError(refusal);
+      if (update === null && binds.length === 0) throw refuse('deploy.nothing-to-roll-back', 'No resource of the record was deployed', deployHints.nothingToRollBack);
+      const rollback: RecordData = { ...(update ?? { kind: 'rollback', deployRecordId: null }), ...(binds.length > 0 ? { binds } : {}) };
+      return { ref: update ? String(update.deployRecordId) : null, data: { ...rollback } };
+    },
+
+    /**
+     * A start whose answer was lost: the bind tasks it may have created are looked up in NEW's
+     * deployment records (DescribeHostDeployRecord). The update family has no such lookup here
+     * (its records are per OLD and NEW), so a step that also replaces is settled by state instead.
+     */
+    async recover(ctx, step, since, rollback) {
+      const { replacing, binding } = split(step);
+      if (rollback || replacing.length > 0 || binding.length === 0) return null;
+      const binds = lostBinds(step, binding, since);
+      if (!(await anyRecorded(cloud, ctx, step, binds))) return null;
+      const data: RecordData = { kind: 'update', deployRecordId: null, binds };
+      return { ref: null, data: { ...data } };
     },
 
     async retire(ctx, remoteId, mode: RetireMode) {
@@ -173,21 +216,25 @@ function updateParams(step: DeployStep, refuse: (code: string, message: string, 
   };
 }
 
-function recordIdOf(value: unknown): number | null {
-  const id = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : null;
-  return id !== null && Number.isSafeInteger(id) && id >= 0 ? id : null;
+/** The step's resources that move from OLD (UpdateCertificateInstance) and those NEW is bound to (DeployCertificateInstance). */
+function split(step: DeployStep): { replacing: DeployResource[]; binding: DeployResource[] } {
+  const binds = new Set(step.binds ?? []);
+  return { replacing: step.resources.filter((r) => !binds.has(r.id)), binding: step.resources.filter((r) => binds.has(r.id)) };
 }
 
 function recordData(handle: DeployHandle, refuse: (code: string, message: string, hint: Hint) => CloudError): RecordData {
   const data = handle.data;
   const id = recordIdOf(data.deployRecordId) ?? recordIdOf(handle.ref);
   const kind = data.kind === 'rollback' ? 'rollback' : data.kind === 'update' ? 'update' : null;
-  if (id === null || id === 0 || kind === null) throw refuse('deploy.handle-invalid', 'The handle names no deployment record', deployHints.handleInvalid);
+  // Stored as JSON by the engine: what was written by `start`/`rollback` above.
+  const binds = Array.isArray(data.binds) ? (data.binds.filter(isJsonObject) as unknown as BindTask[]) : [];
+  if (kind === null || ((id === null || id === 0) && binds.length === 0)) throw refuse('deploy.handle-invalid', 'The handle names no deployment record', deployHints.handleInvalid);
   return {
     kind,
-    deployRecordId: id,
+    deployRecordId: id === null || id === 0 ? null : id,
     adopted: data.adopted === true,
     ...(Array.isArray(data.resourceIds) ? { resourceIds: stringsOf(data.resourceIds) } : {}),
+    ...(binds.length > 0 ? { binds } : {}),
   };
 }
 
@@ -235,7 +282,7 @@ async function readRecord(cloud: TencentCloudId, ctx: CallContext, deployRecordI
   return { requestId: textOf(first?.RequestId), running: count(first?.RunningTotalCount), pending: count(first?.PendingTotalCount), items: [...byKey.values()] };
 }
 
-function taskState(cloud: TencentCloudId, ctx: CallContext, step: DeployStep, data: RecordData, watched: readonly DeployResource[], record: UpdateRecord): TaskState {
+function taskState(cloud: TencentCloudId, ctx: CallContext, step: DeployStep, data: RecordData & { readonly deployRecordId: number }, watched: readonly DeployResource[], record: UpdateRecord): TaskState {
   const states = data.kind === 'rollback' ? ROLLBACK_STATES : ITEM_STATES;
   const itemState = (item: JsonObject): ResourceState => (typeof item.Status === 'number' ? states[item.Status] : undefined) ?? 'running';
   const itemsRunning = record.items.some(({ item }) => ['pending', 'running'].includes(itemState(item)));
@@ -265,49 +312,6 @@ function taskState(cloud: TencentCloudId, ctx: CallContext, step: DeployStep, da
     return { resourceId: resource.id, state: worst.state, error: failed ? failure('deploy.resource-failed', message, DEPLOY_ITEM_FAILED) : null };
   });
   return { finished, resources };
-}
-
-/**
- * Which of a resource's tuple parts (inventory.ts) an update item names, by position: a string, a
- * list of domains any of which may be it, or null where the item does not say. Items name their
- * instance in per-type fields (InstanceId is the CLB, DDoS, API gateway, TKE or TSE instance).
- */
-function itemParts(type: string, item: JsonObject): readonly (string | readonly string[] | null)[] {
-  const text = (name: string) => textOf(item[name]);
-  const domains = stringsOf(item.Domains);
-  switch (type) {
-    case 'clb':
-      return [text('InstanceId'), text('ListenerId'), domains];
-    case 'ddos':
-      return [text('InstanceId'), domains, text('Port')];
-    case 'apigateway':
-      return [text('InstanceId'), domains];
-    case 'cos':
-      return [text('Region'), text('Bucket'), domains];
-    case 'tke':
-      return [text('InstanceId'), text('Namespace'), text('SecretName')];
-    case 'tcb':
-      return [text('TCBType'), text('Region'), text('EnvId'), domains];
-    case 'tse':
-      return [text('InstanceId'), null];
-    case 'scf':
-      return [text('Region'), domains];
-    default:
-      return [domains];
-  }
-}
-
-function itemMatches(resource: DeployResource, item: JsonObject): boolean {
-  const parts = resource.id.split('|');
-  const named = itemParts(resource.type, item);
-  let compared = 0;
-  for (const [index, part] of parts.entries()) {
-    const said = named[index];
-    if (said === undefined || said === null || (Array.isArray(said) && said.length === 0)) continue;
-    compared += 1;
-    if (Array.isArray(said) ? !said.includes(part) : said !== part) return false;
-  }
-  return compared > 0;
 }
 
 async function waitForDelete(cloud: TencentCloudId, ctx: CallContext, taskId: string, waitMs: number, maxPolls: number): Promise<void> {

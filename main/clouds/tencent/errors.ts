@@ -111,8 +111,8 @@ export const tencentErrors: ErrorTable = {
   'FailedOperation.CertificateHostDeployCanNotAllow': entry(
     'invalid',
     false,
-    'Tencent does not allow one-click update for this certificate. Check it in the SSL certificate console.',
-    '腾讯云不允许对该证书使用一键更新。请在 SSL 证书控制台检查该证书。',
+    'Tencent does not allow this certificate to be deployed or updated to cloud resources (one-click update or deploy). Check it in the SSL certificate console.',
+    '腾讯云不允许将该证书部署或一键更新到云资源。请在 SSL 证书控制台检查该证书。',
   ),
   'FailedOperation.CertificateHostResourceInstanceHugeLimit': entry(
     'invalid',
@@ -361,6 +361,22 @@ export const deployHints = {
   deletePending: {
     en: 'Tencent is still checking whether the old certificate can be deleted. Look at the SSL console in a few minutes; retire again if it is still there.',
     'zh-CN': '腾讯云仍在检查旧证书能否删除。请几分钟后查看 SSL 证书控制台；如证书仍在，请重新执行停用。',
+  },
+  bindRegionUnknown: {
+    en: "Tencent needs the region of this load balancer to bind a certificate to it, and its listing does not say. Bind it once in the SSL console (or give it any certificate there), then deploy again.",
+    'zh-CN': '腾讯云为该负载均衡绑定证书需要其地域，但列表未提供地域。请先在 SSL 证书控制台为其部署一次（或先为其配置任一证书），再重新部署。',
+  },
+  bindOneRegionAtATime: {
+    en: 'Tencent runs one deployment of a certificate per resource type at a time, and this one already binds resources of this type in another region. Deploy again once it has finished: these resources will be bound then.',
+    'zh-CN': '腾讯云同一证书同一资源类型同时只能执行一个部署任务，本次已在另一地域绑定此类资源。请在其完成后重新部署，届时将绑定这些资源。',
+  },
+  bindNotStarted: {
+    en: "Cert Vault lost Tencent's answer to the bind request, and Tencent's deployment records show no task for it: nothing was bound. Deploy again.",
+    'zh-CN': 'Cert Vault 未收到腾讯云对部署请求的应答，且腾讯云的部署记录中没有对应任务：未绑定任何证书。请重新部署。',
+  },
+  otherBindTask: {
+    en: 'Tencent was already running another deployment of this certificate to this resource type, so it started none for this resource. Wait for that task to finish (SSL console > deployment records), then deploy again.',
+    'zh-CN': '腾讯云上该证书已有另一个针对此类资源的部署任务在执行，因此未为该资源创建任务。请等待该任务完成（SSL 证书控制台 > 部署记录）后重新部署。',
   },
   malformed: {
     en: 'Tencent answered success without the record or task id it must return. Check the deployment records in the SSL console before trying again, and that the endpoint really is Tencent Cloud SSL.',

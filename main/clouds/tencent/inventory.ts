@@ -243,7 +243,7 @@ function portOf(value: unknown): number | null {
   return port !== null && port > 0 && port < 65536 ? port : null;
 }
 
-function instanceResources(group: (typeof RESOURCE_GROUPS)[number], groupRegion: string | null, instance: JsonObject): DeployResource[] {
+export function instanceResources(group: (typeof RESOURCE_GROUPS)[number], groupRegion: string | null, instance: JsonObject): DeployResource[] {
   const text = (name: string) => textOf(instance[name]);
   const list = (name: string, value: JsonObject = instance) => (Array.isArray(value[name]) ? value[name].filter(isJsonObject) : []);
   const region = text('Region') ?? groupRegion;

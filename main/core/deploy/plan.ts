@@ -4,10 +4,12 @@ import type { LibraryEntry } from '../../../shared/library';
 import type { CloudAccount, Localized, UploadFailure } from '../../../shared/uploads';
 import type { CloudDeployer, DeployResource } from '../../clouds/deploy';
 import { CloudError, type CallContext } from '../../clouds/provider';
+import { log } from '../log';
 import type { StoredCopy } from '../inventory/store';
 import { lineageNames } from '../library/lineage';
 import { failureFromVaultError, failureOf } from '../uploads/failure';
 import { uncovered } from './names';
+import { bindRows } from './bind-plan';
 
 // What a deployment of NEW would change: on every account, each copy NEW renews (OLD), the
 // resources serving it read fresh from the cloud, and per resource what happens and why. The plan
@@ -117,27 +119,29 @@ export async function buildPlan(deps: PlanDeps, entry: LibraryEntry, options: De
 async function planAccount(deps: PlanDeps, account: CloudAccount, entry: LibraryEntry, predecessors: ReadonlySet<string>, options: DeployOptions): Promise<PlannedStep[]> {
   const copies = deps.copies(account.id);
   const olds = oldCopies(copies, entry, predecessors);
-  if (olds.length === 0) return [];
-  const base = { accountId: account.id, account: account.name, cloud: account.cloud };
   const deployer = deps.deployer(account);
-  const blockedStep = (copy: StoredCopy, failure: UploadFailure, newRemoteId: string | null = null): PlannedStep => ({
-    account,
-    plan: { ...base, oldRemoteId: copy.remoteId, newRemoteId, uploadFirst: false, mode: 'rebind', resources: [], blockedBecause: failure },
-    resources: [],
-    oldEntryId: copy.libraryId,
-  });
-  if (!deployer) return olds.map((copy) => blockedStep(copy, failureFromVaultError(new VaultError('deploy.unsupported', { cloud: account.cloud }))));
-
   const newCopy = copies.find((copy) => copy.fingerprintSha256 === entry.fingerprintSha256 || copy.libraryId === entry.id) ?? null;
   const inPlace = options.inPlace === true;
+  // Binding needs NEW's id on the account: the cloud matches names against it (DEPLOY.md §1.3.4).
+  const bindsFrom = deployer?.candidates && newCopy && !inPlace ? newCopy : null;
+  if (olds.length === 0 && !bindsFrom) return [];
+  const base = { accountId: account.id, account: account.name, cloud: account.cloud };
+  const blockedStep = (copy: StoredCopy | null, failure: UploadFailure, newRemoteId: string | null = null): PlannedStep => ({
+    account,
+    plan: { ...base, oldRemoteId: copy?.remoteId ?? null, newRemoteId, uploadFirst: false, mode: 'rebind', resources: [], blockedBecause: failure },
+    resources: [],
+    oldEntryId: copy?.libraryId ?? null,
+  });
+  const blockedAll = (failure: UploadFailure) => (olds.length > 0 ? olds.map((copy) => blockedStep(copy, failure)) : [blockedStep(null, failure, newCopy?.remoteId ?? null)]);
+  if (!deployer) return blockedAll(failureFromVaultError(new VaultError('deploy.unsupported', { cloud: account.cloud })));
+
   let ctx: CallContext;
   let servingNew: readonly DeployResource[] = [];
   try {
     ctx = await deps.context(account);
     if (newCopy && !inPlace) servingNew = await deployer.discover(ctx, newCopy.remoteId);
   } catch (error) {
-    const failure = failureFrom(error);
-    return olds.map((copy) => blockedStep(copy, failure));
+    return blockedAll(failureFrom(error));
   }
   const servingNewIds = new Set(servingNew.map((resource) => resource.id));
 
@@ -184,7 +188,81 @@ async function planAccount(deps: PlanDeps, account: CloudAccount, entry: Library
       oldEntryId: copy.libraryId,
     });
   }
-  return steps;
+  if (!bindsFrom) return steps;
+  return withBinds(deps, { account, deployer, ctx, entry, predecessors, options, newCopy: bindsFrom, copies, olds, servingNewIds }, steps, blockedStep);
+}
+
+/**
+ * Adds the account's bind rows (resources NEW's names match that serve no OLD) to its first step
+ * that can run, or as a step of their own where nothing serves an older copy (a first deployment).
+ */
+interface AccountFacts {
+  readonly account: CloudAccount;
+  readonly deployer: CloudDeployer;
+  readonly ctx: CallContext;
+  readonly entry: LibraryEntry;
+  readonly predecessors: ReadonlySet<string>;
+  readonly options: DeployOptions;
+  readonly newCopy: StoredCopy;
+  readonly copies: readonly StoredCopy[];
+  readonly olds: readonly StoredCopy[];
+  readonly servingNewIds: ReadonlySet<string>;
+}
+
+async function withBinds(
+  deps: PlanDeps,
+  facts: AccountFacts,
+  steps: PlannedStep[],
+  blockedStep: (copy: StoredCopy | null, failure: UploadFailure, newRemoteId?: string | null) => PlannedStep,
+): Promise<PlannedStep[]> {
+  const { account, deployer, ctx, entry, predecessors, options, newCopy, copies, olds, servingNewIds } = facts;
+  let candidates;
+  try {
+    candidates = await deployer.candidates!(ctx, newCopy.remoteId);
+  } catch (error) {
+    const failure = failureFrom(error);
+    if (steps.length === 0) return [blockedStep(null, failure, newCopy.remoteId)];
+    // The replace steps stand on their own; only the extra binds are not offered this time.
+    log.warn('deploy_bind_candidates_failed', { accountId: account.id, code: failure.code });
+    return steps;
+  }
+  const planned = new Set([...servingNewIds, ...steps.flatMap((step) => step.resources.map((resource) => resource.id))]);
+  const context = {
+    entry,
+    newRemoteId: newCopy.remoteId,
+    oldRemoteIds: new Set(olds.map((copy) => copy.remoteId)),
+    planned,
+    copies,
+    predecessors,
+    named: new Set(options.bind ?? []),
+    now: deps.now(),
+  };
+  const rows = bindRows(candidates, context, keyLabel(entry));
+  const target = steps.findIndex((step) => step.plan.blockedBecause === null);
+  if (target >= 0) {
+    const step = steps[target]!;
+    steps[target] = { ...step, plan: { ...step.plan, resources: [...step.plan.resources, ...rows.map((r) => r.row)] }, resources: [...step.resources, ...rows.map((r) => r.resource)] };
+    return steps;
+  }
+  // Only resources that already serve NEW: nothing to do, as without binding.
+  if (!rows.some((r) => r.row.currentRemoteId !== newCopy.remoteId)) return steps;
+  const bindOnly: PlannedStep = {
+    account,
+    plan: {
+      accountId: account.id,
+      account: account.name,
+      cloud: account.cloud,
+      oldRemoteId: null,
+      newRemoteId: newCopy.remoteId,
+      uploadFirst: false,
+      mode: 'rebind',
+      resources: rows.map((r) => r.row),
+      blockedBecause: null,
+    },
+    resources: rows.map((r) => r.resource),
+    oldEntryId: null,
+  };
+  return [...steps, bindOnly];
 }
 
 /** What makes the whole step impossible; null when it can run. */

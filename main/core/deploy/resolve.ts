@@ -6,13 +6,25 @@ import { CloudError, type UploadMaterial } from '../../clouds/provider';
 import { failureFromVaultError, failureOf, ourFailure } from '../uploads/failure';
 import type { StoredStep } from './store';
 import { refusedOutright, sealingContext, stepStatus, unknownFailure, type EngineDeps } from './engine';
-import { settleByState, startWithRetries, StepRun, watchTask } from './watch';
+import { recoverTask, settleByState, startWithRetries, StepRun, watchTask } from './watch';
 
 // Settling a step whose outcome is unknown, and rolling a step back: both start from what the
 // history stored (the handle, the resources, the sealed material), never from a fresh plan.
 
-function stepOf(stored: StoredStep, resources: readonly DeployResource[], material: UploadMaterial | null): DeployStep {
-  return { mode: stored.mode, oldRemoteId: stored.oldRemoteId!, newRemoteId: stored.newRemoteId ?? stored.oldRemoteId!, resources, material, muteOld: false };
+function stepOf(deps: EngineDeps, stored: StoredStep, resources: readonly DeployResource[], material: UploadMaterial | null): DeployStep {
+  const ids = new Set(resources.map((r) => r.id));
+  const account = stored.accountId === null ? null : deps.account(stored.accountId);
+  const replaces = account !== null && deps.deployer(account)?.action === 'replace';
+  const binds = replaces ? stored.resources.filter((r) => r.action === 'bind' && ids.has(r.resource.id)).map((r) => r.resource.id) : [];
+  return {
+    mode: stored.mode,
+    oldRemoteId: stored.oldRemoteId ?? '',
+    newRemoteId: stored.newRemoteId ?? stored.oldRemoteId ?? '',
+    resources,
+    material,
+    muteOld: false,
+    ...(binds.length > 0 ? { binds } : {}),
+  };
 }
 
 /**
@@ -26,15 +38,18 @@ export async function checkStep(deps: EngineDeps, stored: StoredStep, rollback: 
   if (!deployer) return;
   const run = new StepRun(deps, stored.deploymentId, stored.id, account, stored.resources);
   const unsettled = stored.resources.filter((r) => r.status === 'unknown' || r.status === 'running' || r.status === 'pending').map((r) => r.resource);
-  if (stored.phase === 'planned' || stored.oldRemoteId === null) {
+  if (stored.phase === 'planned' || (stored.oldRemoteId === null && stored.newRemoteId === null)) {
     // Interrupted before the start call: nothing moved.
     const notSent = ourFailure('deploy.not_sent', 'Interrupted before anything was sent: it did not move.', '在发送任何请求前中断：未迁移。');
     run.set(unsettled.map((r) => ({ resourceId: r.id, status: rollback ? 'rollback-failed' : 'failed', error: notSent })));
   } else {
     const ctx = await deps.context(account);
-    const step = stepOf(stored, unsettled, null);
-    if (stored.handle) {
-      const watched = await watchTask(deps, account, ctx, deployer, step, stored.handle, signal, (state) => run.fromOutcomes(state.resources));
+    const step = stepOf(deps, stored, unsettled, null);
+    // No handle: the start's answer was lost. The cloud's task records may show the task it made.
+    const handle = stored.handle ?? (await recoverTask(deployer, ctx, step, new Date(stored.startedAt), rollback));
+    if (handle) {
+      if (!stored.handle) deps.store.setHandle(stored.id, handle);
+      const watched = await watchTask(deps, account, ctx, deployer, step, handle, signal, (state) => run.fromOutcomes(state.resources));
       // A task still running may yet move what has not moved: only a task that cannot be watched is judged by state alone.
       if (!watched.state) await settleByState(deps, ctx, deployer, step, run, rollback, watched.stillRunning);
     } else if (stored.newRemoteId !== null) {
@@ -72,7 +87,7 @@ export async function rollbackStep(
     if (!opened) return end('failed', failureFromVaultError(new VaultError('vault.key_unrecoverable')));
     material = JSON.parse(opened.toString('utf8')) as UploadMaterial;
   }
-  const step = stepOf(original, moved.map((r) => r.resource), material);
+  const step = stepOf(deps, original, moved.map((r) => r.resource), material);
   const outcomes: ResourceOutcome[] = moved.map((r) => ({ resourceId: r.resource.id, state: 'deployed', error: null }));
   run.report('rolling-back');
   deps.store.markSent(rollbackStepId);

@@ -6,7 +6,7 @@ import { CloudError, type CallContext, type UploadMaterial } from '../../clouds/
 import { failureFromVaultError, failureOf } from '../uploads/failure';
 import type { PlannedStep } from './plan';
 import { cancelled, DEFAULT_VERIFY_TIMEOUT_MS, failureFrom, refusedOutright, sealingContext, stepStatus, unknownFailure, type EngineDeps, type RunSpec } from './engine';
-import { settleByState, startWithRetries, StepRun, watchTask } from './watch';
+import { recoverTask, settleByState, startWithRetries, StepRun, watchTask } from './watch';
 
 // A deployment's run, step by step (see engine.ts for the rules it keeps).
 
@@ -76,13 +76,16 @@ async function runStep(deps: EngineDeps, spec: RunSpec, planned: PlannedStep, st
     const old = await deps.loadMaterial(planned.oldEntryId!);
     deps.store.setSealed(stepId, await deps.sealer.seal(Buffer.from(JSON.stringify(old)), sealingContext(stepId)));
   }
+  const binds = deployer.action === 'replace' ? rows.filter((row) => row.action === 'bind').map((row) => row.resource.id) : [];
   const step: DeployStep = {
     mode: plan.mode,
-    oldRemoteId: plan.oldRemoteId!,
+    // A step that only binds has no OLD (the account served none of NEW's older copies).
+    oldRemoteId: plan.oldRemoteId ?? '',
     newRemoteId: newRemoteId!,
     resources: moving,
     material,
     muteOld: false,
+    ...(binds.length > 0 ? { binds } : {}),
   };
   if (moving.length > 0) {
     if (signal.aborted) return finish('failed', cancelled());
@@ -90,6 +93,7 @@ async function runStep(deps: EngineDeps, spec: RunSpec, planned: PlannedStep, st
     deps.store.markSent(stepId);
     run.set(moving.map((r) => ({ resourceId: r.id, status: 'running', error: null })));
     let handle: DeployHandle;
+    const sentAt = new Date(deps.clock.now());
     try {
       handle = await startWithRetries(deps, () => deployer.start(ctx, step), signal);
     } catch (error) {
@@ -99,10 +103,15 @@ async function runStep(deps: EngineDeps, spec: RunSpec, planned: PlannedStep, st
         run.set(moving.map((r) => ({ resourceId: r.id, status: 'failed', error: failureOf(info) })));
         return finish(stepStatus(run.statuses()), failureOf(info));
       }
-      // The request may have reached the cloud: never sent again; what the cloud shows now settles what it can.
-      await settleByState(deps, ctx, deployer, step, run, false, true);
-      const status = stepStatus(run.statuses());
-      return finish(status, status === 'unknown' ? unknownFailure(account, `${info.code}: ${info.message}`) : null);
+      // The request may have reached the cloud: never sent again. The cloud's task records may
+      // show the task it started; otherwise what the cloud serves now settles what it can.
+      const found = await recoverTask(deployer, ctx, step, sentAt, false);
+      if (!found) {
+        await settleByState(deps, ctx, deployer, step, run, false, true);
+        const status = stepStatus(run.statuses());
+        return finish(status, status === 'unknown' ? unknownFailure(account, `${info.code}: ${info.message}`) : null);
+      }
+      handle = found;
     }
     deps.store.setHandle(stepId, handle);
     run.report('watching');
@@ -119,7 +128,7 @@ async function runStep(deps: EngineDeps, spec: RunSpec, planned: PlannedStep, st
   const status = stepStatus(run.statuses());
   const verified = spec.options.verify && status !== 'failed' ? await verifyStep(deps, run, rows.map((r) => r.resource), spec, signal) : [];
   if (verified.length) run.report('verifying', verified);
-  const retired = spec.options.retire !== 'keep' && status === 'deployed' && plan.mode === 'rebind' ? await retireOld(deps, ctx, deployer, account, stepId, step.oldRemoteId, spec.options.retire, run) : [];
+  const retired = spec.options.retire !== 'keep' && status === 'deployed' && plan.mode === 'rebind' && plan.oldRemoteId !== null ? await retireOld(deps, ctx, deployer, account, stepId, step.oldRemoteId, spec.options.retire, run) : [];
   finish(status, null, { retired, verified });
 }
 

@@ -102,7 +102,10 @@ export class DeployService {
       // The CLI's user typed the command: the accounts they name are confirmed on the spot, as for an upload.
       await this.options.uploads.ensureConfirmed(accounts, confirm).catch(() => undefined);
     }
-    const { plan, steps } = await this.buildPlan(entry, options);
+    const built = await this.buildPlan(entry, options);
+    const plan = built.plan;
+    // A step that only binds and is left with nothing to bind has nothing to run.
+    const steps = built.steps.map(withoutOthersResources).filter((step) => step.plan.oldRemoteId !== null || step.resources.length > 0);
     if (steps.length === 0) throw new VaultError('deploy.nothing_to_deploy', { name: entry.name });
     // One deployment per certificate per account: a second would race the first's task at the cloud.
     const noneActive = () => {
@@ -138,7 +141,8 @@ export class DeployService {
   async rollback(typed: string): Promise<StartedDeployment> {
     const deploymentId = this.resolveId(typed);
     const found = this.store.deployment(deploymentId)!;
-    const steps = this.store.steps(deploymentId).filter((step) => step.accountId !== null && step.oldRemoteId !== null);
+    // A step that only bound NEW has no OLD but still moved resources; one with neither never ran.
+    const steps = this.store.steps(deploymentId).filter((step) => step.accountId !== null && (step.oldRemoteId !== null || step.newRemoteId !== null));
     if (steps.some((step) => step.status === 'running' || step.status === 'unknown') || this.running.has(deploymentId)) {
       throw new VaultError('deploy.not_finished', { deploymentId });
     }
@@ -227,7 +231,7 @@ export class DeployService {
     return this.options.vault().entry(typed);
   }
 
-  private buildPlan(entry: LibraryEntry, options: DeployOptions): Promise<{ plan: DeployPlan; steps: PlannedStep[] }> {
+  private async buildPlan(entry: LibraryEntry, options: DeployOptions): Promise<{ plan: DeployPlan; steps: PlannedStep[] }> {
     const accounts = this.options.uploads.accounts;
     const lineage = new Lineage(this.options.db);
     const deps: PlanDeps = {
@@ -266,7 +270,12 @@ export class DeployService {
     };
     // Accounts are named by id or name on the way in; the plan filters by id.
     const resolved = options.accountIds ? { ...options, accountIds: options.accountIds.map((id) => accounts.get(id).id) } : options;
-    return buildPlan(deps, entry, resolved);
+    const built = await buildPlan(deps, entry, resolved);
+    // A resource named to be bound that no plan row lists is a typo, not something to ignore.
+    const listed = new Set(built.plan.accounts.flatMap((a) => a.resources.filter((r) => r.currentRemoteId !== undefined).map((r) => r.id)));
+    const unknown = (options.bind ?? []).filter((id) => !listed.has(id));
+    if (unknown.length > 0) throw new VaultError('deploy.bind_unknown', { ids: unknown.map((id) => id.slice(0, 200)).join(', ') });
+    return built;
   }
 
   /** Every request of the account leaves through its pacing lane, the one its uploads and syncs use. */
@@ -309,6 +318,17 @@ export class DeployService {
       signal.removeEventListener('abort', onAbort);
     }
   }
+}
+
+/**
+ * The step without the resources skipped because they serve another certificate: they stay as
+ * they are, so the run neither records them as serving NEW nor verifies them (the plan still
+ * shows them, with why).
+ */
+function withoutOthersResources(step: PlannedStep): PlannedStep {
+  const keep = step.plan.resources.map((row) => !(row.action === 'skip' && row.currentRemoteId !== undefined && row.currentRemoteId !== step.plan.newRemoteId));
+  if (keep.every(Boolean)) return step;
+  return { ...step, plan: { ...step.plan, resources: step.plan.resources.filter((_, i) => keep[i]) }, resources: step.resources.filter((_, i) => keep[i]) };
 }
 
 function newStep(step: PlannedStep): NewStep {

@@ -110,6 +110,8 @@ export interface StoredStep {
   readonly phase: 'planned' | 'sent';
   readonly handle: DeployHandle | null;
   readonly sealed: Sealed | null;
+  /** When the step was recorded, before any of its requests: the earliest a task it started can date from. */
+  readonly startedAt: string;
   readonly resources: readonly { readonly resource: DeployResource; readonly action: ResourceAction; readonly status: ResourceStatus; readonly error: UploadFailure | null }[];
 }
 
@@ -292,6 +294,7 @@ export class DeployStore {
       phase: row.phase,
       handle: parse<DeployHandle>(row.handle_json),
       sealed: row.sealed_nonce && row.sealed_material ? { nonce: row.sealed_nonce, ciphertext: row.sealed_material } : null,
+      startedAt: row.started_at,
       resources: this.resourceRows(row.id).map((r) => ({
         resource: JSON.parse(r.resource_json) as DeployResource,
         action: r.action,

@@ -31,6 +31,17 @@ export async function startWithRetries(deps: EngineDeps, send: () => Promise<Dep
   }
 }
 
+/** The task a start (or rollback) whose answer was lost created, from the cloud's records where the deployer can read them. */
+export async function recoverTask(deployer: CloudDeployer, ctx: CallContext, step: DeployStep, since: Date, rollback: boolean): Promise<DeployHandle | null> {
+  if (!deployer.recover) return null;
+  try {
+    return await deployer.recover(ctx, step, since, rollback);
+  } catch {
+    // Unreadable records leave the decision to what the resources serve.
+    return null;
+  }
+}
+
 /** Watches a task until it finishes: transient errors retried with backoff, auth never; null when it could not be watched to the end. */
 export async function watchTask(
   deps: EngineDeps,
@@ -113,8 +124,10 @@ export class StepRun {
 
 /**
  * What the cloud shows now: a resource serving NEW was deployed, one still serving OLD was not
- * (for a rollback the other way round). `partialOnly`: right after an unclear start, when a task
- * may still be moving resources, only what already moved is settled; the rest stays unknown.
+ * (for a rollback the other way round). A resource the step binds (it served no OLD) was not
+ * deployed while it does not serve NEW, and is rolled back once it no longer does. `partialOnly`:
+ * right after an unclear start, when a task may still be moving resources, only what already moved
+ * is settled; the rest stays unknown.
  */
 export async function settleByState(deps: EngineDeps, ctx: CallContext, deployer: CloudDeployer, step: DeployStep, run: StepRun, rollback: boolean, partialOnly: boolean): Promise<void> {
   // In place, OLD and NEW share one remote id: the cloud's bindings cannot tell them apart (TLS can).
@@ -123,15 +136,16 @@ export async function settleByState(deps: EngineDeps, ctx: CallContext, deployer
   let onOld: Set<string>;
   try {
     onNew = new Set((await deployer.discover(ctx, step.newRemoteId)).map((r) => r.id));
-    onOld = new Set((await deployer.discover(ctx, step.oldRemoteId)).map((r) => r.id));
+    onOld = step.oldRemoteId === '' ? new Set() : new Set((await deployer.discover(ctx, step.oldRemoteId)).map((r) => r.id));
   } catch {
     return;
   }
-  const [done, notDone] = rollback ? ([onOld, onNew] as const) : ([onNew, onOld] as const);
+  const binds = new Set(step.binds ?? []);
   const updates = step.resources.flatMap((r): { resourceId: string; status: ResourceStatus; error: UploadFailure | null }[] => {
     if (!['unknown', 'running', 'pending'].includes(run.get(r.id)?.status ?? '')) return [];
-    if (done.has(r.id)) return [{ resourceId: r.id, status: rollback ? 'rolled-back' : 'deployed', error: null }];
-    if (!partialOnly && notDone.has(r.id)) {
+    const served = binds.has(r.id) ? { moved: onNew.has(r.id) !== rollback, stayed: onNew.has(r.id) === rollback } : { moved: (rollback ? onOld : onNew).has(r.id), stayed: (rollback ? onNew : onOld).has(r.id) };
+    if (served.moved) return [{ resourceId: r.id, status: rollback ? 'rolled-back' : 'deployed', error: null }];
+    if (!partialOnly && served.stayed) {
       const error = ourFailure('deploy.not_moved', 'Checked: it still serves the certificate it served before.', '已检查：它仍在使用原来的证书。');
       return [{ resourceId: r.id, status: rollback ? 'rollback-failed' : 'failed', error }];
     }

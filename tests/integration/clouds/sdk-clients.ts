@@ -28,12 +28,13 @@ export interface TencentSdk {
   request(action: string, params: Record<string, unknown>): Promise<Record<string, unknown>>;
 }
 
-export function tencentSdk(port: number, secretId: string, secretKey: string, options: { host?: string; timeoutSeconds?: number } = {}): TencentSdk {
+/** `region` becomes X-TC-Region (DeployCertificateInstance needs it for regional resource types). */
+export function tencentSdk(port: number, secretId: string, secretKey: string, options: { host?: string; timeoutSeconds?: number; region?: string } = {}): TencentSdk {
   const agent = new http.Agent();
   agent.createConnection = () => net.connect(port, '127.0.0.1');
   const client = new CommonClient(options.host ?? TENCENT_HOST, '2019-12-05', {
     credential: { secretId, secretKey },
-    region: '',
+    region: options.region ?? '',
     profile: {
       httpProfile: {
         protocol: 'http://',

@@ -82,7 +82,8 @@ export class FakeDeployCloud {
     return cloudError('tencent', { kind, ...extra });
   }
 
-  readonly deployer: CloudDeployer = {
+  /** Replaceable: a test may add the optional verbs (candidates, recover) to it. */
+  deployer: CloudDeployer = {
     action: 'replace',
     modes: ['rebind', 'in-place'],
     retireModes: ['mute', 'delete'],
