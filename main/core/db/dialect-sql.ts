@@ -58,8 +58,9 @@ function escapeLike(text: string): string {
  */
 export async function newSearchRowid(engine: VaultEngine, db: AnyDb, text: string): Promise<number> {
   if (engine === 'sqlite') {
-    const row = await db.insertInto('entries_search').values({ text }).returning('rowid').executeTakeFirstOrThrow();
-    return row.rowid;
+    // The insert's rowid, not RETURNING: SQLite does not support RETURNING on a virtual table.
+    const result = await db.insertInto('entries_search').values({ text }).executeTakeFirstOrThrow();
+    return Number(result.insertId);
   }
   const result = await sql<{ id: number }>`SELECT nextval(pg_get_serial_sequence('entries', 'search_rowid')) AS id`.execute(db);
   return result.rows[0]!.id;
