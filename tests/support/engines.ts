@@ -5,7 +5,8 @@ import { afterAll, afterEach, beforeAll, describe } from 'vitest';
 import { sql } from 'kysely';
 import { parseTeamUrl } from '../../main/core/team/db/connection-url';
 import { migratePostgresVault, requirePostgresVaultSchema } from '../../main/core/db/pg/migrations';
-import { openPostgresVaultDb, openSqliteVaultDb, type VaultDb, type VaultEngine } from '../../main/core/db/vault-db';
+import { openPostgresVaultDb } from '../../main/core/db/pg/open';
+import { openSqliteVaultDb, type VaultDb, type VaultEngine } from '../../main/core/db/vault-db';
 import { startPgCluster, type PgCluster } from './pg-cluster';
 
 // Runs a suite once per engine, so every store on the data layer is tested on both:
@@ -54,7 +55,7 @@ async function openPostgres(pg: PgCluster): Promise<VaultDb> {
   const vault = openPostgresVaultDb(connection);
   try {
     await migratePostgresVault(vault.db);
-    await requirePostgresVaultSchema(vault.db, connection.address);
+    await requirePostgresVaultSchema(vault.db);
   } catch (error) {
     await vault.close();
     throw error;

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type QueryExecutorProvider } from 'kysely';
 import { VaultError } from '../../../../shared/errors';
-import { hostPort, type TeamDbAddress } from '../../team/db/connection-url';
 import type { VaultTables } from '../tables';
 
 // The vault tables on PostgreSQL, numbered 1, 2, ... on their own (vault_schema_version), apart
@@ -25,7 +24,9 @@ import type { VaultTables } from '../tables';
 // A migration here is never edited once released: a change is a new number, added in the same
 // change as its SQLite twin (migrations.ts), tables.ts and the parity test agreeing.
 
-type Migration = (tx: Transaction<VaultTables>) => Promise<void>;
+// Written with sql templates only, so they run on any connection or transaction (the team admin
+// action's Transaction<TeamDatabase> included), not only a Kysely<VaultTables>.
+type Migration = (tx: QueryExecutorProvider) => Promise<void>;
 
 const TEXT = sql.raw('text COLLATE "C"');
 
@@ -295,7 +296,7 @@ const migrations: readonly Migration[] = [
         PRIMARY KEY (step_id, position)
       );
     `.execute(tx);
-    await tx.insertInto('vault_meta').values({ key: 'vault_id', value: randomBytes(8).toString('hex') }).execute();
+    await sql`INSERT INTO vault_meta (key, value) VALUES ('vault_id', ${randomBytes(8).toString('hex')})`.execute(tx);
   },
 ];
 
@@ -305,27 +306,28 @@ export const POSTGRES_VAULT_SCHEMA_VERSION = migrations.length;
 // Two admins migrating at once: the second waits, then finds nothing left to do.
 const MIGRATION_LOCK = 0x637676617574; // "cvvaut"
 
-async function versionTableExists(db: Kysely<VaultTables>): Promise<boolean> {
+async function versionTableExists(db: QueryExecutorProvider): Promise<boolean> {
   const found = await sql<{ found: string | null }>`SELECT to_regclass('vault_schema_version')::text AS found`.execute(db);
   return Boolean(found.rows[0]?.found);
 }
 
-async function currentVersion(db: Kysely<VaultTables>): Promise<number> {
-  const row = await db.selectFrom('vault_schema_version').select((eb) => eb.fn.max('version').as('version')).executeTakeFirst();
-  return Number(row?.version ?? 0);
+async function currentVersion(db: QueryExecutorProvider): Promise<number> {
+  // Number(): a connection without vault-db's int8 parser (the team layer's) returns bigint as text.
+  const found = await sql<{ version: number | string | null }>`SELECT max(version) AS version FROM vault_schema_version`.execute(db);
+  return Number(found.rows[0]?.version ?? 0);
 }
 
 /** The vault schema version in the database; 0 when it holds no vault tables. */
-export async function readPostgresVaultVersion(db: Kysely<VaultTables>): Promise<number> {
+export async function readPostgresVaultVersion(db: QueryExecutorProvider): Promise<number> {
   return (await versionTableExists(db)) ? currentVersion(db) : 0;
 }
 
 /**
  * Applies every pending vault migration inside `tx`, the caller's transaction: the team schema's
- * admin action runs its own migrations and these in one transaction, so a database is never left
- * with one half. Returns the versions applied.
+ * admin action (team/db/migrations.ts) runs its own migrations and these in one transaction, so a
+ * database is never left with one half. Returns the versions applied.
  */
-export async function applyPostgresVaultMigrations(tx: Transaction<VaultTables>): Promise<number[]> {
+export async function applyPostgresVaultMigrations(tx: QueryExecutorProvider): Promise<number[]> {
   await sql`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`.execute(tx);
   if (!(await versionTableExists(tx))) {
     await sql`CREATE TABLE vault_schema_version (version bigint PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`.execute(tx);
@@ -335,7 +337,7 @@ export async function applyPostgresVaultMigrations(tx: Transaction<VaultTables>)
   const applied: number[] = [];
   for (let version = current + 1; version <= POSTGRES_VAULT_SCHEMA_VERSION; version++) {
     await migrations[version - 1]!(tx);
-    await tx.insertInto('vault_schema_version').values({ version }).execute();
+    await sql`INSERT INTO vault_schema_version (version) VALUES (${version})`.execute(tx);
     applied.push(version);
   }
   return applied;
@@ -346,10 +348,13 @@ export function migratePostgresVault(db: Kysely<VaultTables>): Promise<number[]>
   return db.transaction().execute((tx) => applyPostgresVaultMigrations(tx));
 }
 
-/** Refuses to go on unless the database holds exactly this build's vault schema; never migrates. */
-export async function requirePostgresVaultSchema(db: Kysely<VaultTables>, address: TeamDbAddress): Promise<void> {
+/**
+ * Refuses to go on unless the database holds exactly this build's vault schema; never migrates.
+ * Called after the team schema's own check (team/db/migrations.ts requireCurrentSchema), so a
+ * database without vault tables is one an admin has not migrated since they were added.
+ */
+export async function requirePostgresVaultSchema(db: QueryExecutorProvider): Promise<void> {
   const found = await readPostgresVaultVersion(db);
-  if (found === 0) throw new VaultError('team.schema_missing', { address: hostPort(address) });
   if (found < POSTGRES_VAULT_SCHEMA_VERSION) throw new VaultError('team.schema_outdated', { found, needed: POSTGRES_VAULT_SCHEMA_VERSION });
   if (found > POSTGRES_VAULT_SCHEMA_VERSION) throw new VaultError('team.schema_too_new', { found, needed: POSTGRES_VAULT_SCHEMA_VERSION });
 }
