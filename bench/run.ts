@@ -23,6 +23,7 @@ const benches: Readonly<Record<string, () => Promise<{ run(): Promise<void> | vo
   'cli-start': () => import('./cli-start'),
   deploy: () => import('./deploy'),
   'db-statements': () => import('./db-statements'),
+  'team-notify': () => import('./team-notify'),
 };
 
 async function runOne(name: string): Promise<void> {
