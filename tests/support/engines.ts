@@ -16,30 +16,28 @@ import { startPgCluster, type PgCluster } from './pg-cluster';
 //   });
 //
 // `open()` gives a fresh, migrated, empty vault: on SQLite a temp data folder, on PostgreSQL a new
-// database in a throwaway cluster (one cluster per test file, started with the file's first
-// PostgreSQL suite and stopped after its last; a database per open()). Everything opened is closed
-// (and its folder removed) after each test.
+// database in a throwaway cluster (one cluster per test file, started by the file's first
+// PostgreSQL suite and stopped after its last test; a database per open()). Everything opened is
+// closed (and its folder removed) after each test.
 
 export type OpenVault = () => Promise<VaultDb>;
 
 export const ENGINES: readonly VaultEngine[] = ['sqlite', 'postgres'];
 
 let cluster: Promise<PgCluster> | null = null;
-let clusterUsers = 0;
+let stopRegistered = false;
 let databases = 0;
 
-async function acquireCluster(): Promise<PgCluster> {
-  clusterUsers++;
+/** The file's cluster, started by its first PostgreSQL suite. */
+function fileCluster(): Promise<PgCluster> {
   cluster ??= startPgCluster();
   return cluster;
 }
 
-async function releaseCluster(): Promise<void> {
-  clusterUsers--;
-  if (clusterUsers > 0 || !cluster) return;
+async function stopCluster(): Promise<void> {
   const running = cluster;
   cluster = null;
-  await (await running).stop();
+  if (running) await (await running).stop();
 }
 
 /** A new database on the cluster, with the vault schema applied as the admin action would. */
@@ -68,16 +66,20 @@ function connectionOf(pg: PgCluster, database: string) {
   return { address: parsed.address, password: parsed.password ?? '' };
 }
 
+/** Call at a test file's top level: the cluster is stopped after the file's last test. */
 export function forEachEngine(name: string, body: (open: OpenVault) => void): void {
+  if (!stopRegistered) {
+    stopRegistered = true;
+    afterAll(stopCluster, 60_000);
+  }
   for (const engine of ENGINES) {
     describe(`${name} [${engine}]`, () => {
       const opened: { vault: VaultDb; cleanup: () => void }[] = [];
       let pg: PgCluster | null = null;
       if (engine === 'postgres') {
         beforeAll(async () => {
-          pg = await acquireCluster();
+          pg = await fileCluster();
         }, 120_000);
-        afterAll(() => releaseCluster(), 60_000);
       }
       afterEach(async () => {
         for (const { vault, cleanup } of opened.splice(0)) {

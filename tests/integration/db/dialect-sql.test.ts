@@ -121,14 +121,14 @@ forEachEngine('engine-specific SQL', (open) => {
 async function explain(vault: VaultDb, query: Compilable): Promise<string> {
   const compiled = query.compile();
   if (vault.engine === 'sqlite') {
-    const rows = await vault.db.executeQuery<{ detail: string }>(CompiledQuery.raw(`EXPLAIN QUERY PLAN ${compiled.sql}`, compiled.parameters));
+    const rows = await vault.db.executeQuery<{ detail: string }>(CompiledQuery.raw(`EXPLAIN QUERY PLAN ${compiled.sql}`, [...compiled.parameters]));
     return rows.rows.map((row) => row.detail).join('\n');
   }
   return vault.db.transaction().execute(async (trx) => {
     // A small table is scanned whatever its indexes; the question is whether the expression can
     // use one at all, as it must at 100,000 entries.
     await sql`SET LOCAL enable_seqscan = off`.execute(trx);
-    const rows = await trx.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`EXPLAIN ${compiled.sql}`, compiled.parameters));
+    const rows = await trx.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`EXPLAIN ${compiled.sql}`, [...compiled.parameters]));
     return rows.rows.map((row) => row['QUERY PLAN']).join('\n');
   });
 }
