@@ -55,7 +55,7 @@ export const alertCommand: Command = {
         return exitCodes.ok;
       }
       case 'list': {
-        const webhooks = alerts().webhooks.list();
+        const webhooks = await alerts().webhooks.list();
         out(
           { webhooks: webhooks.map(webhookJson) },
           webhooks.length === 0 ? 'No webhooks. Add one with: certvault alert add --kind KIND --name NAME < url.json\n' : table(['NAME', 'KIND', 'ADDED'], webhooks.map((w) => [w.name, w.kind, w.createdAt.slice(0, 10)])),

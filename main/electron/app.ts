@@ -137,7 +137,11 @@ function startAutoSync(ctx: HandlerContext, mainWindow: () => BrowserWindow | nu
       clock: systemClock,
       setting: () => ctx.settings.get().autoSync,
       sync: () => runSync(ctx, []),
-      afterSync: () => void alertsOf(ctx).notifyDesktop((notice) => showDesktopNotice(notice, mainWindow, ctx.events)),
+      afterSync: () => {
+        alertsOf(ctx)
+          .notifyDesktop((notice) => showDesktopNotice(notice, mainWindow, ctx.events))
+          .catch((error: unknown) => log.warn('desktop_alert_failed', { error }));
+      },
     },
     stop.signal,
   );

@@ -1,5 +1,5 @@
-import type Database from 'better-sqlite3';
 import { translate, type Locale } from '../../../shared/i18n';
+import type { VaultDb } from '../db/vault-db';
 import type { DueNotification } from './decide';
 import { dueNotifications, markNotified } from './index';
 import { alertLine } from './webhooks/message';
@@ -33,9 +33,9 @@ export interface DesktopAlertOptions {
 }
 
 /** Shows what is due now, if anything, and returns what was shown. */
-export function notifyDesktop(db: Database.Database, now: Date, options: DesktopAlertOptions): readonly DueNotification[] {
-  const due = dueNotifications(db, now, { expiringWithinDays: options.expiringWithinDays, channel: 'desktop' });
+export async function notifyDesktop(vault: VaultDb, now: Date, options: DesktopAlertOptions): Promise<readonly DueNotification[]> {
+  const due = await dueNotifications(vault, now, { expiringWithinDays: options.expiringWithinDays, channel: 'desktop' });
   if (due.length === 0 || !options.show(desktopNotice(due, options.locale))) return [];
-  markNotified(db, due, now, 'desktop');
+  await markNotified(vault, due, now, 'desktop');
   return due;
 }

@@ -1,5 +1,4 @@
-import type Database from 'better-sqlite3';
-import { wrapBusy } from '../db/open';
+import { readerOfUnconverted, type VaultDb } from '../db/vault-db';
 import { alertThresholds, crossingKey, decideNotifications, type DueNotification } from './decide';
 import { vaultCertificates } from './expiring';
 
@@ -25,19 +24,38 @@ export interface AlertSettings {
 export type AlertChannel = 'desktop' | 'webhooks';
 
 /** The notifications due at `now`: each certificate's newest threshold crossing not yet marked notified. */
-export function dueNotifications(db: Database.Database, now: Date, settings: AlertSettings): DueNotification[] {
-  const rows = db.prepare('SELECT subject, not_after, threshold FROM alert_notifications WHERE channel = ?').all(settings.channel ?? 'desktop') as { subject: string; not_after: string; threshold: string }[];
-  const notified = new Set(rows.map((row) => crossingKey(row.subject, row.not_after, row.threshold === 'expired' ? 'expired' : Number(row.threshold))));
-  return decideNotifications(vaultCertificates(db), alertThresholds(settings.expiringWithinDays, settings.withinDays), now, notified);
+export async function dueNotifications(vault: VaultDb, now: Date, settings: AlertSettings): Promise<DueNotification[]> {
+  const notified = await notifiedCrossings(vault, settings.channel ?? 'desktop');
+  // The radar (main/core/inventory) is not on the data layer yet: it reads the SQLite connection.
+  const certificates = vaultCertificates(readerOfUnconverted(vault, 'the certificate radar'));
+  return decideNotifications(certificates, alertThresholds(settings.expiringWithinDays, settings.withinDays), now, notified);
 }
 
-/** Records these notifications as sent, so `dueNotifications` does not return them again. */
-export function markNotified(db: Database.Database, notifications: readonly DueNotification[], now: Date, channel: AlertChannel = 'desktop'): void {
-  const insert = db.prepare('INSERT OR IGNORE INTO alert_notifications (channel, subject, not_after, threshold, notified_at) VALUES (?, ?, ?, ?, ?)');
-  const mark = db.transaction(() => {
-    for (const notification of notifications) {
-      insert.run(channel, notification.subject, notification.certificate.notAfter, String(notification.threshold), now.toISOString());
+/** What `channel` was already told, as decide.ts's crossing keys. */
+export async function notifiedCrossings(vault: VaultDb, channel: AlertChannel): Promise<Set<string>> {
+  const rows = await vault.db.selectFrom('alert_notifications').select(['subject', 'not_after', 'threshold']).where('channel', '=', channel).execute();
+  return new Set(rows.map((row) => crossingKey(row.subject, row.not_after, row.threshold === 'expired' ? 'expired' : Number(row.threshold))));
+}
+
+/** Rows per INSERT: few statement texts (the cache keeps each), few round trips to PostgreSQL. */
+const MARK_BATCH = 100;
+
+/**
+ * Records these notifications as sent, so `dueNotifications` does not return them again; all or
+ * none. One already recorded (another process told it meanwhile) is kept as it was.
+ */
+export async function markNotified(vault: VaultDb, notifications: readonly DueNotification[], now: Date, channel: AlertChannel = 'desktop'): Promise<void> {
+  const rows = notifications.map((notification) => ({
+    channel,
+    subject: notification.subject,
+    not_after: notification.certificate.notAfter,
+    threshold: String(notification.threshold),
+    notified_at: now.toISOString(),
+  }));
+  if (rows.length === 0) return;
+  await vault.db.transaction().execute(async (trx) => {
+    for (let start = 0; start < rows.length; start += MARK_BATCH) {
+      await trx.insertInto('alert_notifications').values(rows.slice(start, start + MARK_BATCH)).onConflict((conflict) => conflict.doNothing()).execute();
     }
   });
-  wrapBusy(() => mark.immediate());
 }

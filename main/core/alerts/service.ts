@@ -1,9 +1,8 @@
-import type Database from 'better-sqlite3';
 import { VaultError } from '../../../shared/errors';
 import type { Locale } from '../../../shared/i18n';
 import type { HttpClient } from '../../clouds/http';
 import { createHttpClient } from '../../clouds/http-client';
-import { openDatabase } from '../db/open';
+import { openSqliteVaultDb, readerOfUnconverted, type VaultDb } from '../db/vault-db';
 import type { HandlerContext } from '../ipc/context';
 import { osKeychain, type SecretStore } from '../keychain';
 import { translate } from '../../../shared/i18n';
@@ -14,8 +13,8 @@ import { expiringCertificates, type ExpiringCertificate } from './expiring';
 import { sendToWebhooks, type WebhookResult } from './webhooks/send';
 import { WebhookStore, type Webhook } from './webhooks/store';
 
-// The alerts behind a handler context: the vault database, the context's clock and Settings
-// threshold and language, the OS keychain for webhook URLs, and the shared HTTP client (proxy, timeouts).
+// The alerts behind a handler context: the vault database (its own connection, vault-db.ts), the
+// context's clock and Settings threshold and language, the OS keychain for webhook URLs, and the shared HTTP client (proxy, timeouts).
 
 export interface AlertServiceOptions {
   readonly secrets?: SecretStore;
@@ -32,17 +31,18 @@ export class AlertService {
   private readonly http: HttpClient;
 
   constructor(
-    readonly db: Database.Database,
+    readonly vault: VaultDb,
     private readonly ctx: Pick<HandlerContext, 'now' | 'settings' | 'systemLocale'>,
     options: AlertServiceOptions = {},
   ) {
-    this.webhooks = new WebhookStore(db, options.secrets ?? osKeychain(), ctx.now);
+    this.webhooks = new WebhookStore(vault, options.secrets ?? osKeychain(), ctx.now);
     this.http = options.http ?? createHttpClient();
   }
 
   /** Due within `days` (default: the Settings threshold), soonest first. */
   expiring(days?: number): ExpiringCertificate[] {
-    return expiringCertificates(this.db, this.ctx.now(), days ?? this.ctx.settings.get().expiringWithinDays);
+    // The radar (main/core/inventory) is not on the data layer yet: it reads the SQLite connection.
+    return expiringCertificates(readerOfUnconverted(this.vault, 'the certificate radar'), this.ctx.now(), days ?? this.ctx.settings.get().expiringWithinDays);
   }
 
   /**
@@ -51,27 +51,27 @@ export class AlertService {
    * every run repeat the alert to the others (its failure is in the result).
    */
   async notify(withinDays?: number): Promise<NotifyOutcome> {
-    const webhooks = this.webhooks.list();
+    const webhooks = await this.webhooks.list();
     if (webhooks.length === 0) throw new VaultError('alert.none_configured');
     const now = this.ctx.now();
-    const notifications = dueNotifications(this.db, now, {
+    const notifications = await dueNotifications(this.vault, now, {
       expiringWithinDays: this.ctx.settings.get().expiringWithinDays,
       channel: 'webhooks',
       ...(withinDays === undefined ? {} : { withinDays }),
     });
     if (notifications.length === 0) return { notifications, webhooks: [] };
     const results = await sendToWebhooks(this.http, this.webhooks, webhooks, { notifications }, this.locale(), now);
-    if (results.some((result) => result.status === 'sent')) markNotified(this.db, notifications, now, 'webhooks');
+    if (results.some((result) => result.status === 'sent')) await markNotified(this.vault, notifications, now, 'webhooks');
     return { notifications, webhooks: results };
   }
 
   /** The desktop notification of what is due now, shown by `show` (main/electron), in the Settings language. */
-  notifyDesktop(show: DesktopAlertOptions['show']): readonly DueNotification[] {
-    return notifyDesktop(this.db, this.ctx.now(), { expiringWithinDays: this.ctx.settings.get().expiringWithinDays, locale: this.locale(), show });
+  notifyDesktop(show: DesktopAlertOptions['show']): Promise<readonly DueNotification[]> {
+    return notifyDesktop(this.vault, this.ctx.now(), { expiringWithinDays: this.ctx.settings.get().expiringWithinDays, locale: this.locale(), show });
   }
 
   async test(name: string): Promise<WebhookResult> {
-    const webhook: Webhook = this.webhooks.get(name);
+    const webhook: Webhook = await this.webhooks.get(name);
     const text = translate(this.locale(), 'alert.message.test', { name: webhook.name });
     const [result] = await sendToWebhooks(this.http, this.webhooks, [webhook], { notifications: [], text }, this.locale(), this.ctx.now());
     return result!;
@@ -89,7 +89,7 @@ const opened = new WeakMap<HandlerContext, AlertService>();
 export function alertsOf(ctx: HandlerContext): AlertService {
   let service = opened.get(ctx);
   if (!service) {
-    service = new AlertService(openDatabase(ctx.dataDir), ctx);
+    service = new AlertService(openSqliteVaultDb(ctx.dataDir), ctx);
     opened.set(ctx, service);
   }
   return service;

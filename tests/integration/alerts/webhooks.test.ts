@@ -29,7 +29,7 @@ function service(language: Settings['language'] = 'en') {
   const settings = { ...defaultSettings, language };
   const secrets = new MemorySecrets();
   // A fixed clock: the receivers only need it within the platforms' one-hour window.
-  const alerts = new AlertService(vault.db, { now: () => now, settings: { get: () => settings, update: () => settings }, systemLocale: 'en' }, { secrets, http: createHttpClient({ env: {} }) });
+  const alerts = new AlertService(vault.vaultDb, { now: () => now, settings: { get: () => settings, update: () => settings }, systemLocale: 'en' }, { secrets, http: createHttpClient({ env: {} }) });
   return { alerts, secrets, now };
 }
 
@@ -97,7 +97,7 @@ describe('webhooks against receivers that verify payload and signature', () => {
     expect(outcome.webhooks[0]!.error!.message).toBe('Webhook "bad" (wecom) did not take the message: code 93000: invalid webhook url.');
     expect((await alerts.notify()).notifications).toEqual([]);
     const { dueNotifications } = await import('../../../main/core/alerts');
-    expect(dueNotifications(alerts.db, now, { expiringWithinDays: 30 })).toHaveLength(3);
+    expect(await dueNotifications(alerts.vault, now, { expiringWithinDays: 30 })).toHaveLength(3);
   });
 
   it('an unreachable webhook fails with the host only, and notify without webhooks is refused', async () => {
@@ -125,7 +125,7 @@ describe('webhooks against receivers that verify payload and signature', () => {
   it('cuts a long list to the WeCom 2048-byte limit with a "…and N more" line', async () => {
     const { alerts } = service();
     const now = new Date();
-    const vault = alertVault(alerts.db);
+    const vault = alertVault(alerts.vault.sqlite!);
     for (let i = 0; i < 80; i += 1) vault.entry(`bulk-${i}`, { cn: `host-${String(i).padStart(3, '0')}.a-rather-long-domain-name.example.com`, notAfter: inDays(3, now) });
     const receiver = receivers.get('wecom')!;
     await alerts.webhooks.add('wecom', 'wecom', { url: receiver.url });

@@ -13,7 +13,7 @@ function desktop(vault: ReturnType<typeof alertVault>, options: { locale?: Local
   let day = 0;
   const start = (atDay: number) => {
     day = atDay;
-    return notifyDesktop(vault.db, new Date(START.getTime() + atDay * DAY_MS), {
+    return notifyDesktop(vault.vaultDb, new Date(START.getTime() + atDay * DAY_MS), {
       expiringWithinDays: 30,
       locale: options.locale ?? 'en',
       show: (notice) => {
@@ -27,13 +27,13 @@ function desktop(vault: ReturnType<typeof alertVault>, options: { locale?: Local
 }
 
 describe('desktop notification over simulated days', () => {
-  it('shows one notice per crossing, none on the restarts between, and again at the next threshold', () => {
+  it('shows one notice per crossing, none on the restarts between, and again at the next threshold', async () => {
     const vault = alertVault();
     vault.entry('shop', { cn: 'shop.example.com', notAfter: inDays(40) });
     const app = desktop(vault);
     for (let day = 0; day <= 41; day += 1) {
-      app.start(day);
-      app.start(day); // a restart the same day
+      await app.start(day);
+      await app.start(day); // a restart the same day
     }
     expect(app.shown.map(({ day, notice }) => [day, notice.body.split('\n')[0]])).toEqual([
       [0, 'shop.example.com expires in 40 day(s), on 2026-02-10, in the library.'],
@@ -43,36 +43,36 @@ describe('desktop notification over simulated days', () => {
     ]);
   });
 
-  it('stops for a certificate once it is renewed and the renewal is what the cloud holds', () => {
+  it('stops for a certificate once it is renewed and the renewal is what the cloud holds', async () => {
     const vault = alertVault();
     vault.entry('old', { cn: 'www.example.com', notAfter: inDays(10) });
     vault.copy('tencent-prod', 'r-old', { cn: 'www.example.com', notAfter: inDays(10), libraryId: 'old' });
     const app = desktop(vault);
-    expect(app.start(0).map((n) => n.subject)).toEqual(['library:old', 'remote:acct-tencent-prod:r-old']);
+    expect((await app.start(0)).map((n) => n.subject)).toEqual(['library:old', 'remote:acct-tencent-prod:r-old']);
     // Renewed in the library and deployed: the next sync finds the new certificate in place of the old one.
     vault.entry('new', { cn: 'www.example.com', notAfter: inDays(100), renews: 'old' });
     vault.db.prepare("DELETE FROM remote_copies WHERE remote_id = 'r-old'").run();
     vault.copy('tencent-prod', 'r-new', { cn: 'www.example.com', notAfter: inDays(100), libraryId: 'new' });
-    for (let day = 1; day <= 20; day += 1) app.start(day);
+    for (let day = 1; day <= 20; day += 1) await app.start(day);
     // Only the new certificate's own 90-day crossing, 10 days in; nothing about the old one, expired on day 10.
     expect(app.shown.slice(1).map(({ day, notice }) => [day, notice.title])).toEqual([[10, 'Cert Vault: 2 certificate(s) need attention']]);
     expect(app.shown[1]!.notice.body).not.toContain('old');
   });
 
-  it('marks nothing when the system cannot show it, so the next start shows it', () => {
+  it('marks nothing when the system cannot show it, so the next start shows it', async () => {
     const vault = alertVault();
     vault.entry('e', { cn: 'e.example.com', notAfter: inDays(5) });
-    expect(desktop(vault, { canShow: false }).start(0)).toEqual([]);
+    expect(await desktop(vault, { canShow: false }).start(0)).toEqual([]);
     const app = desktop(vault);
-    expect(app.start(0)).toHaveLength(1);
-    expect(app.start(0)).toEqual([]);
+    expect(await app.start(0)).toHaveLength(1);
+    expect(await app.start(0)).toEqual([]);
   });
 
-  it('is one notice for many certificates: three lines, the rest counted, in English and Chinese', () => {
+  it('is one notice for many certificates: three lines, the rest counted, in English and Chinese', async () => {
     const fresh = alertVault();
     for (let i = 0; i < 5; i += 1) fresh.entry(`e${i}`, { cn: `e${i}.example.com`, notAfter: inDays(i + 1) });
     const english = desktop(fresh);
-    expect(english.start(0)).toHaveLength(5);
+    expect(await english.start(0)).toHaveLength(5);
     expect(english.shown).toHaveLength(1);
     expect(english.shown[0]!.notice).toEqual({
       title: 'Cert Vault: 5 certificate(s) need attention',
@@ -88,7 +88,7 @@ describe('desktop notification over simulated days', () => {
     const other = alertVault();
     other.copy('tencent-prod', 'r-1', { cn: 'cloud.example.com', notAfter: inDays(-1) });
     const chinese = desktop(other, { locale: 'zh-CN' });
-    chinese.start(0);
+    await chinese.start(0);
     expect(chinese.shown[0]!.notice.title).toBe('Cert Vault：1 张证书需要处理');
     expect(chinese.shown[0]!.notice.body).toContain('点击打开“总览”。');
     expect(chinese.shown[0]!.notice.body).toContain('tencent-prod');

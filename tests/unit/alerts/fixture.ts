@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { sqliteVaultDb, type VaultDb } from '../../../main/core/db/vault-db';
 import { memoryDatabase } from '../uploads/support/vault';
 
 // A vault database with library entries and remote copies written as the library and a sync write them.
@@ -13,6 +14,8 @@ export function inDays(days: number, from: Date = START): string {
 
 export interface AlertVault {
   readonly db: Database.Database;
+  /** The same connection on the data layer, as the alerts read it. */
+  readonly vaultDb: VaultDb;
   entry(id: string, fields: { cn: string; notAfter: string; renews?: string; isCa?: boolean; dns?: string[] }): void;
   copy(account: string, remoteId: string, fields: { cn: string | null; notAfter: string | null; libraryId?: string; dns?: string[] }): void;
 }
@@ -27,6 +30,7 @@ export function alertVault(db: Database.Database = memoryDatabase()): AlertVault
     VALUES (?, ?, 'tencent', ?, ?, ?, ?, ?, 'now')`);
   return {
     db,
+    vaultDb: sqliteVaultDb(db, { owned: false }),
     entry: (id, fields) =>
       entry.run({ id, cn: fields.cn, dns: JSON.stringify(fields.dns ?? [fields.cn]), notAfter: fields.notAfter, isCa: fields.isCa ? 1 : 0, rowid: (rowid += 1), renews: fields.renews ?? null }),
     copy: (name, remoteId, fields) => {

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type Database from 'better-sqlite3';
 import { VaultError } from '../../../../shared/errors';
+import { equalsNocase, isUniqueViolation, nocase } from '../../db/dialect-sql';
+import type { VaultDb } from '../../db/vault-db';
 import type { SecretStore } from '../../keychain';
 import { parseStoredTarget, serializeTarget, type WebhookKind, type WebhookTarget } from './target';
 
-// Webhooks: name and kind in SQLite, URL and secret in the OS keychain under one entry per
-// webhook, as cloud accounts keep theirs (accounts/account-store.ts).
+// Webhooks: name and kind in the vault database (either engine, docs/data-layer.md), URL and
+// secret in the OS keychain under one entry per webhook, as cloud accounts keep theirs
+// (accounts/account-store.ts). Names are unique ignoring case, as they were in SQLite alone.
 
 export interface Webhook {
   readonly id: string;
@@ -42,45 +44,58 @@ export function checkedWebhookName(name: string): string {
 
 export class WebhookStore {
   constructor(
-    private readonly db: Database.Database,
+    private readonly vault: VaultDb,
     private readonly secrets: SecretStore,
     private readonly now: () => Date,
   ) {}
 
-  list(): Webhook[] {
-    return (this.db.prepare('SELECT id, name, kind, created_at FROM alert_webhooks ORDER BY name COLLATE NOCASE').all() as WebhookRow[]).map(toWebhook);
+  async list(): Promise<Webhook[]> {
+    const rows = await this.vault.db.selectFrom('alert_webhooks').select(['id', 'name', 'kind', 'created_at']).orderBy(nocase(this.vault.engine, 'name')).execute();
+    return rows.map(toWebhook);
   }
 
-  get(name: string): Webhook {
-    const row = this.db.prepare('SELECT id, name, kind, created_at FROM alert_webhooks WHERE name = ?').get(name.trim()) as WebhookRow | undefined;
+  async get(name: string): Promise<Webhook> {
+    const row = await this.find(name.trim());
     if (!row) throw new VaultError('alert.not_found', { name });
     return toWebhook(row);
   }
 
-  /** Keychain first: a keychain that refuses leaves no row without its URL. */
+  /**
+   * Keychain first: a keychain that refuses leaves no row without its URL. A row that cannot be
+   * written (another process added the same name meanwhile) takes its keychain entry back with it.
+   */
   async add(name: string, kind: WebhookKind, target: WebhookTarget): Promise<Webhook> {
     const checked = checkedWebhookName(name);
-    if (this.db.prepare('SELECT 1 FROM alert_webhooks WHERE name = ?').get(checked)) throw new VaultError('alert.exists', { name: checked });
+    if (await this.find(checked)) throw new VaultError('alert.exists', { name: checked });
     const webhook: Webhook = { id: randomUUID(), name: checked, kind, createdAt: this.now().toISOString() };
     await this.secrets.set(webhookKeychainAccount(webhook.id), serializeTarget(target));
     try {
-      this.db.prepare('INSERT INTO alert_webhooks (id, name, kind, created_at) VALUES (?, ?, ?, ?)').run(webhook.id, webhook.name, webhook.kind, webhook.createdAt);
+      await this.vault.db.insertInto('alert_webhooks').values({ id: webhook.id, name: webhook.name, kind: webhook.kind, created_at: webhook.createdAt }).execute();
     } catch (error) {
       await this.secrets.delete(webhookKeychainAccount(webhook.id));
+      if (isUniqueViolation(error)) throw new VaultError('alert.exists', { name: checked });
       throw error;
     }
     return webhook;
   }
 
   async remove(name: string): Promise<void> {
-    const webhook = this.get(name);
+    const webhook = await this.get(name);
     await this.secrets.delete(webhookKeychainAccount(webhook.id));
-    this.db.prepare('DELETE FROM alert_webhooks WHERE id = ?').run(webhook.id);
+    await this.vault.db.deleteFrom('alert_webhooks').where('id', '=', webhook.id).execute();
   }
 
   async target(webhook: Webhook): Promise<WebhookTarget> {
     const stored = await this.secrets.get(webhookKeychainAccount(webhook.id));
     if (stored === null) throw new VaultError('alert.secret_missing', { name: webhook.name });
     return parseStoredTarget(stored, webhook.name);
+  }
+
+  private find(name: string): Promise<WebhookRow | undefined> {
+    return this.vault.db
+      .selectFrom('alert_webhooks')
+      .select(['id', 'name', 'kind', 'created_at'])
+      .where(equalsNocase(this.vault.engine, 'name', name))
+      .executeTakeFirst();
   }
 }

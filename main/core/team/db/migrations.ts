@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { VaultError } from '../../../../shared/errors';
+import { applyPostgresVaultMigrations, requirePostgresVaultSchema } from '../../db/pg/migrations';
 import { hostPort, type TeamDbAddress } from './connection-url';
 import type { TeamDatabase } from './schema';
 
@@ -107,6 +108,9 @@ export async function migrateTeamSchema(db: Kysely<TeamDatabase>): Promise<numbe
       await tx.insertInto('schema_version').values({ version }).execute();
       applied.push(version);
     }
+    // The vault tables (library, history, ...) beside the team's, numbered on their own, in the
+    // same transaction: a team database never has one half (main/core/db/pg/migrations.ts).
+    await applyPostgresVaultMigrations(tx);
     return applied;
   });
 }
@@ -117,4 +121,5 @@ export async function requireCurrentSchema(db: Kysely<TeamDatabase>, address: Te
   if (found === 0) throw new VaultError('team.schema_missing', { address: hostPort(address) });
   if (found < TEAM_SCHEMA_VERSION) throw new VaultError('team.schema_outdated', { found, needed: TEAM_SCHEMA_VERSION });
   if (found > TEAM_SCHEMA_VERSION) throw new VaultError('team.schema_too_new', { found, needed: TEAM_SCHEMA_VERSION });
+  await requirePostgresVaultSchema(db);
 }

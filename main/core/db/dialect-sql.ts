@@ -1,0 +1,77 @@
+import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import type { VaultEngine } from './vault-db';
+import type { VaultTables } from './tables';
+
+// Every place the two engines need different SQL, and nowhere else (docs/data-layer.md). A store
+// writes its queries with Kysely once and asks here for the few pieces that differ. Kysely's own
+// builders already cover both for: insert-or-ignore / upsert (`onConflict(...).doNothing()` /
+// `.doUpdateSet(...)`, SQLite 3.24+ and PostgreSQL alike), RETURNING, and booleans (0/1 on both).
+// Times come from the store's injected clock as ISO text, never from the database's now(), so
+// tests control them and both engines store the same strings.
+
+type AnyDb = Kysely<VaultTables>;
+
+/**
+ * A case-insensitive sort or comparison key for a text column: SQLite's `COLLATE NOCASE` (what its
+ * indexes are built with) or PostgreSQL's `lower()` (what its indexes are built on, pg/migrations.ts).
+ */
+export function nocase(engine: VaultEngine, column: string): RawBuilder<string> {
+  return engine === 'sqlite' ? sql<string>`${sql.ref(column)} COLLATE NOCASE` : sql<string>`lower(${sql.ref(column)})`;
+}
+
+/** `column` equals `value` ignoring ASCII case, as a SQLite `COLLATE NOCASE` column compares with `=`. */
+export function equalsNocase(engine: VaultEngine, column: string, value: string): RawBuilder<SqlBool> {
+  return engine === 'sqlite' ? sql<SqlBool>`${sql.ref(column)} = ${value} COLLATE NOCASE` : sql<SqlBool>`lower(${sql.ref(column)}) = lower(${value})`;
+}
+
+/** Whether `error` is a UNIQUE or PRIMARY KEY violation, on either engine (a race the store lost). */
+export function isUniqueViolation(error: unknown): boolean {
+  if (!(error instanceof Error) || !('code' in error)) return false;
+  const code = String(error.code);
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
+}
+
+/** Terms shorter than this have no trigram; SQLite then scans search_text with instr() (search.ts). */
+export const TRIGRAM_MIN_LENGTH = 3;
+
+/**
+ * entries whose search_text (lowercased) contains `term`, through each engine's trigram index:
+ * SQLite's FTS5 table entries_search (a phrase query: the term's characters in a row), PostgreSQL's
+ * pg_trgm GIN index on the column, which serves LIKE '%term%'. Shorter terms scan the column.
+ */
+export function searchTextContains(engine: VaultEngine, term: string): RawBuilder<SqlBool> {
+  const lowered = term.toLowerCase();
+  if (engine === 'postgres') return sql<SqlBool>`entries.search_text LIKE ${`%${escapeLike(lowered)}%`} ESCAPE '\\'`;
+  if ([...lowered].length < TRIGRAM_MIN_LENGTH) return sql<SqlBool>`instr(entries.search_text, ${lowered}) > 0`;
+  const phrase = `"${lowered.replaceAll('"', '""')}"`;
+  return sql<SqlBool>`entries.search_rowid IN (SELECT rowid FROM entries_search WHERE entries_search MATCH ${phrase})`;
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
+}
+
+/**
+ * The search_rowid for a new entry with this search text. SQLite: the rowid of its new
+ * entries_search row (the FTS index is a table of its own there, removed by trigger with the
+ * entry). PostgreSQL: the identity column's next value (the column is indexed in place).
+ */
+export async function newSearchRowid(engine: VaultEngine, db: AnyDb, text: string): Promise<number> {
+  if (engine === 'sqlite') {
+    // The insert's rowid, not RETURNING: SQLite does not support RETURNING on a virtual table.
+    const result = await db.insertInto('entries_search').values({ text }).executeTakeFirstOrThrow();
+    return Number(result.insertId);
+  }
+  const result = await sql<{ id: number }>`SELECT nextval(pg_get_serial_sequence('entries', 'search_rowid')) AS id`.execute(db);
+  return result.rows[0]!.id;
+}
+
+/** After entries.search_text changed: SQLite's FTS copy follows; PostgreSQL's index already has. */
+export async function reindexSearchText(engine: VaultEngine, db: AnyDb, entryId: string, text: string): Promise<void> {
+  if (engine === 'postgres') return;
+  await db
+    .updateTable('entries_search')
+    .set({ text })
+    .where('rowid', '=', (eb) => eb.selectFrom('entries').select('search_rowid').where('id', '=', entryId))
+    .execute();
+}
