@@ -2,7 +2,8 @@ import { VaultError } from '../../../shared/errors';
 import type { Locale } from '../../../shared/i18n';
 import type { HttpClient } from '../../clouds/http';
 import { createHttpClient } from '../../clouds/http-client';
-import { openSqliteVaultDb, readerOfUnconverted, type VaultDb } from '../db/vault-db';
+import { readerOfUnconverted, type VaultDb } from '../db/vault-db';
+import { vaultDbOf } from '../db/context-db';
 import type { HandlerContext } from '../ipc/context';
 import { osKeychain, type SecretStore } from '../keychain';
 import { translate } from '../../../shared/i18n';
@@ -13,7 +14,7 @@ import { expiringCertificates, type ExpiringCertificate } from './expiring';
 import { sendToWebhooks, type WebhookResult } from './webhooks/send';
 import { WebhookStore, type Webhook } from './webhooks/store';
 
-// The alerts behind a handler context: the vault database (its own connection, vault-db.ts), the
+// The alerts behind a handler context: the vault database (the context's one connection, context-db.ts), the
 // context's clock and Settings threshold and language, the OS keychain for webhook URLs, and the shared HTTP client (proxy, timeouts).
 
 export interface AlertServiceOptions {
@@ -89,7 +90,7 @@ const opened = new WeakMap<HandlerContext, AlertService>();
 export function alertsOf(ctx: HandlerContext): AlertService {
   let service = opened.get(ctx);
   if (!service) {
-    service = new AlertService(openSqliteVaultDb(ctx.dataDir), ctx);
+    service = new AlertService(vaultDbOf(ctx), ctx);
     opened.set(ctx, service);
   }
   return service;

@@ -6,6 +6,7 @@ import type { Vault } from '../library/vault';
 import type { UploadService } from '../uploads/service';
 import type { DeployerLookup } from '../deploy/service';
 import type { TlsResolver } from '../tls/read-served';
+import type { VaultDb } from '../db/vault-db';
 
 // What every handler receives. The Electron front door, the CLI and the Playwright bridge each
 // build one; handlers never know which.
@@ -46,6 +47,11 @@ export interface HandlerContext {
    * `dataDir` with the OS keychain on first use; tests inject one over an in-memory keychain.
    */
   readonly vault?: () => Vault;
+  /**
+   * The vault database every converted store shares (docs/data-layer.md). Optional: without it,
+   * `vaultDbOf(ctx)` (main/core/db/context-db.ts) opens the SQLite vault in `dataDir` once.
+   */
+  readonly vaultDb?: () => VaultDb;
   /**
    * Cloud accounts, uploads and their history. Optional like `vault`: without it `uploadsOf(ctx)`
    * (main/core/uploads) opens them over the vault database and the OS keychain on first use.
