@@ -93,7 +93,10 @@ beforeAll(async () => {
       onNotification: (notification) => {
         notifications.push(notification);
         const at = performance.now();
-        for (const waiter of waiting.splice(0).filter((w) => w.action === notification.action)) waiter.resolve(at);
+        // Only this action's waiters: a late notification of another action must not drop them.
+        for (let i = waiting.length - 1; i >= 0; i--) {
+          if (waiting[i]!.action === notification.action) waiting.splice(i, 1)[0]!.resolve(at);
+        }
       },
     },
   );
