@@ -70,6 +70,8 @@ export interface DeployOptions {
   readonly verifyTimeoutMs?: number;
   /** Keep OLD's remote id and replace its content, where the cloud allows it. */
   readonly inPlace?: boolean;
+  /** `inPlace` for these accounts only (the window's per-account choice). */
+  readonly inPlaceAccountIds?: readonly string[];
 }
 
 export const resourceStatuses = ['pending', 'running', 'deployed', 'failed', 'unknown', 'rolled-back', 'rollback-failed'] as const;
@@ -78,12 +80,19 @@ export type ResourceStatus = (typeof resourceStatuses)[number];
 export const deploymentStatuses = ['running', 'deployed', 'partial', 'failed', 'unknown', 'rolled-back'] as const;
 export type DeploymentStatus = (typeof deploymentStatuses)[number];
 
+/** Whose words a failure is: the cloud's answer passed through ("Alibaba Cloud said: …"), or a Cert Vault check. */
+export type FailureSource = 'cloud' | 'app';
+
 export interface ResourceResult {
   readonly type: string;
   readonly id: string;
   readonly name: string | null;
+  /** What the plan did with it; a rollback keeps the action it undoes. */
+  readonly action: ResourceAction;
   readonly status: ResourceStatus;
   readonly error: UploadFailure | null;
+  /** Who said `error`; null without one (and for records written before it was kept). */
+  readonly source: FailureSource | null;
 }
 
 export interface VerifiedDomain {

@@ -446,6 +446,7 @@ function deployChannels() {
       verify: z.boolean(),
       verifyTimeoutMs: z.number().int().min(0).max(3_600_000).optional(),
       inPlace: z.boolean().optional(),
+      inPlaceAccountIds: z.array(id).max(100).optional(),
     })
     .strict();
   type Options = z.infer<typeof options>;

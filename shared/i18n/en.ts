@@ -96,6 +96,7 @@ export const en = {
   'error.deploy.retire_unsupported': '{cloud} cannot {action} one certificate, so {remoteId} was kept.',
   'error.deploy.verify_unavailable': 'Checking what is served over TLS is not available here.',
   'error.deploy.retire_unknown': 'Cert Vault stopped while asking {cloud} to {action} {remoteId} on "{account}"; whether it happened is not known. Sync the account (a deleted copy no longer appears) or look in the cloud console before retiring it again.',
+  'error.deploy.retire_not_done': 'Checked: {cloud} shows that the interrupted request to {action} {remoteId} on "{account}" did not take effect. Nothing was sent again; deploy again with the same retire option to finish it.',
   'error.deploy.outcome_unknown': 'Nobody knows yet whether {cloud} moved the resources of "{account}" ({reason}). Check the deployment before deploying again.',
   'error.deploy.nothing_to_roll_back': 'Deployment {deploymentId} moved no resource, so there is nothing to roll back.',
   'error.deploy.not_finished': 'Deployment {deploymentId} has not finished yet (running or unknown). Wait for it, or check it, before rolling back.',

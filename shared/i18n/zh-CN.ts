@@ -98,6 +98,7 @@ export const zhCN: Catalog = {
   'error.deploy.retire_unsupported': '{cloud} 无法对单个证书执行“{action}”，因此保留了 {remoteId}。',
   'error.deploy.verify_unavailable': '此处无法通过 TLS 检查实际提供的证书。',
   'error.deploy.retire_unknown': 'Cert Vault 在请求 {cloud} 对“{account}”上的 {remoteId} 执行“{action}”时中断，尚不清楚是否已完成。请先同步该账号（已删除的证书不会再出现）或在云控制台中查看，再决定是否重新处理。',
+  'error.deploy.retire_not_done': '已检查：{cloud} 显示，对“{account}”上的 {remoteId} 执行“{action}”的中断请求未生效。未重新发送任何请求；如需完成，请使用相同的旧证书处理选项再次部署。',
   'error.deploy.outcome_unknown': '尚不清楚 {cloud} 是否已迁移“{account}”的资源（{reason}）。再次部署前请先检查该部署。',
   'error.deploy.nothing_to_roll_back': '部署 {deploymentId} 没有迁移任何资源，无需回滚。',
   'error.deploy.not_finished': '部署 {deploymentId} 尚未结束（进行中或结果未知）。请等待或先检查，再回滚。',

@@ -129,7 +129,7 @@ async function planAccount(deps: PlanDeps, account: CloudAccount, entry: Library
   if (!deployer) return olds.map((copy) => blockedStep(copy, failureFromVaultError(new VaultError('deploy.unsupported', { cloud: account.cloud }))));
 
   const newCopy = copies.find((copy) => copy.fingerprintSha256 === entry.fingerprintSha256 || copy.libraryId === entry.id) ?? null;
-  const inPlace = options.inPlace === true;
+  const inPlace = options.inPlace === true || (options.inPlaceAccountIds?.includes(account.id) ?? false);
   let ctx: CallContext;
   let servingNew: readonly DeployResource[] = [];
   try {
