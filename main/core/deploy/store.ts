@@ -116,13 +116,8 @@ export interface StoredStep {
   readonly retired: readonly RetiredCopy[];
 }
 
-export interface StoredResource {
-  readonly resource: DeployResource;
-  readonly action: ResourceAction;
-  readonly status: ResourceStatus;
-  readonly error: UploadFailure | null;
-  readonly source: FailureSource | null;
-}
+/** A resource row: what was discovered (sent back unchanged by a check or a rollback) and where it stands. */
+export type StoredResource = Pick<ResourceResult, 'action' | 'status' | 'error' | 'source'> & { readonly resource: DeployResource };
 
 export interface ResourceUpdate {
   readonly resourceId: string;
