@@ -108,7 +108,7 @@ export const en = {
   'error.tls.handshake_failed': '{domain} at {address} port {port} did not complete a TLS handshake ({reason}). Check that this port serves HTTPS and that the server has a certificate for {domain}.',
   'error.tls.timeout': '{domain} at {address} port {port} did not answer within {seconds} s. Check the address and port, or try again with a longer timeout.',
   'error.tls.chain_too_large': "{domain} at {address} port {port} sent a chain of more than {limit} certificates; it was not read. Check the server's certificate configuration.",
-  'error.tls.not_yet_served': 'Deployed but not yet served: {domain} still served {served} after {minutes} min instead of {expected}. A CDN may still be propagating; check again later.',
+  'error.tls.not_yet_served': 'Deployed but not yet served: {domain} still served {served} after {seconds} s of checking instead of {expected}. A CDN may still be propagating; check again later.',
   'error.ipc.bad_request': 'Invalid request to {channel}: {reason}.',
   'error.ipc.forbidden_sender': 'Request refused: it did not come from the Cert Vault window.',
   'error.ipc.path_not_chosen': 'Request refused: {file} was not chosen in a file dialog. Choose it again with Open or Save.',

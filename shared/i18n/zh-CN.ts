@@ -110,7 +110,7 @@ export const zhCN: Catalog = {
   'error.tls.handshake_failed': '{domain}（{address} 端口 {port}）未完成 TLS 握手（{reason}）。请确认该端口提供 HTTPS，且服务器配置了 {domain} 的证书。',
   'error.tls.timeout': '{domain}（{address} 端口 {port}）在 {seconds} 秒内没有响应。请检查地址和端口，或延长超时后重试。',
   'error.tls.chain_too_large': '{domain}（{address} 端口 {port}）发送的证书链超过 {limit} 张，未予读取。请检查服务器的证书配置。',
-  'error.tls.not_yet_served': '已部署但尚未生效：{minutes} 分钟后 {domain} 仍在提供 {served}，而不是 {expected}。CDN 可能仍在同步，请稍后再检查。',
+  'error.tls.not_yet_served': '已部署但尚未生效：检查 {seconds} 秒后 {domain} 仍在提供 {served}，而不是 {expected}。CDN 可能仍在同步，请稍后再检查。',
   'error.ipc.bad_request': '对 {channel} 的请求无效：{reason}。',
   'error.ipc.forbidden_sender': '请求被拒绝：它不是来自 Cert Vault 窗口。',
   'error.ipc.path_not_chosen': '请求被拒绝：{file} 不是在文件对话框中选择的。请通过“打开”或“保存”重新选择。',

@@ -333,6 +333,7 @@ for (const [locale, theme] of [
       await expect(card.locator('[data-mode]')).toHaveAttribute('data-mode', 'in-place', { timeout: 30_000 });
       await expect(card.locator('[data-new]')).toHaveText(chain);
       await expect(card.locator('[data-upload-first]')).toHaveCount(0);
+      await expect(card.locator('tr[data-resource-id="static.example.test"]')).toHaveAttribute('data-action', 'replace');
       await expect(card.locator('[data-mode-choice]')).toHaveAttribute('data-mode-choice', 'in-place');
       await app.screenshot(`deploy-in-place-${locale}-${theme}`);
 
