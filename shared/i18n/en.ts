@@ -794,6 +794,7 @@ export const en = {
   'ui.deployments.subtitle': 'Every deployment and rollback, per account and resource.',
   'ui.deploy.alreadyNew': 'was already serving the new certificate',
   'ui.deploy.mode.label': 'How',
+  'ui.deploy.retire.inPlace': 'Replaced in place on {accounts}: the old copy keeps its ID with the new content, so there is nothing to retire there.',
   'ui.deploy.mode.tradeoff': 'In place keeps the certificate ID, so everything using it switches at once, even what Cert Vault cannot see, but there is no old copy to fall back on; a new copy moves resources one by one and the old copy can be retired afterwards.',
   'ui.deploy.verify.timeoutBefore': 'Keep checking for up to',
   'ui.deploy.verify.timeoutAfter': 'seconds while CDNs propagate',

@@ -796,6 +796,7 @@ export const zhCN: Catalog = {
   'ui.deployments.subtitle': '每一次部署和回滚，按账号和资源列出。',
   'ui.deploy.alreadyNew': '已在使用新证书',
   'ui.deploy.mode.label': '方式',
+  'ui.deploy.retire.inPlace': '{accounts} 采用原地替换：旧证书保留其 ID 并换为新内容，因此无需处理旧证书。',
   'ui.deploy.mode.tradeoff': '原地替换保留证书 ID，所有使用它的资源（包括 Cert Vault 看不到的）同时切换，但没有旧副本可退回；新副本则逐个迁移资源，之后可处理旧副本。',
   'ui.deploy.verify.timeoutBefore': 'CDN 传播期间最多持续检查',
   'ui.deploy.verify.timeoutAfter': '秒',

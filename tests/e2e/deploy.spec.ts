@@ -335,6 +335,9 @@ for (const [locale, theme] of [
       await expect(card.locator('[data-upload-first]')).toHaveCount(0);
       await expect(card.locator('tr[data-resource-id="static.example.test"]')).toHaveAttribute('data-action', 'replace');
       await expect(card.locator('[data-mode-choice]')).toHaveAttribute('data-mode-choice', 'in-place');
+      // Nothing is left to retire: only Keep is offered, and the dialog says why.
+      await expect(deploy.getByTestId('deploy-retire-in-place')).toHaveText(text('ui.deploy.retire.inPlace', { accounts: 'live-prod' }));
+      await expect(deploy.locator('input[name="deploy-retire"][value="delete"]')).toBeDisabled();
       await app.screenshot(`deploy-in-place-${locale}-${theme}`);
 
       await deploy.locator('input[name="deploy-verify-timeout"]').fill('30');
