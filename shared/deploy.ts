@@ -82,6 +82,8 @@ export interface DeployOptions {
   readonly inPlace?: boolean;
   /** Resource ids (as the plan lists them) serving another, unrelated certificate that NEW is to be bound to anyway. */
   readonly bind?: readonly string[];
+  /** `inPlace` for these accounts only (the window's per-account choice). */
+  readonly inPlaceAccountIds?: readonly string[];
 }
 
 export const resourceStatuses = ['pending', 'running', 'deployed', 'failed', 'unknown', 'rolled-back', 'rollback-failed'] as const;
@@ -90,12 +92,19 @@ export type ResourceStatus = (typeof resourceStatuses)[number];
 export const deploymentStatuses = ['running', 'deployed', 'partial', 'failed', 'unknown', 'rolled-back'] as const;
 export type DeploymentStatus = (typeof deploymentStatuses)[number];
 
+/** Whose words a failure is: the cloud's answer passed through ("Alibaba Cloud said: …"), or a Cert Vault check. */
+export type FailureSource = 'cloud' | 'app';
+
 export interface ResourceResult {
   readonly type: string;
   readonly id: string;
   readonly name: string | null;
+  /** What the plan did with it; a rollback keeps the action it undoes. */
+  readonly action: ResourceAction;
   readonly status: ResourceStatus;
   readonly error: UploadFailure | null;
+  /** Who said `error`; null without one (and for records written before it was kept). */
+  readonly source: FailureSource | null;
 }
 
 export interface VerifiedDomain {

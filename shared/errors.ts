@@ -100,6 +100,7 @@ export const errorCodes = [
   'deploy.verify_unavailable',
   'deploy.outcome_unknown',
   'deploy.retire_unknown',
+  'deploy.retire_not_done',
   'deploy.nothing_to_roll_back',
   'deploy.not_finished',
   'deploy.bind_unknown',

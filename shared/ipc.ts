@@ -447,6 +447,7 @@ function deployChannels() {
       verifyTimeoutMs: z.number().int().min(0).max(3_600_000).optional(),
       inPlace: z.boolean().optional(),
       bind: z.array(z.string().min(1).max(1024)).max(1000).optional(),
+      inPlaceAccountIds: z.array(id).max(100).optional(),
     })
     .strict();
   type Options = z.infer<typeof options>;

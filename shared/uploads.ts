@@ -193,6 +193,8 @@ export interface CloudDescription {
   readonly optionFields: readonly FormField[];
   /** What a deployment may do with the old copy once nothing serves it (empty: the cloud cannot deploy, or can only keep it). */
   readonly retireModes: readonly ('mute' | 'delete')[];
+  /** How a deployment may move resources here: 'rebind' (a new copy), and 'in-place' where the cloud can replace a copy's content under its id. */
+  readonly deployModes: readonly ('rebind' | 'in-place')[];
 }
 
 /** One row after "Check". */

@@ -1,3 +1,4 @@
+import type { FailureSource } from '../../shared/deploy';
 import type { CallContext, CloudErrorInfo, UploadMaterial } from './provider';
 import type { Hint } from './cloud-error';
 
@@ -75,6 +76,12 @@ export interface ResourceOutcome {
   readonly state: ResourceState;
   /** The cloud's refusal for this resource (a failed task item's ErrorMsg, a bind call's error). */
   readonly error: CloudErrorInfo | null;
+  /**
+   * Whose words `error` is. Absent: the cloud's when it came with an HTTP answer, else ours. Set
+   * where that rule is wrong: a task item the cloud reported without a status of its own (the
+   * cloud's), a record that lacks the resource (our check of the cloud's answer).
+   */
+  readonly source?: FailureSource;
 }
 
 /**
@@ -131,4 +138,9 @@ export interface CloudDeployer {
   rollback(ctx: CallContext, step: DeployStep, handle: DeployHandle, outcomes: readonly ResourceOutcome[]): Promise<DeployHandle>;
   /** Mutes or deletes `remoteId`; the engine calls delete only after `discover` found it serving nothing. */
   retire(ctx: CallContext, remoteId: string, mode: RetireMode): Promise<void>;
+  /**
+   * Whether `remoteId`'s expiry notices are muted now, read from the cloud: what settles a mute
+   * whose answer was lost (a delete is settled by the account's listing). Where 'mute' is offered.
+   */
+  isMuted?(ctx: CallContext, remoteId: string): Promise<boolean>;
 }

@@ -10,25 +10,48 @@ import { dialog, textIn } from './fixtures/screen-states';
 import { expect, test } from './fixtures/test';
 import { defaultCredentials } from '../emulators/credentials';
 import { resourcesOf, seedResource } from '../emulators/seed';
-import type { EmulatorState, RunningEmulator } from '../emulators/server';
+import type { BoundResource, EmulatorState, RunningEmulator } from '../emulators/server';
 import { seedTencentCertificate, startTencentEmulator } from '../emulators/tencent';
+import { emulatorLookup, TlsFront, type CertificateLookup } from '../emulators/tls-front';
+import { seedVolcengineCertificate, startVolcengineEmulator } from '../emulators/volcengine';
 
 // Deploying a renewed library entry where the old one serves, against the Tencent emulator on
 // 127.0.0.1 through the real handlers: the plan after a re-sync with its old-vs-new diff, one
 // click, live progress per resource, success with every emulated resource on NEW; then a partial
 // failure (a resource the cloud refuses, a domain NEW does not cover, one already on NEW) with the
 // cloud's message, a rollback after its confirm step, and the Deployments history with a Check of
-// a deployment cancelled while its task ran. Both languages; screenshots of each state.
+// a deployment cancelled while its task ran. Verification goes over TLS to a loopback front that
+// serves, for each name, what the emulators bind to it now (the bridge's resolver override aims
+// main's probes at it): per domain "serves NEW", or "deployed but not yet served" when the front's
+// propagation delay outlasts the verify timeout. In place on Volcengine, chosen per account.
+// Both languages; screenshots of each state.
 
 let tencent: RunningEmulator;
+let volcengine: RunningEmulator;
+let front: TlsFront;
+
+/** Where each emulated resource's domains are: a CDN's Domain, a CLB listener's rules. */
+function domainsOf(resource: BoundResource): string[] {
+  const listeners = (Array.isArray(resource.instance.Listeners) ? resource.instance.Listeners : []) as { Rules?: { Domain?: string }[] }[];
+  const rules = listeners.flatMap((listener) => (listener.Rules ?? []).map((rule) => rule.Domain ?? ''));
+  return [typeof resource.instance.Domain === 'string' ? resource.instance.Domain : '', ...rules].filter((domain) => domain !== '');
+}
+
+const lookup: CertificateLookup = (domain) => emulatorLookup(tencent.state, domainsOf)(domain) ?? emulatorLookup(volcengine.state, domainsOf)(domain);
+
 test.beforeAll(async () => {
   tencent = await startTencentEmulator();
+  volcengine = await startVolcengineEmulator();
+  front = await TlsFront.start({ lookup });
 });
 test.afterEach(() => {
   tencent.state.reset();
+  volcengine.state.reset();
 });
 test.afterAll(async () => {
+  await front.close();
   await tencent.close();
+  await volcengine.close();
 });
 
 const ACCOUNT = 'tencent-prod';
@@ -86,9 +109,10 @@ for (const [locale, theme] of [
   test.describe(`${locale} ${theme}`, () => {
     test.use({ systemLocale: locale, colorScheme: theme });
 
-    test('a renewed entry is deployed everywhere the old one serves: plan with its diff, progress, success', async ({ app, bridge, pki }) => {
+    test('a renewed entry is deployed everywhere the old one serves: plan with its diff, progress, success verified over TLS', async ({ app, bridge, pki }) => {
       test.setTimeout(120_000);
       const text = textIn(locale);
+      bridge.useTlsResolver(front.resolver);
       const { newId, oldRemote } = await seedRenewal(bridge.context, pki);
       const state = tencent.state;
       clb(state, oldRemote, 'lb-web', 'www.example.test');
@@ -118,8 +142,9 @@ for (const [locale, theme] of [
       await expect(deploy.getByTestId('deploy-no-mute')).toHaveCount(0);
       await app.screenshot(`deploy-plan-${locale}-${theme}`);
 
-      // Verification needs the domains reachable over TLS; these are emulated, so it is left off here.
-      await deploy.locator('input[name="deploy-verify"]').uncheck();
+      // Verified over TLS (on by default): main's probes reach the loopback front, which serves what the emulator binds.
+      await expect(deploy.locator('input[name="deploy-verify"]')).toBeChecked();
+      await deploy.locator('input[name="deploy-verify-timeout"]').fill('30');
       await deploy.locator('input[name="deploy-retire"][value="mute"]').check();
       await expect(deploy.getByText(text('ui.deploy.retire.safety'))).toBeVisible();
       await deploy.getByRole('button', { name: text('ui.deploy.deploy'), exact: true }).click();
@@ -138,7 +163,17 @@ for (const [locale, theme] of [
       await expect(deploy.locator(`[data-testid="deploy-retired"] li[data-remote-id="${oldRemote}"]`)).toHaveAttribute('data-done', 'true');
       await expect(deploy.getByTestId('deploy-retired')).toHaveText(text('ui.deploy.retired.mute', { id: oldRemote }));
       expect(state.store.find(keyOwner, (entry) => entry.id === oldRemote)?.params.IsIgnore).toBe(true);
+      // Each domain answered over TLS with NEW.
+      const verified = deploy.getByTestId('deploy-verified');
+      for (const domain of ['www.example.test', 'example.test', 'static.example.test']) {
+        await expect(verified.locator(`li[data-domain="${domain}"]`)).toHaveAttribute('data-verdict', 'ok');
+        await expect(verified.locator(`li[data-domain="${domain}"]`)).toContainText(text('ui.deploy.verified.ok'));
+      }
+      await expect(deploy.getByTestId('deploy-not-yet')).toHaveCount(0);
+      expect(front.handshakes).toEqual(expect.arrayContaining(['www.example.test', 'example.test', 'static.example.test']));
       await app.screenshot(`deploy-success-${locale}-${theme}`);
+      await verified.scrollIntoViewIfNeeded();
+      await app.screenshot(`deploy-verified-${locale}-${theme}`);
 
       // The cloud agrees: every resource that served OLD serves the uploaded NEW.
       const serving = new Set(resourcesOf(state, keyOwner).map((resource) => resource.certificateId));
@@ -186,10 +221,14 @@ for (const [locale, theme] of [
       await expect(failed).toHaveAttribute('data-status', 'failed');
       // The cloud's words, labelled as the cloud's, with our hint on what to do.
       await expect(failed.locator('[data-cloud-message]')).toContainText('emulated failure');
-      await expect(failed).toContainText(text('ui.uploads.cloudMessage'));
+      await expect(failed.locator('[data-source="cloud"] [data-source-label]')).toHaveText(text('ui.deploy.source.cloud', { cloud: text('ui.cloud.tencent') }));
+      await expect(failed.locator('[data-action]')).toHaveText(text('ui.deploy.action.replace'));
       await expect(failed.locator('[data-hint]')).not.toBeEmpty();
       await expect(progressOf(app.page, HOSTILE)).toHaveAttribute('data-status', 'failed');
       await expect(progressOf(app.page, HOSTILE).locator('[data-failure-code="deploy.not_covered"]')).toContainText(escaped);
+      // Blocked by Cert Vault's own check of the names, and said to be ours.
+      await expect(progressOf(app.page, HOSTILE).locator('[data-source="app"] [data-source-label]')).toHaveText(text('ui.deploy.source.app'));
+      await expect(progressOf(app.page, HOSTILE).locator('[data-action]')).toHaveText(text('ui.deploy.action.blocked'));
       await app.screenshot(`deploy-partial-${locale}-${theme}`);
 
       // Roll back: asked first; keeping the new certificate changes nothing.
@@ -227,8 +266,90 @@ for (const [locale, theme] of [
       await step.locator('summary').click();
       await expect(step.locator('li[data-resource-id="api.example.test"] [data-cloud-message]')).toBeVisible();
       await expect(step.locator('li[data-resource-id="api.example.test"] [data-cloud-message]')).toContainText('emulated failure');
+      await expect(step.locator('li[data-resource-id="api.example.test"] [data-source-label]')).toHaveText(text('ui.deploy.source.cloud', { cloud: text('ui.cloud.tencent') }));
+      await expect(step.locator(`li[data-resource-id="${HOSTILE}"] [data-source-label]`)).toHaveText(text('ui.deploy.source.app'));
       await expect(rollback.locator('[data-copies]')).toHaveText(`${newRemote} → ${oldRemote}`);
       await app.screenshot(`deploy-history-${locale}-${theme}`);
+    });
+
+    test('propagation slower than the verify timeout: deployed, but each domain is said to be not yet served', async ({ app, bridge, pki }) => {
+      test.setTimeout(120_000);
+      const text = textIn(locale);
+      const { newId, oldRemote } = await seedRenewal(bridge.context, pki);
+      cdn(tencent.state, oldRemote, 'api.example.test');
+      const slow = await TlsFront.start({ lookup, propagationDelayMs: 600_000 });
+      try {
+        slow.snapshot(['api.example.test']);
+        bridge.useTlsResolver(slow.resolver);
+        const deploy = await openDeploy(app, newId, text);
+        await expect(deploy.locator('[data-testid="deploy-plan"] tr[data-resource-id]')).toHaveCount(1, { timeout: 30_000 });
+        // A timeout that is not whole seconds is refused before anything is sent.
+        const timeout = deploy.locator('input[name="deploy-verify-timeout"]');
+        await timeout.fill('0');
+        await expect(deploy.getByTestId('deploy-verify-timeout-note')).toHaveText(text('ui.deploy.verify.timeoutInvalid', { max: 3600 }));
+        await expect(deploy.getByRole('button', { name: text('ui.deploy.deploy'), exact: true })).toBeDisabled();
+        await timeout.fill('2');
+        await deploy.getByRole('button', { name: text('ui.deploy.deploy'), exact: true }).click();
+        const summary = deploy.getByTestId('deploy-summary');
+        await expect(summary).toHaveAttribute('data-status', 'deployed', { timeout: 60_000 });
+        const check = deploy.locator('[data-testid="deploy-verified"] li[data-domain="api.example.test"]');
+        await expect(check).toHaveAttribute('data-verdict', 'not-yet');
+        await expect(check).toContainText(text('ui.deploy.verified.notYet'));
+        await expect(deploy.getByTestId('deploy-not-yet')).toHaveText(text('ui.deploy.verified.notYetNote'));
+        // The cloud moved it; the front still serves OLD, as an edge that has not caught up would.
+        expect(resourcesOf(tencent.state, keyOwner)[0]!.certificateId).not.toBe(oldRemote);
+        expect(slow.handshakes).toContain('api.example.test');
+        await deploy.getByTestId('deploy-not-yet').scrollIntoViewIfNeeded();
+        await app.screenshot(`deploy-not-yet-served-${locale}-${theme}`);
+      } finally {
+        await slow.close();
+      }
+    });
+
+    test('in place on a cloud that offers it: chosen per account, the id kept, NEW served over TLS', async ({ app, bridge, pki }) => {
+      test.setTimeout(120_000);
+      const text = textIn(locale);
+      bridge.useTlsResolver(front.resolver);
+      const key = fs.readFileSync(pki.leafKeyFile, 'utf8');
+      const owner = defaultCredentials.volcengine.accessKeyId;
+      await saveAccount(bridge.context, 'volcengine', 'live-prod', volcengine.url);
+      await importLibraryEntry(bridge.context, [pki.leaf.pem, pki.intermediate.pem, key].join(''));
+      const newId = await importLibraryEntry(bridge.context, [pki.renewedLeaf.pem, pki.intermediate.pem, key].join(''));
+      const chain = seedVolcengineCertificate(volcengine.state, { account: owner, certificatePem: pki.leaf.pem + pki.intermediate.pem, privateKeyPem: key, name: 'live-old' }).id;
+      seedResource(volcengine.state, { account: owner, certificateId: chain, type: 'live-domain', region: '', instance: { Domain: 'static.example.test' } });
+
+      const deploy = await openDeploy(app, newId, text);
+      const card = deploy.locator('[data-testid="deploy-plan"] > li[data-account="live-prod"]');
+      await expect(card.locator('[data-upload-first]')).toBeVisible({ timeout: 30_000 });
+      const choice = card.locator('[data-mode-choice]');
+      await expect(choice).toHaveAttribute('data-mode-choice', 'rebind');
+      await expect(choice.locator('[data-tradeoff]')).toHaveText(text('ui.deploy.mode.tradeoff'));
+      // Volcengine cannot mute one certificate's notices: not offered, and said why.
+      await expect(deploy.locator('input[name="deploy-retire"][value="mute"]')).toBeDisabled();
+      await expect(deploy.getByTestId('deploy-no-mute')).toContainText(text('ui.cloud.volcengine'));
+
+      await choice.getByRole('radio', { name: text('ui.deploy.mode.in-place') }).check();
+      // Planned again: the old chain keeps its id and gets NEW's content; nothing is uploaded first.
+      await expect(card.locator('[data-mode]')).toHaveAttribute('data-mode', 'in-place', { timeout: 30_000 });
+      await expect(card.locator('[data-new]')).toHaveText(chain);
+      await expect(card.locator('[data-upload-first]')).toHaveCount(0);
+      await expect(card.locator('tr[data-resource-id="static.example.test"]')).toHaveAttribute('data-action', 'replace');
+      await expect(card.locator('[data-mode-choice]')).toHaveAttribute('data-mode-choice', 'in-place');
+      // Nothing is left to retire: only Keep is offered, and the dialog says why.
+      await expect(deploy.getByTestId('deploy-retire-in-place')).toHaveText(text('ui.deploy.retire.inPlace', { accounts: 'live-prod' }));
+      await expect(deploy.locator('input[name="deploy-retire"][value="delete"]')).toBeDisabled();
+      await app.screenshot(`deploy-in-place-${locale}-${theme}`);
+
+      await deploy.locator('input[name="deploy-verify-timeout"]').fill('30');
+      await deploy.getByRole('button', { name: text('ui.deploy.deploy'), exact: true }).click();
+      const summary = deploy.getByTestId('deploy-summary');
+      await expect(summary).toHaveAttribute('data-status', 'deployed', { timeout: 60_000 });
+      await expect(deploy.locator('[data-testid="deploy-verified"] li[data-domain="static.example.test"]')).toHaveAttribute('data-verdict', 'ok');
+      // Same chain id on the domain, NEW's certificate in it.
+      expect(resourcesOf(volcengine.state, owner)[0]!.certificateId).toBe(chain);
+      expect(volcengine.state.store.find(owner, (entry) => entry.id === chain)!.certificatePem).toContain(pki.renewedLeaf.pem.trim().split('\n')[1]!);
+      const [record] = (await call(bridge.context, 'deploy.history', { certificateId: newId })).deployments;
+      expect(record!.accounts.map((account) => [account.status, account.oldRemoteId, account.newRemoteId])).toEqual([['deployed', chain, chain]]);
     });
   });
 }

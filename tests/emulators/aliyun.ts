@@ -272,8 +272,16 @@ function missingParameter(name: string): Reply {
   return { status: 400, body: { Code: 'MissingParameter', Message: `The input parameter "${name}" that is mandatory for processing this request is not supplied.` } };
 }
 
+/**
+ * Ids given out per emulator: one deleted certificate's id is never given to the next upload
+ * while others remain (counting the store would). An empty store starts again at 12345001.
+ */
+const issuedIds = new WeakMap<EmulatorState, number>();
+
 function nextCertId(state: EmulatorState): number {
-  return 12_345_000 + state.store.size + 1;
+  const next = (state.store.size === 0 ? 0 : Math.max(issuedIds.get(state) ?? 0, state.store.size)) + 1;
+  issuedIds.set(state, next);
+  return 12_345_000 + next;
 }
 
 const DAY_MS = 86_400_000;

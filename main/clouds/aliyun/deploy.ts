@@ -219,7 +219,12 @@ function taskState(data: JobData, watched: readonly DeployResource[], workers: r
     const worker = workers.filter((candidate) => candidate.resourceId === resource.id).at(-1);
     if (!worker) {
       if (!jobEnded) return { resourceId: resource.id, state: 'pending', error: null };
-      return { resourceId: resource.id, state: data.kind === 'rollback' ? 'rollback-failed' : 'failed', error: failure('deploy.not-in-job', `Job ${data.jobId} has no worker for resource ${resource.id}`, deployHints.notInJob) };
+      return {
+        resourceId: resource.id,
+        state: data.kind === 'rollback' ? 'rollback-failed' : 'failed',
+        error: failure('deploy.not-in-job', `Job ${data.jobId} has no worker for resource ${resource.id}`, deployHints.notInJob),
+        source: 'app',
+      };
     }
     const state = stateOf(worker);
     // A worker whose rollback call was refused stays where it was, unless the cloud shows it moving after all.
@@ -230,7 +235,7 @@ function taskState(data: JobData, watched: readonly DeployResource[], workers: r
       state === 'failed' ? failure('deploy.worker-error', `Worker ${worker.id} of job ${data.jobId} ended in ${worker.status}`, deployHints.workerFailed)
       : state === 'rollback-failed' ? failure('deploy.worker-rollback-error', `Worker ${worker.id} of job ${data.jobId} ended in ${worker.status}`, deployHints.rollbackFailed)
       : null;
-    return { resourceId: resource.id, state, error };
+    return { resourceId: resource.id, state, error, ...(error ? { source: 'cloud' as const } : {}) };
   });
   // Whether a job with failed workers ends `error` is unconfirmed: the workers decide; a resource
   // without a worker counts as finished only once the job has ended.

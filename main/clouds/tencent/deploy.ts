@@ -184,6 +184,13 @@ export function createTencentDeployer(cloud: TencentCloudId, options: TencentDep
       }
       await waitForDelete(cloud, ctx, taskId, waitMs, maxRepeats);
     },
+
+    async isMuted(ctx, remoteId) {
+      // IsIgnore is DescribeCertificates' "expiry notices muted" flag (§1.1); a copy no longer listed has none to mute.
+      const answer = await readCall(ctx, () => callTencent(cloud, ctx, 'DescribeCertificates', { CertIds: [remoteId], Limit: 1 }));
+      const listed = Array.isArray(answer.Certificates) ? answer.Certificates.filter(isJsonObject) : [];
+      return listed.some((item) => textOf(item.CertificateId) === remoteId && item.IsIgnore === true);
+    },
   };
 }
 
@@ -298,13 +305,14 @@ function taskState(cloud: TencentCloudId, ctx: CallContext, step: DeployStep, da
     if (items.length === 0) {
       if (!finished) return { resourceId: resource.id, state: 'pending', error: null };
       const state = data.kind === 'rollback' ? 'rollback-failed' : 'failed';
-      return { resourceId: resource.id, state, error: failure('deploy.not-in-record', `Record ${data.deployRecordId} has no item for ${resource.id}`, { kind: 'invalid', retryable: false, hint: deployHints.notInRecord }) };
+      const error = failure('deploy.not-in-record', `Record ${data.deployRecordId} has no item for ${resource.id}`, { kind: 'invalid', retryable: false, hint: deployHints.notInRecord });
+      return { resourceId: resource.id, state, error, source: 'app' };
     }
     // An adopted task may be moving OLD's resources to another certificate than NEW.
     const foreign = data.kind === 'update' ? items.find(({ item }) => textOf(item.CertId) !== null && textOf(item.CertId) !== step.newRemoteId) : undefined;
     if (foreign && finished) {
       const message = `The running task moves ${resource.id} to ${textOf(foreign.item.CertId) ?? ''}, not ${step.newRemoteId}`;
-      return { resourceId: resource.id, state: 'failed', error: failure('deploy.other-task', message, { kind: 'conflict', retryable: false, hint: deployHints.otherTask }) };
+      return { resourceId: resource.id, state: 'failed', error: failure('deploy.other-task', message, { kind: 'conflict', retryable: false, hint: deployHints.otherTask }), source: 'app' };
     }
     const worst = items.map(({ item }) => ({ item, state: itemState(item) })).sort((a, b) => SEVERITY.indexOf(a.state) - SEVERITY.indexOf(b.state))[0]!;
     const failed = worst.state === 'failed' || worst.state === 'rollback-failed';

@@ -59,6 +59,8 @@ export interface EngineDeps {
   readonly upload: (account: CloudAccount, entryId: string, signal: AbortSignal) => Promise<{ remoteId: string } | { failure: UploadFailure }>;
   readonly loadMaterial: (entryId: string) => Promise<UploadMaterial>;
   readonly sealer: Sealer;
+  /** Whether the account's certificate list (all pages, read now) still has `remoteId`: settles a delete whose answer was lost. */
+  readonly stillListed: (account: CloudAccount, ctx: CallContext, remoteId: string) => Promise<boolean>;
   readonly verify?: VerifyServed;
   readonly emit: (progress: DeployProgress) => void;
 }

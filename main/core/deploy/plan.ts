@@ -121,7 +121,7 @@ async function planAccount(deps: PlanDeps, account: CloudAccount, entry: Library
   const olds = oldCopies(copies, entry, predecessors);
   const deployer = deps.deployer(account);
   const newCopy = copies.find((copy) => copy.fingerprintSha256 === entry.fingerprintSha256 || copy.libraryId === entry.id) ?? null;
-  const inPlace = options.inPlace === true;
+  const inPlace = options.inPlace === true || (options.inPlaceAccountIds?.includes(account.id) ?? false);
   // Binding needs NEW's id on the account: the cloud matches names against it (DEPLOY.md §1.3.4).
   const bindsFrom = deployer?.candidates && newCopy && !inPlace ? newCopy : null;
   if (olds.length === 0 && !bindsFrom) return [];
@@ -164,7 +164,10 @@ async function planAccount(deps: PlanDeps, account: CloudAccount, entry: Library
       else if (diff.uncovered.length > 0) {
         const list = diff.uncovered.join(', ');
         rows.push(planned(resource, 'blocked', localized(`the new certificate does not cover ${list}`, `新证书不覆盖 ${list}`), diff));
-      } else rows.push(planned(resource, deployer.action, null, diff));
+      } else {
+        // In place the copy's content is replaced under its id: nothing is bound, whatever the cloud's usual action.
+        rows.push(planned(resource, inPlace ? 'replace' : deployer.action, null, diff));
+      }
     }
     // Resources already moved (a deployment re-run after a partial one) show once, on the account's first step.
     if (index === 0) {

@@ -6,7 +6,7 @@ import { CloudError, type CallContext, type UploadMaterial } from '../../clouds/
 import { failureFromVaultError, failureOf } from '../uploads/failure';
 import type { PlannedStep } from './plan';
 import { cancelled, DEFAULT_VERIFY_TIMEOUT_MS, failureFrom, refusedOutright, sealingContext, stepStatus, unknownFailure, type EngineDeps, type RunSpec } from './engine';
-import { recoverTask, settleByState, startWithRetries, StepRun, watchTask } from './watch';
+import { cloudFailure, recoverTask, settleByState, startWithRetries, StepRun, watchTask } from './watch';
 
 // A deployment's run, step by step (see engine.ts for the rules it keeps).
 
@@ -43,6 +43,7 @@ async function runStep(deps: EngineDeps, spec: RunSpec, planned: PlannedStep, st
     account,
     rows.map(({ resource, action }) => ({
       resource,
+      action,
       status: action === 'skip' ? 'deployed' : action === 'blocked' ? 'failed' : 'pending',
       error: action === 'blocked' ? failureFromVaultError(new VaultError('deploy.not_covered', { domains: plan.resources.find((r) => r.id === resource.id)!.diff.uncovered.join(', ') })) : null,
     })),
@@ -100,7 +101,7 @@ async function runStep(deps: EngineDeps, spec: RunSpec, planned: PlannedStep, st
       if (!(error instanceof CloudError)) throw error;
       const info = error.info;
       if (refusedOutright(info)) {
-        run.set(moving.map((r) => ({ resourceId: r.id, status: 'failed', error: failureOf(info) })));
+        run.set(moving.map((r) => ({ resourceId: r.id, status: 'failed', ...cloudFailure(info) })));
         return finish(stepStatus(run.statuses()), failureOf(info));
       }
       // The request may have reached the cloud: never sent again. The cloud's task records may

@@ -81,6 +81,11 @@ export class DeployService {
       upload: (account, entryId, signal) => this.uploadTo(account, entryId, signal),
       loadMaterial: async (entryId) => (await materialFromLibrary(options.vault(), entryId)).material,
       sealer: options.sealer,
+      stillListed: async (account, ctx, remoteId) => {
+        const provider = options.uploads.provider(account.cloud);
+        const listed = provider.listRemote ? await provider.listRemote(ctx) : await provider.list(ctx);
+        return listed.some((copy) => copy.remoteId === remoteId);
+      },
       verify: options.verify,
       emit: options.emit,
     };

@@ -6,6 +6,7 @@ import type {
   DeployOptions,
   DeploymentRecord,
   DeploymentStatus,
+  FailureSource,
   ResourceAction,
   ResourceResult,
   ResourceStatus,
@@ -83,6 +84,7 @@ export interface PlannedResourceRow {
   readonly action: ResourceAction;
   /** Skipped resources already serve NEW: recorded as deployed from the start. */
   readonly status: ResourceStatus;
+  /** A blocked resource's reason: Cert Vault's check. */
   readonly error: UploadFailure | null;
 }
 
@@ -112,13 +114,19 @@ export interface StoredStep {
   readonly sealed: Sealed | null;
   /** When the step was recorded, before any of its requests: the earliest a task it started can date from. */
   readonly startedAt: string;
-  readonly resources: readonly { readonly resource: DeployResource; readonly action: ResourceAction; readonly status: ResourceStatus; readonly error: UploadFailure | null }[];
+  readonly resources: readonly StoredResource[];
+  readonly retired: readonly RetiredCopy[];
 }
+
+/** A resource row: what was discovered (sent back unchanged by a check or a rollback) and where it stands. */
+export type StoredResource = Pick<ResourceResult, 'action' | 'status' | 'error' | 'source'> & { readonly resource: DeployResource };
 
 export interface ResourceUpdate {
   readonly resourceId: string;
   readonly status: ResourceStatus;
   readonly error: UploadFailure | null;
+  /** Who said `error`; absent: Cert Vault (only a cloud's answer passed through says otherwise). */
+  readonly source?: FailureSource;
 }
 
 export interface StepEnd {
@@ -129,6 +137,17 @@ export interface StepEnd {
 }
 
 const parse = <T>(json: string | null): T | null => (json === null ? null : (JSON.parse(json) as T));
+
+// error_json holds the failure with its source beside it: one column, no migration for the source.
+const errorJson = (error: UploadFailure | null, source: FailureSource | undefined): string | null =>
+  error ? JSON.stringify({ ...error, source: source ?? 'app' }) : null;
+
+function readError(json: string | null): { error: UploadFailure | null; source: FailureSource | null } {
+  const stored = parse<UploadFailure & { source?: FailureSource }>(json);
+  if (!stored) return { error: null, source: null };
+  const { source, ...error } = stored;
+  return { error, source: source ?? null };
+}
 
 export class DeployStore {
   constructor(
@@ -163,7 +182,7 @@ export class DeployStore {
         const stepId = stepIds[position]!;
         insertStep.run(stepId, id, position, step.accountId, step.accountName, step.cloud, step.mode, step.oldRemoteId, step.newRemoteId, this.pid, at);
         step.resources.forEach((row, index) =>
-          insertResource.run(stepId, index, row.resource.type, row.resource.id, row.resource.name, row.action, JSON.stringify(row.resource), row.status, row.error ? JSON.stringify(row.error) : null),
+          insertResource.run(stepId, index, row.resource.type, row.resource.id, row.resource.name, row.action, JSON.stringify(row.resource), row.status, errorJson(row.error, 'app')),
         );
       });
     });
@@ -190,7 +209,7 @@ export class DeployStore {
 
   updateResources(stepId: string, updates: readonly ResourceUpdate[]): void {
     const update = this.db.prepare('UPDATE deployment_resources SET status = ?, error_json = ? WHERE step_id = ? AND resource_id = ?');
-    this.db.transaction(() => updates.forEach((u) => update.run(u.status, u.error ? JSON.stringify(u.error) : null, stepId, u.resourceId)))();
+    this.db.transaction(() => updates.forEach((u) => update.run(u.status, errorJson(u.error, u.source), stepId, u.resourceId)))();
   }
 
   /** Resources still pending or running when a step ends abruptly take the step's fate. */
@@ -299,8 +318,9 @@ export class DeployStore {
         resource: JSON.parse(r.resource_json) as DeployResource,
         action: r.action,
         status: r.status,
-        error: parse<UploadFailure>(r.error_json),
+        ...readError(r.error_json),
       })),
+      retired: JSON.parse(row.retired_json) as RetiredCopy[],
     }));
   }
 
@@ -327,7 +347,7 @@ export class DeployStore {
       newRemoteId: step.new_remote_id,
       status: step.status,
       resources: this.resourceRows(step.id).map(
-        (r): ResourceResult => ({ type: r.type, id: r.resource_id, name: r.name, status: r.status, error: parse<UploadFailure>(r.error_json) }),
+        (r): ResourceResult => ({ type: r.type, id: r.resource_id, name: r.name, action: r.action, status: r.status, ...readError(r.error_json) }),
       ),
       retired: JSON.parse(step.retired_json) as RetiredCopy[],
       verified: JSON.parse(step.verified_json) as VerifiedDomain[],

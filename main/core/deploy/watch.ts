@@ -1,10 +1,11 @@
-import type { DeployProgress, ResourceResult, ResourceStatus, VerifiedDomain } from '../../../shared/deploy';
+import type { DeployProgress, FailureSource, ResourceAction, ResourceResult, ResourceStatus, VerifiedDomain } from '../../../shared/deploy';
 import type { CloudAccount, UploadFailure } from '../../../shared/uploads';
 import type { CloudDeployer, DeployHandle, DeployResource, DeployStep, ResourceOutcome, TaskState } from '../../clouds/deploy';
 import { CloudError, type CallContext, type CloudErrorInfo } from '../../clouds/provider';
 import { backoffDelayMs, defaultRetryPolicy } from '../../clouds/retry';
 import { failureOf, ourFailure } from '../uploads/failure';
 import { cancelled, defaultWatch, failureFrom, unknownFailure, type EngineDeps } from './engine';
+import type { ResourceUpdate } from './store';
 
 // Watching a cloud task, and what the engine knows of each resource while it does: polls with
 // backoff until the task finishes, the cloud's state read when a task cannot be watched, and the
@@ -93,23 +94,31 @@ export class StepRun {
     private readonly deploymentId: string,
     private readonly stepId: string,
     readonly account: CloudAccount,
-    resources: readonly { readonly resource: DeployResource; readonly status: ResourceStatus; readonly error: UploadFailure | null }[],
+    resources: readonly {
+      readonly resource: DeployResource;
+      readonly action: ResourceAction;
+      readonly status: ResourceStatus;
+      readonly error: UploadFailure | null;
+      readonly source?: FailureSource | null;
+    }[],
   ) {
-    for (const { resource, status, error } of resources) this.results.set(resource.id, { type: resource.type, id: resource.id, name: resource.name, status, error });
+    for (const { resource, action, status, error, source } of resources) {
+      this.results.set(resource.id, { type: resource.type, id: resource.id, name: resource.name, action, status, error, source: error ? (source ?? 'app') : null });
+    }
   }
 
   report(phase: DeployProgress['phase'], verified: readonly VerifiedDomain[] = []): void {
     this.deps.emit({ deploymentId: this.deploymentId, accountId: this.account.id, phase, resources: [...this.results.values()], verified });
   }
 
-  set(updates: readonly { resourceId: string; status: ResourceStatus; error: UploadFailure | null }[]): void {
+  set(updates: readonly ResourceUpdate[]): void {
     const known = updates.filter((u) => this.results.has(u.resourceId));
-    for (const u of known) this.results.set(u.resourceId, { ...this.results.get(u.resourceId)!, status: u.status, error: u.error });
+    for (const u of known) this.results.set(u.resourceId, { ...this.results.get(u.resourceId)!, status: u.status, error: u.error, source: u.error ? (u.source ?? 'app') : null });
     this.deps.store.updateResources(this.stepId, known);
   }
 
   fromOutcomes(outcomes: readonly ResourceOutcome[]): void {
-    this.set(outcomes.map((o) => ({ resourceId: o.resourceId, status: o.state, error: o.error ? failureOf(o.error) : null })));
+    this.set(outcomes.map((o) => (o.error ? { resourceId: o.resourceId, status: o.state, ...cloudFailure(o.error, o.source) } : { resourceId: o.resourceId, status: o.state, error: null })));
   }
 
   statuses(ids?: ReadonlySet<string>): ResourceStatus[] {
@@ -121,6 +130,11 @@ export class StepRun {
   }
 }
 
+
+/** A deployer's error as recorded: the cloud's words when it answered with them, unless the deployer says whose they are. */
+export function cloudFailure(info: CloudErrorInfo, source?: FailureSource): { error: UploadFailure; source: FailureSource } {
+  return { error: failureOf(info), source: source ?? (info.httpStatus !== null ? 'cloud' : 'app') };
+}
 
 /**
  * What the cloud shows now: a resource serving NEW was deployed, one still serving OLD was not
@@ -141,7 +155,7 @@ export async function settleByState(deps: EngineDeps, ctx: CallContext, deployer
     return;
   }
   const binds = new Set(step.binds ?? []);
-  const updates = step.resources.flatMap((r): { resourceId: string; status: ResourceStatus; error: UploadFailure | null }[] => {
+  const updates = step.resources.flatMap((r): ResourceUpdate[] => {
     if (!['unknown', 'running', 'pending'].includes(run.get(r.id)?.status ?? '')) return [];
     const served = binds.has(r.id) ? { moved: onNew.has(r.id) !== rollback, stayed: onNew.has(r.id) === rollback } : { moved: (rollback ? onOld : onNew).has(r.id), stayed: (rollback ? onNew : onOld).has(r.id) };
     if (served.moved) return [{ resourceId: r.id, status: rollback ? 'rolled-back' : 'deployed', error: null }];

@@ -155,7 +155,8 @@ function gaveUp(domain: string, probe: Probe, expected: string, timeoutMs: numbe
           domain,
           served: short(probe.served),
           expected: short(expected),
-          minutes: Math.round((timeoutMs / 60_000) * 10) / 10,
+          // Seconds, as the timeout is given (--verify-timeout, the dialog): a short one would read "0 min".
+          seconds: Math.round(timeoutMs / 1000),
         })
       : (probe.error ?? new VaultError('internal'));
   return { domain, served: probe.served, ok: false, error: failureFromVaultError(error) };

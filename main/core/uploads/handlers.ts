@@ -42,6 +42,7 @@ function describeCloud(provider: CloudProvider): CloudDescription {
     accountFields: provider.accountFields,
     optionFields: provider.optionFields,
     retireModes: provider.deployer?.retireModes ?? [],
+    deployModes: provider.deployer?.modes ?? [],
   };
 }
 

@@ -194,8 +194,12 @@ describe.each(['tencent', 'tencent-intl'] as const)('%s deployer against the Ten
     expect(bound.info).toMatchObject({ code: 'FailedOperation.BoundResources', kind: 'conflict', retryable: false });
     expect(state.store.find(account, (entry) => entry.id === old)).toBeDefined();
 
+    // What settles a mute whose answer was lost: read back, not sent again.
+    expect(await deployer.isMuted!(ctx, old)).toBe(false);
     await deployer.retire(ctx, old, 'mute');
     expect(state.store.find(account, (entry) => entry.id === old)?.params.IsIgnore).toBe(true);
+    expect(await deployer.isMuted!(ctx, old)).toBe(true);
+    expect(await deployer.isMuted!(ctx, renewed)).toBe(false);
 
     const resources = await deployer.discover(ctx, old);
     const deployStep = step(old, renewed, resources);

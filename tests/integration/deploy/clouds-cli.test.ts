@@ -98,7 +98,7 @@ describe('certvault deploy --verify over the Tencent emulator and the TLS front'
     expect(doc.results).toEqual([
       {
         account: 'tprod', cloud: 'tencent', status: 'deployed', error: null,
-        resources: domains.map((id) => ({ type: 'cdn', id, status: 'deployed', error: null })),
+        resources: domains.map((id) => ({ type: 'cdn', id, action: 'replace', status: 'deployed', error: null, source: null })),
         retired: [],
         verified: expect.arrayContaining(domains.map((domain) => ({ domain, served: fingerprint(NEW), ok: true }))),
       },
@@ -109,7 +109,8 @@ describe('certvault deploy --verify over the Tencent emulator and the TLS front'
 
     const back = await cli(['rollback', String(doc.deploymentId), '--json']);
     expect(back.code).toBe(0);
-    expect(back.json()).toMatchObject({ results: [{ status: 'rolled-back', resources: domains.map((id) => ({ id, status: 'rolled-back' })) }] });
+    // A rollback's results keep the action they undo.
+    expect(back.json()).toMatchObject({ results: [{ status: 'rolled-back', resources: domains.map((id) => ({ id, action: 'replace', status: 'rolled-back' })) }] });
     expect(resourcesOf(emulator.state, secretId).map((r) => r.certificateId)).toEqual([oldRemote, oldRemote]);
     for (const domain of domains) expect(await served(domain)).toBe(fingerprint(OLD));
   }, 60_000);

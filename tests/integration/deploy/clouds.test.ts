@@ -14,7 +14,7 @@ import { defaultCredentials, defaultHuaweiInstance, defaultHuaweiProjects } from
 import { deployState } from '../../emulators/deploy-state';
 import { startHuaweiEmulator } from '../../emulators/huawei';
 import { resourcesOf, seedResource } from '../../emulators/seed';
-import type { BoundResource, EmulatorState, RunningEmulator } from '../../emulators/server';
+import type { BoundResource, EmulatorState, RecordedCall, RunningEmulator } from '../../emulators/server';
 import { startTencentEmulator } from '../../emulators/tencent';
 import { emulatorLookup, TlsFront, type CertificateLookup } from '../../emulators/tls-front';
 import { startVolcengineEmulator } from '../../emulators/volcengine';
@@ -31,6 +31,8 @@ log.setSink(null);
 
 interface CloudCase {
   readonly cloud: CloudId;
+  /** What the plan does to a resource serving OLD here (the deployer's action). */
+  readonly action: 'replace' | 'bind';
   readonly start: () => Promise<RunningEmulator>;
   readonly addArgs: (url: string) => string[];
   readonly account: string;
@@ -47,7 +49,7 @@ const text = (value: unknown) => (typeof value === 'string' ? value : '');
 
 const cases: readonly CloudCase[] = [
   {
-    cloud: 'tencent', start: () => startTencentEmulator({ latencyMs: 0 }), account: defaultCredentials.tencent.accessKeyId,
+    cloud: 'tencent', action: 'replace', start: () => startTencentEmulator({ latencyMs: 0 }), account: defaultCredentials.tencent.accessKeyId,
     secret: JSON.stringify({ secretId: defaultCredentials.tencent.accessKeyId, secretKey: defaultCredentials.tencent.accessKeySecret }),
     addArgs: (url) => ['--endpoint', url, '--project-id', '0'],
     resource: (certificateId, domain) => ({ certificateId, type: 'cdn', region: '', instance: { Domain: domain, CertId: certificateId, Status: 'online', HttpsBillingSwitch: 'on' } }),
@@ -57,7 +59,7 @@ const cases: readonly CloudCase[] = [
     prepare: (state) => void (state.deploy.preparingCalls = 0),
   },
   {
-    cloud: 'aliyun', start: () => startAliyunEmulator({ latencyMs: 0 }), account: defaultCredentials.aliyun.accessKeyId,
+    cloud: 'aliyun', action: 'replace', start: () => startAliyunEmulator({ latencyMs: 0 }), account: defaultCredentials.aliyun.accessKeyId,
     secret: JSON.stringify({ accessKeyId: defaultCredentials.aliyun.accessKeyId, accessKeySecret: defaultCredentials.aliyun.accessKeySecret }),
     addArgs: (url) => ['--endpoint', url],
     resource: (certificateId, domain) => ({ certificateId, type: 'CDN', region: 'cn-hangzhou', instance: { Domain: domain, InstanceId: `cdn-${domain}` } }),
@@ -66,7 +68,7 @@ const cases: readonly CloudCase[] = [
     prepare: (state, account) => seedAliyunContact(state, account),
   },
   {
-    cloud: 'huawei', start: () => startHuaweiEmulator({ latencyMs: 0 }), account: defaultCredentials.huawei.accessKeyId,
+    cloud: 'huawei', action: 'bind', start: () => startHuaweiEmulator({ latencyMs: 0 }), account: defaultCredentials.huawei.accessKeyId,
     secret: JSON.stringify({ ak: defaultCredentials.huawei.accessKeyId, sk: defaultCredentials.huawei.accessKeySecret }),
     addArgs: (url) => ['--endpoint', url, '--region', 'cn-north-4', '--project-id', defaultHuaweiProjects['cn-north-4']!, '--instance-id', defaultHuaweiInstance],
     resource: (certificateId, domain) => ({
@@ -77,7 +79,7 @@ const cases: readonly CloudCase[] = [
     fail: (state, domain) => deployState(state).failingDomains.add(domain),
   },
   {
-    cloud: 'volcengine', start: () => startVolcengineEmulator({ latencyMs: 0 }), account: defaultCredentials.volcengine.accessKeyId,
+    cloud: 'volcengine', action: 'bind', start: () => startVolcengineEmulator({ latencyMs: 0 }), account: defaultCredentials.volcengine.accessKeyId,
     secret: JSON.stringify({ accessKeyId: defaultCredentials.volcengine.accessKeyId, accessKeySecret: defaultCredentials.volcengine.accessKeySecret }),
     addArgs: (url) => ['--endpoint', url],
     resource: (certificateId, domain) => ({ certificateId, type: 'live-domain', region: '', instance: { Domain: domain } }),
@@ -128,7 +130,7 @@ const served = async (domain: string) => (await readServed({ domain, resolve: fr
 
 interface Result {
   status: string;
-  resources: { id: string; status: string; error: { code: string } | null }[];
+  resources: { id: string; action: string; status: string; error: { code: string } | null; source: string | null }[];
   retired: { remoteId: string; action: string; done: boolean }[];
   verified: { domain: string; served: string | null; ok: boolean }[];
 }
@@ -169,6 +171,8 @@ describe.each(cases)('deploy on $cloud: real deployer, emulator, TLS front', (c)
     // Each cloud lists them in the order they were seeded: b is the one refused.
     expect(partial!.resources.map((r) => r.status)).toEqual(['deployed', 'failed', 'deployed']);
     expect(partial!.resources[1]!.error).not.toBeNull();
+    // The refusal is the cloud's own answer, passed through; the action is what the plan chose.
+    expect(partial!.resources.map((r) => [r.action, r.source])).toEqual([[c.action, null], [c.action, 'cloud'], [c.action, null]]);
     const newRemote = serving().find((id) => id !== oldRemote)!;
     expect(serving()).toEqual([newRemote, oldRemote, newRemote]);
     expect(await served(domains[0]!)).toBe(fingerprint(NEW));
@@ -198,6 +202,66 @@ describe.each(cases)('deploy on $cloud: real deployer, emulator, TLS front', (c)
   }, 60_000);
 });
 
+/** OLD uploaded and bound to `domains` on the cloud's account of the suite above; NEW in the library. */
+async function renewal(c: CloudCase, label: string, domains: readonly string[]) {
+  const [old, fresh] = makeCerts([
+    { names: domains, days: 30 },
+    { names: domains, days: 365 },
+  ]) as [TestCert, TestCert];
+  const oldId = await importCert(`old-${c.cloud}-${label}.pem`, old);
+  const newId = await importCert(`new-${c.cloud}-${label}.pem`, fresh);
+  const oldRemote = ((await cli(['upload', '--json', oldId, '--to', `acct-${c.cloud}`])).json().results as { remoteId: string }[])[0]!.remoteId;
+  const state = emulators.get(c.cloud)!.state;
+  for (const domain of domains) seedResource(state, { account: c.account, ...c.resource(oldRemote, domain) });
+  return { old, fresh, newId, oldRemote };
+}
+
+/** Which certificate each of `domains` is bound to on the cloud now. */
+const boundOn = (c: CloudCase, domains: readonly string[]) =>
+  domains.map((d) => resourcesOf(emulators.get(c.cloud)!.state, c.account).find((r) => c.domainsOf(r).includes(d))!.certificateId);
+
+/**
+ * How a cloud is caught mid-deployment: `hold` keeps it there (a task that keeps running, or a
+ * bind call the cloud carries out but never answers), `reached` says the engine got there,
+ * `release` lets the cloud go on. `sent` is the call that must not be sent again by the check.
+ */
+interface CrashCase {
+  readonly case: CloudCase;
+  readonly sent: string;
+  readonly hold: (emulator: RunningEmulator) => void;
+  /** Over the calls the emulator received since the child started. */
+  readonly reached: (calls: readonly RecordedCall[]) => boolean;
+  readonly release: (emulator: RunningEmulator) => void;
+  /** What the check finds per domain once the cloud is read (a task finishes everything; lost bind answers settle what moved). */
+  readonly settled: readonly string[];
+  readonly status: string;
+}
+
+const taskRuns = (poll: string) => ({
+  hold: (emulator: RunningEmulator) => void (emulator.state.deploy.pollsBeforeDone = 1_000_000),
+  reached: (calls: readonly RecordedCall[]) => calls.some((call) => call.operation === poll),
+  release: (emulator: RunningEmulator) => void (emulator.state.deploy.pollsBeforeDone = 0),
+  settled: ['deployed', 'deployed', 'deployed'],
+  status: 'deployed',
+});
+
+// The second bind is carried out by the cloud and its answer never comes: the process dies waiting.
+const bindAnswerLost = (bind: string) => ({
+  hold: (emulator: RunningEmulator) => emulator.faults.inject({ kind: 'hang', operation: bind, after: 1 }),
+  reached: (calls: readonly RecordedCall[]) => calls.some((call) => call.operation === bind && call.outcome === 'hang'),
+  release: (emulator: RunningEmulator) => emulator.faults.clear(),
+  // a moved, b moved (the cloud did it), c never sent: still on OLD, so failed, not re-sent.
+  settled: ['deployed', 'deployed', 'failed'],
+  status: 'partial',
+});
+
+const crashCases: readonly CrashCase[] = [
+  { case: cases[0]!, sent: 'UpdateCertificateInstance', ...taskRuns('DescribeHostUpdateRecordDetail') },
+  { case: cases[1]!, sent: 'CreateDeploymentJob', ...taskRuns('DescribeDeploymentJob') },
+  { case: cases[2]!, sent: 'BatchAssociateDomainsV2', ...bindAnswerLost('BatchAssociateDomainsV2') },
+  { case: cases[3]!, sent: 'BindCert', ...bindAnswerLost('BindCert') },
+];
+
 const ROOT = path.resolve(__dirname, '../../..');
 
 async function until(condition: () => boolean, what: string): Promise<void> {
@@ -207,58 +271,49 @@ async function until(condition: () => boolean, what: string): Promise<void> {
   }
 }
 
-describe('Tencent: a crash, slow propagation, and a retire that must wait', () => {
-  const c = cases[0]!;
-  const name = 'acct-tencent';
-  const state = () => emulators.get('tencent')!.state;
-  const bound = (domains: readonly string[]) => domains.map((d) => resourcesOf(state(), c.account).find((r) => r.instance.Domain === d)!.certificateId);
-
-  /** OLD uploaded and bound to `domains` on the Tencent account of the suite above; NEW in the library. */
-  async function renewal(label: string, domains: readonly string[]) {
-    const [old, fresh] = makeCerts([
-      { names: domains, days: 30 },
-      { names: domains, days: 365 },
-    ]) as [TestCert, TestCert];
-    const oldId = await importCert(`old-${label}.pem`, old);
-    const newId = await importCert(`new-${label}.pem`, fresh);
-    const oldRemote = ((await cli(['upload', '--json', oldId, '--to', name])).json().results as { remoteId: string }[])[0]!.remoteId;
-    for (const domain of domains) seedResource(state(), { account: c.account, ...c.resource(oldRemote, domain) });
-    return { old, fresh, newId, oldRemote };
-  }
-
-  it('the engine killed mid-task: check reads the real task and settles the deployment, nothing sent twice', async () => {
-    const domains = ['a.crash.deploy.test', 'b.crash.deploy.test'];
-    const { newId, oldRemote } = await renewal('crash', domains);
-    const updates = state().callsOf('UpdateCertificateInstance').length;
-    const polls = state().callsOf('DescribeHostUpdateRecordDetail').length;
-    state().deploy.pollsBeforeDone = 1_000_000;
+describe.each(crashCases)('$case.cloud: the engine killed mid-deployment', (crash) => {
+  const c = crash.case;
+  it('check reads the cloud and settles the deployment; nothing is sent twice', async () => {
+    const emulator = emulators.get(c.cloud)!;
+    const domains = ['a', 'b', 'c'].map((label) => `${label}.crash.${c.cloud}.deploy.test`);
+    const { newId, oldRemote } = await renewal(c, 'crash', domains);
+    const before = emulator.state.callsOf(crash.sent).length;
+    const mark = emulator.state.calls.length;
+    crash.hold(emulator);
     // node with tsx's loader, not the tsx wrapper: SIGKILL must reach the process that runs the engine.
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'main', 'cli', 'certvault.ts'), '--home', home, 'deploy', newId, '--account', name, '--json'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'main', 'cli', 'certvault.ts'), '--home', home, 'deploy', newId, '--account', `acct-${c.cloud}`, '--json'], {
       cwd: ROOT, env: { ...process.env, CERTVAULT_LOG: 'off' }, stdio: 'ignore',
     });
     try {
-      // The task is started and watched: its handle is in the history.
-      await until(() => state().callsOf('DescribeHostUpdateRecordDetail').length > polls, 'the child to poll its task');
+      await until(() => crash.reached(emulator.state.calls.slice(mark)), 'the child to be caught mid-deployment');
     } finally {
       child.kill('SIGKILL');
     }
     await new Promise((resolve) => child.once('exit', resolve));
-    expect(bound(domains)).toEqual([oldRemote, oldRemote]);
-    state().deploy.pollsBeforeDone = 0;
+    crash.release(emulator);
+    const sent = emulator.state.callsOf(crash.sent).length;
+    expect(sent).toBeGreaterThan(before);
 
     const checked = await cli(['history', '--kind', 'deployments', '--check', '--json']);
     expect(checked.code).toBe(0);
-    const [latest] = checked.json().deployments as { certificateId: string; results: Result[] }[];
-    expect(latest).toMatchObject({ certificateId: newId, results: [{ status: 'deployed', resources: [{ status: 'deployed' }, { status: 'deployed' }] }] });
-    const newRemote = bound(domains)[0]!;
+    const latest = (checked.json().deployments as { certificateId: string; results: Result[] }[]).find((d) => d.certificateId === newId)!;
+    expect(latest.results).toMatchObject([{ status: crash.status }]);
+    expect(latest.results[0]!.resources.map((r) => r.status)).toEqual(crash.settled);
+    const newRemote = boundOn(c, domains)[0]!;
     expect(newRemote).not.toBe(oldRemote);
-    expect(bound(domains)).toEqual([newRemote, newRemote]);
-    expect(state().callsOf('UpdateCertificateInstance')).toHaveLength(updates + 1);
+    expect(boundOn(c, domains)).toEqual(crash.settled.map((status) => (status === 'deployed' ? newRemote : oldRemote)));
+    expect(emulator.state.callsOf(crash.sent)).toHaveLength(sent);
   }, 60_000);
+});
+
+describe('Tencent: slow propagation, and a retire that must wait', () => {
+  const c = cases[0]!;
+  const name = 'acct-tencent';
+  const state = () => emulators.get('tencent')!.state;
 
   it('propagation slower than the verify timeout: deployed, but the domains are reported as still serving OLD', async () => {
     const domains = ['a.slow.deploy.test'];
-    const { old, newId } = await renewal('slow', domains);
+    const { old, newId } = await renewal(c, 'slow', domains);
     const slow = await TlsFront.start({ lookup: emulatorLookup(state(), c.domainsOf), propagationDelayMs: 120_000 });
     try {
       slow.snapshot(domains);
@@ -276,14 +331,16 @@ describe('Tencent: a crash, slow propagation, and a retire that must wait', () =
 
   it('retire delete keeps OLD while a resource NEW does not cover still serves it', async () => {
     const domains = ['a.keep.deploy.test'];
-    const { newId, oldRemote } = await renewal('keep', domains);
+    const { newId, oldRemote } = await renewal(c, 'keep', domains);
     // Bound to OLD too, but NEW does not name it: blocked, so OLD stays in use there.
     seedResource(state(), { account: c.account, ...c.resource(oldRemote, 'legacy.keep.deploy.test') });
     const result = await cli(['deploy', newId, '--account', name, '--retire', 'delete', '--json']);
     const [done] = result.json().results as Result[];
     expect(done!.resources.find((r) => r.id === domains[0])!.status).toBe('deployed');
     expect(done!.retired.filter((r) => r.done)).toEqual([]);
-    expect(bound(['legacy.keep.deploy.test'])).toEqual([oldRemote]);
+    expect(boundOn(c, ['legacy.keep.deploy.test'])).toEqual([oldRemote]);
+    // Blocked by Cert Vault's own check of the names, not by anything the cloud said.
+    expect(done!.resources.find((r) => r.id === 'legacy.keep.deploy.test')).toMatchObject({ action: 'blocked', status: 'failed', error: { code: 'deploy.not_covered' }, source: 'app' });
     expect(state().store.find(c.account, (entry) => entry.id === oldRemote)).toBeDefined();
   }, 60_000);
 });

@@ -196,9 +196,10 @@ describe('deploy run', () => {
     const { id, record } = await run(w, entry.id, { retire: 'delete', verify: false });
     const newId = record.accounts[0]!.newRemoteId!;
     expect(record.accounts[0]).toMatchObject({ status: 'partial', retired: [] });
-    expect(record.accounts[0]!.resources.map((r) => [r.id, r.status, r.error?.code ?? null])).toEqual([
-      ['a.deploy.test', 'deployed', null],
-      ['b.deploy.test', 'failed', 'FailedOperation.DeployFailed'],
+    expect(record.accounts[0]!.resources.map((r) => [r.id, r.action, r.status, r.error?.code ?? null, r.source])).toEqual([
+      ['a.deploy.test', 'replace', 'deployed', null, null],
+      // The cloud's own refusal, passed through: the UI says whose words they are.
+      ['b.deploy.test', 'replace', 'failed', 'FailedOperation.DeployFailed', 'cloud'],
     ]);
     expect(w.cloud.serving('prod')).toEqual({ 'a.deploy.test': newId, 'b.deploy.test': 'old-1' });
     expect(w.cloud.ops('retire-delete')).toEqual([]);
@@ -206,7 +207,7 @@ describe('deploy run', () => {
     const back = await w.clock.settle(w.deploy.rollback(id.slice(0, 8)));
     await expect(w.clock.settle(w.deploy.rollback(id))).rejects.toMatchObject({ code: 'deploy.running', params: { deploymentId: back.deploymentId } });
     const rolled = await w.clock.settle(back.done);
-    expect(rolled).toMatchObject({ rollbackOf: id, accounts: [{ status: 'rolled-back', resources: [{ id: 'a.deploy.test', status: 'rolled-back' }] }] });
+    expect(rolled).toMatchObject({ rollbackOf: id, accounts: [{ status: 'rolled-back', resources: [{ id: 'a.deploy.test', action: 'replace', status: 'rolled-back', source: null }] }] });
     expect(w.cloud.serving('prod')).toEqual({ 'a.deploy.test': 'old-1', 'b.deploy.test': 'old-1' });
     expect(w.deploy.record(id).accounts[0]!.status).toBe('rolled-back');
     await expect(w.clock.settle(w.deploy.rollback(id))).rejects.toMatchObject({ code: 'deploy.nothing_to_roll_back' });
@@ -365,8 +366,64 @@ describe('crash safety', () => {
     const { id, record } = await run(w, entry.id);
     expect(record.accounts[0]).toMatchObject({ status: 'unknown', resources: [{ status: 'unknown' }] });
     const [checked] = await w.clock.settle(w.deploy.check([id]));
-    expect(checked!.accounts[0]).toMatchObject({ status: 'failed', resources: [{ status: 'failed', error: { code: 'deploy.not_moved' } }] });
+    // Cert Vault's check of the cloud's state, not the cloud's words.
+    expect(checked!.accounts[0]).toMatchObject({ status: 'failed', resources: [{ status: 'failed', error: { code: 'deploy.not_moved' }, source: 'app' }] });
     expect(w.cloud.ops('start')).toHaveLength(1);
+  });
+});
+
+describe('a retire the process stopped during', () => {
+  /** Runs a deployment whose retire call hangs after `act` (the cloud acted, or not); the process then dies. */
+  async function stopDuringRetire(w: World, retire: 'mute' | 'delete', act: boolean) {
+    const { entry } = await renewed(w, ['www.deploy.test']);
+    const deployer = w.cloud.deployer as { retire: (...args: never[]) => Promise<void> };
+    const real = deployer.retire;
+    let entered!: () => void;
+    const inRetire = new Promise<void>((resolve) => (entered = resolve));
+    deployer.retire = async (...args) => {
+      if (act) await real(...args);
+      entered();
+      return new Promise<void>(() => undefined);
+    };
+    const started = await w.clock.settle(w.deploy.start(entry.id, { retire, verify: false }));
+    await w.clock.settle(inRetire);
+    const db = new Database(path.join(w.dir, DATABASE_FILE));
+    db.prepare('UPDATE deployment_accounts SET owner_pid = 999999999').run();
+    db.close();
+    deployer.retire = real;
+    const restarted = w.reopen();
+    const after = restarted.record(started.deploymentId);
+    expect(after.accounts[0]).toMatchObject({ status: 'unknown', resources: [{ status: 'deployed' }] });
+    expect(after.accounts[0]!.retired).toEqual([{ remoteId: 'old-1', action: retire, done: false, error: expect.objectContaining({ code: 'deploy.retire_unknown' }) }]);
+    void started.done.catch(() => undefined);
+    return { restarted, id: started.deploymentId };
+  }
+
+  it('a delete that went through is settled as done by the listing on the next check, not sent again', async () => {
+    const w = world();
+    const { restarted, id } = await stopDuringRetire(w, 'delete', true);
+    const [checked] = await w.clock.settle(restarted.check([id]));
+    expect(checked!.accounts[0]).toMatchObject({ status: 'deployed', retired: [{ remoteId: 'old-1', action: 'delete', done: true, error: null }] });
+    expect(w.cloud.ops('retire-delete')).toHaveLength(1);
+    expect(restarted.store.unresolved()).toEqual([]);
+  });
+
+  it('a delete that never arrived is settled as not done (OLD still listed), with what to do', async () => {
+    const w = world();
+    const { restarted, id } = await stopDuringRetire(w, 'delete', false);
+    const [checked] = await w.clock.settle(restarted.check([id]));
+    expect(checked!.accounts[0]!.retired).toEqual([{ remoteId: 'old-1', action: 'delete', done: false, error: expect.objectContaining({ code: 'deploy.retire_not_done' }) }]);
+    expect(w.cloud.certs.get('prod')!.some((c) => c.remoteId === 'old-1')).toBe(true);
+    expect(w.cloud.ops('retire-delete')).toHaveLength(0);
+  });
+
+  it('a mute is settled by reading whether the cloud shows OLD muted', async () => {
+    const w = world();
+    const { restarted, id } = await stopDuringRetire(w, 'mute', true);
+    const [checked] = await w.clock.settle(restarted.check([id]));
+    expect(checked!.accounts[0]!.retired).toEqual([{ remoteId: 'old-1', action: 'mute', done: true, error: null }]);
+    expect(w.cloud.ops('read-muted')).toHaveLength(1);
+    expect(w.cloud.ops('retire-mute')).toHaveLength(1);
   });
 });
 
@@ -387,6 +444,19 @@ describe('in place', () => {
     await w.clock.settle((await w.clock.settle(w.deploy.rollback(id))).done);
     expect(w.cloud.rollbackMaterial).toHaveLength(1);
     expect(w.cloud.rollbackMaterial[0]).toMatchObject({ leaf: { fingerprintSha256: old.fingerprintSha256 }, privateKeyPem: expect.stringContaining('PRIVATE KEY') });
+  });
+
+  it('replaces in place only on the accounts chosen for it; the others rebind to an uploaded NEW', async () => {
+    const w = world();
+    const { old, entry } = await renewed(w, ['www.deploy.test']);
+    const stage = await w.addAccount('stage');
+    w.cloud.addCert('stage', { remoteId: 'old-s', fingerprintSha256: old.fingerprintSha256, commonName: old.commonName, dnsNames: old.dnsNames, notAfter: old.notAfter });
+    w.cloud.bind('stage', 'old-s', { id: 'www.deploy.test' });
+    const plan = await w.clock.settle(w.deploy.plan(entry.id, { ...keep, inPlaceAccountIds: [stage.id] }));
+    expect(plan.accounts.map((a) => [a.account, a.mode, a.oldRemoteId, a.newRemoteId, a.uploadFirst])).toEqual([
+      ['prod', 'rebind', 'old-1', null, true],
+      ['stage', 'in-place', 'old-s', 'old-s', false],
+    ]);
   });
 
   it('blocks in place when the library lacks OLD\'s key: no rollback would be possible', async () => {

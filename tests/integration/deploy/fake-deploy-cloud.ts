@@ -30,6 +30,8 @@ export type DeployCall = { readonly op: string; readonly account: string; readon
 
 export class FakeDeployCloud {
   readonly certs = new Map<string, FakeCert[]>();
+  /** `account|remoteId` of the copies whose expiry notices are muted. */
+  readonly muted = new Set<string>();
   /** account -> resource id -> { resource, certificate it serves } */
   readonly resources = new Map<string, Map<string, { resource: DeployResource; certId: string }>>();
   readonly calls: DeployCall[] = [];
@@ -137,8 +139,9 @@ export class FakeDeployCloud {
         // What a cloud may do with a bound copy is unconfirmed (DEPLOY.md §6): the fake makes it visible.
         if (bound) throw new Error(`deleted ${remoteId} while bound`);
         this.certs.set(account, (this.certs.get(account) ?? []).filter((c) => c.remoteId !== remoteId));
-      }
+      } else this.muted.add(`${account}|${remoteId}`);
     },
+    isMuted: async (ctx, remoteId) => this.muted.has(`${this.record(ctx, 'read-muted', remoteId)}|${remoteId}`),
   };
 
   private newTask(account: string, step: DeployStep, to: 'new' | 'old', ids: readonly string[]): string {
@@ -153,7 +156,7 @@ export class FakeDeployCloud {
     task.outcomes = task.ids.map((id) => {
       const bound = map.get(id)!;
       if (task.to === 'new' && this.failing.has(id)) {
-        return { resourceId: id, state: 'failed', error: this.error('invalid', { code: 'FailedOperation.DeployFailed', message: `${id} refused the certificate` }).info };
+        return { resourceId: id, state: 'failed', error: this.error('invalid', { code: 'FailedOperation.DeployFailed', message: `${id} refused the certificate`, httpStatus: 200 }).info };
       }
       bound.certId = task.to === 'new' ? task.step.newRemoteId : task.step.oldRemoteId;
       return { resourceId: id, state: task.to === 'new' ? 'deployed' : 'rolled-back', error: null };

@@ -93,6 +93,7 @@ describe('verifyServed', () => {
     expect(clock.sleeps).toEqual([5_000, 10_000, 15_000, 15_000, 15_000]);
     expect(result).toMatchObject({ domain: 'www.site.test', served: pki.old.sha256, ok: false });
     expect(result!.error!.code).toBe('tls.not_yet_served');
+    expect(result!.error!.message).toContain(' after 60 s of checking ');
     expect(result!.error!.message).toContain('Deployed but not yet served');
     expect(result!.error!.hint!['zh-CN']).toContain('已部署但尚未生效');
   });

@@ -131,9 +131,10 @@ describe('Alibaba start and poll', () => {
     const state = await deployer.poll(aliyun(http), step([cdn, slb]), jobHandle);
     expect(http.requests.slice(1).map((request) => queryOf(request).CurrentPage)).toEqual(['1', '2']);
     expect(state.finished).toBe(true);
-    expect(state.resources.map((outcome) => [outcome.resourceId, outcome.state, outcome.error?.code ?? null])).toEqual([
-      ['111', 'deployed', null],
-      ['222', 'failed', 'deploy.worker-error'],
+    expect(state.resources.map((outcome) => [outcome.resourceId, outcome.state, outcome.error?.code ?? null, outcome.source ?? null])).toEqual([
+      ['111', 'deployed', null, null],
+      // The worker's status is Alibaba's word, though it came without an HTTP error of its own.
+      ['222', 'failed', 'deploy.worker-error', 'cloud'],
     ]);
   });
 

@@ -169,7 +169,8 @@ describe('Tencent poll (DescribeHostUpdateRecordDetail)', () => {
     const http = new ScriptedHttp(ok({ TotalCount: 1, RunningTotalCount: 0, PendingTotalCount: 0, RecordDetailList: [{ ResourceType: 'clb', TotalCount: 1, List: [item(1, 1, { InstanceId: 'lb-1', ListenerId: 'lbl-1', Domains: ['www.example.com'] })] }] }));
     const done = await deployer.poll(context(http), step([cdn, clb]), handle);
     expect(done.finished).toBe(true);
-    expect(done.resources[0]).toMatchObject({ resourceId: 'cdn.example.com', state: 'failed', error: { code: 'deploy.not-in-record' } });
+    // Our check of Tencent's record, not Tencent's words.
+    expect(done.resources[0]).toMatchObject({ resourceId: 'cdn.example.com', state: 'failed', error: { code: 'deploy.not-in-record' }, source: 'app' });
   });
 
   it('marks resources an adopted task moves to another certificate as failed', async () => {
