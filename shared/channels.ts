@@ -48,6 +48,15 @@ export const channelNames = [
   'deploy.history',
   'deploy.check',
   'tls.served',
+  'team.vaults',
+  'team.use',
+  'team.create',
+  'team.join',
+  'team.requests',
+  'team.approve',
+  'team.members',
+  'team.remove',
+  'team.audit',
 ] as const;
 
 export type ChannelName = (typeof channelNames)[number];
