@@ -136,7 +136,7 @@ export const en = {
   'error.team.none_selected': 'No team vault is in use. Pick one with certvault team use NAME.',
   'error.team.request_not_found': 'No pending join request “{id}”. See certvault team requests.',
   'error.team.phrase_mismatch': 'The phrase given does not match request {id}. Do not approve: the request may not come from the person you think. Compare the phrase shown on their screen again.',
-  'error.team.not_admin': 'Only a team admin can {action}; you are {role}.',
+  'error.team.not_admin': 'Only a team admin can approve or remove members; you are {role}.',
   'error.team.not_member': 'This computer is not an active member of the team vault “{name}” (join request pending or membership removed).',
   'error.team.member_not_found': 'No active member “{member}”. See certvault team members.',
   'error.team.member_ambiguous': '“{member}” names more than one member; give the member ID instead.',

@@ -138,7 +138,7 @@ export const zhCN: Catalog = {
   'error.team.none_selected': '当前未使用团队库。请用 certvault team use NAME 选择一个。',
   'error.team.request_not_found': '没有待处理的加入请求“{id}”。请查看 certvault team requests。',
   'error.team.phrase_mismatch': '输入的短语与请求 {id} 不符。请勿批准：该请求可能并非来自您以为的人。请再次核对对方屏幕上显示的短语。',
-  'error.team.not_admin': '只有团队管理员才能{action}；您的角色是 {role}。',
+  'error.team.not_admin': '只有团队管理员才能批准或移除成员；您的角色是 {role}。',
   'error.team.not_member': '本机不是团队库“{name}”的有效成员（加入请求待批准或成员资格已移除）。',
   'error.team.member_not_found': '没有有效成员“{member}”。请查看 certvault team members。',
   'error.team.member_ambiguous': '“{member}”对应多个成员；请改用成员 ID。',

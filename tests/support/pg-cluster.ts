@@ -103,12 +103,13 @@ export async function startPgCluster(options: PgClusterOptions = {}): Promise<Pg
     const [command, ...rest] = [...runner.prefix, path.join(bin, program), ...args];
     return [command!, rest];
   };
-  const asServer = (program: string, args: readonly string[]) => run(...argv(program, args), { env: { ...process.env, HOME: dir, LC_ALL: 'C.UTF-8' }, timeout: 60_000 });
+  // cwd too: a checkout under /root is not even enterable for `nobody`.
+  const asServer = (program: string, args: readonly string[]) => run(...argv(program, args), { cwd: dir, env: { ...process.env, HOME: dir, LC_ALL: 'C.UTF-8' }, timeout: 60_000 });
   let port = 0;
   let stopped = false;
   const stopNow = () => {
     try {
-      execFileSync(...argv('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']), { stdio: 'ignore' });
+      execFileSync(...argv('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']), { cwd: dir, stdio: 'ignore' });
     } catch {
       // Not running (never started, or already stopped).
     }

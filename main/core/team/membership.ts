@@ -5,11 +5,11 @@ import { appendAudit, type AuditActor } from './audit';
 import { fingerprintPhrase } from './crypto/fingerprint-phrase';
 import { generateMemberKeyPair, requireMemberKey, saveMemberKey } from './crypto/member-key';
 import { newTeamKey, unwrapTeamKey, wrapTeamKey } from './crypto/team-key';
-import { parseTeamUrl, teamUrl } from './db/connection-url';
+import { hostPort, parseTeamUrl, teamUrl, type TeamDbAddress } from './db/connection-url';
 import { migrateTeamSchema, requireCurrentSchema } from './db/migrations';
 import { resolveDbPassword, saveDbPassword, type PasswordSources } from './db/password';
 import type { Member, MemberRole, TeamDatabase } from './db/schema';
-import { connectSession, machineName, requireAdmin, withSession, type TeamEnvironment, type TeamSession } from './session';
+import { connectSession, currentMember, machineName, requireAdmin, withSession, type TeamEnvironment, type TeamSession } from './session';
 import { checkVaultName, TeamSettingsStore, type TeamEntry } from './team-settings';
 
 // Who is in a team and who holds its key. The team key exists only wrapped to each non-viewer
@@ -35,7 +35,7 @@ export async function createTeam(env: TeamEnvironment, input: TeamAddressInput):
   try {
     await session.call((db) => migrateTeamSchema(db));
     const existing = await session.call((db) => db.selectFrom('team').select(['name']).executeTakeFirst());
-    if (existing) throw new VaultError('team.exists', { address: `${session.address.host}:${session.address.port}`, team: existing.name });
+    if (existing) throw new VaultError('team.exists', { address: hostPort(session.address), team: existing.name });
     const pair = await generateMemberKeyPair();
     const teamKey = newTeamKey();
     const at = env.now();
@@ -72,7 +72,7 @@ export async function joinTeam(env: TeamEnvironment, input: TeamAddressInput): P
   try {
     await session.call((db) => requireCurrentSchema(db, session.address));
     const team = await session.call((db) => db.selectFrom('team').select(['id']).executeTakeFirst());
-    if (!team) throw new VaultError('team.schema_missing', { address: `${session.address.host}:${session.address.port}` });
+    if (!team) throw new VaultError('team.schema_missing', { address: hostPort(session.address) });
     // Approval keeps the request's id as the member id, so the key is filed under it now.
     const entry: TeamEntry = { ...draft, teamId: team.id };
     const requestId = entry.memberId;
@@ -118,7 +118,7 @@ export async function listRequests(env: TeamEnvironment, name: string, sources?:
 
 /** The phrase as the admin typed it, compared on its digits only (spaces and line breaks do not matter). */
 function samePhrase(typed: string, expected: string): boolean {
-  return typed.replace(/\D/g, '') === expected.replace(/\D/g, '') && /\d/.test(typed);
+  return typed.replace(/\D/g, '') === expected.replace(/\D/g, '');
 }
 
 /**
@@ -131,8 +131,8 @@ export async function approveRequest(env: TeamEnvironment, name: string, input: 
     const pair = await requireMemberKey(env.secrets, entry.teamId, entry.memberId);
     return session.call((db) =>
       db.transaction().execute(async (tx) => {
-        const admin = await requireAdmin(tx, entry, 'approve join requests');
-        const team = await lockTeam(tx);
+        const admin = await requireAdmin(tx, entry);
+        const team = await lockTeam(tx, session.address);
         const request = await tx.selectFrom('join_requests').selectAll().where('id', '=', input.requestId).where('status', '=', 'pending').forUpdate().executeTakeFirst();
         if (!request) throw new VaultError('team.request_not_found', { id: input.requestId });
         if (!samePhrase(input.phrase, fingerprintPhrase(entry.teamId, request.id, request.public_key))) throw new VaultError('team.phrase_mismatch', { id: request.id });
@@ -168,8 +168,8 @@ export async function removeMember(env: TeamEnvironment, name: string, memberRef
     const pair = await requireMemberKey(env.secrets, entry.teamId, entry.memberId);
     return session.call((db) =>
       db.transaction().execute(async (tx) => {
-        const admin = await requireAdmin(tx, entry, 'remove members');
-        const team = await lockTeam(tx);
+        const admin = await requireAdmin(tx, entry);
+        const team = await lockTeam(tx, session.address);
         const member = await findActiveMember(tx, memberRef);
         const remaining = await tx.selectFrom('members').selectAll().where('status', '=', 'active').where('id', '!=', member.id).execute();
         if (member.role === 'admin' && !remaining.some((other) => other.role === 'admin')) throw new VaultError('team.last_admin', { member: member.name });
@@ -200,9 +200,9 @@ export async function teamKeyOf(tx: Transaction<TeamDatabase>, entry: TeamEntry,
 }
 
 /** The team row, locked: approvals and rotations touching the key version run one at a time. */
-async function lockTeam(tx: Transaction<TeamDatabase>): Promise<{ key_version: number }> {
+async function lockTeam(tx: Transaction<TeamDatabase>, address: TeamDbAddress): Promise<{ key_version: number }> {
   const team = await tx.selectFrom('team').select(['key_version']).forUpdate().executeTakeFirst();
-  if (!team) throw new VaultError('team.schema_missing', { address: 'this database' });
+  if (!team) throw new VaultError('team.schema_missing', { address: hostPort(address) });
   return team;
 }
 
@@ -222,4 +222,22 @@ async function findActiveMember(tx: Transaction<TeamDatabase>, ref: string): Pro
 
 function actorOf(member: Member, env: TeamEnvironment): AuditActor {
   return { memberId: member.id, memberName: member.name, machine: machineName(env) };
+}
+
+/**
+ * The current team key, opened with this computer's member key: what sealing and unsealing
+ * private keys in the team vault will use. A viewer gets `team.no_team_key`: it was never given one.
+ */
+export async function currentTeamKey(env: TeamEnvironment, name: string, sources?: PasswordSources): Promise<{ keyVersion: number; key: Buffer }> {
+  return withSession(env, name, sources, async (session) => {
+    const { entry } = session;
+    const pair = await requireMemberKey(env.secrets, entry.teamId, entry.memberId);
+    return session.call((db) =>
+      db.transaction().execute(async (tx) => {
+        await currentMember(tx, entry);
+        const { key_version: keyVersion } = await tx.selectFrom('team').select(['key_version']).executeTakeFirstOrThrow();
+        return { keyVersion, key: await teamKeyOf(tx, entry, pair, keyVersion) };
+      }),
+    );
+  });
 }

@@ -68,9 +68,9 @@ export async function currentMember(db: Kysely<TeamDatabase> | Transaction<TeamD
   return member;
 }
 
-export async function requireAdmin(db: Transaction<TeamDatabase>, entry: TeamEntry, action: string): Promise<Member> {
+export async function requireAdmin(db: Transaction<TeamDatabase>, entry: TeamEntry): Promise<Member> {
   const member = await currentMember(db, entry);
-  if (member.role !== 'admin') throw new VaultError('team.not_admin', { action, role: member.role });
+  if (member.role !== 'admin') throw new VaultError('team.not_admin', { role: member.role });
   return member;
 }
 

@@ -170,6 +170,21 @@ describe('schema, least-privilege role and append-only audit log', () => {
     }
   });
 
+  it('an app finds a schema newer than it knows and refuses it, without touching it', async () => {
+    const ownerDb = openTeamDb(owner());
+    const appDb = openTeamDb(app());
+    try {
+      await sql`INSERT INTO schema_version (version) VALUES (${TEAM_SCHEMA_VERSION + 1})`.execute(ownerDb);
+      await expect(requireCurrentSchema(appDb, app().address)).rejects.toMatchObject({ code: 'team.schema_too_new', params: { found: TEAM_SCHEMA_VERSION + 1 } });
+      await expect(migrateTeamSchema(ownerDb)).rejects.toMatchObject({ code: 'team.schema_too_new' });
+      await sql`DELETE FROM schema_version WHERE version > ${TEAM_SCHEMA_VERSION}`.execute(ownerDb);
+      await requireCurrentSchema(appDb, app().address);
+    } finally {
+      await ownerDb.destroy();
+      await appDb.destroy();
+    }
+  });
+
   it('the trigger refuses UPDATE and DELETE on audit rows even for the owner', async () => {
     const connection = owner();
     const db = openTeamDb(connection);

@@ -1,0 +1,95 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { certvault } from '../../unit/cli/io';
+import { assertThrowawayKeyring } from '../vault/keyring-guard';
+import { startPgCluster, type PgCluster } from '../../support/pg-cluster';
+
+// `certvault team ...` end to end: two data folders (Ann's and Bob's computers) sharing the
+// throwaway keyring of scripts/with-keyring.sh, on one throwaway PostgreSQL as its superuser.
+
+let cluster: PgCluster;
+let annHome: string;
+let bobHome: string;
+
+beforeAll(async () => {
+  assertThrowawayKeyring();
+  cluster = await startPgCluster();
+  annHome = fs.mkdtempSync(path.join(os.tmpdir(), 'certvault-cli-ann-'));
+  bobHome = fs.mkdtempSync(path.join(os.tmpdir(), 'certvault-cli-bob-'));
+});
+
+afterAll(async () => {
+  await cluster?.stop();
+  for (const home of [annHome, bobHome]) if (home) fs.rmSync(home, { recursive: true, force: true });
+});
+
+const json = (stdout: string) => JSON.parse(stdout) as Record<string, unknown>;
+
+describe('certvault team', () => {
+  let request: { requestId: string; fingerprintPhrase: string };
+
+  it('create takes the password from stdin; join from PGPASSWORD; neither is in a file or on screen', async () => {
+    const url = cluster.url().replace(`:${cluster.password}@`, '@') + '?sslmode=disable';
+    const created = await certvault(['team', 'create', url, '--name', 'ann-ops', '--member', 'Ann', '--password-stdin', '--json'], { home: annHome, stdin: `${cluster.password}\n` });
+    expect(created.stderr).toBe('');
+    expect(created.code).toBe(0);
+    expect(json(created.stdout)).toMatchObject({ team: { name: 'ann-ops' } });
+
+    const joined = await certvault(['team', 'join', url, '--name', 'bob-ops', '--member', 'Bob', '--json'], { home: bobHome, env: { PGPASSWORD: cluster.password } });
+    expect(joined.code).toBe(0);
+    request = json(joined.stdout) as typeof request;
+    expect(Object.keys(request).sort()).toEqual(['fingerprintPhrase', 'requestId']);
+    for (const home of [annHome, bobHome]) {
+      for (const file of fs.readdirSync(home)) expect(fs.readFileSync(path.join(home, file), 'utf8')).not.toContain(cluster.password);
+    }
+    expect(created.stdout + joined.stdout).not.toContain(cluster.password);
+  });
+
+  it('commands other than create/join act on the vault in use', async () => {
+    const none = await certvault(['team', 'requests'], { home: annHome });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('No team vault is in use');
+    expect((await certvault(['team', 'use', 'ann-ops'], { home: annHome })).code).toBe(0);
+    const requests = await certvault(['team', 'requests', '--json'], { home: annHome });
+    expect(json(requests.stdout)).toEqual({ requests: [expect.objectContaining({ id: request.requestId, member: 'Bob', fingerprintPhrase: request.fingerprintPhrase })] });
+  });
+
+  it('approve without --phrase shows the phrase to compare and approves nothing; a wrong one is refused', async () => {
+    const unconfirmed = await certvault(['team', 'approve', request.requestId, '--role', 'operator'], { home: annHome });
+    expect(unconfirmed.code).toBe(2);
+    expect(unconfirmed.stderr).toContain(request.fingerprintPhrase);
+    const wrong = await certvault(['team', 'approve', request.requestId, '--role', 'operator', '--phrase', '12345 12345 12345 12345 12345 12345'], { home: annHome });
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('does not match');
+    const members = json((await certvault(['team', 'members', '--json'], { home: annHome })).stdout) as { members: { name: string }[] };
+    expect(members.members.map((m) => m.name)).toEqual(['Ann']);
+  });
+
+  it('approve with the phrase, members, remove, and a verified audit log', async () => {
+    const approved = await certvault(['team', 'approve', request.requestId, '--role', 'operator', '--phrase', request.fingerprintPhrase, '--json'], { home: annHome });
+    expect(approved.code).toBe(0);
+    expect(json(approved.stdout)).toMatchObject({ approved: { name: 'Bob', role: 'operator', status: 'active' } });
+    const bobsView = await certvault(['team', 'members', '--vault', 'bob-ops', '--json'], { home: bobHome });
+    expect((json(bobsView.stdout) as { members: { name: string; role: string }[] }).members.map((m) => [m.name, m.role])).toEqual([
+      ['Ann', 'admin'],
+      ['Bob', 'operator'],
+    ]);
+    const removed = await certvault(['team', 'remove', 'Bob', '--json'], { home: annHome });
+    expect(json(removed.stdout)).toMatchObject({ removed: { name: 'Bob', status: 'removed' }, keyVersion: 2 });
+    const audit = await certvault(['team', 'audit', '--verify', '--json'], { home: annHome });
+    expect(audit.code).toBe(0);
+    const report = json(audit.stdout) as { rows: { action: string }[]; verify: unknown };
+    expect(report.rows.map((row) => row.action)).toEqual(['team.create', 'member.request', 'member.approve', 'member.remove']);
+    expect(report.verify).toEqual({ ok: true, rows: 4 });
+  });
+
+  it('an unreachable server is one line naming host:port, exit 1, no stack trace', async () => {
+    await cluster.stop();
+    const result = await certvault(['team', 'members'], { home: annHome });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(new RegExp(`^certvault team: Cannot reach the team database at 127\\.0\\.0\\.1:${cluster.port} \\(ECONNREFUSED\\)`));
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
