@@ -3,15 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { sql } from 'kysely';
 import { locales, translate, type Locale, type MessageKey } from '../../shared/i18n';
 import type { ErrorParams } from '../../shared/errors';
-import { openTeamDb } from '../../main/core/team/db/connect';
-import { parseTeamUrl } from '../../main/core/team/db/connection-url';
 import { joinTeam, listMembers } from '../../main/core/team/membership';
 import type { TeamEnvironment } from '../../main/core/team/session';
 import { MemorySecretStore } from '../unit/vault/helpers/memory-secret-store';
 import { startPgCluster, type PgCluster } from '../support/pg-cluster';
+import { asSuperuser, createDatabases } from '../support/pg-superuser';
 import { pageText, recordIpc } from './fixtures/clouds';
 import { expect, test as base } from './fixtures/test';
 
@@ -49,17 +47,6 @@ async function expectNoAxeViolations(page: Page, state: string): Promise<void> {
   expect(found).toEqual([]);
 }
 
-/** Runs statements as the cluster's superuser on `database`. */
-async function asSuperuser(database: string, statements: readonly string[]): Promise<void> {
-  const { address, password } = parseTeamUrl(cluster.url({ database, query: 'sslmode=disable' }));
-  const db = openTeamDb({ address, password: password ?? '' });
-  try {
-    for (const statement of statements) await sql.raw(statement).execute(db);
-  } finally {
-    await db.destroy();
-  }
-}
-
 function computer(machine: string): TeamEnvironment {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `certvault-e2e-team-${machine}-`));
   homes.push(dataDir);
@@ -79,7 +66,7 @@ for (const locale of locales) {
       const tr = (key: MessageKey, params?: ErrorParams) => translate(locale as Locale, key, params);
       const database = `team_${locale.replace('-', '_').toLowerCase()}`;
       const vaultName = `ops-${locale.toLowerCase()}`;
-      await asSuperuser('postgres', [`CREATE DATABASE ${database}`]);
+      await createDatabases(cluster, [database]);
       const passwordless = `postgres://postgres@127.0.0.1:${cluster.port}/${database}`;
       const shoot = async (name: string) => {
         await expectNoAxeViolations(page, name);
@@ -163,7 +150,7 @@ for (const locale of locales) {
       await shoot('audit');
 
       // Someone with database access rewrites a row behind the app's back: verification names it.
-      await asSuperuser(database, [
+      await asSuperuser(cluster, database, [
         'ALTER TABLE audit_log DISABLE TRIGGER USER',
         `UPDATE audit_log SET member_name = 'Mallory' WHERE seq = 3`,
         'ALTER TABLE audit_log ENABLE TRIGGER USER',
