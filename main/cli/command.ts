@@ -87,6 +87,11 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Standard output is a terminal: binary output (DER, PKCS#12) is refused there, as curl does. */
   readonly stdoutIsTerminal?: boolean;
+  /**
+   * Only when a person is at the terminal (stdin is one): shows `prompt` and reads one typed line,
+   * or null at end of input. Confirmations that must never be automatic (team approve) use it.
+   */
+  readonly askLine?: (prompt: string) => Promise<string | null>;
 }
 
 export interface CommandContext {

@@ -1,3 +1,4 @@
+import readline from 'node:readline/promises';
 import type { CliIo } from './command';
 
 export function nodeIo(): CliIo {
@@ -11,5 +12,16 @@ export function nodeIo(): CliIo {
     },
     env: process.env,
     stdoutIsTerminal: process.stdout.isTTY === true,
+    ...(process.stdin.isTTY ? { askLine } : {}),
   };
+}
+
+async function askLine(prompt: string): Promise<string | null> {
+  const reader = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  const closed = new Promise<null>((resolve) => reader.once('close', () => resolve(null)));
+  try {
+    return await Promise.race([reader.question(prompt), closed]);
+  } finally {
+    reader.close();
+  }
 }

@@ -14,6 +14,7 @@ export function terminalIo(io: CliIo): CliIo {
     ...io,
     stdout: (output) => io.stdout(typeof output === 'string' ? printableLines(output) : output),
     stderr: (text) => io.stderr(printableLines(text)),
+    ...(io.askLine ? { askLine: (prompt: string) => io.askLine!(printableLines(prompt)) } : {}),
   };
 }
 

@@ -33,7 +33,8 @@ a file or a log.
   join      ask to join: prints a request ID and a fingerprint phrase; read the phrase to an admin
   requests  pending join requests and their phrases
   approve   admit a request; --phrase is the phrase shown on the new member's screen, and must match
-            (never approve when it does not). Viewers get no team key: they can never decrypt a key
+            (never approve when it does not); without --phrase, at a terminal you are asked to type it.
+            Viewers get no team key: they can never decrypt a key
   members   the team's members, roles and status
   remove    remove a member (ID or name) and rotate the team key; they may have copied keys while a member
   use       the vault other commands work on: a team vault's NAME, or local
@@ -110,15 +111,21 @@ export function makeTeamCommand(secrets: () => SecretStore): Command {
           const requestId = onlyPositional(positionals, 'request ID');
           const role = parseRole(values.role);
           const name = vault();
-          if (values.phrase === undefined) {
-            // Never approve without the admin having compared the phrase: show it, ask for it back.
-            const request = (await listRequests(env, name, await sources())).find((candidate) => candidate.id === requestId);
+          const passwords = await sources();
+          let phrase = values.phrase;
+          if (phrase === undefined) {
+            // Never approve without the admin having compared the phrase: at a terminal they type
+            // what the new member's screen shows; elsewhere they are told to pass it with --phrase.
+            const request = (await listRequests(env, name, passwords)).find((candidate) => candidate.id === requestId);
             if (!request) throw new VaultError('team.request_not_found', { id: requestId });
-            throw new UsageError(
-              `compare the phrase on ${request.member}'s screen (${request.machine}) with ${request.fingerprintPhrase}; if they match, run again with --phrase "${request.fingerprintPhrase}"`,
-            );
+            if (!context.io.askLine) {
+              throw new UsageError(
+                `compare the phrase on ${request.member}'s screen (${request.machine}) with ${request.fingerprintPhrase}; if they match, run again with --phrase "${request.fingerprintPhrase}"`,
+              );
+            }
+            phrase = (await context.io.askLine(`Join request from ${request.member} (${request.machine}).\nType the phrase shown on their screen: `)) ?? '';
           }
-          const member = await approveRequest(env, name, { requestId, role, phrase: values.phrase }, await sources());
+          const member = await approveRequest(env, name, { requestId, role, phrase }, passwords);
           out({ approved: memberJson(member) }, `approved ${member.name} as ${member.role}${member.role === 'viewer' ? ' (no team key: cannot decrypt private keys)' : ''}\n`);
           return exitCodes.ok;
         }

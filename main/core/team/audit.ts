@@ -1,9 +1,10 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { auditRowHash, nextPrevHash, verifyAuditChain, type AuditChainVerdict, type AuditRow as ChainRow, type JsonValue } from './crypto/audit-chain';
+import { auditRowHash, nextPrevHash, verifyAuditChain, type AuditChainVerdict, type AuditHead, type AuditRow as ChainRow, type JsonValue } from './crypto/audit-chain';
 import { notifyChange } from './db/notify';
 import type { PasswordSources } from './db/password';
 import type { AuditRow, TeamDatabase } from './db/schema';
 import { withSession, type TeamEnvironment } from './session';
+import { TeamSettingsStore } from './team-settings';
 
 // The audit log: one row per change, written in the transaction that makes the change, each row
 // carrying the hash of the one before. Appends are serialised by a transaction-scoped advisory
@@ -45,8 +46,8 @@ export async function readAudit(db: Kysely<TeamDatabase>): Promise<AuditRow[]> {
   return db.selectFrom('audit_log').selectAll().orderBy('seq').execute();
 }
 
-export function verifyAudit(teamId: string, rows: readonly AuditRow[]): AuditChainVerdict {
-  return verifyAuditChain(rows.map(toChainRow), { teamId });
+export function verifyAudit(teamId: string, rows: readonly AuditRow[], knownHead?: AuditHead): AuditChainVerdict {
+  return verifyAuditChain(rows.map(toChainRow), { teamId, ...(knownHead ? { knownHead } : {}) });
 }
 
 function toChainRow(row: AuditRow): ChainRow {
@@ -70,10 +71,17 @@ export interface AuditReport {
   readonly verdict: AuditChainVerdict | null;
 }
 
-/** `team audit [--verify]`: the whole log in order, and whether its hash chain holds. */
+/**
+ * `team audit [--verify]`: the whole log in order, and whether its hash chain holds and still
+ * contains the newest row this computer verified before (kept in team-vaults.json).
+ */
 export async function teamAudit(env: TeamEnvironment, name: string, verify: boolean, sources?: PasswordSources): Promise<AuditReport> {
   return withSession(env, name, sources, async (session) => {
     const rows = await session.call((db) => readAudit(db));
-    return { rows, verdict: verify ? verifyAudit(session.entry.teamId, rows) : null };
+    if (!verify) return { rows, verdict: null };
+    const known = session.entry.auditHead;
+    const verdict = verifyAudit(session.entry.teamId, rows, known ? { seq: known.seq, hash: Buffer.from(known.hash, 'hex') } : undefined);
+    if (verdict.ok && verdict.head) new TeamSettingsStore(env.dataDir).update(name, { auditHead: { seq: verdict.head.seq, hash: verdict.head.hash.toString('hex') } });
+    return { rows, verdict };
   });
 }

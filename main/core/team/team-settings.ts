@@ -21,6 +21,11 @@ const teamEntry = z.object({
   teamId: z.string().uuid(),
   /** The member id; while the join request is pending it is the request's id, which approval keeps. */
   memberId: z.string().uuid(),
+  /**
+   * The newest audit row this computer verified. The chain alone cannot show that its newest rows
+   * were dropped; a later verify that no longer finds this row, unchanged, can.
+   */
+  auditHead: z.object({ seq: z.number().int().positive(), hash: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
 });
 const teamSettings = z.object({ current: z.string().min(1), teams: z.array(teamEntry) });
 
@@ -69,6 +74,13 @@ export class TeamSettingsStore {
     const settings = this.read();
     if (settings.teams.some((team) => team.name === entry.name)) throw new VaultError('team.name_taken', { name: entry.name });
     this.write({ ...settings, teams: [...settings.teams, entry] });
+  }
+
+  /** Replaces fields of the entry named `name`. */
+  update(name: string, patch: Partial<Omit<TeamEntry, 'name'>>): void {
+    const settings = this.read();
+    if (!settings.teams.some((team) => team.name === name)) throw new VaultError('team.not_found', { name });
+    this.write({ ...settings, teams: settings.teams.map((team) => (team.name === name ? { ...team, ...patch } : team)) });
   }
 
   /** `local` or a known team vault's name. */

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../../main/cli/run';
 import { certvault } from '../../unit/cli/io';
 import { assertThrowawayKeyring } from '../vault/keyring-guard';
 import { startPgCluster, type PgCluster } from '../../support/pg-cluster';
@@ -63,6 +64,25 @@ describe('certvault team', () => {
     const wrong = await certvault(['team', 'approve', request.requestId, '--role', 'operator', '--phrase', '12345 12345 12345 12345 12345 12345'], { home: annHome });
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain('does not match');
+    const members = json((await certvault(['team', 'members', '--json'], { home: annHome })).stdout) as { members: { name: string }[] };
+    expect(members.members.map((m) => m.name)).toEqual(['Ann']);
+  });
+
+  it('at a terminal, approve asks for the phrase on the new member\'s screen, without showing the expected one', async () => {
+    const prompts: string[] = [];
+    let stderr = '';
+    const atTerminal = (typed: string) => ({
+      stdout: () => undefined,
+      stderr: (text: string) => void (stderr += text),
+      readStdin: async () => '',
+      env: { LANG: 'C.UTF-8' },
+      askLine: async (prompt: string) => (prompts.push(prompt), typed),
+    });
+    const code = await runCli(['--home', annHome, 'team', 'approve', request.requestId, '--role', 'viewer'], atTerminal('99999 99999 99999 99999 99999 99999'));
+    expect(code).toBe(2);
+    expect(prompts).toEqual([expect.stringContaining('Type the phrase shown on their screen')]);
+    expect(prompts[0]).not.toContain(request.fingerprintPhrase);
+    expect(stderr).toContain('does not match');
     const members = json((await certvault(['team', 'members', '--json'], { home: annHome })).stdout) as { members: { name: string }[] };
     expect(members.members.map((m) => m.name)).toEqual(['Ann']);
   });

@@ -216,12 +216,19 @@ describe('a team of three on one PostgreSQL', () => {
     expect(report.verdict).toEqual({ ok: true, rows: 6, head: expect.objectContaining({ seq: 6 }) });
     expect(notifications.map((n) => n.action)).toEqual(['member.request', 'member.approve', 'member.request', 'member.approve', 'member.remove']);
 
-    await asRole(cluster.url({ database: 'certvault', query: 'sslmode=disable' }), [
+    const superuser = cluster.url({ database: 'certvault', query: 'sslmode=disable' });
+    // Dropping the newest row leaves a consistent, shorter chain: only a computer that verified
+    // that row before notices. Bob did; Ann never verified.
+    await asRole(superuser, [
+      'CREATE TABLE kept AS SELECT * FROM audit_log WHERE seq = 6',
       'ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only',
-      `UPDATE audit_log SET machine = 'somewhere-else' WHERE seq = 3`,
-      'ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only',
+      'DELETE FROM audit_log WHERE seq = 6',
     ]);
-    const tampered = await teamAudit(ann, 'ops', true);
-    expect(tampered.verdict).toEqual({ ok: false, firstBadSeq: 3, reason: 'row_changed' });
+    expect((await teamAudit(bob, 'ops', true)).verdict).toEqual({ ok: false, firstBadSeq: 6, reason: 'row_removed' });
+    expect((await teamAudit(ann, 'ops', true)).verdict).toMatchObject({ ok: true, rows: 5 });
+
+    await asRole(superuser, ['INSERT INTO audit_log SELECT * FROM kept', `UPDATE audit_log SET machine = 'somewhere-else' WHERE seq = 3`, 'ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only']);
+    expect((await teamAudit(bob, 'ops', true)).verdict).toEqual({ ok: false, firstBadSeq: 3, reason: 'row_changed' });
+    expect((await teamAudit(ann, 'ops', true)).verdict).toEqual({ ok: false, firstBadSeq: 3, reason: 'row_changed' });
   });
 });

@@ -92,7 +92,10 @@ export function toTeamDbError(address: TeamDbAddress, error: unknown): VaultErro
   const code = error instanceof Error && 'code' in error ? String(error.code) : '';
   const message = error instanceof Error ? error.message.split('\n')[0]!.slice(0, 200) : String(error);
   if (code === '28P01' || code === '28000') return new VaultError('team.auth_failed', { address: where, user: address.user });
+  if (unreachableCodes.has(code)) return new VaultError('team.unreachable', { address: where, reason: code });
+  // The server answered with its own error (a SQLSTATE): its message, whatever words it contains.
+  if (error instanceof pg.DatabaseError) return new VaultError('team.database_error', { address: where, reason: message });
   if (tlsCodes.test(code) || /does not support SSL|certificate|Hostname\/IP does not match/i.test(message)) return new VaultError('team.tls_failed', { address: where, reason: message });
-  if (unreachableCodes.has(code) || /timeout|Connection terminated/i.test(message)) return new VaultError('team.unreachable', { address: where, reason: code || message });
+  if (/timeout|Connection terminated/i.test(message)) return new VaultError('team.unreachable', { address: where, reason: message });
   return new VaultError('team.database_error', { address: where, reason: message });
 }
