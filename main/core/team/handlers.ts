@@ -9,7 +9,7 @@ import type { AuditRow, Member } from './db/schema';
 import { memberSelf } from './member-self';
 import { approveRequest, createTeam, joinTeam, listMembers, listRequests, removeMember } from './membership';
 import type { TeamEnvironment } from './session';
-import { TeamSettingsStore } from './team-settings';
+import { TeamSettingsStore, type TeamEntry } from './team-settings';
 import { listVaults, useVault } from './vaults';
 
 // The team channels: thin over the team service (membership.ts, audit.ts, vaults.ts), spread into
@@ -37,12 +37,12 @@ export const teamHandlers: TeamHandlers = {
   'team.create': async (ctx, request) => {
     const env = teamEnvironment(ctx);
     await createTeam(env, setUpInput(request));
-    return { vault: vaultView(env, request.name) };
+    return { vault: savedVault(env, request.name) };
   },
   'team.join': async (ctx, request) => {
     const env = teamEnvironment(ctx);
     const { requestId, fingerprintPhrase } = await joinTeam(env, setUpInput(request));
-    return { vault: vaultView(env, request.name), requestId, fingerprintPhrase };
+    return { vault: savedVault(env, request.name), requestId, fingerprintPhrase };
   },
   'team.requests': async (ctx, { vault, password }) => ({ requests: await listRequests(teamEnvironment(ctx), vault, typed(password)) }),
   'team.approve': async (ctx, { vault, requestId, role, phrase, password }) => ({
@@ -100,11 +100,16 @@ function defaultMemberName(): string {
 
 function vaultsView(env: TeamEnvironment): VaultsView {
   const { current, teams } = listVaults(env);
-  return { current, teams: teams.map((team) => ({ ...team })) };
+  return { current, teams: teams.map(vaultView) };
 }
 
-function vaultView(env: TeamEnvironment, name: string): TeamVaultView {
-  return { ...new TeamSettingsStore(env.dataDir).find(name.trim()) };
+/** The address and ids the window shows; what else this computer keeps about the vault stays in main. */
+function vaultView(entry: TeamEntry): TeamVaultView {
+  return { name: entry.name, url: entry.url, sslmode: entry.sslmode, ...(entry.caFile ? { caFile: entry.caFile } : {}), teamId: entry.teamId, memberId: entry.memberId };
+}
+
+function savedVault(env: TeamEnvironment, name: string): TeamVaultView {
+  return vaultView(new TeamSettingsStore(env.dataDir).find(name.trim()));
 }
 
 function memberView(member: Member): TeamMemberView {

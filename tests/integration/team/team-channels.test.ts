@@ -98,6 +98,8 @@ describe('team channels', () => {
     expect(audit.rows.map((row) => row.action)).toEqual(['team.create', 'member.request', 'member.approve', 'member.request', 'member.remove']);
     expect(audit.verdict).toEqual({ ok: true, rows: 5 });
     expect((await call(ann.ctx, 'team.audit', { vault: 'ops' })).verdict).toBeNull();
+    // What this computer remembers of the verified log stays in main: the window gets the address and ids.
+    expect(Object.keys((await call(ann.ctx, 'team.vaults', {})).teams[0]!).sort()).toEqual(['memberId', 'name', 'sslmode', 'teamId', 'url']);
   });
 
   it('the schemas refuse malformed requests before any handler runs', async () => {
