@@ -514,6 +514,11 @@ function teamChannels() {
     'team.remove': channel<z.ZodType<{ vault: string; member: string; password?: string }>, { member: TeamMemberView; keyVersion: number }>(
       z.object({ ...onVault, member: id }).strict(),
     ),
+    /**
+     * Live updates for the vault the window shows: `team.changed` events when any member's app
+     * commits a change (or after a lost connection came back). `null` stops them.
+     */
+    'team.watch': channel<z.ZodType<{ vault: string | null }>, { watching: string | null }>(z.object({ vault: vaultName.nullable() }).strict()),
     /** The audit log in order; with `verify`, whether its hash chain holds. */
     'team.audit': channel<z.ZodType<{ vault: string; verify?: boolean; password?: string }>, AuditView>(
       z.object({ ...onVault, verify: z.boolean().optional() }).strict(),
@@ -543,6 +548,8 @@ export interface Events {
   'inventory.progress': SyncProgress;
   'inventory.synced': { readonly accounts: readonly AccountSyncResult[] };
   'deploy.progress': DeployProgress;
+  /** A team vault changed (`action` as in its audit log), or `reconnected` after changes may have been missed. */
+  'team.changed': { readonly vault: string; readonly action: string };
   /** Main asks for a screen: a click on the desktop notification opens the Overview. */
   'app.navigate': { readonly screen: 'overview' };
 }

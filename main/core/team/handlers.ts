@@ -6,6 +6,7 @@ import { teamAudit } from './audit';
 import { auditTamperError } from './crypto/audit-chain';
 import type { PasswordSources } from './db/password';
 import type { AuditRow, Member } from './db/schema';
+import { watchVault } from './live-updates';
 import { memberSelf } from './member-self';
 import { approveRequest, createTeam, joinTeam, listMembers, listRequests, removeMember } from './membership';
 import type { TeamEnvironment } from './session';
@@ -16,7 +17,7 @@ import { listVaults, useVault } from './vaults';
 // the handler map (main/core/ipc/handlers.ts). What leaves here is a view: no password, no key,
 // no wrapped key, no raw bytes.
 
-type TeamChannel = 'team.vaults' | 'team.use' | 'team.create' | 'team.join' | 'team.requests' | 'team.approve' | 'team.members' | 'team.remove' | 'team.audit';
+type TeamChannel = 'team.vaults' | 'team.use' | 'team.create' | 'team.join' | 'team.requests' | 'team.approve' | 'team.members' | 'team.remove' | 'team.audit' | 'team.watch';
 
 type TeamHandlers = { readonly [C in TeamChannel]: (ctx: HandlerContext, request: Request<C>) => Promise<Response<C>> };
 
@@ -57,6 +58,10 @@ export const teamHandlers: TeamHandlers = {
   'team.remove': async (ctx, { vault, member, password }) => {
     const removed = await removeMember(teamEnvironment(ctx), vault, member, typed(password));
     return { member: memberView(removed.member), keyVersion: removed.keyVersion };
+  },
+  'team.watch': async (ctx, { vault }) => {
+    await watchVault(ctx, teamEnvironment(ctx), vault);
+    return { watching: vault };
   },
   'team.audit': async (ctx, { vault, verify, password }) => {
     const { rows, verdict } = await teamAudit(teamEnvironment(ctx), vault, verify ?? false, typed(password));

@@ -73,6 +73,20 @@ describe('team channels', () => {
     expect((await call(bob.ctx, 'team.members', { vault: 'work' })).self).toMatchObject({ state: 'member', member: { role: 'viewer' } });
   });
 
+  it("watching a vault turns another computer's committed change into a team.changed event; null stops it", async () => {
+    const seen: unknown[] = [];
+    const watcher = testHandlerContext({ ...ann.ctx, events: { emit: (event, payload) => void seen.push({ event, payload }) } });
+    expect(await call(watcher, 'team.watch', { vault: 'ops' })).toEqual({ watching: 'ops' });
+    const other = computer();
+    await call(other.ctx, 'team.join', { url: url(), name: 'ops', memberName: 'Dan', password: cluster.password, sslmode: 'disable' });
+    await expect.poll(() => seen).toContainEqual({ event: 'team.changed', payload: { vault: 'ops', action: 'member.request' } });
+    expect(await call(watcher, 'team.watch', { vault: null })).toEqual({ watching: null });
+    const count = seen.length;
+    await call(computer().ctx, 'team.join', { url: url(), name: 'ops', memberName: 'Fay', password: cluster.password, sslmode: 'disable' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(seen).toHaveLength(count);
+  });
+
   it('a phrase that does not match is refused, whatever the window sends', async () => {
     const again = computer();
     const joined = await call(again.ctx, 'team.join', { url: url(), name: 'ops', memberName: 'Eve', password: cluster.password, sslmode: 'disable' });
@@ -95,8 +109,8 @@ describe('team channels', () => {
     expect(await call(ann.ctx, 'team.remove', { vault: 'ops', member: bobId })).toMatchObject({ member: { name: 'Bob', status: 'removed' }, keyVersion: 2 });
     expect((await call(bob.ctx, 'team.members', { vault: 'work' })).self).toEqual({ state: 'removed' });
     const audit = await call(ann.ctx, 'team.audit', { vault: 'ops', verify: true });
-    expect(audit.rows.map((row) => row.action)).toEqual(['team.create', 'member.request', 'member.approve', 'member.request', 'member.remove']);
-    expect(audit.verdict).toEqual({ ok: true, rows: 5 });
+    expect(audit.rows.map((row) => row.action)).toEqual(['team.create', 'member.request', 'member.approve', 'member.request', 'member.request', 'member.request', 'member.remove']);
+    expect(audit.verdict).toEqual({ ok: true, rows: 7 });
     expect((await call(ann.ctx, 'team.audit', { vault: 'ops' })).verdict).toBeNull();
     // What this computer remembers of the verified log stays in main: the window gets the address and ids.
     expect(Object.keys((await call(ann.ctx, 'team.vaults', {})).teams[0]!).sort()).toEqual(['memberId', 'name', 'sslmode', 'teamId', 'url']);

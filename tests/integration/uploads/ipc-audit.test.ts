@@ -106,6 +106,7 @@ beforeAll(async () => {
 afterAll(async () => {
   log.setSink(null);
   await front.close();
+  await dispatch(app.ctx, 'team.watch', { vault: null });
   await cluster.stop();
   await stopClouds(clouds);
   app.close();
@@ -171,6 +172,8 @@ const requests: { readonly [C in Channel]: () => unknown } = {
   'tls.served': () => ({ domain: leaf.host, ip: '127.0.0.1', port: front.port }),
   'team.vaults': () => ({}),
   'team.use': () => ({ name: 'audit-team' }),
+  // Watching from here on: the approval and removal below arrive as events, audited with the rest.
+  'team.watch': () => ({ vault: 'audit-team' }),
   'team.create': () => ({ url: teamUrl('audit_team_2'), name: 'audit-team-2', password: cluster.password, sslmode: 'disable' }),
   'team.join': () => ({ url: teamUrl('audit_team'), name: 'audit-join', memberName: 'Alice again', password: cluster.password, sslmode: 'disable' }),
   'team.requests': () => ({ vault: 'audit-team' }),
