@@ -1,7 +1,7 @@
 import { createPrivateKey } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { channels, type Channel } from '../../../shared/ipc';
 import type { CloudAccount } from '../../../shared/uploads';
 import { dispatch } from '../../../main/core/ipc/dispatch';
@@ -212,6 +212,8 @@ describe('IPC audit: no secret or key material crosses the boundary', () => {
     // The audit means something only if the requests did their work (the dialogs are cancelled stubs).
     // The data key is in the keychain, so a reset is refused: its answer is audited all the same.
     expect(failed).toEqual(['library.resetDataKey: keychain.reset_not_needed', 'deploy.run: deploy.nothing_to_deploy', 'deploy.rollback: deploy.not_found']);
+    // The team vault's live updates were among the events audited.
+    await vi.waitFor(() => expect(app.events.map((event) => event.name)).toContain('team.changed'));
     const eventStrings: string[] = [];
     const eventBytes: string[] = [];
     walk(app.events, 'events', eventStrings, eventBytes);
