@@ -22,6 +22,7 @@ const benches: Readonly<Record<string, () => Promise<{ run(): Promise<void> | vo
   'inventory-sync': () => import('./inventory-sync'),
   'cli-start': () => import('./cli-start'),
   deploy: () => import('./deploy'),
+  'team-notify': () => import('./team-notify'),
 };
 
 async function runOne(name: string): Promise<void> {
