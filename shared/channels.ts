@@ -48,11 +48,21 @@ export const channelNames = [
   'deploy.history',
   'deploy.check',
   'tls.served',
+  'team.vaults',
+  'team.use',
+  'team.create',
+  'team.join',
+  'team.requests',
+  'team.approve',
+  'team.members',
+  'team.remove',
+  'team.audit',
+  'team.watch',
 ] as const;
 
 export type ChannelName = (typeof channelNames)[number];
 
-export const eventNames = ['library.changed', 'import.progress', 'uploads.progress', 'inventory.progress', 'inventory.synced', 'deploy.progress', 'app.navigate'] as const;
+export const eventNames = ['library.changed', 'import.progress', 'uploads.progress', 'inventory.progress', 'inventory.synced', 'deploy.progress', 'team.changed', 'app.navigate'] as const;
 
 export type EventName = (typeof eventNames)[number];
 

@@ -36,6 +36,7 @@ import {
   type LibraryQuery,
 } from './library';
 import { retireChoices, type DeployPlan, type DeployProgress, type DeploymentRecord, type ServedInspection } from './deploy';
+import { teamRoles, teamSslModes, type AuditView, type JoinRequestView, type TeamMemberView, type TeamMembersView, type TeamVaultView, type VaultsView } from './team';
 import { autoSyncChoices, type AccountInventory, type AccountSyncResult, type AutoSync, radarLimits, type RadarPage, type RemoteCopyView, type SyncProgress } from './inventory';
 
 // The IPC contract: channel -> request schema -> response type, and the push events.
@@ -153,8 +154,8 @@ export const contract = {
       .strict(),
   ),
   /** Opens the OS file dialog (main process); returns the chosen paths, empty when cancelled. */
-  'files.choose': channel<z.ZodType<{ purpose: 'inspect' | 'import' | 'restore'; folders?: boolean }>, { paths: string[] }>(
-    z.object({ purpose: z.enum(['inspect', 'import', 'restore']), folders: z.boolean().optional() }).strict(),
+  'files.choose': channel<z.ZodType<{ purpose: 'inspect' | 'import' | 'restore' | 'teamCa'; folders?: boolean }>, { paths: string[] }>(
+    z.object({ purpose: z.enum(['inspect', 'import', 'restore', 'teamCa']), folders: z.boolean().optional() }).strict(),
   ),
   /** Inspect files on disk (paths from the dialog or the CLI). */
   'inspect.paths': channel<z.ZodType<{ paths: string[]; password?: string }>, Inspection>(
@@ -177,6 +178,7 @@ export const contract = {
   ...uploadChannels(),
   ...inventoryChannels(),
   ...deployChannels(),
+  ...teamChannels(),
   /**
    * Connects to a server and reads the certificate it serves for `domain` (SNI), for the
    * inspector's "Check what is served". Where names resolve to is main's business only: a page
@@ -470,6 +472,62 @@ function deployChannels() {
   };
 }
 
+/**
+ * Team vaults on PostgreSQL (main/core/team). The database password travels only into main, when
+ * the user types it (set-up, or when the keychain has none): it is kept in the keychain and no
+ * response carries it. Every channel acting on a team names the vault by its local name.
+ */
+function teamChannels() {
+  const vaultName = z.string().trim().min(1).max(100);
+  const id = z.string().trim().uuid();
+  const dbPassword = z.string().min(1).max(limits.maxPasswordLength);
+  const onVault = { vault: vaultName, password: dbPassword.optional() };
+  const setUp = z
+    .object({
+      url: z.string().trim().min(1).max(2000),
+      name: vaultName,
+      memberName: z.string().trim().min(1).max(100).optional(),
+      password: dbPassword.optional(),
+      sslmode: z.enum(teamSslModes).optional(),
+      caFile: z.string().min(1).max(4096).optional(),
+    })
+    .strict();
+  type SetUp = z.infer<typeof setUp>;
+  return {
+    /** The vaults this computer knows and the one in use. */
+    'team.vaults': channel<typeof noParameters, VaultsView>(noParameters),
+    /** Switches the vault in use: `local` or a team vault's name. */
+    'team.use': channel<z.ZodType<{ name: string }>, VaultsView>(z.object({ name: vaultName }).strict()),
+    /** Sets up an empty database as a team vault (runs its migrations: the explicit admin action); the caller is its first admin. */
+    'team.create': channel<z.ZodType<SetUp>, { vault: TeamVaultView }>(setUp),
+    /** Publishes a join request; the phrase is read to an admin, who approves only when it matches. */
+    'team.join': channel<z.ZodType<SetUp>, { vault: TeamVaultView; requestId: string; fingerprintPhrase: string }>(setUp),
+    'team.requests': channel<z.ZodType<{ vault: string; password?: string }>, { requests: JoinRequestView[] }>(z.object(onVault).strict()),
+    /**
+     * Admits a request as `role`. `phrase` is the phrase the admin compared with the new member's
+     * screen: main checks it against the request as it is now, so a request whose key changed
+     * after the admin looked is refused.
+     */
+    'team.approve': channel<z.ZodType<{ vault: string; requestId: string; role: (typeof teamRoles)[number]; phrase: string; password?: string }>, { member: TeamMemberView }>(
+      z.object({ ...onVault, requestId: id, role: z.enum(teamRoles), phrase: z.string().trim().min(1).max(200) }).strict(),
+    ),
+    'team.members': channel<z.ZodType<{ vault: string; password?: string }>, TeamMembersView>(z.object(onVault).strict()),
+    /** Removes a member and rotates the team key; the removed member may have copied keys while a member. */
+    'team.remove': channel<z.ZodType<{ vault: string; member: string; password?: string }>, { member: TeamMemberView; keyVersion: number }>(
+      z.object({ ...onVault, member: id }).strict(),
+    ),
+    /**
+     * Live updates for the vault the window shows: `team.changed` events when any member's app
+     * commits a change (or after a lost connection came back). `null` stops them.
+     */
+    'team.watch': channel<z.ZodType<{ vault: string | null }>, { watching: string | null }>(z.object({ vault: vaultName.nullable() }).strict()),
+    /** The audit log in order; with `verify`, whether its hash chain holds. */
+    'team.audit': channel<z.ZodType<{ vault: string; verify?: boolean; password?: string }>, AuditView>(
+      z.object({ ...onVault, verify: z.boolean().optional() }).strict(),
+    ),
+  };
+}
+
 export type Channel = keyof typeof contract;
 export type Request<C extends Channel> = z.infer<(typeof contract)[C]['request']>;
 export type Response<C extends Channel> = NonNullable<(typeof contract)[C]['response']>;
@@ -492,6 +550,8 @@ export interface Events {
   'inventory.progress': SyncProgress;
   'inventory.synced': { readonly accounts: readonly AccountSyncResult[] };
   'deploy.progress': DeployProgress;
+  /** A team vault changed (`action` as in its audit log), or `reconnected` after changes may have been missed. */
+  'team.changed': { readonly vault: string; readonly action: string };
   /** Main asks for a screen: a click on the desktop notification opens the Overview. */
   'app.navigate': { readonly screen: 'overview' };
 }

@@ -13,8 +13,8 @@ export function electronDialogs(mainWindow: () => BrowserWindow | null, locale: 
       const lang = locale();
       const options: OpenDialogOptions = {
         title: translate(lang, `dialog.title.${purpose}`),
-        // One backup is restored at a time.
-        properties: [folders ? 'openDirectory' : 'openFile', ...(purpose === 'restore' ? [] : ['multiSelections' as const])],
+        // One backup is restored at a time; a team vault trusts one CA file.
+        properties: [folders ? 'openDirectory' : 'openFile', ...(purpose === 'restore' || purpose === 'teamCa' ? [] : ['multiSelections' as const])],
         filters: purpose === 'restore'
           ? [
               { name: translate(lang, 'dialog.filter.backup'), extensions: [BACKUP_EXTENSION] },

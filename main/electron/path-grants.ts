@@ -4,7 +4,7 @@ import type { Result } from '../../shared/errors';
 import type { Channel } from '../../shared/ipc';
 import { isInside } from './app-url';
 
-// The window is not trusted with the file system. Six channels name a path (the CLI passes its
+// The window is not trusted with the file system. Eight channels name a path (the CLI passes its
 // own arguments to them), so from the window a path is accepted only when the user picked it in a
 // dialog of this session: files.choose grants reading, files.chooseSave grants writing. A page
 // taken over by a malicious certificate field or a renderer bug can then neither read ~/.ssh
@@ -24,6 +24,9 @@ const pathFields: Partial<Record<Channel, { readonly access: Access; readonly pa
   'history.exportCsv': { access: 'write', paths: (request) => [request.path] },
   'vault.backup': { access: 'write', paths: (request) => [request.path] },
   'vault.restore': { access: 'read', paths: (request) => [request.path] },
+  // A team vault's CA file: absent means the system's CAs, so an absent field asks for no grant.
+  'team.create': { access: 'read', paths: (request) => (request.caFile === undefined ? [] : [request.caFile]) },
+  'team.join': { access: 'read', paths: (request) => (request.caFile === undefined ? [] : [request.caFile]) },
 };
 
 function asList(value: unknown): unknown[] {

@@ -7,13 +7,14 @@ import type { UploadService } from '../uploads/service';
 import type { DeployerLookup } from '../deploy/service';
 import type { TlsResolver } from '../tls/read-served';
 import type { VaultDb } from '../db/vault-db';
+import type { SecretStore } from '../keychain';
 
 // What every handler receives. The Electron front door, the CLI and the Playwright bridge each
 // build one; handlers never know which.
 
 /** Dialogs need Electron; the front door supplies them (tests supply a scripted one). */
 export interface Dialogs {
-  chooseFiles(purpose: 'inspect' | 'import' | 'restore', folders: boolean): Promise<string[]>;
+  chooseFiles(purpose: 'inspect' | 'import' | 'restore' | 'teamCa', folders: boolean): Promise<string[]>;
   /** The save dialog for an export or a backup; null when cancelled. */
   chooseSave(purpose: 'export' | 'backup', defaultName: string): Promise<string | null>;
   /** Whether uploads of this account, private keys included, may go to a new endpoint override. */
@@ -64,6 +65,8 @@ export interface HandlerContext {
    * the context sets it: tests point every name at a loopback server; no request can.
    */
   readonly tlsResolver?: TlsResolver;
+  /** The keychain team vault handlers keep database passwords and member keys in (default: the OS keychain); tests bring their own. */
+  readonly secrets?: () => SecretStore;
   /** Wall-clock budget of one inspection or one imported file in the parse worker (default DEFAULT_PARSE_BUDGET_MS). */
   readonly parseBudgetMs?: number;
 }

@@ -11,6 +11,7 @@ import { parseInWorker, sourcesThrough, withParseWorker } from '../parse-worker/
 import type { ImportOptions } from '../library/vault';
 import { libraryCas } from './library-lookups';
 import { tlsHandlers } from '../tls/handlers';
+import { teamHandlers } from '../team/handlers';
 
 type Handlers = { readonly [C in Channel]: (ctx: HandlerContext, request: Request<C>) => Promise<Response<C>> };
 
@@ -71,4 +72,5 @@ export const handlers: Handlers = {
   ...inventoryHandlers,
   ...deployHandlers,
   ...tlsHandlers,
+  ...teamHandlers,
 };

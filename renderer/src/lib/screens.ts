@@ -1,7 +1,7 @@
 import type { MessageKey } from '../../../shared/i18n';
 import type { IconName } from '../components/Icon.svelte';
 
-export type ScreenId = 'overview' | 'library' | 'inspect' | 'accounts' | 'uploads' | 'settings';
+export type ScreenId = 'overview' | 'library' | 'inspect' | 'accounts' | 'uploads' | 'team' | 'settings';
 
 export interface ScreenEntry {
   readonly id: ScreenId;
@@ -15,5 +15,6 @@ export const screens: readonly ScreenEntry[] = [
   { id: 'inspect', label: 'ui.nav.inspect', icon: 'inspect' },
   { id: 'accounts', label: 'ui.nav.accounts', icon: 'accounts' },
   { id: 'uploads', label: 'ui.nav.uploads', icon: 'uploads' },
+  { id: 'team', label: 'ui.nav.team', icon: 'team' },
   { id: 'settings', label: 'ui.nav.settings', icon: 'settings' },
 ];

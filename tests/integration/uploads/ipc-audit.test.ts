@@ -1,13 +1,17 @@
 import { createPrivateKey } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { channels, type Channel } from '../../../shared/ipc';
 import type { CloudAccount } from '../../../shared/uploads';
 import { dispatch } from '../../../main/core/ipc/dispatch';
 import { inventoryOf } from '../../../main/core/inventory';
 import { log } from '../../../main/core/log';
 import { assertThrowawayKeyring } from '../vault/keyring-guard';
+import { joinTeam } from '../../../main/core/team/membership';
+import { MemorySecretStore } from '../../unit/vault/helpers/memory-secret-store';
+import { startPgCluster, type PgCluster } from '../../support/pg-cluster';
+import { createDatabases } from '../../support/pg-superuser';
 import { TlsFront } from '../../emulators/tls-front';
 import { makeLeaves, type TestLeaf } from './certs';
 import { accountInput, importEntry, openApp, startClouds, stopClouds, waitForJob, type Clouds, type TestApp } from './harness';
@@ -15,7 +19,8 @@ import { accountInput, importEntry, openApp, startClouds, stopClouds, waitForJob
 // Every IPC channel, called the way the window calls it, over a vault that holds cloud secrets and
 // a sealed private key: no response and no pushed event may carry a secret or key material. The
 // one exception is the explicit export, whose key goes into the file the user chose (never into
-// the response). A new channel fails this test until it is added to `requests` below.
+// the response). A new channel fails this test until it is added to `requests` below. The team
+// channels run against a throwaway PostgreSQL: its password goes in once and must never come back.
 assertThrowawayKeyring();
 
 const AUDIT_SECRET = 'AuditSecretKey-7d1f0c9e5b2a4f68a3c1';
@@ -28,6 +33,10 @@ let entryId: string;
 let accountIds: string[];
 let jobId: string;
 let front: TlsFront;
+let cluster: PgCluster;
+/** Bob's join request from another computer, which the team channels approve and then remove. */
+let bobRequest: { requestId: string; fingerprintPhrase: string };
+const bobHome = () => path.join(app.dataDir, 'bob-home');
 const logged: string[] = [];
 
 const keyBody = (pem: string) =>
@@ -85,16 +94,27 @@ beforeAll(async () => {
   await waitForJob(app, jobId);
   // A server serving the vault's own certificate with its key: the check must show the chain only.
   front = await TlsFront.start({ lookup: (domain) => (domain === leaf.host ? { certPem: leaf.fullchain, keyPem: leaf.key } : null) });
-}, 60_000);
+  cluster = await startPgCluster();
+  await createDatabases(cluster, ['audit_team', 'audit_team_2']);
+  const created = await dispatch(app.ctx, 'team.create', { url: teamUrl('audit_team'), name: 'audit-team', memberName: 'Alice', password: cluster.password, sslmode: 'disable' });
+  if (!created.ok) throw new Error(JSON.stringify(created.error));
+  fs.mkdirSync(bobHome());
+  const bob = { dataDir: bobHome(), secrets: new MemorySecretStore(), now: () => new Date(), machine: 'bob-laptop' };
+  bobRequest = await joinTeam(bob, { url: cluster.url({ database: 'audit_team', query: 'sslmode=disable' }), name: 'audit-team', memberName: 'Bob' });
+}, 120_000);
 
 afterAll(async () => {
   log.setSink(null);
   await front.close();
+  await dispatch(app.ctx, 'team.watch', { vault: null });
+  await cluster.stop();
   await stopClouds(clouds);
   app.close();
 });
 
 const out = (name: string) => path.join(app.dataDir, name);
+/** A team database's address as typed into the window: the password goes in its own field. */
+const teamUrl = (database: string) => `postgres://postgres@127.0.0.1:${cluster.port}/${database}`;
 
 /** One valid request per channel (functions: evaluated after setup). */
 const requests: { readonly [C in Channel]: () => unknown } = {
@@ -150,6 +170,17 @@ const requests: { readonly [C in Channel]: () => unknown } = {
   'deploy.history': () => ({}),
   'deploy.check': () => ({}),
   'tls.served': () => ({ domain: leaf.host, ip: '127.0.0.1', port: front.port }),
+  'team.vaults': () => ({}),
+  'team.use': () => ({ name: 'audit-team' }),
+  // Watching from here on: the approval and removal below arrive as events, audited with the rest.
+  'team.watch': () => ({ vault: 'audit-team' }),
+  'team.create': () => ({ url: teamUrl('audit_team_2'), name: 'audit-team-2', password: cluster.password, sslmode: 'disable' }),
+  'team.join': () => ({ url: teamUrl('audit_team'), name: 'audit-join', memberName: 'Alice again', password: cluster.password, sslmode: 'disable' }),
+  'team.requests': () => ({ vault: 'audit-team' }),
+  'team.approve': () => ({ vault: 'audit-team', requestId: bobRequest.requestId, role: 'operator', phrase: bobRequest.fingerprintPhrase, password: cluster.password }),
+  'team.members': () => ({ vault: 'audit-team' }),
+  'team.remove': () => ({ vault: 'audit-team', member: bobRequest.requestId }),
+  'team.audit': () => ({ vault: 'audit-team', verify: true }),
   // Last: they delete what the others use.
   'accounts.remove': () => ({ id: accountIds[1] }),
   'library.remove': () => ({ id: entryId }),
@@ -162,7 +193,7 @@ describe('IPC audit: no secret or key material crosses the boundary', () => {
 
   it('no response, event or log line carries a cloud secret, a token or the private key', async () => {
     const keyMaterial = [...keyBody(leaf.key), ...keyEncodings(leaf.key), 'PRIVATE KEY-----\nMII'];
-    const forbidden = [AUDIT_SECRET, AUDIT_TOKEN, 'SECRETKEYEXAMPLE00000000000000000', ...keyMaterial];
+    const forbidden = [AUDIT_SECRET, AUDIT_TOKEN, 'SECRETKEYEXAMPLE00000000000000000', cluster.password, ...keyMaterial];
     const order = Object.keys(requests) as Channel[];
     const failed: string[] = [];
     for (const channel of order) {
@@ -181,6 +212,8 @@ describe('IPC audit: no secret or key material crosses the boundary', () => {
     // The audit means something only if the requests did their work (the dialogs are cancelled stubs).
     // The data key is in the keychain, so a reset is refused: its answer is audited all the same.
     expect(failed).toEqual(['library.resetDataKey: keychain.reset_not_needed', 'deploy.run: deploy.nothing_to_deploy', 'deploy.rollback: deploy.not_found']);
+    // The team vault's live updates were among the events audited.
+    await vi.waitFor(() => expect(app.events.map((event) => event.name)).toContain('team.changed'));
     const eventStrings: string[] = [];
     const eventBytes: string[] = [];
     walk(app.events, 'events', eventStrings, eventBytes);

@@ -130,6 +130,8 @@ describe('paths named by the window', () => {
     ['library.import', { paths: ['/etc'] }],
     ['library.export', { id: 'abc', format: 'key', path: '/home/alice/.bashrc' }],
     ['history.exportCsv', { path: '/home/alice/.profile' }],
+    ['team.create', { url: 'postgres://u@db.example/certvault', name: 'ops', caFile: '/home/alice/.ssh/id_ed25519' }],
+    ['team.join', { url: 'postgres://u@db.example/certvault', name: 'ops', caFile: '/etc/shadow' }],
   ])('refuses %s with a path no dialog returned, before any handler runs', async (channel, request) => {
     const grants = new PathGrants();
     const result = await handleInvoke(testHandlerContext({ dialogs }), ours, channel, request, null, grants);
@@ -148,6 +150,17 @@ describe('paths named by the window', () => {
     expect(mixed).toEqual({ ok: false, error: expect.objectContaining({ code: 'ipc.path_not_chosen', params: { file: '/etc/shadow' } }) });
     const write = await handleInvoke(ctx, ours, 'history.exportCsv', { path: chosen }, null, grants);
     expect(write).toEqual({ ok: false, error: expect.objectContaining({ code: 'ipc.path_not_chosen' }) });
+  });
+
+  it("a team vault's CA file is read only when files.choose returned it; without one, no grant is needed", async () => {
+    const grants = new PathGrants();
+    const ctx = testHandlerContext({ dialogs });
+    const setUp = { url: 'postgres://u@db.example/certvault', name: 'ops' };
+    expect(grants.ungranted('team.create', setUp)).toBeNull();
+    expect(grants.ungranted('team.join', { ...setUp, caFile: chosen })).toBe(chosen);
+    await handleInvoke(ctx, ours, 'files.choose', { purpose: 'teamCa' }, null, grants);
+    expect(grants.ungranted('team.join', { ...setUp, caFile: chosen })).toBeNull();
+    expect(grants.ungranted('team.create', { ...setUp, caFile: saved })).toBe(saved);
   });
 
   it('accepts for writing what files.chooseSave returned, and not for reading', async () => {

@@ -1,0 +1,44 @@
+import type { HandlerContext } from '../ipc/context';
+import { teamDbCall } from './db/connect';
+import { parseTeamUrl } from './db/connection-url';
+import { TeamListener } from './db/listener';
+import { resolveDbPassword } from './db/password';
+import type { TeamEnvironment } from './session';
+import { TeamSettingsStore } from './team-settings';
+
+// Live updates for the window: one LISTEN connection to the team vault the window shows, turned
+// into `team.changed` events, so a join request, an approval or a removal made on another
+// computer appears without a refresh. One per handler context: watching another vault (or none)
+// closes the previous connection.
+
+const watching = new WeakMap<HandlerContext, { readonly vault: string; readonly listener: TeamListener }>();
+
+/** Watches `vault` (a team vault's name), or stops watching with null. */
+export async function watchVault(ctx: HandlerContext, env: TeamEnvironment, vault: string | null): Promise<void> {
+  const previous = watching.get(ctx);
+  if (previous && previous.vault === vault) return;
+  watching.delete(ctx);
+  await previous?.listener.close();
+  if (vault === null) return;
+  const entry = new TeamSettingsStore(env.dataDir).find(vault);
+  const { address } = parseTeamUrl(entry.url);
+  const { password } = await resolveDbPassword(env.secrets, vault, {});
+  const listener = new TeamListener(
+    { address, password },
+    {
+      onNotification: (notification) => ctx.events.emit('team.changed', { vault, action: notification.action }),
+      // Changes made while the connection was down were not announced: the window reads again.
+      onListening: (reconnected) => {
+        if (reconnected) ctx.events.emit('team.changed', { vault, action: 'reconnected' });
+      },
+    },
+  );
+  // Claimed before connecting: a second call for the same vault meanwhile does not open a second connection.
+  watching.set(ctx, { vault, listener });
+  try {
+    await teamDbCall(address, () => listener.start());
+  } catch (error) {
+    if (watching.get(ctx)?.listener === listener) watching.delete(ctx);
+    throw error;
+  }
+}

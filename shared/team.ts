@@ -1,0 +1,73 @@
+import type { ErrorInfo } from './errors';
+
+// What the window learns about team vaults (main/core/team): addresses without passwords, members
+// without keys, audit rows as written. The database password goes in (create, join, or when the
+// keychain has none) and never comes back; no response carries a key, wrapped or not.
+
+export const LOCAL_VAULT_NAME = 'local';
+export const teamRoles = ['viewer', 'operator', 'admin'] as const;
+export type TeamRole = (typeof teamRoles)[number];
+export const teamSslModes = ['verify-full', 'require', 'disable'] as const;
+export type TeamSslMode = (typeof teamSslModes)[number];
+
+export interface TeamVaultView {
+  readonly name: string;
+  /** postgres://user@host:port/db?sslmode=…, never with a password. */
+  readonly url: string;
+  readonly sslmode: TeamSslMode;
+  readonly caFile?: string | undefined;
+  readonly teamId: string;
+  readonly memberId: string;
+}
+
+export interface VaultsView {
+  /** `local` or a team vault's name. */
+  readonly current: string;
+  readonly teams: readonly TeamVaultView[];
+}
+
+export interface JoinRequestView {
+  readonly id: string;
+  readonly member: string;
+  readonly machine: string;
+  readonly createdAt: string;
+  readonly fingerprintPhrase: string;
+}
+
+export interface TeamMemberView {
+  readonly id: string;
+  readonly name: string;
+  readonly machine: string;
+  readonly role: TeamRole;
+  readonly status: 'active' | 'removed';
+  readonly addedAt: string;
+}
+
+/** This computer in the team: a member, a join request still waiting (with its phrase), or removed. */
+export type TeamSelf =
+  | { readonly state: 'member'; readonly member: TeamMemberView }
+  | { readonly state: 'pending'; readonly fingerprintPhrase: string | null }
+  | { readonly state: 'removed' };
+
+export interface TeamMembersView {
+  readonly members: readonly TeamMemberView[];
+  readonly self: TeamSelf;
+}
+
+export interface AuditRowView {
+  readonly seq: number;
+  readonly at: string;
+  readonly member: string;
+  readonly machine: string;
+  readonly action: string;
+  readonly subject: string | null;
+  readonly detail: Readonly<Record<string, string | number | boolean | null>>;
+}
+
+export type AuditVerdictView = { readonly ok: true; readonly rows: number } | { readonly ok: false; readonly firstBadSeq: number; readonly error: ErrorInfo };
+
+export interface AuditView {
+  readonly rows: readonly AuditRowView[];
+  /** With `verify`: whether the hash chain holds, else the first tampered row. */
+  readonly verdict: AuditVerdictView | null;
+}
