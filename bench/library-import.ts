@@ -27,13 +27,13 @@ export async function run(): Promise<void> {
   // The process's high-water mark: nothing before the import (loading modules, finding the
   // fixture) comes near it, and no peak between two samples is missed.
   const peakRss = process.resourceUsage().maxRSS * 1024;
-  const imported = result.imported.length;
+  const imported = result.counts.new;
   const withKeys = (await vault.keychainStatus()).sealedKeys;
   vault.close();
   const dbBytes = fs.statSync(path.join(dataDir, 'vault.db')).size;
   fs.rmSync(dataDir, { recursive: true, force: true });
-  if (imported !== LIBRARY_SIZE || result.failed.length || withKeys !== LIBRARY_SIZE) {
-    throw new Error(`bench import wrong: ${imported} imported, ${withKeys} with keys, ${result.failed.length} failed`);
+  if (imported !== LIBRARY_SIZE || result.counts.failed || withKeys !== LIBRARY_SIZE) {
+    throw new Error(`bench import wrong: ${imported} imported, ${withKeys} with keys, ${result.counts.failed} failed`);
   }
   const rate = imported / seconds;
   const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
