@@ -27,7 +27,7 @@ import { DataKeys, type ConfirmDataKeyReset } from './data-key';
 import { resolveEntryId } from './entry-id';
 import { renderExport, type EntryKeys, type RenderedExport } from './export';
 import type { CertificateFacts, KeyMaterial, ParsedSource } from './material';
-import { parseLocally, type SourceInput, type SourceParser } from './parse-source';
+import { parseAllLocally, type ParseOutcome, type SourceBatchParser, type SourceInput } from './parse-source';
 import { inspectEntry } from './inspect-entry';
 import { anchorsWith } from '../inspect/trust';
 import { planImport, type ImportPlan, type PlannedEntry } from './plan';
@@ -53,7 +53,7 @@ export interface ImportOptions {
   readonly tags?: readonly string[];
   readonly onProgress?: (progress: ImportProgress) => void;
   /** Where files are parsed; in this thread unless the caller (the IPC handlers) hands in the parse worker. */
-  readonly parse?: SourceParser;
+  readonly parse?: SourceBatchParser;
 }
 
 export interface ExportOptions {
@@ -72,6 +72,8 @@ const KEY_REFUSAL_CODES = new Set(['keychain.unavailable', 'keychain.data_key_mi
  * the CA certificates it keeps (ImportRun).
  */
 const IMPORT_CHUNK = 1000;
+/** Files parsed per call of the parser (one trip to the parse worker): a few hundred KB of input. */
+const PARSE_BATCH = 64;
 /**
  * Entries written per transaction (each in its own savepoint, see EntryStore.writeEach): a few
  * tens of milliseconds of work, so another process waiting for the lock (the app vs the CLI) or
@@ -245,16 +247,25 @@ export class Vault {
     let chunk: ParsedSource<CertificateFacts>[] = [];
     let done = 0;
     const walk = walkFiles(paths, ({ file, error }) => run.fail({ file, error: error.toInfo() }));
-    for await (const { found, read } of readAhead(walk)) {
-      const source = await this.parseFound(found, read, options, run);
-      if (source) chunk.push(source);
-      done += 1;
-      options.onProgress?.({ done, total: Math.max(total, done), file: found.path });
-      if (done % this.chunkFiles === 0) {
-        await this.importChunk(chunk, run, options);
-        chunk = [];
+    let batch: { found: FoundFile; read: ReadResult }[] = [];
+    const parseBatch = async () => {
+      const sources = await this.parseBatch(batch, options, run);
+      for (const [i, source] of sources.entries()) {
+        if (source) chunk.push(source);
+        done += 1;
+        options.onProgress?.({ done, total: Math.max(total, done), file: batch[i]!.found.path });
+        if (done % this.chunkFiles === 0) {
+          await this.importChunk(chunk, run, options);
+          chunk = [];
+        }
       }
+      batch = [];
+    };
+    for await (const item of readAhead(walk)) {
+      batch.push(item);
+      if (batch.length === PARSE_BATCH) await parseBatch();
     }
+    await parseBatch();
     await this.importChunk(chunk, run, options);
     await this.finishImport(run, options);
     return run.result();
@@ -266,33 +277,36 @@ export class Vault {
     // One chunk, and no file to read again: everything pairs now, as in the last pass of importPaths.
     run.final = true;
     const sources: ParsedSource<CertificateFacts>[] = [];
-    for (const [index, input] of inputs.entries()) {
-      try {
-        sources.push(await (options.parse ?? parseLocally)(input, options.password));
-      } catch (error) {
-        run.fail(failure(input.name, error));
-      }
-      options.onProgress?.({ done: index + 1, total: inputs.length, file: input.name });
+    for (let at = 0; at < inputs.length; at += PARSE_BATCH) {
+      const batch = inputs.slice(at, at + PARSE_BATCH);
+      (await (options.parse ?? parseAllLocally)(batch, options.password)).forEach((outcome, i) => {
+        if (outcome.ok) sources.push(outcome.value);
+        else run.fail(failure(batch[i]!.name, outcome.error));
+        options.onProgress?.({ done: at + i + 1, total: inputs.length, file: batch[i]!.name });
+      });
     }
     await this.importChunk(sources, run, options);
     await this.finishImport(run, options);
     return run.result();
   }
 
-  private async parseFound(
-    found: FoundFile,
-    read: ReadResult,
+  /** The files of a batch parsed in one call, in order; null for a file that failed or was skipped. */
+  private async parseBatch(
+    batch: readonly { readonly found: FoundFile; readonly read: ReadResult }[],
     options: ImportOptions,
     run: ImportRun,
-  ): Promise<ParsedSource<CertificateFacts> | null> {
-    try {
-      if (!read.ok) throw read.error;
-      return await (options.parse ?? parseLocally)({ name: found.path, data: read.data }, options.password);
-    } catch (error) {
-      const skip = found.fromFolder && error instanceof VaultError && NOT_CERTIFICATE_CODES.has(error.code);
-      if (!skip) run.fail(failure(found.path, error));
+  ): Promise<(ParsedSource<CertificateFacts> | null)[]> {
+    const inputs: SourceInput[] = [];
+    for (const { found, read } of batch) if (read.ok) inputs.push({ name: found.path, data: read.data });
+    const parsed = inputs.length > 0 ? await (options.parse ?? parseAllLocally)(inputs, options.password) : [];
+    let next = 0;
+    return batch.map(({ found, read }) => {
+      const outcome: ParseOutcome = read.ok ? parsed[next++]! : { ok: false, error: read.error };
+      if (outcome.ok) return outcome.value;
+      const skip = found.fromFolder && outcome.error instanceof VaultError && NOT_CERTIFICATE_CODES.has(outcome.error.code);
+      if (!skip) run.fail(failure(found.path, outcome.error));
       return null;
-    }
+    });
   }
 
   async export(typed: string, format: ExportFormat, options: ExportOptions = {}): Promise<RenderedExport> {
@@ -361,12 +375,14 @@ export class Vault {
     run.final = true;
     // A chunk of names at a time: as many leaves as the folder holds may wait for a CA read last.
     for (let rereads = run.unchainedFiles(subjects, '', this.chunkFiles); rereads.length > 0; rereads = run.unchainedFiles(subjects, rereads.at(-1)!, this.chunkFiles)) {
-      const sources: ParsedSource<CertificateFacts>[] = [];
-      for await (const { found, read } of readAhead(rereads.map((file) => ({ path: file, fromFolder: true })))) {
-        const source = await this.parseFound(found, read, options, run);
-        if (source) sources.push(source);
+      const sources: (ParsedSource<CertificateFacts> | null)[] = [];
+      let batch: { found: FoundFile; read: ReadResult }[] = [];
+      for await (const item of readAhead(rereads.map((file) => ({ path: file, fromFolder: true })))) {
+        batch.push(item);
+        if (batch.length === PARSE_BATCH) sources.push(...(await this.parseBatch(batch.splice(0), options, run)));
       }
-      await this.importChunk(sources, run, options);
+      sources.push(...(await this.parseBatch(batch, options, run)));
+      await this.importChunk(sources.filter((source) => source !== null), run, options);
     }
     const cas = planImport(run.caSources()).entries.filter((planned) => {
       const fp = planned.leaf.info.fingerprintSha256;
