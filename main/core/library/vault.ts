@@ -22,6 +22,7 @@ import type { SecretStore } from '../keychain';
 import { log } from '../log';
 import { seal, unseal, type Sealed } from '../seal';
 import { countFiles, describe, readAhead, walkFiles, type FoundFile, type ReadResult } from './collect-files';
+import { ahead } from './ahead';
 import { ImportRun, type Failure } from './import-run';
 import { DataKeys, type ConfirmDataKeyReset } from './data-key';
 import { resolveEntryId } from './entry-id';
@@ -247,25 +248,16 @@ export class Vault {
     let chunk: ParsedSource<CertificateFacts>[] = [];
     let done = 0;
     const walk = walkFiles(paths, ({ file, error }) => run.fail({ file, error: error.toInfo() }));
-    let batch: { found: FoundFile; read: ReadResult }[] = [];
-    const parseBatch = async () => {
-      const sources = await this.parseBatch(batch, options, run);
-      for (const [i, source] of sources.entries()) {
-        if (source) chunk.push(source);
-        done += 1;
-        options.onProgress?.({ done, total: Math.max(total, done), file: batch[i]!.found.path });
-        if (done % this.chunkFiles === 0) {
-          await this.importChunk(chunk, run, options);
-          chunk = [];
-        }
+    // Up to a chunk parsed ahead: the parse worker reads the next files while this thread writes.
+    for await (const { found, source } of ahead(this.parseAll(readAhead(walk), options, run), this.chunkFiles)) {
+      if (source) chunk.push(source);
+      done += 1;
+      options.onProgress?.({ done, total: Math.max(total, done), file: found.path });
+      if (done % this.chunkFiles === 0) {
+        await this.importChunk(chunk, run, options);
+        chunk = [];
       }
-      batch = [];
-    };
-    for await (const item of readAhead(walk)) {
-      batch.push(item);
-      if (batch.length === PARSE_BATCH) await parseBatch();
     }
-    await parseBatch();
     await this.importChunk(chunk, run, options);
     await this.finishImport(run, options);
     return run.result();
@@ -288,6 +280,24 @@ export class Vault {
     await this.importChunk(sources, run, options);
     await this.finishImport(run, options);
     return run.result();
+  }
+
+  /** Each file read, parsed PARSE_BATCH at a time; the source is null for a file that failed or was skipped. */
+  private async *parseAll(
+    reads: AsyncIterable<{ readonly found: FoundFile; readonly read: ReadResult }>,
+    options: ImportOptions,
+    run: ImportRun,
+  ): AsyncGenerator<{ found: FoundFile; source: ParsedSource<CertificateFacts> | null }> {
+    const batch: { found: FoundFile; read: ReadResult }[] = [];
+    const parsed = async () => {
+      const taken = batch.splice(0);
+      const sources = await this.parseBatch(taken, options, run);
+      return taken.map(({ found }, i) => ({ found, source: sources[i]! }));
+    };
+    for await (const item of reads) {
+      if (batch.push(item) === PARSE_BATCH) yield* await parsed();
+    }
+    yield* await parsed();
   }
 
   /** The files of a batch parsed in one call, in order; null for a file that failed or was skipped. */
@@ -375,14 +385,11 @@ export class Vault {
     run.final = true;
     // A chunk of names at a time: as many leaves as the folder holds may wait for a CA read last.
     for (let rereads = run.unchainedFiles(subjects, '', this.chunkFiles); rereads.length > 0; rereads = run.unchainedFiles(subjects, rereads.at(-1)!, this.chunkFiles)) {
-      const sources: (ParsedSource<CertificateFacts> | null)[] = [];
-      let batch: { found: FoundFile; read: ReadResult }[] = [];
-      for await (const item of readAhead(rereads.map((file) => ({ path: file, fromFolder: true })))) {
-        batch.push(item);
-        if (batch.length === PARSE_BATCH) sources.push(...(await this.parseBatch(batch.splice(0), options, run)));
+      const sources: ParsedSource<CertificateFacts>[] = [];
+      for await (const { source } of this.parseAll(readAhead(rereads.map((file) => ({ path: file, fromFolder: true }))), options, run)) {
+        if (source) sources.push(source);
       }
-      sources.push(...(await this.parseBatch(batch, options, run)));
-      await this.importChunk(sources.filter((source) => source !== null), run, options);
+      await this.importChunk(sources, run, options);
     }
     const cas = planImport(run.caSources()).entries.filter((planned) => {
       const fp = planned.leaf.info.fingerprintSha256;
