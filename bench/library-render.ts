@@ -138,7 +138,7 @@ export async function run(): Promise<void> {
     await page.addInitScript('globalThis.__name = (fn) => fn;');
     await page.addInitScript(PAGE_BRIDGE);
     await page.goto(server.url);
-    await page.getByRole('navigation').waitFor();
+    await page.locator('nav button[data-screen="library"]').waitFor();
 
     const opens: number[] = [];
     for (let i = 0; i < OPEN_RUNS; i += 1) opens.push(await openLibrary(page));
