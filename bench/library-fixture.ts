@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,13 +11,18 @@ import { librarySize } from './size';
 
 // The library benches' certificates with keys: one CA, then EC P-256 leaves with two SANs each,
 // spread over two years of expiry dates, one bundle file (certificate + key) per leaf and the CA
-// certificate beside them, as a folder of issued certificates would look.
+// certificate beside them, as a folder of issued certificates would look. Serial numbers are 16
+// bytes that look random, unique per leaf, as CAs issue them (RFC 5280 asks for 64 bits of
+// entropy): counting serials 1002, 1003... would make a search for one serial a substring of
+// hundreds of fingerprints and host names.
 //
 // 10,000 by default; `npm run bench -- --size 100000` (bench/run.ts) sets CERTVAULT_BENCH_SIZE for
 // every bench (bench/size.ts). Generating 100,000 takes minutes, so the folder is kept between runs in the user's
 // cache folder (never the repository), and reused once complete.
 
 export const LIBRARY_SIZE = librarySize();
+/** Bumped when the generated files change, so a cache of an older fixture is never reused. */
+const FIXTURE_VERSION = 2;
 /** The bench keychain's content beside a kept vault: a bench secret, never a user's. */
 const KEYCHAIN_FILE = 'bench-keychain.json';
 
@@ -26,7 +32,7 @@ export function fixtureCacheDir(): string {
 }
 
 export async function libraryFixture(count = LIBRARY_SIZE): Promise<string> {
-  const folder = path.join(fixtureCacheDir(), `library-${count}`);
+  const folder = path.join(fixtureCacheDir(), `library-v${FIXTURE_VERSION}-${count}`);
   if (fs.existsSync(path.join(folder, 'complete'))) return folder;
   fs.rmSync(folder, { recursive: true, force: true });
   fs.mkdirSync(folder, { recursive: true });
@@ -42,11 +48,18 @@ export async function libraryFixture(count = LIBRARY_SIZE): Promise<string> {
       dnsNames: [host, `www.${host}`],
       notBefore: days(-30, now),
       notAfter: days((i % 730) - 30, now),
+      serial: benchSerial(i),
     });
     fs.writeFileSync(path.join(folder, `leaf-${String(i).padStart(width, '0')}.pem`), leaf.certPem + leaf.keyPem);
   }
   fs.writeFileSync(path.join(folder, 'complete'), '');
   return folder;
+}
+
+/** 16 bytes from a hash of the leaf's number: unique, stable from run to run, a positive INTEGER (first bit clear). */
+export function benchSerial(i: number): string {
+  const hex = createHash('sha256').update(`bench serial ${i}`).digest('hex').slice(0, 32);
+  return `${(1 + (Number.parseInt(hex[0]!, 16) % 7)).toString(16)}${hex.slice(1)}`;
 }
 
 /**
@@ -55,7 +68,7 @@ export async function libraryFixture(count = LIBRARY_SIZE): Promise<string> {
  * 100,000 entries takes minutes; bench/library-import.ts measures that). The caller removes the copy.
  */
 export async function importedVaultCopy(count = LIBRARY_SIZE): Promise<string> {
-  const kept = path.join(fixtureCacheDir(), `vault-${count}-schema-${latestVersion}`);
+  const kept = keptVaultDir(count);
   if (!fs.existsSync(path.join(kept, 'complete'))) {
     fs.rmSync(kept, { recursive: true, force: true });
     const folder = await libraryFixture(count);
@@ -63,7 +76,7 @@ export async function importedVaultCopy(count = LIBRARY_SIZE): Promise<string> {
     const vault = Vault.open({ dataDir: kept, secrets });
     const result = await vault.importPaths([folder]);
     vault.close();
-    if (result.imported.length !== count) throw new Error(`fixture vault wrong: ${result.imported.length} of ${count} imported`);
+    if (result.counts.new !== count) throw new Error(`fixture vault wrong: ${result.counts.new} of ${count} imported`);
     fs.writeFileSync(path.join(kept, KEYCHAIN_FILE), JSON.stringify([...secrets.secrets]));
     fs.writeFileSync(path.join(kept, 'complete'), '');
   }
@@ -71,6 +84,29 @@ export async function importedVaultCopy(count = LIBRARY_SIZE): Promise<string> {
   fs.copyFileSync(path.join(kept, DATABASE_FILE), path.join(copy, DATABASE_FILE));
   fs.copyFileSync(path.join(kept, KEYCHAIN_FILE), path.join(copy, KEYCHAIN_FILE));
   return copy;
+}
+
+/**
+ * Keeps a vault holding exactly the fixture (bench/library-import.ts's, once it checked the
+ * import) as the one importedVaultCopy hands out, when none is kept yet for this size and schema:
+ * at 100,000 entries that saves an import of several minutes. Moves `dataDir` away.
+ */
+export function keepImportedVault(dataDir: string, secrets: MemorySecretStore, count = LIBRARY_SIZE): void {
+  const kept = keptVaultDir(count);
+  if (fs.existsSync(path.join(kept, 'complete'))) {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    return;
+  }
+  fs.rmSync(kept, { recursive: true, force: true });
+  fs.mkdirSync(kept, { recursive: true });
+  fs.copyFileSync(path.join(dataDir, DATABASE_FILE), path.join(kept, DATABASE_FILE));
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.writeFileSync(path.join(kept, KEYCHAIN_FILE), JSON.stringify([...secrets.secrets]));
+  fs.writeFileSync(path.join(kept, 'complete'), '');
+}
+
+function keptVaultDir(count: number): string {
+  return path.join(fixtureCacheDir(), `vault-v${FIXTURE_VERSION}-${count}-schema-${latestVersion}`);
 }
 
 /** The in-memory keychain holding the data key of a copy from importedVaultCopy: its keys open. */

@@ -42,7 +42,7 @@ export async function run(): Promise<void> {
   const allMs = cpuMs(() => db.transaction(() => linkAllAsOfVersion4(db))());
   db.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
-  if (result.imported.length !== LIBRARY_SIZE) throw new Error(`bench import wrong: ${result.imported.length} imported`);
+  if (result.counts.new !== LIBRARY_SIZE) throw new Error(`bench import wrong: ${result.counts.new} imported`);
   const load = os.loadavg()[0]!.toFixed(1);
   const us = (ms: number) => ((ms * 1000) / ids.length).toFixed(0);
   console.log(`lineage: ${us(perEntryMs)} us/entry linked one by one, ${us(allMs)} us/entry all at once; import ${us(importMs)} us/entry (load ${load})`);

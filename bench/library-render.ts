@@ -1,33 +1,25 @@
-import 'reflect-metadata';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { webcrypto } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
 import type { Page } from '@playwright/test';
 import { dispatch } from '../main/core/ipc/dispatch';
 import { Vault } from '../main/core/library/vault';
 import { serveRenderer } from '../tests/e2e/fixtures/static-server';
 import { fromWire, toWire } from '../tests/e2e/fixtures/wire';
-import { writeSection } from './report';
-import { benchContext, BINDING, launchChromium, MemorySecrets, ms, overBinding, PAGE_BRIDGE, percentile } from './render-rig';
+import { LIBRARY_SIZE, importedVaultCopy, keychainOf } from './library-fixture';
+import { recordGrowth, writeSection } from './report';
+import { benchContext, BINDING, launchChromium, ms, overBinding, PAGE_BRIDGE, percentile } from './render-rig';
+import { sizedTitle } from './size';
 
 // The Library screen of the BUILT renderer (dist/renderer, `npm run build`) in Debian's Chromium,
-// over a real vault of 10,000 certificates, through the real handlers (the Playwright bridge the
-// e2e tests use). Measures (1) time from opening the screen to its first rows painted, and
-// (2) frame times while scrolling the virtualised list, plus how long a jump to a far position
-// takes to show its rows (the windowed fetch from main).
+// over the library benches' vault (bench/library-fixture.ts: 10,000 certificates, or --size N),
+// through the real handlers (the Playwright bridge the e2e tests use). Measures (1) time from
+// opening the screen to its first rows painted, and (2) frame times while scrolling the
+// virtualised list, plus how long a jump to a far position takes to show its rows (the windowed
+// fetch from main).
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
-
-const ENTRIES = 10_000;
-const IMPORT_BATCH = 500;
 const OPEN_RUNS = 10;
 const SCROLL_FRAMES = 600;
 const SCROLL_PX_PER_FRAME = 102; // three rows a frame: a fast wheel fling
 const JUMPS = 20;
-const DAY_MS = 86_400_000;
-const EC = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 
 /**
  * The little of the DOM the page-side functions use. This program has no DOM types (main must not
@@ -43,43 +35,6 @@ interface PageElement {
 interface PageGlobals {
   readonly document: { querySelector(selector: string): PageElement | null };
   requestAnimationFrame(callback: (time: number) => void): number;
-}
-
-/** 10,000 leaves from one CA, with spread-out expiry dates (some expired, some expiring soon). */
-async function* certificates(): AsyncGenerator<{ name: string; data: Uint8Array }> {
-  const caKeys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
-  const leafKeys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
-  const issuer = 'CN=Bench Issuing CA,O=Cert Vault Bench';
-  const now = Date.now();
-  for (let i = 0; i < ENTRIES; i += 1) {
-    const host = `host-${String(i).padStart(5, '0')}.svc${i % 97}.example.test`;
-    const cert = await x509.X509CertificateGenerator.create({
-      serialNumber: (0x100000 + i).toString(16),
-      subject: `CN=${host},O=Example Ops ${i % 13}`,
-      issuer,
-      notBefore: new Date(now - 30 * DAY_MS),
-      notAfter: new Date(now + ((i * 37) % 800 - 60) * DAY_MS),
-      signingAlgorithm: EC,
-      publicKey: leafKeys.publicKey,
-      signingKey: caKeys.privateKey,
-      extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: host }, { type: 'dns', value: `www.${host}` }])],
-    });
-    yield { name: `${host}.pem`, data: Buffer.from(cert.toString('pem')) };
-  }
-}
-
-async function fillVault(vault: Vault): Promise<number> {
-  const started = performance.now();
-  let batch: { name: string; data: Uint8Array }[] = [];
-  for await (const file of certificates()) {
-    batch.push(file);
-    if (batch.length === IMPORT_BATCH) {
-      await vault.importContent(batch);
-      batch = [];
-    }
-  }
-  if (batch.length > 0) await vault.importContent(batch);
-  return performance.now() - started;
 }
 
 /** Milliseconds from the click on "Library" to the frame after its first rows exist. */
@@ -166,15 +121,12 @@ async function jumps(page: Page): Promise<number[]> {
 }
 
 export async function run(): Promise<void> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'certvault-bench-render-'));
-  const vault = Vault.open({ dataDir, secrets: new MemorySecrets() });
+  const dataDir = await importedVaultCopy();
+  const vault = Vault.open({ dataDir, secrets: keychainOf(dataDir) });
   const server = await serveRenderer();
   const browser = await launchChromium();
   try {
-    console.log(`generating and importing ${ENTRIES} certificates…`);
-    const importMs = await fillVault(vault);
     const total = vault.list({ limit: 0 }).total;
-    console.log(`vault ready: ${total} entries (${ms(importMs / 1000)} s)`);
 
     const ctx = benchContext(dataDir, vault);
     const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
@@ -186,7 +138,7 @@ export async function run(): Promise<void> {
     await page.addInitScript('globalThis.__name = (fn) => fn;');
     await page.addInitScript(PAGE_BRIDGE);
     await page.goto(server.url);
-    await page.getByRole('navigation').waitFor();
+    await page.locator('nav button[data-screen="library"]').waitFor();
 
     const opens: number[] = [];
     for (let i = 0; i < OPEN_RUNS; i += 1) opens.push(await openLibrary(page));
@@ -217,7 +169,12 @@ export async function run(): Promise<void> {
       `Target: first paint of the library <= 1 s: ${opens[0]! <= 1000 ? 'met' : 'missed'} (${ms(opens[0]!)} ms first time).`,
     ].join('\n');
     console.log(body);
-    writeSection('Library rendering', body);
+    recordGrowth(LIBRARY_SIZE, [
+      { measure: 'Library screen: first rows painted, first time (ms)', value: opens[0]!, digits: 1 },
+      { measure: 'Library screen: scroll frame time, p95 (ms)', value: percentile(frames, 95), digits: 1 },
+      { measure: 'Library screen: jump to a far position, median (ms)', value: percentile(jumpTimes, 50), digits: 1 },
+    ]);
+    writeSection(sizedTitle('Library rendering', LIBRARY_SIZE), body);
   } finally {
     await browser.close();
     await server.close();

@@ -100,7 +100,7 @@ export function recordGrowth(size: number, measures: readonly GrowthMeasure[], f
   const ratio = ([small, big]: [string, string]) => (small !== '' && big !== '' && Number(small) > 0 ? `${(Number(big) / Number(small)).toFixed(2)}x` : '');
   writeSection(
     GROWTH_TITLE,
-    `The library benches run at 10,000 entries (\`npm run bench\`) and at 100,000 (\`npm run bench -- --size 100000\`, fixture generated once and kept in the user's cache folder, bench/library-fixture.ts); each row is written by the bench that measures it, with the details in that bench's section. Growth is the 100,000 figure over the 10,000 one: 1.00x is flat, 10x grows with the library. Times in ms, rates per second, memory in MB. SQLite only: the PostgreSQL team vault does not exist yet. The machine is shared by other work (load averages in each section), so wall times move between runs; the CPU columns of each section are steadier.
+    `The library benches run at 10,000 entries (\`npm run bench\`) and at 100,000 (\`npm run bench -- --size 100000\`, fixture generated once and kept in the user's cache folder, bench/library-fixture.ts); each row is written by the bench that measures it, with the details in that bench's section. Growth is the 100,000 figure over the 10,000 one: 1.00x is flat, 10x grows with the library. Times in ms, rates per second, memory in MB. SQLite only: a PostgreSQL column (the team vault, main/core/team) is future work, as that engine is still being built and has no library bench yet. The machine is shared by other work (load averages in each section), so wall times move between runs; the CPU columns of each section are steadier.
 
 | Measure | 10,000 | 100,000 | Growth |
 | --- | ---: | ---: | ---: |

@@ -137,6 +137,21 @@ export interface ImportedEntry {
   readonly duplicate: boolean;
 }
 
+/** What a whole import did, counted: its lists (ImportResult) stop at `libraryLimits.importListed`. */
+export interface ImportCounts {
+  /** Entries the import created. */
+  readonly new: number;
+  /** Entries already in the library that the import brought again (a new key or chain merged in, or nothing). */
+  readonly merged: number;
+  readonly failed: number;
+  readonly keysNotStored: number;
+}
+
+/**
+ * An import's outcome. The lists hold the first `libraryLimits.importListed` of each, in the order
+ * they happened (each entry once); `counts` counts them all, so a folder of 100,000 certificates
+ * answers with its totals, not 100,000 rows held in memory and sent across IPC.
+ */
 export interface ImportResult {
   readonly imported: readonly ImportedEntry[];
   readonly failed: readonly { readonly file: string; readonly error: ErrorInfo }[];
@@ -145,6 +160,7 @@ export interface ImportResult {
    * file the key came from, its entry and why. Certificates never need the keychain.
    */
   readonly keysNotStored: readonly { readonly file: string; readonly id: string; readonly error: ErrorInfo }[];
+  readonly counts: ImportCounts;
 }
 
 export interface ImportProgress {
@@ -182,4 +198,6 @@ export const libraryLimits = {
   maxNotesLength: 10_000,
   maxSearchLength: 500,
   maxPageSize: 1000,
+  /** Entries, failures and refused keys an import's result lists, each (ImportResult.counts has the totals). */
+  importListed: 1000,
 } as const;

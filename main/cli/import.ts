@@ -1,5 +1,5 @@
 import { limits } from '../../shared/ipc';
-import type { ImportResult } from '../../shared/library';
+import { libraryLimits, type ImportResult } from '../../shared/library';
 import { call } from './handler-context';
 import { defineCommand, exitCodes, jsonOption, UsageError } from './command';
 import { jsonDocument } from './output';
@@ -17,7 +17,9 @@ data key, kept in the OS keychain.
 Options:
   --json                one JSON document on one line of stdout (--pretty: indented):
                         {"imported":[{"id","fingerprintSha256","duplicate"}],"failed":[{"file","error":{"code","message"}}],
-                        "keysNotStored":[{"file","id","error":{"code","message"}}]}
+                        "keysNotStored":[{"file","id","error":{"code","message"}}],
+                        "counts":{"new","merged","failed","keysNotStored"}}; each list holds its
+                        first ${libraryLimits.importListed}, the counts are the whole import's
   --name NAME           name for the entries (default: the certificate's common name); an entry
                         already in the library is renamed too
   --pretty              with --json: indented over several lines
@@ -51,6 +53,7 @@ export const importCommand = defineCommand({
     const imported: ImportResult['imported'][number][] = [];
     const failed: ImportResult['failed'][number][] = [];
     const keysNotStored: ImportResult['keysNotStored'][number][] = [];
+    const counts = { new: 0, merged: 0, failed: 0, keysNotStored: 0 };
     // One request per batch of paths: the same limit the window's requests are held to.
     for (let start = 0; start < positionals.length; start += limits.maxFilesPerRequest) {
       const result = await call(ctx, 'library.import', {
@@ -59,9 +62,10 @@ export const importCommand = defineCommand({
         ...(values.name === undefined ? {} : { name: values.name }),
         ...(values.tag.length ? { tags: values.tag } : {}),
       });
-      imported.push(...result.imported);
-      failed.push(...result.failed);
-      keysNotStored.push(...result.keysNotStored);
+      imported.push(...result.imported.slice(0, libraryLimits.importListed - imported.length));
+      failed.push(...result.failed.slice(0, libraryLimits.importListed - failed.length));
+      keysNotStored.push(...result.keysNotStored.slice(0, libraryLimits.importListed - keysNotStored.length));
+      for (const key of ['new', 'merged', 'failed', 'keysNotStored'] as const) counts[key] += result.counts[key];
     }
     // The vault names only the entries it creates; one already there gets the name it was asked for.
     const renamed = new Set<string>();
@@ -77,28 +81,34 @@ export const importCommand = defineCommand({
           imported: imported.map(({ id, fingerprintSha256, duplicate }) => ({ id, fingerprintSha256, duplicate })),
           failed: failed.map(({ file, error }) => ({ file, error: { code: error.code, message: error.message } })),
           keysNotStored: keysNotStored.map(({ file, id, error }) => ({ file, id, error: { code: error.code, message: error.message } })),
+          counts,
         }, values.pretty),
       );
     } else {
       for (const entry of imported) {
         io.stdout(`${entry.duplicate ? 'merged  ' : 'imported'} ${entry.id}  ${entry.fingerprintSha256}${renamed.has(entry.id) ? `  renamed to ${values.name!}` : ''}\n`);
       }
-      io.stdout(summary(imported, failed.length, keysNotStored.length));
+      const unlisted = counts.new + counts.merged - imported.length;
+      if (unlisted > 0) io.stdout(`... and ${unlisted} more (certvault list shows them all)\n`);
+      io.stdout(summary(counts));
     }
     for (const { error } of failed) io.stderr(`certvault import: ${error.message}\n`);
+    if (counts.failed > failed.length) io.stderr(`certvault import: ... and ${counts.failed - failed.length} more files failed\n`);
     for (const { file, id, error } of keysNotStored) {
       io.stderr(`certvault import: ${file}: certificate imported as ${id}, private key not stored: ${error.message}\n`);
     }
-    if (failed.length === 0) return keysNotStored.length === 0 ? exitCodes.ok : exitCodes.partialFailure;
-    return imported.length === 0 ? exitCodes.unusableInput : exitCodes.partialFailure;
+    if (counts.keysNotStored > keysNotStored.length) {
+      io.stderr(`certvault import: ... and ${counts.keysNotStored - keysNotStored.length} more private keys not stored\n`);
+    }
+    if (counts.failed === 0) return counts.keysNotStored === 0 ? exitCodes.ok : exitCodes.partialFailure;
+    return counts.new + counts.merged === 0 ? exitCodes.unusableInput : exitCodes.partialFailure;
   },
 });
 
 /** The last line a person reads: how many entries are new, how many existed, how many files failed. */
-function summary(imported: readonly ImportResult['imported'][number][], failedFiles: number, keysNotStored: number): string {
-  const merged = imported.filter((entry) => entry.duplicate).length;
-  const parts = [`${imported.length - merged} new ${imported.length - merged === 1 ? 'entry' : 'entries'}`, `${merged} already in the library`];
-  if (failedFiles > 0) parts.push(`${failedFiles} ${failedFiles === 1 ? 'file' : 'files'} failed (below)`);
-  if (keysNotStored > 0) parts.push(`${keysNotStored} private ${keysNotStored === 1 ? 'key' : 'keys'} not stored (below)`);
+function summary(counts: ImportResult['counts']): string {
+  const parts = [`${counts.new} new ${counts.new === 1 ? 'entry' : 'entries'}`, `${counts.merged} already in the library`];
+  if (counts.failed > 0) parts.push(`${counts.failed} ${counts.failed === 1 ? 'file' : 'files'} failed (below)`);
+  if (counts.keysNotStored > 0) parts.push(`${counts.keysNotStored} private ${counts.keysNotStored === 1 ? 'key' : 'keys'} not stored (below)`);
   return `${parts.join(', ')}\n`;
 }

@@ -376,6 +376,7 @@ export const en = {
   'ui.library.filter.current.hint': 'Hide certificates that a renewal in the library replaces',
   'ui.library.import.keysNotStored': 'Keys not stored: {count}',
   'ui.library.import.keysNotStoredList': 'Certificate imported, private key not stored',
+  'ui.library.import.moreNotListed': '… and {count} more, not listed here',
   'ui.library.detail.aria': 'Certificate details',
   'ui.library.detail.close': 'Close details',
   'ui.library.detail.loading': 'Loading…',

@@ -378,6 +378,7 @@ export const zhCN: Catalog = {
   'ui.library.filter.current.hint': '隐藏已被证书库中续期证书取代的证书',
   'ui.library.import.keysNotStored': '{count} 个私钥未保存',
   'ui.library.import.keysNotStoredList': '证书已导入，私钥未保存',
+  'ui.library.import.moreNotListed': '……另有 {count} 项未在此列出',
   'ui.library.detail.aria': '证书详情',
   'ui.library.detail.close': '关闭详情',
   'ui.library.detail.loading': '正在加载…',

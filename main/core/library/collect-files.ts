@@ -3,9 +3,11 @@ import path from 'node:path';
 import { VaultError } from '../../../shared/errors';
 import { readInputFile } from '../inspect/read-files';
 
-// Expands the paths given to an import into the files to read: files as given, folders walked
-// recursively (hidden files and folders skipped, symbolic links to folders not followed, so a
-// link loop cannot run forever), in a stable order.
+// Walks the paths given to an import: files as given, folders walked recursively (hidden files and
+// folders skipped, symbolic links to folders not followed, so a link loop cannot run forever), in a
+// stable order (names sorted within each folder). Files are yielded one by one as the walk reaches
+// them, never gathered in a list: what an import holds is the listing of the folders it is inside
+// (names only), whatever the number of files (bench/library-import.ts at 100,000).
 
 export interface FoundFile {
   readonly path: string;
@@ -13,55 +15,77 @@ export interface FoundFile {
   readonly fromFolder: boolean;
 }
 
-export interface Collected {
-  readonly files: readonly FoundFile[];
-  readonly failed: readonly { readonly file: string; readonly error: VaultError }[];
-}
+export type WalkFailure = { readonly file: string; readonly error: VaultError };
 
 /**
  * Upper bound on the files one import reads, so a mistaken `import /` ends with a clear error
- * rather than hours of reading. Far above a real certificate folder (an internal CA's 100,000
- * issued certificates with their keys is bench/library-import.ts at 100,000); callers may lower it.
+ * before anything is stored, rather than hours of reading. Far above a real certificate folder (an
+ * internal CA's 100,000 issued certificates with their keys is bench/library-import.ts at
+ * 100,000); callers may lower it.
  */
 export const MAX_IMPORT_FILES = 2_000_000;
 
-export async function collectFiles(paths: readonly string[], maxFiles = MAX_IMPORT_FILES): Promise<Collected> {
-  const files: FoundFile[] = [];
-  const failed: { file: string; error: VaultError }[] = [];
-  for (const given of paths) {
-    try {
-      const stat = await fs.stat(given);
-      if (stat.isDirectory()) await walk(given, files, failed, maxFiles);
-      else files.push({ path: given, fromFolder: false });
-    } catch (error) {
-      if (error instanceof VaultError) throw error;
-      failed.push({ file: given, error: new VaultError('input.unreadable_file', { file: given, reason: describe(error) }) });
-    }
+/**
+ * How many files a walk of `paths` yields: the import's progress total, and the cap checked before
+ * anything is read. Folders that cannot be listed count nothing here; the walk itself reports them.
+ */
+export async function countFiles(paths: readonly string[], maxFiles = MAX_IMPORT_FILES): Promise<number> {
+  let count = 0;
+  for await (const _found of walkFiles(paths, () => undefined)) {
+    count += 1;
+    if (count > maxFiles) throw new VaultError('input.too_many_files', { count: `more than ${maxFiles}`, limit: maxFiles });
   }
-  return { files, failed };
+  return count;
+}
+
+/** The files to read, in order; what cannot be read or listed goes to `onFailure` and the walk goes on. */
+export async function* walkFiles(paths: readonly string[], onFailure: (failure: WalkFailure) => void): AsyncGenerator<FoundFile> {
+  for (const given of paths) {
+    let stat;
+    try {
+      stat = await fs.stat(given);
+    } catch (error) {
+      onFailure({ file: given, error: new VaultError('input.unreadable_file', { file: given, reason: describe(error) }) });
+      continue;
+    }
+    if (stat.isDirectory()) yield* walk(given, onFailure);
+    else yield { path: given, fromFolder: false };
+  }
 }
 
 /** A folder that cannot be listed is reported on its own; the walk goes on with its siblings. */
-async function walk(folder: string, out: FoundFile[], failed: { file: string; error: VaultError }[], maxFiles: number): Promise<void> {
-  let entries;
+async function* walk(folder: string, onFailure: (failure: WalkFailure) => void): AsyncGenerator<FoundFile> {
+  let listing;
   try {
-    entries = await fs.readdir(folder, { withFileTypes: true });
+    listing = await listFolder(folder);
   } catch (error) {
-    failed.push({ file: folder, error: new VaultError('input.unreadable_file', { file: folder, reason: describe(error) }) });
+    onFailure({ file: folder, error: new VaultError('input.unreadable_file', { file: folder, reason: describe(error) }) });
     return;
   }
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const entry of entries) {
-    if (entry.name.startsWith('.')) continue;
-    const full = path.join(folder, entry.name);
-    if (entry.isDirectory()) await walk(full, out, failed, maxFiles);
-    else if (entry.isFile() || (entry.isSymbolicLink() && (await isFile(full)))) {
-      out.push({ path: full, fromFolder: true });
-      if (out.length > maxFiles) {
-        throw new VaultError('input.too_many_files', { count: `more than ${maxFiles}`, limit: maxFiles });
-      }
-    }
+  for (let i = 0; i < listing.names.length; i += 1) {
+    const full = path.join(folder, listing.names[i]!);
+    const kind = listing.kinds[i];
+    if (kind === FOLDER) yield* walk(full, onFailure);
+    else if (kind === FILE || (kind === LINK && (await isFile(full)))) yield { path: full, fromFolder: true };
   }
+}
+
+const FILE = 1;
+const FOLDER = 2;
+const LINK = 3;
+
+/**
+ * A folder's visible names, sorted, and what each is: names and a byte each rather than Dirent
+ * objects, since a flat folder of 100,000 files stays listed for the whole import.
+ */
+async function listFolder(folder: string): Promise<{ names: string[]; kinds: Uint8Array }> {
+  const entries = (await fs.readdir(folder, { withFileTypes: true })).filter((entry) => !entry.name.startsWith('.'));
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const kinds = new Uint8Array(entries.length);
+  entries.forEach((entry, i) => {
+    kinds[i] = entry.isDirectory() ? FOLDER : entry.isFile() ? FILE : entry.isSymbolicLink() ? LINK : 0;
+  });
+  return { names: entries.map((entry) => entry.name), kinds };
 }
 
 async function isFile(file: string): Promise<boolean> {
@@ -79,18 +103,18 @@ export type ReadResult = { readonly ok: true; readonly data: Buffer } | { readon
  * time leaves the CPU idle on every file-system round trip (nearly half of a 10,000-file import),
  * reading everything at once would hold every file in memory.
  */
-export async function* readAhead(files: readonly string[], depth = 16): AsyncGenerator<ReadResult> {
-  const settle = (file: string): Promise<ReadResult> =>
-    readInputFile(file).then(
-      (data) => ({ ok: true, data }),
-      (error: unknown) => ({ ok: false, error }),
+export async function* readAhead(files: AsyncIterable<FoundFile> | Iterable<FoundFile>, depth = 16): AsyncGenerator<{ found: FoundFile; read: ReadResult }> {
+  const settle = (found: FoundFile): Promise<{ found: FoundFile; read: ReadResult }> =>
+    readInputFile(found.path).then(
+      (data) => ({ found, read: { ok: true, data } }),
+      (error: unknown) => ({ found, read: { ok: false, error } }),
     );
-  const inFlight = files.slice(0, depth).map(settle);
-  for (let next = depth; inFlight.length > 0; next += 1) {
-    const result = await inFlight.shift()!;
-    if (next < files.length) inFlight.push(settle(files[next]!));
-    yield result;
+  const inFlight: Promise<{ found: FoundFile; read: ReadResult }>[] = [];
+  for await (const found of files) {
+    inFlight.push(settle(found));
+    if (inFlight.length >= depth) yield await inFlight.shift()!;
   }
+  while (inFlight.length > 0) yield await inFlight.shift()!;
 }
 
 export function describe(error: unknown): string {

@@ -1,14 +1,14 @@
 import type Database from 'better-sqlite3';
 import type { ErrorInfo } from '../../../shared/errors';
-import type { ImportedEntry, ImportResult } from '../../../shared/library';
+import { libraryLimits, type ImportedEntry, type ImportResult } from '../../../shared/library';
 import type { CertificateFacts, CertificateMaterial, ParsedSource } from './material';
 import type { StrayKey } from './plan';
 import type { NewEntryFields } from './store';
 
 // What one import keeps from chunk to chunk (vault.ts importPaths): the outcome so far, and the
-// little that pairs certificates and keys across chunks. Nothing here grows with the leaves read
-// except the outcome's entry list (ids) and the leaves stored before their CA, which are rows of
-// a TEMP table, not memory.
+// little that pairs certificates and keys across chunks. Nothing here grows with the files read:
+// the outcome is counted, with only the first few of each kind listed; the entries already
+// reported and the leaves stored before their CA are rows of TEMP tables, not memory.
 
 export type Failure = { file: string; error: ErrorInfo };
 type KeysNotStored = ImportResult['keysNotStored'][number];
@@ -16,9 +16,10 @@ type KeysNotStored = ImportResult['keysNotStored'][number];
 let runs = 0;
 
 export class ImportRun {
-  readonly failed: Failure[];
-  readonly imported: ImportedEntry[] = [];
-  readonly keysNotStored: KeysNotStored[] = [];
+  private readonly failures: Failure[] = [];
+  private readonly listed: ImportedEntry[] = [];
+  private readonly refusedKeys: KeysNotStored[] = [];
+  private readonly counts = { new: 0, merged: 0, failed: 0, keysNotStored: 0 };
   /** The data key for sealing, asked once per import (and only when a key needs it). */
   sealing: { key: Buffer } | { error: unknown } | null = null;
   /** Fingerprints of the certificates some planned entry has in its chain. */
@@ -30,15 +31,45 @@ export class ImportRun {
   /** The last pass: keys without a certificate fail now, and no leaf is noted to be read again. */
   final = false;
   private readonly cas = new Map<string, { cert: CertificateMaterial<CertificateFacts>; file: string }>();
-  private readonly table = `import_unchained_${(runs += 1)}`;
+  private readonly run = (runs += 1);
+  private readonly table = `import_unchained_${this.run}`;
   private tableMade = false;
+  private readonly reportedTable = `import_reported_${this.run}`;
+  private reportedMade = false;
+  private report: Database.Statement | null = null;
   private cachedFields: NewEntryFields | null = null;
 
-  constructor(
-    private readonly db: Database.Database,
-    failed: Failure[],
-  ) {
-    this.failed = failed;
+  constructor(private readonly db: Database.Database) {}
+
+  fail(failure: Failure): void {
+    this.counts.failed += 1;
+    if (this.failures.length < libraryLimits.importListed) this.failures.push(failure);
+  }
+
+  /**
+   * An entry written. A folder can bring the same entry twice (fullchain.pem and cert.pem): it is
+   * reported once, as the first write saw it (created by this import, or already in the library).
+   */
+  imported(entry: ImportedEntry): void {
+    if (!this.reportedMade) {
+      this.db.exec(`CREATE TEMP TABLE ${this.reportedTable} (id TEXT PRIMARY KEY) WITHOUT ROWID`);
+      this.report = this.db.prepare(`INSERT OR IGNORE INTO temp.${this.reportedTable} (id) VALUES (?)`);
+      this.reportedMade = true;
+    }
+    if (this.report!.run(entry.id).changes === 0) return;
+    if (entry.duplicate) this.counts.merged += 1;
+    else this.counts.new += 1;
+    if (this.listed.length < libraryLimits.importListed) this.listed.push(entry);
+  }
+
+  keyNotStored(refused: KeysNotStored): void {
+    this.counts.keysNotStored += 1;
+    if (this.refusedKeys.length < libraryLimits.importListed) this.refusedKeys.push(refused);
+  }
+
+  /** Entries reported so far (new and merged). */
+  get entries(): number {
+    return this.counts.new + this.counts.merged;
   }
 
   fields(options: { readonly name?: string; readonly tags?: readonly string[] }, now: Date): NewEntryFields {
@@ -72,30 +103,23 @@ export class ImportRun {
     this.db.transaction(() => leaves.forEach((leaf) => insert.run(leaf.file, leaf.issuer)))();
   }
 
-  unchainedFiles(subjects: readonly string[]): string[] {
+  /** The files of those leaves whose issuer is among `subjects`, in name order after `after`, `limit` at most. */
+  unchainedFiles(subjects: readonly string[], after: string, limit: number): string[] {
     if (!this.tableMade || subjects.length === 0) return [];
     return this.db
-      .prepare(`SELECT DISTINCT file FROM temp.${this.table} WHERE issuer IN (SELECT value FROM json_each(?)) ORDER BY file`)
+      .prepare(`SELECT DISTINCT file FROM temp.${this.table} WHERE issuer IN (SELECT value FROM json_each(?)) AND file > ? ORDER BY file LIMIT ?`)
       .pluck()
-      .all(JSON.stringify(subjects)) as string[];
+      .all(JSON.stringify(subjects), after, limit) as string[];
   }
 
   close(): void {
     if (this.tableMade) this.db.exec(`DROP TABLE temp.${this.table}`);
+    if (this.reportedMade) this.db.exec(`DROP TABLE temp.${this.reportedTable}`);
     this.tableMade = false;
+    this.reportedMade = false;
   }
 
   result(): ImportResult {
-    return { imported: dedupe(this.imported), failed: this.failed, keysNotStored: this.keysNotStored };
+    return { imported: [...this.listed], failed: [...this.failures], keysNotStored: [...this.refusedKeys], counts: { ...this.counts } };
   }
-}
-
-/** A folder can bring the same entry twice (fullchain.pem and cert.pem): report it once. */
-function dedupe(entries: readonly ImportedEntry[]): ImportedEntry[] {
-  const seen = new Map<string, ImportedEntry>();
-  for (const entry of entries) {
-    const previous = seen.get(entry.id);
-    if (!previous || (previous.duplicate && !entry.duplicate)) seen.set(entry.id, entry);
-  }
-  return [...seen.values()];
 }

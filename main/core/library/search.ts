@@ -57,6 +57,8 @@ const CANDIDATE_LIMIT = 2000;
 /** How far past the window's end a count of many matches goes before it says "at least". */
 const COUNT_AHEAD = 400;
 const DEFAULT_PAGE = 200;
+/** The rows holding every trigram asked (trigramQuery), up to a limit: a read of the trigram index alone. */
+export const CANDIDATES_SQL = 'SELECT rowid FROM entries_search WHERE entries_search MATCH ? LIMIT ?';
 
 export class LibrarySearch {
   private readonly sql: StatementCache;
@@ -74,7 +76,7 @@ export class LibrarySearch {
     const match = trigramQuery(searchTerms(query.search));
     if (match === null) return null;
     const ids = this.sql
-      .get('SELECT rowid FROM entries_search WHERE entries_search MATCH ? LIMIT ?')
+      .get(CANDIDATES_SQL)
       .pluck()
       .all(match, CANDIDATE_LIMIT) as number[];
     return ids.length < CANDIDATE_LIMIT ? ids : null;

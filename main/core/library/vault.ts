@@ -21,13 +21,14 @@ import { openDatabase } from '../db/open';
 import type { SecretStore } from '../keychain';
 import { log } from '../log';
 import { seal, unseal, type Sealed } from '../seal';
-import { collectFiles, describe, readAhead, type ReadResult } from './collect-files';
+import { countFiles, describe, readAhead, walkFiles, type FoundFile, type ReadResult } from './collect-files';
+import { ahead } from './ahead';
 import { ImportRun, type Failure } from './import-run';
 import { DataKeys, type ConfirmDataKeyReset } from './data-key';
 import { resolveEntryId } from './entry-id';
 import { renderExport, type EntryKeys, type RenderedExport } from './export';
 import type { CertificateFacts, KeyMaterial, ParsedSource } from './material';
-import { parseLocally, type SourceInput, type SourceParser } from './parse-source';
+import { parseAllLocally, type ParseOutcome, type SourceBatchParser, type SourceInput } from './parse-source';
 import { inspectEntry } from './inspect-entry';
 import { anchorsWith } from '../inspect/trust';
 import { planImport, type ImportPlan, type PlannedEntry } from './plan';
@@ -53,7 +54,7 @@ export interface ImportOptions {
   readonly tags?: readonly string[];
   readonly onProgress?: (progress: ImportProgress) => void;
   /** Where files are parsed; in this thread unless the caller (the IPC handlers) hands in the parse worker. */
-  readonly parse?: SourceParser;
+  readonly parse?: SourceBatchParser;
 }
 
 export interface ExportOptions {
@@ -72,6 +73,8 @@ const KEY_REFUSAL_CODES = new Set(['keychain.unavailable', 'keychain.data_key_mi
  * the CA certificates it keeps (ImportRun).
  */
 const IMPORT_CHUNK = 1000;
+/** Files parsed per call of the parser (one trip to the parse worker): a few hundred KB of input. */
+const PARSE_BATCH = 64;
 /**
  * Entries written per transaction (each in its own savepoint, see EntryStore.writeEach): a few
  * tens of milliseconds of work, so another process waiting for the lock (the app vs the CLI) or
@@ -239,18 +242,18 @@ export class Vault {
    * chunks after them (as chain) and become entries at the end only if they issued nothing.
    */
   async importPaths(paths: readonly string[], options: ImportOptions = {}): Promise<ImportResult> {
-    const collected = await collectFiles(paths);
-    const run = new ImportRun(this.db, collected.failed.map(({ file, error }) => ({ file, error: error.toInfo() })));
-    const files = collected.files;
+    // Counted first: the progress total, and a mistaken `import /` refused before anything is stored.
+    const total = await countFiles(paths);
+    const run = new ImportRun(this.db);
     let chunk: ParsedSource<CertificateFacts>[] = [];
-    let index = 0;
-    for await (const read of readAhead(files.map((found) => found.path))) {
-      const found = files[index]!;
-      const source = await this.parseFound(found, read, options, run);
+    let done = 0;
+    const walk = walkFiles(paths, ({ file, error }) => run.fail({ file, error: error.toInfo() }));
+    // Up to a chunk parsed ahead: the parse worker reads the next files while this thread writes.
+    for await (const { found, source } of ahead(this.parseAll(readAhead(walk), options, run), this.chunkFiles)) {
       if (source) chunk.push(source);
-      index += 1;
-      options.onProgress?.({ done: index, total: files.length, file: found.path });
-      if (index % this.chunkFiles === 0) {
+      done += 1;
+      options.onProgress?.({ done, total: Math.max(total, done), file: found.path });
+      if (done % this.chunkFiles === 0) {
         await this.importChunk(chunk, run, options);
         chunk = [];
       }
@@ -262,37 +265,58 @@ export class Vault {
 
   /** Dropped files (their bytes) and pasted text: one chunk. */
   async importContent(inputs: readonly SourceInput[], options: ImportOptions = {}): Promise<ImportResult> {
-    const run = new ImportRun(this.db, []);
+    const run = new ImportRun(this.db);
     // One chunk, and no file to read again: everything pairs now, as in the last pass of importPaths.
     run.final = true;
     const sources: ParsedSource<CertificateFacts>[] = [];
-    for (const [index, input] of inputs.entries()) {
-      try {
-        sources.push(await (options.parse ?? parseLocally)(input, options.password));
-      } catch (error) {
-        run.failed.push(failure(input.name, error));
-      }
-      options.onProgress?.({ done: index + 1, total: inputs.length, file: input.name });
+    for (let at = 0; at < inputs.length; at += PARSE_BATCH) {
+      const batch = inputs.slice(at, at + PARSE_BATCH);
+      (await (options.parse ?? parseAllLocally)(batch, options.password)).forEach((outcome, i) => {
+        if (outcome.ok) sources.push(outcome.value);
+        else run.fail(failure(batch[i]!.name, outcome.error));
+        options.onProgress?.({ done: at + i + 1, total: inputs.length, file: batch[i]!.name });
+      });
     }
     await this.importChunk(sources, run, options);
     await this.finishImport(run, options);
     return run.result();
   }
 
-  private async parseFound(
-    found: { readonly path: string; readonly fromFolder: boolean },
-    read: ReadResult,
+  /** Each file read, parsed PARSE_BATCH at a time; the source is null for a file that failed or was skipped. */
+  private async *parseAll(
+    reads: AsyncIterable<{ readonly found: FoundFile; readonly read: ReadResult }>,
     options: ImportOptions,
     run: ImportRun,
-  ): Promise<ParsedSource<CertificateFacts> | null> {
-    try {
-      if (!read.ok) throw read.error;
-      return await (options.parse ?? parseLocally)({ name: found.path, data: read.data }, options.password);
-    } catch (error) {
-      const skip = found.fromFolder && error instanceof VaultError && NOT_CERTIFICATE_CODES.has(error.code);
-      if (!skip) run.failed.push(failure(found.path, error));
-      return null;
+  ): AsyncGenerator<{ found: FoundFile; source: ParsedSource<CertificateFacts> | null }> {
+    const batch: { found: FoundFile; read: ReadResult }[] = [];
+    const parsed = async () => {
+      const taken = batch.splice(0);
+      const sources = await this.parseBatch(taken, options, run);
+      return taken.map(({ found }, i) => ({ found, source: sources[i]! }));
+    };
+    for await (const item of reads) {
+      if (batch.push(item) === PARSE_BATCH) yield* await parsed();
     }
+    yield* await parsed();
+  }
+
+  /** The files of a batch parsed in one call, in order; null for a file that failed or was skipped. */
+  private async parseBatch(
+    batch: readonly { readonly found: FoundFile; readonly read: ReadResult }[],
+    options: ImportOptions,
+    run: ImportRun,
+  ): Promise<(ParsedSource<CertificateFacts> | null)[]> {
+    const inputs: SourceInput[] = [];
+    for (const { found, read } of batch) if (read.ok) inputs.push({ name: found.path, data: read.data });
+    const parsed = inputs.length > 0 ? await (options.parse ?? parseAllLocally)(inputs, options.password) : [];
+    let next = 0;
+    return batch.map(({ found, read }) => {
+      const outcome: ParseOutcome = read.ok ? parsed[next++]! : { ok: false, error: read.error };
+      if (outcome.ok) return outcome.value;
+      const skip = found.fromFolder && outcome.error instanceof VaultError && NOT_CERTIFICATE_CODES.has(outcome.error.code);
+      if (!skip) run.fail(failure(found.path, outcome.error));
+      return null;
+    });
   }
 
   async export(typed: string, format: ExportFormat, options: ExportOptions = {}): Promise<RenderedExport> {
@@ -358,12 +382,11 @@ export class Vault {
    */
   private async finishImport(run: ImportRun, options: ImportOptions): Promise<void> {
     const subjects = run.caSubjects();
-    const rereads = run.unchainedFiles(subjects);
     run.final = true;
-    for (let at = 0; at < rereads.length; at += this.chunkFiles) {
+    // A chunk of names at a time: as many leaves as the folder holds may wait for a CA read last.
+    for (let rereads = run.unchainedFiles(subjects, '', this.chunkFiles); rereads.length > 0; rereads = run.unchainedFiles(subjects, rereads.at(-1)!, this.chunkFiles)) {
       const sources: ParsedSource<CertificateFacts>[] = [];
-      for (const file of rereads.slice(at, at + this.chunkFiles)) {
-        const source = await this.parseFound({ path: file, fromFolder: true }, await readResult(file), options, run);
+      for await (const { source } of this.parseAll(readAhead(rereads.map((file) => ({ path: file, fromFolder: true }))), options, run)) {
         if (source) sources.push(source);
       }
       await this.importChunk(sources, run, options);
@@ -375,7 +398,8 @@ export class Vault {
     const strays = run.waitingKeys.splice(0);
     await this.writeAll(this.importWrites({ entries: cas, strayKeys: strays }, run.fields(options, this.now())), run);
     run.close();
-    log.info('import_finished', { imported: run.imported.length, failed: run.failed.length, keysNotStored: run.keysNotStored.length });
+    const { counts } = run.result();
+    log.info('import_finished', { imported: counts.new + counts.merged, failed: counts.failed, keysNotStored: counts.keysNotStored });
   }
 
   /** Writes in batches of WRITE_BATCH, one transaction each. */
@@ -399,14 +423,18 @@ export class Vault {
       }
       const refusal = run.sealing && 'error' in run.sealing && keyRefusal(run.sealing.error);
       const runs = batch.map((write) => (refusal && write.withoutKeys && write.needsDataKey() ? write.withoutKeys : null));
-      this.store.writeEach(batch.map((write, i) => runs[i]?.run ?? (() => write.run(dataKey)))).forEach((result, i) => {
-        const withoutKeys = runs[i];
-        if (!result.ok) run.failed.push(failure(batch[i]!.file, result.error));
-        else {
-          run.imported.push(result.value);
-          if (withoutKeys && refusal) run.keysNotStored.push({ file: withoutKeys.keyFile, id: result.value.id, error: refusal.toInfo() });
-        }
-      });
+      const results = this.store.writeEach(batch.map((write, i) => runs[i]?.run ?? (() => write.run(dataKey))));
+      // One transaction for the batch's rows of the TEMP table that reports each entry once.
+      this.db.transaction(() =>
+        results.forEach((result, i) => {
+          const withoutKeys = runs[i];
+          if (!result.ok) run.fail(failure(batch[i]!.file, result.error));
+          else {
+            run.imported(result.value);
+            if (withoutKeys && refusal) run.keyNotStored({ file: withoutKeys.keyFile, id: result.value.id, error: refusal.toInfo() });
+          }
+        }),
+      )();
       // Lets IPC and rendering through between batches: a large import takes seconds.
       await new Promise((resolve) => setImmediate(resolve));
     }
@@ -499,9 +527,4 @@ function failure(file: string, error: unknown): Failure {
   if (error instanceof VaultError) return { file, error: error.toInfo() };
   log.error('import_failed', { file, error });
   return { file, error: new VaultError('internal').toInfo() };
-}
-
-async function readResult(file: string): Promise<ReadResult> {
-  for await (const read of readAhead([file])) return read;
-  return { ok: false, error: new VaultError('input.unreadable_file', { file, reason: 'no such file or folder' }) };
 }

@@ -9,7 +9,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { isErrorCode, VaultError, type ErrorInfo } from '../../../shared/errors';
-import type { SourceParser } from '../library/parse-source';
+import type { CertificateFacts, ParsedSource } from '../library/material';
+import type { ParseOutcome, SourceBatchParser, SourceInput } from '../library/parse-source';
 import type { ParseJob, ParseResults } from './jobs';
 
 /** Generous: an honest PKCS#12 at the 2,000,000-iteration cap takes a few seconds on a loaded machine. */
@@ -116,15 +117,39 @@ function newWorker(): Worker {
   return new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(source)});`, { eval: true });
 }
 
-/** Parses import sources through `worker`; the bytes come back as Uint8Array and are Buffers again. */
-export function sourcesThrough(worker: ParseWorker, budgetMs?: number): SourceParser {
-  return async (input, password) => {
-    const source = await worker.run({ kind: 'source', input, ...(password === undefined ? {} : { password }) }, input.name, budgetMs);
-    return {
-      file: source.file,
-      certificates: source.certificates.map((c) => ({ ...c, der: asBuffer(c.der) })),
-      keys: source.keys.map((k) => ({ ...k, pkcs8: asBuffer(k.pkcs8) })),
-    };
+/**
+ * Parses import sources through `worker`, a batch per job; the bytes come back as Uint8Array and
+ * are Buffers again. A batch past the budget is parsed again one file per job, each with the
+ * budget, so only the slow file fails ("took too long", naming it) and the others are imported.
+ */
+export function sourcesThrough(worker: ParseWorker, budgetMs?: number): SourceBatchParser {
+  const one = async (input: SourceInput, password: string | undefined): Promise<ParseOutcome> => {
+    try {
+      return { ok: true, value: asSource(await worker.run({ kind: 'source', input, ...(password === undefined ? {} : { password }) }, input.name, budgetMs)) };
+    } catch (error) {
+      return { ok: false, error };
+    }
+  };
+  return async (inputs, password) => {
+    if (inputs.length === 1) return [await one(inputs[0]!, password)];
+    let outcomes;
+    try {
+      outcomes = await worker.run({ kind: 'sources', inputs, ...(password === undefined ? {} : { password }) }, `${inputs.length} files`, budgetMs);
+    } catch (error) {
+      if (!(error instanceof VaultError && error.code === 'input.too_slow')) throw error;
+      const each: ParseOutcome[] = [];
+      for (const input of inputs) each.push(await one(input, password));
+      return each;
+    }
+    return outcomes.map((outcome) => (outcome.ok ? { ok: true, value: asSource(outcome.value) } : { ok: false, error: fromInfo(outcome.error) }));
+  };
+}
+
+function asSource(source: ParsedSource<CertificateFacts>): ParsedSource<CertificateFacts> {
+  return {
+    file: source.file,
+    certificates: source.certificates.map((c) => ({ ...c, der: asBuffer(c.der) })),
+    keys: source.keys.map((k) => ({ ...k, pkcs8: asBuffer(k.pkcs8) })),
   };
 }
 

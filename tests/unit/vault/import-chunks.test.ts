@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Vault } from '../../../main/core/library/vault';
-import { collectFiles } from '../../../main/core/library/collect-files';
+import { countFiles } from '../../../main/core/library/collect-files';
 import { MemorySecretStore } from './helpers/memory-secret-store';
 import { makeCa, makeLeaf } from './helpers/pki';
 
@@ -101,11 +101,35 @@ describe('import in chunks', () => {
   });
 });
 
+describe('import outcome', () => {
+  it('reports an entry brought by two chunks once, counted once', async () => {
+    const ca = await makeCa('Twice CA');
+    const leaf = await makeLeaf(ca, { commonName: 'twice.example.com' });
+    const folder = tempDir();
+    fs.writeFileSync(path.join(folder, 'cert.pem'), leaf.certPem);
+    fs.writeFileSync(path.join(folder, 'fullchain.pem'), leaf.certPem + ca.certPem);
+    fs.writeFileSync(path.join(folder, 'privkey.pem'), leaf.keyPem);
+    // A chunk per file: the later files merge a chain and a key into the entry the first created.
+    const vault = Vault.open({ dataDir: tempDir(), secrets: new MemorySecretStore(), importChunkFiles: 1 });
+    try {
+      const first = await vault.importPaths([folder]);
+      expect(first.imported).toEqual([expect.objectContaining({ duplicate: false })]);
+      expect(first.counts).toEqual({ new: 1, merged: 0, failed: 0, keysNotStored: 0 });
+      expect(vault.entry(first.imported[0]!.id)).toMatchObject({ hasKey: true });
+      const again = await vault.importPaths([folder]);
+      expect(again.imported).toEqual([{ ...first.imported[0], duplicate: true }]);
+      expect(again.counts).toEqual({ new: 0, merged: 1, failed: 0, keysNotStored: 0 });
+    } finally {
+      vault.close();
+    }
+  });
+});
+
 describe('file cap', () => {
   it('stops a walk past the cap with a message naming the limit', async () => {
     const folder = tempDir();
     for (const name of ['a.pem', 'b.pem', 'c.pem']) fs.writeFileSync(path.join(folder, name), '');
-    await expect(collectFiles([folder], 2)).rejects.toMatchObject({ code: 'input.too_many_files', params: { limit: 2 } });
-    await expect(collectFiles([folder], 3)).resolves.toMatchObject({ files: expect.any(Array) });
+    await expect(countFiles([folder], 2)).rejects.toMatchObject({ code: 'input.too_many_files', params: { limit: 2 } });
+    await expect(countFiles([folder], 3)).resolves.toBe(3);
   });
 });

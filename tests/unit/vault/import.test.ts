@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inspectPaths } from '../../../main/core/inspect';
 import { VaultError } from '../../../shared/errors';
+import { libraryLimits } from '../../../shared/library';
 import { makeCa, makeLeaf, type Issued } from './helpers/pki';
 import { openTestVault, text, type TestVault } from './helpers/vault';
 import { generatedFixturesDir, sm2FixturesDir } from '../../fixtures/paths';
@@ -134,6 +135,17 @@ describe('import', () => {
     expect(result.imported).toHaveLength(2);
     expect(progress).toEqual([1, 2, 3, 4]);
     expect(t.vault.list({ hasKey: true }).entries.map((e) => e.name)).toEqual(['www.example.com']);
+  });
+
+  it('lists the first failures of a large import and counts them all', async () => {
+    t = openTestVault();
+    const folder = path.join(t.dir, 'empty-files');
+    fs.mkdirSync(folder);
+    const files = Array.from({ length: libraryLimits.importListed + 5 }, (_, i) => path.join(folder, `empty-${String(i).padStart(5, '0')}.pem`));
+    files.forEach((file) => fs.writeFileSync(file, ''));
+    const result = await t.vault.importPaths(files);
+    expect(result.counts).toEqual({ new: 0, merged: 0, failed: files.length, keysNotStored: 0 });
+    expect(result.failed.map((f) => f.file)).toEqual(files.slice(0, libraryLimits.importListed));
   });
 
   it('names a missing path as a failure', async () => {

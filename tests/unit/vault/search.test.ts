@@ -2,7 +2,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sortColumns, type LibraryQuery } from '../../../shared/library';
-import { listStatements, runList, searchTerms, trigramQuery } from '../../../main/core/library/search';
+import { CANDIDATES_SQL, listStatements, runList, searchTerms, trigramQuery } from '../../../main/core/library/search';
 import { StatementCache } from '../../../main/core/db/statements';
 import { makeCa, makeLeaf, days } from './helpers/pki';
 import { openTestVault, text, type TestVault } from './helpers/vault';
@@ -147,6 +147,35 @@ describe('query plans', () => {
         expect(plan, `${JSON.stringify(filter)} by ${sort}`).toMatch(/SCAN entries USING (COVERING )?INDEX entries_by_/);
         expect(plan, `${JSON.stringify(filter)} by ${sort}`).not.toMatch(/TEMP B-TREE/);
       }
+    }
+  });
+
+  it('finds a serial number or a fingerprint through the trigram index, then seeks its row: no scan of the library', async () => {
+    // A serial as CAs issue them: 16 random-looking bytes, shown with or without colons.
+    const serial = '5f0e3c91a2b47d68e1c05b9a3f7d2e14';
+    const ca = await makeCa('Serial CA');
+    const leaf = await makeLeaf(ca, { commonName: 'serial.example.net', serial });
+    const { imported } = await t.vault.importContent([text('serial.pem', leaf.certPem)], { name: 'echo' });
+    try {
+      const withColons = serial.toUpperCase().match(/../g)!.join(':');
+      const fingerprint = imported[0]!.fingerprintSha256;
+      for (const search of [serial, withColons, fingerprint, fingerprint.slice(0, 8)]) {
+        expect(names({ search }), search).toEqual(['echo']);
+        const match = trigramQuery(searchTerms(search))!;
+        const db = new Database(path.join(t.dir, 'vault.db'), { readonly: true });
+        try {
+          const plan = (db.prepare(`EXPLAIN QUERY PLAN ${CANDIDATES_SQL}`).all(match, 2000) as { detail: string }[]).map((row) => row.detail).join('\n');
+          expect(plan, search).toMatch(/^SCAN entries_search VIRTUAL TABLE INDEX \d+:M/);
+          const candidates = db.prepare(CANDIDATES_SQL).pluck().all(match, 2000) as number[];
+          expect(candidates, search).toHaveLength(1);
+          expect(windowPlan({ search }, candidates), search).toMatch(/SEARCH entries USING INDEX \S+ \(search_rowid=\?\)/);
+          expect(windowPlan({ search }, candidates), search).not.toMatch(/SCAN entries\b(?!_search)/);
+        } finally {
+          db.close();
+        }
+      }
+    } finally {
+      t.vault.remove(imported[0]!.id);
     }
   });
 

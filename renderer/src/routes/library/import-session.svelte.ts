@@ -75,7 +75,9 @@ class ImportSession {
             files: last.files.filter((file) => locked.has(file.name)),
             text: locked.has(PASTED_TEXT_SOURCE) ? last.text : undefined,
           };
-    const kept = { imported: previous.imported, failed: previous.failed.filter((f) => !locked.has(f.file)), keysNotStored: previous.keysNotStored };
+    const failed = previous.failed.filter((f) => !locked.has(f.file));
+    const counts = { ...previous.counts, failed: previous.counts.failed - (previous.failed.length - failed.length) };
+    const kept = { imported: previous.imported, failed, keysNotStored: previous.keysNotStored, counts };
     await this.#run(retry, password, [], kept);
   }
 
@@ -102,6 +104,7 @@ class ImportSession {
         imported: [...(earlier?.imported ?? []), ...outcome.value.imported],
         failed: [...(earlier?.failed ?? []), ...unreadable, ...outcome.value.failed],
         keysNotStored: [...(earlier?.keysNotStored ?? []), ...outcome.value.keysNotStored],
+        counts: sumCounts(earlier?.counts ?? nothingImported.counts, outcome.value.counts, unreadable.length),
       };
     } finally {
       stop();
@@ -119,6 +122,16 @@ class ImportSession {
   }
 }
 
-const nothingImported: ImportResult = { imported: [], failed: [], keysNotStored: [] };
+const nothingImported: ImportResult = { imported: [], failed: [], keysNotStored: [], counts: { new: 0, merged: 0, failed: 0, keysNotStored: 0 } };
+
+/** A retry's counts on top of the first attempt's, with the files that could not even be read. */
+function sumCounts(earlier: ImportResult['counts'], now: ImportResult['counts'], unreadable: number): ImportResult['counts'] {
+  return {
+    new: earlier.new + now.new,
+    merged: earlier.merged + now.merged,
+    failed: earlier.failed + now.failed + unreadable,
+    keysNotStored: earlier.keysNotStored + now.keysNotStored,
+  };
+}
 
 export const importSession = new ImportSession();
