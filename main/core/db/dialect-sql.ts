@@ -90,9 +90,10 @@ export function firstJsonElement(engine: VaultEngine, column: string): RawBuilde
  * SQLite: `PRAGMA data_version` counts the commits of every OTHER connection to the file (the CLI,
  * the library's own connection), `total_changes()` this connection's own rows.
  *
- * PostgreSQL: the current snapshot (`xmin:xmax:in-progress xids`). Two equal snapshots see exactly
- * the same committed transactions, so the data cannot differ; any transaction that writes takes a
- * transaction id and moves it, at its start and again when it ends. Nothing is written to keep it
+ * PostgreSQL: the current snapshot (`xmin:xmax:in-progress xids`, xmax being one past the newest
+ * finished transaction). Two equal snapshots see exactly the same committed transactions, so the
+ * data cannot differ; a transaction that wrote moves it when it commits (or aborts, a needless
+ * change), whichever connection or member it ran on. Nothing is written to keep it
  * (no counter row every writer would queue on, no trigger), and a read-only query never moves it.
  * It is the whole cluster's: a write to another database of the same server also moves it, which
  * costs a needless rebuild, never a stale answer.
