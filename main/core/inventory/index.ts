@@ -123,7 +123,7 @@ export class InventoryService {
   }
 
   /** What the last syncs recorded; one account's when `name` is given. */
-  list(name?: string): Promise<StoredCopy[]> {
+  async list(name?: string): Promise<StoredCopy[]> {
     return this.store.list(name === undefined ? undefined : this.deps.accounts.get(name).id);
   }
 }
