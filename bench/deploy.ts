@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { DeploymentRecord } from '../shared/deploy';
 import { createHttpClient } from '../main/clouds/http-client';
 import { getProvider } from '../main/clouds/registry';
+import { sqliteVaultDb } from '../main/core/db/vault-db';
 import { openDatabase } from '../main/core/db/open';
 import { cloudDeployers, DeployService } from '../main/core/deploy';
 import { InventoryService } from '../main/core/inventory';
@@ -84,7 +85,7 @@ async function deployOnce(selected: readonly BenchCloud[], certs: { old: TestCer
   const http = createHttpClient({ timeoutMs: 30_000 });
   try {
     const uploads = new UploadService({ db, secrets, providers: getProvider, http, emit: () => undefined });
-    const inventory = new InventoryService({ db, accounts: uploads.accounts, pacer: uploads.pacer, providers: getProvider, http });
+    const inventory = new InventoryService({ vault: sqliteVaultDb(openDatabase(dataDir), { owned: true }), accounts: uploads.accounts, pacer: uploads.pacer, providers: getProvider, http });
     const deploy = new DeployService({
       db, uploads, inventory, vault: () => vault, deployers: cloudDeployers, http,
       sealer: { seal: (p, c) => vault.sealAside(p, c), unseal: (s, c) => vault.unsealAside(s, c) },

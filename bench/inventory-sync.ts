@@ -2,6 +2,7 @@ import os from 'node:os';
 import type { CloudId } from '../shared/model';
 import { createHttpClient } from '../main/clouds/http-client';
 import { getProvider } from '../main/clouds/registry';
+import { sqliteVaultDb } from '../main/core/db/vault-db';
 import { openDatabase } from '../main/core/db/open';
 import { InventoryService, type SyncProgress } from '../main/core/inventory';
 import { seedAliyunCertificate, startAliyunEmulator } from '../tests/emulators/aliyun';
@@ -102,7 +103,7 @@ export async function run(): Promise<void> {
     }
     console.log(`setup (certificates, emulators, seeding): ${((performance.now() - setupStarted) / 1000).toFixed(1)} s`);
 
-    const inventory = new InventoryService({ db: openDatabase(rig.dataDir), accounts: rig.service.accounts, pacer: rig.service.pacer, http: createHttpClient({ timeoutMs: 30_000 }) });
+    const inventory = new InventoryService({ vault: sqliteVaultDb(openDatabase(rig.dataDir), { owned: true }), accounts: rig.service.accounts, pacer: rig.service.pacer, http: createHttpClient({ timeoutMs: 30_000 }) });
     // Calls each emulator had answered when its account entered each phase: the listing ends
     // before the first detail is asked for, the details before the first binding call.
     const marks = new Map<Cloud, Partial<Record<SyncProgress['phase'], number>>>(names.map((cloud) => [cloud, {}]));

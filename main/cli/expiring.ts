@@ -36,8 +36,8 @@ export const expiringCommand = defineCommand({
   async run({ values }, { io, handlers }) {
     if (values.json && values.prometheus) throw new UsageError('choose one of --json and --prometheus');
     const alerts = alertsOf(handlers());
-    const due = alerts.expiring(values.days === undefined ? undefined : parseDays(values.days, '--days'));
-    if (values.prometheus) io.stdout(prometheusText(alerts.expiring(Number.MAX_SAFE_INTEGER)));
+    const due = await alerts.expiring(values.days === undefined ? undefined : parseDays(values.days, '--days'));
+    if (values.prometheus) io.stdout(prometheusText(await alerts.expiring(Number.MAX_SAFE_INTEGER)));
     else io.stdout(values.json ? jsonDocument({ certificates: due.map((certificate) => certificateJson(certificate, certificate.daysLeft)) }, values.pretty) : dueText(due));
     return due.length > 0 ? exitCodes.certificatesDue : exitCodes.ok;
   },

@@ -149,11 +149,9 @@ function startAutoSync(ctx: HandlerContext, mainWindow: () => BrowserWindow | nu
 
 /** A failure here is only logged: the Overview's own request builds the radar again and reports what fails. */
 function warmRadar(ctx: HandlerContext): void {
-  try {
-    inventoryOf(ctx).warmRadar();
-  } catch (error) {
-    log.warn('radar_warm_failed', { error });
-  }
+  inventoryOf(ctx)
+    .warmRadar()
+    .catch((error: unknown) => log.warn('radar_warm_failed', { error }));
 }
 
 /** The menu follows the language chosen in Settings as soon as it changes. */

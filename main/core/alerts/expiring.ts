@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { VaultDb } from '../db/vault-db';
 import { daysLeft } from '../inventory/radar';
 import type { RadarCertificate } from '../inventory/radar-certificates';
 import { radarCertificates } from '../inventory/radar-certificates';
@@ -36,8 +36,8 @@ export function bySoonest(a: RadarCertificate, b: RadarCertificate): number {
 }
 
 /** Every certificate on the radar, read from the vault database. */
-export function vaultCertificates(db: Database.Database): RadarCertificate[] {
-  return radarCertificates(readRadarSource(db));
+export async function vaultCertificates(vault: VaultDb): Promise<RadarCertificate[]> {
+  return radarCertificates(await readRadarSource(vault));
 }
 
 /**
@@ -45,8 +45,8 @@ export function vaultCertificates(db: Database.Database): RadarCertificate[] {
  * entry already renewed in the library is not due: its successor is what counts. A remote copy is
  * due whatever the library holds, because the cloud still serves it.
  */
-export function expiringCertificates(db: Database.Database, now: Date, days: number): ExpiringCertificate[] {
-  return vaultCertificates(db)
+export async function expiringCertificates(vault: VaultDb, now: Date, days: number): Promise<ExpiringCertificate[]> {
+  return (await vaultCertificates(vault))
     .filter((certificate) => !(certificate.source === 'library' && certificate.renewedBy !== null))
     .map((certificate) => ({ ...certificate, daysLeft: daysLeft(certificate.notAfter, now) }))
     .filter((certificate) => certificate.daysLeft <= days)

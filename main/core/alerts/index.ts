@@ -1,4 +1,4 @@
-import { readerOfUnconverted, type VaultDb } from '../db/vault-db';
+import type { VaultDb } from '../db/vault-db';
 import { alertThresholds, crossingKey, decideNotifications, type DueNotification } from './decide';
 import { vaultCertificates } from './expiring';
 
@@ -26,8 +26,7 @@ export type AlertChannel = 'desktop' | 'webhooks';
 /** The notifications due at `now`: each certificate's newest threshold crossing not yet marked notified. */
 export async function dueNotifications(vault: VaultDb, now: Date, settings: AlertSettings): Promise<DueNotification[]> {
   const notified = await notifiedCrossings(vault, settings.channel ?? 'desktop');
-  // The radar (main/core/inventory) is not on the data layer yet: it reads the SQLite connection.
-  const certificates = vaultCertificates(readerOfUnconverted(vault, 'the certificate radar'));
+  const certificates = await vaultCertificates(vault);
   return decideNotifications(certificates, alertThresholds(settings.expiringWithinDays, settings.withinDays), now, notified);
 }
 

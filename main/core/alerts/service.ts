@@ -2,7 +2,7 @@ import { VaultError } from '../../../shared/errors';
 import type { Locale } from '../../../shared/i18n';
 import type { HttpClient } from '../../clouds/http';
 import { createHttpClient } from '../../clouds/http-client';
-import { readerOfUnconverted, type VaultDb } from '../db/vault-db';
+import type { VaultDb } from '../db/vault-db';
 import { vaultDbOf } from '../db/context-db';
 import type { HandlerContext } from '../ipc/context';
 import { osKeychain, type SecretStore } from '../keychain';
@@ -41,9 +41,8 @@ export class AlertService {
   }
 
   /** Due within `days` (default: the Settings threshold), soonest first. */
-  expiring(days?: number): ExpiringCertificate[] {
-    // The radar (main/core/inventory) is not on the data layer yet: it reads the SQLite connection.
-    return expiringCertificates(readerOfUnconverted(this.vault, 'the certificate radar'), this.ctx.now(), days ?? this.ctx.settings.get().expiringWithinDays);
+  expiring(days?: number): Promise<ExpiringCertificate[]> {
+    return expiringCertificates(this.vault, this.ctx.now(), days ?? this.ctx.settings.get().expiringWithinDays);
   }
 
   /**

@@ -75,3 +75,35 @@ export async function reindexSearchText(engine: VaultEngine, db: AnyDb, entryId:
     .where('rowid', '=', (eb) => eb.selectFrom('entries').select('search_rowid').where('id', '=', entryId))
     .execute();
 }
+
+/**
+ * The first element of a JSON array kept as text (null when it is empty): SQLite's json_extract,
+ * PostgreSQL's jsonb operator (the column is text there too, so it is cast).
+ */
+export function firstJsonElement(engine: VaultEngine, column: string): RawBuilder<string | null> {
+  return engine === 'sqlite' ? sql<string | null>`json_extract(${sql.ref(column)}, '$[0]')` : sql<string | null>`(${sql.ref(column)}::jsonb ->> 0)`;
+}
+
+/**
+ * A token that changes whenever a transaction commits a change to the database, whoever commits it.
+ *
+ * SQLite: `PRAGMA data_version` counts the commits of every OTHER connection to the file (the CLI,
+ * the library's own connection), `total_changes()` this connection's own rows.
+ *
+ * PostgreSQL: the current snapshot (`xmin:xmax:in-progress xids`, xmax being one past the newest
+ * finished transaction). Two equal snapshots see exactly the same committed transactions, so the
+ * data cannot differ; a transaction that wrote moves it when it commits (or aborts, a needless
+ * change), whichever connection or member it ran on. Nothing is written to keep it
+ * (no counter row every writer would queue on, no trigger), and a read-only query never moves it.
+ * It is the whole cluster's: a write to another database of the same server also moves it, which
+ * costs a needless rebuild, never a stale answer.
+ */
+export async function dataRevisionToken(engine: VaultEngine, db: AnyDb): Promise<string> {
+  if (engine === 'postgres') {
+    const result = await sql<{ snapshot: string }>`SELECT pg_current_snapshot()::text AS snapshot`.execute(db);
+    return result.rows[0]!.snapshot;
+  }
+  const result = await sql<{ others: number; own: number }>`SELECT (SELECT data_version FROM pragma_data_version) AS others, total_changes() AS own`.execute(db);
+  const row = result.rows[0]!;
+  return `${row.others}.${row.own}`;
+}

@@ -1,13 +1,13 @@
-import type Database from 'better-sqlite3';
+import { dataRevisionToken } from './dialect-sql';
+import type { VaultDb } from './vault-db';
 
 /**
- * A token that changes whenever anything commits a change to the database: this connection
- * (`total_changes()`), another one in this process, or the CLI in another process
- * (`PRAGMA data_version`, which counts only the other connections' commits). What is computed
- * from the whole database can be kept until the token changes.
+ * A token that changes whenever anything commits a change to the vault database: this process,
+ * the CLI in another process, or another member of a team vault (how, per engine: dialect-sql.ts
+ * `dataRevisionToken`). What is computed from the whole database can be kept until it changes.
+ * Read it BEFORE reading what it keys: a commit in between then changes it again, so what was read
+ * is at worst newer than the token says (a needless rebuild next time), never older.
  */
-export function dataRevision(db: Database.Database): string {
-  const others = db.pragma('data_version', { simple: true }) as number;
-  const own = db.prepare('SELECT total_changes()').pluck().get() as number;
-  return `${others}.${own}`;
+export function dataRevision(vault: VaultDb): Promise<string> {
+  return dataRevisionToken(vault.engine, vault.db);
 }

@@ -19,7 +19,7 @@ export interface PlanDeps {
   readonly accounts: () => readonly CloudAccount[];
   /** Re-syncs these accounts; a failed sync leaves the previous one recorded (discovery below reads fresh anyway). */
   readonly sync: (accountIds: readonly string[]) => Promise<unknown>;
-  readonly copies: (accountId: string) => readonly StoredCopy[];
+  readonly copies: (accountId: string) => Promise<readonly StoredCopy[]>;
   readonly deployer: (account: CloudAccount) => CloudDeployer | undefined;
   readonly context: (account: CloudAccount) => Promise<CallContext>;
   /** The library entries NEW renews, nearest first (lineage.ts). */
@@ -117,7 +117,7 @@ export async function buildPlan(deps: PlanDeps, entry: LibraryEntry, options: De
 }
 
 async function planAccount(deps: PlanDeps, account: CloudAccount, entry: LibraryEntry, predecessors: ReadonlySet<string>, options: DeployOptions): Promise<PlannedStep[]> {
-  const copies = deps.copies(account.id);
+  const copies = await deps.copies(account.id);
   const olds = oldCopies(copies, entry, predecessors);
   const deployer = deps.deployer(account);
   const newCopy = copies.find((copy) => copy.fingerprintSha256 === entry.fingerprintSha256 || copy.libraryId === entry.id) ?? null;

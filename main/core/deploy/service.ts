@@ -33,7 +33,7 @@ export type DeployerLookup = (account: CloudAccount) => CloudDeployer | undefine
 export interface DeployServiceOptions {
   readonly db: Database.Database;
   readonly uploads: UploadService;
-  readonly inventory: { sync(accounts: readonly string[]): Promise<AccountSyncResult[]>; list(account?: string): StoredCopy[] };
+  readonly inventory: { sync(accounts: readonly string[]): Promise<AccountSyncResult[]>; list(account?: string): Promise<StoredCopy[]> };
   readonly vault: () => Vault;
   readonly deployers: DeployerLookup;
   readonly http: HttpClient;

@@ -43,10 +43,10 @@ export const inventoryHandlers: InventoryHandlers = {
     return { cancelled: controller !== undefined };
   },
   'inventory.list': async (ctx, { account, libraryId }) => {
-    const copies = inventoryOf(ctx).list(account);
+    const copies = await inventoryOf(ctx).list(account);
     return { copies: libraryId === undefined ? copies : copies.filter((copy) => copy.libraryId === libraryId) };
   },
-  'inventory.accounts': async (ctx) => ({ accounts: inventoryOf(ctx).accountInventories() }),
+  'inventory.accounts': async (ctx) => ({ accounts: await inventoryOf(ctx).accountInventories() }),
   'inventory.overview': async (ctx, { offset, limit }) =>
     inventoryOf(ctx).overview(ctx.settings.get().expiringWithinDays, offset ?? 0, limit ?? radarLimits.defaultPageSize),
   'inventory.importRemote': async (ctx, { accountId, remoteId }) => {

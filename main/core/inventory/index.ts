@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type Database from 'better-sqlite3';
 import type { CloudAccount } from '../../../shared/uploads';
 import type { HttpClient } from '../../clouds/http';
 import { createHttpClient } from '../../clouds/http-client';
 import type { InventoryOptions } from '../../clouds/provider';
 import { getProvider } from '../../clouds/registry';
 import type { AccountStore, ProviderLookup } from '../accounts/account-store';
-import { openDatabase } from '../db/open';
+import { vaultDbOf } from '../db/context-db';
+import type { VaultDb } from '../db/vault-db';
 import type { HandlerContext } from '../ipc/context';
 import { uploadsOf } from '../uploads';
 import type { Pacer } from '../uploads/pacing';
@@ -15,7 +15,7 @@ import type { AccountInventory, RadarPage } from '../../../shared/inventory';
 import type { ImportedEntry } from '../../../shared/library';
 import type { Vault } from '../library/vault';
 import { dataRevision } from '../db/revision';
-import { buildRadar, radarPage, type BindingsOf, type RadarIndex } from './radar';
+import { buildRadar, pagePlaces, radarPage, type BindingsOf, type RadarIndex } from './radar';
 import { copyKey, readBindings, readRadarSource } from './radar-source';
 import { InventoryStore, type StoredCopy } from './store';
 import { syncAccounts, type AccountSyncResult, type SyncRun } from './sync';
@@ -26,7 +26,7 @@ export type { StoredCopy } from './store';
 // The inventory behind a handler context: sync accounts, read what the last syncs recorded.
 
 export interface InventoryServiceOptions {
-  readonly db: Database.Database;
+  readonly vault: VaultDb;
   readonly accounts: AccountStore;
   /** Shared with uploads, so one account's syncs and uploads keep to one rate together. */
   readonly pacer: Pacer;
@@ -38,10 +38,10 @@ export interface InventoryServiceOptions {
 
 export class InventoryService {
   private readonly store: InventoryStore;
-  private radar: { readonly revision: string; readonly index: RadarIndex } | null = null;
+  private radar: { readonly revision: string; readonly index: Promise<RadarIndex> } | null = null;
 
   constructor(private readonly deps: InventoryServiceOptions) {
-    this.store = new InventoryStore(deps.db);
+    this.store = new InventoryStore(deps.vault);
   }
 
   /** Syncs the named accounts (all when none is named); unknown names fail before anything is sent. */
@@ -49,7 +49,7 @@ export class InventoryService {
     const accounts: CloudAccount[] = names.length === 0 ? this.deps.accounts.list() : names.map((name) => this.deps.accounts.get(name));
     return syncAccounts(
       {
-        db: this.deps.db,
+        vault: this.deps.vault,
         accounts: this.deps.accounts,
         providers: this.deps.providers ?? getProvider,
         http: this.deps.http ?? createHttpClient(),
@@ -68,29 +68,39 @@ export class InventoryService {
    * `limit` rows from `offset`. The rows are built once per change of the database and kept, so
    * scrolling the Overview costs a slice, not a rebuild.
    */
-  overview(thresholdDays: number, offset: number, limit: number): RadarPage {
-    const { revision, index } = this.currentRadar();
-    const bindingsOf: BindingsOf = (places) => {
-      const bindings = readBindings(this.deps.db, places);
-      return (place) => bindings.get(copyKey(place.accountId, place.remoteId)) ?? [];
-    };
-    return { ...radarPage(index, (this.deps.now ?? (() => new Date()))(), thresholdDays, offset, limit, bindingsOf), revision };
+  async overview(thresholdDays: number, offset: number, limit: number): Promise<RadarPage> {
+    const { revision, index } = await this.currentRadar();
+    const now = (this.deps.now ?? (() => new Date()))();
+    const bindings = await readBindings(this.deps.vault, pagePlaces(index, offset, limit));
+    const bindingsOf: BindingsOf = () => (place) => bindings.get(copyKey(place.accountId, place.remoteId)) ?? [];
+    return { ...radarPage(index, now, thresholdDays, offset, limit, bindingsOf), revision };
   }
 
   /** Builds the radar ahead of the first request: the app does it while its window loads. */
-  warmRadar(): void {
-    this.currentRadar();
+  async warmRadar(): Promise<void> {
+    await this.currentRadar();
   }
 
-  private currentRadar(): { readonly revision: string; readonly index: RadarIndex } {
-    const revision = dataRevision(this.deps.db);
-    if (this.radar?.revision !== revision) this.radar = { revision, index: buildRadar(readRadarSource(this.deps.db)) };
-    return this.radar;
+  private async currentRadar(): Promise<{ readonly revision: string; readonly index: RadarIndex }> {
+    // The token first: a commit while the radar is read changes it again (revision.ts).
+    const revision = await dataRevision(this.deps.vault);
+    let radar = this.radar;
+    if (radar?.revision !== revision) {
+      // Kept as a promise, so requests arriving while it is built wait for the one build.
+      const index = readRadarSource(this.deps.vault).then(buildRadar);
+      radar = { revision, index };
+      this.radar = radar;
+      // A failed read is not kept: the next request reads again.
+      index.catch(() => {
+        if (this.radar?.index === index) this.radar = null;
+      });
+    }
+    return { revision, index: await radar.index };
   }
 
   /** When each account last synced and how many certificates it held then. */
-  accountInventories(): AccountInventory[] {
-    return [...this.store.lastSyncs()].map(([accountId, last]) => ({ accountId, ...last }));
+  async accountInventories(): Promise<AccountInventory[]> {
+    return [...(await this.store.lastSyncs())].map(([accountId, last]) => ({ accountId, ...last }));
   }
 
   /**
@@ -99,7 +109,7 @@ export class InventoryService {
    */
   async importRemote(vault: Vault, accountId: string, remoteId: string): Promise<ImportedEntry> {
     const account = this.deps.accounts.get(accountId);
-    const pem = this.store.certificatePem(account.id, remoteId);
+    const pem = await this.store.certificatePem(account.id, remoteId);
     if (pem === undefined) throw new VaultError('inventory.copy_not_found', { account: account.name, remoteId });
     if (pem === null) throw new VaultError('inventory.no_certificate', { account: account.name, cloud: account.cloud, remoteId });
     const result = await vault.importContent([{ name: `${account.name}/${remoteId}.pem`, data: new TextEncoder().encode(pem) }]);
@@ -108,24 +118,24 @@ export class InventoryService {
       const failed = result.failed[0]?.error;
       throw failed ? new VaultError(failed.code, failed.params) : new VaultError('internal');
     }
-    this.store.matchImported(account.id, remoteId, imported.id, imported.fingerprintSha256);
+    await this.store.matchImported(account.id, remoteId, imported.id, imported.fingerprintSha256);
     return imported;
   }
 
   /** What the last syncs recorded; one account's when `name` is given. */
-  list(name?: string): StoredCopy[] {
+  async list(name?: string): Promise<StoredCopy[]> {
     return this.store.list(name === undefined ? undefined : this.deps.accounts.get(name).id);
   }
 }
 
 const opened = new WeakMap<HandlerContext, InventoryService>();
 
-/** Opened on first use over the vault database in `ctx.dataDir`, with the accounts and pacing of `uploadsOf(ctx)`. */
+/** Opened on first use over the context's vault database (vaultDbOf), with the accounts and pacing of `uploadsOf(ctx)`. */
 export function inventoryOf(ctx: HandlerContext): InventoryService {
   let service = opened.get(ctx);
   if (!service) {
     const uploads = uploadsOf(ctx);
-    service = new InventoryService({ db: openDatabase(ctx.dataDir), accounts: uploads.accounts, pacer: uploads.pacer, now: ctx.now });
+    service = new InventoryService({ vault: vaultDbOf(ctx), accounts: uploads.accounts, pacer: uploads.pacer, now: ctx.now });
     opened.set(ctx, service);
   }
   return service;

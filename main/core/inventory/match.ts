@@ -1,6 +1,6 @@
-import type Database from 'better-sqlite3';
 import type { MatchRule } from '../../../shared/inventory';
 import type { RemoteCopy } from '../../clouds/provider';
+import type { VaultDb } from '../db/vault-db';
 
 // Which library entry a remote copy is, and by which rule: the SHA-256 fingerprint when the cloud
 // returned the certificate (or its hash); else serial and issuer (Huawei returns no certificate);
@@ -40,10 +40,16 @@ export class LibraryIndex {
   private readonly bySerial = new Map<string, LibraryRow[]>();
   private readonly byNames = new Map<string, LibraryRow[]>();
 
-  constructor(db: Database.Database) {
-    const rows = db
-      .prepare('SELECT id, fingerprint_sha256, serial_number, issuer, issuer_common_name, common_name, dns_names, not_after FROM entries')
-      .all() as LibraryRow[];
+  /** Reads the library's entries (the fields the rules compare) through the vault database. */
+  static async read(vault: VaultDb): Promise<LibraryIndex> {
+    const rows = await vault.db
+      .selectFrom('entries')
+      .select(['id', 'fingerprint_sha256', 'serial_number', 'issuer', 'issuer_common_name', 'common_name', 'dns_names', 'not_after'])
+      .execute();
+    return new LibraryIndex(rows);
+  }
+
+  private constructor(rows: readonly LibraryRow[]) {
     for (const row of rows) {
       this.byFingerprint.set(row.fingerprint_sha256.toLowerCase(), row.id);
       push(this.bySerial, serialKey(row.serial_number), row);

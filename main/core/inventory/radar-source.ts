@@ -1,9 +1,11 @@
-import type Database from 'better-sqlite3';
 import type { RemoteBindingView } from '../../../shared/inventory';
 import type { EntryRef } from '../../../shared/library';
 import type { CloudId } from '../../../shared/model';
+import { firstJsonElement, nocase } from '../db/dialect-sql';
+import type { VaultDb } from '../db/vault-db';
 
-// What the expiry radar is made of, read in two queries: every library entry with the newest
+// What the expiry radar is made of, read in two queries (the library's tables read directly, as
+// the radar needs only a few columns of each entry): every library entry with the newest
 // renewal down its lineage, and every remote copy the last syncs recorded. Only what orders,
 // groups and names a certificate is read for all of them; what a copy is bound to is read for the
 // rows on screen only (readBindings). The Overview's rows, the alerts and `certvault expiring`
@@ -54,26 +56,12 @@ interface EntryRow {
   readonly renews_id: string | null;
 }
 
-interface CopyRow {
-  readonly account_id: string;
-  readonly account: string;
-  readonly cloud: string;
-  readonly remote_id: string;
-  readonly name: string | null;
-  readonly common_name: string | null;
-  readonly first_dns: string | null;
-  readonly not_after: string | null;
-  readonly fingerprint_sha256: string | null;
-  readonly library_id: string | null;
-}
-
-export function readRadarSource(db: Database.Database): RadarSource {
-  const rows = db
-    .prepare(
-      `SELECT id, name, common_name, json_extract(dns_names, '$[0]') AS first_dns, not_after, not_before, fingerprint_sha256, is_ca, renews_id
-       FROM entries`,
-    )
-    .all() as EntryRow[];
+export async function readRadarSource(vault: VaultDb): Promise<RadarSource> {
+  const { db, engine } = vault;
+  const rows: readonly EntryRow[] = await db
+    .selectFrom('entries')
+    .select(['id', 'name', 'common_name', firstJsonElement(engine, 'dns_names').as('first_dns'), 'not_after', 'not_before', 'fingerprint_sha256', 'is_ca', 'renews_id'])
+    .execute();
   const current = currentVersions(rows);
   const entries = rows.map(
     (row): RadarEntry => ({
@@ -86,16 +74,27 @@ export function readRadarSource(db: Database.Database): RadarSource {
       currentVersion: current.get(row.id) ?? null,
     }),
   );
-  const copies = (
-    db
-      .prepare(
-        `SELECT c.account_id, a.name AS account, c.cloud, c.remote_id, c.name, c.common_name, json_extract(c.dns_names, '$[0]') AS first_dns,
-           c.not_after, c.fingerprint_sha256, c.library_id
-         FROM remote_copies c JOIN cloud_accounts a ON a.id = c.account_id
-         ORDER BY a.name COLLATE NOCASE, c.not_after, c.remote_id`,
-      )
-      .all() as CopyRow[]
-  ).map(
+  const copyRows = await db
+    .selectFrom('remote_copies as c')
+    .innerJoin('cloud_accounts as a', 'a.id', 'c.account_id')
+    .select([
+      'c.account_id',
+      'a.name as account',
+      'c.cloud',
+      'c.remote_id',
+      'c.name',
+      'c.common_name',
+      firstJsonElement(engine, 'c.dns_names').as('first_dns'),
+      'c.not_after',
+      'c.fingerprint_sha256',
+      'c.library_id',
+    ])
+    .orderBy(nocase(engine, 'a.name'))
+    // SQLite's order for NULLs, asked for explicitly: PostgreSQL puts them last by default.
+    .orderBy('c.not_after', (order) => order.asc().nullsFirst())
+    .orderBy('c.remote_id')
+    .execute();
+  const copies = copyRows.map(
     (row): RadarCopy => ({
       accountId: row.account_id,
       account: row.account,
@@ -117,23 +116,33 @@ export function copyKey(accountId: string, remoteId: string): string {
   return `${accountId}\u0000${remoteId}`;
 }
 
+/** Copies per bindings query: a page's worth, far under either engine's parameter limit. */
+const BINDINGS_BATCH = 500;
+
 /** What each of these copies is bound to, in the order its sync recorded; copies bound to nothing are absent. */
-export function readBindings(db: Database.Database, copies: readonly { readonly accountId: string; readonly remoteId: string }[]): Map<string, RemoteBindingView[]> {
+export async function readBindings(
+  vault: VaultDb,
+  copies: readonly { readonly accountId: string; readonly remoteId: string }[],
+): Promise<Map<string, RemoteBindingView[]>> {
   const bindings = new Map<string, RemoteBindingView[]>();
   if (copies.length === 0) return bindings;
-  const rows = db
-    .prepare(
-      `SELECT b.account_id, b.remote_id, b.type, b.resource_id, b.name
-       FROM json_each(?) AS wanted JOIN remote_bindings b
-         ON b.account_id = json_extract(wanted.value, '$[0]') AND b.remote_id = json_extract(wanted.value, '$[1]')
-       ORDER BY b.account_id, b.remote_id, b.position`,
-    )
-    .all(JSON.stringify(copies.map((copy) => [copy.accountId, copy.remoteId]))) as { account_id: string; remote_id: string; type: string; resource_id: string; name: string | null }[];
-  for (const row of rows) {
-    const key = copyKey(row.account_id, row.remote_id);
-    const list = bindings.get(key) ?? [];
-    list.push({ type: row.type, id: row.resource_id, name: row.name });
-    bindings.set(key, list);
+  for (let start = 0; start < copies.length; start += BINDINGS_BATCH) {
+    const wanted = copies.slice(start, start + BINDINGS_BATCH);
+    // Row values, (a, b) IN ((?, ?), ...), on both engines (SQLite 3.15+): the leading columns of the bindings' primary key.
+    const rows = await vault.db
+      .selectFrom('remote_bindings')
+      .select(['account_id', 'remote_id', 'type', 'resource_id', 'name'])
+      .where((eb) => eb(eb.refTuple('account_id', 'remote_id'), 'in', wanted.map((copy) => eb.tuple(copy.accountId, copy.remoteId))))
+      .orderBy('account_id')
+      .orderBy('remote_id')
+      .orderBy('position')
+      .execute();
+    for (const row of rows) {
+      const key = copyKey(row.account_id, row.remote_id);
+      const list = bindings.get(key) ?? [];
+      list.push({ type: row.type, id: row.resource_id, name: row.name });
+      bindings.set(key, list);
+    }
   }
   return bindings;
 }

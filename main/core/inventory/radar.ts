@@ -105,10 +105,19 @@ export function buildRadar(source: RadarSource): RadarIndex {
 }
 
 /** The group counts at `now`, and `limit` rows from `offset` with their days left, group and bindings. */
+/** Where the certificates of the page from `offset` are: whose bindings that page shows. */
+export function pagePlaces(index: RadarIndex, offset: number, limit: number): RadarPlace[] {
+  return placesOf(index.rows.slice(offset, offset + limit));
+}
+
+function placesOf(rows: readonly RadarRowBase[]): RadarPlace[] {
+  return rows.flatMap((row) => row.places);
+}
+
 export function radarPage(index: RadarIndex, now: Date, thresholdDays: number, offset: number, limit: number, bindingsOf: BindingsOf): Omit<RadarPage, 'revision'> {
   const counts = groupCounts(index.expiries, now, thresholdDays);
   const slice = index.rows.slice(offset, offset + limit);
-  const bindings = bindingsOf(slice.flatMap((base) => base.places));
+  const bindings = bindingsOf(placesOf(slice));
   const rows = slice.map(({ places, ...base }, i): RadarRow => {
     const expiry = index.expiries[offset + i]!;
     const days = Number.isFinite(expiry) ? Math.floor((expiry - now.getTime()) / DAY_MS) : null;

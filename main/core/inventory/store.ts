@@ -1,9 +1,11 @@
-import type Database from 'better-sqlite3';
+import type { Insertable } from 'kysely';
 import type { CloudId } from '../../../shared/model';
 import type { RemoteCopyView } from '../../../shared/inventory';
 import type { RemoteBinding, RemoteCopy } from '../../clouds/provider';
-import { wrapBusy } from '../db/open';
-import type { Match, MatchRule } from './match';
+import { nocase } from '../db/dialect-sql';
+import type { RemoteBindingsTable, RemoteCopiesTable } from '../db/tables';
+import type { VaultDb } from '../db/vault-db';
+import type { Match } from './match';
 
 // The inventory tables: one account's copies are replaced as a whole, in one transaction, so a
 // reader sees the previous sync or the new one, never half of each.
@@ -11,86 +13,92 @@ import type { Match, MatchRule } from './match';
 /** A remote copy as the last sync of its account recorded it, with its match in the library. */
 export type StoredCopy = RemoteCopyView;
 
-interface CopyRow {
-  account_id: string;
-  account: string;
-  cloud: string;
-  remote_id: string;
-  name: string | null;
-  common_name: string | null;
-  dns_names: string;
-  not_before: string | null;
-  not_after: string | null;
-  fingerprint_sha256: string | null;
-  serial: string | null;
-  issuer: string | null;
-  library_id: string | null;
-  matched_by: MatchRule | null;
-  synced_at: string;
-}
-
 export interface SyncedCopy {
   readonly copy: RemoteCopy;
   readonly match: Match | null;
 }
 
+/** Rows per INSERT: few statement texts for SQLite's cache, few round trips to PostgreSQL, well under either's parameter limit. */
+const INSERT_BATCH = 100;
+
 export class InventoryStore {
-  constructor(private readonly db: Database.Database) {}
+  constructor(private readonly vault: VaultDb) {}
 
   /** Replaces everything recorded for the account with this sync's copies. */
-  replaceAccount(accountId: string, copies: readonly SyncedCopy[], syncedAt: string): void {
-    const insertCopy = this.db.prepare(`
-      INSERT INTO remote_copies (account_id, remote_id, cloud, name, common_name, dns_names, not_before, not_after,
-        fingerprint_sha256, serial, issuer, certificate_pem, library_id, matched_by, synced_at)
-      VALUES (@accountId, @remoteId, @cloud, @name, @commonName, @dnsNames, @notBefore, @notAfter,
-        @fingerprintSha256, @serial, @issuer, @certificatePem, @libraryId, @matchedBy, @syncedAt)`);
-    const insertBinding = this.db.prepare(
-      'INSERT INTO remote_bindings (account_id, remote_id, position, type, resource_id, name) VALUES (?, ?, ?, ?, ?, ?)',
+  async replaceAccount(accountId: string, copies: readonly SyncedCopy[], syncedAt: string): Promise<void> {
+    const copyRows = copies.map(({ copy, match }): Insertable<RemoteCopiesTable> => ({
+      account_id: accountId,
+      remote_id: copy.remoteId,
+      cloud: copy.cloud,
+      name: copy.name,
+      common_name: copy.commonName,
+      dns_names: JSON.stringify(copy.dnsNames),
+      not_before: copy.notBefore,
+      not_after: copy.notAfter,
+      fingerprint_sha256: copy.fingerprintSha256,
+      serial: copy.serial,
+      issuer: copy.issuer,
+      certificate_pem: copy.certificatePem,
+      library_id: match?.libraryId ?? null,
+      matched_by: match?.matchedBy ?? null,
+      synced_at: syncedAt,
+    }));
+    const bindingRows = copies.flatMap(({ copy }) =>
+      copy.bindings.map((binding, position): Insertable<RemoteBindingsTable> => ({
+        account_id: accountId,
+        remote_id: copy.remoteId,
+        position,
+        type: binding.type,
+        resource_id: binding.id,
+        name: binding.name,
+      })),
     );
-    const replace = this.db.transaction(() => {
-      this.db.prepare('DELETE FROM remote_copies WHERE account_id = ?').run(accountId);
-      for (const { copy, match } of copies) {
-        insertCopy.run({
-          accountId,
-          remoteId: copy.remoteId,
-          cloud: copy.cloud,
-          name: copy.name,
-          commonName: copy.commonName,
-          dnsNames: JSON.stringify(copy.dnsNames),
-          notBefore: copy.notBefore,
-          notAfter: copy.notAfter,
-          fingerprintSha256: copy.fingerprintSha256,
-          serial: copy.serial,
-          issuer: copy.issuer,
-          certificatePem: copy.certificatePem,
-          libraryId: match?.libraryId ?? null,
-          matchedBy: match?.matchedBy ?? null,
-          syncedAt,
-        });
-        copy.bindings.forEach((binding, position) => insertBinding.run(accountId, copy.remoteId, position, binding.type, binding.id, binding.name));
+    await this.vault.db.transaction().execute(async (trx) => {
+      // The account's bindings go with its copies (ON DELETE CASCADE).
+      await trx.deleteFrom('remote_copies').where('account_id', '=', accountId).execute();
+      for (let start = 0; start < copyRows.length; start += INSERT_BATCH) {
+        await trx.insertInto('remote_copies').values(copyRows.slice(start, start + INSERT_BATCH)).execute();
       }
-      this.db
-        .prepare('INSERT INTO inventory_syncs (account_id, synced_at, certificates) VALUES (?, ?, ?) ON CONFLICT (account_id) DO UPDATE SET synced_at = excluded.synced_at, certificates = excluded.certificates')
-        .run(accountId, syncedAt, copies.length);
+      for (let start = 0; start < bindingRows.length; start += INSERT_BATCH) {
+        await trx.insertInto('remote_bindings').values(bindingRows.slice(start, start + INSERT_BATCH)).execute();
+      }
+      await trx
+        .insertInto('inventory_syncs')
+        .values({ account_id: accountId, synced_at: syncedAt, certificates: copies.length })
+        .onConflict((conflict) => conflict.column('account_id').doUpdateSet((eb) => ({ synced_at: eb.ref('excluded.synced_at'), certificates: eb.ref('excluded.certificates') })))
+        .execute();
     });
-    wrapBusy(() => replace.immediate());
   }
 
-  /** Every recorded copy, by account name then expiry; one account's when `accountId` is given. */
-  list(accountId?: string): StoredCopy[] {
-    const rows = this.db
-      .prepare(
-        `SELECT c.*, a.name AS account FROM remote_copies c JOIN cloud_accounts a ON a.id = c.account_id
-         WHERE ? IS NULL OR c.account_id = ? ORDER BY a.name COLLATE NOCASE, c.not_after, c.remote_id`,
-      )
-      .all(accountId ?? null, accountId ?? null) as CopyRow[];
-    const bindings = this.db
-      .prepare('SELECT account_id, remote_id, type, resource_id, name FROM remote_bindings WHERE ? IS NULL OR account_id = ? ORDER BY account_id, remote_id, position')
-      .all(accountId ?? null, accountId ?? null) as { account_id: string; remote_id: string; type: string; resource_id: string; name: string | null }[];
+  /** Every recorded copy, by account name then expiry (copies without one first); one account's when `accountId` is given. */
+  async list(accountId?: string): Promise<StoredCopy[]> {
+    let copies = this.vault.db
+      .selectFrom('remote_copies as c')
+      .innerJoin('cloud_accounts as a', 'a.id', 'c.account_id')
+      .selectAll('c')
+      .select('a.name as account')
+      .orderBy(nocase(this.vault.engine, 'a.name'))
+      // SQLite's order for NULLs, asked for explicitly: PostgreSQL puts them last by default.
+      .orderBy('c.not_after', (order) => order.asc().nullsFirst())
+      .orderBy('c.remote_id');
+    let bindings = this.vault.db
+      .selectFrom('remote_bindings')
+      .select(['account_id', 'remote_id', 'type', 'resource_id', 'name'])
+      .orderBy('account_id')
+      .orderBy('remote_id')
+      .orderBy('position');
+    if (accountId !== undefined) {
+      copies = copies.where('c.account_id', '=', accountId);
+      bindings = bindings.where('account_id', '=', accountId);
+    }
+    const [rows, bindingRows] = [await copies.execute(), await bindings.execute()];
     const byCopy = new Map<string, RemoteBinding[]>();
-    for (const row of bindings) {
+    for (const row of bindingRows) {
       const key = `${row.account_id}\u0000${row.remote_id}`;
-      byCopy.set(key, [...(byCopy.get(key) ?? []), { type: row.type, id: row.resource_id, name: row.name }]);
+      const list = byCopy.get(key);
+      const binding = { type: row.type, id: row.resource_id, name: row.name };
+      if (list) list.push(binding);
+      else byCopy.set(key, [binding]);
     }
     return rows.map((row) => ({
       accountId: row.account_id,
@@ -113,26 +121,29 @@ export class InventoryStore {
   }
 
   /** The certificate PEM a sync stored for one copy (null: the cloud never returned it); undefined when no such copy is recorded. */
-  certificatePem(accountId: string, remoteId: string): string | null | undefined {
-    const row = this.db.prepare('SELECT certificate_pem FROM remote_copies WHERE account_id = ? AND remote_id = ?').get(accountId, remoteId) as
-      | { certificate_pem: string | null }
-      | undefined;
+  async certificatePem(accountId: string, remoteId: string): Promise<string | null | undefined> {
+    const row = await this.vault.db
+      .selectFrom('remote_copies')
+      .select('certificate_pem')
+      .where('account_id', '=', accountId)
+      .where('remote_id', '=', remoteId)
+      .executeTakeFirst();
     return row ? row.certificate_pem : undefined;
   }
 
   /** Links a just-imported entry to the copy it came from and to every unmatched copy with its fingerprint. */
-  matchImported(accountId: string, remoteId: string, libraryId: string, fingerprintSha256: string): void {
-    this.db
-      .prepare(
-        `UPDATE remote_copies SET library_id = ?, matched_by = 'fingerprint'
-         WHERE library_id IS NULL AND ((account_id = ? AND remote_id = ?) OR fingerprint_sha256 = ?)`,
-      )
-      .run(libraryId, accountId, remoteId, fingerprintSha256);
+  async matchImported(accountId: string, remoteId: string, libraryId: string, fingerprintSha256: string): Promise<void> {
+    await this.vault.db
+      .updateTable('remote_copies')
+      .set({ library_id: libraryId, matched_by: 'fingerprint' })
+      .where('library_id', 'is', null)
+      .where((eb) => eb.or([eb.and([eb('account_id', '=', accountId), eb('remote_id', '=', remoteId)]), eb('fingerprint_sha256', '=', fingerprintSha256)]))
+      .execute();
   }
 
   /** When each account last synced and how many certificates it held then. */
-  lastSyncs(): Map<string, { readonly syncedAt: string; readonly certificates: number }> {
-    const rows = this.db.prepare('SELECT account_id, synced_at, certificates FROM inventory_syncs').all() as { account_id: string; synced_at: string; certificates: number }[];
+  async lastSyncs(): Promise<Map<string, { readonly syncedAt: string; readonly certificates: number }>> {
+    const rows = await this.vault.db.selectFrom('inventory_syncs').select(['account_id', 'synced_at', 'certificates']).execute();
     return new Map(rows.map((row) => [row.account_id, { syncedAt: row.synced_at, certificates: row.certificates }]));
   }
 }

@@ -1,9 +1,9 @@
-import type Database from 'better-sqlite3';
 import { VaultError } from '../../../shared/errors';
 import type { AccountSyncResult, SyncPhase, SyncProgress } from '../../../shared/inventory';
 import type { CloudAccount } from '../../../shared/uploads';
 import type { HttpClient } from '../../clouds/http';
 import { CloudError, type CallContext, type CloudProvider, type InventoryOptions, type RemoteCopy } from '../../clouds/provider';
+import type { VaultDb } from '../db/vault-db';
 import { accountConfig, type AccountStore, type ProviderLookup } from '../accounts/account-store';
 import { log } from '../log';
 import { failureFromVaultError, failureOf } from '../uploads/failure';
@@ -23,7 +23,7 @@ export type { AccountSyncResult, SyncPhase, SyncProgress };
 const DETAILS_IN_FLIGHT = 4;
 
 export interface SyncDeps {
-  readonly db: Database.Database;
+  readonly vault: VaultDb;
   readonly accounts: AccountStore;
   readonly providers: ProviderLookup;
   readonly http: HttpClient;
@@ -39,8 +39,8 @@ export interface SyncRun {
 }
 
 export async function syncAccounts(deps: SyncDeps, accounts: readonly CloudAccount[], run: SyncRun = {}): Promise<AccountSyncResult[]> {
-  const library = new LibraryIndex(deps.db);
-  const store = new InventoryStore(deps.db);
+  const library = await LibraryIndex.read(deps.vault);
+  const store = new InventoryStore(deps.vault);
   return Promise.all(accounts.map((account) => syncAccount(deps, account, library, store, run)));
 }
 
@@ -83,7 +83,7 @@ async function syncAccount(deps: SyncDeps, account: CloudAccount, library: Libra
     const bound = await bindings(ctx, detailed, deps.options);
     const copies = detailed.map((copy) => ({ ...copy, bindings: bound.get(copy.remoteId) ?? [] }));
     signal.throwIfAborted();
-    store.replaceAccount(account.id, copies.map((copy) => ({ copy, match: library.match(copy) })), deps.now().toISOString());
+    await store.replaceAccount(account.id, copies.map((copy) => ({ copy, match: library.match(copy) })), deps.now().toISOString());
     report('done', listed.length, listed.length);
     log.info('inventory_synced', { account: account.id, cloud: account.cloud, certificates: copies.length });
     return { ...base, status: 'ok', certificates: copies.length, error: null };

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { DeployProgress, VerifiedDomain } from '../../../shared/deploy';
 import type { LibraryEntry } from '../../../shared/library';
 import type { CloudAccount } from '../../../shared/uploads';
+import { sqliteVaultDb } from '../../../main/core/db/vault-db';
 import { openDatabase } from '../../../main/core/db/open';
 import { DeployService } from '../../../main/core/deploy/service';
 import type { VerifyServed, WatchPolicy } from '../../../main/core/deploy/engine';
@@ -75,7 +76,10 @@ export function openWorld(options: { verify?: (domains: { domain: string; port: 
     opened.push(db);
     const providers = () => cloud.provider();
     const uploads = new UploadService({ db, secrets, providers, http: noHttp, emit: () => undefined, clock, random: () => 0.5 });
-    const inventory = new InventoryService({ db, accounts: uploads.accounts, pacer: uploads.pacer, providers, http: noHttp, now });
+    // The inventory on its own connection, as inventoryOf(ctx) has it (the context's VaultDb).
+    const inventoryDb = sqliteVaultDb(openDatabase(dir), { owned: true });
+    opened.push(inventoryDb);
+    const inventory = new InventoryService({ vault: inventoryDb, accounts: uploads.accounts, pacer: uploads.pacer, providers, http: noHttp, now });
     const verify: VerifyServed | undefined = options.verify
       ? async (input) => {
           verifyCalls.push(input);

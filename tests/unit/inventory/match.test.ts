@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RemoteCopy } from '../../../main/clouds/provider';
 import { LibraryIndex } from '../../../main/core/inventory/match';
+import { sqliteVaultDb } from '../../../main/core/db/vault-db';
 import { memoryDatabase } from '../uploads/support/vault';
 
 // Matching remote copies to library entries, rule by rule, on rows shaped as the library writes them.
@@ -17,7 +18,7 @@ function library() {
   add('by-serial', { fp: 'bb'.repeat(32), cn: 'b.example.com', dns: ['b.example.com'], serial: '1f', notAfter: '2026-02-01T00:00:00.000Z' });
   add('by-names', { fp: 'cc'.repeat(32), cn: 'c.example.com', dns: ['c.example.com', 'www.c.example.com'], serial: '2a', notAfter: '2026-03-01T12:00:00.000Z' });
   add('by-names-older', { fp: 'dd'.repeat(32), cn: 'c.example.com', dns: ['c.example.com', 'www.c.example.com'], serial: '2b', notAfter: '2025-03-01T12:00:00.000Z' });
-  return new LibraryIndex(db);
+  return LibraryIndex.read(sqliteVaultDb(db, { owned: false }));
 }
 
 const remote = (fields: Partial<RemoteCopy>): RemoteCopy => ({
@@ -26,7 +27,10 @@ const remote = (fields: Partial<RemoteCopy>): RemoteCopy => ({
 });
 
 describe('matching remote copies to the library', () => {
-  const index = library();
+  let index: LibraryIndex;
+  beforeAll(async () => {
+    index = await library();
+  });
 
   it('prefers the SHA-256 fingerprint, whatever else the copy says', () => {
     expect(index.match(remote({ fingerprintSha256: 'AA'.repeat(32), serial: '1f', issuer: 'Example CA' }))).toEqual({ libraryId: 'by-fp', matchedBy: 'fingerprint' });

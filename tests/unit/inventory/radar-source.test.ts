@@ -4,12 +4,13 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dataRevision } from '../../../main/core/db/revision';
 import { openDatabase } from '../../../main/core/db/open';
+import { openSqliteVaultDb } from '../../../main/core/db/vault-db';
 import { Lineage } from '../../../main/core/library/lineage';
 import { readRadarSource } from '../../../main/core/inventory/radar-source';
 import { alertVault, inDays } from '../alerts/fixture';
 
 describe('the radar source', () => {
-  it('gives each renewed entry the current version Lineage gives it, through chains and splits', () => {
+  it('gives each renewed entry the current version Lineage gives it, through chains and splits', async () => {
     const vault = alertVault();
     vault.entry('v1', { cn: 'www.example.com', notAfter: inDays(10) });
     vault.entry('v2', { cn: 'www.example.com', notAfter: inDays(100), renews: 'v1' });
@@ -20,7 +21,7 @@ describe('the radar source', () => {
     vault.entry('s-long', { cn: 'api.example.com', notAfter: inDays(90), renews: 's0' });
     vault.entry('ca', { cn: 'Root', notAfter: inDays(3000), isCa: true });
     const lineage = new Lineage(vault.db);
-    const source = readRadarSource(vault.db);
+    const source = await readRadarSource(vault.vaultDb);
     for (const entry of source.entries) {
       const current = lineage.currentVersionOf(entry.id);
       expect(entry.currentVersion, entry.id).toEqual(current && current.id !== entry.id ? current : null);
@@ -42,21 +43,21 @@ describe('dataRevision', () => {
   const dirs: string[] = [];
   afterEach(() => dirs.splice(0).forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
-  it('changes on a commit by this connection or another, and only then', () => {
+  it('changes on a commit by this connection or another, and only then', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'certvault-revision-'));
     dirs.push(dir);
-    const [reader, writer] = [openDatabase(dir), openDatabase(dir)];
+    const [reader, writer] = [openSqliteVaultDb(dir), openDatabase(dir)];
     try {
-      const first = dataRevision(reader);
-      reader.prepare('SELECT count(*) FROM entries').get();
-      expect(dataRevision(reader)).toBe(first);
+      const first = await dataRevision(reader);
+      await reader.db.selectFrom('entries').select((eb) => eb.fn.countAll().as('n')).execute();
+      expect(await dataRevision(reader)).toBe(first);
       writer.prepare(`INSERT INTO cloud_accounts (id, name, cloud, created_at, updated_at) VALUES ('a', 'a', 'tencent', 'now', 'now')`).run();
-      const second = dataRevision(reader);
+      const second = await dataRevision(reader);
       expect(second).not.toBe(first);
-      reader.prepare(`UPDATE cloud_accounts SET name = 'b'`).run();
-      expect(dataRevision(reader)).not.toBe(second);
+      await reader.db.updateTable('cloud_accounts').set({ name: 'b' }).execute();
+      expect(await dataRevision(reader)).not.toBe(second);
     } finally {
-      reader.close();
+      await reader.close();
       writer.close();
     }
   });

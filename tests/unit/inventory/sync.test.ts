@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { HttpClient, HttpRequest } from '../../../main/clouds/http';
 import { CloudError, type CallContext, type CloudProvider, type RemoteCopy } from '../../../main/clouds/provider';
 import { tencent } from '../../../main/clouds/tencent';
+import { sqliteVaultDb } from '../../../main/core/db/vault-db';
 import { InventoryStore } from '../../../main/core/inventory/store';
 import { syncAccounts, type SyncDeps } from '../../../main/core/inventory/sync';
 import type { Pacer } from '../../../main/core/uploads/pacing';
@@ -56,7 +57,7 @@ async function setup(cloud: CloudProvider) {
   const vault = testVault(new FakeClock(), [cloud]);
   const pacer = new RecordingPacer();
   const http = recordingHttp();
-  const deps: SyncDeps = { db: vault.db, accounts: vault.accounts, providers: () => cloud, http, pacer, now: () => new Date('2025-06-01T00:00:00Z'), nonce: () => 'n' };
+  const deps: SyncDeps = { vault: sqliteVaultDb(vault.db, { owned: false }), accounts: vault.accounts, providers: () => cloud, http, pacer, now: () => new Date('2025-06-01T00:00:00Z'), nonce: () => 'n' };
   return { vault, pacer, http, deps };
 }
 
@@ -69,13 +70,13 @@ describe('inventory sync', () => {
     expect(http.sent).toHaveLength(5);
     // The documented rate: the pacer keeps the margin, the same for uploads and the sync.
     expect(pacer.acquired).toEqual(Array.from({ length: 5 }, () => ({ key: account.id, rate: tencent.requestsPerSecond })));
-    const stored = new InventoryStore(vault.db).list();
+    const stored = (await new InventoryStore(deps.vault).list());
     expect(stored.map((c) => [c.remoteId, c.serial, c.bindings.length, c.syncedAt])).toEqual([
       ['a', 'abc', 1, '2025-06-01T00:00:00.000Z'],
       ['b', 'abc', 0, '2025-06-01T00:00:00.000Z'],
       ['c', 'abc', 0, '2025-06-01T00:00:00.000Z'],
     ]);
-    expect(new InventoryStore(vault.db).lastSyncs().get(account.id)).toEqual({ syncedAt: '2025-06-01T00:00:00.000Z', certificates: 3 });
+    expect((await new InventoryStore(deps.vault).lastSyncs()).get(account.id)).toEqual({ syncedAt: '2025-06-01T00:00:00.000Z', certificates: 3 });
   });
 
   it('keeps the previous sync when a detail fails, stops that account\'s other requests, and syncs the other account', async () => {
@@ -86,7 +87,7 @@ describe('inventory sync', () => {
     const failing = fakeCloud(Array.from({ length: 20 }, (_, i) => `x${i}`), { failDetailOf: 'x0' });
     const results = await syncAccounts({ ...deps, providers: () => failing }, [broken]);
     expect(results[0]).toMatchObject({ status: 'failed', certificates: 0, error: { code: 'InternalError', message: 'boom' } });
-    expect(new InventoryStore(vault.db).list(broken.id).map((c) => c.remoteId)).toEqual(['a', 'b']);
+    expect((await new InventoryStore(deps.vault).list(broken.id)).map((c) => c.remoteId)).toEqual(['a', 'b']);
   });
 
   it('is cancellable: nothing more is sent, and the previous sync stays', async () => {
@@ -100,7 +101,7 @@ describe('inventory sync', () => {
     expect(result).toMatchObject({ status: 'failed', error: { code: 'cancelled' } });
     // The listing and the first detail only: the queued details never left.
     expect(http.sent.length - sentBefore).toBeLessThanOrEqual(2);
-    expect(new InventoryStore(vault.db).list().map((c) => c.remoteId)).toEqual(['a', 'b']);
+    expect((await new InventoryStore(deps.vault).list()).map((c) => c.remoteId)).toEqual(['a', 'b']);
   });
 
   it('reports a missing secret as that account\'s failure', async () => {
