@@ -25,7 +25,7 @@ export const remoteCommand = defineCommand({
   positionals: true,
   async run({ values, positionals }, { io, handlers }) {
     if (positionals.length !== 1 || positionals[0] !== 'list') throw new UsageError('the only action is "list"');
-    const copies = inventoryOf(handlers()).list(values.account);
+    const copies = await inventoryOf(handlers()).list(values.account);
     io.stdout(values.json ? jsonDocument({ certificates: copies.map(copyJson) }, values.pretty) : copiesText(copies));
     return exitCodes.ok;
   },

@@ -21,7 +21,7 @@ function stepOf(stored: StoredStep, resources: readonly DeployResource[], materi
  */
 export async function checkStep(deps: EngineDeps, stored: StoredStep, rollback: boolean, signal: AbortSignal): Promise<void> {
   if (stored.status !== 'unknown' || stored.accountId === null) return;
-  const account = deps.account(stored.accountId);
+  const account = await deps.account(stored.accountId);
   const deployer = deps.deployer(account);
   if (!deployer) return;
   const run = new StepRun(deps, stored.deploymentId, stored.id, account, stored.resources);
@@ -55,7 +55,7 @@ export async function rollbackStep(
   rollbackStepId: string,
   signal: AbortSignal,
 ): Promise<Exclude<DeploymentStatus, 'running'>> {
-  const account = deps.account(original.accountId!);
+  const account = await deps.account(original.accountId!);
   const deployer = deps.deployer(account);
   const moved = original.resources.filter((r) => r.status === 'deployed' && (r.action === 'replace' || r.action === 'bind'));
   const run = new StepRun(deps, rollbackDeploymentId, rollbackStepId, account, moved.map((r) => ({ resource: r.resource, status: 'pending', error: null })));

@@ -33,7 +33,7 @@ export type DeployerLookup = (account: CloudAccount) => CloudDeployer | undefine
 export interface DeployServiceOptions {
   readonly db: Database.Database;
   readonly uploads: UploadService;
-  readonly inventory: { sync(accounts: readonly string[]): Promise<AccountSyncResult[]>; list(account?: string): StoredCopy[] };
+  readonly inventory: { sync(accounts: readonly string[]): Promise<AccountSyncResult[]>; list(account?: string): Promise<StoredCopy[]> };
   readonly vault: () => Vault;
   readonly deployers: DeployerLookup;
   readonly http: HttpClient;
@@ -98,7 +98,7 @@ export class DeployService {
   async start(certificateId: string, options: DeployOptions, confirm?: ConfirmAccount): Promise<StartedDeployment> {
     const entry = this.entry(certificateId);
     if (confirm) {
-      const accounts = options.accountIds?.map((id) => this.options.uploads.accounts.get(id)) ?? this.options.uploads.accounts.list();
+      const accounts = options.accountIds ? await this.options.uploads.accountsNamed(options.accountIds) : await this.options.uploads.accounts.list();
       // The CLI's user typed the command: the accounts they name are confirmed on the spot, as for an upload.
       await this.options.uploads.ensureConfirmed(accounts, confirm).catch(() => undefined);
     }
@@ -227,11 +227,11 @@ export class DeployService {
     return this.options.vault().entry(typed);
   }
 
-  private buildPlan(entry: LibraryEntry, options: DeployOptions): Promise<{ plan: DeployPlan; steps: PlannedStep[] }> {
+  private async buildPlan(entry: LibraryEntry, options: DeployOptions): Promise<{ plan: DeployPlan; steps: PlannedStep[] }> {
     const accounts = this.options.uploads.accounts;
     const lineage = new Lineage(this.options.db);
     const deps: PlanDeps = {
-      accounts: () => (options.accountIds ? options.accountIds.map((id) => accounts.get(id)) : accounts.list()),
+      accounts: () => (options.accountIds ? this.options.uploads.accountsNamed(options.accountIds) : accounts.list()),
       sync: async (ids) => {
         // Which old copies exist may come from a sync a minute old; what each serves is always read fresh (discover).
         const stale = ids.filter((id) => this.clock.now() - (this.syncedForPlan.get(id) ?? -Infinity) > PLAN_SYNC_FRESH_MS);
@@ -265,7 +265,7 @@ export class DeployService {
       now: () => new Date(this.clock.now()),
     };
     // Accounts are named by id or name on the way in; the plan filters by id.
-    const resolved = options.accountIds ? { ...options, accountIds: options.accountIds.map((id) => accounts.get(id).id) } : options;
+    const resolved = options.accountIds ? { ...options, accountIds: (await this.options.uploads.accountsNamed(options.accountIds)).map((account) => account.id) } : options;
     return buildPlan(deps, entry, resolved);
   }
 
@@ -294,7 +294,7 @@ export class DeployService {
     const vault = this.options.vault();
     const uploads = this.options.uploads;
     const { entry, material } = await materialFromLibrary(vault, entryId);
-    const targets = uploads.resolveTargets(material, [{ accountId: account.id }]);
+    const targets = await uploads.resolveTargets(material, [{ accountId: account.id }]);
     const { jobId, done } = uploads.jobs.start(
       { certificateId: entry.id, fingerprintSha256: entry.fingerprintSha256, loadMaterial: async () => (await materialFromLibrary(vault, entry.id)).material, targets },
       material,

@@ -43,7 +43,7 @@ export const inventoryHandlers: InventoryHandlers = {
     return { cancelled: controller !== undefined };
   },
   'inventory.list': async (ctx, { account, libraryId }) => {
-    const copies = inventoryOf(ctx).list(account);
+    const copies = await inventoryOf(ctx).list(account);
     return { copies: libraryId === undefined ? copies : copies.filter((copy) => copy.libraryId === libraryId) };
   },
   'inventory.accounts': async (ctx) => ({ accounts: inventoryOf(ctx).accountInventories() }),
