@@ -5,6 +5,7 @@ import type { DeploymentRecord } from '../shared/deploy';
 import { createHttpClient } from '../main/clouds/http-client';
 import { getProvider } from '../main/clouds/registry';
 import { openDatabase } from '../main/core/db/open';
+import { sqliteVaultDb } from '../main/core/db/vault-db';
 import { cloudDeployers, DeployService } from '../main/core/deploy';
 import { InventoryService } from '../main/core/inventory';
 import { Vault } from '../main/core/library/vault';
@@ -83,7 +84,7 @@ async function deployOnce(selected: readonly BenchCloud[], certs: { old: TestCer
   const db = openDatabase(dataDir);
   const http = createHttpClient({ timeoutMs: 30_000 });
   try {
-    const uploads = new UploadService({ db, secrets, providers: getProvider, http, emit: () => undefined });
+    const uploads = new UploadService({ vault: sqliteVaultDb(db, { owned: false }), secrets, providers: getProvider, http, emit: () => undefined });
     const inventory = new InventoryService({ db, accounts: uploads.accounts, pacer: uploads.pacer, providers: getProvider, http });
     const deploy = new DeployService({
       db, uploads, inventory, vault: () => vault, deployers: cloudDeployers, http,

@@ -6,6 +6,7 @@ import type { DeployProgress, VerifiedDomain } from '../../../shared/deploy';
 import type { LibraryEntry } from '../../../shared/library';
 import type { CloudAccount } from '../../../shared/uploads';
 import { openDatabase } from '../../../main/core/db/open';
+import { sqliteVaultDb } from '../../../main/core/db/vault-db';
 import { DeployService } from '../../../main/core/deploy/service';
 import type { VerifyServed, WatchPolicy } from '../../../main/core/deploy/engine';
 import { InventoryService } from '../../../main/core/inventory';
@@ -74,7 +75,7 @@ export function openWorld(options: { verify?: (domains: { domain: string; port: 
     const db = openDatabase(dir);
     opened.push(db);
     const providers = () => cloud.provider();
-    const uploads = new UploadService({ db, secrets, providers, http: noHttp, emit: () => undefined, clock, random: () => 0.5 });
+    const uploads = new UploadService({ vault: sqliteVaultDb(db, { owned: false }), secrets, providers, http: noHttp, emit: () => undefined, clock, random: () => 0.5 });
     const inventory = new InventoryService({ db, accounts: uploads.accounts, pacer: uploads.pacer, providers, http: noHttp, now });
     const verify: VerifyServed | undefined = options.verify
       ? async (input) => {

@@ -132,8 +132,8 @@ describe('inventory sync, 4 clouds x 2 accounts', () => {
     expect(byName('aliyun-b').emulator.state.calls.map((c) => c.outcome)).toContain('Throttling.User');
   }, 120_000);
 
-  it('matches by fingerprint, by serial and issuer, and by names and expiry, and records the bindings', () => {
-    const copies = service.list();
+  it('matches by fingerprint, by serial and issuer, and by names and expiry, and records the bindings', async () => {
+    const copies = await service.list();
     expect(copies).toHaveLength(accounts.reduce((sum, account) => sum + account.seeded.length, 0));
     const find = (account: string, name: string) => copies.find((copy) => copy.account === account && copy.name === name)!;
     expect(find('tencent-a', 'known')).toMatchObject({ libraryId: library.fingerprint, matchedBy: 'fingerprint', bindings: [{ type: 'cdn', id: 'cdn.inv.test', name: 'cdn.inv.test' }] });
@@ -146,7 +146,7 @@ describe('inventory sync, 4 clouds x 2 accounts', () => {
 
   it('keeps the previous sync of an account whose page fails, and syncs the others', async () => {
     const broken = byName('huawei-b');
-    const before = service.list('huawei-b');
+    const before = await service.list('huawei-b');
     broken.emulator.state.store.clear();
     broken.emulator.faults.inject({ kind: 'server', operation: 'ListCertificatesV2', after: 1, count: 10 });
     byName('tencent-b').emulator.state.store.clear();
@@ -155,8 +155,8 @@ describe('inventory sync, 4 clouds x 2 accounts', () => {
       expect.objectContaining({ account: 'huawei-b', status: 'failed', certificates: 0, error: expect.objectContaining({ code: 'APIG.9999' }) }),
       expect.objectContaining({ account: 'tencent-b', status: 'ok', certificates: 0, error: null }),
     ]);
-    expect(service.list('huawei-b')).toEqual(before);
-    expect(service.list('tencent-b')).toEqual([]);
+    expect(await service.list('huawei-b')).toEqual(before);
+    expect(await service.list('tencent-b')).toEqual([]);
     broken.emulator.faults.clear();
   }, 60_000);
 

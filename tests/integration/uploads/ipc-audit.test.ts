@@ -140,7 +140,7 @@ const requests: { readonly [C in Channel]: () => unknown } = {
   'inventory.accounts': () => ({}),
   'inventory.overview': () => ({}),
   // The copy the upload left on the Tencent account, imported again from what the sync stored.
-  'inventory.importRemote': () => ({ accountId: accountIds[0], remoteId: inventoryOf(app.ctx).list()[0]?.remoteId ?? 'none' }),
+  'inventory.importRemote': async () => ({ accountId: accountIds[0], remoteId: (await inventoryOf(app.ctx).list())[0]?.remoteId ?? 'none' }),
   // Tencent can deploy, but no emulated resource serves a certificate this entry renews: the plan
   // is empty, a run has nothing to replace, and there is no deployment to roll back.
   'deploy.plan': () => ({ certificateId: entryId, options: { retire: 'keep', verify: false } }),
@@ -166,7 +166,7 @@ describe('IPC audit: no secret or key material crosses the boundary', () => {
     const order = Object.keys(requests) as Channel[];
     const failed: string[] = [];
     for (const channel of order) {
-      const result = await dispatch(app.ctx, channel, requests[channel]());
+      const result = await dispatch(app.ctx, channel, await requests[channel]());
       if (!result.ok) failed.push(`${channel}: ${result.error.code}`);
       // Let background work started by the request (upload jobs) emit its events.
       if (channel === 'uploads.start' && result.ok) await waitForJob(app, (result.value as { jobId: string }).jobId);
