@@ -189,20 +189,18 @@ export class HistoryStore {
    * recycled pid only delays the change to a later start; it never resolves a row wrongly.
    */
   async markAbandoned(isAlive: (pid: number) => boolean = processIsAlive): Promise<number> {
-    return this.vault.db.transaction().execute(async (trx) => {
-      const rows = await trx.selectFrom('upload_history').select(['id', 'owner_pid']).where('status', '=', 'pending').execute();
-      // isAlive is a synchronous signal-0 probe, not an await: fine inside the transaction.
-      const orphans = rows.filter((row) => row.owner_pid === null || (row.owner_pid !== this.pid && !isAlive(row.owner_pid)));
-      if (orphans.length > 0) {
-        await trx
-          .updateTable('upload_history')
-          .set({ status: 'unknown', owner_pid: null })
-          .where('id', 'in', orphans.map((row) => row.id))
-          .where('status', '=', 'pending')
-          .execute();
-      }
-      return orphans.length;
-    });
+    const rows = await this.vault.db.selectFrom('upload_history').select(['id', 'owner_pid']).where('status', '=', 'pending').execute();
+    const orphans = rows.filter((row) => row.owner_pid === null || (row.owner_pid !== this.pid && !isAlive(row.owner_pid)));
+    if (orphans.length === 0) return 0;
+    // One statement, so no transaction held across an await (it runs at startup, beside the
+    // library's first writes); `status = 'pending'` leaves a row another process finished meanwhile.
+    await this.vault.db
+      .updateTable('upload_history')
+      .set({ status: 'unknown', owner_pid: null })
+      .where('id', 'in', orphans.map((row) => row.id))
+      .where('status', '=', 'pending')
+      .execute();
+    return orphans.length;
   }
 
   /**
