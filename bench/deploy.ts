@@ -84,8 +84,10 @@ async function deployOnce(selected: readonly BenchCloud[], certs: { old: TestCer
   const db = openDatabase(dataDir);
   const http = createHttpClient({ timeoutMs: 30_000 });
   try {
-    const uploads = new UploadService({ db, secrets, providers: getProvider, http, emit: () => undefined });
-    const inventory = new InventoryService({ vault: sqliteVaultDb(openDatabase(dataDir), { owned: true }), accounts: uploads.accounts, pacer: uploads.pacer, providers: getProvider, http });
+    // One VaultDb over the deploy store's connection, as vaultDbOf(ctx) gives the app one per context.
+    const shared = sqliteVaultDb(db, { owned: false });
+    const uploads = new UploadService({ vault: shared, secrets, providers: getProvider, http, emit: () => undefined });
+    const inventory = new InventoryService({ vault: shared, accounts: uploads.accounts, pacer: uploads.pacer, providers: getProvider, http });
     const deploy = new DeployService({
       db, uploads, inventory, vault: () => vault, deployers: cloudDeployers, http,
       sealer: { seal: (p, c) => vault.sealAside(p, c), unseal: (s, c) => vault.unsealAside(s, c) },

@@ -24,6 +24,15 @@ export function equalsNocase(engine: VaultEngine, column: string, value: string)
   return engine === 'sqlite' ? sql<SqlBool>`${sql.ref(column)} = ${value} COLLATE NOCASE` : sql<SqlBool>`lower(${sql.ref(column)}) = lower(${value})`;
 }
 
+/**
+ * The tie-breaker after a time column, newest or oldest first: SQLite's rowid (the order rows were
+ * written in, what the SQLite-only code always used). A PostgreSQL table has no such column, so
+ * there rows of the same millisecond fall back to their primary key `id`: stable, not insertion order.
+ */
+export function insertionOrder(engine: VaultEngine, table: 'upload_history'): RawBuilder<unknown> {
+  return engine === 'sqlite' ? sql`${sql.ref(`${table}.rowid`)}` : sql`${sql.ref(`${table}.id`)}`;
+}
+
 /** Whether `error` is a UNIQUE or PRIMARY KEY violation, on either engine (a race the store lost). */
 export function isUniqueViolation(error: unknown): boolean {
   if (!(error instanceof Error) || !('code' in error)) return false;

@@ -11,10 +11,9 @@ import { cloudFailure, recoverTask, settleByState, startWithRetries, StepRun, wa
 // Settling a step whose outcome is unknown, and rolling a step back: both start from what the
 // history stored (the handle, the resources, the sealed material), never from a fresh plan.
 
-function stepOf(deps: EngineDeps, stored: StoredStep, resources: readonly DeployResource[], material: UploadMaterial | null): DeployStep {
+function stepOf(deployer: CloudDeployer, stored: StoredStep, resources: readonly DeployResource[], material: UploadMaterial | null): DeployStep {
   const ids = new Set(resources.map((r) => r.id));
-  const account = stored.accountId === null ? null : deps.account(stored.accountId);
-  const replaces = account !== null && deps.deployer(account)?.action === 'replace';
+  const replaces = deployer.action === 'replace';
   const binds = replaces ? stored.resources.filter((r) => r.action === 'bind' && ids.has(r.resource.id)).map((r) => r.resource.id) : [];
   return {
     mode: stored.mode,
@@ -33,7 +32,7 @@ function stepOf(deps: EngineDeps, stored: StoredStep, resources: readonly Deploy
  */
 export async function checkStep(deps: EngineDeps, stored: StoredStep, rollback: boolean, signal: AbortSignal): Promise<void> {
   if (stored.status !== 'unknown' || stored.accountId === null) return;
-  const account = deps.account(stored.accountId);
+  const account = await deps.account(stored.accountId);
   const deployer = deps.deployer(account);
   if (!deployer) return;
   const run = new StepRun(deps, stored.deploymentId, stored.id, account, stored.resources);
@@ -46,7 +45,7 @@ export async function checkStep(deps: EngineDeps, stored: StoredStep, rollback: 
     const notSent = ourFailure('deploy.not_sent', 'Interrupted before anything was sent: it did not move.', '在发送任何请求前中断：未迁移。');
     run.set(unsettled.map((r) => ({ resourceId: r.id, status: rollback ? 'rollback-failed' : 'failed', error: notSent })));
   } else if (unsettled.length > 0) {
-    const step = stepOf(deps, stored, unsettled, null);
+    const step = stepOf(deployer, stored, unsettled, null);
     // No handle: the start's answer was lost. The cloud's task records may show the task it made.
     const handle = stored.handle ?? (await recoverTask(deployer, await context(), step, new Date(stored.startedAt), rollback));
     if (handle) {
@@ -108,7 +107,7 @@ export async function rollbackStep(
   rollbackStepId: string,
   signal: AbortSignal,
 ): Promise<Exclude<DeploymentStatus, 'running'>> {
-  const account = deps.account(original.accountId!);
+  const account = await deps.account(original.accountId!);
   const deployer = deps.deployer(account);
   const moved = original.resources.filter((r) => r.status === 'deployed' && (r.action === 'replace' || r.action === 'bind'));
   const run = new StepRun(deps, rollbackDeploymentId, rollbackStepId, account, moved.map((r) => ({ resource: r.resource, action: r.action, status: 'pending', error: null })));
@@ -125,7 +124,7 @@ export async function rollbackStep(
     if (!opened) return end('failed', failureFromVaultError(new VaultError('vault.key_unrecoverable')));
     material = JSON.parse(opened.toString('utf8')) as UploadMaterial;
   }
-  const step = stepOf(deps, original, moved.map((r) => r.resource), material);
+  const step = stepOf(deployer, original, moved.map((r) => r.resource), material);
   const outcomes: ResourceOutcome[] = moved.map((r) => ({ resourceId: r.resource.id, state: 'deployed', error: null }));
   run.report('rolling-back');
   deps.store.markSent(rollbackStepId);

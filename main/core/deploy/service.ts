@@ -103,7 +103,7 @@ export class DeployService {
   async start(certificateId: string, options: DeployOptions, confirm?: ConfirmAccount): Promise<StartedDeployment> {
     const entry = this.entry(certificateId);
     if (confirm) {
-      const accounts = options.accountIds?.map((id) => this.options.uploads.accounts.get(id)) ?? this.options.uploads.accounts.list();
+      const accounts = options.accountIds ? await this.options.uploads.accountsNamed(options.accountIds) : await this.options.uploads.accounts.list();
       // The CLI's user typed the command: the accounts they name are confirmed on the spot, as for an upload.
       await this.options.uploads.ensureConfirmed(accounts, confirm).catch(() => undefined);
     }
@@ -240,7 +240,7 @@ export class DeployService {
     const accounts = this.options.uploads.accounts;
     const lineage = new Lineage(this.options.db);
     const deps: PlanDeps = {
-      accounts: () => (options.accountIds ? options.accountIds.map((id) => accounts.get(id)) : accounts.list()),
+      accounts: () => (options.accountIds ? this.options.uploads.accountsNamed(options.accountIds) : accounts.list()),
       sync: async (ids) => {
         // Which old copies exist may come from a sync a minute old; what each serves is always read fresh (discover).
         const stale = ids.filter((id) => this.clock.now() - (this.syncedForPlan.get(id) ?? -Infinity) > PLAN_SYNC_FRESH_MS);
@@ -274,7 +274,7 @@ export class DeployService {
       now: () => new Date(this.clock.now()),
     };
     // Accounts are named by id or name on the way in; the plan filters by id.
-    const resolved = options.accountIds ? { ...options, accountIds: options.accountIds.map((id) => accounts.get(id).id) } : options;
+    const resolved = options.accountIds ? { ...options, accountIds: (await this.options.uploads.accountsNamed(options.accountIds)).map((account) => account.id) } : options;
     const built = await buildPlan(deps, entry, resolved);
     // A resource named to be bound that no plan row lists is a typo, not something to ignore.
     const listed = new Set(built.plan.accounts.flatMap((a) => a.resources.filter((r) => r.currentRemoteId !== undefined).map((r) => r.id)));
@@ -308,7 +308,7 @@ export class DeployService {
     const vault = this.options.vault();
     const uploads = this.options.uploads;
     const { entry, material } = await materialFromLibrary(vault, entryId);
-    const targets = uploads.resolveTargets(material, [{ accountId: account.id }]);
+    const targets = await uploads.resolveTargets(material, [{ accountId: account.id }]);
     const { jobId, done } = uploads.jobs.start(
       { certificateId: entry.id, fingerprintSha256: entry.fingerprintSha256, loadMaterial: async () => (await materialFromLibrary(vault, entry.id)).material, targets },
       material,

@@ -158,7 +158,7 @@ describe('deploy run', () => {
     expect(step!.retired).toEqual([{ remoteId: 'old-1', action: 'delete', done: true, error: null }]);
     expect(w.cloud.certs.get('prod')!.map((c) => c.remoteId)).toEqual([newId]);
     // The upload went through the upload service: its history records it.
-    expect(w.uploads.history.list().map((h) => [h.status, h.remoteId, h.certificateId])).toEqual([['uploaded', newId, entry.id]]);
+    expect((await w.uploads.history.list()).map((h) => [h.status, h.remoteId, h.certificateId])).toEqual([['uploaded', newId, entry.id]]);
     // One start, then polls until finished, further apart each time.
     expect(w.cloud.ops('start')).toHaveLength(1);
     const polls = w.cloud.ops('poll').map((c) => c.at);
