@@ -107,3 +107,24 @@ export async function dataRevisionToken(engine: VaultEngine, db: AnyDb): Promise
   const row = result.rows[0]!;
   return `${row.others}.${row.own}`;
 }
+
+/**
+ * Holds, until the transaction ends, the right to check and claim this certificate on this cloud
+ * account. PostgreSQL: a transaction-scoped advisory lock keyed on the pair (a 64-bit hash; a
+ * collision only makes two unrelated pairs wait for each other), so two members' check-then-insert
+ * cannot interleave. SQLite: nothing to take, the transaction's write lock already serialises them.
+ */
+export async function lockCertificateOnAccount(engine: VaultEngine, trx: AnyDb, fingerprintSha256: string, accountId: string): Promise<void> {
+  if (engine === 'sqlite') return;
+  const key = `certvault.deploy/${fingerprintSha256.toLowerCase()}/${accountId}`;
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
+}
+
+/**
+ * The last tie-break of a newest-first history: SQLite's rowid (insertion order). PostgreSQL rows
+ * have no insertion order to read, so rows of the same instant fall back to their id there: stable,
+ * though not necessarily the order they were written in.
+ */
+export function insertionOrder(engine: VaultEngine, idColumn = 'id'): RawBuilder<unknown> {
+  return engine === 'sqlite' ? sql`rowid` : sql.ref(idColumn);
+}

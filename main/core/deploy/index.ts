@@ -1,6 +1,6 @@
 import { createHttpClient } from '../../clouds/http-client';
 import { getProvider } from '../../clouds/registry';
-import { openDatabase } from '../db/open';
+import { vaultDbOf } from '../db/context-db';
 import { inventoryOf } from '../inventory';
 import type { HandlerContext } from '../ipc/context';
 import { vaultOf } from '../library';
@@ -24,7 +24,7 @@ export function deployOf(ctx: HandlerContext): DeployService {
   let service = opened.get(ctx);
   if (!service) {
     service = new DeployService({
-      db: openDatabase(ctx.dataDir),
+      db: vaultDbOf(ctx),
       uploads: uploadsOf(ctx),
       inventory: inventoryOf(ctx),
       vault: () => vaultOf(ctx),

@@ -76,10 +76,10 @@ export function openWorld(options: { verify?: (domains: { domain: string; port: 
     opened.push(db);
     const providers = () => cloud.provider();
     const uploads = new UploadService({ db, secrets, providers, http: noHttp, emit: () => undefined, clock, random: () => 0.5 });
-    // The inventory on its own connection, as inventoryOf(ctx) has it (the context's VaultDb).
-    const inventoryDb = sqliteVaultDb(openDatabase(dir), { owned: true });
-    opened.push(inventoryDb);
-    const inventory = new InventoryService({ vault: inventoryDb, accounts: uploads.accounts, pacer: uploads.pacer, providers, http: noHttp, now });
+    // The inventory and the deployments on one connection of their own, as inventoryOf(ctx) and deployOf(ctx) share the context's VaultDb.
+    const vaultDb = sqliteVaultDb(openDatabase(dir), { owned: true });
+    opened.push(vaultDb);
+    const inventory = new InventoryService({ vault: vaultDb, accounts: uploads.accounts, pacer: uploads.pacer, providers, http: noHttp, now });
     const verify: VerifyServed | undefined = options.verify
       ? async (input) => {
           verifyCalls.push(input);
@@ -87,7 +87,7 @@ export function openWorld(options: { verify?: (domains: { domain: string; port: 
         }
       : undefined;
     const deploy = new DeployService({
-      db,
+      db: vaultDb,
       uploads,
       inventory,
       vault: () => vault,
