@@ -11,7 +11,7 @@ import { DeployService, type DeployerLookup } from './service';
 export { DeployService } from './service';
 export type { DeployerLookup } from './service';
 
-// The deployments behind a handler context, opened on first use over the vault database, with
+// The deployments behind a handler context, opened on first use over the context's VaultDb (vaultDbOf), with
 // the accounts, pacing and uploads of `uploadsOf(ctx)` and progress out as `deploy.progress`.
 // A context may bring its own deployers (tests: scripted fakes); otherwise each cloud's own.
 

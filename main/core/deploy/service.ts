@@ -73,6 +73,8 @@ export class DeployService {
     this.ready = this.store.markAbandoned().then((abandoned) => {
       if (abandoned > 0) log.warn('deployments_abandoned', { count: abandoned });
     });
+    // A failure reaches the first call that awaits it, not the process as an unhandled rejection.
+    this.ready.catch(() => undefined);
     this.engine = {
       store: this.store,
       deployer: options.deployers,
