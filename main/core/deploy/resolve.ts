@@ -49,7 +49,7 @@ export async function checkStep(deps: EngineDeps, stored: StoredStep, rollback: 
     // No handle: the start's answer was lost. The cloud's task records may show the task it made.
     const handle = stored.handle ?? (await recoverTask(deployer, await context(), step, new Date(stored.startedAt), rollback));
     if (handle) {
-      if (!stored.handle) deps.store.setHandle(stored.id, handle);
+      if (!stored.handle) await deps.store.setHandle(stored.id, handle);
       const watched = await watchTask(deps, account, await context(), deployer, step, handle, signal, (state) => run.fromOutcomes(state.resources));
       // A task still running may yet move what has not moved: only a task that cannot be watched is judged by state alone.
       if (!watched.state) await settleByState(deps, await context(), deployer, step, run, rollback, watched.stillRunning);
@@ -60,7 +60,8 @@ export async function checkStep(deps: EngineDeps, stored: StoredStep, rollback: 
   const status = stepStatus(run.statuses(), rollback);
   const error = status === 'unknown' ? unknownFailure(account, 'checked, but the cloud could not tell') : null;
   const retired = await settleRetired(deps, account, deployer, context, stored.retired);
-  deps.store.finishStep(stored.id, { status, error, retired });
+  await run.flushed();
+  await deps.store.finishStep(stored.id, { status, error, retired });
   run.report('done');
 }
 
@@ -111,8 +112,9 @@ export async function rollbackStep(
   const deployer = deps.deployer(account);
   const moved = original.resources.filter((r) => r.status === 'deployed' && (r.action === 'replace' || r.action === 'bind'));
   const run = new StepRun(deps, rollbackDeploymentId, rollbackStepId, account, moved.map((r) => ({ resource: r.resource, action: r.action, status: 'pending', error: null })));
-  const end = (status: Exclude<DeploymentStatus, 'running'>, error: UploadFailure | null) => {
-    deps.store.finishStep(rollbackStepId, { status, error });
+  const end = async (status: Exclude<DeploymentStatus, 'running'>, error: UploadFailure | null) => {
+    await run.flushed();
+    await deps.store.finishStep(rollbackStepId, { status, error });
     run.report('done');
     return status;
   };
@@ -127,7 +129,7 @@ export async function rollbackStep(
   const step = stepOf(deployer, original, moved.map((r) => r.resource), material);
   const outcomes: ResourceOutcome[] = moved.map((r) => ({ resourceId: r.resource.id, state: 'deployed', error: null }));
   run.report('rolling-back');
-  deps.store.markSent(rollbackStepId);
+  await deps.store.markSent(rollbackStepId);
   run.set(moved.map((r) => ({ resourceId: r.resource.id, status: 'running', error: null })));
   let handle: DeployHandle;
   try {
@@ -143,7 +145,7 @@ export async function rollbackStep(
     const status = stepStatus(run.statuses(), true);
     return end(status, status === 'unknown' ? unknownFailure(account, `${info.code}: ${info.message}`) : null);
   }
-  deps.store.setHandle(rollbackStepId, handle);
+  await deps.store.setHandle(rollbackStepId, handle);
   const watched = await watchTask(deps, account, ctx, deployer, step, handle, signal, (state) => {
     run.fromOutcomes(state.resources);
     run.report('rolling-back');

@@ -75,7 +75,7 @@ export function openWorld(options: { verify?: (domains: { domain: string; port: 
     const db = openDatabase(dir);
     opened.push(db);
     const providers = () => cloud.provider();
-    // One VaultDb over the deploy store's connection, as vaultDbOf(ctx) gives the app one per context.
+    // Uploads, the inventory and the deployments on one VaultDb, as vaultDbOf(ctx) gives the app one per context.
     const shared = sqliteVaultDb(db, { owned: false });
     const uploads = new UploadService({ vault: shared, secrets, providers, http: noHttp, emit: () => undefined, clock, random: () => 0.5 });
     const inventory = new InventoryService({ vault: shared, accounts: uploads.accounts, pacer: uploads.pacer, providers, http: noHttp, now });
@@ -86,7 +86,7 @@ export function openWorld(options: { verify?: (domains: { domain: string; port: 
         }
       : undefined;
     const deploy = new DeployService({
-      db,
+      db: shared,
       uploads,
       inventory,
       vault: () => vault,
