@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Insertable, type Kysely, type SqlBool, type Transaction } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable, type SqlBool, type Transaction } from 'kysely';
 import type { CloudId } from '../../../shared/model';
 import type {
   AccountDeployment,
@@ -17,7 +17,7 @@ import type { UploadFailure } from '../../../shared/uploads';
 import type { DeployHandle, DeployMode, DeployResource } from '../../clouds/deploy';
 import type { Sealed } from '../seal';
 import { insertionOrder, lockCertificateOnAccount } from '../db/dialect-sql';
-import type { DeploymentResourcesTable, VaultTables } from '../db/tables';
+import type { DeploymentAccountsTable, DeploymentResourcesTable, DeploymentsTable, VaultTables } from '../db/tables';
 import type { VaultDb } from '../db/vault-db';
 import { processIsAlive } from '../uploads/history-store';
 
@@ -27,51 +27,11 @@ import { processIsAlive } from '../uploads/history-store';
 // either nothing sent ('planned'), a start whose answer was lost ('sent', no handle), or a task to
 // watch again (a handle): `check` resolves each without sending anything twice.
 
-interface StepRow {
-  id: string;
-  deployment_id: string;
-  position: number;
-  account_id: string | null;
-  account_name: string;
-  cloud: string;
-  mode: DeployMode;
-  old_remote_id: string | null;
-  new_remote_id: string | null;
-  status: DeploymentStatus;
-  phase: 'planned' | 'sent';
-  handle_json: string | null;
-  retired_json: string;
-  verified_json: string;
-  error_json: string | null;
-  sealed_nonce: Buffer | null;
-  sealed_material: Buffer | null;
-  owner_pid: number | null;
-  started_at: string;
-  finished_at: string | null;
-}
+type StepRow = Selectable<DeploymentAccountsTable>;
 
-interface ResourceRow {
-  step_id: string;
-  position: number;
-  type: string;
-  resource_id: string;
-  name: string | null;
-  action: ResourceAction;
-  resource_json: string;
-  status: ResourceStatus;
-  error_json: string | null;
-}
+type ResourceRow = Selectable<DeploymentResourcesTable>;
 
-interface DeploymentRow {
-  id: string;
-  certificate_id: string;
-  fingerprint_sha256: string;
-  common_name: string | null;
-  rollback_of: string | null;
-  options_json: string;
-  started_at: string;
-  finished_at: string | null;
-}
+type DeploymentRow = Selectable<DeploymentsTable>;
 
 export interface NewDeployment {
   readonly certificateId: string;
