@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import { dispatch } from '../main/core/ipc/dispatch';
@@ -216,7 +217,7 @@ export async function run(): Promise<void> {
       `real handlers. "First rows painted" runs from the page's navigation start (the app loading, settings, the group counts and the first`,
       `page of rows from main) to the animation frame after the Overview's first rows exist. Main builds the radar once per change of the`,
       `database and keeps it; a new handler context stands for a main process just started, with no radar built. The very first load`,
-      `also pays the browser's own start and the first compilation of main's code. Node ${process.version}, ${new Date().toISOString().slice(0, 10)}, on a shared 2-core machine.`,
+      `also pays the browser's own start and the first compilation of main's code. The machine is shared: load average ${os.loadavg()[0]!.toFixed(1)} on 2 cores at the end of this run. Node ${process.version}, ${new Date().toISOString().slice(0, 10)}, on a shared 2-core machine.`,
       '',
       '| Measure | Result |',
       '| --- | ---: |',
