@@ -72,6 +72,13 @@ describe('publicSpkiOf', () => {
     expect(throughOpenSsl).toBe(false);
   });
 
+  it("an EC key whose file holds another key's point: the same answer as OpenSSL, which keeps the file's point", () => {
+    const { d } = newP256();
+    const other = newP256();
+    const { spki, expected } = spkiOf(p256Pkcs8(d, Buffer.concat([Uint8Array.of(4), other.x, other.y])));
+    expect(spki).toEqual(expected);
+  });
+
   it('an EC key without its public point in the file: OpenSSL derives it', () => {
     const { spki, expected, throughOpenSsl } = spkiOf(p256Pkcs8(newP256().d, null));
     expect(spki).toEqual(expected);
