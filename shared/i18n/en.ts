@@ -144,6 +144,8 @@ export const en = {
   'error.team.member_ambiguous': '“{member}” names more than one member; give the member ID instead.',
   'error.team.last_admin': '{member} is the last admin; make another member admin before removing them.',
   'error.team.no_team_key': 'This member holds no team key (version {version}): viewers never receive one, and a removed member’s old key does not open the current version.',
+  'error.team.viewer_no_key': 'Your role in team vault “{team}” is viewer; viewers never receive the team key, so this computer cannot open or add private keys there. Ask an admin to make you an operator.',
+  'error.team.role_required': '{action} needs the {needed} role in team vault “{team}”; you are {role}. Ask an admin of the team to change your role.',
   'error.cancelled': 'Cancelled.',
   'error.internal': 'An unexpected error occurred; details are in the log.',
   // Inspection problems (main/core/inspect/problems.ts); params are filled per certificate.

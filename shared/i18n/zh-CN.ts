@@ -146,6 +146,8 @@ export const zhCN: Catalog = {
   'error.team.member_ambiguous': '“{member}”对应多个成员；请改用成员 ID。',
   'error.team.last_admin': '{member} 是最后一位管理员；请先让其他成员成为管理员再移除。',
   'error.team.no_team_key': '本成员没有团队密钥（版本 {version}）：查看者从不会获得团队密钥，已移除成员的旧密钥也无法打开当前版本。',
+  'error.team.viewer_no_key': '你在团队库“{team}”中的角色是查看者；查看者从不会获得团队密钥，因此本机无法在其中打开或添加私钥。请让管理员把你设为操作员。',
+  'error.team.role_required': '{action}需要团队库“{team}”中的{needed}角色；你当前是{role}。请让团队管理员更改你的角色。',
   'error.cancelled': '已取消。',
   'error.internal': '发生意外错误，详情见日志。',
   // Inspection problems (main/core/inspect/problems.ts); params are filled per certificate.

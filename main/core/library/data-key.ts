@@ -26,6 +26,12 @@ export type DataKeyStatus =
   /** No usable key in the keychain; `sealedKeys` keys of the current generation cannot be opened. */
   | { readonly state: 'missing'; readonly sealedKeys: number };
 
+/** Where a vault's data key comes from: the local keychain (DataKeys) or a team vault's team key. */
+export interface DataKeyProvider {
+  status(): Promise<DataKeyStatus>;
+  forSealing(): Promise<Buffer>;
+}
+
 /** The user's answer to giving up `sealedKeys` keys for a new data key (a native dialog, or the CLI's --confirm). */
 export type ConfirmDataKeyReset = (sealedKeys: number) => Promise<boolean>;
 
