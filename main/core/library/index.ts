@@ -22,3 +22,10 @@ export function vaultOf(ctx: HandlerContext): Vault {
   }
   return vault;
 }
+
+/** Closes the library `vaultOf` opened for `ctx` (the window switched vaults); an injected one is its owner's. */
+export function closeVaultOf(ctx: HandlerContext): void {
+  const vault = opened.get(ctx);
+  opened.delete(ctx);
+  vault?.close();
+}

@@ -54,9 +54,9 @@ export async function openTeamVaultContext(env: TeamEnvironment, name: string): 
   };
 }
 
-/** `base` (a front door's context) working on the team vault: every store opens over its database. */
-export function onTeamVault(base: HandlerContext, team: TeamVaultContext): HandlerContext {
-  return { ...base, vaultDb: () => team.vaultDb, dataKeys: () => team.dataKeys, actor: () => team.actor, team: () => team.scope };
+/** What a handler context takes from a team vault: every store opens over its database, keys seal with its key. */
+export function onTeamVault(team: TeamVaultContext): Pick<HandlerContext, 'vaultDb' | 'dataKeys' | 'actor' | 'team'> {
+  return { vaultDb: () => team.vaultDb, dataKeys: () => team.dataKeys, actor: () => team.actor, team: () => team.scope };
 }
 
 /**
