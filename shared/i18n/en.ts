@@ -146,6 +146,7 @@ export const en = {
   'error.team.no_team_key': 'This member holds no team key (version {version}): viewers never receive one, and a removed member’s old key does not open the current version.',
   'error.team.viewer_no_key': 'Your role in team vault “{team}” is viewer; viewers never receive the team key, so this computer cannot open or add private keys there. Ask an admin to make you an operator.',
   'error.team.role_required': '{action} needs the {needed} role in team vault “{team}”; you are {role}. Ask an admin of the team to change your role.',
+  'error.team.local_only': 'This works on this computer’s own vault only, not on team vault “{team}” ({action}). A team vault is backed up with pg_dump on its server, and its key is the team’s; switch to the local vault for this.',
   'error.cancelled': 'Cancelled.',
   'error.internal': 'An unexpected error occurred; details are in the log.',
   // Inspection problems (main/core/inspect/problems.ts); params are filled per certificate.

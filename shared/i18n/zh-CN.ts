@@ -148,6 +148,7 @@ export const zhCN: Catalog = {
   'error.team.no_team_key': '本成员没有团队密钥（版本 {version}）：查看者从不会获得团队密钥，已移除成员的旧密钥也无法打开当前版本。',
   'error.team.viewer_no_key': '你在团队库“{team}”中的角色是查看者；查看者从不会获得团队密钥，因此本机无法在其中打开或添加私钥。请让管理员把你设为操作员。',
   'error.team.role_required': '{action}需要团队库“{team}”中的{needed}角色；你当前是{role}。请让团队管理员更改你的角色。',
+  'error.team.local_only': '此操作只适用于本机自己的保管库，不适用于团队库“{team}”（{action}）。团队库在其服务器上用 pg_dump 备份，其密钥属于团队；如需此操作请切换到本机保管库。',
   'error.cancelled': '已取消。',
   'error.internal': '发生意外错误，详情见日志。',
   // Inspection problems (main/core/inspect/problems.ts); params are filled per certificate.

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { openPostgresVaultDb } from '../db/pg/open';
 import type { VaultDb } from '../db/vault-db';
-import { teamDbCall } from './db/connect';
+import { teamDbCall, type TeamConnection } from './db/connect';
 import { parseTeamUrl, type TeamDbAddress } from './db/connection-url';
 import { requireCurrentSchema } from './db/migrations';
 import { resolveDbPassword } from './db/password';
@@ -18,6 +18,8 @@ export interface OpenedTeamVault {
   /** The team tables (members, key wraps, audit) over the same pool as the vault tables. */
   readonly teamDb: Kysely<TeamDatabase>;
   readonly address: TeamDbAddress;
+  /** Where and as whom it connects (a LISTEN connection of the window uses the same). */
+  readonly connection: TeamConnection;
   /** This computer's member record as it was when the vault was opened. */
   readonly member: Member;
 }
@@ -25,7 +27,8 @@ export interface OpenedTeamVault {
 export async function openTeamVaultDb(env: TeamEnvironment, entry: TeamEntry): Promise<OpenedTeamVault> {
   const { address } = parseTeamUrl(entry.url);
   const { password } = await resolveDbPassword(env.secrets, entry.name, {});
-  const vaultDb = openPostgresVaultDb({ address, password });
+  const connection: TeamConnection = { address, password };
+  const vaultDb = openPostgresVaultDb(connection);
   // Same database and schema: one pool serves both table sets (only the types differ).
   const teamDb = vaultDb.db as unknown as Kysely<TeamDatabase>;
   try {
@@ -33,7 +36,7 @@ export async function openTeamVaultDb(env: TeamEnvironment, entry: TeamEntry): P
       await requireCurrentSchema(teamDb, address);
       return currentMember(teamDb, entry);
     });
-    return { vaultDb, teamDb, address, member };
+    return { vaultDb, teamDb, address, connection, member };
   } catch (error) {
     await vaultDb.close();
     throw error;

@@ -1,10 +1,9 @@
 import type { VaultDb } from '../db/vault-db';
 import type { Actor } from '../ipc/actor';
 import type { HandlerContext } from '../ipc/context';
-import { log } from '../log';
 import { appendAudit, type AuditEntry } from './audit';
 import { TeamDataKeys } from './data-keys';
-import { teamDbCall } from './db/connect';
+import { teamDbCall, type TeamConnection } from './db/connect';
 import type { MemberRole } from './db/schema';
 import { openTeamVaultDb } from './open-vault-db';
 import { machineName, type TeamEnvironment } from './session';
@@ -20,13 +19,15 @@ export interface TeamVaultContext {
   readonly actor: Actor;
   readonly role: MemberRole;
   readonly scope: TeamVaultScope;
+  /** Where and as whom it connects, for a window's LISTEN connection (live-updates.ts). */
+  readonly connection: TeamConnection;
   close(): Promise<void>;
 }
 
 /** Opens the team vault `name` of this computer's settings (openTeamVaultDb: the only place that connects). */
 export async function openTeamVaultContext(env: TeamEnvironment, name: string): Promise<TeamVaultContext> {
   const entry = new TeamSettingsStore(env.dataDir).find(name);
-  const { vaultDb, teamDb, address, member } = await openTeamVaultDb(env, entry);
+  const { vaultDb, teamDb, address, connection, member } = await openTeamVaultDb(env, entry);
   const machine = machineName(env);
   const dataKeys = new TeamDataKeys({ teamDb, vaultDb, address, secrets: env.secrets, entry });
   const scope: TeamVaultScope = {
@@ -47,6 +48,7 @@ export async function openTeamVaultContext(env: TeamEnvironment, name: string): 
     actor: { machine, user: member.name, member: { id: member.id, name: member.name } },
     role: member.role,
     scope,
+    connection,
     close: async () => {
       dataKeys.forget();
       await vaultDb.close();
@@ -57,18 +59,4 @@ export async function openTeamVaultContext(env: TeamEnvironment, name: string): 
 /** What a handler context takes from a team vault: every store opens over its database, keys seal with its key. */
 export function onTeamVault(team: TeamVaultContext): Pick<HandlerContext, 'vaultDb' | 'dataKeys' | 'actor' | 'team'> {
   return { vaultDb: () => team.vaultDb, dataKeys: () => team.dataKeys, actor: () => team.actor, team: () => team.scope };
-}
-
-/**
- * Records a vault action in the team's audit log when the context is on a team vault (the local
- * vault keeps no audit log). The action already happened: a failed append is logged, not undone.
- */
-export async function auditVaultAction(ctx: Pick<HandlerContext, 'team'>, entry: AuditEntry): Promise<void> {
-  const team = ctx.team?.();
-  if (!team) return;
-  try {
-    await team.audit(entry);
-  } catch (error) {
-    log.warn('team_audit_append_failed', { action: entry.action, error });
-  }
 }

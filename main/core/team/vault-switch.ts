@@ -4,6 +4,7 @@ import type { HandlerContext } from '../ipc/context';
 import { closeVaultOf } from '../library';
 import { log } from '../log';
 import { teamEnvironment } from './handlers';
+import { listenToVault } from './live-updates';
 import { LOCAL_VAULT, TeamSettingsStore } from './team-settings';
 import { onTeamVault, openTeamVaultContext } from './vault-context';
 
@@ -17,18 +18,29 @@ export interface VaultOnContext {
   close(): Promise<void>;
 }
 
-/** `base` working on vault `name` (`local` or a team vault of this computer's settings). */
-export async function contextOnVault(base: HandlerContext, name: string): Promise<VaultOnContext> {
+/**
+ * `base` working on vault `name` (`local` or a team vault of this computer's settings). With
+ * `live`, a window's: other members' changes to a team vault arrive as events (live-updates.ts).
+ */
+export async function contextOnVault(base: HandlerContext, name: string, { live = false } = {}): Promise<VaultOnContext> {
   if (name === LOCAL_VAULT) {
     const ctx = derive(base, {});
     return { name, ctx, close: () => closeOpened(ctx) };
   }
   const team = await openTeamVaultContext(teamEnvironment(base), name);
+  let stopListening: () => Promise<void> = async () => undefined;
+  try {
+    if (live) stopListening = await listenToVault(team.connection, name, base.events);
+  } catch (error) {
+    await team.close();
+    throw error;
+  }
   const ctx = derive(base, onTeamVault(team));
   return {
     name,
     ctx,
     close: async () => {
+      await stopListening();
       await closeOpened(ctx);
       await team.close();
     },
@@ -78,7 +90,7 @@ export class VaultSwitcher {
     const name = selectedVault(base.dataDir);
     let active: VaultOnContext;
     try {
-      active = await contextOnVault(withSwitch, name);
+      active = await contextOnVault(withSwitch, name, { live: true });
     } catch (error) {
       log.warn('vault_open_failed', { vault: name, error });
       active = unopened(withSwitch, name, error);
@@ -96,7 +108,7 @@ export class VaultSwitcher {
   }
 
   async use(name: string): Promise<void> {
-    const next = await contextOnVault(this.base, name);
+    const next = await contextOnVault(this.base, name, { live: true });
     const previous = this.active;
     this.active = next;
     await previous.close().catch((error: unknown) => log.warn('vault_close_failed', { vault: previous.name, error }));
