@@ -18,6 +18,7 @@ import {
   type LibraryQuery,
 } from '../../../shared/library';
 import { openDatabase } from '../db/open';
+import { sqliteVaultDb } from '../db/vault-db';
 import type { SecretStore } from '../keychain';
 import { log } from '../log';
 import { seal, unseal, type Sealed } from '../seal';
@@ -107,7 +108,8 @@ export class Vault {
   ) {
     this.id = db.prepare("SELECT value FROM vault_meta WHERE key = 'vault_id'").pluck().get() as string;
     this.store = new EntryStore(db);
-    this.search = new LibrarySearch(db);
+    // Reads only, no transaction: nothing on this connection can interleave with them.
+    this.search = new LibrarySearch(sqliteVaultDb(db, { owned: false }));
     this.dataKeys = new DataKeys(db, secrets, this.id);
     this.now = now;
   }
@@ -120,13 +122,13 @@ export class Vault {
     this.db.close();
   }
 
-  list(query: LibraryQuery = {}): LibraryPage {
+  list(query: LibraryQuery = {}): Promise<LibraryPage> {
     return this.search.query(query, this.now());
   }
 
   /** A page of the library with each row's key state: one keychain look-up, none when no row has a key. */
   async listRows(query: LibraryQuery = {}): Promise<LibraryPage<LibraryListEntry>> {
-    const page = this.list(query);
+    const page = await this.list(query);
     const withKey = page.entries.filter((entry) => entry.hasKey).map((entry) => entry.id);
     const dataKey = withKey.length > 0 ? await this.dataKeyState() : 'ready';
     const retired = this.store.withRetiredKeys(withKey);

@@ -135,7 +135,7 @@ describe('vault on the real keychain', () => {
     expect(await secrets.delete(account)).toBe(true);
 
     vault = Vault.open({ dataDir: dir, secrets });
-    expect(vault.list().entries.map((e) => e.name)).toEqual(['host0.example.net']);
+    expect((await vault.list()).entries.map((e) => e.name)).toEqual(['host0.example.net']);
     expect((await vault.export(id, 'fullchain')).bytes.toString()).toBe(leaves[0]!.certPem + ca.certPem);
     expect((await vault.detail(id)).keyState).toBe('unrecoverable');
     await expect(vault.export(id, 'key')).rejects.toMatchObject({ code: 'vault.key_unrecoverable' });

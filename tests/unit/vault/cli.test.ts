@@ -69,7 +69,7 @@ describe('certvault import', () => {
   it('takes --name and refuses a missing PATH', async () => {
     t = openTestVault(() => now);
     expect((await run(importCommand, ['--name', 'Front door', write('c.pem', leaf.certPem)])).code).toBe(0);
-    expect(t.vault.list().entries[0]!.name).toBe('Front door');
+    expect((await t.vault.list()).entries[0]!.name).toBe('Front door');
     await expect(run(importCommand, [])).rejects.toThrow('no PATH given');
   });
 });

@@ -37,7 +37,7 @@ async function importWithChunks(folder: string, importChunkFiles: number) {
   const vault = Vault.open({ dataDir: tempDir(), secrets: new MemorySecretStore(), importChunkFiles });
   try {
     const result = await vault.importPaths([folder]);
-    const entries = vault.list({ sort: 'name' }).entries;
+    const entries = (await vault.list({ sort: 'name' })).entries;
     const stored = await Promise.all(
       entries.map(async (entry) => {
         const fullchain = (await vault.export(entry.id, 'fullchain')).bytes.toString('utf8');
@@ -76,7 +76,7 @@ describe('import in chunks', () => {
     try {
       const result = await vault.importPaths([folder]);
       expect(result.failed).toEqual([]);
-      expect(vault.list({ sort: 'name' }).entries.map((e) => [e.name, e.isCA])).toEqual([
+      expect((await vault.list({ sort: 'name' })).entries.map((e) => [e.name, e.isCA])).toEqual([
         ['leaf.example.com', false],
         ['Lonely CA', true],
       ]);

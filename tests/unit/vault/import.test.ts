@@ -39,7 +39,7 @@ describe('import', () => {
     expect(entry.dnsNames).toEqual(['www.example.com', 'example.com']);
     const chain = (await t.vault.export(entry.id, 'chain')).bytes.toString();
     expect(chain).toBe(ca.certPem);
-    expect(t.vault.list().total).toBe(1);
+    expect((await t.vault.list()).total).toBe(1);
   });
 
   it('pairs a certificate, its chain and its key from separate files, whatever their order', async () => {
@@ -62,7 +62,7 @@ describe('import', () => {
     expect(again.imported).toEqual([{ id, fingerprintSha256: first.imported[0]!.fingerprintSha256, duplicate: true }]);
     const key = await t.vault.importContent([text('privkey.pem', leaf.keyPem)]);
     expect(key.imported).toEqual([{ id, fingerprintSha256: first.imported[0]!.fingerprintSha256, duplicate: true }]);
-    expect(t.vault.list().total).toBe(1);
+    expect((await t.vault.list()).total).toBe(1);
     const entry = t.vault.entry(id);
     expect(entry.hasKey).toBe(true);
     expect((await t.vault.export(id, 'chain')).bytes.toString()).toContain('BEGIN CERTIFICATE');
@@ -101,7 +101,7 @@ describe('import', () => {
       ['4-bundle.pem', 'vault.busy'],
     ]);
     expect(result.imported).toHaveLength(3);
-    expect(t.vault.list({ sort: 'name' }).entries.map((e) => e.name)).toEqual(['a.example.net', 'b.example.net', 'c.example.net']);
+    expect((await t.vault.list({ sort: 'name' })).entries.map((e) => e.name)).toEqual(['a.example.net', 'b.example.net', 'c.example.net']);
     const db = new Database(path.join(t.dir, 'vault.db'), { readonly: true });
     try {
       expect(db.prepare('SELECT count(DISTINCT entry_id) FROM entry_certificates').pluck().get()).toBe(3);
@@ -117,7 +117,7 @@ describe('import', () => {
     const result = await t.vault.importContent([text('stray.key', other.keyPem)]);
     expect(result.imported).toEqual([]);
     expect(result.failed).toEqual([{ file: 'stray.key', error: expect.objectContaining({ code: 'vault.key_without_certificate' }) }]);
-    expect(t.vault.list().total).toBe(0);
+    expect((await t.vault.list()).total).toBe(0);
   });
 
   it('imports folders recursively, skipping non-certificate files found there, with progress', async () => {
@@ -134,7 +134,7 @@ describe('import', () => {
     expect(result.failed).toEqual([]);
     expect(result.imported).toHaveLength(2);
     expect(progress).toEqual([1, 2, 3, 4]);
-    expect(t.vault.list({ hasKey: true }).entries.map((e) => e.name)).toEqual(['www.example.com']);
+    expect((await t.vault.list({ hasKey: true })).entries.map((e) => e.name)).toEqual(['www.example.com']);
   });
 
   it('lists the first failures of a large import and counts them all', async () => {
@@ -173,7 +173,7 @@ describe('import', () => {
     const result = await t.vault.importPaths([folder], { password: 'secret' });
     expect(result.failed).toEqual([]);
     expect(result.imported).toHaveLength(2);
-    expect(t.vault.list({ hasKey: true }).total).toBe(2);
+    expect((await t.vault.list({ hasKey: true })).total).toBe(2);
   });
 
   it('keeps an SM2 signing/encryption pair and both keys as one entry', async () => {

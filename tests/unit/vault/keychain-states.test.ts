@@ -72,7 +72,7 @@ describe('the data key in the keychain', () => {
     t.secrets.secrets.clear();
     const vault = t.reopen();
 
-    expect(vault.list().entries.map((e) => e.id)).toEqual([id]);
+    expect((await vault.list()).entries.map((e) => e.id)).toEqual([id]);
     expect((await vault.export(id, 'pem')).bytes.toString()).toBe(leaf.certPem);
     const detail = await vault.detail(id);
     expect(detail.keyState).toBe('unrecoverable');

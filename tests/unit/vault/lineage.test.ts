@@ -137,11 +137,11 @@ describe('lineage in the vault', () => {
   it('"current version only" hides every renewed entry', async () => {
     t = openTestVault();
     const [, , c, rsa] = await importEach(v1, v2, v3, rsaRenewal);
-    expect(t.vault.list().total).toBe(4);
-    const current = t.vault.list({ currentOnly: true });
+    expect((await t.vault.list()).total).toBe(4);
+    const current = await t.vault.list({ currentOnly: true });
     expect(current.entries.map((e) => e.id).sort()).toEqual([c, rsa].sort());
     expect(current.total).toBe(2);
-    expect(t.vault.list({ currentOnly: true, search: 'api.shop' }).entries.map((e) => e.id)).toEqual([c]);
+    expect((await t.vault.list({ currentOnly: true, search: 'api.shop' })).entries.map((e) => e.id)).toEqual([c]);
   });
 
   it('the migration links a library imported before lineage existed', async () => {
