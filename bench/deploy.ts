@@ -82,12 +82,14 @@ async function deployOnce(selected: readonly BenchCloud[], certs: { old: TestCer
   const secrets = new MemorySecrets();
   const vault = Vault.open({ dataDir, secrets });
   const db = openDatabase(dataDir);
+  // Uploads, the inventory and the deployments share one VaultDb, as vaultDbOf(ctx) gives the app one per context.
+  const shared = sqliteVaultDb(db, { owned: false });
   const http = createHttpClient({ timeoutMs: 30_000 });
   try {
-    const uploads = new UploadService({ db, secrets, providers: getProvider, http, emit: () => undefined });
-    const inventory = new InventoryService({ vault: sqliteVaultDb(openDatabase(dataDir), { owned: true }), accounts: uploads.accounts, pacer: uploads.pacer, providers: getProvider, http });
+    const uploads = new UploadService({ vault: shared, secrets, providers: getProvider, http, emit: () => undefined });
+    const inventory = new InventoryService({ vault: shared, accounts: uploads.accounts, pacer: uploads.pacer, providers: getProvider, http });
     const deploy = new DeployService({
-      db, uploads, inventory, vault: () => vault, deployers: cloudDeployers, http,
+      db: shared, uploads, inventory, vault: () => vault, deployers: cloudDeployers, http,
       sealer: { seal: (p, c) => vault.sealAside(p, c), unseal: (s, c) => vault.unsealAside(s, c) },
       emit: () => undefined,
     });
@@ -111,6 +113,7 @@ async function deployOnce(selected: readonly BenchCloud[], certs: { old: TestCer
     if (bad.length) throw new Error(`not deployed everywhere: ${bad.map((a) => `${a.cloud} ${a.status} ${a.resources.length} ${a.error?.code ?? ''}`).join('; ')}`);
     return { ms, record };
   } finally {
+    await shared.close();
     db.close();
     vault.close();
     await Promise.all(emulators.map((e) => e.close()));

@@ -26,7 +26,7 @@ const starters: Record<string, (options: EmulatorOptions) => Promise<RunningEmul
 };
 
 async function timeJob(rig: Rig, material: Awaited<ReturnType<typeof materialOf>>, accounts: readonly CloudAccount[]): Promise<number> {
-  const targets: UploadTarget[] = rig.service.resolveTargets(material, accounts.map((account) => ({ accountId: account.id })));
+  const targets: UploadTarget[] = await rig.service.resolveTargets(material, accounts.map((account) => ({ accountId: account.id })));
   const started = performance.now();
   const { done } = rig.service.jobs.start({ certificateId: null, fingerprintSha256: material.leaf.fingerprintSha256, loadMaterial: async () => material, targets, force: true }, material);
   const { results } = await done;

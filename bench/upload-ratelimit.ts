@@ -54,8 +54,8 @@ export async function run(): Promise<void> {
 
     let retries = 0;
     const started = performance.now();
-    const jobs = materials.map((material) => {
-      const targets = rig.service.resolveTargets(material, [{ accountId: account.id }]);
+    const jobs = materials.map(async (material) => {
+      const targets = await rig.service.resolveTargets(material, [{ accountId: account.id }]);
       return rig.service.jobs.start({ certificateId: null, fingerprintSha256: material.leaf.fingerprintSha256, loadMaterial: async () => material, targets }, material, (progress) => {
         if (progress.state === 'retrying') retries += 1;
       }).done;

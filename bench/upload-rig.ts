@@ -8,6 +8,7 @@ import { createHttpClient } from '../main/clouds/http-client';
 import type { UploadMaterial } from '../main/clouds/provider';
 import { getProvider } from '../main/clouds/registry';
 import { openDatabase } from '../main/core/db/open';
+import { sqliteVaultDb } from '../main/core/db/vault-db';
 import type { SecretStore } from '../main/core/keychain';
 import { log } from '../main/core/log';
 import { materialFromFiles } from '../main/core/uploads/material';
@@ -48,7 +49,7 @@ export function openRig(http: HttpClient = createHttpClient({ timeoutMs: 30_000 
   log.setSink(null);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'certvault-bench-'));
   const db = openDatabase(dataDir);
-  const service = new UploadService({ db, secrets: new MemorySecrets(), providers: getProvider, http, emit: () => undefined });
+  const service = new UploadService({ vault: sqliteVaultDb(db, { owned: false }), secrets: new MemorySecrets(), providers: getProvider, http, emit: () => undefined });
   return {
     service,
     dataDir,

@@ -65,7 +65,7 @@ export const uploadCommand = defineCommand({
 
     const ctx = handlers();
     const service = uploadsOf(ctx);
-    const accounts = service.accountsNamed(names);
+    const accounts = await service.accountsNamed(names);
     const overrides = optionsPerAccount(settings, accounts, (account) => service.provider(account.cloud).optionFields);
 
     let certificateId: string | null = null;
@@ -81,7 +81,7 @@ export const uploadCommand = defineCommand({
       reload = async () => (await materialFromLibrary(vault, id)).material;
     }
     const material = await reload();
-    const targets = service.resolveTargets(
+    const targets = await service.resolveTargets(
       material,
       accounts.map((account) => ({ accountId: account.id, options: overrides.get(account.id) ?? {} })),
     );

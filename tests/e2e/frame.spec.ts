@@ -2,7 +2,7 @@ import { expect, test } from './fixtures/test';
 
 test.describe('app frame', () => {
   test('opens on Overview with every section in the sidebar', async ({ app }) => {
-    for (const name of ['Overview', 'Library', 'Inspect', 'Cloud accounts', 'Uploads', 'Settings']) {
+    for (const name of ['Overview', 'Library', 'Inspect', 'Cloud accounts', 'Uploads', 'Team', 'Settings']) {
       await expect(app.nav(new RegExp(`^${name}`))).toBeVisible();
     }
     await expect(app.nav(/^Overview/)).toHaveAttribute('aria-current', 'page');
@@ -15,6 +15,7 @@ test.describe('app frame', () => {
       ['library', 'Library'],
       ['accounts', 'Cloud accounts'],
       ['uploads', 'Uploads'],
+      ['team', 'Team'],
       ['settings', 'Settings'],
       ['inspect', 'Inspect'],
     ] as const) {
@@ -28,6 +29,7 @@ test.describe('app frame', () => {
     await app.nav(/^Inspect/).focus();
     await app.page.keyboard.press('Tab'); // Cloud accounts
     await app.page.keyboard.press('Tab'); // Uploads
+    await app.page.keyboard.press('Tab'); // Team
     await app.page.keyboard.press('Tab'); // Settings
     await app.page.keyboard.press('Enter');
     await expect(app.page.getByRole('heading', { level: 1 })).toHaveText('Settings');

@@ -6,7 +6,7 @@ import type { Page } from '@playwright/test';
 import { translate, type Locale, type MessageKey } from '../../shared/i18n';
 import { cloudIds } from '../../shared/model';
 import type { CloudAccount, UploadProgress } from '../../shared/uploads';
-import { openDatabase } from '../../main/core/db/open';
+import { openSqliteVaultDb } from '../../main/core/db/vault-db';
 import type { HandlerContext } from '../../main/core/ipc/context';
 import { uploadsOf } from '../../main/core/uploads';
 import { HistoryStore } from '../../main/core/uploads/history-store';
@@ -272,7 +272,7 @@ test('"Cancel pending" stops the targets still waiting for a slot: nothing is se
     expect(clouds[cloud].state.calls, `nothing was sent to ${cloud}`).toHaveLength(0);
   }
   await app.screenshot('upload-cancelled-en');
-  const history = uploadsOf(bridge.context).history.list({ certificateId: entryId });
+  const history = await uploadsOf(bridge.context).history.list({ certificateId: entryId });
   expect(history.map((row) => [row.accountName, row.status])).toEqual([[sending, 'uploaded']]);
 
   // Nothing failed, so there is nothing to retry: cancelled targets are not counted as failures.
@@ -284,11 +284,11 @@ test('"Cancel pending" stops the targets still waiting for a slot: nothing is se
 async function seedHistoryDays(context: HandlerContext, pki: TestPki): Promise<void> {
   const { accounts, entryId } = await seed(context, pki, 'prod');
   const account = accounts.find((candidate) => candidate.cloud === 'tencent')!;
-  const db = openDatabase(context.dataDir);
+  const vault = openSqliteVaultDb(context.dataDir);
   try {
     for (const day of ['2025-03-02', '2025-03-15', '2025-04-01']) {
-      const history = new HistoryStore(db, () => new Date(`${day}T12:00:00.000Z`));
-      const id = history.begin({
+      const history = new HistoryStore(vault, () => new Date(`${day}T12:00:00.000Z`));
+      const id = await history.begin({
         jobId: `job-${day}`,
         certificateId: entryId,
         fingerprintSha256: 'ab'.repeat(32),
@@ -300,10 +300,10 @@ async function seedHistoryDays(context: HandlerContext, pki: TestPki): Promise<v
         accountName: account.name,
         cloud: account.cloud,
       });
-      history.finish(id, { status: 'uploaded', remoteId: `remote-${day}`, requestId: null, error: null, attempts: 1, durationMs: 5 });
+      await history.finish(id, { status: 'uploaded', remoteId: `remote-${day}`, requestId: null, error: null, attempts: 1, durationMs: 5 });
     }
   } finally {
-    db.close();
+    await vault.close();
   }
 }
 
@@ -376,11 +376,11 @@ test('"Check" settles an attempt a crash left unknown', async ({ app, bridge, pk
   // it died) and that process is gone; the next start marks it unknown (what UploadService does
   // when it opens). The cloud did get it.
   const history = uploadsOf(bridge.context).history;
-  const done = history.list({ certificateId: entryId })[0]!;
+  const done = (await history.list({ certificateId: entryId }))[0]!;
   const account = accounts.find((candidate) => candidate.id === done.accountId)!;
-  const db = openDatabase(bridge.context.dataDir);
+  const vault = openSqliteVaultDb(bridge.context.dataDir);
   try {
-    new HistoryStore(db, undefined, process.pid + 1).begin({
+    await new HistoryStore(vault, undefined, process.pid + 1).begin({
       jobId: 'crashed-job',
       certificateId: entryId,
       fingerprintSha256: done.fingerprintSha256,
@@ -394,9 +394,9 @@ test('"Check" settles an attempt a crash left unknown', async ({ app, bridge, pk
       cloud: account.cloud,
     });
   } finally {
-    db.close();
+    await vault.close();
   }
-  expect(history.markAbandoned(() => false)).toBe(1);
+  expect(await history.markAbandoned(() => false)).toBe(1);
 
   await app.openScreen('uploads');
   const unknown = page.locator('tr[data-status="unknown"]');

@@ -9,8 +9,8 @@ import { credentialSecrets } from '../scrub';
 import { callTencent, type TencentCloudId } from './client';
 import { discoverTencentResources } from './inventory';
 import { classifyTencentError, DEPLOY_ITEM_FAILED, deployHints } from './errors';
-import { ITEM_STATES, itemMatches, recordIdOf, ROLLBACK_STATES, SEVERITY } from './records';
-import { anyRecorded, bindTaskState, lostBinds, rollbackBinds, startBinds, tencentCandidates, type BindTask } from './bind';
+import { ITEM_STATES, itemMatches, recordIdOf, ROLLBACK_STATES, SEVERITY } from './deploy-records';
+import { anyRecorded, bindTaskState, lostBinds, rollbackBinds, startBinds, tencentCandidates, type BindTask } from './deploy-bind';
 
 // Replace everywhere on Tencent SSL (DEPLOY.md §1.4-1.9): UpdateCertificateInstance moves every
 // resource of the given types (and regions) bound to OLD onto NEW in one cloud task, watched with

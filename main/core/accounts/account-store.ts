@@ -1,34 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import type Database from 'better-sqlite3';
+import { sql, type Selectable } from 'kysely';
 import { VaultError } from '../../../shared/errors';
 import type { CloudId } from '../../../shared/model';
 import type { CloudAccount, SecretSource } from '../../../shared/uploads';
 import type { AccountConfig, CloudCredentials, CloudProvider } from '../../clouds/provider';
+import { equalsNocase, isUniqueViolation, nocase } from '../db/dialect-sql';
+import type { CloudAccountsTable } from '../db/tables';
+import type { VaultDb } from '../db/vault-db';
 import type { SecretStore } from '../keychain';
 import { log } from '../log';
 import { AccountConfirmations } from './account-confirmation';
 import { validateAccountInput, type AccountInput } from './account-input';
 import { credentialEnvironment, credentialsFromEnvironment, parseStoredCredentials, serializeCredentials } from './credentials';
 
-// Cloud accounts: the non-secret fields in SQLite, the secret in the OS keychain under
+// Cloud accounts: the non-secret fields in the vault database (either engine), the secret in the OS keychain under
 // `cloud-account:<id>` (or, chosen explicitly per account, the cloud's usual environment variables
 // read at each use, for servers without a keychain). The secret is written by `save` and read by
 // `credentials`, and no other method returns or logs it.
 
 export type ProviderLookup = (cloud: CloudId) => CloudProvider;
 
-interface AccountRow {
-  id: string;
-  name: string;
-  cloud: string;
-  region: string | null;
-  endpoint: string | null;
-  fields_json: string;
-  default_options_json: string;
-  secret_source: SecretSource;
-  created_at: string;
-  updated_at: string;
-}
+type AccountRow = Selectable<CloudAccountsTable>;
 
 export interface SaveAccount extends AccountInput {
   /** Present when editing. */
@@ -50,8 +42,8 @@ export function keychainAccount(accountId: string): string {
   return `cloud-account:${accountId}`;
 }
 
-function toAccount(row: AccountRow, confirmations: AccountConfirmations): CloudAccount {
-  const account: Omit<CloudAccount, 'confirmed'> = {
+function toAccount(row: AccountRow, confirmed: ReadonlySet<string>): CloudAccount {
+  return {
     id: row.id,
     name: row.name,
     cloud: row.cloud as CloudId,
@@ -63,8 +55,8 @@ function toAccount(row: AccountRow, confirmations: AccountConfirmations): CloudA
     secretStored: row.secret_source === 'keychain',
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    confirmed: confirmed.has(row.id),
   };
-  return { ...account, confirmed: confirmations.confirmedFor({ ...account, confirmed: false }) };
 }
 
 export function accountConfig(account: CloudAccount): AccountConfig {
@@ -75,27 +67,32 @@ export class AccountStore {
   readonly confirmations: AccountConfirmations;
 
   constructor(
-    private readonly db: Database.Database,
+    private readonly vault: VaultDb,
     private readonly secrets: SecretStore,
     private readonly providers: ProviderLookup,
     private readonly now: () => Date = () => new Date(),
     private readonly env: Environment = process.env,
   ) {
-    this.confirmations = new AccountConfirmations(db);
+    this.confirmations = new AccountConfirmations(vault);
   }
 
-  list(): CloudAccount[] {
-    const rows = this.db.prepare('SELECT * FROM cloud_accounts ORDER BY name COLLATE NOCASE').all() as AccountRow[];
-    return rows.map((row) => toAccount(row, this.confirmations));
+  async list(): Promise<CloudAccount[]> {
+    const rows = await this.vault.db.selectFrom('cloud_accounts').selectAll().orderBy(nocase(this.vault.engine, 'name')).execute();
+    return this.toAccounts(rows);
   }
 
   /** By id, or by display name (case-insensitive, as the CLI takes it). */
-  get(idOrName: string): CloudAccount {
-    const row = this.db.prepare('SELECT * FROM cloud_accounts WHERE id = ? OR name = ? ORDER BY id = ? DESC LIMIT 1').get(idOrName, idOrName, idOrName) as
-      | AccountRow
-      | undefined;
+  async get(idOrName: string): Promise<CloudAccount> {
+    const row = await this.vault.db
+      .selectFrom('cloud_accounts')
+      .selectAll()
+      .where((eb) => eb.or([eb('id', '=', idOrName), equalsNocase(this.vault.engine, 'name', idOrName)]))
+      // An id wins over another account's name that happens to equal it.
+      .orderBy(sql`CASE WHEN id = ${idOrName} THEN 0 ELSE 1 END`)
+      .limit(1)
+      .executeTakeFirst();
     if (!row) throw new VaultError('account.not_found', { name: idOrName.slice(0, 80) });
-    return toAccount(row, this.confirmations);
+    return (await this.toAccounts([row]))[0]!;
   }
 
   /**
@@ -106,7 +103,7 @@ export class AccountStore {
    */
   async save(input: SaveAccount, credentials?: CloudCredentials, confirmEndpoint?: ConfirmEndpoint): Promise<CloudAccount> {
     const valid = validateAccountInput(input, this.providers(input.cloud));
-    const existing = input.id ? this.get(input.id) : null;
+    const existing = input.id ? await this.get(input.id) : null;
     if (existing && existing.cloud !== valid.cloud) {
       throw new VaultError('account.invalid', { field: 'cloud', reason: `cannot change from ${existing.cloud} to ${valid.cloud}; add a new account instead` });
     }
@@ -116,7 +113,7 @@ export class AccountStore {
     }
     const needsSecret = source === 'keychain' && existing?.secretSource !== 'keychain';
     if (needsSecret && !credentials) throw new VaultError('account.invalid', { field: 'secret', reason: 'an account with its secret in the keychain needs the secret' });
-    this.assertNameFree(valid.name, existing?.id ?? null);
+    await this.assertNameFree(valid.name, existing?.id ?? null);
     if (confirmEndpoint && valid.endpoint !== null && valid.endpoint !== existing?.endpoint) {
       if (!(await confirmEndpoint({ name: valid.name, cloud: valid.cloud }, valid.endpoint))) {
         log.info('account_endpoint_declined', { accountId: existing?.id ?? null, cloud: valid.cloud });
@@ -135,35 +132,26 @@ export class AccountStore {
     else if (leavingKeychain) await this.secrets.delete(key);
     try {
       const values = {
-        id,
         name: valid.name,
-        cloud: valid.cloud,
         region: valid.region,
         endpoint: valid.endpoint,
         fields_json: JSON.stringify(valid.fields),
         default_options_json: JSON.stringify(valid.defaultOptions),
         secret_source: source,
-        stamp,
+        updated_at: stamp,
       };
       if (existing) {
         // Who receives the keys may have changed: the user confirms the account again before the next upload.
         const identityChanged = credentials !== undefined || valid.endpoint !== existing.endpoint || source !== existing.secretSource;
-        this.db.transaction(() => {
-          this.db
-            .prepare(
-              `UPDATE cloud_accounts SET name = @name, region = @region, endpoint = @endpoint, fields_json = @fields_json,
-               default_options_json = @default_options_json, secret_source = @secret_source, updated_at = @stamp WHERE id = @id`,
-            )
-            .run(values);
-          if (identityChanged) this.confirmations.forget(id);
-        })();
+        await this.vault.db.transaction().execute(async (trx) => {
+          await trx.updateTable('cloud_accounts').set(values).where('id', '=', id).execute();
+          if (identityChanged) await this.confirmations.forget(id, trx);
+        });
       } else {
-        this.db
-          .prepare(
-            `INSERT INTO cloud_accounts (id, name, cloud, region, endpoint, fields_json, default_options_json, secret_source, created_at, updated_at)
-             VALUES (@id, @name, @cloud, @region, @endpoint, @fields_json, @default_options_json, @secret_source, @stamp, @stamp)`,
-          )
-          .run(values);
+        await this.vault.db
+          .insertInto('cloud_accounts')
+          .values({ ...values, id, cloud: valid.cloud, created_at: stamp })
+          .execute();
       }
     } catch (error) {
       await this.restoreSecret(id, touchesKeychain, previousSecret);
@@ -176,12 +164,12 @@ export class AccountStore {
 
   /** Deletes the keychain entry first: a failure there leaves the account intact, never an orphaned secret. */
   async remove(idOrName: string): Promise<CloudAccount> {
-    const account = this.get(idOrName);
+    const account = await this.get(idOrName);
     if (account.secretSource === 'keychain') await this.secrets.delete(keychainAccount(account.id));
-    this.db.transaction(() => {
-      this.db.prepare('DELETE FROM cloud_accounts WHERE id = ?').run(account.id);
-      this.confirmations.forget(account.id);
-    })();
+    await this.vault.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('cloud_accounts').where('id', '=', account.id).execute();
+      await this.confirmations.forget(account.id, trx);
+    });
     log.info('account_removed', { accountId: account.id, cloud: account.cloud });
     return account;
   }
@@ -199,8 +187,13 @@ export class AccountStore {
     return parseStoredCredentials(stored, account.name);
   }
 
-  private assertNameFree(name: string, selfId: string | null): void {
-    const clash = this.db.prepare('SELECT id FROM cloud_accounts WHERE name = ?').get(name) as { id: string } | undefined;
+  private async toAccounts(rows: readonly AccountRow[]): Promise<CloudAccount[]> {
+    const confirmed = await this.confirmations.confirmedFor(rows.map((row) => ({ id: row.id, cloud: row.cloud as CloudId, endpoint: row.endpoint })));
+    return rows.map((row) => toAccount(row, confirmed));
+  }
+
+  private async assertNameFree(name: string, selfId: string | null): Promise<void> {
+    const clash = await this.vault.db.selectFrom('cloud_accounts').select('id').where(equalsNocase(this.vault.engine, 'name', name)).executeTakeFirst();
     if (clash && clash.id !== selfId) throw new VaultError('account.exists', { name });
   }
 
@@ -214,8 +207,4 @@ export class AccountStore {
       log.warn('account_secret_rollback_failed', { accountId: id, error });
     }
   }
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Error && 'code' in error && (error as { code: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE';
 }

@@ -29,6 +29,15 @@ export function equalsNocase(engine: VaultEngine, column: string, value: string)
   return engine === 'sqlite' ? sql<SqlBool>`${sql.ref(column)} = ${value} COLLATE NOCASE` : sql<SqlBool>`lower(${sql.ref(column)}) = lower(${value})`;
 }
 
+/**
+ * The tie-breaker after a time column, newest or oldest first: SQLite's rowid (the order rows were
+ * written in, what the SQLite-only code always used). A PostgreSQL table has no such column, so
+ * there rows of the same millisecond fall back to their primary key `id`: stable, not insertion order.
+ */
+export function insertionOrder(engine: VaultEngine, table: 'upload_history' | 'deployments'): RawBuilder<unknown> {
+  return engine === 'sqlite' ? sql`${sql.ref(`${table}.rowid`)}` : sql`${sql.ref(`${table}.id`)}`;
+}
+
 /** Whether `error` is a UNIQUE or PRIMARY KEY violation, on either engine (a race the store lost). */
 export function isUniqueViolation(error: unknown): boolean {
   if (!(error instanceof Error) || !('code' in error)) return false;
@@ -151,3 +160,16 @@ export async function dataRevisionToken(engine: VaultEngine, db: AnyDb): Promise
   const row = result.rows[0]!;
   return `${row.others}.${row.own}`;
 }
+
+/**
+ * Holds, until the transaction ends, the right to check and claim this certificate on this cloud
+ * account. PostgreSQL: a transaction-scoped advisory lock keyed on the pair (a 64-bit hash; a
+ * collision only makes two unrelated pairs wait for each other), so two members' check-then-insert
+ * cannot interleave. SQLite: nothing to take, the transaction's write lock already serialises them.
+ */
+export async function lockCertificateOnAccount(engine: VaultEngine, trx: AnyDb, fingerprintSha256: string, accountId: string): Promise<void> {
+  if (engine === 'sqlite') return;
+  const key = `certvault.deploy/${fingerprintSha256.toLowerCase()}/${accountId}`;
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
+}
+

@@ -49,7 +49,7 @@ export const DEFAULT_VERIFY_TIMEOUT_MS = 10 * 60_000;
 export interface EngineDeps {
   readonly store: DeployStore;
   readonly deployer: (account: CloudAccount) => CloudDeployer | undefined;
-  readonly account: (id: string) => CloudAccount;
+  readonly account: (id: string) => Promise<CloudAccount>;
   readonly context: (account: CloudAccount, signal?: AbortSignal) => Promise<CallContext>;
   readonly clock: Clock;
   readonly random: () => number;

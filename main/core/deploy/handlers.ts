@@ -30,6 +30,6 @@ export const deployHandlers: DeployHandlers = {
     watch(started.deploymentId, started.done);
     return { deploymentId: started.deploymentId };
   },
-  'deploy.history': async (ctx, filter) => ({ deployments: deployOf(ctx).history(filter) }),
+  'deploy.history': async (ctx, filter) => ({ deployments: await deployOf(ctx).history(filter) }),
   'deploy.check': async (ctx, { deploymentIds }) => ({ deployments: await deployOf(ctx).check(deploymentIds) }),
 };

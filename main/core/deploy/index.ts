@@ -1,6 +1,6 @@
 import { createHttpClient } from '../../clouds/http-client';
 import { getProvider } from '../../clouds/registry';
-import { openDatabase } from '../db/open';
+import { vaultDbOf } from '../db/context-db';
 import { inventoryOf } from '../inventory';
 import type { HandlerContext } from '../ipc/context';
 import { vaultOf } from '../library';
@@ -11,7 +11,7 @@ import { DeployService, type DeployerLookup } from './service';
 export { DeployService } from './service';
 export type { DeployerLookup } from './service';
 
-// The deployments behind a handler context, opened on first use over the vault database, with
+// The deployments behind a handler context, opened on first use over the context's VaultDb (vaultDbOf), with
 // the accounts, pacing and uploads of `uploadsOf(ctx)` and progress out as `deploy.progress`.
 // A context may bring its own deployers (tests: scripted fakes); otherwise each cloud's own.
 
@@ -24,7 +24,7 @@ export function deployOf(ctx: HandlerContext): DeployService {
   let service = opened.get(ctx);
   if (!service) {
     service = new DeployService({
-      db: openDatabase(ctx.dataDir),
+      db: vaultDbOf(ctx),
       uploads: uploadsOf(ctx),
       inventory: inventoryOf(ctx),
       vault: () => vaultOf(ctx),

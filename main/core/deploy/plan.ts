@@ -16,7 +16,7 @@ import { bindRows } from './bind-plan';
 // is built again at run time, so a run acts on the cloud as it is, not on a plan minutes old.
 
 export interface PlanDeps {
-  readonly accounts: () => readonly CloudAccount[];
+  readonly accounts: () => Promise<readonly CloudAccount[]>;
   /** Re-syncs these accounts; a failed sync leaves the previous one recorded (discovery below reads fresh anyway). */
   readonly sync: (accountIds: readonly string[]) => Promise<unknown>;
   readonly copies: (accountId: string) => Promise<readonly StoredCopy[]>;
@@ -98,7 +98,7 @@ function failureFrom(error: unknown): UploadFailure {
 
 export async function buildPlan(deps: PlanDeps, entry: LibraryEntry, options: DeployOptions): Promise<{ plan: DeployPlan; steps: PlannedStep[] }> {
   const wanted = options.accountIds ? new Set(options.accountIds) : null;
-  const accounts = deps.accounts().filter((account) => (wanted ? wanted.has(account.id) : deps.deployer(account) !== undefined));
+  const accounts = (await deps.accounts()).filter((account) => (wanted ? wanted.has(account.id) : deps.deployer(account) !== undefined));
   await deps.sync(accounts.map((account) => account.id));
   const predecessors = new Set(deps.predecessors(entry.id));
   const perAccount = await Promise.all(accounts.map((account) => planAccount(deps, account, entry, predecessors, options)));

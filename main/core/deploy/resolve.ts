@@ -11,10 +11,9 @@ import { cloudFailure, recoverTask, settleByState, startWithRetries, StepRun, wa
 // Settling a step whose outcome is unknown, and rolling a step back: both start from what the
 // history stored (the handle, the resources, the sealed material), never from a fresh plan.
 
-function stepOf(deps: EngineDeps, stored: StoredStep, resources: readonly DeployResource[], material: UploadMaterial | null): DeployStep {
+function stepOf(deployer: CloudDeployer, stored: StoredStep, resources: readonly DeployResource[], material: UploadMaterial | null): DeployStep {
   const ids = new Set(resources.map((r) => r.id));
-  const account = stored.accountId === null ? null : deps.account(stored.accountId);
-  const replaces = account !== null && deps.deployer(account)?.action === 'replace';
+  const replaces = deployer.action === 'replace';
   const binds = replaces ? stored.resources.filter((r) => r.action === 'bind' && ids.has(r.resource.id)).map((r) => r.resource.id) : [];
   return {
     mode: stored.mode,
@@ -33,7 +32,7 @@ function stepOf(deps: EngineDeps, stored: StoredStep, resources: readonly Deploy
  */
 export async function checkStep(deps: EngineDeps, stored: StoredStep, rollback: boolean, signal: AbortSignal): Promise<void> {
   if (stored.status !== 'unknown' || stored.accountId === null) return;
-  const account = deps.account(stored.accountId);
+  const account = await deps.account(stored.accountId);
   const deployer = deps.deployer(account);
   if (!deployer) return;
   const run = new StepRun(deps, stored.deploymentId, stored.id, account, stored.resources);
@@ -46,11 +45,11 @@ export async function checkStep(deps: EngineDeps, stored: StoredStep, rollback: 
     const notSent = ourFailure('deploy.not_sent', 'Interrupted before anything was sent: it did not move.', '在发送任何请求前中断：未迁移。');
     run.set(unsettled.map((r) => ({ resourceId: r.id, status: rollback ? 'rollback-failed' : 'failed', error: notSent })));
   } else if (unsettled.length > 0) {
-    const step = stepOf(deps, stored, unsettled, null);
+    const step = stepOf(deployer, stored, unsettled, null);
     // No handle: the start's answer was lost. The cloud's task records may show the task it made.
     const handle = stored.handle ?? (await recoverTask(deployer, await context(), step, new Date(stored.startedAt), rollback));
     if (handle) {
-      if (!stored.handle) deps.store.setHandle(stored.id, handle);
+      if (!stored.handle) await deps.store.setHandle(stored.id, handle);
       const watched = await watchTask(deps, account, await context(), deployer, step, handle, signal, (state) => run.fromOutcomes(state.resources));
       // A task still running may yet move what has not moved: only a task that cannot be watched is judged by state alone.
       if (!watched.state) await settleByState(deps, await context(), deployer, step, run, rollback, watched.stillRunning);
@@ -61,7 +60,8 @@ export async function checkStep(deps: EngineDeps, stored: StoredStep, rollback: 
   const status = stepStatus(run.statuses(), rollback);
   const error = status === 'unknown' ? unknownFailure(account, 'checked, but the cloud could not tell') : null;
   const retired = await settleRetired(deps, account, deployer, context, stored.retired);
-  deps.store.finishStep(stored.id, { status, error, retired });
+  await run.flushed();
+  await deps.store.finishStep(stored.id, { status, error, retired });
   run.report('done');
 }
 
@@ -108,12 +108,13 @@ export async function rollbackStep(
   rollbackStepId: string,
   signal: AbortSignal,
 ): Promise<Exclude<DeploymentStatus, 'running'>> {
-  const account = deps.account(original.accountId!);
+  const account = await deps.account(original.accountId!);
   const deployer = deps.deployer(account);
   const moved = original.resources.filter((r) => r.status === 'deployed' && (r.action === 'replace' || r.action === 'bind'));
   const run = new StepRun(deps, rollbackDeploymentId, rollbackStepId, account, moved.map((r) => ({ resource: r.resource, action: r.action, status: 'pending', error: null })));
-  const end = (status: Exclude<DeploymentStatus, 'running'>, error: UploadFailure | null) => {
-    deps.store.finishStep(rollbackStepId, { status, error });
+  const end = async (status: Exclude<DeploymentStatus, 'running'>, error: UploadFailure | null) => {
+    await run.flushed();
+    await deps.store.finishStep(rollbackStepId, { status, error });
     run.report('done');
     return status;
   };
@@ -125,10 +126,10 @@ export async function rollbackStep(
     if (!opened) return end('failed', failureFromVaultError(new VaultError('vault.key_unrecoverable')));
     material = JSON.parse(opened.toString('utf8')) as UploadMaterial;
   }
-  const step = stepOf(deps, original, moved.map((r) => r.resource), material);
+  const step = stepOf(deployer, original, moved.map((r) => r.resource), material);
   const outcomes: ResourceOutcome[] = moved.map((r) => ({ resourceId: r.resource.id, state: 'deployed', error: null }));
   run.report('rolling-back');
-  deps.store.markSent(rollbackStepId);
+  await deps.store.markSent(rollbackStepId);
   run.set(moved.map((r) => ({ resourceId: r.resource.id, status: 'running', error: null })));
   let handle: DeployHandle;
   try {
@@ -144,7 +145,7 @@ export async function rollbackStep(
     const status = stepStatus(run.statuses(), true);
     return end(status, status === 'unknown' ? unknownFailure(account, `${info.code}: ${info.message}`) : null);
   }
-  deps.store.setHandle(rollbackStepId, handle);
+  await deps.store.setHandle(rollbackStepId, handle);
   const watched = await watchTask(deps, account, ctx, deployer, step, handle, signal, (state) => {
     run.fromOutcomes(state.resources);
     run.report('rolling-back');

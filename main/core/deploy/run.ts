@@ -23,13 +23,13 @@ export async function runDeployment(deps: EngineDeps, spec: RunSpec, signal: Abo
           // The step must not stay 'running'. Our own refusals (a key that cannot be unsealed) come
           // before anything is sent; anything else (a broken database) may come after.
           const status = error instanceof VaultError ? 'failed' : 'unknown';
-          deps.store.settleUnfinished(step.stepId, status);
-          deps.store.finishStep(step.stepId, { status, error: failureFrom(error) });
+          await deps.store.settleUnfinished(step.stepId, status);
+          await deps.store.finishStep(step.stepId, { status, error: failureFrom(error) });
         }
       }
     }),
   );
-  deps.store.finishDeployment(spec.deploymentId);
+  await deps.store.finishDeployment(spec.deploymentId);
 }
 
 async function runStep(deps: EngineDeps, spec: RunSpec, planned: PlannedStep, stepId: string, signal: AbortSignal): Promise<void> {
@@ -48,8 +48,9 @@ async function runStep(deps: EngineDeps, spec: RunSpec, planned: PlannedStep, st
       error: action === 'blocked' ? failureFromVaultError(new VaultError('deploy.not_covered', { domains: plan.resources.find((r) => r.id === resource.id)!.diff.uncovered.join(', ') })) : null,
     })),
   );
-  const finish = (status: Exclude<DeploymentStatus, 'running'>, error: UploadFailure | null, extra: { retired?: RetiredCopy[]; verified?: VerifiedDomain[] } = {}) => {
-    deps.store.finishStep(stepId, { status, error, ...extra });
+  const finish = async (status: Exclude<DeploymentStatus, 'running'>, error: UploadFailure | null, extra: { retired?: RetiredCopy[]; verified?: VerifiedDomain[] } = {}) => {
+    await run.flushed();
+    await deps.store.finishStep(stepId, { status, error, ...extra });
     run.report('done', extra.verified);
   };
   if (plan.blockedBecause) return finish('failed', plan.blockedBecause);
@@ -67,7 +68,7 @@ async function runStep(deps: EngineDeps, spec: RunSpec, planned: PlannedStep, st
     }
     if ('failure' in uploaded) return finish('failed', uploaded.failure);
     newRemoteId = uploaded.remoteId;
-    deps.store.setNewRemoteId(stepId, newRemoteId);
+    await deps.store.setNewRemoteId(stepId, newRemoteId);
   }
   const ctx = await deps.context(account);
   let material: UploadMaterial | null = null;
@@ -75,7 +76,7 @@ async function runStep(deps: EngineDeps, spec: RunSpec, planned: PlannedStep, st
     material = await deps.loadMaterial(spec.newEntryId);
     // Rolling back in place needs OLD's material, which some clouds never return (Huawei APIG): sealed before anything changes.
     const old = await deps.loadMaterial(planned.oldEntryId!);
-    deps.store.setSealed(stepId, await deps.sealer.seal(Buffer.from(JSON.stringify(old)), sealingContext(stepId)));
+    await deps.store.setSealed(stepId, await deps.sealer.seal(Buffer.from(JSON.stringify(old)), sealingContext(stepId)));
   }
   const binds = deployer.action === 'replace' ? rows.filter((row) => row.action === 'bind').map((row) => row.resource.id) : [];
   const step: DeployStep = {
@@ -91,7 +92,7 @@ async function runStep(deps: EngineDeps, spec: RunSpec, planned: PlannedStep, st
   if (moving.length > 0) {
     if (signal.aborted) return finish('failed', cancelled());
     run.report('starting');
-    deps.store.markSent(stepId);
+    await deps.store.markSent(stepId);
     run.set(moving.map((r) => ({ resourceId: r.id, status: 'running', error: null })));
     let handle: DeployHandle;
     const sentAt = new Date(deps.clock.now());
@@ -114,7 +115,7 @@ async function runStep(deps: EngineDeps, spec: RunSpec, planned: PlannedStep, st
       }
       handle = found;
     }
-    deps.store.setHandle(stepId, handle);
+    await deps.store.setHandle(stepId, handle);
     run.report('watching');
     const watched = await watchTask(deps, account, ctx, deployer, step, handle, signal, (state) => {
       run.fromOutcomes(state.resources);
@@ -173,7 +174,7 @@ async function retireOld(
     if (still.length > 0) return kept(failureFromVaultError(new VaultError('deploy.still_bound', { remoteId, count: still.length })));
     // On record before it is sent, like every other step: a crash during the call leaves the
     // history saying a retire may have happened, never silent about it.
-    deps.store.noteRetiring(stepId, kept(failureFromVaultError(new VaultError('deploy.retire_unknown', { cloud: account.cloud, account: account.name, action, remoteId }))));
+    await deps.store.noteRetiring(stepId, kept(failureFromVaultError(new VaultError('deploy.retire_unknown', { cloud: account.cloud, account: account.name, action, remoteId }))));
     await deployer.retire(ctx, remoteId, action);
     return [{ remoteId, action, done: true, error: null }];
   } catch (error) {

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type Database from 'better-sqlite3';
 import type { DeployOptions, DeployPlan, DeployProgress, DeploymentRecord } from '../../../shared/deploy';
 import { VaultError } from '../../../shared/errors';
 import type { LibraryEntry } from '../../../shared/library';
@@ -10,6 +9,7 @@ import type { CallContext } from '../../clouds/provider';
 import type { RetryPolicy } from '../../clouds/retry';
 import { accountIdentity } from '../accounts/account-confirmation';
 import { accountConfig } from '../accounts/account-store';
+import { readerOfUnconverted, type VaultDb } from '../db/vault-db';
 import { Lineage } from '../library/lineage';
 import type { Vault } from '../library/vault';
 import { log } from '../log';
@@ -22,7 +22,7 @@ import { failureFrom, type EngineDeps, type Sealer, type VerifyServed, type Watc
 import { checkStep, rollbackStep } from './resolve';
 import { runDeployment } from './run';
 import { buildPlan, type PlanDeps, type PlannedStep } from './plan';
-import { DeployStore, type NewStep } from './store';
+import { DeployStore, type ActiveStep, type CreateGuard, type NewStep } from './store';
 
 // Deployments over one vault database, as the IPC handlers and the CLI use them. Accounts, the
 // pacing lanes and uploads are the upload service's, so a deployment's requests and an upload's
@@ -31,7 +31,8 @@ import { DeployStore, type NewStep } from './store';
 export type DeployerLookup = (account: CloudAccount) => CloudDeployer | undefined;
 
 export interface DeployServiceOptions {
-  readonly db: Database.Database;
+  /** The context's vault database (vaultDbOf), shared with every other store. */
+  readonly db: VaultDb;
   readonly uploads: UploadService;
   readonly inventory: { sync(accounts: readonly string[]): Promise<AccountSyncResult[]>; list(account?: string): Promise<StoredCopy[]> };
   readonly vault: () => Vault;
@@ -63,12 +64,17 @@ export class DeployService {
   /** When each account was last synced for a plan: the dialog plans, then runs, and need not sync twice. */
   private readonly syncedForPlan = new Map<string, number>();
   private readonly engine: EngineDeps;
+  /** Steps a gone process left running, made 'unknown' before anything reads or writes the history. */
+  private readonly ready: Promise<void>;
 
   constructor(private readonly options: DeployServiceOptions) {
     this.clock = options.clock ?? systemClock;
     this.store = new DeployStore(options.db, () => new Date(this.clock.now()));
-    const abandoned = this.store.markAbandoned();
-    if (abandoned > 0) log.warn('deployments_abandoned', { count: abandoned });
+    this.ready = this.store.markAbandoned().then((abandoned) => {
+      if (abandoned > 0) log.warn('deployments_abandoned', { count: abandoned });
+    });
+    // A failure reaches the first call that awaits it, not the process as an unhandled rejection.
+    this.ready.catch(() => undefined);
     this.engine = {
       store: this.store,
       deployer: options.deployers,
@@ -93,6 +99,7 @@ export class DeployService {
 
   /** What a deployment would change; re-syncs the accounts involved first. Sends nothing that changes a cloud. */
   async plan(certificateId: string, options: DeployOptions): Promise<DeployPlan> {
+    await this.ready;
     return (await this.buildPlan(this.entry(certificateId), options)).plan;
   }
 
@@ -101,9 +108,10 @@ export class DeployService {
    * running or unresolved, records every step, then runs in the background.
    */
   async start(certificateId: string, options: DeployOptions, confirm?: ConfirmAccount): Promise<StartedDeployment> {
+    await this.ready;
     const entry = this.entry(certificateId);
     if (confirm) {
-      const accounts = options.accountIds?.map((id) => this.options.uploads.accounts.get(id)) ?? this.options.uploads.accounts.list();
+      const accounts = options.accountIds ? await this.options.uploads.accountsNamed(options.accountIds) : await this.options.uploads.accounts.list();
       // The CLI's user typed the command: the accounts they name are confirmed on the spot, as for an upload.
       await this.options.uploads.ensureConfirmed(accounts, confirm).catch(() => undefined);
     }
@@ -112,16 +120,10 @@ export class DeployService {
     // A step that only binds and is left with nothing to bind has nothing to run.
     const steps = built.steps.map(withoutOthersResources).filter((step) => step.plan.oldRemoteId !== null || step.resources.length > 0);
     if (steps.length === 0) throw new VaultError('deploy.nothing_to_deploy', { name: entry.name });
-    // One deployment per certificate per account: a second would race the first's task at the cloud.
-    const noneActive = () => {
-      for (const step of steps) {
-        const active = this.store.activeStep(entry.fingerprintSha256, step.account.id);
-        if (active) {
-          throw new VaultError(active.status === 'running' ? 'deploy.running' : 'deploy.unresolved', { deploymentId: active.deploymentId, account: step.account.name });
-        }
-      }
+    const noneActive: CreateGuard = async (activeStep) => {
+      for (const step of steps) refuseIfActive(await activeStep(entry.fingerprintSha256, step.account.id), step.account.name);
     };
-    const { id, stepIds } = this.store.create(
+    const { id, stepIds } = await this.store.create(
       { certificateId: entry.id, fingerprintSha256: entry.fingerprintSha256, commonName: entry.commonName, rollbackOf: null, options },
       steps.map(newStep),
       noneActive,
@@ -144,17 +146,18 @@ export class DeployService {
   }
 
   async rollback(typed: string): Promise<StartedDeployment> {
-    const deploymentId = this.resolveId(typed);
-    const found = this.store.deployment(deploymentId)!;
+    await this.ready;
+    const deploymentId = await this.resolveId(typed);
+    const found = (await this.store.deployment(deploymentId))!;
     // A step that only bound NEW has no OLD but still moved resources; one with neither never ran.
-    const steps = this.store.steps(deploymentId).filter((step) => step.accountId !== null && (step.oldRemoteId !== null || step.newRemoteId !== null));
+    const steps = (await this.store.steps(deploymentId)).filter((step) => step.accountId !== null && (step.oldRemoteId !== null || step.newRemoteId !== null));
     if (steps.some((step) => step.status === 'running' || step.status === 'unknown') || this.running.has(deploymentId)) {
       throw new VaultError('deploy.not_finished', { deploymentId });
     }
     const undo = steps.filter((step) => step.status !== 'rolled-back' && step.resources.some((r) => r.status === 'deployed' && (r.action === 'replace' || r.action === 'bind')));
     if (undo.length === 0) throw new VaultError('deploy.nothing_to_roll_back', { deploymentId });
     const record = found.record;
-    const { id, stepIds } = this.store.create(
+    const { id, stepIds } = await this.store.create(
       { certificateId: record.certificateId, fingerprintSha256: record.fingerprintSha256, commonName: record.commonName, rollbackOf: deploymentId, options: found.options },
       undo.map((step) => ({
         accountId: step.accountId!,
@@ -169,11 +172,8 @@ export class DeployService {
           .map((r) => ({ resource: r.resource, action: r.action, status: 'pending' as const, error: null })),
       })),
       // A second press of Roll back (or a deployment started meanwhile) must not race this one.
-      () => {
-        for (const step of undo) {
-          const active = this.store.activeStep(record.fingerprintSha256, step.accountId!);
-          if (active) throw new VaultError(active.status === 'running' ? 'deploy.running' : 'deploy.unresolved', { deploymentId: active.deploymentId, account: step.accountName });
-        }
+      async (activeStep) => {
+        for (const step of undo) refuseIfActive(await activeStep(record.fingerprintSha256, step.accountId!), step.accountName);
       },
     );
     const controller = new AbortController();
@@ -183,42 +183,49 @@ export class DeployService {
         undo.map(async (step, i) => {
           try {
             const status = await rollbackStep(this.engine, step, id, stepIds[i]!, controller.signal);
-            if (status === 'rolled-back') this.store.markRolledBack(step.id);
+            if (status === 'rolled-back') await this.store.markRolledBack(step.id);
           } catch (error) {
             // Before its first request (the account was removed, the keychain is locked) nothing moved; after, nobody knows.
-            this.store.finishStep(stepIds[i]!, { status: error instanceof VaultError ? 'failed' : 'unknown', error: failureFrom(error) });
+            await this.store.finishStep(stepIds[i]!, { status: error instanceof VaultError ? 'failed' : 'unknown', error: failureFrom(error) });
           }
         }),
       );
-      this.store.finishDeployment(id);
+      await this.store.finishDeployment(id);
     })();
     return { deploymentId: id, plan: null, done: this.settle(id, work) };
   }
 
-  history(filter: { certificateId?: string; limit?: number } = {}): DeploymentRecord[] {
+  async history(filter: { certificateId?: string; limit?: number } = {}): Promise<DeploymentRecord[]> {
+    await this.ready;
     return this.store.list(filter);
   }
 
-  record(typed: string): DeploymentRecord {
-    return this.store.deployment(this.resolveId(typed))!.record;
+  async record(typed: string): Promise<DeploymentRecord> {
+    await this.ready;
+    return (await this.store.deployment(await this.resolveId(typed)))!.record;
   }
 
   /** Settles unknown steps (all, or these deployments'): their task watched again, or the cloud's state read. */
   async check(typed?: readonly string[]): Promise<DeploymentRecord[]> {
-    const ids = typed ? typed.map((id) => this.resolveId(id)) : this.store.unresolved();
+    await this.ready;
+    const ids: string[] = [];
+    if (typed) for (const id of typed) ids.push(await this.resolveId(id));
+    else ids.push(...(await this.store.unresolved()));
     const signal = new AbortController().signal;
     for (const id of ids) {
       if (this.running.has(id)) continue;
-      const rollback = this.store.deployment(id)!.record.rollbackOf !== null;
-      for (const step of this.store.steps(id)) {
+      const rollback = (await this.store.deployment(id))!.record.rollbackOf !== null;
+      for (const step of await this.store.steps(id)) {
         await checkStep(this.engine, step, rollback, signal).catch((error: unknown) => log.warn('deploy_check_failed', { deploymentId: id, reason: error instanceof Error ? error.name : typeof error }));
       }
     }
-    return ids.map((id) => this.store.deployment(id)!.record);
+    const records: DeploymentRecord[] = [];
+    for (const id of ids) records.push((await this.store.deployment(id))!.record);
+    return records;
   }
 
-  private resolveId(typed: string): string {
-    const id = this.store.resolveId(typed);
+  private async resolveId(typed: string): Promise<string> {
+    const id = await this.store.resolveId(typed);
     if (!id) throw new VaultError('deploy.not_found', { deploymentId: typed.slice(0, 64) });
     return id;
   }
@@ -229,7 +236,7 @@ export class DeployService {
     } finally {
       this.running.delete(id);
     }
-    return this.store.deployment(id)!.record;
+    return (await this.store.deployment(id))!.record;
   }
 
   private entry(typed: string): LibraryEntry {
@@ -238,9 +245,9 @@ export class DeployService {
 
   private async buildPlan(entry: LibraryEntry, options: DeployOptions): Promise<{ plan: DeployPlan; steps: PlannedStep[] }> {
     const accounts = this.options.uploads.accounts;
-    const lineage = new Lineage(this.options.db);
+    const lineage = new Lineage(readerOfUnconverted(this.options.db, 'renewal lineage'));
     const deps: PlanDeps = {
-      accounts: () => (options.accountIds ? options.accountIds.map((id) => accounts.get(id)) : accounts.list()),
+      accounts: () => (options.accountIds ? this.options.uploads.accountsNamed(options.accountIds) : accounts.list()),
       sync: async (ids) => {
         // Which old copies exist may come from a sync a minute old; what each serves is always read fresh (discover).
         const stale = ids.filter((id) => this.clock.now() - (this.syncedForPlan.get(id) ?? -Infinity) > PLAN_SYNC_FRESH_MS);
@@ -274,7 +281,7 @@ export class DeployService {
       now: () => new Date(this.clock.now()),
     };
     // Accounts are named by id or name on the way in; the plan filters by id.
-    const resolved = options.accountIds ? { ...options, accountIds: options.accountIds.map((id) => accounts.get(id).id) } : options;
+    const resolved = options.accountIds ? { ...options, accountIds: (await this.options.uploads.accountsNamed(options.accountIds)).map((account) => account.id) } : options;
     const built = await buildPlan(deps, entry, resolved);
     // A resource named to be bound that no plan row lists is a typo, not something to ignore.
     const listed = new Set(built.plan.accounts.flatMap((a) => a.resources.filter((r) => r.currentRemoteId !== undefined).map((r) => r.id)));
@@ -308,7 +315,7 @@ export class DeployService {
     const vault = this.options.vault();
     const uploads = this.options.uploads;
     const { entry, material } = await materialFromLibrary(vault, entryId);
-    const targets = uploads.resolveTargets(material, [{ accountId: account.id }]);
+    const targets = await uploads.resolveTargets(material, [{ accountId: account.id }]);
     const { jobId, done } = uploads.jobs.start(
       { certificateId: entry.id, fingerprintSha256: entry.fingerprintSha256, loadMaterial: async () => (await materialFromLibrary(vault, entry.id)).material, targets },
       material,
@@ -334,6 +341,11 @@ function withoutOthersResources(step: PlannedStep): PlannedStep {
   const keep = step.plan.resources.map((row) => !(row.action === 'skip' && row.currentRemoteId !== undefined && row.currentRemoteId !== step.plan.newRemoteId));
   if (keep.every(Boolean)) return step;
   return { ...step, plan: { ...step.plan, resources: step.plan.resources.filter((_, i) => keep[i]) }, resources: step.resources.filter((_, i) => keep[i]) };
+}
+
+/** One deployment per certificate per account: a second would race the first's task at the cloud. */
+function refuseIfActive(active: ActiveStep | null, account: string): void {
+  if (active) throw new VaultError(active.status === 'running' ? 'deploy.running' : 'deploy.unresolved', { deploymentId: active.deploymentId, account });
 }
 
 function newStep(step: PlannedStep): NewStep {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type Database from 'better-sqlite3';
+import { sql, type Insertable, type Kysely, type Selectable, type SqlBool, type Transaction } from 'kysely';
 import type { CloudId } from '../../../shared/model';
 import type {
   AccountDeployment,
@@ -16,7 +16,9 @@ import type {
 import type { UploadFailure } from '../../../shared/uploads';
 import type { DeployHandle, DeployMode, DeployResource } from '../../clouds/deploy';
 import type { Sealed } from '../seal';
-import { wrapBusy } from '../db/open';
+import { insertionOrder, lockCertificateOnAccount } from '../db/dialect-sql';
+import type { DeploymentAccountsTable, DeploymentResourcesTable, DeploymentsTable, VaultTables } from '../db/tables';
+import type { VaultDb } from '../db/vault-db';
 import { processIsAlive } from '../uploads/history-store';
 
 // The deployment history. A step (one account, one old copy) is inserted 'running' with its
@@ -25,51 +27,11 @@ import { processIsAlive } from '../uploads/history-store';
 // either nothing sent ('planned'), a start whose answer was lost ('sent', no handle), or a task to
 // watch again (a handle): `check` resolves each without sending anything twice.
 
-interface StepRow {
-  id: string;
-  deployment_id: string;
-  position: number;
-  account_id: string | null;
-  account_name: string;
-  cloud: string;
-  mode: DeployMode;
-  old_remote_id: string | null;
-  new_remote_id: string | null;
-  status: DeploymentStatus;
-  phase: 'planned' | 'sent';
-  handle_json: string | null;
-  retired_json: string;
-  verified_json: string;
-  error_json: string | null;
-  sealed_nonce: Buffer | null;
-  sealed_material: Buffer | null;
-  owner_pid: number | null;
-  started_at: string;
-  finished_at: string | null;
-}
+type StepRow = Selectable<DeploymentAccountsTable>;
 
-interface ResourceRow {
-  step_id: string;
-  position: number;
-  type: string;
-  resource_id: string;
-  name: string | null;
-  action: ResourceAction;
-  resource_json: string;
-  status: ResourceStatus;
-  error_json: string | null;
-}
+type ResourceRow = Selectable<DeploymentResourcesTable>;
 
-interface DeploymentRow {
-  id: string;
-  certificate_id: string;
-  fingerprint_sha256: string;
-  common_name: string | null;
-  rollback_of: string | null;
-  options_json: string;
-  started_at: string;
-  finished_at: string | null;
-}
+type DeploymentRow = Selectable<DeploymentsTable>;
 
 export interface NewDeployment {
   readonly certificateId: string;
@@ -136,6 +98,9 @@ export interface StepEnd {
   readonly error: UploadFailure | null;
 }
 
+/** Rows per INSERT: well under either engine's parameter limit (9 columns a resource row). */
+const INSERT_BATCH = 100;
+
 const parse = <T>(json: string | null): T | null => (json === null ? null : (JSON.parse(json) as T));
 
 // error_json holds the failure with its source beside it: one column, no migration for the source.
@@ -149,157 +114,230 @@ function readError(json: string | null): { error: UploadFailure | null; source: 
   return { error, source: source ?? null };
 }
 
+/** Who holds a certificate on an account: a step running or unresolved there, which a new one would race. */
+export interface ActiveStep {
+  readonly deploymentId: string;
+  readonly status: DeploymentStatus;
+}
+
+/**
+ * Checks, inside the transaction that records a deployment, that none of its steps' certificate
+ * and account pairs is held by another; throws to refuse (nothing is then written).
+ */
+export type CreateGuard = (active: (fingerprintSha256: string, accountId: string) => Promise<ActiveStep | null>) => Promise<void>;
+
+type Reader = Kysely<VaultTables> | Transaction<VaultTables>;
+
 export class DeployStore {
   constructor(
-    private readonly db: Database.Database,
+    private readonly vault: VaultDb,
     private readonly now: () => Date = () => new Date(),
     private readonly pid: number = process.pid,
   ) {}
 
   /**
    * The deployment and its steps in one transaction: a reader never sees half a plan. `guard`
-   * runs first inside it (and may throw): the app and the CLI share the file, so "nothing else is
-   * running" must be checked in the same write that claims it.
+   * runs first inside it (and may throw): the app, the CLI and, on a team vault, other members
+   * share the database, so "nothing else is running" must be checked in the same write that
+   * claims it. On PostgreSQL two transactions would both see no running step and both insert, so
+   * each first takes a transaction-scoped lock per certificate and account (in a fixed order, so
+   * two deployments over the same accounts cannot deadlock); SQLite's write lock, taken at BEGIN
+   * IMMEDIATE, already serialises the check and the insert.
    */
-  create(deployment: NewDeployment, steps: readonly NewStep[], guard: () => void = () => undefined): { id: string; stepIds: string[] } {
+  async create(deployment: NewDeployment, steps: readonly NewStep[], guard: CreateGuard = async () => undefined): Promise<{ id: string; stepIds: string[] }> {
     const id = randomUUID();
     const at = this.now().toISOString();
     const stepIds = steps.map(() => randomUUID());
-    const insertStep = this.db.prepare(
-      `INSERT INTO deployment_accounts (id, deployment_id, position, account_id, account_name, cloud, mode, old_remote_id, new_remote_id,
-         status, phase, owner_pid, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', 'planned', ?, ?)`,
-    );
-    const insertResource = this.db.prepare(
-      `INSERT INTO deployment_resources (step_id, position, type, resource_id, name, action, resource_json, status, error_json)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const write = this.db.transaction(() => {
-      guard();
-      this.db
-        .prepare('INSERT INTO deployments (id, certificate_id, fingerprint_sha256, common_name, rollback_of, options_json, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(id, deployment.certificateId, deployment.fingerprintSha256.toLowerCase(), deployment.commonName, deployment.rollbackOf, JSON.stringify(deployment.options), at);
-      steps.forEach((step, position) => {
-        const stepId = stepIds[position]!;
-        insertStep.run(stepId, id, position, step.accountId, step.accountName, step.cloud, step.mode, step.oldRemoteId, step.newRemoteId, this.pid, at);
-        step.resources.forEach((row, index) =>
-          insertResource.run(stepId, index, row.resource.type, row.resource.id, row.resource.name, row.action, JSON.stringify(row.resource), row.status, errorJson(row.error, 'app')),
-        );
-      });
+    const fingerprint = deployment.fingerprintSha256.toLowerCase();
+    await this.vault.db.transaction().execute(async (trx) => {
+      for (const accountId of [...new Set(steps.map((step) => step.accountId))].sort()) {
+        await lockCertificateOnAccount(this.vault.engine, trx, fingerprint, accountId);
+      }
+      await guard((fingerprintSha256, accountId) => this.activeIn(trx, fingerprintSha256, accountId));
+      await trx
+        .insertInto('deployments')
+        .values({
+          id,
+          certificate_id: deployment.certificateId,
+          fingerprint_sha256: fingerprint,
+          common_name: deployment.commonName,
+          rollback_of: deployment.rollbackOf,
+          options_json: JSON.stringify(deployment.options),
+          started_at: at,
+        })
+        .execute();
+      if (steps.length === 0) return;
+      await trx
+        .insertInto('deployment_accounts')
+        .values(
+          steps.map((step, position) => ({
+            id: stepIds[position]!,
+            deployment_id: id,
+            position,
+            account_id: step.accountId,
+            account_name: step.accountName,
+            cloud: step.cloud,
+            mode: step.mode,
+            old_remote_id: step.oldRemoteId,
+            new_remote_id: step.newRemoteId,
+            status: 'running' as const,
+            phase: 'planned' as const,
+            owner_pid: this.pid,
+            started_at: at,
+          })),
+        )
+        .execute();
+      const resources = steps.flatMap((step, position) =>
+        step.resources.map(
+          (row, index): Insertable<DeploymentResourcesTable> => ({
+            step_id: stepIds[position]!,
+            position: index,
+            type: row.resource.type,
+            resource_id: row.resource.id,
+            name: row.resource.name,
+            action: row.action,
+            resource_json: JSON.stringify(row.resource),
+            status: row.status,
+            error_json: errorJson(row.error, 'app'),
+          }),
+        ),
+      );
+      for (let start = 0; start < resources.length; start += INSERT_BATCH) {
+        await trx.insertInto('deployment_resources').values(resources.slice(start, start + INSERT_BATCH)).execute();
+      }
     });
-    wrapBusy(() => write.immediate());
     return { id, stepIds };
   }
 
-  setNewRemoteId(stepId: string, remoteId: string): void {
-    this.db.prepare('UPDATE deployment_accounts SET new_remote_id = ? WHERE id = ?').run(remoteId, stepId);
+  async setNewRemoteId(stepId: string, remoteId: string): Promise<void> {
+    await this.vault.db.updateTable('deployment_accounts').set({ new_remote_id: remoteId }).where('id', '=', stepId).execute();
   }
 
   /** Written before the start (or rollback) call leaves: from here on its fate may be unknown. */
-  markSent(stepId: string): void {
-    this.db.prepare("UPDATE deployment_accounts SET phase = 'sent', handle_json = NULL WHERE id = ?").run(stepId);
+  async markSent(stepId: string): Promise<void> {
+    await this.vault.db.updateTable('deployment_accounts').set({ phase: 'sent', handle_json: null }).where('id', '=', stepId).execute();
   }
 
-  setHandle(stepId: string, handle: DeployHandle): void {
-    this.db.prepare('UPDATE deployment_accounts SET handle_json = ? WHERE id = ?').run(JSON.stringify(handle), stepId);
+  async setHandle(stepId: string, handle: DeployHandle): Promise<void> {
+    await this.vault.db.updateTable('deployment_accounts').set({ handle_json: JSON.stringify(handle) }).where('id', '=', stepId).execute();
   }
 
-  setSealed(stepId: string, sealed: Sealed): void {
-    this.db.prepare('UPDATE deployment_accounts SET sealed_nonce = ?, sealed_material = ? WHERE id = ?').run(sealed.nonce, sealed.ciphertext, stepId);
+  async setSealed(stepId: string, sealed: Sealed): Promise<void> {
+    await this.vault.db
+      .updateTable('deployment_accounts')
+      .set({ sealed_nonce: Buffer.from(sealed.nonce), sealed_material: Buffer.from(sealed.ciphertext) })
+      .where('id', '=', stepId)
+      .execute();
   }
 
-  updateResources(stepId: string, updates: readonly ResourceUpdate[]): void {
-    const update = this.db.prepare('UPDATE deployment_resources SET status = ?, error_json = ? WHERE step_id = ? AND resource_id = ?');
-    this.db.transaction(() => updates.forEach((u) => update.run(u.status, errorJson(u.error, u.source), stepId, u.resourceId)))();
+  async updateResources(stepId: string, updates: readonly ResourceUpdate[]): Promise<void> {
+    if (updates.length === 0) return;
+    await this.vault.db.transaction().execute(async (trx) => {
+      for (const u of updates) {
+        await trx
+          .updateTable('deployment_resources')
+          .set({ status: u.status, error_json: errorJson(u.error, u.source) })
+          .where('step_id', '=', stepId)
+          .where('resource_id', '=', u.resourceId)
+          .execute();
+      }
+    });
   }
 
   /** Resources still pending or running when a step ends abruptly take the step's fate. */
-  settleUnfinished(stepId: string, status: 'failed' | 'unknown'): void {
-    this.db.prepare("UPDATE deployment_resources SET status = ? WHERE step_id = ? AND status IN ('pending', 'running')").run(status, stepId);
+  async settleUnfinished(stepId: string, status: 'failed' | 'unknown'): Promise<void> {
+    await this.vault.db.updateTable('deployment_resources').set({ status }).where('step_id', '=', stepId).where('status', 'in', ['pending', 'running']).execute();
   }
 
   /** The retire about to be sent, recorded as not known to have happened until the step finishes. */
-  noteRetiring(stepId: string, retired: readonly RetiredCopy[]): void {
-    this.db.prepare('UPDATE deployment_accounts SET retired_json = ? WHERE id = ?').run(JSON.stringify(retired), stepId);
+  async noteRetiring(stepId: string, retired: readonly RetiredCopy[]): Promise<void> {
+    await this.vault.db.updateTable('deployment_accounts').set({ retired_json: JSON.stringify(retired) }).where('id', '=', stepId).execute();
   }
 
-  finishStep(stepId: string, end: StepEnd): void {
-    this.db
-      .prepare(
-        `UPDATE deployment_accounts SET status = ?, retired_json = COALESCE(?, retired_json), verified_json = COALESCE(?, verified_json),
-           error_json = ?, owner_pid = NULL, finished_at = ? WHERE id = ?`,
-      )
-      .run(
-        end.status,
-        end.retired ? JSON.stringify(end.retired) : null,
-        end.verified ? JSON.stringify(end.verified) : null,
-        end.error ? JSON.stringify(end.error) : null,
-        this.now().toISOString(),
-        stepId,
-      );
+  async finishStep(stepId: string, end: StepEnd): Promise<void> {
+    await this.vault.db
+      .updateTable('deployment_accounts')
+      .set({
+        status: end.status,
+        // Absent: what the step recorded so far stays (a retire noted before it was sent).
+        ...(end.retired ? { retired_json: JSON.stringify(end.retired) } : {}),
+        ...(end.verified ? { verified_json: JSON.stringify(end.verified) } : {}),
+        error_json: end.error ? JSON.stringify(end.error) : null,
+        owner_pid: null,
+        finished_at: this.now().toISOString(),
+      })
+      .where('id', '=', stepId)
+      .execute();
   }
 
   /** A rollback that fully succeeded marks the step it undid. */
-  markRolledBack(stepId: string): void {
-    this.db.prepare("UPDATE deployment_accounts SET status = 'rolled-back' WHERE id = ?").run(stepId);
+  async markRolledBack(stepId: string): Promise<void> {
+    await this.vault.db.updateTable('deployment_accounts').set({ status: 'rolled-back' }).where('id', '=', stepId).execute();
   }
 
-  finishDeployment(id: string): void {
-    this.db.prepare('UPDATE deployments SET finished_at = ? WHERE id = ?').run(this.now().toISOString(), id);
+  async finishDeployment(id: string): Promise<void> {
+    await this.vault.db.updateTable('deployments').set({ finished_at: this.now().toISOString() }).where('id', '=', id).execute();
   }
 
   /**
    * At open: steps left running by a process that is gone were interrupted; whatever they had sent
    * may or may not have taken effect, so they and their unfinished resources become 'unknown'.
    */
-  markAbandoned(isAlive: (pid: number) => boolean = processIsAlive): number {
-    const rows = this.db.prepare("SELECT id, owner_pid FROM deployment_accounts WHERE status = 'running'").all() as { id: string; owner_pid: number | null }[];
+  async markAbandoned(isAlive: (pid: number) => boolean = processIsAlive): Promise<number> {
+    const rows = await this.vault.db.selectFrom('deployment_accounts').select(['id', 'owner_pid']).where('status', '=', 'running').execute();
     const orphans = rows.filter((row) => row.owner_pid === null || (row.owner_pid !== this.pid && !isAlive(row.owner_pid)));
-    const step = this.db.prepare("UPDATE deployment_accounts SET status = 'unknown', owner_pid = NULL WHERE id = ? AND status = 'running'");
-    const resources = this.db.prepare("UPDATE deployment_resources SET status = 'unknown' WHERE step_id = ? AND status IN ('pending', 'running')");
-    this.db.transaction(() =>
-      orphans.forEach((row) => {
-        step.run(row.id);
-        resources.run(row.id);
-      }),
-    )();
+    if (orphans.length === 0) return 0;
+    await this.vault.db.transaction().execute(async (trx) => {
+      for (const row of orphans) {
+        await trx.updateTable('deployment_accounts').set({ status: 'unknown', owner_pid: null }).where('id', '=', row.id).where('status', '=', 'running').execute();
+        await trx.updateTable('deployment_resources').set({ status: 'unknown' }).where('step_id', '=', row.id).where('status', 'in', ['pending', 'running']).execute();
+      }
+    });
     return orphans.length;
   }
 
   /** A step of this certificate on this account that is running or unresolved: a new one would race it. */
-  activeStep(fingerprintSha256: string, accountId: string): { deploymentId: string; status: DeploymentStatus } | null {
-    const row = this.db
-      .prepare(
-        `SELECT a.deployment_id, a.status FROM deployment_accounts a JOIN deployments d ON d.id = a.deployment_id
-         WHERE a.account_id = ? AND d.fingerprint_sha256 = ? AND a.status IN ('running', 'unknown') ORDER BY a.started_at LIMIT 1`,
-      )
-      .get(accountId, fingerprintSha256.toLowerCase()) as { deployment_id: string; status: DeploymentStatus } | undefined;
-    return row ? { deploymentId: row.deployment_id, status: row.status } : null;
+  activeStep(fingerprintSha256: string, accountId: string): Promise<ActiveStep | null> {
+    return this.activeIn(this.vault.db, fingerprintSha256, accountId);
   }
 
   /** Deployment ids with a step whose outcome is unknown, oldest first. */
-  unresolved(): string[] {
-    return (
-      this.db
-        .prepare("SELECT DISTINCT a.deployment_id FROM deployment_accounts a JOIN deployments d ON d.id = a.deployment_id WHERE a.status = 'unknown' ORDER BY d.started_at")
-        .all() as { deployment_id: string }[]
-    ).map((row) => row.deployment_id);
+  async unresolved(): Promise<string[]> {
+    const rows = await this.vault.db
+      .selectFrom('deployment_accounts as a')
+      .innerJoin('deployments as d', 'd.id', 'a.deployment_id')
+      .select(['a.deployment_id', 'd.started_at'])
+      .distinct()
+      .where('a.status', '=', 'unknown')
+      .orderBy('d.started_at')
+      .execute();
+    return rows.map((row) => row.deployment_id);
   }
 
   /** The full id, from the id or a unique prefix of it (the CLI prints the first 8 characters). */
-  resolveId(typed: string): string | null {
-    const rows = this.db.prepare("SELECT id FROM deployments WHERE id = ? OR id LIKE ? ESCAPE '\\' LIMIT 2").all(typed, `${typed.replace(/[\\%_]/g, '\\$&')}%`) as { id: string }[];
+  async resolveId(typed: string): Promise<string | null> {
+    const prefix = `${typed.replace(/[\\%_]/g, '\\$&')}%`;
+    const rows = await this.vault.db
+      .selectFrom('deployments')
+      .select('id')
+      .where((eb) => eb.or([eb('id', '=', typed), sql<SqlBool>`${sql.ref('id')} LIKE ${prefix} ESCAPE '\\'`]))
+      .limit(2)
+      .execute();
     const exact = rows.find((row) => row.id === typed);
     if (exact) return exact.id;
     return rows.length === 1 ? rows[0]!.id : null;
   }
 
-  deployment(id: string): { record: DeploymentRecord; options: DeployOptions } | null {
-    const row = this.db.prepare('SELECT * FROM deployments WHERE id = ?').get(id) as DeploymentRow | undefined;
-    return row ? { record: this.toRecord(row), options: JSON.parse(row.options_json) as DeployOptions } : null;
+  async deployment(id: string): Promise<{ record: DeploymentRecord; options: DeployOptions } | null> {
+    const row = await this.vault.db.selectFrom('deployments').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) return null;
+    const [record] = await this.toRecords([row]);
+    return { record: record!, options: JSON.parse(row.options_json) as DeployOptions };
   }
 
-  steps(deploymentId: string): StoredStep[] {
-    const rows = this.db.prepare('SELECT * FROM deployment_accounts WHERE deployment_id = ? ORDER BY position').all(deploymentId) as StepRow[];
+  async steps(deploymentId: string): Promise<StoredStep[]> {
+    const rows = (await this.vault.db.selectFrom('deployment_accounts').selectAll().where('deployment_id', '=', deploymentId).orderBy('position').execute()) as StepRow[];
+    const resources = await this.resourceRows(rows.map((row) => row.id));
     return rows.map((row) => ({
       id: row.id,
       deploymentId: row.deployment_id,
@@ -312,9 +350,9 @@ export class DeployStore {
       status: row.status,
       phase: row.phase,
       handle: parse<DeployHandle>(row.handle_json),
-      sealed: row.sealed_nonce && row.sealed_material ? { nonce: row.sealed_nonce, ciphertext: row.sealed_material } : null,
+      sealed: row.sealed_nonce && row.sealed_material ? { nonce: Buffer.from(row.sealed_nonce), ciphertext: Buffer.from(row.sealed_material) } : null,
       startedAt: row.started_at,
-      resources: this.resourceRows(row.id).map((r) => ({
+      resources: (resources.get(row.id) ?? []).map((r) => ({
         resource: JSON.parse(r.resource_json) as DeployResource,
         action: r.action,
         status: r.status,
@@ -324,46 +362,88 @@ export class DeployStore {
     }));
   }
 
-  list(filter: { certificateId?: string; limit?: number } = {}): DeploymentRecord[] {
-    const rows = this.db
-      .prepare('SELECT * FROM deployments WHERE ? IS NULL OR certificate_id = ? ORDER BY started_at DESC, rowid DESC LIMIT ?')
-      .all(filter.certificateId ?? null, filter.certificateId ?? null, filter.limit ?? 1000) as DeploymentRow[];
-    return rows.map((row) => this.toRecord(row));
+  async list(filter: { certificateId?: string; limit?: number } = {}): Promise<DeploymentRecord[]> {
+    let query = this.vault.db
+      .selectFrom('deployments')
+      .selectAll()
+      // Newest first; ties (one clock tick) by insertion, newest first, as SQLite's rowid had it.
+      .orderBy('started_at', 'desc')
+      .orderBy(insertionOrder(this.vault.engine, 'deployments'), 'desc')
+      .limit(filter.limit ?? 1000);
+    if (filter.certificateId !== undefined) query = query.where('certificate_id', '=', filter.certificateId);
+    return this.toRecords(await query.execute());
   }
 
-  private resourceRows(stepId: string): ResourceRow[] {
-    return this.db.prepare('SELECT * FROM deployment_resources WHERE step_id = ? ORDER BY position').all(stepId) as ResourceRow[];
+  private async activeIn(db: Reader, fingerprintSha256: string, accountId: string): Promise<ActiveStep | null> {
+    const row = await db
+      .selectFrom('deployment_accounts as a')
+      .innerJoin('deployments as d', 'd.id', 'a.deployment_id')
+      .select(['a.deployment_id', 'a.status'])
+      .where('a.account_id', '=', accountId)
+      .where('d.fingerprint_sha256', '=', fingerprintSha256.toLowerCase())
+      .where('a.status', 'in', ['running', 'unknown'])
+      .orderBy('a.started_at')
+      .limit(1)
+      .executeTakeFirst();
+    return row ? { deploymentId: row.deployment_id, status: row.status } : null;
   }
 
-  private toRecord(row: DeploymentRow): DeploymentRecord {
-    const steps = this.db.prepare('SELECT * FROM deployment_accounts WHERE deployment_id = ? ORDER BY position').all(row.id) as StepRow[];
-    const accounts: AccountDeployment[] = steps.map((step) => ({
-      id: step.id,
-      deploymentId: step.deployment_id,
-      accountId: step.account_id,
-      account: step.account_name,
-      cloud: step.cloud as CloudId,
-      oldRemoteId: step.old_remote_id,
-      newRemoteId: step.new_remote_id,
-      status: step.status,
-      resources: this.resourceRows(step.id).map(
-        (r): ResourceResult => ({ type: r.type, id: r.resource_id, name: r.name, action: r.action, status: r.status, ...readError(r.error_json) }),
-      ),
-      retired: JSON.parse(step.retired_json) as RetiredCopy[],
-      verified: JSON.parse(step.verified_json) as VerifiedDomain[],
-      error: parse<UploadFailure>(step.error_json),
-      startedAt: step.started_at,
-      finishedAt: step.finished_at,
-    }));
-    return {
+  /** Each step's resource rows, in order, for all the steps at once. */
+  private async resourceRows(stepIds: readonly string[]): Promise<Map<string, ResourceRow[]>> {
+    const byStep = new Map<string, ResourceRow[]>();
+    if (stepIds.length === 0) return byStep;
+    const rows = (await this.vault.db.selectFrom('deployment_resources').selectAll().where('step_id', 'in', stepIds).orderBy('step_id').orderBy('position').execute()) as ResourceRow[];
+    for (const row of rows) {
+      const list = byStep.get(row.step_id);
+      if (list) list.push(row);
+      else byStep.set(row.step_id, [row]);
+    }
+    return byStep;
+  }
+
+  private async toRecords(rows: readonly DeploymentRow[]): Promise<DeploymentRecord[]> {
+    if (rows.length === 0) return [];
+    const steps = (await this.vault.db
+      .selectFrom('deployment_accounts')
+      .selectAll()
+      .where('deployment_id', 'in', rows.map((row) => row.id))
+      .orderBy('deployment_id')
+      .orderBy('position')
+      .execute()) as StepRow[];
+    const resources = await this.resourceRows(steps.map((step) => step.id));
+    const byDeployment = new Map<string, AccountDeployment[]>();
+    for (const step of steps) {
+      const account: AccountDeployment = {
+        id: step.id,
+        deploymentId: step.deployment_id,
+        accountId: step.account_id,
+        account: step.account_name,
+        cloud: step.cloud as CloudId,
+        oldRemoteId: step.old_remote_id,
+        newRemoteId: step.new_remote_id,
+        status: step.status,
+        resources: (resources.get(step.id) ?? []).map(
+          (r): ResourceResult => ({ type: r.type, id: r.resource_id, name: r.name, action: r.action, status: r.status, ...readError(r.error_json) }),
+        ),
+        retired: JSON.parse(step.retired_json) as RetiredCopy[],
+        verified: JSON.parse(step.verified_json) as VerifiedDomain[],
+        error: parse<UploadFailure>(step.error_json),
+        startedAt: step.started_at,
+        finishedAt: step.finished_at,
+      };
+      const list = byDeployment.get(step.deployment_id);
+      if (list) list.push(account);
+      else byDeployment.set(step.deployment_id, [account]);
+    }
+    return rows.map((row) => ({
       id: row.id,
       certificateId: row.certificate_id,
       fingerprintSha256: row.fingerprint_sha256,
       commonName: row.common_name,
       rollbackOf: row.rollback_of,
-      accounts,
+      accounts: byDeployment.get(row.id) ?? [],
       startedAt: row.started_at,
       finishedAt: row.finished_at,
-    };
+    }));
   }
 }

@@ -88,6 +88,13 @@ export async function watchTask(
 
 export class StepRun {
   private readonly results = new Map<string, ResourceResult>();
+  /**
+   * The resource writes, one after another: progress arrives in callbacks that cannot wait, yet
+   * each write must land after the one before it (a pool may run two unordered) and all of them
+   * before the step's end is recorded (`flushed`).
+   */
+  private writes: Promise<void> = Promise.resolve();
+  private writeFailure: unknown = null;
 
   constructor(
     private readonly deps: EngineDeps,
@@ -114,7 +121,18 @@ export class StepRun {
   set(updates: readonly ResourceUpdate[]): void {
     const known = updates.filter((u) => this.results.has(u.resourceId));
     for (const u of known) this.results.set(u.resourceId, { ...this.results.get(u.resourceId)!, status: u.status, error: u.error, source: u.error ? (u.source ?? 'app') : null });
-    this.deps.store.updateResources(this.stepId, known);
+    if (known.length === 0) return;
+    this.writes = this.writes
+      .then(() => this.deps.store.updateResources(this.stepId, known))
+      .catch((error: unknown) => {
+        this.writeFailure ??= error;
+      });
+  }
+
+  /** Every resource write so far on record; throws what the first failed one threw. */
+  async flushed(): Promise<void> {
+    await this.writes;
+    if (this.writeFailure !== null) throw this.writeFailure;
   }
 
   fromOutcomes(outcomes: readonly ResourceOutcome[]): void {

@@ -45,8 +45,8 @@ export class InventoryService {
   }
 
   /** Syncs the named accounts (all when none is named); unknown names fail before anything is sent. */
-  sync(names: readonly string[], run: SyncRun = {}): Promise<AccountSyncResult[]> {
-    const accounts: CloudAccount[] = names.length === 0 ? this.deps.accounts.list() : names.map((name) => this.deps.accounts.get(name));
+  async sync(names: readonly string[], run: SyncRun = {}): Promise<AccountSyncResult[]> {
+    const accounts: CloudAccount[] = names.length === 0 ? await this.deps.accounts.list() : await Promise.all(names.map((name) => this.deps.accounts.get(name)));
     return syncAccounts(
       {
         vault: this.deps.vault,
@@ -108,7 +108,7 @@ export class InventoryService {
    * (the certificate and chain the cloud returned; never a key), and matches the copy to it.
    */
   async importRemote(vault: Vault, accountId: string, remoteId: string): Promise<ImportedEntry> {
-    const account = this.deps.accounts.get(accountId);
+    const account = await this.deps.accounts.get(accountId);
     const pem = await this.store.certificatePem(account.id, remoteId);
     if (pem === undefined) throw new VaultError('inventory.copy_not_found', { account: account.name, remoteId });
     if (pem === null) throw new VaultError('inventory.no_certificate', { account: account.name, cloud: account.cloud, remoteId });
@@ -124,7 +124,7 @@ export class InventoryService {
 
   /** What the last syncs recorded; one account's when `name` is given. */
   async list(name?: string): Promise<StoredCopy[]> {
-    return this.store.list(name === undefined ? undefined : this.deps.accounts.get(name).id);
+    return this.store.list(name === undefined ? undefined : (await this.deps.accounts.get(name)).id);
   }
 }
 

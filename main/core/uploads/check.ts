@@ -16,7 +16,7 @@ import { findCertificate, searchTerm } from './match';
 
 export interface CheckDeps {
   readonly accounts: {
-    get(idOrName: string): CloudAccount;
+    get(idOrName: string): Promise<CloudAccount>;
     credentials(account: CloudAccount): Promise<CloudCredentials>;
   };
   readonly providers: ProviderLookup;
@@ -44,7 +44,7 @@ async function checkOne(deps: CheckDeps, row: UnresolvedAttempt): Promise<Upload
   }
   let account: CloudAccount;
   try {
-    account = deps.accounts.get(row.accountId);
+    account = await deps.accounts.get(row.accountId);
   } catch (error) {
     if (error instanceof VaultError) return failureFromVaultError(error);
     throw error;
@@ -59,7 +59,7 @@ async function checkOne(deps: CheckDeps, row: UnresolvedAttempt): Promise<Upload
       search ? { search } : {},
     );
     const found = findCertificate(row, listing);
-    deps.history.resolve(row.id, found ? { status: 'uploaded', remoteId: found.remoteId, error: null } : { status: 'failed', remoteId: null, error: notFound });
+    await deps.history.resolve(row.id, found ? { status: 'uploaded', remoteId: found.remoteId, error: null } : { status: 'failed', remoteId: null, error: notFound });
     log.info('upload_check', { historyId: row.id, accountId: account.id, found: Boolean(found) });
     return null;
   } catch (error) {
@@ -71,7 +71,7 @@ async function checkOne(deps: CheckDeps, row: UnresolvedAttempt): Promise<Upload
 
 /** Checks every unknown row, or the given ones; rows that are not unknown are left alone. */
 export async function checkUnknown(deps: CheckDeps, ids?: readonly string[]): Promise<HistoryCheck[]> {
-  const rows = deps.history.unresolved(ids);
+  const rows = await deps.history.unresolved(ids);
   const outcomes = await Promise.all(rows.map((row) => checkOne(deps, row)));
-  return rows.map((row, index) => ({ entry: deps.history.get(row.id)!, unresolvedBecause: outcomes[index] ?? null }));
+  return Promise.all(rows.map(async (row, index) => ({ entry: (await deps.history.get(row.id))!, unresolvedBecause: outcomes[index] ?? null })));
 }

@@ -55,7 +55,7 @@ function watch(jobId: string, done: Promise<unknown>): void {
 export const uploadHandlers: UploadHandlers = {
   'accounts.list': async (ctx) => {
     const service = uploadsOf(ctx);
-    return { accounts: service.accounts.list(), clouds: cloudIds.map((cloud) => describeCloud(service.provider(cloud))) };
+    return { accounts: await service.accounts.list(), clouds: cloudIds.map((cloud) => describeCloud(service.provider(cloud))) };
   },
   'accounts.save': async (ctx, { secret, ...input }) => {
     const credentials = secret ? credentialsFromObject(secret) : undefined;
@@ -77,13 +77,13 @@ export const uploadHandlers: UploadHandlers = {
   'accounts.test': async (ctx, { id }) => uploadsOf(ctx).testAccount(id),
   'uploads.plan': async (ctx, { certificateId, targets }) => {
     const { entry, material } = await materialFromLibrary(vaultOf(ctx), certificateId);
-    return uploadsOf(ctx).plan(entry.id, material, targets);
+    return await uploadsOf(ctx).plan(entry.id, material, targets);
   },
   'uploads.start': async (ctx, { certificateId, targets, force }) => {
     const vault = vaultOf(ctx);
     const service = uploadsOf(ctx);
     const { entry, material } = await materialFromLibrary(vault, certificateId);
-    const resolved = service.resolveTargets(material, targets);
+    const resolved = await service.resolveTargets(material, targets);
     // A page cannot confirm an account; only the user can, through accounts.confirm's dialog.
     await service.ensureConfirmed(resolved.map((target) => target.account));
     const { jobId, done } = service.jobs.start(
@@ -106,15 +106,15 @@ export const uploadHandlers: UploadHandlers = {
     return { jobId };
   },
   'uploads.job': async (ctx, { jobId }) => uploadsOf(ctx).jobs.summary(jobId),
-  'history.list': async (ctx, filter) => ({ entries: uploadsOf(ctx).history.list(filter) }),
+  'history.list': async (ctx, filter) => ({ entries: await uploadsOf(ctx).history.list(filter) }),
   'history.check': async (ctx, { ids }) => ({ results: await uploadsOf(ctx).check(ids) }),
   'history.exportCsv': async (ctx, { path: file, ...filter }) => {
-    const entries = uploadsOf(ctx).history.list(filter);
+    const entries = await uploadsOf(ctx).history.list(filter);
     writeFileAtomic(file, historyCsv(entries));
     return { file, rows: entries.length };
   },
   'history.deployments': async (ctx, { certificateIds }) => {
-    const found = uploadsOf(ctx).history.deployments(certificateIds);
+    const found = await uploadsOf(ctx).history.deployments(certificateIds);
     return { deployments: Object.fromEntries(found) as Record<string, Deployment[]> };
   },
 };

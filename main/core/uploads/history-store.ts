@@ -1,37 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import type Database from 'better-sqlite3';
+import { sql, type Selectable } from 'kysely';
 import type { CloudId } from '../../../shared/model';
 import type { Deployment, HistoryEntry, HistoryFilter, HistoryStatus, Localized, UploadFailure } from '../../../shared/uploads';
+import { equalsNocase, insertionOrder, nocase } from '../db/dialect-sql';
+import type { UploadHistoryTable } from '../db/tables';
+import type { VaultDb } from '../db/vault-db';
 
 // The upload history. An attempt is inserted as 'pending' before its first request leaves this
 // process and finished afterwards, so a crash in between leaves a row that says so. Rows belong
 // to the process that wrote them (owner_pid): the app and the CLI share the database, and one
-// must not declare the other's in-flight uploads lost.
+// must not declare the other's in-flight uploads lost. Either engine (docs/data-layer.md).
 
-interface HistoryRow {
-  id: string;
-  job_id: string;
-  certificate_id: string | null;
-  fingerprint_sha256: string;
-  fingerprint_sha1: string | null;
-  common_name: string | null;
-  dns_names_json: string;
-  not_after: string | null;
-  account_id: string | null;
-  account_name: string;
-  cloud: string;
-  status: HistoryStatus;
-  remote_id: string | null;
-  request_id: string | null;
-  error_code: string | null;
-  error_message: string | null;
-  error_hint_json: string | null;
-  attempts: number;
-  duration_ms: number | null;
-  started_at: string;
-  finished_at: string | null;
-  owner_pid: number | null;
-}
+type HistoryRow = Selectable<UploadHistoryTable>;
 
 export interface BeginAttempt {
   readonly jobId: string;
@@ -70,6 +50,9 @@ export interface UnresolvedAttempt {
 }
 
 export const MAX_HISTORY_PAGE = 10_000;
+
+/** Certificates per deployments query: well under either engine's limit on bound parameters. */
+const DEPLOYMENTS_BATCH = 500;
 
 function toEntry(row: HistoryRow): HistoryEntry {
   const error: UploadFailure | null =
@@ -128,72 +111,75 @@ export function processIsAlive(pid: number): boolean {
 }
 
 export class HistoryStore {
+  /** The startup sweep (`sweepAbandoned`) while it runs: every other call waits for it. */
+  private sweeping: Promise<unknown> = Promise.resolve();
+
   constructor(
-    private readonly db: Database.Database,
+    private readonly vault: VaultDb,
     private readonly now: () => Date = () => new Date(),
     private readonly pid: number = process.pid,
   ) {}
 
   /** Written before the first request of a target is sent. */
-  begin(attempt: BeginAttempt): string {
+  async begin(attempt: BeginAttempt): Promise<string> {
+    await this.sweeping;
     const id = randomUUID();
-    this.db
-      .prepare(
-        `INSERT INTO upload_history (id, job_id, certificate_id, fingerprint_sha256, fingerprint_sha1, common_name, dns_names_json,
-           not_after, account_id, account_name, cloud, status, attempts, started_at, owner_pid)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
-      )
-      .run(
+    await this.vault.db
+      .insertInto('upload_history')
+      .values({
         id,
-        attempt.jobId,
-        attempt.certificateId,
-        attempt.fingerprintSha256.toLowerCase(),
-        attempt.fingerprintSha1?.toLowerCase() ?? null,
-        attempt.commonName,
-        JSON.stringify(attempt.dnsNames),
-        attempt.notAfter,
-        attempt.accountId,
-        attempt.accountName,
-        attempt.cloud,
-        this.now().toISOString(),
-        this.pid,
-      );
+        job_id: attempt.jobId,
+        certificate_id: attempt.certificateId,
+        fingerprint_sha256: attempt.fingerprintSha256.toLowerCase(),
+        fingerprint_sha1: attempt.fingerprintSha1?.toLowerCase() ?? null,
+        common_name: attempt.commonName,
+        dns_names_json: JSON.stringify(attempt.dnsNames),
+        not_after: attempt.notAfter,
+        account_id: attempt.accountId,
+        account_name: attempt.accountName,
+        cloud: attempt.cloud,
+        status: 'pending',
+        attempts: 0,
+        started_at: this.now().toISOString(),
+        owner_pid: this.pid,
+      })
+      .execute();
     return id;
   }
 
   /** Counts requests as they are sent, so a crash mid-retry still records how many went out. */
-  recordAttempt(id: string, attempts: number): void {
-    this.db.prepare('UPDATE upload_history SET attempts = ? WHERE id = ?').run(attempts, id);
+  async recordAttempt(id: string, attempts: number): Promise<void> {
+    await this.sweeping;
+    await this.vault.db.updateTable('upload_history').set({ attempts }).where('id', '=', id).execute();
   }
 
   /**
    * Removes a row whose target was cancelled before any upload went out (only its read-only
    * listing did): nothing happened at the cloud, and a "failed" row would say otherwise.
    */
-  discard(id: string): void {
-    this.db.prepare('DELETE FROM upload_history WHERE id = ? AND attempts = 0').run(id);
+  async discard(id: string): Promise<void> {
+    await this.sweeping;
+    await this.vault.db.deleteFrom('upload_history').where('id', '=', id).where('attempts', '=', 0).execute();
   }
 
-  finish(id: string, outcome: FinishAttempt): void {
-    this.db
-      .prepare(
-        `UPDATE upload_history SET status = @status, remote_id = @remoteId, request_id = @requestId, error_code = @code,
-           error_message = @message, error_hint_json = @hint, attempts = @attempts, duration_ms = @durationMs,
-           finished_at = @finishedAt, owner_pid = NULL
-         WHERE id = @id`,
-      )
-      .run({
-        id,
+  async finish(id: string, outcome: FinishAttempt): Promise<void> {
+    await this.sweeping;
+    await this.vault.db
+      .updateTable('upload_history')
+      .set({
         status: outcome.status,
-        remoteId: outcome.remoteId,
-        requestId: outcome.requestId ?? outcome.error?.requestId ?? null,
-        code: outcome.error?.code ?? null,
-        message: outcome.error?.message ?? null,
-        hint: outcome.error?.hint ? JSON.stringify(outcome.error.hint) : null,
+        remote_id: outcome.remoteId,
+        request_id: outcome.requestId ?? outcome.error?.requestId ?? null,
+        error_code: outcome.error?.code ?? null,
+        error_message: outcome.error?.message ?? null,
+        error_hint_json: outcome.error?.hint ? JSON.stringify(outcome.error.hint) : null,
         attempts: outcome.attempts,
-        durationMs: outcome.durationMs,
-        finishedAt: this.now().toISOString(),
-      });
+        duration_ms: outcome.durationMs,
+        finished_at: this.now().toISOString(),
+        owner_pid: null,
+      })
+      .where('id', '=', id)
+      .execute();
   }
 
   /**
@@ -202,96 +188,148 @@ export class HistoryStore {
    * Rows of a live process (the app while the CLI starts, or this very process) stay pending. A
    * recycled pid only delays the change to a later start; it never resolves a row wrongly.
    */
-  markAbandoned(isAlive: (pid: number) => boolean = processIsAlive): number {
-    const rows = this.db.prepare("SELECT id, owner_pid FROM upload_history WHERE status = 'pending'").all() as { id: string; owner_pid: number | null }[];
+  async markAbandoned(isAlive: (pid: number) => boolean = processIsAlive): Promise<number> {
+    const rows = await this.vault.db.selectFrom('upload_history').select(['id', 'owner_pid']).where('status', '=', 'pending').execute();
     const orphans = rows.filter((row) => row.owner_pid === null || (row.owner_pid !== this.pid && !isAlive(row.owner_pid)));
-    const mark = this.db.prepare("UPDATE upload_history SET status = 'unknown', owner_pid = NULL WHERE id = ? AND status = 'pending'");
-    this.db.transaction(() => orphans.forEach((row) => mark.run(row.id)))();
+    if (orphans.length === 0) return 0;
+    // One statement, so no transaction held across an await (it runs at startup, beside the
+    // library's first writes); `status = 'pending'` leaves a row another process finished meanwhile.
+    await this.vault.db
+      .updateTable('upload_history')
+      .set({ status: 'unknown', owner_pid: null })
+      .where('id', 'in', orphans.map((row) => row.id))
+      .where('status', '=', 'pending')
+      .execute();
     return orphans.length;
   }
 
-  get(id: string): HistoryEntry | null {
-    const row = this.db.prepare('SELECT * FROM upload_history WHERE id = ?').get(id) as HistoryRow | undefined;
+  /**
+   * `markAbandoned` as a service starts it, without waiting: the store's other calls wait for it
+   * instead, so none reads a row it is about to change or writes one it would misjudge.
+   */
+  sweepAbandoned(isAlive?: (pid: number) => boolean): Promise<number> {
+    const sweep = this.markAbandoned(isAlive);
+    this.sweeping = sweep.catch(() => undefined);
+    return sweep;
+  }
+
+  async get(id: string): Promise<HistoryEntry | null> {
+    await this.sweeping;
+    const row = await this.vault.db.selectFrom('upload_history').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? toEntry(row) : null;
   }
 
-  list(filter: HistoryFilter = {}): HistoryEntry[] {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (clause: string, ...values: unknown[]): void => {
-      where.push(clause);
-      params.push(...values);
-    };
-    if (filter.certificateId) add('certificate_id = ?', filter.certificateId);
-    if (filter.fingerprintSha256) add('fingerprint_sha256 = ?', filter.fingerprintSha256.toLowerCase());
-    if (filter.cloud) add('cloud = ?', filter.cloud);
-    if (filter.accountId) add('account_id = ?', filter.accountId);
-    if (filter.accountName) add('account_name = ? COLLATE NOCASE', filter.accountName);
-    if (filter.status && filter.status.length > 0) add(`status IN (${filter.status.map(() => '?').join(', ')})`, ...filter.status);
-    if (filter.from) add('started_at >= ?', filter.from);
-    if (filter.to) add('started_at <= ?', filter.to);
+  async list(filter: HistoryFilter = {}): Promise<HistoryEntry[]> {
+    await this.sweeping;
+    const { engine } = this.vault;
+    let query = this.vault.db.selectFrom('upload_history').selectAll();
+    if (filter.certificateId) query = query.where('certificate_id', '=', filter.certificateId);
+    if (filter.fingerprintSha256) query = query.where('fingerprint_sha256', '=', filter.fingerprintSha256.toLowerCase());
+    if (filter.cloud) query = query.where('cloud', '=', filter.cloud);
+    if (filter.accountId) query = query.where('account_id', '=', filter.accountId);
+    if (filter.accountName) query = query.where(equalsNocase(engine, 'account_name', filter.accountName));
+    if (filter.status && filter.status.length > 0) query = query.where('status', 'in', filter.status);
+    if (filter.from) query = query.where('started_at', '>=', filter.from);
+    if (filter.to) query = query.where('started_at', '<=', filter.to);
     const limit = Math.min(filter.limit ?? MAX_HISTORY_PAGE, MAX_HISTORY_PAGE);
-    const sql = `SELECT * FROM upload_history ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY started_at DESC, rowid DESC LIMIT ? OFFSET ?`;
-    const rows = this.db.prepare(sql).all(...params, limit, filter.offset ?? 0) as HistoryRow[];
+    const rows = await query
+      .orderBy('started_at', 'desc')
+      .orderBy(insertionOrder(engine, 'upload_history'), 'desc')
+      .limit(limit)
+      .offset(filter.offset ?? 0)
+      .execute();
     return rows.map(toEntry);
   }
 
   /** The latest successful upload of this certificate to this account, for dedupe. */
-  findPresent(accountId: string, fingerprintSha256: string): HistoryEntry | null {
-    const row = this.db
-      .prepare(
-        `SELECT * FROM upload_history WHERE account_id = ? AND fingerprint_sha256 = ? AND status IN ('uploaded', 'duplicate')
-         ORDER BY finished_at DESC LIMIT 1`,
-      )
-      .get(accountId, fingerprintSha256.toLowerCase()) as HistoryRow | undefined;
+  async findPresent(accountId: string, fingerprintSha256: string): Promise<HistoryEntry | null> {
+    await this.sweeping;
+    const row = await this.vault.db
+      .selectFrom('upload_history')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('fingerprint_sha256', '=', fingerprintSha256.toLowerCase())
+      .where('status', 'in', ['uploaded', 'duplicate'])
+      .orderBy('finished_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
     return row ? toEntry(row) : null;
   }
 
   /** Where each of these certificates is uploaded: one line per account, the latest copy. */
-  deployments(certificateIds: readonly string[]): Map<string, Deployment[]> {
-    const result = new Map<string, Deployment[]>();
-    if (certificateIds.length === 0) return result;
-    const select = this.db.prepare(
-      `SELECT certificate_id, account_id, account_name, cloud, remote_id, MAX(finished_at) AS uploaded_at
-       FROM upload_history WHERE certificate_id = ? AND status IN ('uploaded', 'duplicate')
-       GROUP BY COALESCE(account_id, account_name || ':' || cloud) ORDER BY account_name COLLATE NOCASE`,
-    );
-    for (const id of certificateIds) {
-      const rows = select.all(id) as { account_id: string | null; account_name: string; cloud: string; remote_id: string | null; uploaded_at: string }[];
-      result.set(
-        id,
-        rows.map((row) => ({ accountId: row.account_id, accountName: row.account_name, cloud: row.cloud as CloudId, remoteId: row.remote_id, uploadedAt: row.uploaded_at })),
-      );
+  async deployments(certificateIds: readonly string[]): Promise<Map<string, Deployment[]>> {
+    await this.sweeping;
+    const result = new Map<string, Deployment[]>(certificateIds.map((id) => [id, []]));
+    for (let start = 0; start < certificateIds.length; start += DEPLOYMENTS_BATCH) {
+      for (const row of await this.latestCopies(certificateIds.slice(start, start + DEPLOYMENTS_BATCH))) {
+        result.get(row.certificate_id)!.push({
+          accountId: row.account_id,
+          accountName: row.account_name,
+          cloud: row.cloud as CloudId,
+          remoteId: row.remote_id,
+          uploadedAt: row.finished_at,
+        });
+      }
     }
     return result;
   }
 
+  /**
+   * Per certificate and account (by id, or by name and cloud once the account is removed), the
+   * newest successful upload, ordered by account name: a window function, which both engines
+   * have, where SQLite alone would take a bare column next to MAX().
+   */
+  private async latestCopies(certificateIds: readonly string[]) {
+    const { engine } = this.vault;
+    const ranked = this.vault.db
+      .selectFrom('upload_history')
+      .select([
+        'certificate_id',
+        'account_id',
+        'account_name',
+        'cloud',
+        'remote_id',
+        'finished_at',
+        sql<number>`row_number() OVER (
+          PARTITION BY certificate_id, COALESCE(account_id, account_name || ':' || cloud) ORDER BY finished_at DESC)`.as('newest'),
+      ])
+      .where('certificate_id', 'in', certificateIds)
+      .where('status', 'in', ['uploaded', 'duplicate']);
+    const rows = await this.vault.db
+      .selectFrom(ranked.as('ranked'))
+      .select(['certificate_id', 'account_id', 'account_name', 'cloud', 'remote_id', 'finished_at'])
+      .where('newest', '=', 1)
+      .orderBy(nocase(engine, 'account_name'))
+      .execute();
+    return rows.map((row) => ({ ...row, certificate_id: row.certificate_id!, finished_at: row.finished_at! }));
+  }
+
   /** Rows whose outcome nobody knows; `ids` narrows to those (a `check` on selected rows). */
-  unresolved(ids?: readonly string[]): UnresolvedAttempt[] {
-    const rows = this.db.prepare("SELECT * FROM upload_history WHERE status = 'unknown' ORDER BY started_at").all() as HistoryRow[];
+  async unresolved(ids?: readonly string[]): Promise<UnresolvedAttempt[]> {
+    await this.sweeping;
+    const rows = await this.vault.db.selectFrom('upload_history').selectAll().where('status', '=', 'unknown').orderBy('started_at').execute();
     const wanted = ids ? new Set(ids) : null;
     return rows.filter((row) => !wanted || wanted.has(row.id)).map(toUnresolved);
   }
 
   /** Resolves an 'unknown' row; a no-op when another process resolved it first. */
-  resolve(id: string, outcome: { status: 'uploaded' | 'failed'; remoteId: string | null; error: UploadFailure | null }): boolean {
-    const result = this.db
-      .prepare(
-        `UPDATE upload_history SET status = @status, remote_id = @remoteId, error_code = @code, error_message = @message,
-           error_hint_json = @hint, finished_at = COALESCE(finished_at, @finishedAt)
-         WHERE id = @id AND status = 'unknown'`,
-      )
-      .run({
-        id,
+  async resolve(id: string, outcome: { status: 'uploaded' | 'failed'; remoteId: string | null; error: UploadFailure | null }): Promise<boolean> {
+    await this.sweeping;
+    const finishedAt = this.now().toISOString();
+    const result = await this.vault.db
+      .updateTable('upload_history')
+      .set((eb) => ({
         status: outcome.status,
-        remoteId: outcome.remoteId,
-        code: outcome.error?.code ?? null,
-        message: outcome.error?.message ?? null,
-        hint: outcome.error?.hint ? JSON.stringify(outcome.error.hint) : null,
-        finishedAt: this.now().toISOString(),
-      });
-    return result.changes === 1;
+        remote_id: outcome.remoteId,
+        error_code: outcome.error?.code ?? null,
+        error_message: outcome.error?.message ?? null,
+        error_hint_json: outcome.error?.hint ? JSON.stringify(outcome.error.hint) : null,
+        finished_at: eb.fn.coalesce('finished_at', eb.val(finishedAt)),
+      }))
+      .where('id', '=', id)
+      .where('status', '=', 'unknown')
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
   }
 }
 

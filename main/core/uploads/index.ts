@@ -1,6 +1,6 @@
 import { createHttpClient } from '../../clouds/http-client';
 import { getProvider } from '../../clouds/registry';
-import { openDatabase } from '../db/open';
+import { vaultDbOf } from '../db/context-db';
 import type { HandlerContext } from '../ipc/context';
 import { osKeychain } from '../keychain';
 import { UploadService, type UploadServiceOptions } from './service';
@@ -9,7 +9,7 @@ export { UploadService } from './service';
 
 // The accounts and uploads behind a handler context, opened on first use (like the library's
 // `vaultOf`). A context may bring its own service (tests: in-memory keychain, a fake clock);
-// otherwise one is opened over the vault database in `ctx.dataDir` with the OS keychain, and its
+// otherwise one is opened over the context's vault database (vaultDbOf) with the OS keychain, and its
 // progress goes out as `uploads.progress` events.
 
 const opened = new WeakMap<HandlerContext, UploadService>();
@@ -17,7 +17,7 @@ const opened = new WeakMap<HandlerContext, UploadService>();
 /** The service a window uses: the vault database, the OS keychain, the real clouds, events out. */
 export function openUploadService(ctx: HandlerContext, options: Pick<UploadServiceOptions, 'concurrency'> = {}): UploadService {
   return new UploadService({
-    db: openDatabase(ctx.dataDir),
+    vault: vaultDbOf(ctx),
     secrets: osKeychain(),
     providers: getProvider,
     http: createHttpClient(),

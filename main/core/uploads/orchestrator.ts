@@ -130,7 +130,7 @@ class TargetRun {
     if (this.signal.aborted) return this.finish('cancelled', null, null, ourCancel());
     this.report('checking');
     if (!this.job.force) {
-      const present = this.deps.history.findPresent(this.target.account.id, this.identity.fingerprintSha256);
+      const present = await this.deps.history.findPresent(this.target.account.id, this.identity.fingerprintSha256);
       if (present) return this.finish('duplicate', present.remoteId, null, null);
     }
     let credentials: CloudCredentials;
@@ -149,7 +149,7 @@ class TargetRun {
       // Deliberately no abort signal: Cancel stops targets that have not sent yet. Aborting a
       // request in flight would only turn a clear answer into an unknown one.
     };
-    this.historyId = this.deps.history.begin({
+    this.historyId = await this.deps.history.begin({
       jobId: this.job.jobId,
       certificateId: this.job.certificateId,
       ...this.identity,
@@ -177,7 +177,7 @@ class TargetRun {
         return this.finish('cancelled', null, null, ourCancel());
       }
       this.attempts += 1;
-      this.deps.history.recordAttempt(this.historyId!, this.attempts);
+      await this.deps.history.recordAttempt(this.historyId!, this.attempts);
       this.report('uploading');
       let info: CloudErrorInfo;
       try {
@@ -282,18 +282,18 @@ class TargetRun {
   }
 
   /** 'unknown' is a history status only; the caller sees a failure that tells them to Check. */
-  private finish(
+  private async finish(
     status: 'uploaded' | 'duplicate' | 'failed' | 'cancelled' | 'unknown',
     remoteId: string | null,
     requestId: string | null,
     error: UploadFailure | null,
-  ): TargetResult {
+  ): Promise<TargetResult> {
     const durationMs = Math.max(0, Math.round(this.deps.clock.now() - this.startedAt));
     if (this.historyId && status === 'cancelled' && this.attempts === 0) {
-      this.deps.history.discard(this.historyId);
+      await this.deps.history.discard(this.historyId);
       this.historyId = null;
     } else if (this.historyId) {
-      this.deps.history.finish(this.historyId, {
+      await this.deps.history.finish(this.historyId, {
         status,
         remoteId,
         requestId,

@@ -70,16 +70,16 @@ export function certificateIssues(material: UploadMaterial, now: Date): PlanIssu
   return issues;
 }
 
-export function planTarget(
+export async function planTarget(
   provider: CloudProvider,
   account: CloudAccount,
   material: UploadMaterial,
   history: HistoryStore,
   now: Date,
   overrides?: Readonly<Record<string, unknown>>,
-): PlanTarget {
+): Promise<PlanTarget> {
   const resolved = resolveOptions(provider, account, material, overrides);
-  const present = history.findPresent(account.id, material.leaf.fingerprintSha256);
+  const present = await history.findPresent(account.id, material.leaf.fingerprintSha256);
   return {
     accountId: account.id,
     accountName: account.name,

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type Database from 'better-sqlite3';
 import { VaultError } from '../../../shared/errors';
 import type { CloudId } from '../../../shared/model';
 import type { CloudAccount, ConnectionTest, HistoryCheck, UploadPlan, UploadProgress } from '../../../shared/uploads';
@@ -10,6 +9,7 @@ import type { RetryPolicy } from '../../clouds/retry';
 import { accountIdentity, type AccountIdentity } from '../accounts/account-confirmation';
 import { AccountStore, accountConfig, type ProviderLookup } from '../accounts/account-store';
 import { testConnection } from '../accounts/connection-test';
+import type { VaultDb } from '../db/vault-db';
 import type { SecretStore } from '../keychain';
 import { log } from '../log';
 import { AccountPacer, type Pacer } from './pacing';
@@ -27,7 +27,8 @@ import { Semaphore } from './semaphore';
 export const DEFAULT_CONCURRENCY = 16;
 
 export interface UploadServiceOptions {
-  readonly db: Database.Database;
+  /** The context's one vault database (vaultDbOf), shared with every other store of the process. */
+  readonly vault: VaultDb;
   readonly secrets: SecretStore;
   readonly providers: ProviderLookup;
   readonly http: HttpClient;
@@ -66,8 +67,8 @@ export class UploadService {
     this.clock = options.clock ?? systemClock;
     const now = () => new Date(this.clock.now());
     this.providers = options.providers;
-    this.accounts = new AccountStore(options.db, options.secrets, options.providers, now, options.env);
-    this.history = new HistoryStore(options.db, now);
+    this.accounts = new AccountStore(options.vault, options.secrets, options.providers, now, options.env);
+    this.history = new HistoryStore(options.vault, now);
     this.pacer = new AccountPacer(this.clock);
     this.deps = {
       providers: options.providers,
@@ -84,8 +85,13 @@ export class UploadService {
       policy: options.policy,
     };
     this.jobs = new UploadJobs(this.deps, options.emit);
-    const abandoned = this.history.markAbandoned();
-    if (abandoned > 0) log.warn('upload_history_abandoned', { count: abandoned });
+    // Not awaited here: the history store's other calls wait for it (HistoryStore.sweepAbandoned).
+    this.history.sweepAbandoned().then(
+      (abandoned) => {
+        if (abandoned > 0) log.warn('upload_history_abandoned', { count: abandoned });
+      },
+      (error: unknown) => log.error('upload_history_sweep_failed', { error }),
+    );
   }
 
   provider(cloud: CloudId) {
@@ -93,7 +99,7 @@ export class UploadService {
   }
 
   async testAccount(idOrName: string): Promise<ConnectionTest> {
-    const account = this.accounts.get(idOrName);
+    const account = await this.accounts.get(idOrName);
     const provider = this.providers(account.cloud);
     await this.deps.limiter.acquire(account.id, provider.requestsPerSecond);
     return testConnection(provider, {
@@ -105,45 +111,45 @@ export class UploadService {
     });
   }
 
-  plan(certificateId: string, material: UploadMaterial, targets: readonly TargetRequest[]): UploadPlan {
+  async plan(certificateId: string, material: UploadMaterial, targets: readonly TargetRequest[]): Promise<UploadPlan> {
     const now = new Date(this.clock.now());
-    return {
-      certificateId,
-      fingerprintSha256: material.leaf.fingerprintSha256,
-      targets: targets.map(({ accountId, options }) => {
-        const account = this.accounts.get(accountId);
-        return planTarget(this.providers(account.cloud), account, material, this.history, now, options);
-      }),
-    };
+    const planned = [];
+    for (const { accountId, options } of targets) {
+      const account = await this.accounts.get(accountId);
+      planned.push(await planTarget(this.providers(account.cloud), account, material, this.history, now, options));
+    }
+    return { certificateId, fingerprintSha256: material.leaf.fingerprintSha256, targets: planned };
   }
 
   /**
    * Resolves each target's options and refuses the whole request when one is blocked by its
    * pre-flight: a one-click upload that silently skipped a target would be worse than none.
    */
-  resolveTargets(material: UploadMaterial, targets: readonly TargetRequest[]): UploadTarget[] {
+  async resolveTargets(material: UploadMaterial, targets: readonly TargetRequest[]): Promise<UploadTarget[]> {
     const now = new Date(this.clock.now());
-    const accounts = targets.map(({ accountId }) => this.accounts.get(accountId));
+    const accounts = await this.accountsNamed(targets.map(({ accountId }) => accountId));
     const seen = new Set<string>();
-    return targets.map(({ options }, index) => {
+    const resolved: UploadTarget[] = [];
+    for (const [index, { options }] of targets.entries()) {
       const account = accounts[index]!;
       if (seen.has(account.id)) throw new VaultError('upload.blocked', { account: account.name, reason: 'the account is chosen twice' });
       seen.add(account.id);
-      const plan = planTarget(this.providers(account.cloud), account, material, this.history, now, options);
+      const plan = await planTarget(this.providers(account.cloud), account, material, this.history, now, options);
       if (isBlocked(plan)) {
         const reasons = plan.issues.filter((issue) => issue.severity === 'error').map((issue) => issue.message.en);
         throw new VaultError('upload.blocked', { account: account.name, reason: reasons.join(' ') });
       }
-      return { account, options: plan.options };
-    });
+      resolved.push({ account, options: plan.options });
+    }
+    return resolved;
   }
 
   /** Asks `confirm` whether keys may go to this account as it is now, and records a yes. */
   async confirmAccount(idOrName: string, confirm: ConfirmAccount): Promise<CloudAccount> {
-    const account = this.accounts.get(idOrName);
+    const account = await this.accounts.get(idOrName);
     const identity = accountIdentity(account, await this.accounts.credentials(account));
     if (await confirm(account, identity)) {
-      this.accounts.confirmations.record(account.id, identity);
+      await this.accounts.confirmations.record(account.id, identity);
       log.info('account_confirmed', { accountId: account.id, cloud: account.cloud });
     } else {
       log.info('account_confirmation_declined', { accountId: account.id, cloud: account.cloud });
@@ -164,9 +170,9 @@ export class UploadService {
       });
       if (credentials === null) continue;
       const identity = accountIdentity(account, credentials);
-      if (this.accounts.confirmations.matches(account.id, identity)) continue;
+      if (await this.accounts.confirmations.matches(account.id, identity)) continue;
       if (confirm && (await confirm(account, identity))) {
-        this.accounts.confirmations.record(account.id, identity);
+        await this.accounts.confirmations.record(account.id, identity);
         continue;
       }
       throw new VaultError('account.not_confirmed', { name: account.name });
@@ -175,7 +181,7 @@ export class UploadService {
 
   private async confirmedCredentials(account: CloudAccount): Promise<CloudCredentials> {
     const credentials = await this.accounts.credentials(account);
-    if (!this.accounts.confirmations.matches(account.id, accountIdentity(account, credentials))) {
+    if (!(await this.accounts.confirmations.matches(account.id, accountIdentity(account, credentials)))) {
       throw new VaultError('account.not_confirmed', { name: account.name });
     }
     return credentials;
@@ -186,7 +192,9 @@ export class UploadService {
   }
 
   /** Accounts by id or name, in the order given (the CLI's `--to a,b`). */
-  accountsNamed(names: readonly string[]): CloudAccount[] {
-    return names.map((name) => this.accounts.get(name));
+  async accountsNamed(names: readonly string[]): Promise<CloudAccount[]> {
+    const accounts: CloudAccount[] = [];
+    for (const name of names) accounts.push(await this.accounts.get(name));
+    return accounts;
   }
 }

@@ -98,7 +98,7 @@ describe('deploy plan', () => {
     expect(plan.accounts.every((a) => a.blockedBecause === null)).toBe(true);
     // A plan changes nothing: no upload, no start, and the history is empty.
     expect(w.cloud.calls.filter((c) => !['discover', 'list', 'sync'].includes(c.op))).toEqual([]);
-    expect(w.deploy.history()).toEqual([]);
+    expect(await w.deploy.history()).toEqual([]);
   });
 
   it('refuses a certificate that renews nothing on any account', async () => {
@@ -106,7 +106,7 @@ describe('deploy plan', () => {
     const entry = await w.import(NEW);
     await w.addAccount('prod');
     await expect(w.clock.settle(w.deploy.start(entry.id, keep))).rejects.toMatchObject({ code: 'deploy.nothing_to_deploy' });
-    expect(w.deploy.history()).toEqual([]);
+    expect(await w.deploy.history()).toEqual([]);
   });
 });
 
@@ -132,7 +132,7 @@ describe('deploy run', () => {
     const retire = deployer.retire;
     let duringCall: unknown;
     deployer.retire = async (...args) => {
-      duringCall = w.deploy.history({ certificateId: entry.id })[0]?.accounts[0]?.retired;
+      duringCall = (await w.deploy.history({ certificateId: entry.id }))[0]?.accounts[0]?.retired;
       return retire(...args);
     };
 
@@ -158,7 +158,7 @@ describe('deploy run', () => {
     expect(step!.retired).toEqual([{ remoteId: 'old-1', action: 'delete', done: true, error: null }]);
     expect(w.cloud.certs.get('prod')!.map((c) => c.remoteId)).toEqual([newId]);
     // The upload went through the upload service: its history records it.
-    expect(w.uploads.history.list().map((h) => [h.status, h.remoteId, h.certificateId])).toEqual([['uploaded', newId, entry.id]]);
+    expect((await w.uploads.history.list()).map((h) => [h.status, h.remoteId, h.certificateId])).toEqual([['uploaded', newId, entry.id]]);
     // One start, then polls until finished, further apart each time.
     expect(w.cloud.ops('start')).toHaveLength(1);
     const polls = w.cloud.ops('poll').map((c) => c.at);
@@ -209,7 +209,7 @@ describe('deploy run', () => {
     const rolled = await w.clock.settle(back.done);
     expect(rolled).toMatchObject({ rollbackOf: id, accounts: [{ status: 'rolled-back', resources: [{ id: 'a.deploy.test', action: 'replace', status: 'rolled-back', source: null }] }] });
     expect(w.cloud.serving('prod')).toEqual({ 'a.deploy.test': 'old-1', 'b.deploy.test': 'old-1' });
-    expect(w.deploy.record(id).accounts[0]!.status).toBe('rolled-back');
+    expect((await w.deploy.record(id)).accounts[0]!.status).toBe('rolled-back');
     await expect(w.clock.settle(w.deploy.rollback(id))).rejects.toMatchObject({ code: 'deploy.nothing_to_roll_back' });
   });
 
@@ -343,7 +343,7 @@ describe('crash safety', () => {
     db.close();
 
     const restarted = w.reopen();
-    const after = restarted.record(started.deploymentId);
+    const after = await restarted.record(started.deploymentId);
     expect(after.accounts[0]).toMatchObject({ status: 'unknown', resources: [{ status: 'unknown' }, { status: 'unknown' }] });
     // A new deployment of the same certificate there waits for the check.
     await expect(w.clock.settle(restarted.start(entry.id, keep))).rejects.toMatchObject({ code: 'deploy.unresolved' });
@@ -354,7 +354,7 @@ describe('crash safety', () => {
     const newId = checked!.accounts[0]!.newRemoteId!;
     expect(w.cloud.serving('prod')).toEqual({ 'www.deploy.test': newId, 'api.deploy.test': newId });
     // The history survives the reopen, as the first service wrote it.
-    expect(restarted.history().map((d) => d.id)).toEqual([started.deploymentId]);
+    expect((await restarted.history()).map((d) => d.id)).toEqual([started.deploymentId]);
     void started.done.catch(() => undefined);
   });
 
@@ -392,7 +392,7 @@ describe('a retire the process stopped during', () => {
     db.close();
     deployer.retire = real;
     const restarted = w.reopen();
-    const after = restarted.record(started.deploymentId);
+    const after = await restarted.record(started.deploymentId);
     expect(after.accounts[0]).toMatchObject({ status: 'unknown', resources: [{ status: 'deployed' }] });
     expect(after.accounts[0]!.retired).toEqual([{ remoteId: 'old-1', action: retire, done: false, error: expect.objectContaining({ code: 'deploy.retire_unknown' }) }]);
     void started.done.catch(() => undefined);
@@ -405,7 +405,7 @@ describe('a retire the process stopped during', () => {
     const [checked] = await w.clock.settle(restarted.check([id]));
     expect(checked!.accounts[0]).toMatchObject({ status: 'deployed', retired: [{ remoteId: 'old-1', action: 'delete', done: true, error: null }] });
     expect(w.cloud.ops('retire-delete')).toHaveLength(1);
-    expect(restarted.store.unresolved()).toEqual([]);
+    expect(await restarted.store.unresolved()).toEqual([]);
   });
 
   it('a delete that never arrived is settled as not done (OLD still listed), with what to do', async () => {

@@ -75,11 +75,10 @@ export function openWorld(options: { verify?: (domains: { domain: string; port: 
     const db = openDatabase(dir);
     opened.push(db);
     const providers = () => cloud.provider();
-    const uploads = new UploadService({ db, secrets, providers, http: noHttp, emit: () => undefined, clock, random: () => 0.5 });
-    // The inventory on its own connection, as inventoryOf(ctx) has it (the context's VaultDb).
-    const inventoryDb = sqliteVaultDb(openDatabase(dir), { owned: true });
-    opened.push(inventoryDb);
-    const inventory = new InventoryService({ vault: inventoryDb, accounts: uploads.accounts, pacer: uploads.pacer, providers, http: noHttp, now });
+    // Uploads, the inventory and the deployments on one VaultDb, as vaultDbOf(ctx) gives the app one per context.
+    const shared = sqliteVaultDb(db, { owned: false });
+    const uploads = new UploadService({ vault: shared, secrets, providers, http: noHttp, emit: () => undefined, clock, random: () => 0.5 });
+    const inventory = new InventoryService({ vault: shared, accounts: uploads.accounts, pacer: uploads.pacer, providers, http: noHttp, now });
     const verify: VerifyServed | undefined = options.verify
       ? async (input) => {
           verifyCalls.push(input);
@@ -87,7 +86,7 @@ export function openWorld(options: { verify?: (domains: { domain: string; port: 
         }
       : undefined;
     const deploy = new DeployService({
-      db,
+      db: shared,
       uploads,
       inventory,
       vault: () => vault,

@@ -44,6 +44,7 @@ function minimalValue(schema: JsonSchema, at: string): unknown {
       return Array.from({ length: schema.minItems ?? 0 }, () => minimalValue(schema.items ?? {}, `${at}[]`));
     case 'string':
       if (schema.format === 'date-time') return new Date(0).toISOString();
+      if (schema.format === 'uuid') return '00000000-0000-4000-8000-000000000000';
       if (schema.pattern) throw new Error(`${at}: a required string with a pattern (${schema.pattern}) needs an explicit example`);
       return 'x'.repeat(schema.minLength ?? 0);
     case 'integer':

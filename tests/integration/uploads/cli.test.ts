@@ -7,7 +7,7 @@ import type { CliIo } from '../../../main/cli/command';
 import { osKeychain } from '../../../main/core/keychain';
 import { createHttpClient } from '../../../main/clouds/http-client';
 import { getProvider } from '../../../main/clouds/registry';
-import { openDatabase } from '../../../main/core/db/open';
+import { openSqliteVaultDb } from '../../../main/core/db/vault-db';
 import { materialFromFiles } from '../../../main/core/uploads/material';
 import { UploadService } from '../../../main/core/uploads/service';
 import { log } from '../../../main/core/log';
@@ -242,8 +242,8 @@ describe('certvault upload and history', () => {
 
   it('an upload cancelled while it waits to retry is in the history as cancelled, in text and --json', async () => {
     // The app's own upload service over the same vault: the CLI has no cancel, the window does.
-    const db = openDatabase(home);
-    const service = new UploadService({ db, secrets: osKeychain(), providers: getProvider, http: createHttpClient({ timeoutMs: 10_000 }), emit: () => undefined });
+    const vault = openSqliteVaultDb(home);
+    const service = new UploadService({ vault, secrets: osKeychain(), providers: getProvider, http: createHttpClient({ timeoutMs: 10_000 }), emit: () => undefined });
     try {
       const [leaf] = makeLeaves(1, { prefix: 'cancel' });
       const material = await materialFromFiles({ certificate: file('cancel.pem', leaf!.fullchain + leaf!.key) });
@@ -251,7 +251,7 @@ describe('certvault upload and history', () => {
       clouds.tencent.faults.throttle(1, 'UploadCertificate');
       let cancelled = false;
       const started = service.jobs.start(
-        { certificateId: null, fingerprintSha256: material.leaf.fingerprintSha256, loadMaterial: async () => material, targets: service.resolveTargets(material, [{ accountId: account.id }]) },
+        { certificateId: null, fingerprintSha256: material.leaf.fingerprintSha256, loadMaterial: async () => material, targets: await service.resolveTargets(material, [{ accountId: account.id }]) },
         material,
         (progress) => {
           if (progress.state === 'retrying' && !cancelled) cancelled = service.jobs.cancel(started.jobId);
@@ -261,7 +261,7 @@ describe('certvault upload and history', () => {
       expect(summary.results).toMatchObject([{ status: 'cancelled', attempts: 1 }]);
     } finally {
       clouds.tencent.faults.clear();
-      db.close();
+      await vault.close();
     }
 
     const listed = await cli(['history', '--json', '--status', 'cancelled']);

@@ -11,7 +11,7 @@ import type { CloudAccount, UploadJobSummary, UploadProgress } from '../../../sh
 import { createHttpClient } from '../../../main/clouds/http-client';
 import { getProvider } from '../../../main/clouds/registry';
 import { call } from '../../../main/cli/handler-context';
-import { openDatabase } from '../../../main/core/db/open';
+import { vaultDbOf } from '../../../main/core/db/context-db';
 import type { HandlerContext } from '../../../main/core/ipc/context';
 import { osKeychain } from '../../../main/core/keychain';
 import { FileSettingsStore } from '../../../main/core/settings-store';
@@ -88,7 +88,7 @@ export function openApp(options: { dataDir?: string; timeoutMs?: number; concurr
     now: () => new Date(),
     uploads: () =>
       (service ??= new UploadService({
-        db: openDatabase(dataDir),
+        vault: vaultDbOf(ctx),
         secrets: osKeychain(),
         providers: getProvider,
         http: createHttpClient({ timeoutMs: options.timeoutMs ?? 10_000 }),

@@ -11,6 +11,7 @@ import { AccountStore } from '../../../main/core/accounts/account-store';
 import { backupVault, restoreVault } from '../../../main/core/backup';
 import { encryptBackup } from '../../../main/core/backup/format';
 import { openDatabase } from '../../../main/core/db/open';
+import { sqliteVaultDb } from '../../../main/core/db/vault-db';
 import { osKeychain, type SecretStore } from '../../../main/core/keychain';
 import { Vault } from '../../../main/core/library/vault';
 import { makeLeaves, type TestLeaf } from '../uploads/certs';
@@ -63,7 +64,7 @@ beforeAll(async () => {
   const vault = Vault.open({ dataDir: dir, secrets });
   for (const leaf of leaves) await vault.importContent([bundle(leaf)]);
   const db = openDatabase(dir);
-  await new AccountStore(db, secrets, getProvider).save({ cloud: 'tencent', name: 'prod' }, SECRET);
+  await new AccountStore(sqliteVaultDb(db, { owned: false }), secrets, getProvider).save({ cloud: 'tencent', name: 'prod' }, SECRET);
   db.prepare(
     `INSERT INTO upload_history (id, job_id, fingerprint_sha256, account_name, cloud, status, started_at) VALUES ('h1', 'j1', ?, 'prod', 'tencent', 'uploaded', '2026-01-01T00:00:00.000Z')`,
   ).run((await vault.list()).entries[0]!.fingerprintSha256);
@@ -97,8 +98,8 @@ describe('backup and restore', () => {
     // Search works on restored entries, the history is back, the account secret is in B's keychain, and the account awaits confirmation.
     expect((await vault.list({ search: 'rsa0.upload' })).entries).toHaveLength(1);
     expect(db.prepare('SELECT count(*) FROM upload_history').pluck().get()).toBe(1);
-    const accounts = new AccountStore(db, secrets, getProvider);
-    const account = accounts.get('prod');
+    const accounts = new AccountStore(sqliteVaultDb(db, { owned: false }), secrets, getProvider);
+    const account = await accounts.get('prod');
     expect(await accounts.credentials(account)).toEqual(SECRET);
     expect(account.confirmed).toBe(false);
     vault.close();
@@ -112,8 +113,8 @@ describe('backup and restore', () => {
     const secrets = osKeychain('cert-vault-backup-test-c');
     const db = openDatabase(dir);
     expect((await restoreVault({ db, secrets, file, passphrase: PASSPHRASE, replace: false })).secrets).toBe(0);
-    const accounts = new AccountStore(db, secrets, getProvider);
-    await expect(accounts.credentials(accounts.get('prod'))).rejects.toMatchObject({ code: 'account.secret_missing' });
+    const accounts = new AccountStore(sqliteVaultDb(db, { owned: false }), secrets, getProvider);
+    await expect(accounts.credentials(await accounts.get('prod'))).rejects.toMatchObject({ code: 'account.secret_missing' });
     // The file holds no secret in any form: it is encrypted, and the secret was never in it.
     expect(fs.readFileSync(file).includes(Buffer.from(SECRET.accessKeySecret))).toBe(false);
     db.close();

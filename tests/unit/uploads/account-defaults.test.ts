@@ -24,7 +24,7 @@ describe('account default upload options', () => {
     const saved = await accounts.save({ cloud: 'tencent', name: 'prod', defaultOptions: { alias: ' web ', certificateUse: 'CDN' } }, secret);
     // Not certificateType 'SVR', tags [] or repeatable false: the schema fills those, the user did not.
     expect(saved.defaultOptions).toEqual({ alias: 'web', certificateUse: 'CDN' });
-    expect(accounts.get('prod').defaultOptions).toEqual({ alias: 'web', certificateUse: 'CDN' });
+    expect((await accounts.get('prod')).defaultOptions).toEqual({ alias: 'web', certificateUse: 'CDN' });
   });
 
   it('keep an explicit choice that happens to equal the default, and drop unset (undefined) keys', async () => {

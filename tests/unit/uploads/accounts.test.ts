@@ -28,7 +28,7 @@ describe('cloud accounts', () => {
     );
 
     expect(account).toMatchObject({ name: 'prod', region: 'ap-guangzhou', endpoint: 'http://127.0.0.1:8080', fields: { projectId: '42' }, defaultOptions: { alias: 'web' }, secretStored: true });
-    expect(JSON.stringify(vault.accounts.list())).not.toContain(SECRET);
+    expect(JSON.stringify(await vault.accounts.list())).not.toContain(SECRET);
     expect(JSON.stringify(vault.db.prepare('SELECT * FROM cloud_accounts').all())).not.toContain(SECRET);
     expect(JSON.parse(vault.secrets.entries.get(keychainAccount(account.id))!)).toEqual({ accessKeyId: 'AKID', accessKeySecret: SECRET });
     expect(await vault.accounts.credentials(account)).toEqual({ accessKeyId: 'AKID', accessKeySecret: SECRET });
@@ -75,7 +75,7 @@ describe('cloud accounts', () => {
       params: { field, reason: expect.stringMatching(reason) },
     });
     expect(vault.secrets.entries.size).toBe(0);
-    expect(vault.accounts.list()).toEqual([]);
+    expect(await vault.accounts.list()).toEqual([]);
   });
 
   it('deleting an account deletes its keychain entry and keeps its history', async () => {
@@ -83,7 +83,7 @@ describe('cloud accounts', () => {
     const account = await vault.addAccount('prod');
     await vault.accounts.remove('prod');
     expect(vault.secrets.entries.size).toBe(0);
-    expect(vault.accounts.list()).toEqual([]);
+    expect(await vault.accounts.list()).toEqual([]);
     await expect(vault.accounts.remove('prod')).rejects.toMatchObject({ code: 'account.not_found' });
     expect(account.id).toBeTruthy();
   });
@@ -93,14 +93,14 @@ describe('cloud accounts', () => {
     await vault.addAccount('prod');
     vault.secrets.delete = () => Promise.reject(new Error('locked'));
     await expect(vault.accounts.remove('prod')).rejects.toThrow('locked');
-    expect(vault.accounts.list()).toHaveLength(1);
+    expect(await vault.accounts.list()).toHaveLength(1);
   });
 });
 
 describe('accounts that read their secret from the environment', () => {
   function envStore(env: Record<string, string>) {
     const { vault, cloud } = setup();
-    const store = new AccountStore(vault.db, vault.secrets, () => cloud.provider(), () => new Date(), env);
+    const store = new AccountStore(vault.vault, vault.secrets, () => cloud.provider(), () => new Date(), env);
     return { vault, store };
   }
 
@@ -130,7 +130,7 @@ describe('accounts that read their secret from the environment', () => {
     await expect(store.save({ id: account.id, cloud: 'tencent', name: 'prod', secretSource: 'keychain' })).rejects.toMatchObject({ params: { field: 'secret' } });
     await expect(store.save({ id: account.id, cloud: 'tencent', name: 'prod' }, { accessKeyId: 'a', accessKeySecret: 'b' })).rejects.toMatchObject({ params: { field: 'secret' } });
     await store.save({ id: account.id, cloud: 'tencent', name: 'prod', secretSource: 'keychain' }, { accessKeyId: 'a', accessKeySecret: 'c' });
-    expect((await store.credentials(store.get('prod'))).accessKeySecret).toBe('c');
+    expect((await store.credentials(await store.get('prod'))).accessKeySecret).toBe('c');
   });
 
   it('puts the previous secret back when the row cannot be written', async () => {
@@ -208,7 +208,7 @@ describe('a Huawei account needs a region or an endpoint', () => {
     expect(translate('en', `error.${code}`, params)).toMatch(/"region".*needs a region such as cn-north-4.*or an endpoint override/);
     expect(translate('zh-CN', `error.${code}`, params)).toMatch(/区域.*cn-north-4.*自定义接入点/);
     expect(vault.secrets.entries.size).toBe(0);
-    expect(vault.accounts.list()).toEqual([]);
+    expect(await vault.accounts.list()).toEqual([]);
   });
 
   it('accepts a region, or an endpoint override without one', async () => {
@@ -249,7 +249,7 @@ describe('confirming an endpoint override', () => {
       code: 'account.endpoint_not_confirmed',
       params: { name: 'prod', endpoint: 'https://attacker.example' },
     });
-    expect(vault.accounts.list()).toEqual([]);
+    expect(await vault.accounts.list()).toEqual([]);
     expect(vault.secrets.entries.size).toBe(0);
   });
 
@@ -261,7 +261,7 @@ describe('confirming an endpoint override', () => {
       code: 'account.endpoint_not_confirmed',
     });
     expect(declined.asked).toHaveLength(1);
-    expect(vault.accounts.get('prod').endpoint).toBe('https://a.example');
+    expect((await vault.accounts.get('prod')).endpoint).toBe('https://a.example');
     expect((await vault.accounts.credentials(account)).accessKeySecret).toBe('b');
   });
 

@@ -17,9 +17,9 @@ describe('crash -> unknown -> check', () => {
     const vault = testVault(clock, [cloud.provider()]);
     const account = await vault.addAccount('prod');
     // A process (pid 4242) wrote its pending row and died before learning the answer.
-    const dead = new HistoryStore(vault.db, () => new Date(clock.now()), 4242);
+    const dead = new HistoryStore(vault.vault, () => new Date(clock.now()), 4242);
     const material = fakeMaterial();
-    const id = dead.begin({
+    const id = await dead.begin({
       jobId: 'crashed-job',
       certificateId: 'entry-1',
       fingerprintSha256: material.leaf.fingerprintSha256,
@@ -41,8 +41,8 @@ describe('crash -> unknown -> check', () => {
 
   it('marks the dead process row unknown at startup and resolves it as uploaded when the cloud has it', async () => {
     const { clock, vault, id, checkDeps } = await crashedUpload(true);
-    expect(vault.history.markAbandoned(() => false)).toBe(1);
-    expect(vault.history.get(id)!.status).toBe('unknown');
+    expect(await vault.history.markAbandoned(() => false)).toBe(1);
+    expect((await vault.history.get(id))!.status).toBe('unknown');
 
     const [result] = await clock.settle(checkUnknown(checkDeps));
 
@@ -52,7 +52,7 @@ describe('crash -> unknown -> check', () => {
 
   it('resolves it as failed (nothing created) when the cloud does not have it', async () => {
     const { clock, vault, id, checkDeps } = await crashedUpload(false);
-    vault.history.markAbandoned(() => false);
+    await vault.history.markAbandoned(() => false);
 
     const [result] = await clock.settle(checkUnknown(checkDeps, [id]));
 
@@ -61,7 +61,7 @@ describe('crash -> unknown -> check', () => {
 
   it('keeps it unknown when the listing cannot be read, with the reason', async () => {
     const { clock, cloud, vault, id, checkDeps } = await crashedUpload(true);
-    vault.history.markAbandoned(() => false);
+    await vault.history.markAbandoned(() => false);
     cloud.listSteps = [{ kind: 'error', error: { kind: 'network', code: 'ECONNREFUSED', mayHaveReachedServer: false } }];
 
     const [result] = await clock.settle(checkUnknown(checkDeps));
@@ -72,7 +72,7 @@ describe('crash -> unknown -> check', () => {
 
   it('a later upload of the same certificate after a crash never creates a second copy', async () => {
     const { clock, cloud, vault, account, material } = await crashedUpload(true);
-    vault.history.markAbandoned(() => false);
+    await vault.history.markAbandoned(() => false);
 
     const [result] = await clock.settle(
       runUpload(vault.deps, { jobId: 'again', certificateId: 'entry-1', material, targets: [{ account, options: {} }] }, () => undefined, new AbortController().signal),

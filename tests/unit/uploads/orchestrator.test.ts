@@ -45,7 +45,7 @@ describe('upload orchestrator', () => {
     expect(results[0]!.requestId).toBe(`req-${results[0]!.remoteId}`);
     expect(cloud.copies.get('prod')).toHaveLength(1);
     expect(statesOf(events, 'prod')).toEqual(['queued', 'checking', 'uploading', 'uploaded']);
-    const rows = vault.history.list({ certificateId: 'entry-1' });
+    const rows = await vault.history.list({ certificateId: 'entry-1' });
     expect(rows.map((r) => [r.accountName, r.status, r.attempts, r.remoteId !== null, r.finishedAt !== null]).sort()).toEqual([
       ['prod', 'uploaded', 1, true, true],
       ['staging', 'uploaded', 1, true, true],
@@ -59,8 +59,8 @@ describe('upload orchestrator', () => {
     const provider = vault.deps.providers('tencent');
     const upload = provider.upload;
     Object.assign(provider, {
-      upload: (...args: Parameters<typeof upload>) => {
-        seen.push(...vault.history.list().map((row) => row.status));
+      upload: async (...args: Parameters<typeof upload>) => {
+        seen.push(...(await vault.history.list()).map((row) => row.status));
         return upload(...args);
       },
     });
@@ -68,7 +68,7 @@ describe('upload orchestrator', () => {
     await run(job([a]));
 
     expect(seen).toEqual(['pending']);
-    expect(vault.history.list()[0]!.status).toBe('uploaded');
+    expect((await vault.history.list())[0]!.status).toBe('uploaded');
   });
 
   it('keeps every account under its rate limit across concurrent jobs', async () => {
@@ -121,7 +121,7 @@ describe('upload orchestrator', () => {
 
     expect(result).toMatchObject({ status: 'failed', attempts: 4, requestId: 'r-9' });
     expect(result!.error?.code).toBe('LimitExceeded.RateLimitExceeded');
-    expect(vault.history.list()[0]).toMatchObject({ status: 'failed', attempts: 4, requestId: 'r-9' });
+    expect((await vault.history.list())[0]).toMatchObject({ status: 'failed', attempts: 4, requestId: 'r-9' });
   });
 
   it('never retries an authentication failure', async () => {
@@ -169,7 +169,7 @@ describe('upload orchestrator', () => {
     expect(result).toMatchObject({ status: 'uploaded', attempts: 1, remoteId: 'cert-1' });
     expect(cloud.uploadsBy('prod')).toHaveLength(1);
     expect(cloud.copies.get('prod')).toHaveLength(1);
-    expect(vault.history.list()[0]).toMatchObject({ status: 'uploaded', remoteId: 'cert-1' });
+    expect((await vault.history.list())[0]).toMatchObject({ status: 'uploaded', remoteId: 'cert-1' });
   });
 
   it('matches by names and expiry on clouds that list no fingerprint', async () => {
@@ -221,7 +221,7 @@ describe('upload orchestrator', () => {
     expect(result).toMatchObject({ status: 'failed', attempts: 1 });
     expect(result!.error?.code).toBe('upload.unknown_outcome');
     expect(cloud.uploadsBy('prod')).toHaveLength(1);
-    expect(vault.history.list()[0]).toMatchObject({ status: 'unknown', attempts: 1 });
+    expect((await vault.history.list())[0]).toMatchObject({ status: 'unknown', attempts: 1 });
   });
 
   it("fails an unreachable endpoint after the list call's retries, without trying to upload", async () => {
@@ -256,7 +256,7 @@ describe('upload orchestrator', () => {
 
     expect(result).toMatchObject({ status: 'duplicate', remoteId: 'cert-1', attempts: 0 });
     expect(cloud.uploadsBy('prod')).toHaveLength(1);
-    expect(vault.history.list()[0]).toMatchObject({ status: 'duplicate', remoteId: 'cert-1' });
+    expect((await vault.history.list())[0]).toMatchObject({ status: 'duplicate', remoteId: 'cert-1' });
   });
 
   it('reports "already present" from the local history without calling the cloud', async () => {
@@ -311,7 +311,7 @@ describe('upload orchestrator', () => {
       ['c', 'cancelled'],
     ]);
     expect(cloud.calls.filter((c) => c.accessKeyId !== 'a')).toHaveLength(0);
-    expect(vault.history.list().map((r) => r.accountName)).toEqual(['a']);
+    expect((await vault.history.list()).map((r) => r.accountName)).toEqual(['a']);
   });
 
   it('a target cancelled while it only listed leaves no history row: nothing was uploaded', async () => {
@@ -330,7 +330,7 @@ describe('upload orchestrator', () => {
       ['cancelled', 0, null],
     ]);
     expect(cloud.calls.filter((c) => c.op === 'upload')).toHaveLength(0);
-    expect(vault.history.list()).toEqual([]);
+    expect(await vault.history.list()).toEqual([]);
   });
 
   it('cancel during a backoff wait ends the target as cancelled', async () => {
@@ -345,9 +345,9 @@ describe('upload orchestrator', () => {
 
     expect(result).toMatchObject({ status: 'cancelled', attempts: 1 });
     // An upload request went out and was answered: the row stays, saying the user stopped it.
-    expect(vault.history.list()[0]).toMatchObject({ status: 'cancelled', attempts: 1, error: { code: 'cancelled' } });
-    expect(vault.history.list({ status: ['cancelled'] })).toHaveLength(1);
-    expect(vault.history.list({ status: ['failed'] })).toEqual([]);
+    expect((await vault.history.list())[0]).toMatchObject({ status: 'cancelled', attempts: 1, error: { code: 'cancelled' } });
+    expect(await vault.history.list({ status: ['cancelled'] })).toHaveLength(1);
+    expect(await vault.history.list({ status: ['failed'] })).toEqual([]);
   });
 
   it('caps requests in flight across targets', async () => {

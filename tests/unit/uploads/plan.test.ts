@@ -33,11 +33,11 @@ describe('upload pre-flight', () => {
 
   it("includes the cloud's own constraints", async () => {
     const { vault, provider, account } = await setup();
-    const plan = planTarget(provider, account, { ...fakeMaterial(), privateKeyPem: null, chainPem: 'intermediate' }, vault.history, NOW);
+    const plan = await planTarget(provider, account, { ...fakeMaterial(), privateKeyPem: null, chainPem: 'intermediate' }, vault.history, NOW);
     expect(plan.issues).toEqual([expect.objectContaining({ field: 'privateKey', severity: 'error' })]);
   });
 
-  it('blocks an expired certificate and warns about a not-yet-valid one and a missing chain', () => {
+  it('blocks an expired certificate and warns about a not-yet-valid one and a missing chain', async () => {
     const expired = certificateIssues({ ...fakeMaterial({ notAfter: '2025-05-31T00:00:00.000Z' }), chainPem: 'x' }, NOW);
     expect(expired).toEqual([expect.objectContaining({ field: 'certificate', severity: 'error', message: expect.objectContaining({ en: 'The certificate expired on 2025-05-31.' }) })]);
     const notYet = certificateIssues({ ...fakeMaterial({ notBefore: '2025-07-01T00:00:00.000Z' }), chainPem: 'x' }, NOW);
@@ -50,8 +50,8 @@ describe('upload pre-flight', () => {
   it('shows a target that already holds the certificate according to the history', async () => {
     const { vault, provider, account } = await setup();
     const material = fakeMaterial();
-    const id = vault.history.begin({ jobId: 'j', certificateId: 'e', fingerprintSha256: material.leaf.fingerprintSha256, fingerprintSha1: null, commonName: null, dnsNames: [], notAfter: null, accountId: account.id, accountName: account.name, cloud: 'tencent' });
-    vault.history.finish(id, { status: 'uploaded', remoteId: 'abc123', requestId: null, error: null, attempts: 1, durationMs: 1 });
-    expect(planTarget(provider, account, material, vault.history, NOW).alreadyPresent).toMatchObject({ remoteId: 'abc123' });
+    const id = await vault.history.begin({ jobId: 'j', certificateId: 'e', fingerprintSha256: material.leaf.fingerprintSha256, fingerprintSha1: null, commonName: null, dnsNames: [], notAfter: null, accountId: account.id, accountName: account.name, cloud: 'tencent' });
+    await vault.history.finish(id, { status: 'uploaded', remoteId: 'abc123', requestId: null, error: null, attempts: 1, durationMs: 1 });
+    expect((await planTarget(provider, account, material, vault.history, NOW)).alreadyPresent).toMatchObject({ remoteId: 'abc123' });
   });
 });

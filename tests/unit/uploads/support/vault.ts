@@ -6,6 +6,7 @@ import type { HttpClient } from '../../../../main/clouds/http';
 import { AccountStore } from '../../../../main/core/accounts/account-store';
 import { migrate } from '../../../../main/core/db/open';
 import { migrations } from '../../../../main/core/db/migrations';
+import { sqliteVaultDb, type VaultDb } from '../../../../main/core/db/vault-db';
 import type { SecretStore } from '../../../../main/core/keychain';
 import { HistoryStore } from '../../../../main/core/uploads/history-store';
 import type { OrchestratorDeps } from '../../../../main/core/uploads/orchestrator';
@@ -41,7 +42,9 @@ export function memoryDatabase(): Database.Database {
 }
 
 export interface TestVault {
+  /** The connection under `vault`, for a test to arrange or inspect rows directly (never inside a store's transaction). */
   readonly db: Database.Database;
+  readonly vault: VaultDb;
   readonly secrets: MemorySecrets;
   readonly accounts: AccountStore;
   readonly history: HistoryStore;
@@ -51,6 +54,7 @@ export interface TestVault {
 
 export function testVault(clock: FakeClock, providers: readonly CloudProvider[], concurrency = 8): TestVault {
   const db = memoryDatabase();
+  const vault = sqliteVaultDb(db, { owned: true });
   const secrets = new MemorySecrets();
   const lookup = (cloud: CloudId): CloudProvider => {
     const provider = providers.find((p) => p.id === cloud);
@@ -58,8 +62,8 @@ export function testVault(clock: FakeClock, providers: readonly CloudProvider[],
     return provider;
   };
   const now = () => new Date(clock.now());
-  const accounts = new AccountStore(db, secrets, lookup, now);
-  const history = new HistoryStore(db, now);
+  const accounts = new AccountStore(vault, secrets, lookup, now);
+  const history = new HistoryStore(vault, now);
   const deps: OrchestratorDeps = {
     providers: lookup,
     credentials: (account) => accounts.credentials(account),
@@ -73,6 +77,7 @@ export function testVault(clock: FakeClock, providers: readonly CloudProvider[],
   };
   return {
     db,
+    vault,
     secrets,
     accounts,
     history,

@@ -8,7 +8,7 @@ import { credentialSecrets } from '../scrub';
 import { beijingTimeToIso, callTencent, type TencentCloudId } from './client';
 import { discoverTencentResources, instanceResources } from './inventory';
 import { DEPLOY_ITEM_FAILED, deployHints } from './errors';
-import { ITEM_STATES, itemMatches, recordIdOf, ROLLBACK_STATES, SEVERITY } from './records';
+import { ITEM_STATES, itemMatches, recordIdOf, ROLLBACK_STATES, SEVERITY } from './deploy-records';
 
 // Binding NEW to resources that do not serve OLD (DEPLOY.md §1.3.4, §1.6): the console's
 // per-product instance lists find them (DescribeHost{Clb,Cdn,Live}InstanceList with NEW and
