@@ -173,3 +173,12 @@ export async function lockCertificateOnAccount(engine: VaultEngine, trx: AnyDb, 
   await sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
 }
 
+
+/**
+ * A TEMP table of this connection (vault-db.ts `withOneConnection`). `keyed`: its first column is
+ * the primary key, and on SQLite the table is that key alone (WITHOUT ROWID: one b-tree, not two).
+ */
+export async function createTempTable(engine: VaultEngine, db: AnyDb, name: string, columns: RawBuilder<unknown>, { keyed }: { keyed: boolean }): Promise<void> {
+  const rowid = engine === 'sqlite' && keyed ? sql` WITHOUT ROWID` : sql``;
+  await sql`CREATE TEMP TABLE ${sql.table(name)} (${columns})${rowid}`.execute(db);
+}

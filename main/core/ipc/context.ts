@@ -8,6 +8,7 @@ import type { DeployerLookup } from '../deploy/service';
 import type { TlsResolver } from '../tls/read-served';
 import type { VaultDb } from '../db/vault-db';
 import type { SecretStore } from '../keychain';
+import type { DataKeyProvider } from '../library/data-key';
 
 // What every handler receives. The Electron front door, the CLI and the Playwright bridge each
 // build one; handlers never know which.
@@ -53,6 +54,11 @@ export interface HandlerContext {
    * `vaultDbOf(ctx)` (main/core/db/context-db.ts) opens the SQLite vault in `dataDir` once.
    */
   readonly vaultDb?: () => VaultDb;
+  /**
+   * Where the library's data key comes from (main/core/library/data-key.ts). Optional: without it,
+   * `vaultOf(ctx)` uses the local vault's, kept in the OS keychain; a team vault brings its own.
+   */
+  readonly dataKeys?: () => DataKeyProvider;
   /**
    * Cloud accounts, uploads and their history. Optional like `vault`: without it `uploadsOf(ctx)`
    * (main/core/uploads) opens them over the vault database and the OS keychain on first use.

@@ -49,7 +49,7 @@ describe('certvault import', () => {
     expect(result.code).toBe(0);
     const json = JSON.parse(result.stdout);
     expect(json).toEqual({ imported: [{ id: expect.stringMatching(/^[0-9a-f]{12}$/), fingerprintSha256: expect.stringMatching(/^[0-9a-f]{64}$/), duplicate: false }], failed: [], keysNotStored: [], counts: { new: 1, merged: 0, failed: 0, keysNotStored: 0 } });
-    expect(t.vault.entry(json.imported[0].id)).toMatchObject({ hasKey: true, tags: ['prod', 'web'] });
+    expect(await t.vault.entry(json.imported[0].id)).toMatchObject({ hasKey: true, tags: ['prod', 'web'] });
     const again = JSON.parse((await run(importCommand, ['--json', path.join(t.dir, 'site')])).stdout);
     expect(again.imported).toEqual([{ ...json.imported[0], duplicate: true }]);
   });

@@ -44,7 +44,7 @@ async function importWithChunks(folder: string, importChunkFiles: number) {
         return { name: entry.name, hasKey: entry.hasKey, certificates: fullchain.split('BEGIN CERTIFICATE').length - 1 };
       }),
     );
-    return { failed: result.failed, imported: result.imported.length, stored, libraryCas: vault.caCertificates().length };
+    return { failed: result.failed, imported: result.imported.length, stored, libraryCas: (await vault.caCertificates()).length };
   } finally {
     vault.close();
   }
@@ -115,7 +115,7 @@ describe('import outcome', () => {
       const first = await vault.importPaths([folder]);
       expect(first.imported).toEqual([expect.objectContaining({ duplicate: false })]);
       expect(first.counts).toEqual({ new: 1, merged: 0, failed: 0, keysNotStored: 0 });
-      expect(vault.entry(first.imported[0]!.id)).toMatchObject({ hasKey: true });
+      expect(await vault.entry(first.imported[0]!.id)).toMatchObject({ hasKey: true });
       const again = await vault.importPaths([folder]);
       expect(again.imported).toEqual([{ ...first.imported[0], duplicate: true }]);
       expect(again.counts).toEqual({ new: 0, merged: 1, failed: 0, keysNotStored: 0 });

@@ -34,7 +34,7 @@ describe('import', () => {
     expect(result.failed).toEqual([]);
     expect(result.imported).toHaveLength(1);
     expect(result.imported[0]).toMatchObject({ fingerprintSha256: fingerprint(leaf), duplicate: false });
-    const entry = t.vault.entry(result.imported[0]!.id);
+    const entry = await t.vault.entry(result.imported[0]!.id);
     expect(entry).toMatchObject({ name: 'www.example.com', commonName: 'www.example.com', hasKey: true, isCA: false, sourceFile: 'bundle.pem' });
     expect(entry.dnsNames).toEqual(['www.example.com', 'example.com']);
     const chain = (await t.vault.export(entry.id, 'chain')).bytes.toString();
@@ -47,7 +47,7 @@ describe('import', () => {
     const result = await t.vault.importContent([text('privkey.pem', leaf.keyPem), text('chain.pem', ca.certPem), text('cert.pem', leaf.certPem)]);
     expect(result.failed).toEqual([]);
     expect(result.imported).toHaveLength(1);
-    const entry = t.vault.entry(result.imported[0]!.id);
+    const entry = await t.vault.entry(result.imported[0]!.id);
     expect(entry.hasKey).toBe(true);
     expect(entry.sourceFile).toBe('cert.pem');
     expect((await t.vault.export(entry.id, 'fullchain')).bytes.toString().match(/BEGIN CERTIFICATE/g)).toHaveLength(2);
@@ -57,13 +57,13 @@ describe('import', () => {
     t = openTestVault();
     const first = await t.vault.importContent([text('cert.pem', leaf.certPem)]);
     const id = first.imported[0]!.id;
-    expect(t.vault.entry(id).hasKey).toBe(false);
+    expect((await t.vault.entry(id)).hasKey).toBe(false);
     const again = await t.vault.importContent([text('fullchain.pem', leaf.certPem, ca.certPem)]);
     expect(again.imported).toEqual([{ id, fingerprintSha256: first.imported[0]!.fingerprintSha256, duplicate: true }]);
     const key = await t.vault.importContent([text('privkey.pem', leaf.keyPem)]);
     expect(key.imported).toEqual([{ id, fingerprintSha256: first.imported[0]!.fingerprintSha256, duplicate: true }]);
     expect((await t.vault.list()).total).toBe(1);
-    const entry = t.vault.entry(id);
+    const entry = await t.vault.entry(id);
     expect(entry.hasKey).toBe(true);
     expect((await t.vault.export(id, 'chain')).bytes.toString()).toContain('BEGIN CERTIFICATE');
     expect((await t.vault.export(id, 'key')).bytes.toString()).toBe(leaf.keyPem);
@@ -183,7 +183,7 @@ describe('import', () => {
     );
     expect(result.failed).toEqual([]);
     expect(result.imported).toHaveLength(1);
-    const entry = t.vault.entry(result.imported[0]!.id);
+    const entry = await t.vault.entry(result.imported[0]!.id);
     expect(entry).toMatchObject({ sm2Dual: true, hasKey: true, keyAlgorithm: 'SM2' });
     const bundle = (await t.vault.export(entry.id, 'bundle')).bytes.toString();
     expect(bundle.match(/BEGIN PRIVATE KEY/g)).toHaveLength(2);
@@ -196,8 +196,8 @@ describe('import', () => {
   it('applies --name and --tag to new entries and adds tags to duplicates', async () => {
     t = openTestVault();
     const first = await t.vault.importContent([text('a.pem', leaf.certPem)], { name: 'Main site', tags: ['prod', 'web'] });
-    expect(t.vault.entry(first.imported[0]!.id)).toMatchObject({ name: 'Main site', tags: ['prod', 'web'] });
+    expect(await t.vault.entry(first.imported[0]!.id)).toMatchObject({ name: 'Main site', tags: ['prod', 'web'] });
     await t.vault.importContent([text('a.pem', leaf.certPem)], { name: 'Ignored', tags: ['web', 'renewed'] });
-    expect(t.vault.entry(first.imported[0]!.id)).toMatchObject({ name: 'Main site', tags: ['prod', 'web', 'renewed'] });
+    expect(await t.vault.entry(first.imported[0]!.id)).toMatchObject({ name: 'Main site', tags: ['prod', 'web', 'renewed'] });
   });
 });

@@ -28,7 +28,7 @@ beforeAll(async () => {
   await make('delta', days(45, now), ['delta.example.com'], false);
   await t.vault.importContent([text('root.pem', ca.certPem)]);
   ids.root = (await t.vault.list({ kind: 'ca' })).entries[0]!.id;
-  t.vault.update(ids.delta!, { tags: ['Payments', 'prod'], notes: 'Renew via the PKI team ticket queue' });
+  (await t.vault.update(ids.delta!, { tags: ['Payments', 'prod'], notes: 'Renew via the PKI team ticket queue' }));
 });
 afterAll(() => t.cleanup());
 
@@ -45,7 +45,7 @@ describe('search', () => {
   });
 
   it('matches serial and fingerprint, with or without colons', async () => {
-    const entry = t.vault.entry(ids.charlie!);
+    const entry = await t.vault.entry(ids.charlie!);
     expect(await names({ search: entry.serialNumber })).toEqual(['charlie']);
     expect(await names({ search: entry.fingerprintSha256.slice(10, 30) })).toEqual(['charlie']);
     const colons = entry.fingerprintSha256.slice(0, 12).toUpperCase().match(/../g)!.join(':');
@@ -58,20 +58,20 @@ describe('search', () => {
   });
 
   it('sees edits to name, tags and notes', async () => {
-    t.vault.update(ids.bravo!, { notes: 'legacy appliance' });
+    (await t.vault.update(ids.bravo!, { notes: 'legacy appliance' }));
     expect(await names({ search: 'appliance' })).toEqual(['bravo']);
-    t.vault.update(ids.bravo!, { notes: '' });
+    (await t.vault.update(ids.bravo!, { notes: '' }));
     expect(await names({ search: 'appliance' })).toEqual([]);
   });
 });
 
 describe('search index', () => {
   it('follows deletes: the removed entry leaves no row in the trigram index', async () => {
-    const extra = t.vault.entry(ids.bravo!);
+    const extra = await t.vault.entry(ids.bravo!);
     const before = new Database(path.join(t.dir, 'vault.db'), { readonly: true });
     const count = () => before.prepare('SELECT (SELECT count(*) FROM entries_search) - (SELECT count(*) FROM entries)').pluck().get();
     expect(count()).toBe(0);
-    t.vault.remove(extra.id);
+    (await t.vault.remove(extra.id));
     expect(count()).toBe(0);
     expect(await names({ search: 'bravo.example.org' })).toEqual([]);
     before.close();
@@ -176,7 +176,7 @@ describe('query plans', () => {
         }
       }
     } finally {
-      t.vault.remove(imported[0]!.id);
+      (await t.vault.remove(imported[0]!.id));
     }
   });
 
@@ -263,26 +263,26 @@ describe('many matches or few: the same answer', () => {
 
 describe('entry ids', () => {
   it('resolves an id, a unique prefix of it, or of the fingerprint', async () => {
-    const entry = t.vault.entry(ids.alpha!);
+    const entry = await t.vault.entry(ids.alpha!);
     expect(entry.id).toMatch(/^[0-9a-f]{12}$/);
-    expect(t.vault.resolve(entry.id)).toBe(entry.id);
-    expect(t.vault.resolve(entry.id.slice(0, 10).toUpperCase())).toBe(entry.id);
-    expect(t.vault.resolve(entry.fingerprintSha256.slice(0, 16))).toBe(entry.id);
-    expect(t.vault.resolve(entry.fingerprintSha256.slice(0, 8).match(/../g)!.join(':'))).toBe(entry.id);
+    expect(await t.vault.resolve(entry.id)).toBe(entry.id);
+    expect(await t.vault.resolve(entry.id.slice(0, 10).toUpperCase())).toBe(entry.id);
+    expect(await t.vault.resolve(entry.fingerprintSha256.slice(0, 16))).toBe(entry.id);
+    expect(await t.vault.resolve(entry.fingerprintSha256.slice(0, 8).match(/../g)!.join(':'))).toBe(entry.id);
   });
   it('says when an id is unknown or ambiguous', async () => {
-    expect(() => t.vault.resolve('zz-not-hex')).toThrow(expect.objectContaining({ code: 'vault.not_found' }));
+    await expect(t.vault.resolve('zz-not-hex')).rejects.toThrow(expect.objectContaining({ code: 'vault.not_found' }));
     const listed = (await t.vault.list({ limit: 1000 })).entries;
     const unused = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'].find(
       (c) => !listed.some((e) => e.id.startsWith(`${c}${c}${c}`) || e.fingerprintSha256.startsWith(`${c}${c}${c}`)),
     )!;
-    expect(() => t.vault.resolve(`${unused}${unused}${unused}`)).toThrow(expect.objectContaining({ code: 'vault.not_found' }));
-    expect(() => t.vault.resolve('')).toThrow(expect.objectContaining({ code: 'vault.not_found' }));
+    await expect(t.vault.resolve(`${unused}${unused}${unused}`)).rejects.toThrow(expect.objectContaining({ code: 'vault.not_found' }));
+    await expect(t.vault.resolve('')).rejects.toThrow(expect.objectContaining({ code: 'vault.not_found' }));
     // Five entries: 16 one-digit prefixes, so some digit starts at least two ids or fingerprints.
     const all = (await t.vault.list({ limit: 1000 })).entries.flatMap((e) => [e.id[0], e.fingerprintSha256[0]]);
     const shared = all.find((c, i) => all.indexOf(c) !== i)!;
     const owners = (await t.vault.list({ limit: 1000 })).entries.filter((e) => e.id.startsWith(shared) || e.fingerprintSha256.startsWith(shared));
-    if (owners.length > 1) expect(() => t.vault.resolve(shared)).toThrow(expect.objectContaining({ code: 'vault.ambiguous_id' }));
-    else expect(t.vault.resolve(shared)).toBe(owners[0]!.id);
+    if (owners.length > 1) await expect(t.vault.resolve(shared)).rejects.toThrow(expect.objectContaining({ code: 'vault.ambiguous_id' }));
+    else expect(await t.vault.resolve(shared)).toBe(owners[0]!.id);
   });
 });
