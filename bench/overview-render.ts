@@ -177,7 +177,7 @@ export async function run(): Promise<void> {
     console.log('importing the library fixture…');
     await vault.importPaths([await libraryFixture()]);
     await seedInventory(dataDir);
-    const total = vault.list({ limit: 0 }).total;
+    const total = (await vault.list({ limit: 0 })).total;
     // A new handler context is a main process just started: its radar is not built yet.
     let ctx = benchContext(dataDir, vault);
     const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });

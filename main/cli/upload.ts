@@ -79,7 +79,7 @@ export const uploadCommand = defineCommand({
       reload = () => materialFromFiles(files);
     } else {
       const vault = vaultOf(ctx);
-      const id = vault.resolve(positionals[0]!);
+      const id = await vault.resolve(positionals[0]!);
       certificateId = id;
       reload = async () => (await materialFromLibrary(vault, id)).material;
     }

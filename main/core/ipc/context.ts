@@ -56,7 +56,10 @@ export interface HandlerContext {
    * `vaultDbOf(ctx)` (main/core/db/context-db.ts) opens the SQLite vault in `dataDir` once.
    */
   readonly vaultDb?: () => VaultDb;
-  /** The data key private keys are sealed with; a team vault's context brings the team key. */
+  /**
+   * Where the library's data key comes from (main/core/library/data-key.ts). Optional: without it,
+   * `vaultOf(ctx)` uses the local vault's, kept in the OS keychain; a team vault brings its own.
+   */
   readonly dataKeys?: () => DataKeyProvider;
   /**
    * Cloud accounts, uploads and their history. Optional like `vault`: without it `uploadsOf(ctx)`

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { VaultError } from '../../../shared/errors';
 import type { VaultDb } from '../db/vault-db';
 import type { SecretStore } from '../keychain';
-import type { DataKeyStatus } from '../library/data-key';
+import { sealedKeyCount, type DataKeyProvider, type DataKeyStatus } from '../library/data-key';
 import { requireMemberKey } from './crypto/member-key';
 import { unwrapTeamKey } from './crypto/team-key';
 import { teamDbCall } from './db/connect';
@@ -24,7 +24,7 @@ export interface TeamDataKeysOptions {
   readonly entry: TeamEntry;
 }
 
-export class TeamDataKeys {
+export class TeamDataKeys implements DataKeyProvider {
   private opened: { readonly version: number; readonly key: Buffer } | null = null;
 
   constructor(private readonly options: TeamDataKeysOptions) {}
@@ -33,7 +33,8 @@ export class TeamDataKeys {
   async status(): Promise<DataKeyStatus> {
     const key = await this.currentKey();
     if (key) return { state: 'ready', key };
-    return { state: 'missing', sealedKeys: await this.sealedKeyCount() };
+    const { vaultDb, address } = this.options;
+    return { state: 'missing', sealedKeys: await teamDbCall(address, () => sealedKeyCount(vaultDb.db)) };
   }
 
   /** The team key for sealing; a member without it is told why (`team.viewer_no_key`, `team.no_team_key`). */
@@ -79,12 +80,6 @@ export class TeamDataKeys {
       throw new VaultError('team.not_member', { name: entry.name });
     }
     return { keyVersion: row.key_version, role: row.role, wrapped: row.wrapped };
-  }
-
-  private async sealedKeyCount(): Promise<number> {
-    const { vaultDb, address } = this.options;
-    const row = await teamDbCall(address, () => vaultDb.db.selectFrom('sealed_keys').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst());
-    return Number(row?.n ?? 0);
   }
 
   /** Drops the opened key (the vault is closed, or this member was removed). */

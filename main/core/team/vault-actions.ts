@@ -8,8 +8,8 @@ import { requireRole, type GuardedAction } from './roles';
 
 // What a team vault asks of each channel that changes it, in one table read by dispatch (and by
 // the CLI commands that call a service directly): the role it needs, and the audit row it leaves.
-// Who may open a private key is decided by the team key, not here; this covers what a viewer's
-// app could otherwise ask for (an upload of a certificate, an edit, a deployment).
+// Who may open a private key (export one) is decided by the team key, not here; this covers what a
+// viewer's app could otherwise ask for (an import, an edit, an upload, a deployment).
 
 interface VaultAction<C extends Channel> {
   /** Throws when this context's member may not do it; nothing happens on a local vault. */
@@ -42,10 +42,8 @@ export const vaultActions: VaultActions = {
   },
   'library.update': { check: operator('edit'), audit: (request) => ({ action: 'vault.edit', subject: request.id, detail: {} }) },
   'library.remove': { check: operator('remove'), audit: (request) => ({ action: 'vault.remove', subject: request.id, detail: {} }) },
+  // No role check: a key opens only with the team key, which a viewer never holds (team.viewer_no_key).
   'library.export': {
-    check: (ctx, request) => {
-      if (keyFormats.has(request.format)) requireRole(ctx, 'operator', 'export-key');
-    },
     audit: (request) => (keyFormats.has(request.format) ? { action: 'vault.export_key', subject: request.id, detail: { format: request.format } } : null),
   },
   'accounts.save': { check: operator('account'), audit: (_request, account) => ({ action: 'account.save', subject: account.id, detail: { name: account.name, cloud: account.cloud } }) },

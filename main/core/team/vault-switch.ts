@@ -64,7 +64,7 @@ function derive(base: HandlerContext, overrides: Partial<HandlerContext>): Handl
 }
 
 async function closeOpened(ctx: HandlerContext): Promise<void> {
-  closeVaultOf(ctx);
+  await closeVaultOf(ctx);
   await closeVaultDbOf(ctx);
 }
 
