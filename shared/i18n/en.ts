@@ -857,7 +857,6 @@ export const en = {
   'ui.vault.team': 'Team: {name}',
   'ui.vault.windowTitle': 'Cert Vault — {vault}',
   'ui.vault.switchError': 'Could not switch the vault',
-  'ui.vault.teamScope': 'Team members, join requests and the audit log are on the team database; the library, uploads and deployments still use this computer\'s vault for now.',
   'ui.team.subtitle': 'One library and audit log for the whole ops team, on PostgreSQL. Private keys are shared only with members given the team key.',
   'ui.team.create': 'Create a team vault',
   'ui.team.join': 'Join a team vault',

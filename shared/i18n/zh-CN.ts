@@ -859,7 +859,6 @@ export const zhCN: Catalog = {
   'ui.vault.team': '团队：{name}',
   'ui.vault.windowTitle': 'Cert Vault — {vault}',
   'ui.vault.switchError': '无法切换保管库',
-  'ui.vault.teamScope': '团队成员、加入申请和审计日志保存在团队数据库中；证书库、上传和部署目前仍使用本机的保管库。',
   'ui.team.subtitle': '整个运维团队共用一个证书库和审计日志，存放在 PostgreSQL 上。私钥只与持有团队密钥的成员共享。',
   'ui.team.create': '创建团队保管库',
   'ui.team.join': '加入团队保管库',

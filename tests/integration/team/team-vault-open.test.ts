@@ -128,7 +128,7 @@ describe('the team key as the data key', () => {
 });
 
 describe('roles at the service boundary', () => {
-  it('a viewer may not upload, an operator may, only an admin manages shared accounts, the local vault has no roles', async () => {
+  it('a viewer may not upload, an operator may, an admin may do all, the local vault has no roles', async () => {
     const vicVault = await open(vic);
     const bobVault = await open(bob);
     const annVault = await open(ann);
@@ -143,9 +143,9 @@ describe('roles at the service boundary', () => {
     expect(refused?.code).toBe('team.role_required');
     expect(refused?.params).toEqual({ team: 'ops', role: 'viewer', needed: 'operator', action: 'upload' });
     expect(() => requireRole({ team: () => bobVault.scope }, 'operator', 'upload')).not.toThrow();
-    expect(() => requireRole({ team: () => bobVault.scope }, 'admin', 'shared-account')).toThrow(VaultError);
-    expect(() => requireRole({ team: () => annVault.scope }, 'admin', 'shared-account')).not.toThrow();
-    expect(() => requireRole({}, 'admin', 'shared-account')).not.toThrow();
+    expect(() => requireRole({ team: () => bobVault.scope }, 'admin', 'account')).toThrow(VaultError);
+    expect(() => requireRole({ team: () => annVault.scope }, 'admin', 'account')).not.toThrow();
+    expect(() => requireRole({}, 'admin', 'account')).not.toThrow();
   });
 
   it("a vault action's audit row names the member and machine, and the chain still verifies", async () => {

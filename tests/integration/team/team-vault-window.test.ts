@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventName, Events } from '../../../shared/ipc';
+import type { EventName, Events, Response } from '../../../shared/ipc';
 import type { HandlerContext } from '../../../main/core/ipc/context';
 import { dispatch } from '../../../main/core/ipc/dispatch';
 import { teamAudit } from '../../../main/core/team/audit';
@@ -139,7 +139,7 @@ describe('windows on a team vault', () => {
     const sent = performance.now();
     const imported = await dispatch(bob.switcher.current, 'library.importContent', { files: [{ name: 'shop.pem', data: new TextEncoder().encode(leaf.certPem + leaf.keyPem) }] });
     if (!imported.ok) throw new Error(imported.error.message);
-    const id = imported.value.imported[0]!.id;
+    const id = (imported.value as Response<'library.importContent'>).imported[0]!.id;
     const committed = performance.now();
     const arrived = await arrival(vic, 'vault.import');
     console.info(`team window: vault.import reached another member's window ${(arrived - committed).toFixed(0)} ms after the import returned (${(committed - sent).toFixed(0)} ms to import)`);
