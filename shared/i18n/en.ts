@@ -363,6 +363,8 @@ export const en = {
   'ui.library.noMatch.body': 'Nothing in the library matches this search and these filters.',
   'ui.library.keychain.unavailable.title': 'The OS keychain cannot be reached',
   'ui.library.keychain.unavailable.body': 'Certificates can be browsed, searched, imported and exported, but private keys can be neither imported nor exported until it is back. On Linux, install and unlock a Secret Service such as GNOME Keyring (gnome-keyring) or KWallet; on macOS and Windows the system keychain must be available.',
+  'ui.library.keychain.noTeamKey.title': 'No team key on this computer',
+  'ui.library.keychain.noTeamKey.body': 'Your role in team vault “{team}” is viewer; viewers never receive the team key, so this computer cannot open or add private keys there. Certificates can still be browsed, inspected and exported. Ask an admin to make you an operator.',
   'ui.library.keychain.missing.title': 'The vault data key is missing from the keychain',
   'ui.library.keychain.missing.body': 'The keychain entry that seals private keys is gone or was replaced, so the private keys stored in this vault ({count}) cannot be decrypted. Certificates are not affected. Restore the original keychain entry to recover them, or start a new data key to store keys again.',
   'ui.library.keychain.reset.button': 'Start a new data key…',

@@ -365,6 +365,8 @@ export const zhCN: Catalog = {
   'ui.library.noMatch.body': '证书库中没有符合当前搜索和筛选条件的证书。',
   'ui.library.keychain.unavailable.title': '无法访问系统钥匙串',
   'ui.library.keychain.unavailable.body': '证书仍可浏览、搜索、导入和导出，但在钥匙串恢复之前无法导入或导出私钥。在 Linux 上，请安装并解锁 Secret Service（如 GNOME Keyring（gnome-keyring）或 KWallet）；在 macOS 和 Windows 上需要系统钥匙串可用。',
+  'ui.library.keychain.noTeamKey.title': '本机没有团队密钥',
+  'ui.library.keychain.noTeamKey.body': '你在团队库“{team}”中的角色是查看者；查看者从不会获得团队密钥，因此本机无法在其中打开或添加私钥。证书仍可浏览、检查和导出。请让管理员把你设为操作员。',
   'ui.library.keychain.missing.title': '钥匙串中缺少证书库的数据密钥',
   'ui.library.keychain.missing.body': '用于加密私钥的钥匙串条目已丢失或被替换，因此此证书库中保存的 {count} 个私钥无法解密。证书本身不受影响。恢复原来的钥匙串条目即可找回这些私钥；也可以启用新的数据密钥，以便继续保存私钥。',
   'ui.library.keychain.reset.button': '启用新的数据密钥…',
