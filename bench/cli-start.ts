@@ -56,7 +56,7 @@ export async function run(): Promise<void> {
   log.setSink(null);
   const big = await importedVaultCopy();
   const probe = Vault.open({ dataDir: big, secrets: keychainOf(big) });
-  const fingerprint = probe.list({ offset: Math.floor(LIBRARY_SIZE / 3), limit: 1 }).entries[0]!.fingerprintSha256;
+  const fingerprint = (await probe.list({ offset: Math.floor(LIBRARY_SIZE / 3), limit: 1 })).entries[0]!.fingerprintSha256;
   probe.close();
   const small = fs.mkdtempSync(path.join(os.tmpdir(), 'certvault-bench-small-'));
   const secrets = new MemorySecretStore();

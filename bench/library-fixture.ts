@@ -74,7 +74,7 @@ export async function importedVaultCopy(count = LIBRARY_SIZE): Promise<string> {
   if (!fs.existsSync(path.join(kept, 'complete'))) {
     fs.rmSync(kept, { recursive: true, force: true });
     const older = olderKeptVault(count);
-    if (older) migratedKeptVault(older, kept);
+    if (older) await migratedKeptVault(older, kept);
     else await importedKeptVault(kept, count);
     fs.writeFileSync(path.join(kept, 'complete'), '');
   }
@@ -90,17 +90,17 @@ async function importedKeptVault(kept: string, count: number): Promise<void> {
   const secrets = new MemorySecretStore();
   const vault = Vault.open({ dataDir: kept, secrets });
   const result = await vault.importPaths([folder]);
-  vault.close();
+  await vault.close();
   if (result.counts.new !== count) throw new Error(`fixture vault wrong: ${result.counts.new} of ${count} imported`);
   fs.writeFileSync(path.join(kept, KEYCHAIN_FILE), JSON.stringify([...secrets.secrets]));
 }
 
 /** A vault kept for an older schema, copied into `kept` and migrated: opening it applies the migrations. */
-function migratedKeptVault(older: string, kept: string): void {
+async function migratedKeptVault(older: string, kept: string): Promise<void> {
   fs.mkdirSync(kept, { recursive: true });
   fs.copyFileSync(path.join(older, DATABASE_FILE), path.join(kept, DATABASE_FILE));
   fs.copyFileSync(path.join(older, KEYCHAIN_FILE), path.join(kept, KEYCHAIN_FILE));
-  Vault.open({ dataDir: kept, secrets: keychainOf(kept) }).close();
+  await Vault.open({ dataDir: kept, secrets: keychainOf(kept) }).close();
 }
 
 /**

@@ -102,7 +102,7 @@ export async function run(): Promise<void> {
   const server = await serveRenderer();
   const browser = await launchChromium();
   try {
-    const total = vault.list({ limit: 0 }).total;
+    const total = (await vault.list({ limit: 0 })).total;
 
     const ctx = benchContext(dataDir, vault);
     const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });

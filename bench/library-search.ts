@@ -20,10 +20,10 @@ export async function run(): Promise<void> {
   const dataDir = await importedVaultCopy();
   const vault = Vault.open({ dataDir, secrets: new MemorySecretStore() });
   // Some entries tagged and annotated, as a user does with the ones that matter.
-  for (const entry of vault.list({ sort: 'fingerprintSha256', limit: TAGGED }).entries) {
+  for (const entry of (await vault.list({ sort: 'fingerprintSha256', limit: TAGGED })).entries) {
     vault.update(entry.id, { tags: ['payments', 'prod'], notes: 'renewed by the PKI team' });
   }
-  const some = vault.list({ offset: 4321, limit: 1 }).entries[0]!;
+  const some = (await vault.list({ offset: 4321, limit: 1 })).entries[0]!;
   const host = some.commonName ?? '';
   const fingerprintColons = some.fingerprintSha256.slice(0, 16).toUpperCase().match(/../g)!.join(':');
   const groups: [string, LibraryQuery[]][] = [
@@ -61,7 +61,7 @@ export async function run(): Promise<void> {
   const allCpu: number[] = [];
   const load = os.loadavg()[0]!.toFixed(1);
   const rows: string[] = [];
-  vault.list({ search: 'warm-up' });
+  await vault.list({ search: 'warm-up' });
   for (const [label, queries] of groups) {
     const times: number[] = [];
     const cpu: number[] = [];
@@ -70,7 +70,7 @@ export async function run(): Promise<void> {
       for (const query of queries) {
         const start = process.hrtime.bigint();
         const startCpu = process.cpuUsage();
-        const page = vault.list({ limit: 200, ...query });
+        const page = await vault.list({ limit: 200, ...query });
         totals.add(`${page.total}${page.totalCapped ? '+' : ''}`);
         const used = process.cpuUsage(startCpu);
         times.push(Number(process.hrtime.bigint() - start) / 1e6);

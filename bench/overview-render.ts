@@ -178,7 +178,7 @@ export async function run(): Promise<void> {
   const server = await serveRenderer();
   const browser = await launchChromium();
   try {
-    const total = vault.list({ limit: 0 }).total;
+    const total = (await vault.list({ limit: 0 })).total;
     // A new handler context is a main process just started: its radar is not built yet.
     let ctx = benchContext(dataDir, vault);
     const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
@@ -245,7 +245,7 @@ export async function run(): Promise<void> {
   } finally {
     await browser.close();
     await server.close();
-    vault.close();
+    await vault.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }

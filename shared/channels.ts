@@ -62,7 +62,7 @@ export const channelNames = [
 
 export type ChannelName = (typeof channelNames)[number];
 
-export const eventNames = ['library.changed', 'import.progress', 'uploads.progress', 'inventory.progress', 'inventory.synced', 'deploy.progress', 'team.changed', 'app.navigate'] as const;
+export const eventNames = ['library.changed', 'import.progress', 'uploads.progress', 'inventory.progress', 'inventory.synced', 'deploy.progress', 'team.changed', 'vault.changed', 'app.navigate'] as const;
 
 export type EventName = (typeof eventNames)[number];
 

@@ -137,6 +137,10 @@ export const errorCodes = [
   'team.member_ambiguous',
   'team.last_admin',
   'team.no_team_key',
+  // a team vault in use as the vault (core/team/vault-context.ts, roles.ts)
+  'team.viewer_no_key',
+  'team.role_required',
+  'team.local_only',
   // team vault keys and audit log (core/team/crypto)
   'team.key_unwrap_failed',
   'team.member_key_missing',

@@ -552,6 +552,8 @@ export interface Events {
   'deploy.progress': DeployProgress;
   /** A team vault changed (`action` as in its audit log), or `reconnected` after changes may have been missed. */
   'team.changed': { readonly vault: string; readonly action: string };
+  /** The window now works on another vault (`local` or a team vault's name): every screen reads again. */
+  'vault.changed': { readonly current: string };
   /** Main asks for a screen: a click on the desktop notification opens the Overview. */
   'app.navigate': { readonly screen: 'overview' };
 }

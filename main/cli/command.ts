@@ -108,6 +108,8 @@ export interface Command {
   /** The full `certvault NAME --help` text. */
   readonly help: string;
   run(args: readonly string[], ctx: CommandContext): Promise<number>;
+  /** False for a command that never reads the vault (`team`): no vault is opened for it, `--vault` is refused. */
+  readonly usesVault?: boolean;
 }
 
 /** A command line that cannot be acted on; printed as one line with a pointer to --help. */

@@ -81,7 +81,7 @@ export const historyCommand = defineCommand({
       }
     }
     const { entries } = await call(ctx, 'history.list', {
-      ...certificateFilter(values.cert, () => vaultOf(ctx).resolve(values.cert!)),
+      ...(await certificateFilter(values.cert, () => vaultOf(ctx).resolve(values.cert!))),
       ...(cloud ? { cloud: cloud as CloudId } : {}),
       ...(values.account ? { accountName: values.account } : {}),
       ...(status.length ? { status } : {}),
@@ -120,7 +120,7 @@ async function deploymentHistory(
       }
     }
   }
-  const certificateId = values.cert === undefined ? undefined : vaultOf(ctx).resolve(values.cert);
+  const certificateId = values.cert === undefined ? undefined : await vaultOf(ctx).resolve(values.cert);
   const { deployments } = await call(ctx, 'deploy.history', { ...(certificateId ? { certificateId } : {}), limit: Number(values.limit) });
   if (values.json) {
     io.stdout(
@@ -160,10 +160,10 @@ function deploymentsText(records: readonly DeploymentRecord[]): string {
 }
 
 /** A library id when it resolves; a full fingerprint also finds uploads made with --cert FILE. */
-function certificateFilter(typed: string | undefined, resolve: () => string): { certificateId?: string; fingerprintSha256?: string } {
+async function certificateFilter(typed: string | undefined, resolve: () => Promise<string>): Promise<{ certificateId?: string; fingerprintSha256?: string }> {
   if (typed === undefined) return {};
   if (/^[0-9a-f]{64}$/i.test(typed)) return { fingerprintSha256: typed.toLowerCase() };
-  return { certificateId: resolve() };
+  return { certificateId: await resolve() };
 }
 
 function entryJson(entry: HistoryEntry) {

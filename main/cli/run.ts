@@ -12,8 +12,9 @@ import { cliHandlerContext } from './handler-context';
 import { cliLogSink } from './log-sink';
 import { terminalIo } from './output';
 import { printable } from '../../shared/printable';
+import { contextOnVault, selectedVault, type VaultOnContext } from '../core/team/vault-switch';
 
-// `certvault [--home DIR] COMMAND [ARGS]`: global options, then one subcommand. Whatever goes
+// `certvault [--home DIR] [--vault NAME] COMMAND [ARGS]`: global options, then one subcommand. Whatever goes
 // wrong ends as one line on stderr and an exit code; a stack trace never reaches the terminal.
 
 export interface RunOptions {
@@ -51,9 +52,9 @@ export async function runCli(argv: readonly string[], rawIo: CliIo, options: Run
   }
   const dataDir = () => dataDirFromEnvironment(cli.home, io.env);
   if (options.logToDataDir) log.setSink(cliLogSink(io.env, dataDir));
-  let handlerContext: HandlerContext | undefined;
-  const handlers = () => {
-    handlerContext ??= cliHandlerContext({
+  let base: HandlerContext | undefined;
+  const baseContext = () => {
+    base ??= cliHandlerContext({
       dataDir: dataDir(),
       appVersion: version,
       env: io.env,
@@ -61,19 +62,33 @@ export async function runCli(argv: readonly string[], rawIo: CliIo, options: Run
       deployers: options.deployers,
       tlsResolver: options.tlsResolver,
     });
-    return handlerContext;
+    return base;
   };
+  let onVault: VaultOnContext | null = null;
   try {
+    // The vault (`--vault`, else `team use`) is opened up front: a team vault is reached over the
+    // network, which a synchronous handler context cannot wait for.
+    if (command.usesVault !== false && !asksForHelp(cli.rest)) onVault = await contextOnVault(baseContext(), selectedVault(dataDir(), cli.vault));
+    else if (cli.vault !== undefined) throw new UsageError(`--vault does not apply to ${command.name}`);
+    const handlers = () => onVault?.ctx ?? baseContext();
     return await command.run(cli.rest, { io, handlers });
   } catch (error) {
     return reportError(error, io, command);
+  } finally {
+    await onVault?.close().catch((error: unknown) => log.warn('vault_close_failed', { error }));
   }
+}
+
+function asksForHelp(args: readonly string[]): boolean {
+  return args.includes('--help') || args.includes('-h');
 }
 
 interface GlobalOptions {
   readonly help: boolean;
   readonly version: boolean;
   readonly home: string | undefined;
+  /** `--vault NAME|local`: this one command works on that vault instead of the one `team use` chose. */
+  readonly vault: string | undefined;
   readonly command: string | undefined;
   readonly rest: readonly string[];
 }
@@ -83,6 +98,7 @@ function parseGlobalOptions(argv: readonly string[]): GlobalOptions {
   let help = false;
   let showVersion = false;
   let home: string | undefined;
+  let vault: string | undefined;
   let index = 0;
   for (; index < argv.length; index++) {
     const arg = argv[index] ?? '';
@@ -92,16 +108,23 @@ function parseGlobalOptions(argv: readonly string[]): GlobalOptions {
       home = argv[++index];
       if (home === undefined) throw new UsageError('--home needs a folder');
     } else if (arg.startsWith('--home=')) home = arg.slice('--home='.length);
+    else if (arg === '--vault') {
+      vault = argv[++index];
+      if (!vault) throw new UsageError('--vault needs a vault name (or local)');
+    } else if (arg.startsWith('--vault=')) {
+      vault = arg.slice('--vault='.length);
+      if (!vault) throw new UsageError('--vault needs a vault name (or local)');
+    }
     else if (arg.startsWith('-')) throw new UsageError(`unknown option "${arg.slice(0, 80)}"`);
     else break;
   }
-  return { help, version: showVersion, home, command: argv[index], rest: argv.slice(index + 1) };
+  return { help, version: showVersion, home, vault, command: argv[index], rest: argv.slice(index + 1) };
 }
 
 function overview(): string {
   const width = Math.max(...commands.map((command) => command.name.length));
   const list = commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`).join('\n');
-  return `Usage: certvault [--home DIR] COMMAND [OPTIONS]
+  return `Usage: certvault [--home DIR] [--vault NAME] COMMAND [OPTIONS]
 
 Cert Vault on the command line: the same vault and inspector as the desktop app.
 
@@ -110,6 +133,8 @@ ${list}
 
 Options:
   --home DIR     use the vault in DIR (default: $CERTVAULT_HOME, else the app's data folder)
+  --vault NAME   work on team vault NAME (or "local") for this command instead of the one
+                 chosen with "certvault team use"
   -h, --help     show this help; "certvault COMMAND --help" shows a command's options
   -V, --version  print the version
 

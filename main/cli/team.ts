@@ -73,6 +73,8 @@ export function makeTeamCommand(secrets: () => SecretStore): Command {
     name: 'team',
     summary: 'team vault on PostgreSQL: create, join, approve members, remove (rotates the team key), audit',
     help,
+    // Each action names its vault (or takes the one in use) and connects for itself.
+    usesVault: false,
     async run(args, context) {
       const parsed = parseAction(args, { options, help }, context.io);
       if (typeof parsed === 'number') return parsed;

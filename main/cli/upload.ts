@@ -1,5 +1,7 @@
 import type { TargetResult, UploadProgress } from '../../shared/uploads';
 import { vaultOf } from '../core/library';
+import { requireRole } from '../core/team/roles';
+import { auditVaultAction } from '../core/team/vault-actions';
 import { uploadsOf } from '../core/uploads';
 import { materialFromFiles, materialFromLibrary } from '../core/uploads/material';
 import { defineCommand, exitCodes, jsonOption, UsageError } from './command';
@@ -64,6 +66,7 @@ export const uploadCommand = defineCommand({
     const settings = values.set.map(parseSetting);
 
     const ctx = handlers();
+    requireRole(ctx, 'operator', 'upload');
     const service = uploadsOf(ctx);
     const accounts = await service.accountsNamed(names);
     const overrides = optionsPerAccount(settings, accounts, (account) => service.provider(account.cloud).optionFields);
@@ -76,7 +79,7 @@ export const uploadCommand = defineCommand({
       reload = () => materialFromFiles(files);
     } else {
       const vault = vaultOf(ctx);
-      const id = vault.resolve(positionals[0]!);
+      const id = await vault.resolve(positionals[0]!);
       certificateId = id;
       reload = async () => (await materialFromLibrary(vault, id)).material;
     }
@@ -92,6 +95,7 @@ export const uploadCommand = defineCommand({
       material,
       (progress) => io.stderr(progressLine(progress)),
     );
+    await auditVaultAction(ctx, { action: 'vault.upload', subject: certificateId, detail: { fingerprint: material.leaf.fingerprintSha256, accounts: targets.length } });
     const { results } = await done;
 
     if (values.json) {

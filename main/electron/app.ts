@@ -19,6 +19,7 @@ import { alertsOf } from '../core/alerts/service';
 import { applicationMenuTemplate } from './menu-template';
 import { applyDevServerPolicy, registerAppScheme, serveRenderer } from './protocol';
 import { createMainWindow, lockDownPermissions, lockDownWebContents } from './window';
+import { VaultSwitcher } from '../core/team/vault-switch';
 
 // The Electron front door: one window onto main/core. Everything security-relevant is decided in
 // the small modules beside this one; this file only wires them together in the right order.
@@ -86,7 +87,7 @@ function start(devServer: URL | null): void {
         Menu.setApplicationMenu(Menu.buildFromTemplate(applicationMenuTemplate(menuLocale(settings), process.platform, devServer !== null)));
 
       const settings = refreshMenuOnChange(new FileSettingsStore(dataDir), applyMenu);
-      const ctx: HandlerContext = {
+      const base: HandlerContext = {
         dataDir,
         appVersion: app.getVersion(),
         platform: process.platform,
@@ -101,6 +102,12 @@ function start(devServer: URL | null): void {
       lockDownPermissions(session.defaultSession, devServer);
       if (devServer) applyDevServerPolicy(session.defaultSession, devServer);
       else serveRenderer(session.defaultSession, path.join(__dirname, '..', 'renderer'));
+      // The vault in use (local or a team's) is opened before the window asks anything of it.
+      return VaultSwitcher.start(base).then((switcher) => ({ switcher, dataDir }));
+    })
+    .then(({ switcher, dataDir }) => {
+      const ctx = () => switcher.current;
+      app.on('will-quit', () => void switcher.close());
       registerIpc(ctx, currentWindow, devServer);
       startAutoSync(ctx, currentWindow);
 
@@ -117,7 +124,7 @@ function start(devServer: URL | null): void {
       };
       openWindow();
       // Overview is the first screen: its radar is built while the window's page loads, not after the page asks for it.
-      setImmediate(() => warmRadar(ctx));
+      setImmediate(() => warmRadar(ctx()));
       app.on('activate', () => {
         if (!mainWindow) openWindow();
       });
@@ -129,17 +136,17 @@ function start(devServer: URL | null): void {
  * Inventory sync at start and every N hours while the app runs, as Settings say, each followed by
  * the desktop notification of what became due; ends with the app.
  */
-function startAutoSync(ctx: HandlerContext, mainWindow: () => BrowserWindow | null): void {
+function startAutoSync(ctx: () => HandlerContext, mainWindow: () => BrowserWindow | null): void {
   const stop = new AbortController();
   app.on('will-quit', () => stop.abort());
   void runSyncScheduler(
     {
       clock: systemClock,
-      setting: () => ctx.settings.get().autoSync,
-      sync: () => runSync(ctx, []),
+      setting: () => ctx().settings.get().autoSync,
+      sync: () => runSync(ctx(), []),
       afterSync: () => {
-        alertsOf(ctx)
-          .notifyDesktop((notice) => showDesktopNotice(notice, mainWindow, ctx.events))
+        alertsOf(ctx())
+          .notifyDesktop((notice) => showDesktopNotice(notice, mainWindow, ctx().events))
           .catch((error: unknown) => log.warn('desktop_alert_failed', { error }));
       },
     },

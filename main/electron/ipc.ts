@@ -6,12 +6,15 @@ import { PathGrants } from './path-grants';
 
 type WindowGetter = () => BrowserWindow | null;
 
-/** A loop over the contract: one ipcMain handler per channel, each going through the sender check and dispatch. */
-export function registerIpc(ctx: HandlerContext, mainWindow: WindowGetter, devServer: URL | null): void {
+/**
+ * A loop over the contract: one ipcMain handler per channel, each going through the sender check and
+ * dispatch, on the context of the vault in use when the request arrives.
+ */
+export function registerIpc(context: () => HandlerContext, mainWindow: WindowGetter, devServer: URL | null): void {
   const grants = new PathGrants();
   for (const channel of channels) {
     ipcMain.handle(channel, (event, request: unknown) =>
-      handleInvoke(ctx, senderFrame(event, mainWindow()), channel, request, devServer, grants),
+      handleInvoke(context(), senderFrame(event, mainWindow()), channel, request, devServer, grants),
     );
   }
 }

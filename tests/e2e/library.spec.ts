@@ -278,8 +278,8 @@ for (const locale of ['en', 'zh-CN'] as const satisfies readonly Locale[]) {
       const secrets = osKeychain();
       const vault = Vault.open({ dataDir: bridge.dataDir, secrets });
       await vault.importContent(chainFiles(pki));
-      const vaultId = vault.id;
-      vault.close();
+      const vaultId = await vault.vaultId();
+      await vault.close();
       expect(await secrets.delete(`vault-data-key:${vaultId}`)).toBe(true);
 
       const library = new LibraryPage(app, locale);

@@ -7,7 +7,8 @@ import { keychainAccount } from '../accounts/account-store';
 import { writeFileAtomic } from '../atomic-write';
 import { userVersion } from '../db/open';
 import type { SecretStore } from '../keychain';
-import { DataKeys } from '../library/data-key';
+import { sqliteVaultDb } from '../db/vault-db';
+import { LocalDataKeys } from '../library/data-key';
 import { log } from '../log';
 import { PRIVATE_FILE_MODE } from '../private-files';
 import { checkPassphrase, decryptBackup, encryptBackup } from './format';
@@ -90,9 +91,9 @@ export async function restoreVault({ db, secrets, file, passphrase, replace }: R
   return summary;
 }
 
-function dataKeysOf(db: Database.Database, secrets: SecretStore): DataKeys {
-  const vaultId = db.prepare("SELECT value FROM vault_meta WHERE key = 'vault_id'").pluck().get() as string;
-  return new DataKeys(db, secrets, vaultId);
+/** The data keys over the backup's own connection, on which nothing else runs while they are asked. */
+function dataKeysOf(db: Database.Database, secrets: SecretStore): LocalDataKeys {
+  return new LocalDataKeys(sqliteVaultDb(db, { owned: false }), secrets);
 }
 
 async function accountSecrets(db: Database.Database, secrets: SecretStore): Promise<Record<string, string>> {

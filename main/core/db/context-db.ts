@@ -19,3 +19,10 @@ export function vaultDbOf(ctx: HandlerContext): VaultDb {
   }
   return vault;
 }
+
+/** Closes the database `vaultDbOf` opened for `ctx` (the window switched vaults); an injected one is its owner's. */
+export async function closeVaultDbOf(ctx: HandlerContext): Promise<void> {
+  const vault = opened.get(ctx);
+  opened.delete(ctx);
+  await vault?.close();
+}

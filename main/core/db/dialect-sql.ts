@@ -16,7 +16,12 @@ type AnyDb = Kysely<VaultTables>;
  * indexes are built with) or PostgreSQL's `lower()` (what its indexes are built on, pg/migrations.ts).
  */
 export function nocase(engine: VaultEngine, column: string): RawBuilder<string> {
-  return engine === 'sqlite' ? sql<string>`${sql.ref(column)} COLLATE NOCASE` : sql<string>`lower(${sql.ref(column)})`;
+  return nocaseOf(engine, sql<string>`${sql.ref(column)}`);
+}
+
+/** `nocase` of an expression (an index on an expression is matched by that same expression). */
+export function nocaseOf(engine: VaultEngine, expression: RawBuilder<string>): RawBuilder<string> {
+  return engine === 'sqlite' ? sql<string>`${expression} COLLATE NOCASE` : sql<string>`lower(${expression})`;
 }
 
 /** `column` equals `value` ignoring ASCII case, as a SQLite `COLLATE NOCASE` column compares with `=`. */
@@ -54,6 +59,45 @@ export function searchTextContains(engine: VaultEngine, term: string): RawBuilde
   if ([...lowered].length < TRIGRAM_MIN_LENGTH) return sql<SqlBool>`instr(entries.search_text, ${lowered}) > 0`;
   const phrase = `"${lowered.replaceAll('"', '""')}"`;
   return sql<SqlBool>`entries.search_rowid IN (SELECT rowid FROM entries_search WHERE entries_search MATCH ${phrase})`;
+}
+
+/**
+ * entries whose search_text (lowercased) contains `term`, checked on each row read: SQLite's
+ * instr() (the library names the few rows to read from its FTS5 table first, `ftsCandidates`),
+ * PostgreSQL's LIKE, which its planner serves from the pg_trgm index when the term is rare.
+ */
+export function searchTextHas(engine: VaultEngine, term: string): RawBuilder<SqlBool> {
+  if (engine === 'postgres') return sql<SqlBool>`search_text LIKE ${`%${escapeLike(term.toLowerCase())}%`} ESCAPE '\\'`;
+  return sql<SqlBool>`instr(search_text, ${term.toLowerCase()}) > 0`;
+}
+
+/**
+ * A filter column that no index should be chosen for: SQLite's unary plus (without statistics it
+ * would look rows up by a filter that keeps most of the library, then sort them whole, rather
+ * than walk the sort column's index); PostgreSQL's planner has statistics, so the plain column.
+ */
+export function unindexed(engine: VaultEngine, column: string): RawBuilder<unknown> {
+  return engine === 'sqlite' ? sql`+${sql.ref(column)}` : sql`${sql.ref(column)}`;
+}
+
+/** The rows of the FTS5 trigram table matching `match` (an FTS5 query), up to `limit` of them. */
+export const FTS_CANDIDATES_SQL = 'SELECT rowid FROM entries_search WHERE entries_search MATCH ? LIMIT ?';
+
+/**
+ * The search_rowids SQLite's FTS5 table names for an FTS5 query, up to `limit`; null on
+ * PostgreSQL, whose trigram index is on the column itself and chosen by its planner.
+ */
+export async function ftsCandidates(engine: VaultEngine, db: AnyDb, match: string, limit: number): Promise<number[] | null> {
+  if (engine === 'postgres') return null;
+  const result = await sql<{ rowid: number }>`SELECT rowid FROM entries_search WHERE entries_search MATCH ${match} LIMIT ${limit}`.execute(db);
+  return result.rows.map((row) => row.rowid);
+}
+
+/** A list of numbers as a table of one column, `value` (one parameter, however long the list). */
+export function numberTable(engine: VaultEngine, values: readonly number[]): RawBuilder<{ value: number }> {
+  return engine === 'sqlite'
+    ? sql<{ value: number }>`json_each(${JSON.stringify(values)})`
+    : sql<{ value: number }>`(SELECT unnest(${[...values]}::bigint[]) AS value)`;
 }
 
 function escapeLike(text: string): string {
@@ -129,3 +173,12 @@ export async function lockCertificateOnAccount(engine: VaultEngine, trx: AnyDb, 
   await sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
 }
 
+
+/**
+ * A TEMP table of this connection (vault-db.ts `withOneConnection`). `keyed`: its first column is
+ * the primary key, and on SQLite the table is that key alone (WITHOUT ROWID: one b-tree, not two).
+ */
+export async function createTempTable(engine: VaultEngine, db: AnyDb, name: string, columns: RawBuilder<unknown>, { keyed }: { keyed: boolean }): Promise<void> {
+  const rowid = engine === 'sqlite' && keyed ? sql` WITHOUT ROWID` : sql``;
+  await sql`CREATE TEMP TABLE ${sql.table(name)} (${columns})${rowid}`.execute(db);
+}

@@ -48,3 +48,12 @@ export function readerOfUnconverted(vault: VaultDb, what: string): Database.Data
   if (vault.sqlite) return vault.sqlite;
   throw new Error(`${what} does not read a PostgreSQL vault yet (docs/data-layer.md)`);
 }
+
+/**
+ * Runs `work` with every query on one connection, for what lives on a connection (TEMP tables):
+ * SQLite's one connection, or a PostgreSQL pool connection held until `work` ends (the other
+ * queries of the process meanwhile use the rest of the pool). Never a transaction: `work` may await anything.
+ */
+export function withOneConnection<T>(vault: VaultDb, work: (db: Kysely<VaultTables>) => Promise<T>): Promise<T> {
+  return vault.engine === 'sqlite' ? work(vault.db) : vault.db.connection().execute(work);
+}

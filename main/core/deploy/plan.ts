@@ -23,8 +23,8 @@ export interface PlanDeps {
   readonly deployer: (account: CloudAccount) => CloudDeployer | undefined;
   readonly context: (account: CloudAccount) => Promise<CallContext>;
   /** The library entries NEW renews, nearest first (lineage.ts). */
-  readonly predecessors: (entryId: string) => readonly string[];
-  readonly entry: (entryId: string) => LibraryEntry | null;
+  readonly predecessors: (entryId: string) => Promise<readonly string[]>;
+  readonly entry: (entryId: string) => Promise<LibraryEntry | null>;
   /** Whether keys may go to the account as it is configured now (uploads' confirmation rule). */
   readonly confirmed: (account: CloudAccount) => Promise<boolean>;
   readonly now: () => Date;
@@ -100,7 +100,7 @@ export async function buildPlan(deps: PlanDeps, entry: LibraryEntry, options: De
   const wanted = options.accountIds ? new Set(options.accountIds) : null;
   const accounts = (await deps.accounts()).filter((account) => (wanted ? wanted.has(account.id) : deps.deployer(account) !== undefined));
   await deps.sync(accounts.map((account) => account.id));
-  const predecessors = new Set(deps.predecessors(entry.id));
+  const predecessors = new Set(await deps.predecessors(entry.id));
   const perAccount = await Promise.all(accounts.map((account) => planAccount(deps, account, entry, predecessors, options)));
   const steps = perAccount.flat();
   return {
@@ -154,7 +154,7 @@ async function planAccount(deps: PlanDeps, account: CloudAccount, entry: Library
       steps.push(blockedStep(copy, failureFrom(error)));
       continue;
     }
-    const oldEntry = copy.libraryId ? deps.entry(copy.libraryId) : null;
+    const oldEntry = copy.libraryId ? await deps.entry(copy.libraryId) : null;
     const resources: DeployResource[] = [];
     const rows: PlannedResource[] = [];
     for (const resource of found) {

@@ -9,7 +9,7 @@ import type { CallContext } from '../../clouds/provider';
 import type { RetryPolicy } from '../../clouds/retry';
 import { accountIdentity } from '../accounts/account-confirmation';
 import { accountConfig } from '../accounts/account-store';
-import { readerOfUnconverted, type VaultDb } from '../db/vault-db';
+import type { VaultDb } from '../db/vault-db';
 import { Lineage } from '../library/lineage';
 import type { Vault } from '../library/vault';
 import { log } from '../log';
@@ -100,7 +100,7 @@ export class DeployService {
   /** What a deployment would change; re-syncs the accounts involved first. Sends nothing that changes a cloud. */
   async plan(certificateId: string, options: DeployOptions): Promise<DeployPlan> {
     await this.ready;
-    return (await this.buildPlan(this.entry(certificateId), options)).plan;
+    return (await this.buildPlan(await this.entry(certificateId), options)).plan;
   }
 
   /**
@@ -109,7 +109,7 @@ export class DeployService {
    */
   async start(certificateId: string, options: DeployOptions, confirm?: ConfirmAccount): Promise<StartedDeployment> {
     await this.ready;
-    const entry = this.entry(certificateId);
+    const entry = await this.entry(certificateId);
     if (confirm) {
       const accounts = options.accountIds ? await this.options.uploads.accountsNamed(options.accountIds) : await this.options.uploads.accounts.list();
       // The CLI's user typed the command: the accounts they name are confirmed on the spot, as for an upload.
@@ -239,13 +239,13 @@ export class DeployService {
     return (await this.store.deployment(id))!.record;
   }
 
-  private entry(typed: string): LibraryEntry {
+  private entry(typed: string): Promise<LibraryEntry> {
     return this.options.vault().entry(typed);
   }
 
   private async buildPlan(entry: LibraryEntry, options: DeployOptions): Promise<{ plan: DeployPlan; steps: PlannedStep[] }> {
     const accounts = this.options.uploads.accounts;
-    const lineage = new Lineage(readerOfUnconverted(this.options.db, 'renewal lineage'));
+    const lineage = new Lineage(this.options.db);
     const deps: PlanDeps = {
       accounts: () => (options.accountIds ? this.options.uploads.accountsNamed(options.accountIds) : accounts.list()),
       sync: async (ids) => {
@@ -259,14 +259,14 @@ export class DeployService {
       copies: (accountId) => this.options.inventory.list(accountId),
       deployer: this.options.deployers,
       context: (account) => this.context(account),
-      predecessors: (entryId) => {
+      predecessors: async (entryId) => {
         const chain: string[] = [];
-        for (let ref = lineage.predecessorOf(entryId); ref && !chain.includes(ref.id); ref = lineage.predecessorOf(ref.id)) chain.push(ref.id);
+        for (let ref = await lineage.predecessorOf(entryId); ref && !chain.includes(ref.id); ref = await lineage.predecessorOf(ref.id)) chain.push(ref.id);
         return chain;
       },
-      entry: (entryId) => {
+      entry: async (entryId) => {
         try {
-          return this.options.vault().entry(entryId);
+          return await this.options.vault().entry(entryId);
         } catch {
           return null;
         }

@@ -8,6 +8,9 @@ import type { DeployerLookup } from '../deploy/service';
 import type { TlsResolver } from '../tls/read-served';
 import type { VaultDb } from '../db/vault-db';
 import type { SecretStore } from '../keychain';
+import type { DataKeyProvider } from '../library/data-key';
+import type { Actor } from './actor';
+import type { TeamVaultScope } from '../team/vault-scope';
 
 // What every handler receives. The Electron front door, the CLI and the Playwright bridge each
 // build one; handlers never know which.
@@ -54,6 +57,11 @@ export interface HandlerContext {
    */
   readonly vaultDb?: () => VaultDb;
   /**
+   * Where the library's data key comes from (main/core/library/data-key.ts). Optional: without it,
+   * `vaultOf(ctx)` uses the local vault's, kept in the OS keychain; a team vault brings its own.
+   */
+  readonly dataKeys?: () => DataKeyProvider;
+  /**
    * Cloud accounts, uploads and their history. Optional like `vault`: without it `uploadsOf(ctx)`
    * (main/core/uploads) opens them over the vault database and the OS keychain on first use.
    */
@@ -67,6 +75,21 @@ export interface HandlerContext {
   readonly tlsResolver?: TlsResolver;
   /** The keychain team vault handlers keep database passwords and member keys in (default: the OS keychain); tests bring their own. */
   readonly secrets?: () => SecretStore;
+  /**
+   * Who this context acts as (`actorOf(ctx)`, main/core/ipc/actor.ts). Optional: without it, this
+   * computer's OS user on its host name; a team vault's context names the member.
+   */
+  readonly actor?: () => Actor;
+  /**
+   * The team vault this context works on (main/core/team/vault-context.ts): its role, audit and key.
+   * Absent on the local vault, where there are no roles and no audit log.
+   */
+  readonly team?: () => TeamVaultScope;
+  /**
+   * Makes `name` (a team vault or `local`) the vault this front door works on: the window closes the
+   * old vault's connections and reloads every screen. Absent in one-shot processes (the CLI).
+   */
+  readonly switchVault?: (name: string) => Promise<void>;
   /** Wall-clock budget of one inspection or one imported file in the parse worker (default DEFAULT_PARSE_BUDGET_MS). */
   readonly parseBudgetMs?: number;
 }

@@ -29,10 +29,10 @@ export const handlers: Handlers = {
   'settings.get': async (ctx) => ctx.settings.get(),
   'settings.update': async (ctx, patch) => ctx.settings.update(patch),
   'files.choose': async (ctx, { purpose, folders }) => ({ paths: await ctx.dialogs.chooseFiles(purpose, folders ?? false) }),
-  'inspect.paths': async (ctx, { paths, password }) => parseInWorker({ kind: 'inspect', paths, password, now: ctx.now().toISOString(), libraryCas: libraryCas(ctx) }, inputsName(paths), ctx.parseBudgetMs),
+  'inspect.paths': async (ctx, { paths, password }) => parseInWorker({ kind: 'inspect', paths, password, now: ctx.now().toISOString(), libraryCas: await libraryCas(ctx) }, inputsName(paths), ctx.parseBudgetMs),
   'inspect.content': async (ctx, { files, text, password }) => {
     const names = [...files.map((f) => f.name), ...(text === undefined ? [] : [PASTED_TEXT_SOURCE])];
-    return parseInWorker({ kind: 'inspect', files, text, password, now: ctx.now().toISOString(), libraryCas: libraryCas(ctx) }, inputsName(names), ctx.parseBudgetMs);
+    return parseInWorker({ kind: 'inspect', files, text, password, now: ctx.now().toISOString(), libraryCas: await libraryCas(ctx) }, inputsName(names), ctx.parseBudgetMs);
   },
   'library.list': async (ctx, query) => vaultOf(ctx).listRows(query),
   'library.get': async (ctx, { id }) => entryDetailWithVerdicts(vaultOf(ctx), id),
@@ -55,12 +55,12 @@ export const handlers: Handlers = {
     return result;
   },
   'library.update': async (ctx, { id, ...patch }) => {
-    const entry = vaultOf(ctx).update(id, patch);
+    const entry = await vaultOf(ctx).update(id, patch);
     ctx.events.emit('library.changed', { reason: 'update' });
     return entry;
   },
   'library.remove': async (ctx, { id }) => {
-    const removed = vaultOf(ctx).remove(id);
+    const removed = await vaultOf(ctx).remove(id);
     ctx.events.emit('library.changed', { reason: 'delete' });
     return { id: removed.id };
   },

@@ -10,10 +10,10 @@ import type { HandlerContext } from './context';
 // (or touches the keychain), and a library that cannot be opened (busy, newer schema) only means
 // the inspection goes without it.
 
-function fromLibrary<T>(ctx: HandlerContext, read: (vault: Vault) => T, without: T): T {
-  if (!ctx.vault && !existsSync(path.join(ctx.dataDir, DATABASE_FILE))) return without;
+async function fromLibrary<T>(ctx: HandlerContext, read: (vault: Vault) => Promise<T>, without: T): Promise<T> {
+  if (!ctx.vault && !ctx.vaultDb && !existsSync(path.join(ctx.dataDir, DATABASE_FILE))) return without;
   try {
-    return read(vaultOf(ctx));
+    return await read(vaultOf(ctx));
   } catch {
     return without;
   }
@@ -23,11 +23,11 @@ function fromLibrary<T>(ctx: HandlerContext, read: (vault: Vault) => T, without:
  * The library's CA certificates for completing inspected chains, when there is a library: the
  * inspector never creates the database (or touches the keychain) just to look.
  */
-export function libraryCas(ctx: HandlerContext): Buffer[] {
+export function libraryCas(ctx: HandlerContext): Promise<Buffer[]> {
   return fromLibrary(ctx, (vault) => vault.caCertificates(), []);
 }
 
 /** The library entry of a certificate seen elsewhere (a server's leaf), or null. */
-export function libraryEntryWithFingerprint(ctx: HandlerContext, fingerprintSha256: string): LibraryEntry | null {
+export function libraryEntryWithFingerprint(ctx: HandlerContext, fingerprintSha256: string): Promise<LibraryEntry | null> {
   return fromLibrary(ctx, (vault) => vault.byFingerprint(fingerprintSha256), null);
 }

@@ -1,13 +1,14 @@
-import type Database from 'better-sqlite3';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { VaultError } from '../../../shared/errors';
+import type { VaultTables } from '../db/tables';
+import type { VaultDb } from '../db/vault-db';
 import type { SecretStore } from '../keychain';
 import { DATA_KEY_BYTES, dataKeyCheck, generateDataKey, matchesCheck } from '../seal';
-import { wrapBusy } from '../db/open';
-import { StatementCache } from '../db/statements';
 import { log } from '../log';
 
-// The vault's data key lives in the OS keychain under "vault-data-key:<vault id>"; the database
-// keeps only an HMAC check value. Rules:
+// Where the vault's data key comes from: `DataKeyProvider`. The local vault's (`LocalDataKeys`)
+// lives in the OS keychain under "vault-data-key:<vault id>"; the database keeps only an HMAC
+// check value. A team vault brings its own provider (HandlerContext.dataKeys). Rules of the local one:
 // - a key is created only when the keychain has none AND the vault holds no sealed key;
 // - a key found in the keychain is adopted when it matches the check value, or when no sealed key
 //   exists yet (nothing could be lost);
@@ -17,9 +18,22 @@ import { log } from '../log';
 //   holds no key that opens anything (it is gone or fails the check value).
 // - `reset` starts a new key and a new generation: the keys sealed before stay in the vault,
 //   counted as retired (never opened, never deleted) until the same key is imported again.
+//
+// No transaction stays open across a keychain call (docs/data-layer.md): it would hold the
+// vault's write lock for as long as the keychain takes (a desktop unlock prompt: minutes). So a
+// creation claims first, in a short transaction: the new key's check value and a claim row with
+// the time; only the claimant writes the keychain, then drops the claim. Another process finding
+// a fresh claim waits for the claimant's key to appear in the keychain, and adopts it.
 
 const CHECK_META = 'data_key_check';
 const GENERATION_META = 'data_key_generation';
+/** A creation under way in some process: when it claimed (ISO time), until its key is in the keychain. */
+const CLAIM_META = 'data_key_claim';
+/** How long a claim holds others back (as SQLite's busy timeout): past it, its process is taken to have died. */
+const CLAIM_WAIT_MS = 5000;
+const CLAIM_POLL_MS = 50;
+
+type Db = Kysely<VaultTables>;
 
 export type DataKeyStatus =
   | { readonly state: 'ready'; readonly key: Buffer }
@@ -29,36 +43,68 @@ export type DataKeyStatus =
 /** The user's answer to giving up `sealedKeys` keys for a new data key (a native dialog, or the CLI's --confirm). */
 export type ConfirmDataKeyReset = (sealedKeys: number) => Promise<boolean>;
 
-/** The generation a key is sealed under, from the vault's metadata (1 until the first reset). */
-export const CURRENT_GENERATION_SQL = `coalesce((SELECT CAST(value AS INTEGER) FROM vault_meta WHERE key = '${GENERATION_META}'), 1)`;
+/** The source of the key new private keys are sealed with, and old ones opened with. */
+export interface DataKeyProvider {
+  /** For unsealing and for telling the user; throws only when the key's store is unreachable (`keychain.unavailable`). */
+  status(): Promise<DataKeyStatus>;
+  /** The key to seal new keys with; throws a VaultError when there is none (`keychain.data_key_missing`, `keychain.unavailable`). */
+  forSealing(): Promise<Buffer>;
+  /** Starts a new key after the old one was lost; a provider without one of its own to lose has none. */
+  reset?(confirm: ConfirmDataKeyReset): Promise<{ retiredKeys: number }>;
+  /** Why there is no key, when the provider can say better than "unrecoverable" (a team viewer never holds one). */
+  missingKeyError?(): Promise<VaultError>;
+}
 
-export class DataKeys {
+/** The generation a key is sealed under, from the vault's metadata (1 until the first reset); the same SQL on both engines. */
+export function currentGeneration(): RawBuilder<number> {
+  return sql<number>`coalesce((SELECT CAST(value AS INTEGER) FROM vault_meta WHERE key = ${GENERATION_META}), 1)`;
+}
+
+/** Keys sealed under the current data key. */
+export async function sealedKeyCount(db: Db): Promise<number> {
+  const row = await db.selectFrom('sealed_keys').select((eb) => eb.fn.countAll<number>().as('n')).where('data_key_generation', '=', currentGeneration()).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Keys sealed under a data key that a reset replaced: kept, never openable. */
+export async function retiredKeyCount(db: Db): Promise<number> {
+  const row = await db.selectFrom('sealed_keys').select((eb) => eb.fn.countAll<number>().as('n')).where('data_key_generation', '<', currentGeneration()).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export class LocalDataKeys implements DataKeyProvider {
   private cached: Buffer | null = null;
   private creating: Promise<Buffer> | null = null;
-  private readonly sql: StatementCache;
+  private vaultId: string | null = null;
 
   constructor(
-    private readonly db: Database.Database,
+    private readonly vault: Pick<VaultDb, 'db'>,
     private readonly secrets: SecretStore,
-    private readonly vaultId: string,
-  ) {
-    this.sql = new StatementCache(db);
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  ) {}
+
+  private async account(): Promise<string> {
+    if (this.vaultId === null) {
+      const row = await this.vault.db.selectFrom('vault_meta').select('value').where('key', '=', 'vault_id').executeTakeFirstOrThrow();
+      this.vaultId = row.value;
+    }
+    return `vault-data-key:${this.vaultId}`;
   }
 
-  get account(): string {
-    return `vault-data-key:${this.vaultId}`;
+  private async keychainKey(): Promise<Buffer | null> {
+    return decode(await this.secrets.get(await this.account()));
   }
 
   /** For unsealing and for telling the user: throws only `keychain.unavailable`. */
   async status(): Promise<DataKeyStatus> {
     if (this.cached) return { state: 'ready', key: this.cached };
-    const found = decode(await this.secrets.get(this.account));
-    const check = this.check();
+    const found = await this.keychainKey();
+    const check = await readCheck(this.vault.db);
     if (found && (check === null || matchesCheck(found, check))) {
       this.cached = found;
       return { state: 'ready', key: found };
     }
-    const sealedKeys = this.sealedKeyCount();
+    const sealedKeys = await sealedKeyCount(this.vault.db);
     if (found && sealedKeys === 0) {
       this.cached = found;
       return { state: 'ready', key: found };
@@ -73,11 +119,11 @@ export class DataKeys {
   async forSealing(): Promise<Buffer> {
     const status = await this.status();
     if (status.state === 'ready') {
-      this.storeCheckIfAbsent(status.key);
+      await this.recordCheck(status.key);
       return status.key;
     }
     if (status.sealedKeys > 0) throw new VaultError('keychain.data_key_missing', { count: status.sealedKeys });
-    // One creation at a time in this process; the IMMEDIATE transaction serialises other processes.
+    // One creation at a time in this process; the claim (the check value) serialises other processes.
     this.creating ??= this.create().finally(() => {
       this.creating = null;
     });
@@ -85,26 +131,81 @@ export class DataKeys {
   }
 
   /**
-   * Creates and stores a new key while holding the database write lock, so the app and the CLI
-   * importing their first keys at the same moment cannot each store a different key. Under the
-   * lock the keychain is read again: if the other process won, its key is adopted.
+   * The key in the keychain was adopted: its check value is recorded, unless the check value
+   * already is its (the usual case, one read). Replaced only while no sealed key depends on it.
+   */
+  private async recordCheck(key: Buffer): Promise<void> {
+    const check = await readCheck(this.vault.db);
+    if (check !== null && matchesCheck(key, check)) return;
+    const sealedKeys = await this.vault.db.transaction().execute(async (trx) => {
+      const sealed = await sealedKeyCount(trx);
+      const current = await readCheck(trx);
+      if (sealed === 0 || current === null) await writeCheck(trx, key);
+      else if (!matchesCheck(key, current)) return sealed;
+      return 0;
+    });
+    if (sealedKeys > 0) {
+      this.cached = null;
+      throw new VaultError('keychain.data_key_missing', { count: sealedKeys });
+    }
+  }
+
+  /**
+   * Creates a key, or adopts the one another process (the app vs the CLI) is creating at the same
+   * moment, so the two never store different keys. In a short transaction, with no sealed key in
+   * the vault: a check value that the keychain's key matches is adopted; a fresh claim of another
+   * process is waited for (its key reaches the keychain, then matches); otherwise this process
+   * claims, writing its key's check value (a check value left without a key opens nothing: no
+   * sealed key) and the claim. Only the claimant then writes the keychain, and drops the claim.
    */
   private async create(): Promise<Buffer> {
-    wrapBusy(() => this.db.exec('BEGIN IMMEDIATE'));
-    try {
-      const sealedKeys = this.sealedKeyCount();
-      if (sealedKeys > 0) throw new VaultError('keychain.data_key_missing', { count: sealedKeys });
-      const existing = decode(await this.secrets.get(this.account));
-      const key = existing ?? generateDataKey();
-      if (!existing) await this.secrets.set(this.account, key.toString('base64'));
-      this.writeCheck(key);
-      this.db.exec('COMMIT');
-      this.cached = key;
-      return key;
-    } catch (error) {
-      if (this.db.inTransaction) this.db.exec('ROLLBACK');
-      throw error;
+    const account = await this.account();
+    for (;;) {
+      const existing = await this.keychainKey();
+      const candidate = existing ?? generateDataKey();
+      const claimedAt = new Date().toISOString();
+      const claim = await this.vault.db.transaction().execute(async (trx) => {
+        const sealed = await sealedKeyCount(trx);
+        if (sealed > 0) return { kind: 'sealed', sealed } as const;
+        const check = await readCheck(trx);
+        if (check !== null && matchesCheck(candidate, check)) return { kind: 'adopt' } as const;
+        const other = await readMeta(trx, CLAIM_META);
+        if (other !== null && Date.parse(other) > Date.parse(claimedAt) - CLAIM_WAIT_MS) return { kind: 'wait' } as const;
+        await writeCheck(trx, candidate);
+        await writeMeta(trx, CLAIM_META, claimedAt);
+        return { kind: 'claimed' } as const;
+      });
+      if (claim.kind === 'sealed') throw new VaultError('keychain.data_key_missing', { count: claim.sealed });
+      if (claim.kind === 'wait') {
+        await this.sleep(CLAIM_POLL_MS);
+        continue;
+      }
+      if (claim.kind === 'claimed') {
+        try {
+          if (!existing) await this.secrets.set(account, candidate.toString('base64'));
+        } catch (error) {
+          await this.endClaim(claimedAt, candidate);
+          throw error;
+        }
+        await this.endClaim(claimedAt, null);
+      }
+      this.cached = candidate;
+      return candidate;
     }
+  }
+
+  /**
+   * Drops this process's claim. `withdrawn`: the keychain refused that key, so its check value
+   * goes too, unless something was sealed under it meanwhile.
+   */
+  private async endClaim(claimedAt: string, withdrawn: Buffer | null): Promise<void> {
+    await this.vault.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('vault_meta').where('key', '=', CLAIM_META).where('value', '=', claimedAt).execute();
+      if (!withdrawn) return;
+      const check = await readCheck(trx);
+      if (check === null || !matchesCheck(withdrawn, check) || (await sealedKeyCount(trx)) > 0) return;
+      await trx.deleteFrom('vault_meta').where('key', '=', CHECK_META).execute();
+    });
   }
 
   /**
@@ -112,63 +213,74 @@ export class DataKeys {
    * keychain is unreachable, when its key still opens the vault's keys, or when no sealed key
    * depends on it (the next import creates a key anyway). Once a reset is due, `confirm` is asked
    * with the number of keys it gives up; a no throws `keychain.reset_cancelled`, nothing changed.
+   * The new generation and check value are committed first, in a transaction that checks nothing
+   * changed since the user was asked (the other front door may have reset meanwhile: then this one
+   * is not needed); the keychain is written after, and if it refuses, the vault is put back.
    * Returns how many keys stay unrecoverable.
    */
   async reset(confirm: ConfirmDataKeyReset): Promise<{ retiredKeys: number }> {
     const before = await this.status();
     if (before.state === 'ready' || before.sealedKeys === 0) throw new VaultError('keychain.reset_not_needed');
-    // Asked outside the write lock: the user may take minutes, and the other front door must not wait on them.
+    // Asked before anything is written: the user may take minutes.
     if (!(await confirm(before.sealedKeys))) {
       log.info('data_key_reset_declined', { sealedKeys: before.sealedKeys });
       throw new VaultError('keychain.reset_cancelled');
     }
-    wrapBusy(() => this.db.exec('BEGIN IMMEDIATE'));
+    // Again after the answer: the keychain may have come back.
+    this.cached = null;
+    const now = await this.status();
+    if (now.state === 'ready' || now.sealedKeys === 0) throw new VaultError('keychain.reset_not_needed');
+    const key = generateDataKey();
+    const previous = await this.vault.db.transaction().execute(async (trx) => {
+      if ((await sealedKeyCount(trx)) === 0) return null;
+      const check = await readCheck(trx);
+      const generation = await readGeneration(trx);
+      await writeMeta(trx, GENERATION_META, String(generation + 1));
+      await writeCheck(trx, key);
+      return { check, generation };
+    });
+    if (!previous) throw new VaultError('keychain.reset_not_needed');
     try {
-      // Again under the lock: the other front door may have reset, or the keychain come back.
-      this.cached = null;
-      const status = await this.status();
-      if (status.state === 'ready' || status.sealedKeys === 0) throw new VaultError('keychain.reset_not_needed');
-      const key = generateDataKey();
-      this.sql.get(`INSERT INTO vault_meta (key, value) VALUES (?, CAST(${CURRENT_GENERATION_SQL} + 1 AS TEXT))
-        ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(GENERATION_META);
-      this.writeCheck(key);
-      await this.secrets.set(this.account, key.toString('base64'));
-      this.db.exec('COMMIT');
-      this.cached = key;
-      const retiredKeys = this.retiredKeyCount();
-      log.info('data_key_reset', { retiredKeys });
-      return { retiredKeys };
+      await this.secrets.set(await this.account(), key.toString('base64'));
     } catch (error) {
-      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      await this.vault.db.transaction().execute(async (trx) => {
+        await trx.updateTable('vault_meta').set({ value: String(previous.generation) }).where('key', '=', GENERATION_META).execute();
+        if (previous.check === null) await trx.deleteFrom('vault_meta').where('key', '=', CHECK_META).execute();
+        else await trx.updateTable('vault_meta').set({ value: previous.check }).where('key', '=', CHECK_META).execute();
+      });
       throw error;
     }
+    this.cached = key;
+    const retiredKeys = await retiredKeyCount(this.vault.db);
+    log.info('data_key_reset', { retiredKeys });
+    return { retiredKeys };
   }
+}
 
-  /** Keys sealed under a data key that a reset replaced: kept, never openable. */
-  retiredKeyCount(): number {
-    return (this.sql.get(`SELECT count(*) AS n FROM sealed_keys WHERE data_key_generation < ${CURRENT_GENERATION_SQL}`).get() as { n: number }).n;
-  }
+function readCheck(db: Db): Promise<string | null> {
+  return readMeta(db, CHECK_META);
+}
 
-  sealedKeyCount(): number {
-    return (this.sql.get(`SELECT count(*) AS n FROM sealed_keys WHERE data_key_generation = ${CURRENT_GENERATION_SQL}`).get() as { n: number }).n;
-  }
+async function readMeta(db: Db, key: string): Promise<string | null> {
+  const row = await db.selectFrom('vault_meta').select('value').where('key', '=', key).executeTakeFirst();
+  return row?.value ?? null;
+}
 
-  private storeCheckIfAbsent(key: Buffer): void {
-    const check = this.check();
-    if (check !== null && matchesCheck(key, check)) return;
-    this.writeCheck(key);
-  }
+async function writeMeta(db: Db, key: string, value: string): Promise<void> {
+  await db
+    .insertInto('vault_meta')
+    .values({ key, value })
+    .onConflict((c) => c.column('key').doUpdateSet({ value }))
+    .execute();
+}
 
-  private writeCheck(key: Buffer): void {
-    this.sql
-      .get('INSERT INTO vault_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
-      .run(CHECK_META, dataKeyCheck(key));
-  }
+async function readGeneration(db: Db): Promise<number> {
+  const value = await readMeta(db, GENERATION_META);
+  return value === null ? 1 : Number(value);
+}
 
-  private check(): string | null {
-    const row = this.sql.get('SELECT value FROM vault_meta WHERE key = ?').get(CHECK_META) as { value: string } | undefined;
-    return row?.value ?? null;
-  }
+function writeCheck(db: Db, key: Buffer): Promise<void> {
+  return writeMeta(db, CHECK_META, dataKeyCheck(key));
 }
 
 /** A keychain value that is not 32 bytes of base64 is as good as missing: it cannot be our key. */

@@ -29,7 +29,7 @@ export interface EntryRow {
 }
 
 /** The columns `EntryRow` reads; search_text and cert_terms stay in the database. */
-export const ENTRY_COLUMNS = [
+export const ENTRY_COLUMN_NAMES = [
   'id',
   'fingerprint_sha256',
   'name',
@@ -52,7 +52,9 @@ export const ENTRY_COLUMNS = [
   'updated_at',
   'has_key',
   'sm2_dual',
-].join(', ');
+] as const;
+
+export const ENTRY_COLUMNS = ENTRY_COLUMN_NAMES.join(', ');
 
 export function toEntry(row: EntryRow): LibraryEntry {
   return {

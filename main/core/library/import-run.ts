@@ -1,19 +1,26 @@
-import type Database from 'better-sqlite3';
+import { sql, type Kysely } from 'kysely';
 import type { ErrorInfo } from '../../../shared/errors';
 import { libraryLimits, type ImportedEntry, type ImportResult } from '../../../shared/library';
 import type { CertificateFacts, CertificateMaterial, ParsedSource } from './material';
 import type { StrayKey } from './plan';
 import type { NewEntryFields } from './store';
+import { createTempTable } from '../db/dialect-sql';
+import type { VaultTables } from '../db/tables';
+import type { VaultEngine } from '../db/vault-db';
 
 // What one import keeps from chunk to chunk (vault.ts importPaths): the outcome so far, and the
 // little that pairs certificates and keys across chunks. Nothing here grows with the files read:
 // the outcome is counted, with only the first few of each kind listed; the entries already
-// reported and the leaves stored before their CA are rows of TEMP tables, not memory.
+// reported and the leaves stored before their CA are rows of TEMP tables, not memory. A TEMP table
+// lives on one connection: the run is given one (`withOneConnection`, vault-db.ts), which on
+// PostgreSQL is a pool connection held for the run while the entries are written on others.
 
 export type Failure = { file: string; error: ErrorInfo };
 type KeysNotStored = ImportResult['keysNotStored'][number];
 
 let runs = 0;
+/** Rows per INSERT into a TEMP table: a few statement texts, each kept prepared. */
+const ROWS_PER_INSERT = 100;
 
 export class ImportRun {
   private readonly failures: Failure[] = [];
@@ -36,10 +43,12 @@ export class ImportRun {
   private tableMade = false;
   private readonly reportedTable = `import_reported_${this.run}`;
   private reportedMade = false;
-  private report: Database.Statement | null = null;
   private cachedFields: NewEntryFields | null = null;
 
-  constructor(private readonly db: Database.Database) {}
+  constructor(
+    private readonly db: Kysely<VaultTables>,
+    private readonly engine: VaultEngine,
+  ) {}
 
   fail(failure: Failure): void {
     this.counts.failed += 1;
@@ -47,19 +56,28 @@ export class ImportRun {
   }
 
   /**
-   * An entry written. A folder can bring the same entry twice (fullchain.pem and cert.pem): it is
-   * reported once, as the first write saw it (created by this import, or already in the library).
+   * Entries written, in order. A folder can bring the same entry twice (fullchain.pem and
+   * cert.pem): it is reported once, as the first write saw it (created by this import, or already
+   * in the library).
    */
-  imported(entry: ImportedEntry): void {
+  async imported(entries: readonly ImportedEntry[]): Promise<void> {
+    const byId = new Map<string, ImportedEntry>();
+    for (const entry of entries) if (!byId.has(entry.id)) byId.set(entry.id, entry);
+    const firsts = [...byId.values()];
+    if (firsts.length === 0) return;
     if (!this.reportedMade) {
-      this.db.exec(`CREATE TEMP TABLE ${this.reportedTable} (id TEXT PRIMARY KEY) WITHOUT ROWID`);
-      this.report = this.db.prepare(`INSERT OR IGNORE INTO temp.${this.reportedTable} (id) VALUES (?)`);
+      await createTempTable(this.engine, this.db, this.reportedTable, sql`id TEXT PRIMARY KEY`, { keyed: true });
       this.reportedMade = true;
     }
-    if (this.report!.run(entry.id).changes === 0) return;
-    if (entry.duplicate) this.counts.merged += 1;
-    else this.counts.new += 1;
-    if (this.listed.length < libraryLimits.importListed) this.listed.push(entry);
+    const inserted = await sql<{ id: string }>`INSERT INTO ${sql.table(this.reportedTable)} (id) VALUES ${sql.join(firsts.map((entry) => sql`(${entry.id})`))}
+      ON CONFLICT DO NOTHING RETURNING id`.execute(this.db);
+    const fresh = new Set(inserted.rows.map((row) => row.id));
+    for (const entry of firsts) {
+      if (!fresh.has(entry.id)) continue;
+      if (entry.duplicate) this.counts.merged += 1;
+      else this.counts.new += 1;
+      if (this.listed.length < libraryLimits.importListed) this.listed.push(entry);
+    }
   }
 
   keyNotStored(refused: KeysNotStored): void {
@@ -93,28 +111,29 @@ export class ImportRun {
   }
 
   /** Leaves stored without a chain: if their issuer turns up later, their files are read again. */
-  noteUnchained(leaves: readonly { readonly file: string; readonly issuer: string }[]): void {
+  async noteUnchained(leaves: readonly { readonly file: string; readonly issuer: string }[]): Promise<void> {
     if (leaves.length === 0) return;
     if (!this.tableMade) {
-      this.db.exec(`CREATE TEMP TABLE ${this.table} (file TEXT NOT NULL, issuer TEXT NOT NULL)`);
+      await createTempTable(this.engine, this.db, this.table, sql`file TEXT NOT NULL, issuer TEXT NOT NULL`, { keyed: false });
       this.tableMade = true;
     }
-    const insert = this.db.prepare(`INSERT INTO temp.${this.table} (file, issuer) VALUES (?, ?)`);
-    this.db.transaction(() => leaves.forEach((leaf) => insert.run(leaf.file, leaf.issuer)))();
+    for (let at = 0; at < leaves.length; at += ROWS_PER_INSERT) {
+      const rows = leaves.slice(at, at + ROWS_PER_INSERT).map((leaf) => sql`(${leaf.file}, ${leaf.issuer})`);
+      await sql`INSERT INTO ${sql.table(this.table)} (file, issuer) VALUES ${sql.join(rows)}`.execute(this.db);
+    }
   }
 
   /** The files of those leaves whose issuer is among `subjects`, in name order after `after`, `limit` at most. */
-  unchainedFiles(subjects: readonly string[], after: string, limit: number): string[] {
+  async unchainedFiles(subjects: readonly string[], after: string, limit: number): Promise<string[]> {
     if (!this.tableMade || subjects.length === 0) return [];
-    return this.db
-      .prepare(`SELECT DISTINCT file FROM temp.${this.table} WHERE issuer IN (SELECT value FROM json_each(?)) AND file > ? ORDER BY file LIMIT ?`)
-      .pluck()
-      .all(JSON.stringify(subjects), after, limit) as string[];
+    const result = await sql<{ file: string }>`SELECT DISTINCT file FROM ${sql.table(this.table)}
+      WHERE issuer IN (${sql.join([...subjects])}) AND file > ${after} ORDER BY file LIMIT ${limit}`.execute(this.db);
+    return result.rows.map((row) => row.file);
   }
 
-  close(): void {
-    if (this.tableMade) this.db.exec(`DROP TABLE temp.${this.table}`);
-    if (this.reportedMade) this.db.exec(`DROP TABLE temp.${this.reportedTable}`);
+  async close(): Promise<void> {
+    if (this.tableMade) await sql`DROP TABLE ${sql.table(this.table)}`.execute(this.db);
+    if (this.reportedMade) await sql`DROP TABLE ${sql.table(this.reportedTable)}`.execute(this.db);
     this.tableMade = false;
     this.reportedMade = false;
   }

@@ -1,7 +1,8 @@
-import type Database from 'better-sqlite3';
+import type { Kysely } from 'kysely';
 import type { EntryRef, EntryLineage } from '../../../shared/library';
 import type { KeyAlgorithm } from '../../../shared/model';
-import { StatementCache } from '../db/statements';
+import type { VaultTables } from '../db/tables';
+import type { VaultDb } from '../db/vault-db';
 
 // Renewal lineage: which library entry a certificate renews. A renews B when both are leaves (or
 // both CAs) of the same key family (RSA 2048 -> 4096 is a renewal, RSA -> EC is a new
@@ -73,7 +74,12 @@ interface FactsRow {
   readonly name: string;
 }
 
-const FACTS_COLUMNS = 'e.id, e.key_algorithm, e.is_ca, e.common_name, e.dns_names, e.not_after, e.not_before, e.fingerprint_sha256, e.renews_id, e.name';
+type Db = Kysely<VaultTables>;
+
+/** Rows read at a time, latest expiry first: the closest predecessor is almost always on the first page. */
+const PREDECESSOR_PAGE = 16;
+
+const FACTS_COLUMNS = ['e.id', 'e.key_algorithm', 'e.is_ca', 'e.common_name', 'e.dns_names', 'e.not_after', 'e.not_before', 'e.fingerprint_sha256', 'e.renews_id', 'e.name'] as const;
 
 function toFacts(row: FactsRow): LineageFacts {
   return {
@@ -91,36 +97,40 @@ function toRef(row: FactsRow): EntryRef {
   return { id: row.id, name: row.name, notAfter: row.not_after };
 }
 
-/** The lineage links in the database: kept on insert and delete, read by the library and the CLI. */
+/**
+ * The lineage links in the database: kept on insert and delete (inside the entry's write
+ * transaction, `trx`), read by the library, the CLI and the deployment plan.
+ */
 export class Lineage {
-  private readonly sql: StatementCache;
-
-  constructor(private readonly db: Database.Database) {
-    this.sql = new StatementCache(db);
-  }
+  constructor(private readonly vault: Pick<VaultDb, 'db'>) {}
 
   /**
    * Links a newly stored entry: to its predecessor, and as the predecessor of the entries that
    * renew it more closely than what they were linked to (an older certificate imported after its
    * renewal). Runs inside the entry's write transaction.
    */
-  linkNew(entryId: string): void {
-    const row = this.row(entryId);
+  async linkNew(trx: Db, entryId: string): Promise<void> {
+    const row = await this.row(trx, entryId);
     if (!row) return;
     const entry = toFacts(row);
-    const insertName = this.sql.get('INSERT OR IGNORE INTO entry_names (name, entry_id) VALUES (?, ?)');
-    for (const name of entry.names) insertName.run(name, entryId);
+    for (const name of entry.names) {
+      await trx.insertInto('entry_names').values({ name, entry_id: entryId }).onConflict((c) => c.doNothing()).execute();
+    }
     if (entry.names.length === 0) return;
-    this.setPredecessor(entryId, this.closestPredecessor(entry));
+    await this.setPredecessor(trx, entryId, await this.closestPredecessor(trx, entry));
     // A renewal names every name its predecessor names, the first one included.
-    const renewals = this.sql
-      .get(`SELECT ${FACTS_COLUMNS} FROM entry_names n JOIN entries e ON e.id = n.entry_id WHERE n.name = ? AND e.not_after > ?`)
-      .all(entry.names[0], entry.notAfter) as FactsRow[];
+    const renewals = await trx
+      .selectFrom('entry_names as n')
+      .innerJoin('entries as e', 'e.id', 'n.entry_id')
+      .select(FACTS_COLUMNS)
+      .where('n.name', '=', entry.names[0]!)
+      .where('e.not_after', '>', entry.notAfter)
+      .execute();
     for (const renewal of renewals) {
       const facts = toFacts(renewal);
       if (!isRenewalOf(facts, entry)) continue;
-      const current = renewal.renews_id ? this.row(renewal.renews_id) : undefined;
-      if (!current || closerPredecessor(toFacts(current), entry) === entry) this.setPredecessor(renewal.id, entry);
+      const current = renewal.renews_id ? await this.row(trx, renewal.renews_id) : undefined;
+      if (!current || closerPredecessor(toFacts(current), entry) === entry) await this.setPredecessor(trx, renewal.id, entry);
     }
   }
 
@@ -128,53 +138,60 @@ export class Lineage {
    * Deletes an entry's links before the entry itself: what renewed it is linked to the next
    * closest predecessor instead, so deleting the middle of a lineage keeps it whole.
    */
-  unlinkForRemoval(entryId: string): void {
-    const orphans = this.sql.get(`SELECT ${FACTS_COLUMNS} FROM entries e WHERE e.renews_id = ?`).all(entryId) as FactsRow[];
+  async unlinkForRemoval(trx: Db, entryId: string): Promise<void> {
+    const orphans = await trx.selectFrom('entries as e').select(FACTS_COLUMNS).where('e.renews_id', '=', entryId).execute();
     if (orphans.length === 0) return;
-    this.sql.get('UPDATE entries SET renews_id = NULL WHERE renews_id = ?').run(entryId);
-    this.sql.get('DELETE FROM entry_names WHERE entry_id = ?').run(entryId);
-    for (const orphan of orphans) this.setPredecessor(orphan.id, this.closestPredecessor(toFacts(orphan)));
+    await trx.updateTable('entries').set({ renews_id: null }).where('renews_id', '=', entryId).execute();
+    await trx.deleteFrom('entry_names').where('entry_id', '=', entryId).execute();
+    for (const orphan of orphans) await this.setPredecessor(trx, orphan.id, await this.closestPredecessor(trx, toFacts(orphan)));
   }
 
-  predecessorOf(entryId: string): EntryRef | null {
-    const row = this.sql.get(`SELECT ${FACTS_COLUMNS} FROM entries e WHERE e.id = (SELECT renews_id FROM entries WHERE id = ?)`).get(entryId) as
-      | FactsRow
-      | undefined;
+  async predecessorOf(entryId: string): Promise<EntryRef | null> {
+    const row = await this.vault.db
+      .selectFrom('entries as e')
+      .select(FACTS_COLUMNS)
+      .where('e.id', '=', (eb) => eb.selectFrom('entries').select('renews_id').where('id', '=', entryId))
+      .executeTakeFirst();
     return row ? toRef(row) : null;
   }
 
   /** The entries that renew this one, latest expiry first (usually one; two when a renewal split). */
-  successorsOf(entryId: string): EntryRef[] {
-    const rows = this.sql
-      .get(`SELECT ${FACTS_COLUMNS} FROM entries e WHERE e.renews_id = ? ORDER BY e.not_after DESC, e.not_before DESC, e.fingerprint_sha256`)
-      .all(entryId) as FactsRow[];
+  async successorsOf(entryId: string): Promise<EntryRef[]> {
+    const rows = await this.vault.db
+      .selectFrom('entries as e')
+      .select(FACTS_COLUMNS)
+      .where('e.renews_id', '=', entryId)
+      .orderBy('e.not_after', 'desc')
+      .orderBy('e.not_before', 'desc')
+      .orderBy('e.fingerprint_sha256')
+      .execute();
     return rows.map(toRef);
   }
 
   /** The newest renewal of the entry, following the latest successor at each step; itself when none. */
-  currentVersionOf(entryId: string): EntryRef | null {
-    const start = this.row(entryId);
+  async currentVersionOf(entryId: string): Promise<EntryRef | null> {
+    const start = await this.row(this.vault.db, entryId);
     if (!start) return null;
     let current = toRef(start);
     const seen = new Set([current.id]);
-    for (let next = this.successorsOf(current.id)[0]; next && !seen.has(next.id); next = this.successorsOf(current.id)[0]) {
+    for (let next = (await this.successorsOf(current.id))[0]; next && !seen.has(next.id); next = (await this.successorsOf(current.id))[0]) {
       seen.add(next.id);
       current = next;
     }
     return current;
   }
 
-  of(entryId: string): EntryLineage {
-    const current = this.currentVersionOf(entryId);
+  async of(entryId: string): Promise<EntryLineage> {
+    const current = await this.currentVersionOf(entryId);
     return {
-      renews: this.predecessorOf(entryId),
-      renewedBy: this.successorsOf(entryId),
+      renews: await this.predecessorOf(entryId),
+      renewedBy: await this.successorsOf(entryId),
       currentVersion: current && current.id !== entryId ? current : null,
     };
   }
 
-  private row(entryId: string): FactsRow | undefined {
-    return this.sql.get(`SELECT ${FACTS_COLUMNS} FROM entries e WHERE e.id = ?`).get(entryId) as FactsRow | undefined;
+  private row(db: Db, entryId: string): Promise<FactsRow | undefined> {
+    return db.selectFrom('entries as e').select(FACTS_COLUMNS).where('e.id', '=', entryId).executeTakeFirst();
   }
 
   /**
@@ -182,23 +199,37 @@ export class Lineage {
    * names only those), read latest expiry first: once one qualifies, only its ties can beat it,
    * so a host renewed a hundred times costs a few rows, not a hundred.
    */
-  private closestPredecessor(entry: LineageFacts): LineageFacts | null {
-    const rows = this.sql
-      .get(
-        `SELECT DISTINCT ${FACTS_COLUMNS} FROM entry_names n JOIN entries e ON e.id = n.entry_id
-         WHERE n.name IN (SELECT value FROM json_each(?)) AND e.not_after < ?
-         ORDER BY e.not_after DESC`,
-      )
-      .iterate(JSON.stringify(entry.names), entry.notAfter) as IterableIterator<FactsRow>;
+  private async closestPredecessor(trx: Db, entry: LineageFacts): Promise<LineageFacts | null> {
+    const page = (offset: number) =>
+      trx
+        .selectFrom('entry_names as n')
+        .innerJoin('entries as e', 'e.id', 'n.entry_id')
+        .select(FACTS_COLUMNS)
+        .distinct()
+        .where('n.name', 'in', [...entry.names])
+        .where('e.not_after', '<', entry.notAfter)
+        .orderBy('e.not_after', 'desc')
+        .orderBy('e.id')
+        .limit(PREDECESSOR_PAGE)
+        .offset(offset)
+        .execute();
     let best: LineageFacts | null = null;
-    for (const row of rows) {
-      if (best && row.not_after < best.notAfter) break;
-      best = choosePredecessor(entry, best ? [best, toFacts(row)] : [toFacts(row)]);
+    for (let offset = 0; ; offset += PREDECESSOR_PAGE) {
+      const rows = await page(offset);
+      for (const row of rows) {
+        if (best && row.not_after < best.notAfter) return best;
+        best = choosePredecessor(entry, best ? [best, toFacts(row)] : [toFacts(row)]);
+      }
+      if (rows.length < PREDECESSOR_PAGE) return best;
     }
-    return best;
   }
 
-  private setPredecessor(entryId: string, predecessor: LineageFacts | null): void {
-    this.sql.get('UPDATE entries SET renews_id = ? WHERE id = ? AND renews_id IS NOT ?').run(predecessor?.id ?? null, entryId, predecessor?.id ?? null);
+  private async setPredecessor(trx: Db, entryId: string, predecessor: LineageFacts | null): Promise<void> {
+    // Only when it changes: renews_id is indexed, and an UPDATE rewrites the index entry anyway.
+    const query = trx.updateTable('entries').set({ renews_id: predecessor?.id ?? null }).where('id', '=', entryId);
+    await (predecessor
+      ? query.where((eb) => eb.or([eb('renews_id', 'is', null), eb('renews_id', '!=', predecessor.id)]))
+      : query.where('renews_id', 'is not', null)
+    ).execute();
   }
 }

@@ -1,8 +1,10 @@
-import type Database from 'better-sqlite3';
+import { sql, type CompiledQuery, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { LibraryPage, LibraryQuery, SortColumn } from '../../../shared/library';
 import { libraryLimits } from '../../../shared/library';
-import { StatementCache } from '../db/statements';
-import { ENTRY_COLUMNS, toEntry, type EntryRow } from './entry-row';
+import { ftsCandidates, nocase, nocaseOf, numberTable, searchTextHas, TRIGRAM_MIN_LENGTH, unindexed } from '../db/dialect-sql';
+import type { VaultTables } from '../db/tables';
+import type { VaultDb, VaultEngine } from '../db/vault-db';
+import { ENTRY_COLUMN_NAMES, toEntry, type EntryRow } from './entry-row';
 
 // Search, filters, sort and a window. Search is a substring match of every term against
 // `search_text` (lowercased at write time): `instr`, checked on each row the query reads. Which
@@ -24,28 +26,32 @@ import { ENTRY_COLUMNS, toEntry, type EntryRow } from './entry-row';
 //   the whole library (a count SQLite keeps cheap); with filters it stops a margin past the window
 //   too, since counting every match meant a walk of the whole index (17 ms at 100,000).
 //
-// The sort expressions below must match those indexes exactly.
+// The sort expressions below must match those indexes exactly (on PostgreSQL, pg/migrations.ts
+// builds the same indexes on lower(...); there the trigram index is on search_text itself and its
+// planner, which has statistics, chooses between it and the sort index).
 
-const SORT_SQL: Readonly<Record<SortColumn, readonly string[]>> = {
-  name: ['name COLLATE NOCASE'],
-  commonName: ['common_name COLLATE NOCASE'],
-  dnsNames: ['dns_names COLLATE NOCASE'],
-  issuer: ['coalesce(issuer_common_name, issuer) COLLATE NOCASE'],
-  serialNumber: ['serial_number'],
-  fingerprintSha256: ['fingerprint_sha256'],
-  notBefore: ['not_before'],
-  notAfter: ['not_after'],
-  keyAlgorithm: ['key_algorithm', 'key_size'],
-  hasKey: ['has_key'],
-  isCA: ['is_ca'],
-  tags: ['tags COLLATE NOCASE'],
-  sourceFile: ['source_file COLLATE NOCASE'],
-  importedAt: ['imported_at'],
+type SortPart = (engine: VaultEngine) => RawBuilder<unknown>;
+const column = (name: string): SortPart => () => sql`${sql.ref(name)}`;
+const nocaseColumn = (name: string): SortPart => (engine) => nocase(engine, name);
+
+const SORT_SQL: Readonly<Record<SortColumn, readonly SortPart[]>> = {
+  name: [nocaseColumn('name')],
+  commonName: [nocaseColumn('common_name')],
+  dnsNames: [nocaseColumn('dns_names')],
+  issuer: [(engine) => nocaseOf(engine, sql<string>`coalesce(issuer_common_name, issuer)`)],
+  serialNumber: [column('serial_number')],
+  fingerprintSha256: [column('fingerprint_sha256')],
+  notBefore: [column('not_before')],
+  notAfter: [column('not_after')],
+  keyAlgorithm: [column('key_algorithm'), column('key_size')],
+  hasKey: [column('has_key')],
+  isCA: [column('is_ca')],
+  tags: [nocaseColumn('tags')],
+  sourceFile: [nocaseColumn('source_file')],
+  importedAt: [column('imported_at')],
 };
 
 const DAY_MS = 86_400_000;
-/** The trigram index answers terms of at least this many characters. */
-const TRIGRAM = 3;
 /** Trigrams asked of the index per term: enough to narrow a term to its matches, few enough to be cheap. */
 const TRIGRAMS_PER_TERM = 6;
 /**
@@ -57,29 +63,30 @@ const CANDIDATE_LIMIT = 2000;
 /** How far past the window's end a count of many matches goes before it says "at least". */
 const COUNT_AHEAD = 400;
 const DEFAULT_PAGE = 200;
-/** The rows holding every trigram asked (trigramQuery), up to a limit: a read of the trigram index alone. */
-export const CANDIDATES_SQL = 'SELECT rowid FROM entries_search WHERE entries_search MATCH ? LIMIT ?';
+
+type Db = Kysely<VaultTables>;
+/** A statement of the search: run, or compiled for its query plan (tests). */
+interface Statement<R> {
+  compile(): CompiledQuery<R>;
+  execute(): Promise<R[]>;
+}
 
 export class LibrarySearch {
-  private readonly sql: StatementCache;
+  constructor(private readonly vault: VaultDb) {}
 
-  constructor(db: Database.Database) {
-    this.sql = new StatementCache(db);
+  async query(query: LibraryQuery, now: Date): Promise<LibraryPage> {
+    return runList(this.vault.db, listStatements(this.vault, query, now, await this.candidates(query)));
   }
 
-  query(query: LibraryQuery, now: Date): LibraryPage {
-    return runList(this.sql, listStatements(query, now, this.candidates(query)));
-  }
-
-  /** The search_rowids that can match (fewer than CANDIDATE_LIMIT), or null when more might. */
-  private candidates(query: LibraryQuery): number[] | null {
+  /**
+   * The search_rowids that can match (fewer than CANDIDATE_LIMIT), or null when more might, or
+   * when the engine's planner picks the trigram index itself (PostgreSQL).
+   */
+  private async candidates(query: LibraryQuery): Promise<number[] | null> {
     const match = trigramQuery(searchTerms(query.search));
     if (match === null) return null;
-    const ids = this.sql
-      .get(CANDIDATES_SQL)
-      .pluck()
-      .all(match, CANDIDATE_LIMIT) as number[];
-    return ids.length < CANDIDATE_LIMIT ? ids : null;
+    const ids = await ftsCandidates(this.vault.engine, this.vault.db, match, CANDIDATE_LIMIT);
+    return ids !== null && ids.length < CANDIDATE_LIMIT ? ids : null;
   }
 }
 
@@ -87,12 +94,12 @@ export type ListStatements =
   | {
       /** Neither search nor filter: the library's size and the window's ids from the sort column's index. */
       readonly kind: 'indexed';
-      readonly count: string;
+      readonly count: Statement<{ n: number }>;
       /** The ids of the window's entries, in order. */
-      readonly window: string;
+      readonly window: Statement<{ search_rowid: number }>;
       /** The window's rows, in order. */
-      readonly rows: string;
-      readonly params: Readonly<Record<string, string | number>>;
+      readonly rows: Statement<EntryRow>;
+      readonly offset: number;
     }
   | {
       /**
@@ -100,27 +107,28 @@ export type ListStatements =
        * `countCap` (many): one pass gives the count and the window, whose rows are then read by id.
        */
       readonly kind: 'matched';
-      readonly matches: string;
+      readonly matches: (cap: number | null) => Statement<{ search_rowid: number }>;
       readonly countCap: number | null;
       /** The window alone, as `matches` finds it (for the query plan tests). */
-      readonly window: string;
-      readonly params: Readonly<Record<string, string | number>>;
+      readonly window: Statement<{ search_rowid: number }>;
+      readonly offset: number;
+      readonly limit: number;
     };
 
 /** Runs a query's statements: the page of LibrarySearch.query. */
-export function runList(sql: StatementCache, statements: ListStatements): LibraryPage {
-  const { params } = statements;
-  const offset = params.offset as number;
+export async function runList(db: Db, statements: ListStatements): Promise<LibraryPage> {
+  const { offset } = statements;
   if (statements.kind === 'indexed') {
-    const total = sql.get(statements.count).pluck().get(params) as number;
-    const rows = sql.get(statements.rows).all(params) as EntryRow[];
-    return { total, totalCapped: false, offset, entries: rows.map(toEntry) };
+    const [count] = await statements.count.execute();
+    const rows = await statements.rows.execute();
+    return { total: Number(count!.n), totalCapped: false, offset, entries: rows.map(toEntry) };
   }
-  const matches = sql.get(statements.matches).pluck().all(params) as number[];
-  const window = matches.slice(offset, offset + (params.limit as number));
-  const rows = sql
-    .get(`SELECT ${ENTRY_COLUMNS}, search_rowid FROM entries WHERE search_rowid IN (SELECT value FROM json_each(?))`)
-    .all(JSON.stringify(window)) as (EntryRow & { search_rowid: number })[];
+  const matches = (await statements.matches(statements.countCap).execute()).map((row) => row.search_rowid);
+  const window = matches.slice(offset, offset + statements.limit);
+  const rows =
+    window.length === 0
+      ? []
+      : await db.selectFrom('entries').select([...ENTRY_COLUMN_NAMES, 'search_rowid']).where('search_rowid', 'in', window).execute();
   const position = new Map(window.map((id, i) => [id, i]));
   rows.sort((a, b) => position.get(a.search_rowid)! - position.get(b.search_rowid)!);
   const totalCapped = statements.countCap !== null && matches.length >= statements.countCap;
@@ -131,69 +139,75 @@ export function runList(sql: StatementCache, statements: ListStatements): Librar
  * The statements for a query. `candidates`: the only rows that can match the search (from the
  * trigram index), or null to check every row the sort index walk reaches.
  */
-export function listStatements(query: LibraryQuery, now: Date, candidates: readonly number[] | null = null): ListStatements {
-  const where: string[] = [];
-  const params: Record<string, string | number> = {};
-  const terms = searchTerms(query.search);
-  terms.forEach((term, i) => {
-    where.push(`instr(search_text, :t${i}) > 0`);
-    params[`t${i}`] = term;
-  });
-  // Every filter is written `+column`: the unary plus keeps SQLite from looking rows up by it (by
+export function listStatements(
+  { db, engine }: Pick<VaultDb, 'db' | 'engine'>,
+  query: LibraryQuery,
+  now: Date,
+  candidates: readonly number[] | null = null,
+): ListStatements {
+  const where: RawBuilder<SqlBool>[] = searchTerms(query.search).map((term) => searchTextHas(engine, term));
+  // Every filter is `unindexed`: SQLite's unary plus keeps it from looking rows up by it (by
   // has_key = 1, say, which is most of the library) and sorting them whole. Without statistics it
   // cannot tell a filter that keeps 9 rows in 10 from one that keeps 1, so it walks the sort
   // column's index (db/migrations.ts) and checks each filter there: at worst one pass over a narrow
   // index, never a sort of full rows.
+  const filter = (name: string) => unindexed(engine, name);
   const nowIso = now.toISOString();
-  if (query.expired) {
-    where.push('+not_after < :now');
-    params.now = nowIso;
-  }
-  if (query.hideExpired) {
-    where.push('+not_after >= :now');
-    params.now = nowIso;
-  }
+  if (query.expired) where.push(sql<SqlBool>`${filter('not_after')} < ${nowIso}`);
+  if (query.hideExpired) where.push(sql<SqlBool>`${filter('not_after')} >= ${nowIso}`);
   if (query.expiringWithinDays !== undefined) {
-    where.push('+not_after >= :now AND +not_after <= :soon');
-    params.now = nowIso;
-    params.soon = new Date(now.getTime() + query.expiringWithinDays * DAY_MS).toISOString();
+    const soon = new Date(now.getTime() + query.expiringWithinDays * DAY_MS).toISOString();
+    where.push(sql<SqlBool>`${filter('not_after')} >= ${nowIso} AND ${filter('not_after')} <= ${soon}`);
   }
-  if (query.hasKey !== undefined) where.push(query.hasKey ? '+has_key = 1' : '+has_key = 0');
-  if (query.kind) where.push(query.kind === 'ca' ? '+is_ca = 1' : '+is_ca = 0');
+  if (query.hasKey !== undefined) where.push(sql<SqlBool>`${filter('has_key')} = ${query.hasKey ? 1 : 0}`);
+  if (query.kind) where.push(sql<SqlBool>`${filter('is_ca')} = ${query.kind === 'ca' ? 1 : 0}`);
   // The renewed entries are found once (entries_renews), and each row is checked by its
   // search_rowid, which every list index holds: the filter reads no wide row.
   if (query.currentOnly) {
-    where.push('+search_rowid NOT IN (SELECT renewed.search_rowid FROM entries renewed WHERE renewed.id IN (SELECT renews_id FROM entries))');
+    where.push(
+      sql<SqlBool>`${filter('search_rowid')} NOT IN (SELECT renewed.search_rowid FROM entries renewed WHERE renewed.id IN (SELECT renews_id FROM entries))`,
+    );
   }
 
-  const direction = query.descending ? 'DESC' : 'ASC';
+  const direction = sql.raw(query.descending ? 'DESC' : 'ASC');
   // search_rowid is unique: ties (same name, same expiry) keep one order from page to page.
-  const order = [...SORT_SQL[query.sort ?? 'name'], 'search_rowid'].map((part) => `${part} ${direction}`).join(', ');
+  const parts = [...SORT_SQL[query.sort ?? 'name'].map((part) => part(engine)), sql`search_rowid`];
+  const order = sql.join(parts.map((part) => sql`${part} ${direction}`));
   const offset = Math.max(0, query.offset ?? 0);
   const limit = Math.min(Math.max(0, query.limit ?? DEFAULT_PAGE), libraryLimits.maxPageSize);
-  params.offset = offset;
-  params.limit = limit;
-  const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const whereAll = sql<SqlBool>`${sql.join(where, sql` AND `)}`;
 
   if (where.length === 0) {
-    const window = `SELECT search_rowid FROM entries ${whereSql} ORDER BY ${order} LIMIT :limit OFFSET :offset`;
+    const window = db.selectFrom('entries').select('search_rowid').orderBy(order).limit(limit).offset(offset);
     return {
       kind: 'indexed',
-      count: `SELECT count(*) FROM entries ${whereSql}`,
+      count: db.selectFrom('entries').select((eb) => eb.fn.countAll<number>().as('n')),
       window,
-      rows: `SELECT ${ENTRY_COLUMNS} FROM entries WHERE search_rowid IN (${window}) ORDER BY ${order}`,
-      params,
+      rows: db.selectFrom('entries').select(ENTRY_COLUMN_NAMES).where('search_rowid', 'in', window).orderBy(order),
+      offset,
     };
   }
   if (candidates !== null) {
     // CROSS JOIN keeps this order: the candidates first, each row then found by its unique search_rowid.
-    params.candidates = JSON.stringify(candidates);
-    const matches = `SELECT search_rowid FROM json_each(:candidates) AS candidate CROSS JOIN entries ON entries.search_rowid = candidate.value ${whereSql} ORDER BY ${order}`;
-    return { kind: 'matched', matches, countCap: null, window: `${matches} LIMIT :limit OFFSET :offset`, params };
+    const ordered = db
+      .selectFrom(numberTable(engine, candidates).as('candidate'))
+      .crossJoin('entries')
+      .select('entries.search_rowid')
+      .whereRef('entries.search_rowid', '=', 'candidate.value')
+      .where(whereAll)
+      .orderBy(order);
+    return { kind: 'matched', matches: () => ordered, countCap: null, window: ordered.limit(limit).offset(offset), offset, limit };
   }
-  params.countCap = offset + limit + COUNT_AHEAD;
-  const matches = `SELECT search_rowid FROM entries ${whereSql} ORDER BY ${order}`;
-  return { kind: 'matched', matches: `${matches} LIMIT :countCap`, countCap: params.countCap, window: `${matches} LIMIT :limit OFFSET :offset`, params };
+  const ordered = db.selectFrom('entries').select('search_rowid').where(whereAll).orderBy(order);
+  const countCap = offset + limit + COUNT_AHEAD;
+  return {
+    kind: 'matched',
+    matches: (cap) => (cap === null ? ordered : ordered.limit(cap)),
+    countCap,
+    window: ordered.limit(limit).offset(offset),
+    offset,
+    limit,
+  };
 }
 
 /**
@@ -213,11 +227,11 @@ export function trigramQuery(terms: readonly string[]): string | null {
  * one hostname at 100,000 entries, its digits 23), the rest spread over the term.
  */
 function spreadTrigrams(chars: readonly string[]): string[] {
-  if (chars.length < TRIGRAM) return [];
+  if (chars.length < TRIGRAM_MIN_LENGTH) return [];
   const starts: number[] = [];
-  for (let start = 0; start + TRIGRAM <= chars.length; start += TRIGRAM) starts.push(start);
-  if (chars.length % TRIGRAM !== 0) starts.push(chars.length - TRIGRAM);
-  const trigrams = starts.map((start) => chars.slice(start, start + TRIGRAM).join(''));
+  for (let start = 0; start + TRIGRAM_MIN_LENGTH <= chars.length; start += TRIGRAM_MIN_LENGTH) starts.push(start);
+  if (chars.length % TRIGRAM_MIN_LENGTH !== 0) starts.push(chars.length - TRIGRAM_MIN_LENGTH);
+  const trigrams = starts.map((start) => chars.slice(start, start + TRIGRAM_MIN_LENGTH).join(''));
   if (trigrams.length <= TRIGRAMS_PER_TERM) return trigrams;
   const digits = (trigram: string) => trigram.replace(/[^0-9]/g, '').length;
   const spread = trigrams.map((trigram, i) => ({ trigram, i, digits: digits(trigram) }));

@@ -1,5 +1,4 @@
 import { writeFileAtomic } from '../atomic-write';
-import type Database from 'better-sqlite3';
 import { VaultError } from '../../../shared/errors';
 import {
   keyStateOf,
@@ -17,14 +16,14 @@ import {
   type LibraryPage,
   type LibraryQuery,
 } from '../../../shared/library';
-import { openDatabase } from '../db/open';
+import { openSqliteVaultDb, withOneConnection, type VaultDb } from '../db/vault-db';
 import type { SecretStore } from '../keychain';
 import { log } from '../log';
 import { seal, unseal, type Sealed } from '../seal';
 import { countFiles, describe, readAhead, walkFiles, type FoundFile, type ReadResult } from './collect-files';
 import { ahead } from './ahead';
 import { ImportRun, type Failure } from './import-run';
-import { DataKeys, type ConfirmDataKeyReset } from './data-key';
+import { LocalDataKeys, retiredKeyCount, sealedKeyCount, type ConfirmDataKeyReset, type DataKeyProvider } from './data-key';
 import { resolveEntryId } from './entry-id';
 import { renderExport, type EntryKeys, type RenderedExport } from './export';
 import type { CertificateFacts, KeyMaterial, ParsedSource } from './material';
@@ -33,17 +32,26 @@ import { inspectEntry } from './inspect-entry';
 import { anchorsWith } from '../inspect/trust';
 import { planImport, type ImportPlan, type PlannedEntry } from './plan';
 import { LibrarySearch } from './search';
-import { EntryStore, sealingContext, type DataKeySource, type KeyRole, type NewEntryFields } from './store';
+import { EntryStore, sealingContext, type DataKeySource, type Db, type KeyRole, type NewEntryFields } from './store';
 
-// The vault: one SQLite database in the data folder plus a data key in the OS keychain. Listing,
-// searching and reading certificates never touch the keychain, so the library works (read-only
-// for keys) when the keychain is locked or gone; only sealing and unsealing keys need it.
+// The vault: the library's tables in the vault database (SQLite in the data folder, or a team's
+// PostgreSQL, docs/data-layer.md) plus a data key (the OS keychain's, or the team's). Listing,
+// searching and reading certificates never touch the key, so the library works (read-only for
+// keys) when the keychain is locked or gone; only sealing and unsealing keys need it.
 
 export interface VaultOptions {
   readonly dataDir: string;
   readonly secrets: SecretStore;
   readonly now?: () => Date;
   /** Files per import chunk (IMPORT_CHUNK): tests make it small to cross chunk boundaries. */
+  readonly importChunkFiles?: number;
+}
+
+export interface VaultOverOptions {
+  /** The context's vault database, shared with every other store (context-db.ts); the vault never closes it. */
+  readonly vaultDb: VaultDb;
+  readonly dataKeys: DataKeyProvider;
+  readonly now?: () => Date;
   readonly importChunkFiles?: number;
 }
 
@@ -86,50 +94,59 @@ const WRITE_BATCH = 100;
 interface ImportWrite {
   readonly file: string;
   /** True when the write would seal a key the library does not hold yet. */
-  readonly needsDataKey: () => boolean;
-  readonly run: (dataKey: DataKeySource) => ImportedEntry;
+  readonly needsDataKey: () => Promise<boolean>;
+  readonly run: (trx: Db, dataKey: DataKeySource) => Promise<ImportedEntry>;
   /** The same write without its keys, when the keychain refuses them: the file the key came from and the write. */
-  readonly withoutKeys: { readonly keyFile: string; readonly run: () => ImportedEntry } | null;
+  readonly withoutKeys: { readonly keyFile: string; readonly run: (trx: Db) => Promise<ImportedEntry> } | null;
 }
 
 export class Vault {
-  readonly id: string;
   private readonly store: EntryStore;
   private readonly search: LibrarySearch;
-  private readonly dataKeys: DataKeys;
-  private readonly now: () => Date;
 
   private constructor(
-    private readonly db: Database.Database,
-    secrets: SecretStore,
-    now: () => Date,
+    private readonly vault: VaultDb,
+    private readonly dataKeys: DataKeyProvider,
+    private readonly now: () => Date,
     private readonly chunkFiles: number,
+    /** Whether closing the vault closes its database (a vault opened on its own, not a context's). */
+    private readonly owned: boolean,
   ) {
-    this.id = db.prepare("SELECT value FROM vault_meta WHERE key = 'vault_id'").pluck().get() as string;
-    this.store = new EntryStore(db);
-    this.search = new LibrarySearch(db);
-    this.dataKeys = new DataKeys(db, secrets, this.id);
-    this.now = now;
+    this.store = new EntryStore(vault);
+    this.search = new LibrarySearch(vault);
   }
 
+  /** The vault over a context's database (`vaultOf`), which it shares and does not close. */
+  static over({ vaultDb, dataKeys, now, importChunkFiles }: VaultOverOptions): Vault {
+    return new Vault(vaultDb, dataKeys, now ?? (() => new Date()), importChunkFiles ?? IMPORT_CHUNK, false);
+  }
+
+  /** The local vault in `dataDir` on a connection of its own, with the keychain's data key (tools, benches, tests). */
   static open({ dataDir, secrets, now, importChunkFiles }: VaultOptions): Vault {
-    return new Vault(openDatabase(dataDir), secrets, now ?? (() => new Date()), importChunkFiles ?? IMPORT_CHUNK);
+    const vaultDb = openSqliteVaultDb(dataDir);
+    return new Vault(vaultDb, new LocalDataKeys(vaultDb, secrets), now ?? (() => new Date()), importChunkFiles ?? IMPORT_CHUNK, true);
   }
 
-  close(): void {
-    this.db.close();
+  /** The vault's id: what its keychain entries are named after. */
+  async vaultId(): Promise<string> {
+    const row = await this.vault.db.selectFrom('vault_meta').select('value').where('key', '=', 'vault_id').executeTakeFirstOrThrow();
+    return row.value;
   }
 
-  list(query: LibraryQuery = {}): LibraryPage {
+  async close(): Promise<void> {
+    if (this.owned) await this.vault.close();
+  }
+
+  list(query: LibraryQuery = {}): Promise<LibraryPage> {
     return this.search.query(query, this.now());
   }
 
   /** A page of the library with each row's key state: one keychain look-up, none when no row has a key. */
   async listRows(query: LibraryQuery = {}): Promise<LibraryPage<LibraryListEntry>> {
-    const page = this.list(query);
+    const page = await this.list(query);
     const withKey = page.entries.filter((entry) => entry.hasKey).map((entry) => entry.id);
     const dataKey = withKey.length > 0 ? await this.dataKeyState() : 'ready';
-    const retired = this.store.withRetiredKeys(withKey);
+    const retired = await this.store.withRetiredKeys(withKey);
     return { ...page, entries: page.entries.map((entry) => ({ ...entry, keyState: keyStateOf(entry.hasKey, dataKey, retired.has(entry.id)) })) };
   }
 
@@ -137,58 +154,58 @@ export class Vault {
    * An entry id from what a user typed: the id, a unique prefix of it or of the fingerprint, or a
    * name only one entry has.
    */
-  resolve(typed: string): string {
-    return resolveEntryId(this.db, typed);
+  resolve(typed: string): Promise<string> {
+    return resolveEntryId(this.vault, typed);
   }
 
   /** The entry this one renews (lineage.ts), or null. */
-  predecessorOf(typed: string): EntryRef | null {
-    return this.store.lineage.predecessorOf(this.resolve(typed));
+  async predecessorOf(typed: string): Promise<EntryRef | null> {
+    return this.store.lineage.predecessorOf(await this.resolve(typed));
   }
 
   /** The entries that renew this one, latest expiry first. */
-  successorsOf(typed: string): EntryRef[] {
-    return this.store.lineage.successorsOf(this.resolve(typed));
+  async successorsOf(typed: string): Promise<EntryRef[]> {
+    return this.store.lineage.successorsOf(await this.resolve(typed));
   }
 
   /** The newest renewal down this entry's lineage (the entry itself when nothing renews it). */
-  currentVersionOf(typed: string): EntryRef {
-    const id = this.resolve(typed);
-    const current = this.store.lineage.currentVersionOf(id);
+  async currentVersionOf(typed: string): Promise<EntryRef> {
+    const id = await this.resolve(typed);
+    const current = await this.store.lineage.currentVersionOf(id);
     if (!current) throw new VaultError('vault.not_found', { id: typed });
     return current;
   }
 
-  entry(typed: string): LibraryEntry {
-    const entry = this.store.get(this.resolve(typed));
+  async entry(typed: string): Promise<LibraryEntry> {
+    const entry = await this.store.get(await this.resolve(typed));
     if (!entry) throw new VaultError('vault.not_found', { id: typed });
     return entry;
   }
 
   async detail(typed: string): Promise<LibraryEntryDetail> {
-    const entry = this.entry(typed);
-    const certs = this.store.certificates(entry.id);
+    const entry = await this.entry(typed);
+    const certs = await this.store.certificates(entry.id);
     const keyState = await this.keyState(entry);
     // An unrecoverable key is no key for the inspector: "private key matches" would promise an upload that cannot happen.
-    const usableKeys = keyState === 'sealed' ? this.store.keyRoles(entry.id) : new Set<string>();
-    const inspection = await inspectEntry(entry, certs, usableKeys, this.now(), anchorsWith(this.store.caCertificates()));
-    return { ...entry, keyState, inspection, lineage: this.store.lineage.of(entry.id) };
+    const usableKeys = keyState === 'sealed' ? await this.store.keyRoles(entry.id) : new Set<string>();
+    const inspection = await inspectEntry(entry, certs, usableKeys, this.now(), anchorsWith(await this.store.caCertificates()));
+    return { ...entry, keyState, inspection, lineage: await this.store.lineage.of(entry.id) };
   }
 
   /** The entry whose leaf has this SHA-256 fingerprint (lower-case hex), or null. */
-  byFingerprint(fingerprintSha256: string): LibraryEntry | null {
+  byFingerprint(fingerprintSha256: string): Promise<LibraryEntry | null> {
     return this.store.byFingerprint(fingerprintSha256);
   }
 
   /** The library's CA certificates (DER): where an inspected chain missing its root may end. */
-  caCertificates(): Buffer[] {
+  caCertificates(): Promise<Buffer[]> {
     return this.store.caCertificates();
   }
 
   /** Whether the keychain holds this vault's data key; never throws. */
   async keychainStatus(): Promise<KeychainStatus> {
-    const sealedKeys = this.dataKeys.sealedKeyCount();
-    const retiredKeys = this.dataKeys.retiredKeyCount();
+    const sealedKeys = await sealedKeyCount(this.vault.db);
+    const retiredKeys = await retiredKeyCount(this.vault.db);
     try {
       const status = await this.dataKeys.status();
       return { dataKey: status.state, sealedKeys, retiredKeys };
@@ -217,18 +234,20 @@ export class Vault {
   }
 
   async resetDataKey(confirm: ConfirmDataKeyReset): Promise<KeychainStatus> {
+    // A provider without a key of its own to lose (a team's) has nothing to reset.
+    if (!this.dataKeys.reset) throw new VaultError('keychain.reset_not_needed');
     await this.dataKeys.reset(confirm);
     return this.keychainStatus();
   }
 
-  update(typed: string, patch: EntryUpdate): LibraryEntry {
-    return this.store.update(this.resolve(typed), patch, this.now());
+  async update(typed: string, patch: EntryUpdate): Promise<LibraryEntry> {
+    return this.store.update(await this.resolve(typed), patch, this.now());
   }
 
   /** Deletes the entry with its certificates and sealed keys; returns what was removed. */
-  remove(typed: string): LibraryEntry {
-    const entry = this.entry(typed);
-    if (!this.store.remove(entry.id)) throw new VaultError('vault.not_found', { id: typed });
+  async remove(typed: string): Promise<LibraryEntry> {
+    const entry = await this.entry(typed);
+    if (!(await this.store.remove(entry.id))) throw new VaultError('vault.not_found', { id: typed });
     log.info('entry_removed', { id: entry.id });
     return entry;
   }
@@ -244,42 +263,57 @@ export class Vault {
   async importPaths(paths: readonly string[], options: ImportOptions = {}): Promise<ImportResult> {
     // Counted first: the progress total, and a mistaken `import /` refused before anything is stored.
     const total = await countFiles(paths);
-    const run = new ImportRun(this.db);
-    let chunk: ParsedSource<CertificateFacts>[] = [];
-    let done = 0;
-    const walk = walkFiles(paths, ({ file, error }) => run.fail({ file, error: error.toInfo() }));
-    // Up to a chunk parsed ahead: the parse worker reads the next files while this thread writes.
-    for await (const { found, source } of ahead(this.parseAll(readAhead(walk), options, run), this.chunkFiles)) {
-      if (source) chunk.push(source);
-      done += 1;
-      options.onProgress?.({ done, total: Math.max(total, done), file: found.path });
-      if (done % this.chunkFiles === 0) {
-        await this.importChunk(chunk, run, options);
-        chunk = [];
+    return this.withRun(async (run) => {
+      let chunk: ParsedSource<CertificateFacts>[] = [];
+      let done = 0;
+      const walk = walkFiles(paths, ({ file, error }) => run.fail({ file, error: error.toInfo() }));
+      // Up to a chunk parsed ahead: the parse worker reads the next files while this thread writes.
+      for await (const { found, source } of ahead(this.parseAll(readAhead(walk), options, run), this.chunkFiles)) {
+        if (source) chunk.push(source);
+        done += 1;
+        options.onProgress?.({ done, total: Math.max(total, done), file: found.path });
+        if (done % this.chunkFiles === 0) {
+          await this.importChunk(chunk, run, options);
+          chunk = [];
+        }
       }
-    }
-    await this.importChunk(chunk, run, options);
-    await this.finishImport(run, options);
-    return run.result();
+      await this.importChunk(chunk, run, options);
+      await this.finishImport(run, options);
+    });
   }
 
   /** Dropped files (their bytes) and pasted text: one chunk. */
   async importContent(inputs: readonly SourceInput[], options: ImportOptions = {}): Promise<ImportResult> {
-    const run = new ImportRun(this.db);
-    // One chunk, and no file to read again: everything pairs now, as in the last pass of importPaths.
-    run.final = true;
-    const sources: ParsedSource<CertificateFacts>[] = [];
-    for (let at = 0; at < inputs.length; at += PARSE_BATCH) {
-      const batch = inputs.slice(at, at + PARSE_BATCH);
-      (await (options.parse ?? parseAllLocally)(batch, options.password)).forEach((outcome, i) => {
-        if (outcome.ok) sources.push(outcome.value);
-        else run.fail(failure(batch[i]!.name, outcome.error));
-        options.onProgress?.({ done: at + i + 1, total: inputs.length, file: batch[i]!.name });
-      });
-    }
-    await this.importChunk(sources, run, options);
-    await this.finishImport(run, options);
-    return run.result();
+    return this.withRun(async (run) => {
+      // One chunk, and no file to read again: everything pairs now, as in the last pass of importPaths.
+      run.final = true;
+      const sources: ParsedSource<CertificateFacts>[] = [];
+      for (let at = 0; at < inputs.length; at += PARSE_BATCH) {
+        const batch = inputs.slice(at, at + PARSE_BATCH);
+        (await (options.parse ?? parseAllLocally)(batch, options.password)).forEach((outcome, i) => {
+          if (outcome.ok) sources.push(outcome.value);
+          else run.fail(failure(batch[i]!.name, outcome.error));
+          options.onProgress?.({ done: at + i + 1, total: inputs.length, file: batch[i]!.name });
+        });
+      }
+      await this.importChunk(sources, run, options);
+      await this.finishImport(run, options);
+    });
+  }
+
+  /** An import's run, on the connection its TEMP tables live on; they are dropped however it ends. */
+  private withRun(work: (run: ImportRun) => Promise<void>): Promise<ImportResult> {
+    return withOneConnection(this.vault, async (session) => {
+      const run = new ImportRun(session, this.vault.engine);
+      try {
+        await work(run);
+      } finally {
+        await run.close();
+      }
+      const { counts } = run.result();
+      log.info('import_finished', { imported: counts.new + counts.merged, failed: counts.failed, keysNotStored: counts.keysNotStored });
+      return run.result();
+    });
   }
 
   /** Each file read, parsed PARSE_BATCH at a time; the source is null for a file that failed or was skipped. */
@@ -320,8 +354,8 @@ export class Vault {
   }
 
   async export(typed: string, format: ExportFormat, options: ExportOptions = {}): Promise<RenderedExport> {
-    const entry = this.entry(typed);
-    const certs = this.store.certificates(entry.id);
+    const entry = await this.entry(typed);
+    const certs = await this.store.certificates(entry.id);
     return renderExport(
       format,
       { entry, leaf: certs.leaf, chain: certs.chain, encryptCertificate: certs.encrypt, unsealKeys: () => this.unsealKeys(entry) },
@@ -340,7 +374,7 @@ export class Vault {
     } catch (error) {
       throw new VaultError('export.write_failed', { file, reason: describe(error) });
     }
-    log.info('entry_exported', { id: this.resolve(typed), format, file });
+    log.info('entry_exported', { id: await this.resolve(typed), format, file });
     return { file, bytes: rendered.bytes.length };
   }
 
@@ -360,18 +394,18 @@ export class Vault {
     });
     entries.forEach((planned) => planned.leaf.info.isCA && run.written.add(planned.leaf.info.fingerprintSha256));
     if (!run.final) {
-      run.noteUnchained(
+      await run.noteUnchained(
         entries
           .filter((planned) => planned.chain.length === 0 && !planned.leaf.info.selfSigned)
           .map((planned) => ({ file: planned.sourceFile, issuer: planned.leaf.info.issuer })),
       );
     }
     // A key whose certificate is in no chunk read yet and not in the library: retried at the end.
-    const strayKeys = run.final ? plan.strayKeys : plan.strayKeys.filter((stray) => {
-      if (this.strayKeyOwner(stray.key)) return true;
-      run.waitingKeys.push(stray);
-      return false;
-    });
+    const strayKeys = [];
+    for (const stray of plan.strayKeys) {
+      if (run.final || (await this.strayKeyOwner(stray.key))) strayKeys.push(stray);
+      else run.waitingKeys.push(stray);
+    }
     await this.writeAll(this.importWrites({ entries, strayKeys }, run.fields(options, this.now())), run);
   }
 
@@ -384,7 +418,7 @@ export class Vault {
     const subjects = run.caSubjects();
     run.final = true;
     // A chunk of names at a time: as many leaves as the folder holds may wait for a CA read last.
-    for (let rereads = run.unchainedFiles(subjects, '', this.chunkFiles); rereads.length > 0; rereads = run.unchainedFiles(subjects, rereads.at(-1)!, this.chunkFiles)) {
+    for (let rereads = await run.unchainedFiles(subjects, '', this.chunkFiles); rereads.length > 0; rereads = await run.unchainedFiles(subjects, rereads.at(-1)!, this.chunkFiles)) {
       const sources: ParsedSource<CertificateFacts>[] = [];
       for await (const { source } of this.parseAll(readAhead(rereads.map((file) => ({ path: file, fromFolder: true }))), options, run)) {
         if (source) sources.push(source);
@@ -397,9 +431,6 @@ export class Vault {
     });
     const strays = run.waitingKeys.splice(0);
     await this.writeAll(this.importWrites({ entries: cas, strayKeys: strays }, run.fields(options, this.now())), run);
-    run.close();
-    const { counts } = run.result();
-    log.info('import_finished', { imported: counts.new + counts.merged, failed: counts.failed, keysNotStored: counts.keysNotStored });
   }
 
   /** Writes in batches of WRITE_BATCH, one transaction each. */
@@ -415,26 +446,26 @@ export class Vault {
     };
     while (pending.length > 0) {
       const batch = pending.splice(0, WRITE_BATCH);
-      if (!run.sealing && batch.some((write) => write.needsDataKey())) {
+      if (!run.sealing && (await someAsync(batch, (write) => write.needsDataKey()))) {
         run.sealing = await this.dataKeys.forSealing().then(
           (key) => ({ key }),
           (error: unknown) => ({ error }),
         );
       }
       const refusal = run.sealing && 'error' in run.sealing && keyRefusal(run.sealing.error);
-      const runs = batch.map((write) => (refusal && write.withoutKeys && write.needsDataKey() ? write.withoutKeys : null));
-      const results = this.store.writeEach(batch.map((write, i) => runs[i]?.run ?? (() => write.run(dataKey))));
-      // One transaction for the batch's rows of the TEMP table that reports each entry once.
-      this.db.transaction(() =>
-        results.forEach((result, i) => {
-          const withoutKeys = runs[i];
-          if (!result.ok) run.fail(failure(batch[i]!.file, result.error));
-          else {
-            run.imported(result.value);
-            if (withoutKeys && refusal) run.keyNotStored({ file: withoutKeys.keyFile, id: result.value.id, error: refusal.toInfo() });
-          }
-        }),
-      )();
+      const runs: (ImportWrite['withoutKeys'] | null)[] = [];
+      for (const write of batch) runs.push(refusal && write.withoutKeys && (await write.needsDataKey()) ? write.withoutKeys : null);
+      const results = await this.store.writeEach(batch.map((write, i) => runs[i]?.run ?? ((trx: Db) => write.run(trx, dataKey))));
+      const imported: ImportedEntry[] = [];
+      results.forEach((result, i) => {
+        const withoutKeys = runs[i];
+        if (!result.ok) run.fail(failure(batch[i]!.file, result.error));
+        else {
+          imported.push(result.value);
+          if (withoutKeys && refusal) run.keyNotStored({ file: withoutKeys.keyFile, id: result.value.id, error: refusal.toInfo() });
+        }
+      });
+      await run.imported(imported);
       // Lets IPC and rendering through between batches: a large import takes seconds.
       await new Promise((resolve) => setImmediate(resolve));
     }
@@ -445,16 +476,16 @@ export class Vault {
       ...plan.entries.map((planned) => ({
         file: planned.sourceFile,
         needsDataKey: () => this.needsDataKey(planned),
-        run: (dataKey: DataKeySource) => this.store.write(planned, dataKey, fields),
+        run: (trx: Db, dataKey: DataKeySource) => this.store.write(trx, planned, dataKey, fields),
         withoutKeys: {
           keyFile: planned.keyFile ?? planned.sourceFile,
-          run: () => this.store.write({ ...planned, leafKey: null, encryptKey: null }, noDataKey, fields),
+          run: (trx: Db) => this.store.write(trx, { ...planned, leafKey: null, encryptKey: null }, noDataKey, fields),
         },
       })),
       ...plan.strayKeys.map(({ file, key }) => ({
         file,
-        needsDataKey: () => this.strayKeyOwner(key)?.needsKey ?? false,
-        run: (dataKey: DataKeySource) => this.addStrayKey(file, key, dataKey, fields.now),
+        needsDataKey: async () => (await this.strayKeyOwner(key))?.needsKey ?? false,
+        run: (trx: Db, dataKey: DataKeySource) => this.addStrayKey(trx, file, key, dataKey, fields.now),
         // A key alone has nothing to store without the keychain: it fails with the reason.
         withoutKeys: null,
       })),
@@ -462,31 +493,31 @@ export class Vault {
   }
 
   /** True when the entry brings a key the library does not already hold. */
-  private needsDataKey(planned: PlannedEntry<CertificateFacts>): boolean {
+  private async needsDataKey(planned: PlannedEntry<CertificateFacts>): Promise<boolean> {
     if (!planned.leafKey && !planned.encryptKey) return false;
-    const existing = this.store.byFingerprint(planned.leaf.info.fingerprintSha256);
+    const existing = await this.store.byFingerprint(planned.leaf.info.fingerprintSha256);
     if (!existing) return true;
-    const roles = this.store.keyRoles(existing.id);
+    const roles = await this.store.keyRoles(existing.id);
     return (planned.leafKey !== null && !roles.has('leaf')) || (planned.encryptKey !== null && !roles.has('sm2-encrypt'));
   }
 
   /** The entry a key that came without its certificate belongs to, and whether it lacks that key. */
-  private strayKeyOwner(key: KeyMaterial): { entryId: string; role: KeyRole; needsKey: boolean } | null {
-    const owner = key.spkiSha256 ? this.store.findBySpki(key.spkiSha256) : null;
-    return owner && { ...owner, needsKey: !this.store.keyRoles(owner.entryId).has(owner.role) };
+  private async strayKeyOwner(key: KeyMaterial, db?: Db): Promise<{ entryId: string; role: KeyRole; needsKey: boolean } | null> {
+    const owner = key.spkiSha256 ? await this.store.findBySpki(key.spkiSha256, db) : null;
+    return owner && { ...owner, needsKey: !(await this.store.keyRoles(owner.entryId, db)).has(owner.role) };
   }
 
-  private addStrayKey(file: string, key: KeyMaterial, dataKey: DataKeySource, now: Date): ImportedEntry {
-    const owner = this.strayKeyOwner(key);
+  private async addStrayKey(trx: Db, file: string, key: KeyMaterial, dataKey: DataKeySource, now: Date): Promise<ImportedEntry> {
+    const owner = await this.strayKeyOwner(key, trx);
     if (!owner) throw new VaultError('vault.key_without_certificate', { file, algorithm: key.algorithm });
-    const entry = this.store.get(owner.entryId)!;
-    if (owner.needsKey) this.store.addKey(owner.entryId, owner.role, key, dataKey, now);
+    const entry = (await this.store.get(owner.entryId, trx))!;
+    if (owner.needsKey) await this.store.addKey(trx, owner.entryId, owner.role, key, dataKey, now);
     return { id: entry.id, fingerprintSha256: entry.fingerprintSha256, duplicate: true };
   }
 
   private async keyState(entry: LibraryEntry): Promise<KeyState> {
     if (!entry.hasKey) return 'none';
-    return keyStateOf(true, await this.dataKeyState(), this.store.withRetiredKeys([entry.id]).size > 0);
+    return keyStateOf(true, await this.dataKeyState(), (await this.store.withRetiredKeys([entry.id])).size > 0);
   }
 
   /** keychainStatus's state without its counts of every sealed key: what one page or one entry needs. */
@@ -500,9 +531,9 @@ export class Vault {
 
   private async unsealKeys(entry: LibraryEntry): Promise<EntryKeys> {
     const status = await this.dataKeys.status();
-    if (status.state !== 'ready') throw new VaultError('vault.key_unrecoverable', { name: entry.name });
+    if (status.state !== 'ready') throw (await this.dataKeys.missingKeyError?.()) ?? new VaultError('vault.key_unrecoverable', { name: entry.name });
     const opened = new Map<string, Buffer>();
-    for (const sealed of this.store.sealedKeys(entry.id)) {
+    for (const sealed of await this.store.sealedKeys(entry.id)) {
       const plaintext = unseal(status.key, sealed, sealingContext(entry.id, sealed.role));
       if (!plaintext) throw new VaultError('vault.key_unrecoverable', { name: entry.name });
       opened.set(sealed.role, plaintext);
@@ -518,6 +549,12 @@ export class Vault {
 const noDataKey: DataKeySource = () => {
   throw new VaultError('internal');
 };
+
+/** Whether any item passes the check, asked one at a time and stopping at the first yes. */
+async function someAsync<T>(items: readonly T[], check: (item: T) => Promise<boolean>): Promise<boolean> {
+  for (const item of items) if (await check(item)) return true;
+  return false;
+}
 
 function keyRefusal(error: unknown): VaultError | null {
   return error instanceof VaultError && KEY_REFUSAL_CODES.has(error.code) ? error : null;

@@ -32,6 +32,8 @@ export const teamHandlers: TeamHandlers = {
   'team.vaults': async (ctx) => vaultsView(teamEnvironment(ctx)),
   'team.use': async (ctx, { name }) => {
     const env = teamEnvironment(ctx);
+    // The window opens the vault first: one it cannot open is neither in use nor recorded.
+    await ctx.switchVault?.(name);
     useVault(env, name);
     return vaultsView(env);
   },

@@ -1,5 +1,6 @@
-import type { HandlerContext } from '../ipc/context';
-import { teamDbCall } from './db/connect';
+import type { Events } from '../../../shared/ipc';
+import type { EventSink, HandlerContext } from '../ipc/context';
+import { teamDbCall, type TeamConnection } from './db/connect';
 import { parseTeamUrl } from './db/connection-url';
 import { TeamListener } from './db/listener';
 import { resolveDbPassword } from './db/password';
@@ -41,4 +42,38 @@ export async function watchVault(ctx: HandlerContext, env: TeamEnvironment, vaul
     if (watching.get(ctx)?.listener === listener) watching.delete(ctx);
     throw error;
   }
+}
+
+/**
+ * The window's events for a change another member (or this app) committed to the vault in use:
+ * `team.changed` always (the Team, Uploads and Accounts screens read again), and `library.changed`
+ * for what changes the library, so its screens refresh in place as after a local import.
+ */
+export function vaultEvents(vault: string, action: string, emit: EventSink['emit']): void {
+  emit('team.changed', { vault, action });
+  const reason = libraryReasons[action];
+  if (reason) emit('library.changed', { reason });
+}
+
+const libraryReasons: Readonly<Record<string, Events['library.changed']['reason']>> = {
+  'vault.import': 'import',
+  'vault.edit': 'update',
+  'vault.remove': 'delete',
+  // A rotation changes which keys this member can open.
+  'member.remove': 'keychain',
+  'member.approve': 'keychain',
+  reconnected: 'import',
+};
+
+/** Listens to the team vault the window works on; resolves once listening, with the way to stop. */
+export async function listenToVault(connection: TeamConnection, vault: string, events: EventSink): Promise<() => Promise<void>> {
+  const listener = new TeamListener(connection, {
+    onNotification: (notification) => vaultEvents(vault, notification.action, (event, payload) => events.emit(event, payload)),
+    // Changes made while the connection was down were not announced: the window reads again.
+    onListening: (reconnected) => {
+      if (reconnected) vaultEvents(vault, 'reconnected', (event, payload) => events.emit(event, payload));
+    },
+  });
+  await teamDbCall(connection.address, () => listener.start());
+  return () => listener.close();
 }

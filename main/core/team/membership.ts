@@ -11,6 +11,8 @@ import { resolveDbPassword, saveDbPassword, type PasswordSources } from './db/pa
 import type { Member, MemberRole, TeamDatabase } from './db/schema';
 import { connectSession, currentMember, machineName, requireAdmin, withSession, type TeamEnvironment, type TeamSession } from './session';
 import { checkVaultName, TeamSettingsStore, type TeamEntry } from './team-settings';
+import { resealTeamVault } from './reseal-vault';
+import type { VaultTables } from '../db/tables';
 
 // Who is in a team and who holds its key. The team key exists only wrapped to each non-viewer
 // member's public key: a viewer is never given one, so a viewer's app cannot open a private key
@@ -158,9 +160,9 @@ export async function listMembers(env: TeamEnvironment, name: string, sources?: 
 
 /**
  * Removes a member and rotates the team key in one transaction: a new key version wrapped to
- * every remaining operator and admin; every older wrap deleted, the removed member's included.
- * There are no team-sealed blobs yet (the library moves to the team vault later), so nothing
- * else is re-sealed. A removed member may still hold copies of what they could read before.
+ * every remaining operator and admin; every older wrap deleted, the removed member's included;
+ * every private key and rollback material of the vault re-sealed under the new key (the vault
+ * tables share the database). A removed member may still hold copies of what they could read before.
  */
 export async function removeMember(env: TeamEnvironment, name: string, memberRef: string, sources?: PasswordSources): Promise<{ member: Member; keyVersion: number }> {
   return withSession(env, name, sources, async (session) => {
@@ -177,6 +179,7 @@ export async function removeMember(env: TeamEnvironment, name: string, memberRef
         const keyVersion = team.key_version + 1;
         const newKey = newTeamKey();
         await tx.updateTable('members').set({ status: 'removed' }).where('id', '=', member.id).execute();
+        const resealed = await resealTeamVault(tx as unknown as Transaction<VaultTables>, oldKey, newKey);
         for (const other of remaining.filter((candidate) => candidate.role !== 'viewer')) {
           const wrapped = await wrapTeamKey(newKey, other.public_key, { teamId: entry.teamId, memberId: other.id, keyVersion });
           await tx.insertInto('team_key_wraps').values({ member_id: other.id, key_version: keyVersion, wrapped }).execute();
@@ -185,7 +188,7 @@ export async function removeMember(env: TeamEnvironment, name: string, memberRef
         await tx.updateTable('team').set({ key_version: keyVersion }).where('id', '=', entry.teamId).execute();
         oldKey.fill(0);
         newKey.fill(0);
-        await appendAudit(tx, entry.teamId, actorOf(admin, env), { action: 'member.remove', subject: member.id, detail: { member: member.name, role: member.role, keyVersion } }, env.now());
+        await appendAudit(tx, entry.teamId, actorOf(admin, env), { action: 'member.remove', subject: member.id, detail: { member: member.name, role: member.role, keyVersion, resealedKeys: resealed.keys, resealedRollbacks: resealed.rollbacks } }, env.now());
         return { member: { ...member, status: 'removed' as const }, keyVersion };
       }),
     );

@@ -21,11 +21,11 @@ export const tlsHandlers: Handlers = {
     const source = `${served.domain}:${served.port}`;
     const file = { name: source, data: new TextEncoder().encode(served.chainPem) };
     const inspection = await parseInWorker(
-      { kind: 'inspect', files: [file], now: ctx.now().toISOString(), libraryCas: libraryCas(ctx) },
+      { kind: 'inspect', files: [file], now: ctx.now().toISOString(), libraryCas: await libraryCas(ctx) },
       source,
       ctx.parseBudgetMs,
     );
-    const entry = libraryEntryWithFingerprint(ctx, served.leafFingerprintSha256);
+    const entry = await libraryEntryWithFingerprint(ctx, served.leafFingerprintSha256);
     return { served, inspection, libraryId: entry?.id ?? null, libraryName: entry?.name ?? null };
   },
 };

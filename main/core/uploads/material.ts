@@ -41,7 +41,7 @@ function badMaterial(file: string, reason: string): VaultError {
 
 /** The library entry as the vault exports it (a bundle with the key, or the full chain), re-planned. */
 export async function materialFromLibrary(vault: Vault, typed: string): Promise<{ entry: LibraryEntry; material: UploadMaterial }> {
-  const entry = vault.entry(typed);
+  const entry = await vault.entry(typed);
   const rendered = await vault.export(entry.id, entry.hasKey ? 'bundle' : 'fullchain');
   const source = await parseSource({ name: entry.name, data: rendered.bytes }, undefined);
   const planned = planImport([source]).entries.find((candidate) => candidate.leaf.info.fingerprintSha256 === entry.fingerprintSha256);

@@ -45,6 +45,12 @@ class Radar {
       void this.refresh();
     });
     api.on('library.changed', () => void this.refresh());
+    // Another vault: another library and inventory; the last sync's results were the old vault's.
+    api.on('vault.changed', () => {
+      this.results = [];
+      this.progress = {};
+      void this.refresh();
+    });
     void this.refresh();
   }
 

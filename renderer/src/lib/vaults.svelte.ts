@@ -7,6 +7,15 @@ import { api } from './api';
 
 class Vaults {
   view = $state<VaultsView>({ current: LOCAL_VAULT_NAME, teams: [] });
+  /** Counts the switches main made: the window keys its screens on it, so each reads the new vault. */
+  revision = $state(0);
+
+  constructor() {
+    api.on('vault.changed', ({ current }) => {
+      this.view = { ...this.view, current };
+      this.revision += 1;
+    });
+  }
 
   get current(): string {
     return this.view.current;

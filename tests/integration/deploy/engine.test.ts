@@ -42,7 +42,7 @@ const keep: DeployOptions = { retire: 'keep', verify: false };
 async function renewed(w: World, resources: string[] = ['www.deploy.test', 'api.deploy.test']): Promise<{ old: LibraryEntry; entry: LibraryEntry }> {
   const old = await w.import(OLD);
   const entry = await w.import(NEW);
-  expect(w.vault.predecessorOf(entry.id)?.id).toBe(old.id);
+  expect((await w.vault.predecessorOf(entry.id))?.id).toBe(old.id);
   await w.addAccount('prod');
   w.cloud.addCert('prod', { remoteId: 'old-1', fingerprintSha256: old.fingerprintSha256, commonName: old.commonName, dnsNames: old.dnsNames, notAfter: old.notAfter });
   for (const id of resources) w.cloud.bind('prod', 'old-1', { id });

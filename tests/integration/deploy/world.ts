@@ -115,7 +115,7 @@ export function openWorld(options: { verify?: (domains: { domain: string; port: 
       const result = await vault.importContent([{ name: 'cert.pem', data: new TextEncoder().encode(cert.pem + (withKey ? cert.key : '')) }]);
       const imported = result.imported[0];
       if (!imported) throw new Error(`import failed: ${JSON.stringify(result.failed)}`);
-      return vault.entry(imported.id);
+      return await vault.entry(imported.id);
     },
     async addAccount(name) {
       await first.uploads.accounts.save({ cloud: 'tencent', name }, { accessKeyId: name, accessKeySecret: `secret-of-${name}` });

@@ -105,11 +105,32 @@ describe('certvault team', () => {
     expect(report.verify).toEqual({ ok: true, rows: 4 });
   });
 
+  it('every command works on the vault in use; --vault NAME|local picks another for one command', async () => {
+    const env = { TENCENTCLOUD_SECRET_ID: 'AKIDexample', TENCENTCLOUD_SECRET_KEY: 'not-a-real-secret' };
+    const added = await certvault(['account', 'add', '--cloud', 'tencent', '--name', 'team-lab', '--secret-from-env', '--json'], { home: annHome, env });
+    expect(added.stderr).toBe('');
+    const names = async (args: string[]) => (json((await certvault([...args, 'account', 'list', '--json'], { home: annHome })).stdout) as { accounts: { name: string }[] }).accounts.map((a) => a.name);
+    expect(await names([])).toEqual(['team-lab']);
+    expect(await names(['--vault', 'ann-ops'])).toEqual(['team-lab']);
+    expect(await names(['--vault', 'local'])).toEqual([]);
+
+    const unknown = await certvault(['--vault', 'nosuch', 'account', 'list'], { home: annHome });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('No team vault named “nosuch”');
+    const misplaced = await certvault(['--vault', 'ann-ops', 'team', 'members'], { home: annHome });
+    expect(misplaced.code).toBe(2);
+    expect(misplaced.stderr).toContain('--vault does not apply to team');
+  });
+
   it('an unreachable server is one line naming host:port, exit 1, no stack trace', async () => {
     await cluster.stop();
     const result = await certvault(['team', 'members'], { home: annHome });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(new RegExp(`^certvault team: Cannot reach the team database at 127\\.0\\.0\\.1:${cluster.port} \\(ECONNREFUSED\\)`));
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    const onVault = await certvault(['account', 'list'], { home: annHome });
+    expect(onVault.code).toBe(1);
+    expect(onVault.stderr).toMatch(new RegExp(`^certvault account: Cannot reach the team database at 127\\.0\\.0\\.1:${cluster.port} \\(ECONNREFUSED\\)`));
+    expect((await certvault(['--vault', 'local', 'account', 'list'], { home: annHome })).code).toBe(0);
   });
 });

@@ -42,7 +42,7 @@ function bundle(leaf: TestLeaf) {
 /** Every entry's exported key, by fingerprint. */
 async function exportedKeys(vault: Vault): Promise<Map<string, string>> {
   const keys = new Map<string, string>();
-  for (const entry of vault.list({ limit: 1000 }).entries) {
+  for (const entry of (await vault.list({ limit: 1000 })).entries) {
     if (entry.hasKey) keys.set(entry.fingerprintSha256, (await vault.export(entry.id, 'key')).bytes.toString('utf8'));
   }
   return keys;
@@ -67,7 +67,7 @@ beforeAll(async () => {
   await new AccountStore(sqliteVaultDb(db, { owned: false }), secrets, getProvider).save({ cloud: 'tencent', name: 'prod' }, SECRET);
   db.prepare(
     `INSERT INTO upload_history (id, job_id, fingerprint_sha256, account_name, cloud, status, started_at) VALUES ('h1', 'j1', ?, 'prod', 'tencent', 'uploaded', '2026-01-01T00:00:00.000Z')`,
-  ).run(vault.list().entries[0]!.fingerprintSha256);
+  ).run((await vault.list()).entries[0]!.fingerprintSha256);
   machineA = { dir, secrets, vault, db };
   keysA = await exportedKeys(vault);
   backupFile = path.join(work, 'vault.cvbackup');
@@ -96,7 +96,7 @@ describe('backup and restore', () => {
     const sealedB = db.prepare('SELECT ciphertext FROM sealed_keys ORDER BY entry_id').pluck().all() as Buffer[];
     expect(sealedB.some((bytes, i) => bytes.equals(sealedA[i]!))).toBe(false);
     // Search works on restored entries, the history is back, the account secret is in B's keychain, and the account awaits confirmation.
-    expect(vault.list({ search: 'rsa0.upload' }).entries).toHaveLength(1);
+    expect((await vault.list({ search: 'rsa0.upload' })).entries).toHaveLength(1);
     expect(db.prepare('SELECT count(*) FROM upload_history').pluck().get()).toBe(1);
     const accounts = new AccountStore(sqliteVaultDb(db, { owned: false }), secrets, getProvider);
     const account = await accounts.get('prod');
@@ -134,7 +134,7 @@ describe('backup and restore', () => {
     });
     expect(fingerprint(db)).toBe(before);
     await restoreVault({ db, secrets, file: backupFile, passphrase: PASSPHRASE, replace: true });
-    expect(vault.list({ limit: 100 }).entries.map((entry) => entry.name).sort()).toEqual(leaves.map((leaf) => leaf.host).sort());
+    expect((await vault.list({ limit: 100 })).entries.map((entry) => entry.name).sort()).toEqual(leaves.map((leaf) => leaf.host).sort());
     expect(await exportedKeys(vault)).toEqual(keysA);
     vault.close();
     db.close();

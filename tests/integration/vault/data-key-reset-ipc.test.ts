@@ -39,7 +39,7 @@ beforeAll(async () => {
   app = openApp();
   const leaf = makeLeaves(1, { rsa: true, prefix: 'reset' })[0]!;
   await importEntry(app, leaf.fullchain + leaf.key);
-  account = `vault-data-key:${vaultOf(app.ctx).id}`;
+  account = `vault-data-key:${await vaultOf(app.ctx).vaultId()}`;
 }, 60_000);
 
 afterAll(async () => {

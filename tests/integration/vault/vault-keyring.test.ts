@@ -109,7 +109,7 @@ describe('vault on the real keychain', () => {
     for (const leaf of sample) await vault.importContent([bundle(leaf)]);
     const files = vaultFiles(dir);
     expect(fs.existsSync(path.join(dir, 'vault.db-wal'))).toBe(true);
-    const dataKey = Buffer.from((await secrets.get(`vault-data-key:${vault.id}`))!, 'base64');
+    const dataKey = Buffer.from((await secrets.get(`vault-data-key:${await vault.vaultId()}`))!, 'base64');
     for (const leaf of sample) {
       const der = derOf(leaf.keyPem);
       expect(files.includes(Buffer.from(pemBody(leaf.keyPem)))).toBe(false);
@@ -130,12 +130,12 @@ describe('vault on the real keychain', () => {
     let vault = Vault.open({ dataDir: dir, secrets });
     const { imported } = await vault.importContent([bundle(leaves[0]!)]);
     const id = imported[0]!.id;
-    const account = `vault-data-key:${vault.id}`;
+    const account = `vault-data-key:${await vault.vaultId()}`;
     vault.close();
     expect(await secrets.delete(account)).toBe(true);
 
     vault = Vault.open({ dataDir: dir, secrets });
-    expect(vault.list().entries.map((e) => e.name)).toEqual(['host0.example.net']);
+    expect((await vault.list()).entries.map((e) => e.name)).toEqual(['host0.example.net']);
     expect((await vault.export(id, 'fullchain')).bytes.toString()).toBe(leaves[0]!.certPem + ca.certPem);
     expect((await vault.detail(id)).keyState).toBe('unrecoverable');
     await expect(vault.export(id, 'key')).rejects.toMatchObject({ code: 'vault.key_unrecoverable' });
@@ -180,8 +180,8 @@ describe('vault on the real keychain', () => {
       expect(result.failed).toHaveLength(1);
     }
     expect((await vault.importPaths([path.join(dir, 'no-such-file.pem')])).imported).toEqual([]);
-    expect(() => vault.update('ffffffffffff', { name: 'x' })).toThrow();
-    expect(() => vault.remove('not-an-id')).toThrow();
+    await expect(vault.update('ffffffffffff', { name: 'x' })).rejects.toThrow();
+    await expect(vault.remove('not-an-id')).rejects.toThrow();
     await expect(vault.export(id, 'pfx')).rejects.toMatchObject({ code: 'export.password_required' });
     await expect(vault.exportToFile(id, 'pem', path.join(dir, 'missing', 'x.pem'))).rejects.toMatchObject({ code: 'export.write_failed' });
     // A duplicate that brings nothing new is not a write either.

@@ -19,7 +19,7 @@ describe('certvault', () => {
   it('lists the commands in --help', async () => {
     const run = await certvault(['--help'], { home });
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^Usage: certvault \[--home DIR\] COMMAND/);
+    expect(run.stdout).toMatch(/^Usage: certvault \[--home DIR\] \[--vault NAME\] COMMAND/);
     expect(run.stdout).toMatch(/^ {2}inspect +show what certificate/m);
   });
 

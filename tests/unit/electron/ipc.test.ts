@@ -24,7 +24,7 @@ function event(overrides: { sender?: { id: number }; senderFrame?: object | null
 beforeEach(() => {
   handlers.clear();
   webContents.send.mockClear();
-  registerIpc(testHandlerContext(), () => window as never, null);
+  registerIpc(() => testHandlerContext(), () => window as never, null);
 });
 
 describe('registerIpc', () => {
@@ -55,7 +55,7 @@ describe('registerIpc', () => {
 
   it('refuses everything when the window is gone', async () => {
     handlers.clear();
-    registerIpc(testHandlerContext(), () => null, null);
+    registerIpc(() => testHandlerContext(), () => null, null);
     await expect(handlers.get('app.info')?.(event(), {})).resolves.toMatchObject({ ok: false, error: { code: 'ipc.forbidden_sender' } });
   });
 });

@@ -20,10 +20,10 @@ describe('the radar source', () => {
     vault.entry('s-short', { cn: 'api.example.com', notAfter: inDays(50), renews: 's0' });
     vault.entry('s-long', { cn: 'api.example.com', notAfter: inDays(90), renews: 's0' });
     vault.entry('ca', { cn: 'Root', notAfter: inDays(3000), isCa: true });
-    const lineage = new Lineage(vault.db);
+    const lineage = new Lineage(vault.vaultDb);
     const source = await readRadarSource(vault.vaultDb);
     for (const entry of source.entries) {
-      const current = lineage.currentVersionOf(entry.id);
+      const current = await lineage.currentVersionOf(entry.id);
       expect(entry.currentVersion, entry.id).toEqual(current && current.id !== entry.id ? current : null);
     }
     expect(Object.fromEntries(source.entries.map((e) => [e.id, e.currentVersion?.id ?? null]))).toEqual({

@@ -49,7 +49,7 @@ describe('certvault import', () => {
     expect(result.code).toBe(0);
     const json = JSON.parse(result.stdout);
     expect(json).toEqual({ imported: [{ id: expect.stringMatching(/^[0-9a-f]{12}$/), fingerprintSha256: expect.stringMatching(/^[0-9a-f]{64}$/), duplicate: false }], failed: [], keysNotStored: [], counts: { new: 1, merged: 0, failed: 0, keysNotStored: 0 } });
-    expect(t.vault.entry(json.imported[0].id)).toMatchObject({ hasKey: true, tags: ['prod', 'web'] });
+    expect(await t.vault.entry(json.imported[0].id)).toMatchObject({ hasKey: true, tags: ['prod', 'web'] });
     const again = JSON.parse((await run(importCommand, ['--json', path.join(t.dir, 'site')])).stdout);
     expect(again.imported).toEqual([{ ...json.imported[0], duplicate: true }]);
   });
@@ -69,7 +69,7 @@ describe('certvault import', () => {
   it('takes --name and refuses a missing PATH', async () => {
     t = openTestVault(() => now);
     expect((await run(importCommand, ['--name', 'Front door', write('c.pem', leaf.certPem)])).code).toBe(0);
-    expect(t.vault.list().entries[0]!.name).toBe('Front door');
+    expect((await t.vault.list()).entries[0]!.name).toBe('Front door');
     await expect(run(importCommand, [])).rejects.toThrow('no PATH given');
   });
 });

@@ -75,7 +75,7 @@ describe('export', () => {
 
   it('ics: a calendar event at expiry with reminders before it', async () => {
     const ics = (await t.vault.export(id, 'ics', { reminderDays: 21 })).bytes.toString();
-    const notAfter = t.vault.entry(id).notAfter.replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+    const notAfter = (await t.vault.entry(id)).notAfter.replace(/[-:]/g, '').replace(/\.\d{3}/, '');
     expect(ics).toMatch(/^BEGIN:VCALENDAR\r\nVERSION:2.0\r\n/);
     expect(ics).toContain(`DTSTART:${notAfter}\r\n`);
     expect(ics).toContain('TRIGGER:-P21D\r\n');

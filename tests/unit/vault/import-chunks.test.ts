@@ -37,14 +37,14 @@ async function importWithChunks(folder: string, importChunkFiles: number) {
   const vault = Vault.open({ dataDir: tempDir(), secrets: new MemorySecretStore(), importChunkFiles });
   try {
     const result = await vault.importPaths([folder]);
-    const entries = vault.list({ sort: 'name' }).entries;
+    const entries = (await vault.list({ sort: 'name' })).entries;
     const stored = await Promise.all(
       entries.map(async (entry) => {
         const fullchain = (await vault.export(entry.id, 'fullchain')).bytes.toString('utf8');
         return { name: entry.name, hasKey: entry.hasKey, certificates: fullchain.split('BEGIN CERTIFICATE').length - 1 };
       }),
     );
-    return { failed: result.failed, imported: result.imported.length, stored, libraryCas: vault.caCertificates().length };
+    return { failed: result.failed, imported: result.imported.length, stored, libraryCas: (await vault.caCertificates()).length };
   } finally {
     vault.close();
   }
@@ -76,7 +76,7 @@ describe('import in chunks', () => {
     try {
       const result = await vault.importPaths([folder]);
       expect(result.failed).toEqual([]);
-      expect(vault.list({ sort: 'name' }).entries.map((e) => [e.name, e.isCA])).toEqual([
+      expect((await vault.list({ sort: 'name' })).entries.map((e) => [e.name, e.isCA])).toEqual([
         ['leaf.example.com', false],
         ['Lonely CA', true],
       ]);
@@ -115,7 +115,7 @@ describe('import outcome', () => {
       const first = await vault.importPaths([folder]);
       expect(first.imported).toEqual([expect.objectContaining({ duplicate: false })]);
       expect(first.counts).toEqual({ new: 1, merged: 0, failed: 0, keysNotStored: 0 });
-      expect(vault.entry(first.imported[0]!.id)).toMatchObject({ hasKey: true });
+      expect(await vault.entry(first.imported[0]!.id)).toMatchObject({ hasKey: true });
       const again = await vault.importPaths([folder]);
       expect(again.imported).toEqual([{ ...first.imported[0], duplicate: true }]);
       expect(again.counts).toEqual({ new: 0, merged: 1, failed: 0, keysNotStored: 0 });

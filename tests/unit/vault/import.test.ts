@@ -34,12 +34,12 @@ describe('import', () => {
     expect(result.failed).toEqual([]);
     expect(result.imported).toHaveLength(1);
     expect(result.imported[0]).toMatchObject({ fingerprintSha256: fingerprint(leaf), duplicate: false });
-    const entry = t.vault.entry(result.imported[0]!.id);
+    const entry = await t.vault.entry(result.imported[0]!.id);
     expect(entry).toMatchObject({ name: 'www.example.com', commonName: 'www.example.com', hasKey: true, isCA: false, sourceFile: 'bundle.pem' });
     expect(entry.dnsNames).toEqual(['www.example.com', 'example.com']);
     const chain = (await t.vault.export(entry.id, 'chain')).bytes.toString();
     expect(chain).toBe(ca.certPem);
-    expect(t.vault.list().total).toBe(1);
+    expect((await t.vault.list()).total).toBe(1);
   });
 
   it('pairs a certificate, its chain and its key from separate files, whatever their order', async () => {
@@ -47,7 +47,7 @@ describe('import', () => {
     const result = await t.vault.importContent([text('privkey.pem', leaf.keyPem), text('chain.pem', ca.certPem), text('cert.pem', leaf.certPem)]);
     expect(result.failed).toEqual([]);
     expect(result.imported).toHaveLength(1);
-    const entry = t.vault.entry(result.imported[0]!.id);
+    const entry = await t.vault.entry(result.imported[0]!.id);
     expect(entry.hasKey).toBe(true);
     expect(entry.sourceFile).toBe('cert.pem');
     expect((await t.vault.export(entry.id, 'fullchain')).bytes.toString().match(/BEGIN CERTIFICATE/g)).toHaveLength(2);
@@ -57,13 +57,13 @@ describe('import', () => {
     t = openTestVault();
     const first = await t.vault.importContent([text('cert.pem', leaf.certPem)]);
     const id = first.imported[0]!.id;
-    expect(t.vault.entry(id).hasKey).toBe(false);
+    expect((await t.vault.entry(id)).hasKey).toBe(false);
     const again = await t.vault.importContent([text('fullchain.pem', leaf.certPem, ca.certPem)]);
     expect(again.imported).toEqual([{ id, fingerprintSha256: first.imported[0]!.fingerprintSha256, duplicate: true }]);
     const key = await t.vault.importContent([text('privkey.pem', leaf.keyPem)]);
     expect(key.imported).toEqual([{ id, fingerprintSha256: first.imported[0]!.fingerprintSha256, duplicate: true }]);
-    expect(t.vault.list().total).toBe(1);
-    const entry = t.vault.entry(id);
+    expect((await t.vault.list()).total).toBe(1);
+    const entry = await t.vault.entry(id);
     expect(entry.hasKey).toBe(true);
     expect((await t.vault.export(id, 'chain')).bytes.toString()).toContain('BEGIN CERTIFICATE');
     expect((await t.vault.export(id, 'key')).bytes.toString()).toBe(leaf.keyPem);
@@ -101,7 +101,7 @@ describe('import', () => {
       ['4-bundle.pem', 'vault.busy'],
     ]);
     expect(result.imported).toHaveLength(3);
-    expect(t.vault.list({ sort: 'name' }).entries.map((e) => e.name)).toEqual(['a.example.net', 'b.example.net', 'c.example.net']);
+    expect((await t.vault.list({ sort: 'name' })).entries.map((e) => e.name)).toEqual(['a.example.net', 'b.example.net', 'c.example.net']);
     const db = new Database(path.join(t.dir, 'vault.db'), { readonly: true });
     try {
       expect(db.prepare('SELECT count(DISTINCT entry_id) FROM entry_certificates').pluck().get()).toBe(3);
@@ -117,7 +117,7 @@ describe('import', () => {
     const result = await t.vault.importContent([text('stray.key', other.keyPem)]);
     expect(result.imported).toEqual([]);
     expect(result.failed).toEqual([{ file: 'stray.key', error: expect.objectContaining({ code: 'vault.key_without_certificate' }) }]);
-    expect(t.vault.list().total).toBe(0);
+    expect((await t.vault.list()).total).toBe(0);
   });
 
   it('imports folders recursively, skipping non-certificate files found there, with progress', async () => {
@@ -134,7 +134,7 @@ describe('import', () => {
     expect(result.failed).toEqual([]);
     expect(result.imported).toHaveLength(2);
     expect(progress).toEqual([1, 2, 3, 4]);
-    expect(t.vault.list({ hasKey: true }).entries.map((e) => e.name)).toEqual(['www.example.com']);
+    expect((await t.vault.list({ hasKey: true })).entries.map((e) => e.name)).toEqual(['www.example.com']);
   });
 
   it('lists the first failures of a large import and counts them all', async () => {
@@ -173,7 +173,7 @@ describe('import', () => {
     const result = await t.vault.importPaths([folder], { password: 'secret' });
     expect(result.failed).toEqual([]);
     expect(result.imported).toHaveLength(2);
-    expect(t.vault.list({ hasKey: true }).total).toBe(2);
+    expect((await t.vault.list({ hasKey: true })).total).toBe(2);
   });
 
   it('keeps an SM2 signing/encryption pair and both keys as one entry', async () => {
@@ -183,7 +183,7 @@ describe('import', () => {
     );
     expect(result.failed).toEqual([]);
     expect(result.imported).toHaveLength(1);
-    const entry = t.vault.entry(result.imported[0]!.id);
+    const entry = await t.vault.entry(result.imported[0]!.id);
     expect(entry).toMatchObject({ sm2Dual: true, hasKey: true, keyAlgorithm: 'SM2' });
     const bundle = (await t.vault.export(entry.id, 'bundle')).bytes.toString();
     expect(bundle.match(/BEGIN PRIVATE KEY/g)).toHaveLength(2);
@@ -196,8 +196,8 @@ describe('import', () => {
   it('applies --name and --tag to new entries and adds tags to duplicates', async () => {
     t = openTestVault();
     const first = await t.vault.importContent([text('a.pem', leaf.certPem)], { name: 'Main site', tags: ['prod', 'web'] });
-    expect(t.vault.entry(first.imported[0]!.id)).toMatchObject({ name: 'Main site', tags: ['prod', 'web'] });
+    expect(await t.vault.entry(first.imported[0]!.id)).toMatchObject({ name: 'Main site', tags: ['prod', 'web'] });
     await t.vault.importContent([text('a.pem', leaf.certPem)], { name: 'Ignored', tags: ['web', 'renewed'] });
-    expect(t.vault.entry(first.imported[0]!.id)).toMatchObject({ name: 'Main site', tags: ['prod', 'web', 'renewed'] });
+    expect(await t.vault.entry(first.imported[0]!.id)).toMatchObject({ name: 'Main site', tags: ['prod', 'web', 'renewed'] });
   });
 });

@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 afterEach(() => t?.cleanup());
 
-const account = (t: TestVault) => `vault-data-key:${t.vault.id}`;
+const account = async (t: TestVault) => `vault-data-key:${await t.vault.vaultId()}`;
 /** The user's yes to starting a new data key. */
 const confirmed = async (): Promise<boolean> => true;
 
@@ -21,8 +21,8 @@ describe('the data key in the keychain', () => {
     await t.vault.importContent([text('cert.pem', leaf.certPem)]);
     expect(t.secrets.secrets.size).toBe(0);
     await t.vault.importContent([text('key.pem', leaf.keyPem)]);
-    expect([...t.secrets.secrets.keys()]).toEqual([account(t)]);
-    expect(Buffer.from(t.secrets.secrets.get(account(t))!, 'base64')).toHaveLength(32);
+    expect([...t.secrets.secrets.keys()]).toEqual([(await account(t))]);
+    expect(Buffer.from(t.secrets.secrets.get(await account(t))!, 'base64')).toHaveLength(32);
     expect(await t.vault.keychainStatus()).toEqual({ dataKey: 'ready', sealedKeys: 1, retiredKeys: 0 });
   });
 
@@ -30,7 +30,7 @@ describe('the data key in the keychain', () => {
     t = openTestVault();
     const other = openTestVault();
     try {
-      expect(other.vault.id).not.toBe(t.vault.id);
+      expect(await other.vault.vaultId()).not.toBe(await t.vault.vaultId());
     } finally {
       other.cleanup();
     }
@@ -43,10 +43,11 @@ describe('the data key in the keychain', () => {
     const result = await t.vault.importContent([text('bundle.pem', leaf.certPem, leaf.keyPem), text('cert.pem', other.certPem)]);
     expect(result.failed).toEqual([]);
     expect(result.imported).toHaveLength(2);
-    const bundleId = result.imported.find((e) => t.vault.entry(e.id).name === 'keys.example.com')!.id;
+    const names = await Promise.all(result.imported.map(async (e) => (await t.vault.entry(e.id)).name));
+    const bundleId = result.imported[names.indexOf('keys.example.com')]!.id;
     expect(result.keysNotStored).toEqual([{ file: 'bundle.pem', id: bundleId, error: expect.objectContaining({ code: 'keychain.unavailable' }) }]);
     expect(result.keysNotStored[0]!.error.message).toMatch(/install and unlock/);
-    expect(t.vault.entry(bundleId).hasKey).toBe(false);
+    expect((await t.vault.entry(bundleId)).hasKey).toBe(false);
     expect(await t.vault.keychainStatus()).toEqual({ dataKey: 'unavailable', sealedKeys: 0, retiredKeys: 0 });
     expect(t.secrets.secrets.size).toBe(0);
 
@@ -72,7 +73,7 @@ describe('the data key in the keychain', () => {
     t.secrets.secrets.clear();
     const vault = t.reopen();
 
-    expect(vault.list().entries.map((e) => e.id)).toEqual([id]);
+    expect((await vault.list()).entries.map((e) => e.id)).toEqual([id]);
     expect((await vault.export(id, 'pem')).bytes.toString()).toBe(leaf.certPem);
     const detail = await vault.detail(id);
     expect(detail.keyState).toBe('unrecoverable');
@@ -96,11 +97,11 @@ describe('the data key in the keychain', () => {
     t = openTestVault();
     const { imported } = await t.vault.importContent([text('bundle.pem', leaf.certPem, leaf.keyPem)]);
     const replaced = Buffer.alloc(32, 7).toString('base64');
-    t.secrets.secrets.set(account(t), replaced);
+    t.secrets.secrets.set((await account(t)), replaced);
     const vault = t.reopen();
     expect((await vault.detail(imported[0]!.id)).keyState).toBe('unrecoverable');
     await expect(vault.export(imported[0]!.id, 'key')).rejects.toMatchObject({ code: 'vault.key_unrecoverable' });
-    expect(t.secrets.secrets.get(account(t))).toBe(replaced);
+    expect(t.secrets.secrets.get(await account(t))).toBe(replaced);
   });
 
   it('after the unrecoverable entries are removed, a new data key is created', async () => {
@@ -108,7 +109,7 @@ describe('the data key in the keychain', () => {
     const { imported } = await t.vault.importContent([text('bundle.pem', leaf.certPem, leaf.keyPem)]);
     t.secrets.secrets.clear();
     const vault = t.reopen();
-    vault.remove(imported[0]!.id);
+    (await vault.remove(imported[0]!.id));
     const result = await vault.importContent([text('bundle.pem', leaf.certPem, leaf.keyPem)]);
     expect(result.failed).toEqual([]);
     expect((await vault.export(result.imported[0]!.id, 'key')).bytes.toString()).toBe(leaf.keyPem);
@@ -120,12 +121,12 @@ describe('starting a new data key', () => {
     t = openTestVault();
     await expect(t.vault.resetDataKey(confirmed)).rejects.toMatchObject({ code: 'keychain.reset_not_needed' });
     await t.vault.importContent([text('bundle.pem', leaf.certPem, leaf.keyPem)]);
-    const key = t.secrets.secrets.get(account(t));
+    const key = t.secrets.secrets.get(await account(t));
     await expect(t.vault.resetDataKey(confirmed)).rejects.toMatchObject({ code: 'keychain.reset_not_needed' });
     t.secrets.unavailable = true;
     await expect(t.reopen().resetDataKey(confirmed)).rejects.toMatchObject({ code: 'keychain.unavailable' });
     t.secrets.unavailable = false;
-    expect(t.secrets.secrets.get(account(t))).toBe(key);
+    expect(t.secrets.secrets.get(await account(t))).toBe(key);
     expect((await t.vault.export((await t.vault.listRows()).entries[0]!.id, 'key')).bytes.toString()).toBe(leaf.keyPem);
   });
 
@@ -137,11 +138,11 @@ describe('starting a new data key', () => {
     let vault = t.reopen();
 
     expect(await vault.resetDataKey(confirmed)).toEqual({ dataKey: 'ready', sealedKeys: 0, retiredKeys: 1 });
-    expect(Buffer.from(t.secrets.secrets.get(account(t))!, 'base64')).toHaveLength(32);
+    expect(Buffer.from(t.secrets.secrets.get(await account(t))!, 'base64')).toHaveLength(32);
     // Across a restart: the old key is still there, unrecoverable, in the list and the detail.
     vault = t.reopen();
     expect(await vault.keychainStatus()).toEqual({ dataKey: 'ready', sealedKeys: 0, retiredKeys: 1 });
-    expect(vault.entry(oldId).hasKey).toBe(true);
+    expect((await vault.entry(oldId)).hasKey).toBe(true);
     expect((await vault.listRows()).entries.map((e) => e.keyState)).toEqual(['unrecoverable']);
     expect((await vault.detail(oldId)).keyState).toBe('unrecoverable');
     await expect(vault.export(oldId, 'key')).rejects.toMatchObject({ code: 'vault.key_unrecoverable' });
@@ -180,10 +181,10 @@ describe('starting a new data key', () => {
   it('a replaced keychain value is overwritten only by the confirmed reset', async () => {
     t = openTestVault();
     await t.vault.importContent([text('bundle.pem', leaf.certPem, leaf.keyPem)]);
-    t.secrets.secrets.set(account(t), Buffer.alloc(32, 7).toString('base64'));
+    t.secrets.secrets.set((await account(t)), Buffer.alloc(32, 7).toString('base64'));
     const vault = t.reopen();
     expect((await vault.keychainStatus()).dataKey).toBe('missing');
     expect(await vault.resetDataKey(confirmed)).toMatchObject({ dataKey: 'ready', retiredKeys: 1 });
-    expect(t.secrets.secrets.get(account(t))).not.toBe(Buffer.alloc(32, 7).toString('base64'));
+    expect(t.secrets.secrets.get(await account(t))).not.toBe(Buffer.alloc(32, 7).toString('base64'));
   });
 });

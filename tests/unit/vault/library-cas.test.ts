@@ -18,14 +18,14 @@ describe('library CA certificates', () => {
     const ca = await makeCa('Kept CA');
     const leaf = await makeLeaf(ca, { commonName: 'kept.example.com' });
     const { imported } = await t.vault.importContent([text('bundle.pem', leaf.certPem, ca.certPem)]);
-    expect(t.vault.caCertificates()).toHaveLength(1);
+    expect(await t.vault.caCertificates()).toHaveLength(1);
     const caEntry = (await t.vault.importContent([text('ca.pem', ca.certPem)])).imported[0]!;
-    expect(t.vault.caCertificates()).toHaveLength(1);
-    t.vault.remove(caEntry.id);
+    expect(await t.vault.caCertificates()).toHaveLength(1);
+    (await t.vault.remove(caEntry.id));
     // The leaf's chain still holds it.
-    expect(t.vault.caCertificates()).toHaveLength(1);
-    t.vault.remove(imported[0]!.id);
-    expect(t.vault.caCertificates()).toEqual([]);
+    expect(await t.vault.caCertificates()).toHaveLength(1);
+    (await t.vault.remove(imported[0]!.id));
+    expect(await t.vault.caCertificates()).toEqual([]);
   });
 
   it('are found in a library written before version 9', async () => {
@@ -37,6 +37,6 @@ describe('library CA certificates', () => {
     db.exec('DROP TRIGGER library_cas_insert; DROP TRIGGER library_cas_delete; DROP TABLE library_cas; DROP INDEX sealed_keys_generation; PRAGMA user_version = 8;');
     db.close();
     const vault = t.reopen();
-    expect(vault.caCertificates()).toHaveLength(1);
+    expect(await vault.caCertificates()).toHaveLength(1);
   });
 });

@@ -91,12 +91,12 @@ describe('lineage in the vault', () => {
   it('links each renewal to the one before it, shown both ways', async () => {
     t = openTestVault();
     const [a, b, c] = await importEach(v1, v2, v3);
-    expect(t.vault.predecessorOf(c!)?.id).toBe(b);
-    expect(t.vault.predecessorOf(b!)?.id).toBe(a);
-    expect(t.vault.predecessorOf(a!)).toBeNull();
-    expect(t.vault.successorsOf(a!).map((e) => e.id)).toEqual([b]);
-    expect(t.vault.currentVersionOf(a!).id).toBe(c);
-    expect(t.vault.currentVersionOf(c!).id).toBe(c);
+    expect((await t.vault.predecessorOf(c!))?.id).toBe(b);
+    expect((await t.vault.predecessorOf(b!))?.id).toBe(a);
+    expect(await t.vault.predecessorOf(a!)).toBeNull();
+    expect((await t.vault.successorsOf(a!)).map((e) => e.id)).toEqual([b]);
+    expect((await t.vault.currentVersionOf(a!)).id).toBe(c);
+    expect((await t.vault.currentVersionOf(c!)).id).toBe(c);
     const detail = await t.vault.detail(b!);
     expect(detail.lineage).toEqual({
       renews: { id: a, name: 'shop.example.com', notAfter: expect.any(String) },
@@ -109,39 +109,39 @@ describe('lineage in the vault', () => {
   it('gives the same links whatever the import order (an old certificate imported after its renewal)', async () => {
     t = openTestVault();
     const [c, a, b] = await importEach(v3, v1, v2);
-    expect(t.vault.predecessorOf(c!)?.id).toBe(b);
-    expect(t.vault.predecessorOf(b!)?.id).toBe(a);
-    expect(t.vault.successorsOf(a!).map((e) => e.id)).toEqual([b]);
+    expect((await t.vault.predecessorOf(c!))?.id).toBe(b);
+    expect((await t.vault.predecessorOf(b!))?.id).toBe(a);
+    expect((await t.vault.successorsOf(a!)).map((e) => e.id)).toEqual([b]);
     // Importing one again (a merge) changes nothing.
     await importEach(v2);
-    expect(t.vault.successorsOf(b!).map((e) => e.id)).toEqual([c]);
+    expect((await t.vault.successorsOf(b!)).map((e) => e.id)).toEqual([c]);
   });
 
   it('keeps another key family and a certificate with fewer names out of the lineage', async () => {
     t = openTestVault();
     const [a, rsa, fewer] = await importEach(v1, rsaRenewal, fewerNames);
-    expect(t.vault.predecessorOf(rsa!)).toBeNull();
-    expect(t.vault.predecessorOf(fewer!)).toBeNull();
-    expect(t.vault.successorsOf(a!)).toEqual([]);
+    expect(await t.vault.predecessorOf(rsa!)).toBeNull();
+    expect(await t.vault.predecessorOf(fewer!)).toBeNull();
+    expect(await t.vault.successorsOf(a!)).toEqual([]);
   });
 
   it('deleting the middle of a lineage links what renewed it to the one before', async () => {
     t = openTestVault();
     const [a, b, c] = await importEach(v1, v2, v3);
-    t.vault.remove(b!);
-    expect(t.vault.predecessorOf(c!)?.id).toBe(a);
-    t.vault.remove(a!);
-    expect(t.vault.predecessorOf(c!)).toBeNull();
+    (await t.vault.remove(b!));
+    expect((await t.vault.predecessorOf(c!))?.id).toBe(a);
+    (await t.vault.remove(a!));
+    expect(await t.vault.predecessorOf(c!)).toBeNull();
   });
 
   it('"current version only" hides every renewed entry', async () => {
     t = openTestVault();
     const [, , c, rsa] = await importEach(v1, v2, v3, rsaRenewal);
-    expect(t.vault.list().total).toBe(4);
-    const current = t.vault.list({ currentOnly: true });
+    expect((await t.vault.list()).total).toBe(4);
+    const current = await t.vault.list({ currentOnly: true });
     expect(current.entries.map((e) => e.id).sort()).toEqual([c, rsa].sort());
     expect(current.total).toBe(2);
-    expect(t.vault.list({ currentOnly: true, search: 'api.shop' }).entries.map((e) => e.id)).toEqual([c]);
+    expect((await t.vault.list({ currentOnly: true, search: 'api.shop' })).entries.map((e) => e.id)).toEqual([c]);
   });
 
   it('the migration links a library imported before lineage existed', async () => {
@@ -151,12 +151,12 @@ describe('lineage in the vault', () => {
     db.exec('UPDATE entries SET renews_id = NULL; DELETE FROM entry_names;');
     linkAllAsOfVersion4(db);
     db.close();
-    expect(t.vault.predecessorOf(c!)?.id).toBe(a);
-    expect(t.vault.predecessorOf(a!)?.id).toBe(b);
+    expect((await t.vault.predecessorOf(c!))?.id).toBe(a);
+    expect((await t.vault.predecessorOf(a!))?.id).toBe(b);
     // The names index is rebuilt too: a new renewal links through it.
     const v4 = await makeLeaf(ca, { commonName: 'shop.example.com', dnsNames: ['shop.example.com', 'www.shop.example.com', 'api.shop.example.com'], notAfter: days(120) });
     const [d] = await importEach(v4);
-    expect(t.vault.predecessorOf(d!)?.id).toBe(c);
+    expect((await t.vault.predecessorOf(d!))?.id).toBe(c);
   });
 });
 
@@ -182,7 +182,7 @@ describe('migration 4 on a version 3 vault', () => {
       db.close();
       const upgraded = Vault.open({ dataDir: dir, secrets: t.secrets });
       try {
-        expect(upgraded.predecessorOf(a!)?.id).toBe(b);
+        expect((await upgraded.predecessorOf(a!))?.id).toBe(b);
         expect(await upgraded.keychainStatus()).toEqual({ dataKey: 'ready', sealedKeys: 2, retiredKeys: 0 });
         expect((await upgraded.export(b!, 'key')).bytes.toString()).toBe(v1.keyPem);
       } finally {
@@ -203,18 +203,18 @@ describe('addressing an entry by name', () => {
     const [a, b] = await importEach(v1, v2);
     const other = await makeLeaf(ca, { commonName: 'mail.example.com' });
     const [m] = await importEach(other);
-    expect(t.vault.resolve('MAIL.example.com')).toBe(m);
-    expect(t.vault.entry('mail.example.com').id).toBe(m);
+    expect(await t.vault.resolve('MAIL.example.com')).toBe(m);
+    expect((await t.vault.entry('mail.example.com')).id).toBe(m);
     let error: unknown;
     try {
-      t.vault.resolve('shop.example.com');
+      (await t.vault.resolve('shop.example.com'));
     } catch (caught) {
       error = caught;
     }
     expect(error).toMatchObject({ code: 'vault.ambiguous_name', params: { name: 'shop.example.com' } });
     expect((error as Error).message).toContain(a!);
     expect((error as Error).message).toContain(b!);
-    expect(t.vault.resolve(a!)).toBe(a);
-    expect(() => t.vault.resolve('nothing.example.com')).toThrow(expect.objectContaining({ code: 'vault.not_found' }));
+    expect(await t.vault.resolve(a!)).toBe(a);
+    await expect(t.vault.resolve('nothing.example.com')).rejects.toThrow(expect.objectContaining({ code: 'vault.not_found' }));
   });
 });

@@ -2,8 +2,9 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sortColumns, type LibraryQuery } from '../../../shared/library';
-import { CANDIDATES_SQL, listStatements, runList, searchTerms, trigramQuery } from '../../../main/core/library/search';
-import { StatementCache } from '../../../main/core/db/statements';
+import { listStatements, runList, searchTerms, trigramQuery } from '../../../main/core/library/search';
+import { FTS_CANDIDATES_SQL } from '../../../main/core/db/dialect-sql';
+import { sqliteVaultDb, type VaultDb } from '../../../main/core/db/vault-db';
 import { makeCa, makeLeaf, days } from './helpers/pki';
 import { openTestVault, text, type TestVault } from './helpers/vault';
 
@@ -26,53 +27,53 @@ beforeAll(async () => {
   await make('charlie', days(200, now), ['charlie.internal'], true);
   await make('delta', days(45, now), ['delta.example.com'], false);
   await t.vault.importContent([text('root.pem', ca.certPem)]);
-  ids.root = t.vault.list({ kind: 'ca' }).entries[0]!.id;
-  t.vault.update(ids.delta!, { tags: ['Payments', 'prod'], notes: 'Renew via the PKI team ticket queue' });
+  ids.root = (await t.vault.list({ kind: 'ca' })).entries[0]!.id;
+  (await t.vault.update(ids.delta!, { tags: ['Payments', 'prod'], notes: 'Renew via the PKI team ticket queue' }));
 });
 afterAll(() => t.cleanup());
 
-const names = (query: Parameters<TestVault['vault']['list']>[0]) => t.vault.list(query).entries.map((e) => e.name);
+const names = async (query: Parameters<TestVault['vault']['list']>[0]) => (await t.vault.list(query)).entries.map((e) => e.name);
 
 describe('search', () => {
-  it('matches CN, SANs, issuer, name, tags and notes, case-insensitively', () => {
-    expect(names({ search: 'WWW.ALPHA' })).toEqual(['alpha']);
-    expect(names({ search: 'example.org' })).toEqual(['bravo']);
-    expect(names({ search: 'search root' })).toHaveLength(5);
-    expect(names({ search: 'payments' })).toEqual(['delta']);
-    expect(names({ search: 'ticket queue' })).toEqual(['delta']);
-    expect(names({ search: 'charlie' })).toEqual(['charlie']);
+  it('matches CN, SANs, issuer, name, tags and notes, case-insensitively', async () => {
+    expect(await names({ search: 'WWW.ALPHA' })).toEqual(['alpha']);
+    expect(await names({ search: 'example.org' })).toEqual(['bravo']);
+    expect(await names({ search: 'search root' })).toHaveLength(5);
+    expect(await names({ search: 'payments' })).toEqual(['delta']);
+    expect(await names({ search: 'ticket queue' })).toEqual(['delta']);
+    expect(await names({ search: 'charlie' })).toEqual(['charlie']);
   });
 
-  it('matches serial and fingerprint, with or without colons', () => {
-    const entry = t.vault.entry(ids.charlie!);
-    expect(names({ search: entry.serialNumber })).toEqual(['charlie']);
-    expect(names({ search: entry.fingerprintSha256.slice(10, 30) })).toEqual(['charlie']);
+  it('matches serial and fingerprint, with or without colons', async () => {
+    const entry = await t.vault.entry(ids.charlie!);
+    expect(await names({ search: entry.serialNumber })).toEqual(['charlie']);
+    expect(await names({ search: entry.fingerprintSha256.slice(10, 30) })).toEqual(['charlie']);
     const colons = entry.fingerprintSha256.slice(0, 12).toUpperCase().match(/../g)!.join(':');
-    expect(names({ search: colons })).toEqual(['charlie']);
+    expect(await names({ search: colons })).toEqual(['charlie']);
   });
 
-  it('requires every term', () => {
-    expect(names({ search: 'example.com alpha' })).toEqual(['alpha']);
-    expect(names({ search: 'example.com nothing-like-this' })).toEqual([]);
+  it('requires every term', async () => {
+    expect(await names({ search: 'example.com alpha' })).toEqual(['alpha']);
+    expect(await names({ search: 'example.com nothing-like-this' })).toEqual([]);
   });
 
-  it('sees edits to name, tags and notes', () => {
-    t.vault.update(ids.bravo!, { notes: 'legacy appliance' });
-    expect(names({ search: 'appliance' })).toEqual(['bravo']);
-    t.vault.update(ids.bravo!, { notes: '' });
-    expect(names({ search: 'appliance' })).toEqual([]);
+  it('sees edits to name, tags and notes', async () => {
+    (await t.vault.update(ids.bravo!, { notes: 'legacy appliance' }));
+    expect(await names({ search: 'appliance' })).toEqual(['bravo']);
+    (await t.vault.update(ids.bravo!, { notes: '' }));
+    expect(await names({ search: 'appliance' })).toEqual([]);
   });
 });
 
 describe('search index', () => {
   it('follows deletes: the removed entry leaves no row in the trigram index', async () => {
-    const extra = t.vault.entry(ids.bravo!);
+    const extra = await t.vault.entry(ids.bravo!);
     const before = new Database(path.join(t.dir, 'vault.db'), { readonly: true });
     const count = () => before.prepare('SELECT (SELECT count(*) FROM entries_search) - (SELECT count(*) FROM entries)').pluck().get();
     expect(count()).toBe(0);
-    t.vault.remove(extra.id);
+    (await t.vault.remove(extra.id));
     expect(count()).toBe(0);
-    expect(names({ search: 'bravo.example.org' })).toEqual([]);
+    expect(await names({ search: 'bravo.example.org' })).toEqual([]);
     before.close();
     // Put it back for the other tests.
     const { imported } = await t.vault.importContent([text('bravo.pem', bravoPem)], { name: 'bravo' });
@@ -81,30 +82,30 @@ describe('search index', () => {
 });
 
 describe('filters', () => {
-  it('expiring within N days excludes the expired and the later ones', () => {
-    expect(names({ expiringWithinDays: 30 })).toEqual(['alpha']);
-    expect(names({ expiringWithinDays: 60, sort: 'notAfter' })).toEqual(['alpha', 'delta']);
+  it('expiring within N days excludes the expired and the later ones', async () => {
+    expect(await names({ expiringWithinDays: 30 })).toEqual(['alpha']);
+    expect(await names({ expiringWithinDays: 60, sort: 'notAfter' })).toEqual(['alpha', 'delta']);
   });
-  it('expired, hide expired, has key, CA vs leaf', () => {
-    expect(names({ expired: true })).toEqual(['bravo']);
-    expect(names({ hideExpired: true })).not.toContain('bravo');
-    expect(names({ hasKey: true })).toEqual(['alpha', 'charlie']);
-    expect(names({ hasKey: false, kind: 'leaf' })).toEqual(['bravo', 'delta']);
-    expect(names({ kind: 'ca' })).toEqual(['Search Root CA']);
+  it('expired, hide expired, has key, CA vs leaf', async () => {
+    expect(await names({ expired: true })).toEqual(['bravo']);
+    expect(await names({ hideExpired: true })).not.toContain('bravo');
+    expect(await names({ hasKey: true })).toEqual(['alpha', 'charlie']);
+    expect(await names({ hasKey: false, kind: 'leaf' })).toEqual(['bravo', 'delta']);
+    expect(await names({ kind: 'ca' })).toEqual(['Search Root CA']);
   });
 });
 
 describe('sort and window', () => {
-  it('sorts by any column in both directions', () => {
-    expect(names({ sort: 'notAfter', kind: 'leaf' })).toEqual(['bravo', 'alpha', 'delta', 'charlie']);
-    expect(names({ sort: 'notAfter', descending: true, kind: 'leaf' })).toEqual(['charlie', 'delta', 'alpha', 'bravo']);
-    expect(names({ sort: 'name', descending: true }).at(-1)).toBe('alpha');
-    expect(names({ sort: 'hasKey', descending: true }).slice(0, 2).sort()).toEqual(['alpha', 'charlie']);
-    expect(names({ sort: 'issuer', descending: true, kind: 'leaf' })).toHaveLength(4);
-    expect(names({ sort: 'keyAlgorithm' })).toHaveLength(5);
+  it('sorts by any column in both directions', async () => {
+    expect(await names({ sort: 'notAfter', kind: 'leaf' })).toEqual(['bravo', 'alpha', 'delta', 'charlie']);
+    expect(await names({ sort: 'notAfter', descending: true, kind: 'leaf' })).toEqual(['charlie', 'delta', 'alpha', 'bravo']);
+    expect((await names({ sort: 'name', descending: true })).at(-1)).toBe('alpha');
+    expect((await names({ sort: 'hasKey', descending: true })).slice(0, 2).sort()).toEqual(['alpha', 'charlie']);
+    expect(await names({ sort: 'issuer', descending: true, kind: 'leaf' })).toHaveLength(4);
+    expect(await names({ sort: 'keyAlgorithm' })).toHaveLength(5);
   });
-  it('returns a window with the total', () => {
-    const page = t.vault.list({ sort: 'name', offset: 1, limit: 2 });
+  it('returns a window with the total', async () => {
+    const page = await t.vault.list({ sort: 'name', offset: 1, limit: 2 });
     expect(page.total).toBe(5);
     expect(page.offset).toBe(1);
     expect(page.entries.map((e) => e.name)).toEqual(['bravo', 'charlie']);
@@ -117,15 +118,15 @@ describe('query plans', () => {
   const windowPlan = (query: LibraryQuery, candidates: number[] | null = null) => {
     const db = new Database(path.join(t.dir, 'vault.db'), { readonly: true });
     try {
-      const { window, params } = listStatements(query, now, candidates);
-      const rows = db.prepare(`EXPLAIN QUERY PLAN ${window}`).all(params) as { detail: string }[];
+      const { sql, parameters } = listStatements(sqliteVaultDb(db, { owned: false }), query, now, candidates).window.compile();
+      const rows = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...parameters) as { detail: string }[];
       return rows.map((row) => row.detail).join('\n');
     } finally {
       db.close();
     }
   };
 
-  it('walks the sort column\'s covering index, in both directions, without a sort', () => {
+  it('walks the sort column\'s covering index, in both directions, without a sort', async () => {
     for (const sort of sortColumns) {
       for (const descending of [false, true]) {
         const plan = windowPlan({ sort, descending, offset: 5000 });
@@ -135,7 +136,7 @@ describe('query plans', () => {
     }
   });
 
-  it('checks filters in that index, and a search on the rows it walks, still without a sort', () => {
+  it('checks filters in that index, and a search on the rows it walks, still without a sort', async () => {
     const filters: LibraryQuery[] = [
       { search: 'example www', hideExpired: true, hasKey: true, kind: 'leaf' },
       { expiringWithinDays: 30, hasKey: false },
@@ -160,13 +161,13 @@ describe('query plans', () => {
       const withColons = serial.toUpperCase().match(/../g)!.join(':');
       const fingerprint = imported[0]!.fingerprintSha256;
       for (const search of [serial, withColons, fingerprint, fingerprint.slice(0, 8)]) {
-        expect(names({ search }), search).toEqual(['echo']);
+        expect(await names({ search }), search).toEqual(['echo']);
         const match = trigramQuery(searchTerms(search))!;
         const db = new Database(path.join(t.dir, 'vault.db'), { readonly: true });
         try {
-          const plan = (db.prepare(`EXPLAIN QUERY PLAN ${CANDIDATES_SQL}`).all(match, 2000) as { detail: string }[]).map((row) => row.detail).join('\n');
+          const plan = (db.prepare(`EXPLAIN QUERY PLAN ${FTS_CANDIDATES_SQL}`).all(match, 2000) as { detail: string }[]).map((row) => row.detail).join('\n');
           expect(plan, search).toMatch(/^SCAN entries_search VIRTUAL TABLE INDEX \d+:M/);
-          const candidates = db.prepare(CANDIDATES_SQL).pluck().all(match, 2000) as number[];
+          const candidates = db.prepare(FTS_CANDIDATES_SQL).pluck().all(match, 2000) as number[];
           expect(candidates, search).toHaveLength(1);
           expect(windowPlan({ search }, candidates), search).toMatch(/SEARCH entries USING INDEX \S+ \(search_rowid=\?\)/);
           expect(windowPlan({ search }, candidates), search).not.toMatch(/SCAN entries\b(?!_search)/);
@@ -175,11 +176,11 @@ describe('query plans', () => {
         }
       }
     } finally {
-      t.vault.remove(imported[0]!.id);
+      (await t.vault.remove(imported[0]!.id));
     }
   });
 
-  it('seeks the few candidates of a search by their unique search_rowid, never scanning the library', () => {
+  it('seeks the few candidates of a search by their unique search_rowid, never scanning the library', async () => {
     for (const sort of sortColumns) {
       const plan = windowPlan({ search: 'alpha.example.com', hideExpired: true, sort }, [3, 7]);
       expect(plan, sort).toMatch(/SEARCH entries USING INDEX \S+ \(search_rowid=\?\)/);
@@ -190,13 +191,14 @@ describe('query plans', () => {
 
 describe('many matches or few: the same answer', () => {
   // LibrarySearch picks a plan by how many rows the trigram index names; both must agree.
-  const run = (query: LibraryQuery, candidates: number[] | null) => {
-    const db = new Database(path.join(t.dir, 'vault.db'), { readonly: true });
+  const reader = (): VaultDb => sqliteVaultDb(new Database(path.join(t.dir, 'vault.db'), { readonly: true }), { owned: true });
+  const run = async (query: LibraryQuery, candidates: number[] | null) => {
+    const vault = reader();
     try {
-      const page = runList(new StatementCache(db), listStatements(query, now, candidates));
+      const page = await runList(vault.db, listStatements(vault, query, now, candidates));
       return { total: page.total, names: page.entries.map((e) => e.name) };
     } finally {
-      db.close();
+      await vault.close();
     }
   };
   const candidatesOf = (search: string) => {
@@ -209,7 +211,7 @@ describe('many matches or few: the same answer', () => {
     }
   };
 
-  it('walking every row and reading only the candidates find the same entries in the same order', () => {
+  it('walking every row and reading only the candidates find the same entries in the same order', async () => {
     const queries: LibraryQuery[] = [
       { search: 'example' },
       { search: 'EXAMPLE.COM www', sort: 'notAfter', descending: true },
@@ -219,13 +221,13 @@ describe('many matches or few: the same answer', () => {
       { search: 'example', hideExpired: true, sort: 'issuer', offset: 1, limit: 1 },
     ];
     for (const query of queries) {
-      const walked = run(query, null);
-      expect(run(query, candidatesOf(query.search!)), JSON.stringify(query)).toEqual(walked);
-      expect(walked.total, JSON.stringify(query)).toBe(t.vault.list({ ...query, offset: 0, limit: 1000 }).entries.length);
+      const walked = await run(query, null);
+      expect(await run(query, candidatesOf(query.search!)), JSON.stringify(query)).toEqual(walked);
+      expect(walked.total, JSON.stringify(query)).toBe((await t.vault.list({ ...query, offset: 0, limit: 1000 })).entries.length);
     }
   });
 
-  it('a trigram query asks a few spread trigrams of each term, not every one', () => {
+  it('a trigram query asks a few spread trigrams of each term, not every one', async () => {
     expect(trigramQuery(['ab'])).toBeNull();
     expect(trigramQuery(['abc'])).toBe('"abc"');
     expect(trigramQuery(['abcdefg'])).toBe('"abc" AND "def" AND "efg"');
@@ -236,49 +238,51 @@ describe('many matches or few: the same answer', () => {
     expect(trigramQuery(['host13887.shop.example.org'])!.split(' AND ').slice(0, 2)).toEqual(['"887"', '"t13"']);
   });
 
-  it('counts many matches only a margin past the window, and says so', () => {
-    const page = t.vault.list({ search: 'e', limit: 1 });
+  it('counts many matches only a margin past the window, and says so', async () => {
+    const page = await t.vault.list({ search: 'e', limit: 1 });
     expect(page.totalCapped).toBe(false);
     expect(page.total).toBe(5);
-    const capped = listStatements({ search: 'e', limit: 1, offset: 2 }, now, null);
-    expect(capped.kind === 'matched' && capped.countCap).toBe(403);
-    const db = new Database(path.join(t.dir, 'vault.db'), { readonly: true });
+    const vault = reader();
     try {
-      const statements = listStatements({ search: 'e', limit: 1 }, now, null);
-      const tight = runList(new StatementCache(db), { ...statements, kind: 'matched', matches: `${statements.window.replace(/ LIMIT .*/, '')} LIMIT 3`, countCap: 3 });
+      const capped = listStatements(vault, { search: 'e', limit: 1, offset: 2 }, now, null);
+      expect(capped.kind === 'matched' && capped.countCap).toBe(403);
+      const statements = listStatements(vault, { search: 'e', limit: 1 }, now, null);
+      if (statements.kind !== 'matched') throw new Error('a search lists its matches');
+      const tight = await runList(vault.db, { ...statements, countCap: 3 });
       expect(tight).toMatchObject({ total: 3, totalCapped: true });
       expect(tight.entries).toHaveLength(1);
+      const few = listStatements(vault, { search: 'example' }, now, [1]);
+      expect(few.kind === 'matched' && few.countCap).toBeNull();
+      expect(listStatements(vault, { hasKey: true }, now, null).kind).toBe('matched');
+      expect(listStatements(vault, {}, now, null).kind).toBe('indexed');
     } finally {
-      db.close();
+      await vault.close();
     }
-    const few = listStatements({ search: 'example' }, now, [1]);
-    expect(few.kind === 'matched' && few.countCap).toBeNull();
-    expect(listStatements({ hasKey: true }, now, null).kind).toBe('matched');
-    expect(listStatements({}, now, null).kind).toBe('indexed');
   });
 });
 
 describe('entry ids', () => {
-  it('resolves an id, a unique prefix of it, or of the fingerprint', () => {
-    const entry = t.vault.entry(ids.alpha!);
+  it('resolves an id, a unique prefix of it, or of the fingerprint', async () => {
+    const entry = await t.vault.entry(ids.alpha!);
     expect(entry.id).toMatch(/^[0-9a-f]{12}$/);
-    expect(t.vault.resolve(entry.id)).toBe(entry.id);
-    expect(t.vault.resolve(entry.id.slice(0, 10).toUpperCase())).toBe(entry.id);
-    expect(t.vault.resolve(entry.fingerprintSha256.slice(0, 16))).toBe(entry.id);
-    expect(t.vault.resolve(entry.fingerprintSha256.slice(0, 8).match(/../g)!.join(':'))).toBe(entry.id);
+    expect(await t.vault.resolve(entry.id)).toBe(entry.id);
+    expect(await t.vault.resolve(entry.id.slice(0, 10).toUpperCase())).toBe(entry.id);
+    expect(await t.vault.resolve(entry.fingerprintSha256.slice(0, 16))).toBe(entry.id);
+    expect(await t.vault.resolve(entry.fingerprintSha256.slice(0, 8).match(/../g)!.join(':'))).toBe(entry.id);
   });
-  it('says when an id is unknown or ambiguous', () => {
-    expect(() => t.vault.resolve('zz-not-hex')).toThrow(expect.objectContaining({ code: 'vault.not_found' }));
+  it('says when an id is unknown or ambiguous', async () => {
+    await expect(t.vault.resolve('zz-not-hex')).rejects.toThrow(expect.objectContaining({ code: 'vault.not_found' }));
+    const listed = (await t.vault.list({ limit: 1000 })).entries;
     const unused = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'].find(
-      (c) => !t.vault.list({ limit: 1000 }).entries.some((e) => e.id.startsWith(`${c}${c}${c}`) || e.fingerprintSha256.startsWith(`${c}${c}${c}`)),
+      (c) => !listed.some((e) => e.id.startsWith(`${c}${c}${c}`) || e.fingerprintSha256.startsWith(`${c}${c}${c}`)),
     )!;
-    expect(() => t.vault.resolve(`${unused}${unused}${unused}`)).toThrow(expect.objectContaining({ code: 'vault.not_found' }));
-    expect(() => t.vault.resolve('')).toThrow(expect.objectContaining({ code: 'vault.not_found' }));
+    await expect(t.vault.resolve(`${unused}${unused}${unused}`)).rejects.toThrow(expect.objectContaining({ code: 'vault.not_found' }));
+    await expect(t.vault.resolve('')).rejects.toThrow(expect.objectContaining({ code: 'vault.not_found' }));
     // Five entries: 16 one-digit prefixes, so some digit starts at least two ids or fingerprints.
-    const all = t.vault.list({ limit: 1000 }).entries.flatMap((e) => [e.id[0], e.fingerprintSha256[0]]);
+    const all = (await t.vault.list({ limit: 1000 })).entries.flatMap((e) => [e.id[0], e.fingerprintSha256[0]]);
     const shared = all.find((c, i) => all.indexOf(c) !== i)!;
-    const owners = t.vault.list({ limit: 1000 }).entries.filter((e) => e.id.startsWith(shared) || e.fingerprintSha256.startsWith(shared));
-    if (owners.length > 1) expect(() => t.vault.resolve(shared)).toThrow(expect.objectContaining({ code: 'vault.ambiguous_id' }));
-    else expect(t.vault.resolve(shared)).toBe(owners[0]!.id);
+    const owners = (await t.vault.list({ limit: 1000 })).entries.filter((e) => e.id.startsWith(shared) || e.fingerprintSha256.startsWith(shared));
+    if (owners.length > 1) await expect(t.vault.resolve(shared)).rejects.toThrow(expect.objectContaining({ code: 'vault.ambiguous_id' }));
+    else expect(await t.vault.resolve(shared)).toBe(owners[0]!.id);
   });
 });

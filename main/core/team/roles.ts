@@ -1,0 +1,18 @@
+import { VaultError } from '../../../shared/errors';
+import type { HandlerContext } from '../ipc/context';
+import type { MemberRole } from './db/schema';
+
+// Roles where cryptography does not decide: a viewer could send an upload request whatever its
+// window offers, so the service refuses it here. (Opening a private key needs the team key, which
+// a viewer never holds: that part needs no check.) The local vault has no roles.
+
+const rank: Readonly<Record<MemberRole, number>> = { viewer: 0, operator: 1, admin: 2 };
+
+/** What a role is asked for, as the refusal names it. */
+export type GuardedAction = 'import' | 'edit' | 'remove' | 'upload' | 'deploy' | 'rollback' | 'account';
+
+export function requireRole(ctx: Pick<HandlerContext, 'team'>, needed: MemberRole, action: GuardedAction): void {
+  const team = ctx.team?.();
+  if (!team || rank[team.role] >= rank[needed]) return;
+  throw new VaultError('team.role_required', { team: team.name, role: team.role, needed, action });
+}

@@ -1,0 +1,111 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { locales, translate, type Locale, type MessageKey } from '../../shared/i18n';
+import type { ErrorParams } from '../../shared/errors';
+import { dispatch } from '../../main/core/ipc/dispatch';
+import { osKeychain } from '../../main/core/keychain';
+import { approveRequest, createTeam, joinTeam } from '../../main/core/team/membership';
+import type { TeamEnvironment } from '../../main/core/team/session';
+import { contextOnVault } from '../../main/core/team/vault-switch';
+import { MemorySecretStore } from '../unit/vault/helpers/memory-secret-store';
+import { testHandlerContext } from '../unit/electron/handler-context';
+import { startPgCluster, type PgCluster } from '../support/pg-cluster';
+import { createDatabases } from '../support/pg-superuser';
+import { expect, test } from './fixtures/test';
+
+// The window on a team vault: Ann (admin, another computer) imports a certificate with its key
+// into the team vault; this window's computer joins and is approved as a viewer. Switching in the
+// title bar shows the team's library; a key action says this computer holds no team key, because
+// a viewer is never given one. In both languages; axe and a screenshot of each state.
+
+let cluster: PgCluster;
+const homes: string[] = [];
+
+test.beforeAll(async () => {
+  test.setTimeout(120_000);
+  cluster = await startPgCluster();
+});
+test.afterAll(async () => {
+  await cluster.stop();
+  for (const home of homes) fs.rmSync(home, { recursive: true, force: true });
+});
+
+const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
+
+async function expectNoAxeViolations(page: Page, state: string): Promise<void> {
+  const { violations } = await new AxeBuilder({ page }).withTags(tags).options({ resultTypes: ['violations'] }).analyze();
+  const found = violations.flatMap((violation) => violation.nodes.map((node) => `${state}: ${violation.id} at ${node.target.join(' ')}: ${node.failureSummary ?? violation.help}`));
+  expect(found).toEqual([]);
+}
+
+function computer(machine: string): TeamEnvironment {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `certvault-e2e-vault-${machine}-`));
+  homes.push(dataDir);
+  return { dataDir, secrets: new MemorySecretStore(), now: () => new Date(), machine };
+}
+
+for (const locale of locales) {
+  test.describe(locale, () => {
+    test.use({ systemLocale: locale });
+
+    test("switch to a team vault: its library is the team's, and a viewer holds no team key", async ({ app, bridge, page, pki }) => {
+      test.setTimeout(180_000);
+      const tr = (key: MessageKey, params?: ErrorParams) => translate(locale as Locale, key, params);
+      const database = `vault_${locale.replace('-', '_').toLowerCase()}`;
+      await createDatabases(cluster, [database]);
+      const url = cluster.url({ database, query: 'sslmode=disable' });
+      const shoot = async (name: string) => {
+        await expectNoAxeViolations(page, name);
+        expect(fs.existsSync(await app.screenshot(`team-vault-${name}-${locale}`))).toBe(true);
+      };
+
+      // Ann's computer: the team, and a certificate with its key in the team's library.
+      const ann = computer('ann-laptop');
+      await createTeam(ann, { url, name: 'ops', memberName: 'Ann' });
+      const annWindow = await contextOnVault(testHandlerContext({ dataDir: ann.dataDir, secrets: () => ann.secrets, now: ann.now }), 'ops');
+      try {
+        const material = pki.leaf.pem + fs.readFileSync(pki.leafKeyFile, 'utf8');
+        const imported = await dispatch(annWindow.ctx, 'library.importContent', { files: [{ name: 'shop.pem', data: new TextEncoder().encode(material) }] });
+        expect(imported.ok ? null : imported.error).toBeNull();
+      } finally {
+        await annWindow.close();
+      }
+
+      // This window's computer asks to join; Ann approves it as a viewer.
+      const here: TeamEnvironment = { dataDir: bridge.dataDir, secrets: osKeychain(), now: () => new Date() };
+      const request = await joinTeam(here, { url, name: 'ops', memberName: 'Vic' });
+      await approveRequest(ann, 'ops', { requestId: request.requestId, role: 'viewer', phrase: request.fingerprintPhrase });
+
+      // The local library is empty; the title bar switches to the team vault, whose library has Ann's entry.
+      await page.reload();
+      await app.openScreen('library');
+      await expect(page.getByTestId('library-empty')).toBeVisible();
+      const titleBar = page.getByLabel(tr('ui.vault.label'));
+      await titleBar.selectOption('ops');
+      await expect(page).toHaveTitle(tr('ui.vault.windowTitle', { vault: tr('ui.vault.team', { name: 'ops' }) }));
+      const list = page.getByTestId('library-list');
+      await expect(list).toHaveAttribute('data-total', '1');
+      await expect(list).toContainText(pki.leaf.commonName);
+
+      // A key action: the notice says why, and the key cannot be chosen for export.
+      const notice = page.locator('[data-keychain="no-team-key"]');
+      await expect(notice).toContainText(tr('ui.library.keychain.noTeamKey.title'));
+      await expect(notice).toContainText(tr('ui.library.keychain.noTeamKey.body', { team: 'ops' }));
+      await shoot('library');
+      await list.locator('[role="row"][data-entry-id]').first().click();
+      const detail = page.getByTestId('library-detail');
+      await detail.getByRole('button', { name: tr('ui.library.detail.export') }).click();
+      const dialog = page.locator('dialog[data-dialog="library-export"]');
+      await expect(dialog.getByRole('radio', { name: new RegExp(`^${tr('ui.library.export.key').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) })).toBeDisabled();
+      await shoot('export');
+      await dialog.getByRole('button', { name: tr('ui.library.cancel') }).click();
+
+      // Back on the local vault: its own (empty) library again.
+      await titleBar.selectOption('local');
+      await expect(page.getByTestId('library-empty')).toBeVisible();
+    });
+  });
+}
