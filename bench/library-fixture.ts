@@ -75,7 +75,7 @@ export async function importedVaultCopy(count = LIBRARY_SIZE): Promise<string> {
     const secrets = new MemorySecretStore();
     const vault = Vault.open({ dataDir: kept, secrets });
     const result = await vault.importPaths([folder]);
-    vault.close();
+    await vault.close();
     if (result.counts.new !== count) throw new Error(`fixture vault wrong: ${result.counts.new} of ${count} imported`);
     fs.writeFileSync(path.join(kept, KEYCHAIN_FILE), JSON.stringify([...secrets.secrets]));
     fs.writeFileSync(path.join(kept, 'complete'), '');

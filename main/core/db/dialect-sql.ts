@@ -182,3 +182,14 @@ export async function createTempTable(engine: VaultEngine, db: AnyDb, name: stri
   const rowid = engine === 'sqlite' && keyed ? sql` WITHOUT ROWID` : sql``;
   await sql`CREATE TEMP TABLE ${sql.table(name)} (${columns})${rowid}`.execute(db);
 }
+
+/**
+ * Holds, until the transaction ends, the right to read and then change what `name` stands for
+ * (the data key's check value and claim). PostgreSQL: a transaction-scoped advisory lock on its
+ * hash, since READ COMMITTED lets two transactions both read "none" and both write. SQLite:
+ * nothing to take, the transaction's write lock (BEGIN IMMEDIATE) already serialises them.
+ */
+export async function lockNamed(engine: VaultEngine, trx: AnyDb, name: string): Promise<void> {
+  if (engine === 'sqlite') return;
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`certvault.${name}`}, 0))`.execute(trx);
+}
