@@ -67,8 +67,17 @@ export function searchTextContains(engine: VaultEngine, term: string): RawBuilde
  * PostgreSQL's LIKE, which its planner serves from the pg_trgm index when the term is rare.
  */
 export function searchTextHas(engine: VaultEngine, term: string): RawBuilder<SqlBool> {
-  if (engine === 'postgres') return sql<SqlBool>`search_text LIKE ${`%${escapeLike(term.toLowerCase())}%`} ESCAPE '\\'`;
-  return sql<SqlBool>`instr(search_text, ${term.toLowerCase()}) > 0`;
+  return searchTextMatches(engine, searchTextPattern(engine, term));
+}
+
+/** `searchTextHas` split in two: the parameter for `term`, and the condition over that parameter. */
+export function searchTextPattern(engine: VaultEngine, term: string): string {
+  return engine === 'postgres' ? `%${escapeLike(term.toLowerCase())}%` : term.toLowerCase();
+}
+
+export function searchTextMatches(engine: VaultEngine, pattern: string): RawBuilder<SqlBool> {
+  if (engine === 'postgres') return sql<SqlBool>`search_text LIKE ${pattern} ESCAPE '\\'`;
+  return sql<SqlBool>`instr(search_text, ${pattern}) > 0`;
 }
 
 /**
@@ -95,9 +104,16 @@ export async function ftsCandidates(engine: VaultEngine, db: AnyDb, match: strin
 
 /** A list of numbers as a table of one column, `value` (one parameter, however long the list). */
 export function numberTable(engine: VaultEngine, values: readonly number[]): RawBuilder<{ value: number }> {
-  return engine === 'sqlite'
-    ? sql<{ value: number }>`json_each(${JSON.stringify(values)})`
-    : sql<{ value: number }>`(SELECT unnest(${[...values]}::bigint[]) AS value)`;
+  return numberTableOf(engine, numberListParameter(engine, values));
+}
+
+/** `numberTable` split in two: the one parameter holding the list, and the table over it. */
+export function numberListParameter(engine: VaultEngine, values: readonly number[]): string | number[] {
+  return engine === 'sqlite' ? JSON.stringify(values) : [...values];
+}
+
+export function numberTableOf(engine: VaultEngine, parameter: string | number[]): RawBuilder<{ value: number }> {
+  return engine === 'sqlite' ? sql<{ value: number }>`json_each(${parameter})` : sql<{ value: number }>`(SELECT unnest(${parameter}::bigint[]) AS value)`;
 }
 
 function escapeLike(text: string): string {

@@ -78,6 +78,20 @@ forEachEngine('library', (open) => {
     expect((await vault.list({ search: 'green' })).entries.map((entry) => entry.tags)).toEqual([['blue', 'green']]);
   });
 
+  it('a query of a shape asked before answers for its own values (statements compiled once per shape)', async () => {
+    const vault = vaultOver(await open());
+    await vault.importContent([pem('api.pem', ...renewals.map((issued) => issued.certPem)), pem('shop.pem', shop.certPem)]);
+    const names = async (query: Parameters<Vault['list']>[0]) => (await vault.list(query)).entries.map((entry) => entry.name);
+    expect(await names({ search: 'shop' })).toEqual(['Shop.Example.com']);
+    expect(await names({ search: 'api.example' })).toEqual(['api.example.net', 'api.example.net', 'api.example.net']);
+    expect(await names({ search: 'nothing-like-it' })).toEqual([]);
+    const byExpiry = (await vault.list({ sort: 'notAfter', limit: 2 })).entries.map((entry) => entry.id);
+    const next = (await vault.list({ sort: 'notAfter', limit: 2, offset: 2 })).entries.map((entry) => entry.id);
+    expect([...byExpiry, ...next]).toEqual((await vault.list({ sort: 'notAfter' })).entries.map((entry) => entry.id));
+    expect((await vault.list({ expiringWithinDays: 45 })).total).toBe(1);
+    expect((await vault.list({ expiringWithinDays: 75 })).total).toBe(2);
+  });
+
   it('two imports of the same certificate at once store one entry, the other merged into it', async () => {
     const vaultDb = await open();
     const secrets = new MemorySecretStore();
