@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { VaultEngine } from './vault-db';
+import { prepared } from './prepared';
 import type { VaultTables } from './tables';
 
 // Every place the two engines need different SQL, and nowhere else (docs/data-layer.md). A store
@@ -120,6 +121,8 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }
 
+const INSERT_SEARCH_TEXT = prepared((db, row: { text: string }) => db.insertInto('entries_search').values(row));
+
 /**
  * The search_rowid for a new entry with this search text. SQLite: the rowid of its new
  * entries_search row (the FTS index is a table of its own there, removed by trigger with the
@@ -128,7 +131,7 @@ function escapeLike(text: string): string {
 export async function newSearchRowid(engine: VaultEngine, db: AnyDb, text: string): Promise<number> {
   if (engine === 'sqlite') {
     // The insert's rowid, not RETURNING: SQLite does not support RETURNING on a virtual table.
-    const result = await db.insertInto('entries_search').values({ text }).executeTakeFirstOrThrow();
+    const result = await INSERT_SEARCH_TEXT(db, engine, { text });
     return Number(result.insertId);
   }
   const result = await sql<{ id: number }>`SELECT nextval(pg_get_serial_sequence('entries', 'search_rowid')) AS id`.execute(db);
