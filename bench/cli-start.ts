@@ -36,8 +36,8 @@ async function child(dataDir: string, fingerprint: string, secrets: MemorySecret
   const ctx2 = { ...ctx, vault: () => vault2 };
   await call(ctx2, 'library.list', { search: fingerprint, limit: 1 });
   const listed = process.hrtime.bigint();
-  vault.close();
-  vault2.close();
+  await vault.close();
+  await vault2.close();
   return { showMs: Number(shown - start) / 1e6, listMs: Number(listed - listStart) / 1e6 };
 }
 
@@ -57,13 +57,13 @@ export async function run(): Promise<void> {
   const big = await importedVaultCopy();
   const probe = Vault.open({ dataDir: big, secrets: keychainOf(big) });
   const fingerprint = (await probe.list({ offset: Math.floor(LIBRARY_SIZE / 3), limit: 1 })).entries[0]!.fingerprintSha256;
-  probe.close();
+  await probe.close();
   const small = fs.mkdtempSync(path.join(os.tmpdir(), 'certvault-bench-small-'));
   const secrets = new MemorySecretStore();
   const smallVault = Vault.open({ dataDir: small, secrets });
   const folder = await libraryFixture();
   const { imported } = await smallVault.importPaths([path.join(folder, 'ca.pem'), path.join(folder, 'leaf-00000.pem')]);
-  smallVault.close();
+  await smallVault.close();
   fs.writeFileSync(path.join(small, 'bench-keychain.json'), JSON.stringify([...secrets.secrets]));
   const onSmall = timeInChildren(small, imported[0]!.fingerprintSha256);
   const onBig = timeInChildren(big, fingerprint);

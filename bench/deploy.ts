@@ -115,7 +115,7 @@ async function deployOnce(selected: readonly BenchCloud[], certs: { old: TestCer
   } finally {
     await shared.close();
     db.close();
-    vault.close();
+    await vault.close();
     await Promise.all(emulators.map((e) => e.close()));
     fs.rmSync(dataDir, { recursive: true, force: true });
   }

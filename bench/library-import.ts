@@ -53,7 +53,7 @@ export async function run(): Promise<void> {
   const counts = (JSON.parse(`{${json}`) as { counts: { new: number; failed: number } }).counts;
   const imported = counts.new;
   const withKeys = (await vault.keychainStatus()).sealedKeys;
-  vault.close();
+  await vault.close();
   const dbBytes = fs.statSync(path.join(dataDir, 'vault.db')).size;
   if (code !== 0 || imported !== LIBRARY_SIZE || counts.failed || withKeys !== LIBRARY_SIZE) {
     throw new Error(`bench import wrong: exit ${code}, ${imported} imported, ${withKeys} with keys, ${counts.failed} failed`);

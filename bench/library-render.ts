@@ -154,7 +154,7 @@ export async function run(): Promise<void> {
   } finally {
     await browser.close();
     await server.close();
-    vault.close();
+    await vault.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }

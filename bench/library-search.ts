@@ -21,7 +21,7 @@ export async function run(): Promise<void> {
   const vault = Vault.open({ dataDir, secrets: new MemorySecretStore() });
   // Some entries tagged and annotated, as a user does with the ones that matter.
   for (const entry of (await vault.list({ sort: 'fingerprintSha256', limit: TAGGED })).entries) {
-    vault.update(entry.id, { tags: ['payments', 'prod'], notes: 'renewed by the PKI team' });
+    await vault.update(entry.id, { tags: ['payments', 'prod'], notes: 'renewed by the PKI team' });
   }
   const some = (await vault.list({ offset: 4321, limit: 1 })).entries[0]!;
   const host = some.commonName ?? '';
@@ -87,7 +87,7 @@ export async function run(): Promise<void> {
       `| ${label} | ${matches} | ${percentile(times, 50).toFixed(2)} | ${percentile(times, 95).toFixed(2)} | ${percentile(cpu, 50).toFixed(2)} | ${percentile(cpu, 95).toFixed(2)} |`,
     );
   }
-  vault.close();
+  await vault.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
   const median = percentile(all, 50);
   const p95 = percentile(all, 95);

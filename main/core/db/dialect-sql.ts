@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { VaultEngine } from './vault-db';
+import { prepared } from './prepared';
 import type { VaultTables } from './tables';
 
 // Every place the two engines need different SQL, and nowhere else (docs/data-layer.md). A store
@@ -67,8 +68,17 @@ export function searchTextContains(engine: VaultEngine, term: string): RawBuilde
  * PostgreSQL's LIKE, which its planner serves from the pg_trgm index when the term is rare.
  */
 export function searchTextHas(engine: VaultEngine, term: string): RawBuilder<SqlBool> {
-  if (engine === 'postgres') return sql<SqlBool>`search_text LIKE ${`%${escapeLike(term.toLowerCase())}%`} ESCAPE '\\'`;
-  return sql<SqlBool>`instr(search_text, ${term.toLowerCase()}) > 0`;
+  return searchTextMatches(engine, searchTextPattern(engine, term));
+}
+
+/** `searchTextHas` split in two: the parameter for `term`, and the condition over that parameter. */
+export function searchTextPattern(engine: VaultEngine, term: string): string {
+  return engine === 'postgres' ? `%${escapeLike(term.toLowerCase())}%` : term.toLowerCase();
+}
+
+export function searchTextMatches(engine: VaultEngine, pattern: string): RawBuilder<SqlBool> {
+  if (engine === 'postgres') return sql<SqlBool>`search_text LIKE ${pattern} ESCAPE '\\'`;
+  return sql<SqlBool>`instr(search_text, ${pattern}) > 0`;
 }
 
 /**
@@ -95,14 +105,23 @@ export async function ftsCandidates(engine: VaultEngine, db: AnyDb, match: strin
 
 /** A list of numbers as a table of one column, `value` (one parameter, however long the list). */
 export function numberTable(engine: VaultEngine, values: readonly number[]): RawBuilder<{ value: number }> {
-  return engine === 'sqlite'
-    ? sql<{ value: number }>`json_each(${JSON.stringify(values)})`
-    : sql<{ value: number }>`(SELECT unnest(${[...values]}::bigint[]) AS value)`;
+  return numberTableOf(engine, numberListParameter(engine, values));
+}
+
+/** `numberTable` split in two: the one parameter holding the list, and the table over it. */
+export function numberListParameter(engine: VaultEngine, values: readonly number[]): string | number[] {
+  return engine === 'sqlite' ? JSON.stringify(values) : [...values];
+}
+
+export function numberTableOf(engine: VaultEngine, parameter: string | number[]): RawBuilder<{ value: number }> {
+  return engine === 'sqlite' ? sql<{ value: number }>`json_each(${parameter})` : sql<{ value: number }>`(SELECT unnest(${parameter}::bigint[]) AS value)`;
 }
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }
+
+const INSERT_SEARCH_TEXT = prepared((db, row: { text: string }) => db.insertInto('entries_search').values(row));
 
 /**
  * The search_rowid for a new entry with this search text. SQLite: the rowid of its new
@@ -112,7 +131,7 @@ function escapeLike(text: string): string {
 export async function newSearchRowid(engine: VaultEngine, db: AnyDb, text: string): Promise<number> {
   if (engine === 'sqlite') {
     // The insert's rowid, not RETURNING: SQLite does not support RETURNING on a virtual table.
-    const result = await db.insertInto('entries_search').values({ text }).executeTakeFirstOrThrow();
+    const result = await INSERT_SEARCH_TEXT(db, engine, { text });
     return Number(result.insertId);
   }
   const result = await sql<{ id: number }>`SELECT nextval(pg_get_serial_sequence('entries', 'search_rowid')) AS id`.execute(db);
@@ -181,4 +200,15 @@ export async function lockCertificateOnAccount(engine: VaultEngine, trx: AnyDb, 
 export async function createTempTable(engine: VaultEngine, db: AnyDb, name: string, columns: RawBuilder<unknown>, { keyed }: { keyed: boolean }): Promise<void> {
   const rowid = engine === 'sqlite' && keyed ? sql` WITHOUT ROWID` : sql``;
   await sql`CREATE TEMP TABLE ${sql.table(name)} (${columns})${rowid}`.execute(db);
+}
+
+/**
+ * Holds, until the transaction ends, the right to read and then change what `name` stands for
+ * (the data key's check value and claim). PostgreSQL: a transaction-scoped advisory lock on its
+ * hash, since READ COMMITTED lets two transactions both read "none" and both write. SQLite:
+ * nothing to take, the transaction's write lock (BEGIN IMMEDIATE) already serialises them.
+ */
+export async function lockNamed(engine: VaultEngine, trx: AnyDb, name: string): Promise<void> {
+  if (engine === 'sqlite') return;
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`certvault.${name}`}, 0))`.execute(trx);
 }

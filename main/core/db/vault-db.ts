@@ -14,12 +14,12 @@ export interface VaultDb {
   readonly db: Kysely<VaultTables>;
   readonly engine: VaultEngine;
   /**
-   * The better-sqlite3 connection under `db`, for the stores not yet moved onto Kysely, to READ
-   * only; null on PostgreSQL. Writing through it, or any transaction of its own, could land inside
-   * a Kysely transaction left open across an await (the connection is one), so none may.
-   * Goes away once every store is on Kysely.
+   * The SQLite database file (null on PostgreSQL), for what works on the file rather than through
+   * the store: a tool or test opening a connection of its own (another process, as the CLI is).
+   * The connection under `db` is never handed out: a raw statement or transaction on it could land
+   * inside a Kysely transaction left open across an await.
    */
-  readonly sqlite: Database.Database | null;
+  readonly sqliteFile: string | null;
   close(): Promise<void>;
 }
 
@@ -37,16 +37,7 @@ export function openSqliteVaultDb(dataDir: string): VaultDb {
  */
 export function sqliteVaultDb(connection: Database.Database, { owned }: { owned: boolean }): VaultDb {
   const db = new Kysely<VaultTables>({ dialect: new VaultSqliteDialect({ database: connection, closeWithKysely: owned }) });
-  return { db, engine: 'sqlite', sqlite: connection, close: () => db.destroy() };
-}
-
-/**
- * The SQLite connection, for a store not yet on Kysely to read. Such a store cannot read a team
- * vault yet; reaching it there is a bug in the app (nothing offers it), said plainly.
- */
-export function readerOfUnconverted(vault: VaultDb, what: string): Database.Database {
-  if (vault.sqlite) return vault.sqlite;
-  throw new Error(`${what} does not read a PostgreSQL vault yet (docs/data-layer.md)`);
+  return { db, engine: 'sqlite', sqliteFile: connection.name, close: () => db.destroy() };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { VaultError } from '../../../shared/errors';
+import { lockNamed } from '../db/dialect-sql';
 import type { VaultTables } from '../db/tables';
 import type { VaultDb } from '../db/vault-db';
 import type { SecretStore } from '../keychain';
@@ -32,6 +33,8 @@ const CLAIM_META = 'data_key_claim';
 /** How long a claim holds others back (as SQLite's busy timeout): past it, its process is taken to have died. */
 const CLAIM_WAIT_MS = 5000;
 const CLAIM_POLL_MS = 50;
+/** What the data key's transactions lock on PostgreSQL (dialect-sql.ts `lockNamed`). */
+const DATA_KEY_LOCK = 'data-key';
 
 type Db = Kysely<VaultTables>;
 
@@ -78,7 +81,7 @@ export class LocalDataKeys implements DataKeyProvider {
   private vaultId: string | null = null;
 
   constructor(
-    private readonly vault: Pick<VaultDb, 'db'>,
+    private readonly vault: Pick<VaultDb, 'db' | 'engine'>,
     private readonly secrets: SecretStore,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   ) {}
@@ -138,6 +141,7 @@ export class LocalDataKeys implements DataKeyProvider {
     const check = await readCheck(this.vault.db);
     if (check !== null && matchesCheck(key, check)) return;
     const sealedKeys = await this.vault.db.transaction().execute(async (trx) => {
+      await lockNamed(this.vault.engine, trx, DATA_KEY_LOCK);
       const sealed = await sealedKeyCount(trx);
       const current = await readCheck(trx);
       if (sealed === 0 || current === null) await writeCheck(trx, key);
@@ -165,6 +169,7 @@ export class LocalDataKeys implements DataKeyProvider {
       const candidate = existing ?? generateDataKey();
       const claimedAt = new Date().toISOString();
       const claim = await this.vault.db.transaction().execute(async (trx) => {
+        await lockNamed(this.vault.engine, trx, DATA_KEY_LOCK);
         const sealed = await sealedKeyCount(trx);
         if (sealed > 0) return { kind: 'sealed', sealed } as const;
         const check = await readCheck(trx);
@@ -200,6 +205,7 @@ export class LocalDataKeys implements DataKeyProvider {
    */
   private async endClaim(claimedAt: string, withdrawn: Buffer | null): Promise<void> {
     await this.vault.db.transaction().execute(async (trx) => {
+      await lockNamed(this.vault.engine, trx, DATA_KEY_LOCK);
       await trx.deleteFrom('vault_meta').where('key', '=', CLAIM_META).where('value', '=', claimedAt).execute();
       if (!withdrawn) return;
       const check = await readCheck(trx);
@@ -232,6 +238,7 @@ export class LocalDataKeys implements DataKeyProvider {
     if (now.state === 'ready' || now.sealedKeys === 0) throw new VaultError('keychain.reset_not_needed');
     const key = generateDataKey();
     const previous = await this.vault.db.transaction().execute(async (trx) => {
+      await lockNamed(this.vault.engine, trx, DATA_KEY_LOCK);
       if ((await sealedKeyCount(trx)) === 0) return null;
       const check = await readCheck(trx);
       const generation = await readGeneration(trx);
@@ -244,6 +251,7 @@ export class LocalDataKeys implements DataKeyProvider {
       await this.secrets.set(await this.account(), key.toString('base64'));
     } catch (error) {
       await this.vault.db.transaction().execute(async (trx) => {
+        await lockNamed(this.vault.engine, trx, DATA_KEY_LOCK);
         await trx.updateTable('vault_meta').set({ value: String(previous.generation) }).where('key', '=', GENERATION_META).execute();
         if (previous.check === null) await trx.deleteFrom('vault_meta').where('key', '=', CHECK_META).execute();
         else await trx.updateTable('vault_meta').set({ value: previous.check }).where('key', '=', CHECK_META).execute();

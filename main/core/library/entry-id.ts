@@ -3,17 +3,20 @@ import type { Kysely } from 'kysely';
 import { VaultError } from '../../../shared/errors';
 import { equalsNocase } from '../db/dialect-sql';
 import type { VaultTables } from '../db/tables';
-import type { VaultDb } from '../db/vault-db';
+import { prepared } from '../db/prepared';
+import type { VaultDb, VaultEngine } from '../db/vault-db';
 
 // Entry ids: 12 random hex digits (48 bits): short enough to type, and with a few thousand
 // entries a collision is a one-in-a-billion event that `newEntryId` still checks for.
 
 const ID_BYTES = 6;
 
-export async function newEntryId(db: Kysely<VaultTables>): Promise<string> {
+const ID_TAKEN = prepared((db, p: { id: string }) => db.selectFrom('entries').select('id').where('id', '=', p.id));
+
+export async function newEntryId(db: Kysely<VaultTables>, engine: VaultEngine): Promise<string> {
   for (;;) {
     const id = randomBytes(ID_BYTES).toString('hex');
-    if (!(await db.selectFrom('entries').select('id').where('id', '=', id).executeTakeFirst())) return id;
+    if ((await ID_TAKEN(db, engine, { id })).rows.length === 0) return id;
   }
 }
 

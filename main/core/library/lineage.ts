@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { EntryRef, EntryLineage } from '../../../shared/library';
 import type { KeyAlgorithm } from '../../../shared/model';
+import { prepared, type Prepared } from '../db/prepared';
 import type { VaultTables } from '../db/tables';
 import type { VaultDb } from '../db/vault-db';
 
@@ -81,6 +82,44 @@ const PREDECESSOR_PAGE = 16;
 
 const FACTS_COLUMNS = ['e.id', 'e.key_algorithm', 'e.is_ca', 'e.common_name', 'e.dns_names', 'e.not_after', 'e.not_before', 'e.fingerprint_sha256', 'e.renews_id', 'e.name'] as const;
 
+// What linking runs for every imported entry, compiled once (db/prepared.ts).
+const FACTS_BY_ID = prepared((db, p: { id: string }) => db.selectFrom('entries as e').select(FACTS_COLUMNS).where('e.id', '=', p.id));
+const INSERT_NAME = prepared((db, row: { name: string; entry_id: string }) => db.insertInto('entry_names').values(row).onConflict((c) => c.doNothing()));
+const RENEWALS_OF = prepared((db, p: { name: string; notAfter: string }) =>
+  db.selectFrom('entry_names as n').innerJoin('entries as e', 'e.id', 'n.entry_id').select(FACTS_COLUMNS).where('n.name', '=', p.name).where('e.not_after', '>', p.notAfter),
+);
+const SET_PREDECESSOR = prepared((db, p: { id: string; predecessor: string }) =>
+  db
+    .updateTable('entries')
+    .set({ renews_id: p.predecessor })
+    .where('id', '=', p.id)
+    .where((eb) => eb.or([eb('renews_id', 'is', null), eb('renews_id', '!=', p.predecessor)])),
+);
+const CLEAR_PREDECESSOR = prepared((db, p: { id: string }) => db.updateTable('entries').set({ renews_id: null }).where('id', '=', p.id).where('renews_id', 'is not', null));
+/** Per number of names (a certificate names a few): the page of candidates naming any of them. */
+const predecessorPages = new Map<number, Prepared<Record<string, string | number>, FactsRow>>();
+
+function predecessorPage(names: number): Prepared<Record<string, string | number>, FactsRow> {
+  let page = predecessorPages.get(names);
+  if (!page) {
+    page = prepared((db, p: Record<string, string | number>) =>
+      db
+        .selectFrom('entry_names as n')
+        .innerJoin('entries as e', 'e.id', 'n.entry_id')
+        .select(FACTS_COLUMNS)
+        .distinct()
+        .where('n.name', 'in', Array.from({ length: names }, (_, i) => p[`name${i}`] as string))
+        .where('e.not_after', '<', p.notAfter as string)
+        .orderBy('e.not_after', 'desc')
+        .orderBy('e.id')
+        .limit(PREDECESSOR_PAGE)
+        .offset(p.offset as number),
+    );
+    predecessorPages.set(names, page);
+  }
+  return page;
+}
+
 function toFacts(row: FactsRow): LineageFacts {
   return {
     id: row.id,
@@ -102,7 +141,7 @@ function toRef(row: FactsRow): EntryRef {
  * transaction, `trx`), read by the library, the CLI and the deployment plan.
  */
 export class Lineage {
-  constructor(private readonly vault: Pick<VaultDb, 'db'>) {}
+  constructor(private readonly vault: Pick<VaultDb, 'db' | 'engine'>) {}
 
   /**
    * Links a newly stored entry: to its predecessor, and as the predecessor of the entries that
@@ -113,19 +152,11 @@ export class Lineage {
     const row = await this.row(trx, entryId);
     if (!row) return;
     const entry = toFacts(row);
-    for (const name of entry.names) {
-      await trx.insertInto('entry_names').values({ name, entry_id: entryId }).onConflict((c) => c.doNothing()).execute();
-    }
+    for (const name of entry.names) await INSERT_NAME(trx, this.vault.engine, { name, entry_id: entryId });
     if (entry.names.length === 0) return;
     await this.setPredecessor(trx, entryId, await this.closestPredecessor(trx, entry));
     // A renewal names every name its predecessor names, the first one included.
-    const renewals = await trx
-      .selectFrom('entry_names as n')
-      .innerJoin('entries as e', 'e.id', 'n.entry_id')
-      .select(FACTS_COLUMNS)
-      .where('n.name', '=', entry.names[0]!)
-      .where('e.not_after', '>', entry.notAfter)
-      .execute();
+    const { rows: renewals } = await RENEWALS_OF(trx, this.vault.engine, { name: entry.names[0]!, notAfter: entry.notAfter });
     for (const renewal of renewals) {
       const facts = toFacts(renewal);
       if (!isRenewalOf(facts, entry)) continue;
@@ -190,8 +221,8 @@ export class Lineage {
     };
   }
 
-  private row(db: Db, entryId: string): Promise<FactsRow | undefined> {
-    return db.selectFrom('entries as e').select(FACTS_COLUMNS).where('e.id', '=', entryId).executeTakeFirst();
+  private async row(db: Db, entryId: string): Promise<FactsRow | undefined> {
+    return (await FACTS_BY_ID(db, this.vault.engine, { id: entryId })).rows[0];
   }
 
   /**
@@ -200,19 +231,9 @@ export class Lineage {
    * so a host renewed a hundred times costs a few rows, not a hundred.
    */
   private async closestPredecessor(trx: Db, entry: LineageFacts): Promise<LineageFacts | null> {
-    const page = (offset: number) =>
-      trx
-        .selectFrom('entry_names as n')
-        .innerJoin('entries as e', 'e.id', 'n.entry_id')
-        .select(FACTS_COLUMNS)
-        .distinct()
-        .where('n.name', 'in', [...entry.names])
-        .where('e.not_after', '<', entry.notAfter)
-        .orderBy('e.not_after', 'desc')
-        .orderBy('e.id')
-        .limit(PREDECESSOR_PAGE)
-        .offset(offset)
-        .execute();
+    const query = predecessorPage(entry.names.length);
+    const names = Object.fromEntries(entry.names.map((name, i) => [`name${i}`, name]));
+    const page = async (offset: number) => (await query(trx, this.vault.engine, { ...names, notAfter: entry.notAfter, offset })).rows;
     let best: LineageFacts | null = null;
     for (let offset = 0; ; offset += PREDECESSOR_PAGE) {
       const rows = await page(offset);
@@ -226,10 +247,7 @@ export class Lineage {
 
   private async setPredecessor(trx: Db, entryId: string, predecessor: LineageFacts | null): Promise<void> {
     // Only when it changes: renews_id is indexed, and an UPDATE rewrites the index entry anyway.
-    const query = trx.updateTable('entries').set({ renews_id: predecessor?.id ?? null }).where('id', '=', entryId);
-    await (predecessor
-      ? query.where((eb) => eb.or([eb('renews_id', 'is', null), eb('renews_id', '!=', predecessor.id)]))
-      : query.where('renews_id', 'is not', null)
-    ).execute();
+    if (predecessor) await SET_PREDECESSOR(trx, this.vault.engine, { id: entryId, predecessor: predecessor.id });
+    else await CLEAR_PREDECESSOR(trx, this.vault.engine, { id: entryId });
   }
 }

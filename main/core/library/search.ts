@@ -1,7 +1,7 @@
 import { sql, type CompiledQuery, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { LibraryPage, LibraryQuery, SortColumn } from '../../../shared/library';
 import { libraryLimits } from '../../../shared/library';
-import { ftsCandidates, nocase, nocaseOf, numberTable, searchTextHas, TRIGRAM_MIN_LENGTH, unindexed } from '../db/dialect-sql';
+import { ftsCandidates, nocase, nocaseOf, numberListParameter, numberTableOf, searchTextMatches, searchTextPattern, TRIGRAM_MIN_LENGTH, unindexed } from '../db/dialect-sql';
 import type { VaultTables } from '../db/tables';
 import type { VaultDb, VaultEngine } from '../db/vault-db';
 import { ENTRY_COLUMN_NAMES, toEntry, type EntryRow } from './entry-row';
@@ -71,11 +71,34 @@ interface Statement<R> {
   execute(): Promise<R[]>;
 }
 
+/** Query shapes whose statements are kept compiled: far more than a user's sorts and filters make. */
+const SHAPES_KEPT = 200;
+
 export class LibrarySearch {
+  private readonly shapes = new Map<string, (values: ListValues) => ListStatements>();
+
   constructor(private readonly vault: VaultDb) {}
 
   async query(query: LibraryQuery, now: Date): Promise<LibraryPage> {
-    return runList(this.vault.db, listStatements(this.vault, query, now, await this.candidates(query)));
+    const values = listValues(this.vault.engine, query, now, await this.candidates(query));
+    return runList(this.vault.db, this.compiledList(query, values)(values));
+  }
+
+  /**
+   * The query's statements, compiled once per shape (which sort, which filters, how many terms):
+   * building and compiling Kysely's tree cost more CPU than SQLite's answer to most queries. The
+   * shape's statements are built once with a placeholder for every value (`ListValues`), compiled,
+   * and each call fills its own values into the compiled parameters.
+   */
+  private compiledList(query: LibraryQuery, values: ListValues): (values: ListValues) => ListStatements {
+    const key = shapeOf(query, values);
+    let compiled = this.shapes.get(key);
+    if (!compiled) {
+      compiled = compileShape(this.vault, query, values);
+      if (this.shapes.size >= SHAPES_KEPT) this.shapes.delete(this.shapes.keys().next().value!);
+      this.shapes.set(key, compiled);
+    }
+    return compiled;
   }
 
   /**
@@ -135,30 +158,127 @@ export async function runList(db: Db, statements: ListStatements): Promise<Libra
   return { total: matches.length, totalCapped, offset, entries: rows.map(toEntry) };
 }
 
+/** Every parameter of a query's statements: what differs between two queries of one shape. */
+interface ListValues {
+  /** One per search term, as the engine compares it (dialect-sql.ts `searchTextPattern`). */
+  readonly patterns: readonly string[];
+  readonly now: string;
+  /** The end of "expiring within N days", when asked. */
+  readonly soon: string | null;
+  readonly offset: number;
+  readonly limit: number;
+  /** Where a count of many matches stops (walking the sort index). */
+  readonly countCap: number;
+  /** The candidate search_rowids as one parameter (dialect-sql.ts `numberListParameter`), or null. */
+  readonly candidates: string | number[] | null;
+}
+
+function listValues(engine: VaultEngine, query: LibraryQuery, now: Date, candidates: readonly number[] | null): ListValues {
+  const offset = Math.max(0, query.offset ?? 0);
+  const limit = Math.min(Math.max(0, query.limit ?? DEFAULT_PAGE), libraryLimits.maxPageSize);
+  return {
+    patterns: searchTerms(query.search).map((term) => searchTextPattern(engine, term)),
+    now: now.toISOString(),
+    soon: query.expiringWithinDays === undefined ? null : new Date(now.getTime() + query.expiringWithinDays * DAY_MS).toISOString(),
+    offset,
+    limit,
+    countCap: offset + limit + COUNT_AHEAD,
+    candidates: candidates === null ? null : numberListParameter(engine, candidates),
+  };
+}
+
+/** What decides the statements' SQL text; everything else is a parameter (`ListValues`). */
+function shapeOf(query: LibraryQuery, values: ListValues): string {
+  return JSON.stringify([
+    query.sort ?? 'name',
+    query.descending === true,
+    query.expired === true,
+    query.hideExpired === true,
+    values.soon !== null,
+    query.hasKey ?? null,
+    query.kind ?? null,
+    query.currentOnly === true,
+    values.patterns.length,
+    values.candidates !== null,
+  ]);
+}
+
+/**
+ * A shape's statements built with a placeholder in place of each value and compiled; the function
+ * returned gives the statements of one query of that shape, its values in the placeholders' places.
+ */
+function compileShape(vault: Pick<VaultDb, 'db' | 'engine'>, query: LibraryQuery, shape: ListValues): (values: ListValues) => ListStatements {
+  const fills = new Map<unknown, (values: ListValues) => unknown>();
+  const placeholder = <T>(name: string, fill: (values: ListValues) => unknown): T => {
+    const token = `\u0000certvault:${name}`;
+    fills.set(token, fill);
+    return token as T;
+  };
+  const placeholders: ListValues = {
+    patterns: shape.patterns.map((_, i) => placeholder<string>(`pattern${i}`, (values) => values.patterns[i])),
+    now: placeholder('now', (values) => values.now),
+    soon: shape.soon === null ? null : placeholder('soon', (values) => values.soon),
+    offset: placeholder('offset', (values) => values.offset),
+    limit: placeholder('limit', (values) => values.limit),
+    countCap: placeholder('countCap', (values) => values.countCap),
+    candidates: shape.candidates === null ? null : placeholder('candidates', (values) => values.candidates),
+  };
+  const built = buildList(vault, query, placeholders);
+  const template = <R>(statement: Statement<R>): ((values: ListValues) => Statement<R>) => {
+    let compiled: CompiledQuery<R> | null = null;
+    return (values) => {
+      compiled ??= statement.compile();
+      const parameters = compiled.parameters.map((parameter) => {
+        const fill = fills.get(parameter);
+        return fill ? fill(values) : parameter;
+      });
+      const filled: CompiledQuery<R> = { ...compiled, parameters };
+      return { compile: () => filled, execute: async () => (await vault.db.executeQuery(filled)).rows };
+    };
+  };
+  if (built.kind === 'indexed') {
+    const [count, window, rows] = [template(built.count), template(built.window), template(built.rows)];
+    return (values) => ({ kind: 'indexed', count: count(values), window: window(values), rows: rows(values), offset: values.offset });
+  }
+  const all = template(built.matches(null));
+  const capped = template(built.matches(placeholders.countCap));
+  const window = template(built.window);
+  const walks = built.countCap !== null;
+  return (values) => ({
+    kind: 'matched',
+    matches: (cap) => (cap === null ? all(values) : capped({ ...values, countCap: cap })),
+    countCap: walks ? values.countCap : null,
+    window: window(values),
+    offset: values.offset,
+    limit: values.limit,
+  });
+}
+
 /**
  * The statements for a query. `candidates`: the only rows that can match the search (from the
  * trigram index), or null to check every row the sort index walk reaches.
  */
 export function listStatements(
-  { db, engine }: Pick<VaultDb, 'db' | 'engine'>,
+  vault: Pick<VaultDb, 'db' | 'engine'>,
   query: LibraryQuery,
   now: Date,
   candidates: readonly number[] | null = null,
 ): ListStatements {
-  const where: RawBuilder<SqlBool>[] = searchTerms(query.search).map((term) => searchTextHas(engine, term));
+  return buildList(vault, query, listValues(vault.engine, query, now, candidates));
+}
+
+function buildList({ db, engine }: Pick<VaultDb, 'db' | 'engine'>, query: LibraryQuery, values: ListValues): ListStatements {
+  const where: RawBuilder<SqlBool>[] = values.patterns.map((pattern) => searchTextMatches(engine, pattern));
   // Every filter is `unindexed`: SQLite's unary plus keeps it from looking rows up by it (by
   // has_key = 1, say, which is most of the library) and sorting them whole. Without statistics it
   // cannot tell a filter that keeps 9 rows in 10 from one that keeps 1, so it walks the sort
   // column's index (db/migrations.ts) and checks each filter there: at worst one pass over a narrow
   // index, never a sort of full rows.
   const filter = (name: string) => unindexed(engine, name);
-  const nowIso = now.toISOString();
+  const nowIso = values.now;
   if (query.expired) where.push(sql<SqlBool>`${filter('not_after')} < ${nowIso}`);
   if (query.hideExpired) where.push(sql<SqlBool>`${filter('not_after')} >= ${nowIso}`);
-  if (query.expiringWithinDays !== undefined) {
-    const soon = new Date(now.getTime() + query.expiringWithinDays * DAY_MS).toISOString();
-    where.push(sql<SqlBool>`${filter('not_after')} >= ${nowIso} AND ${filter('not_after')} <= ${soon}`);
-  }
+  if (values.soon !== null) where.push(sql<SqlBool>`${filter('not_after')} >= ${nowIso} AND ${filter('not_after')} <= ${values.soon}`);
   if (query.hasKey !== undefined) where.push(sql<SqlBool>`${filter('has_key')} = ${query.hasKey ? 1 : 0}`);
   if (query.kind) where.push(sql<SqlBool>`${filter('is_ca')} = ${query.kind === 'ca' ? 1 : 0}`);
   // The renewed entries are found once (entries_renews), and each row is checked by its
@@ -173,8 +293,7 @@ export function listStatements(
   // search_rowid is unique: ties (same name, same expiry) keep one order from page to page.
   const parts = [...SORT_SQL[query.sort ?? 'name'].map((part) => part(engine)), sql`search_rowid`];
   const order = sql.join(parts.map((part) => sql`${part} ${direction}`));
-  const offset = Math.max(0, query.offset ?? 0);
-  const limit = Math.min(Math.max(0, query.limit ?? DEFAULT_PAGE), libraryLimits.maxPageSize);
+  const { offset, limit } = values;
   const whereAll = sql<SqlBool>`${sql.join(where, sql` AND `)}`;
 
   if (where.length === 0) {
@@ -187,10 +306,10 @@ export function listStatements(
       offset,
     };
   }
-  if (candidates !== null) {
+  if (values.candidates !== null) {
     // CROSS JOIN keeps this order: the candidates first, each row then found by its unique search_rowid.
     const ordered = db
-      .selectFrom(numberTable(engine, candidates).as('candidate'))
+      .selectFrom(numberTableOf(engine, values.candidates).as('candidate'))
       .crossJoin('entries')
       .select('entries.search_rowid')
       .whereRef('entries.search_rowid', '=', 'candidate.value')
@@ -199,11 +318,10 @@ export function listStatements(
     return { kind: 'matched', matches: () => ordered, countCap: null, window: ordered.limit(limit).offset(offset), offset, limit };
   }
   const ordered = db.selectFrom('entries').select('search_rowid').where(whereAll).orderBy(order);
-  const countCap = offset + limit + COUNT_AHEAD;
   return {
     kind: 'matched',
     matches: (cap) => (cap === null ? ordered : ordered.limit(cap)),
-    countCap,
+    countCap: values.countCap,
     window: ordered.limit(limit).offset(offset),
     offset,
     limit,

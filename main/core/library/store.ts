@@ -1,10 +1,11 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely } from 'kysely';
 import { VaultError } from '../../../shared/errors';
 import type { EntryUpdate, ImportedEntry, LibraryEntry } from '../../../shared/library';
 import type { KeyAlgorithm } from '../../../shared/model';
 import { seal, type Sealed } from '../seal';
 import { isUniqueViolation, newSearchRowid, reindexSearchText } from '../db/dialect-sql';
-import type { VaultTables } from '../db/tables';
+import { prepared } from '../db/prepared';
+import type { EntriesTable, VaultTables } from '../db/tables';
 import type { VaultDb } from '../db/vault-db';
 import { currentGeneration } from './data-key';
 import { newEntryId } from './entry-id';
@@ -61,6 +62,41 @@ export function sealingContext(entryId: string, role: KeyRole): string {
   return role === 'leaf' ? entryId : `${entryId}#${role}`;
 }
 
+// The statements an import runs for every entry, compiled once (db/prepared.ts).
+const ENTRY_BY_ID = prepared((db, p: { id: string }) => db.selectFrom('entries').select(ENTRY_COLUMN_NAMES).where('id', '=', p.id));
+const ENTRY_BY_FINGERPRINT = prepared((db, p: { fingerprint: string }) =>
+  db.selectFrom('entries').select(ENTRY_COLUMN_NAMES).where('fingerprint_sha256', '=', p.fingerprint),
+);
+const KEY_ROLES = prepared((db, p: { entryId: string }) =>
+  db.selectFrom('sealed_keys').select('role').where('entry_id', '=', p.entryId).where('data_key_generation', '=', currentGeneration()),
+);
+const CERTIFICATE_ROWS = prepared((db, p: { entryId: string }) =>
+  db
+    .selectFrom('entry_certificates')
+    .select(['role', 'der', 'fingerprint_sha256 as fingerprintSha256', 'spki_sha256 as spkiSha256'])
+    .where('entry_id', '=', p.entryId)
+    .orderBy('position'),
+);
+const INSERT_ENTRY = prepared((db, row: Insertable<EntriesTable>) => db.insertInto('entries').values(row));
+const INSERT_CERTIFICATE = prepared(
+  (db, row: { entry_id: string; position: number; role: 'leaf' | 'chain' | 'sm2-encrypt'; fingerprint_sha256: string; spki_sha256: string; der: Buffer }) =>
+    db.insertInto('entry_certificates').values(row),
+);
+const UPSERT_KEY = prepared((db, row: { entry_id: string; role: KeyRole; key_algorithm: string; nonce: Buffer; ciphertext: Buffer }) =>
+  db
+    .insertInto('sealed_keys')
+    .values({ ...row, data_key_generation: currentGeneration() })
+    .onConflict((c) =>
+      c.columns(['entry_id', 'role']).doUpdateSet((eb) => ({
+        key_algorithm: eb.ref('excluded.key_algorithm'),
+        nonce: eb.ref('excluded.nonce'),
+        ciphertext: eb.ref('excluded.ciphertext'),
+        data_key_generation: eb.ref('excluded.data_key_generation'),
+      })),
+    ),
+);
+const MARK_HAS_KEY = prepared((db, p: { id: string }) => db.updateTable('entries').set({ has_key: 1 }).where('id', '=', p.id).where('has_key', '=', 0));
+
 export class EntryStore {
   readonly lineage: Lineage;
 
@@ -69,12 +105,12 @@ export class EntryStore {
   }
 
   async get(id: string, db: Db = this.vault.db): Promise<LibraryEntry | null> {
-    const row = await db.selectFrom('entries').select(ENTRY_COLUMN_NAMES).where('id', '=', id).executeTakeFirst();
+    const [row] = (await ENTRY_BY_ID(db, this.vault.engine, { id })).rows;
     return row ? toEntry(row) : null;
   }
 
   async byFingerprint(fingerprintSha256: string, db: Db = this.vault.db): Promise<LibraryEntry | null> {
-    const row = await db.selectFrom('entries').select(ENTRY_COLUMN_NAMES).where('fingerprint_sha256', '=', fingerprintSha256).executeTakeFirst();
+    const [row] = (await ENTRY_BY_FINGERPRINT(db, this.vault.engine, { fingerprint: fingerprintSha256 })).rows;
     return row ? toEntry(row) : null;
   }
 
@@ -83,12 +119,7 @@ export class EntryStore {
    * exist). A key retired by a data key reset is not held: importing it again replaces it.
    */
   async keyRoles(entryId: string, db: Db = this.vault.db): Promise<Set<KeyRole>> {
-    const rows = await db
-      .selectFrom('sealed_keys')
-      .select('role')
-      .where('entry_id', '=', entryId)
-      .where('data_key_generation', '=', currentGeneration())
-      .execute();
+    const { rows } = await KEY_ROLES(db, this.vault.engine, { entryId });
     return new Set(rows.map((row) => row.role));
   }
 
@@ -128,13 +159,8 @@ export class EntryStore {
     };
   }
 
-  private certificateRows(entryId: string, db: Db): Promise<(CertificateRow & { readonly role: string })[]> {
-    return db
-      .selectFrom('entry_certificates')
-      .select(['role', 'der', 'fingerprint_sha256 as fingerprintSha256', 'spki_sha256 as spkiSha256'])
-      .where('entry_id', '=', entryId)
-      .orderBy('position')
-      .execute();
+  private async certificateRows(entryId: string, db: Db): Promise<(CertificateRow & { readonly role: string })[]> {
+    return (await CERTIFICATE_ROWS(db, this.vault.engine, { entryId })).rows;
   }
 
   async sealedKeys(entryId: string): Promise<SealedKeyRow[]> {
@@ -204,7 +230,7 @@ export class EntryStore {
       await this.merge(trx, existing, planned, dataKey, fields);
       return { id: existing.id, fingerprintSha256, duplicate: true };
     }
-    const id = await newEntryId(trx);
+    const id = await newEntryId(trx, this.vault.engine);
     await this.insert(trx, id, planned, dataKey, fields);
     return { id, fingerprintSha256, duplicate: false };
   }
@@ -259,9 +285,7 @@ export class EntryStore {
     const certTerms = certificateTerms([planned.leaf, ...(planned.encrypt ? [planned.encrypt] : [])]);
     const search = searchText(certTerms, name, tags, '');
     const now = fields.now.toISOString();
-    await trx
-      .insertInto('entries')
-      .values({
+    await INSERT_ENTRY(trx, this.vault.engine, {
         id,
         fingerprint_sha256: info.fingerprintSha256,
         name,
@@ -287,8 +311,7 @@ export class EntryStore {
         cert_terms: certTerms,
         search_text: search,
         search_rowid: await newSearchRowid(this.vault.engine, trx, search),
-      })
-      .execute();
+      });
     await this.insertCertificateRows(trx, id, [certificateRow(planned.leaf), ...planned.chain.map(certificateRow)], planned.encrypt && certificateRow(planned.encrypt));
     if (planned.leafKey) await this.insertKey(trx, id, 'leaf', planned.leafKey, dataKey());
     if (planned.encryptKey) await this.insertKey(trx, id, 'sm2-encrypt', planned.encryptKey, dataKey());
@@ -346,10 +369,7 @@ export class EntryStore {
    */
   private async insertCertificateRows(trx: Db, id: string, certs: readonly CertificateRow[], encrypt: CertificateRow | null, from: 0 | 1 = 0): Promise<void> {
     const row = (cert: CertificateRow, position: number, role: 'leaf' | 'chain' | 'sm2-encrypt') =>
-      trx
-        .insertInto('entry_certificates')
-        .values({ entry_id: id, position, role, fingerprint_sha256: cert.fingerprintSha256, spki_sha256: cert.spkiSha256, der: cert.der })
-        .execute();
+      INSERT_CERTIFICATE(trx, this.vault.engine, { entry_id: id, position, role, fingerprint_sha256: cert.fingerprintSha256, spki_sha256: cert.spkiSha256, der: cert.der });
     // One row per statement: one statement text whatever the chain's length, so it stays prepared.
     for (const [i, cert] of certs.entries()) await row(cert, i + from, i + from === 0 ? 'leaf' : 'chain');
     if (encrypt) await row(encrypt, certs.length + from, 'sm2-encrypt');
@@ -358,21 +378,10 @@ export class EntryStore {
   private async insertKey(trx: Db, entryId: string, role: KeyRole, key: KeyMaterial, dataKey: Buffer): Promise<void> {
     const sealed = seal(dataKey, key.pkcs8, sealingContext(entryId, role));
     // A retired key of the same role (keyRoles does not count it) is replaced: the key is back.
-    await trx
-      .insertInto('sealed_keys')
-      .values({ entry_id: entryId, role, key_algorithm: key.algorithm, nonce: sealed.nonce, ciphertext: sealed.ciphertext, data_key_generation: currentGeneration() })
-      .onConflict((c) =>
-        c.columns(['entry_id', 'role']).doUpdateSet((eb) => ({
-          key_algorithm: eb.ref('excluded.key_algorithm'),
-          nonce: eb.ref('excluded.nonce'),
-          ciphertext: eb.ref('excluded.ciphertext'),
-          data_key_generation: eb.ref('excluded.data_key_generation'),
-        })),
-      )
-      .execute();
+    await UPSERT_KEY(trx, this.vault.engine, { entry_id: entryId, role, key_algorithm: key.algorithm, nonce: sealed.nonce, ciphertext: sealed.ciphertext });
     // Only when it changes: has_key is in every list index (db/migrations.ts), and an UPDATE
     // rewrites the index entries even when the value stays the same.
-    await trx.updateTable('entries').set({ has_key: 1 }).where('id', '=', entryId).where('has_key', '=', 0).execute();
+    await MARK_HAS_KEY(trx, this.vault.engine, { id: entryId });
   }
 }
 

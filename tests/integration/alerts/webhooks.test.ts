@@ -30,7 +30,7 @@ function service(language: Settings['language'] = 'en') {
   const secrets = new MemorySecrets();
   // A fixed clock: the receivers only need it within the platforms' one-hour window.
   const alerts = new AlertService(vault.vaultDb, { now: () => now, settings: { get: () => settings, update: () => settings }, systemLocale: 'en' }, { secrets, http: createHttpClient({ env: {} }) });
-  return { alerts, secrets, now };
+  return { alerts, secrets, now, vault };
 }
 
 const withSecret: Readonly<Record<Platform, boolean>> = { wecom: false, dingtalk: true, feishu: true, slack: false, json: true };
@@ -123,9 +123,8 @@ describe('webhooks against receivers that verify payload and signature', () => {
   });
 
   it('cuts a long list to the WeCom 2048-byte limit with a "…and N more" line', async () => {
-    const { alerts } = service();
+    const { alerts, vault } = service();
     const now = new Date();
-    const vault = alertVault(alerts.vault.sqlite!);
     for (let i = 0; i < 80; i += 1) vault.entry(`bulk-${i}`, { cn: `host-${String(i).padStart(3, '0')}.a-rather-long-domain-name.example.com`, notAfter: inDays(3, now) });
     const receiver = receivers.get('wecom')!;
     await alerts.webhooks.add('wecom', 'wecom', { url: receiver.url });

@@ -75,7 +75,7 @@ forEachEngine('engine-specific SQL', (open) => {
     expect(await matching(vault, 'new-name')).toEqual(['a']);
     await vault.db.deleteFrom('entries').where('id', '=', 'a').execute();
     expect(await matching(vault, 'new-name')).toEqual([]);
-    if (vault.engine === 'sqlite') expect(vault.sqlite!.prepare('SELECT count(*) FROM entries_search').pluck().get()).toBe(0);
+    if (vault.engine === 'sqlite') expect((await sql<{ n: number }>`SELECT count(*) AS n FROM entries_search`.execute(vault.db)).rows[0]!.n).toBe(0);
   });
 
   it('sorts and compares names ignoring case, as the NOCASE columns always did', async () => {

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { VaultDb } from '../../../main/core/db/vault-db';
@@ -41,8 +42,16 @@ function normalisedType(type: string): Column['type'] {
   }
 }
 
-async function sqliteSchema(vault: VaultDb): Promise<Schema> {
-  const db = vault.sqlite!;
+function sqliteSchema(vault: VaultDb): Schema {
+  const db = new Database(vault.sqliteFile!, { readonly: true });
+  try {
+    return readSqliteSchema(db);
+  } finally {
+    db.close();
+  }
+}
+
+function readSqliteSchema(db: Database.Database): Schema {
   const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[];
   const schema: Schema = {};
   for (const table of tables.filter((name) => !SQLITE_ONLY.test(name))) {
@@ -94,7 +103,7 @@ const found: Partial<Record<VaultDb['engine'], Schema>> = {};
 forEachEngine('vault schema', (open) => {
   it('is read from the migrated database', async () => {
     const vault = await open();
-    const schema = vault.engine === 'sqlite' ? await sqliteSchema(vault) : await postgresSchema(vault);
+    const schema = vault.engine === 'sqlite' ? sqliteSchema(vault) : await postgresSchema(vault);
     // Sanity: the reader found the tables at all (an empty read would make parity trivially true).
     expect(Object.keys(schema)).toContain('entries');
     expect(schema.entry_certificates!.columns.der).toEqual({ type: 'blob', nullable: false });

@@ -234,9 +234,9 @@ forEachEngine('data revision', (open) => {
     const second = await dataRevision(vault);
     expect(second).not.toBe(first);
 
-    if (vault.sqlite) {
-      // The CLI, or the library's own connection, writing the same file.
-      const other = new Database(vault.sqlite.name);
+    if (vault.sqliteFile) {
+      // The CLI writing the same file.
+      const other = new Database(vault.sqliteFile);
       try {
         other.prepare(`UPDATE cloud_accounts SET name = 'b'`).run();
       } finally {

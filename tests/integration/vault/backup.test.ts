@@ -75,9 +75,9 @@ beforeAll(async () => {
   expect(summary).toMatchObject({ entries: 4, keys: 4, accounts: 1, history: 1, secrets: true });
 }, 120_000);
 
-afterAll(() => {
+afterAll(async () => {
   machineA.db.close();
-  machineA.vault.close();
+  await machineA.vault.close();
   fs.rmSync(work, { recursive: true, force: true });
 });
 
@@ -102,7 +102,7 @@ describe('backup and restore', () => {
     const account = await accounts.get('prod');
     expect(await accounts.credentials(account)).toEqual(SECRET);
     expect(account.confirmed).toBe(false);
-    vault.close();
+    await vault.close();
     db.close();
   });
 
@@ -136,7 +136,7 @@ describe('backup and restore', () => {
     await restoreVault({ db, secrets, file: backupFile, passphrase: PASSPHRASE, replace: true });
     expect((await vault.list({ limit: 100 })).entries.map((entry) => entry.name).sort()).toEqual(leaves.map((leaf) => leaf.host).sort());
     expect(await exportedKeys(vault)).toEqual(keysA);
-    vault.close();
+    await vault.close();
     db.close();
   });
 
@@ -158,7 +158,7 @@ describe('backup and restore', () => {
       secrets = osKeychain('cert-vault-backup-test-e');
       const vault = Vault.open({ dataDir: dir, secrets });
       await vault.importContent([bundle(makeLeaves(1, { prefix: 'kept' })[0]!)]);
-      vault.close();
+      await vault.close();
       db = openDatabase(dir);
       before = fingerprint(db);
     }, 60_000);

@@ -20,6 +20,6 @@ void (async () => {
     failed.push(...result.failed.map((f) => f.error.code));
     keysNotStored.push(...result.keysNotStored.map((k) => k.error.message));
   }
-  vault.close();
+  await vault.close();
   process.stdout.write(`${JSON.stringify({ imported, failed, keysNotStored })}\n`);
 })();

@@ -58,9 +58,9 @@ describe('keychain (real Secret Service)', () => {
     expect(KEYCHAIN_SERVICE).toBe('Cert Vault');
   });
 
-  it('no Secret Service reachable: certificates imported, the key refused naming the cause and what to install, no silent fallback', () => {
+  it('no Secret Service reachable: certificates imported, the key refused naming the cause and what to install, no silent fallback', async () => {
     const dir = fresh('unavailable');
-    Vault.open({ dataDir: dir, secrets }).close();
+    await Vault.open({ dataDir: dir, secrets }).close();
     const input = path.join(dir, 'in.pem');
     const certOnly = path.join(dir, 'cert-only.pem');
     fs.writeFileSync(input, bundle(leaves[0]!).data);
@@ -122,7 +122,7 @@ describe('vault on the real keychain', () => {
     }
     expect(files.includes(dataKey)).toBe(false);
     expect(files.includes(Buffer.from(dataKey.toString('base64')))).toBe(false);
-    vault.close();
+    await vault.close();
   });
 
   it('data key deleted from the keychain: certificates readable, keys unrecoverable, key not regenerated', async () => {
@@ -131,7 +131,7 @@ describe('vault on the real keychain', () => {
     const { imported } = await vault.importContent([bundle(leaves[0]!)]);
     const id = imported[0]!.id;
     const account = `vault-data-key:${await vault.vaultId()}`;
-    vault.close();
+    await vault.close();
     expect(await secrets.delete(account)).toBe(true);
 
     vault = Vault.open({ dataDir: dir, secrets });
@@ -148,13 +148,13 @@ describe('vault on the real keychain', () => {
     // the same key is imported again.
     expect(await vault.resetDataKey(confirmed)).toEqual({ dataKey: 'ready', sealedKeys: 0, retiredKeys: 1 });
     expect(await secrets.get(account)).not.toBeNull();
-    vault.close();
+    await vault.close();
     vault = Vault.open({ dataDir: dir, secrets });
     await expect(vault.export(id, 'key')).rejects.toMatchObject({ code: 'vault.key_unrecoverable' });
     await vault.importContent([bundle(leaves[0]!), bundle(leaves[1]!)]);
     expect(await vault.keychainStatus()).toEqual({ dataKey: 'ready', sealedKeys: 2, retiredKeys: 0 });
     expect((await vault.export(id, 'key')).bytes.toString()).toBe(leaves[0]!.keyPem);
-    vault.close();
+    await vault.close();
   });
 
   it('every bad input leaves the vault byte-for-byte unchanged', async () => {
@@ -187,7 +187,7 @@ describe('vault on the real keychain', () => {
     // A duplicate that brings nothing new is not a write either.
     expect((await vault.importContent([bundle(leaves[2]!)])).imported[0]!.duplicate).toBe(true);
     expect(snapshot(dir)).toEqual(before);
-    vault.close();
+    await vault.close();
   });
 
   it('kill -9 at random points during imports leaves a consistent database with no half entries', async () => {

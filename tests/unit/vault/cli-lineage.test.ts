@@ -101,7 +101,7 @@ describe('addressing an entry by name', () => {
     const mailId = await importId(write('mail.pem', other.certPem));
     const { io, out } = capture();
     // Through runCli, for the exit code and the one stderr line.
-    t.vault.close();
+    await t.vault.close();
     const byName = await runCli(['--home', t.dir, 'show', '--json', 'mail.example.com'], { ...io, env: { CERTVAULT_HOME: t.dir } });
     expect(byName).toBe(0);
     expect(JSON.parse(out.stdout).id).toBe(mailId);

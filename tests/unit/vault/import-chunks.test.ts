@@ -46,7 +46,7 @@ async function importWithChunks(folder: string, importChunkFiles: number) {
     );
     return { failed: result.failed, imported: result.imported.length, stored, libraryCas: (await vault.caCertificates()).length };
   } finally {
-    vault.close();
+    await vault.close();
   }
 }
 
@@ -81,7 +81,7 @@ describe('import in chunks', () => {
         ['Lonely CA', true],
       ]);
     } finally {
-      vault.close();
+      await vault.close();
     }
   });
 
@@ -96,7 +96,7 @@ describe('import in chunks', () => {
       const result = await vault.importPaths([folder]);
       expect(result.failed.map((f) => [path.basename(f.file), f.error.code])).toEqual([['orphan.key', 'vault.key_without_certificate']]);
     } finally {
-      vault.close();
+      await vault.close();
     }
   });
 });
@@ -120,7 +120,7 @@ describe('import outcome', () => {
       expect(again.imported).toEqual([{ ...first.imported[0], duplicate: true }]);
       expect(again.counts).toEqual({ new: 0, merged: 1, failed: 0, keysNotStored: 0 });
     } finally {
-      vault.close();
+      await vault.close();
     }
   });
 });

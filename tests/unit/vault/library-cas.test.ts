@@ -32,7 +32,7 @@ describe('library CA certificates', () => {
     const ca = await makeCa('Older CA');
     const leaf = await makeLeaf(ca, { commonName: 'older.example.com' });
     await t.vault.importContent([text('bundle.pem', leaf.certPem, ca.certPem)]);
-    t.vault.close();
+    await t.vault.close();
     const db = new Database(path.join(t.dir, 'vault.db'));
     db.exec('DROP TRIGGER library_cas_insert; DROP TRIGGER library_cas_delete; DROP TABLE library_cas; DROP INDEX sealed_keys_generation; PRAGMA user_version = 8;');
     db.close();

@@ -186,7 +186,7 @@ describe('migration 4 on a version 3 vault', () => {
         expect(await upgraded.keychainStatus()).toEqual({ dataKey: 'ready', sealedKeys: 2, retiredKeys: 0 });
         expect((await upgraded.export(b!, 'key')).bytes.toString()).toBe(v1.keyPem);
       } finally {
-        upgraded.close();
+        await upgraded.close();
       }
       const check = new Database(path.join(dir, DATABASE_FILE), { readonly: true });
       expect(userVersion(check)).toBe(latestVersion);

@@ -74,7 +74,7 @@ describe('search index', () => {
     (await t.vault.remove(extra.id));
     expect(count()).toBe(0);
     expect(await names({ search: 'bravo.example.org' })).toEqual([]);
-    before.close();
+    await before.close();
     // Put it back for the other tests.
     const { imported } = await t.vault.importContent([text('bravo.pem', bravoPem)], { name: 'bravo' });
     ids.bravo = imported[0]!.id;

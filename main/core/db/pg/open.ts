@@ -40,5 +40,5 @@ export function openPostgresVaultDb(connection: TeamConnection): VaultDb {
   // An idle connection cut by a server restart is dropped by the pool; the next query opens a new one.
   pool.on('error', (error) => log.warn('vault_db_idle_error', { address: hostPort(connection.address), reason: error.message }));
   const db = new Kysely<VaultTables>({ dialect: new PostgresDialect({ pool }) });
-  return { db, engine: 'postgres', sqlite: null, close: () => db.destroy() };
+  return { db, engine: 'postgres', sqliteFile: null, close: () => db.destroy() };
 }
