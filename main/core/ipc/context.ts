@@ -8,6 +8,7 @@ import type { DeployerLookup } from '../deploy/service';
 import type { TlsResolver } from '../tls/read-served';
 import type { VaultDb } from '../db/vault-db';
 import type { SecretStore } from '../keychain';
+import type { Actor } from './actor';
 
 // What every handler receives. The Electron front door, the CLI and the Playwright bridge each
 // build one; handlers never know which.
@@ -67,6 +68,11 @@ export interface HandlerContext {
   readonly tlsResolver?: TlsResolver;
   /** The keychain team vault handlers keep database passwords and member keys in (default: the OS keychain); tests bring their own. */
   readonly secrets?: () => SecretStore;
+  /**
+   * Who this context acts as (`actorOf(ctx)`, main/core/ipc/actor.ts). Optional: without it, this
+   * computer's OS user on its host name; a team vault's context names the member.
+   */
+  readonly actor?: () => Actor;
   /** Wall-clock budget of one inspection or one imported file in the parse worker (default DEFAULT_PARSE_BUDGET_MS). */
   readonly parseBudgetMs?: number;
 }
