@@ -85,7 +85,7 @@ export const en = {
   'error.inventory.no_certificate': '{cloud} did not return the certificate itself for {remoteId} on "{account}", so it cannot be imported. Download it from the cloud console and import the file.',
   'error.inventory.sync_running': 'A sync is already running. Wait for it to finish or cancel it first.',
   'error.deploy.nothing_to_deploy': 'No cloud account holds a certificate that "{name}" renews, so nothing would change. Sync the accounts, or upload it instead.',
-  'error.deploy.running': 'Deployment {deploymentId} of this certificate to "{account}" is still running. Wait for it to finish or cancel it first.',
+  'error.deploy.running': '{owner} ({machine}) has been deploying this certificate to "{account}" since {since} (deployment {deploymentId}). Wait for it to finish, or ask them to cancel it.',
   'error.deploy.unresolved': 'The outcome of deployment {deploymentId} on "{account}" is still unknown. Check it first, so nothing is sent twice.',
   'error.deploy.not_found': 'No deployment "{deploymentId}". See the deployment history.',
   'error.deploy.unsupported': 'Deploying to {cloud} is not available yet; only uploading is.',

@@ -87,7 +87,7 @@ export const zhCN: Catalog = {
   'error.inventory.no_certificate': '{cloud} 没有返回 {remoteId}（账号“{account}”）的证书内容，无法导入。请从云控制台下载证书后导入文件。',
   'error.inventory.sync_running': '已有同步正在进行。请等待其完成或先取消。',
   'error.deploy.nothing_to_deploy': '没有任何云账号持有“{name}”所续期的证书，部署不会改变任何内容。请先同步账号，或改为上传。',
-  'error.deploy.running': '此证书到“{account}”的部署 {deploymentId} 仍在进行。请等待其完成或先取消。',
+  'error.deploy.running': '{owner}（{machine}）自 {since} 起正在将此证书部署到“{account}”（部署 {deploymentId}）。请等待其完成，或请对方取消。',
   'error.deploy.unresolved': '部署 {deploymentId} 在“{account}”上的结果仍未知。请先检查，避免重复发送。',
   'error.deploy.not_found': '没有部署“{deploymentId}”。请查看部署历史。',
   'error.deploy.unsupported': '暂不支持部署到 {cloud}，目前只能上传。',
