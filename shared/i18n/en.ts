@@ -63,6 +63,7 @@ export const en = {
   'error.upload.no_targets': 'Choose at least one cloud account to upload to.',
   'error.upload.job_not_found': 'No upload job "{jobId}" in this session; start the upload again.',
   'error.upload.job_running': 'That upload is still running; wait for it to finish or cancel it first.',
+  'error.upload.in_progress': '{owner} ({machine}) has been uploading this certificate to "{account}" since {since}. Wait for it to finish, then upload again if it is still needed.',
   'error.upload.blocked': '{account}: {reason}',
   'error.upload.bad_material': '{file} {reason}.',
   // expiry alerts (core/alerts): webhook errors, then the text the webhooks post

@@ -65,6 +65,7 @@ export const zhCN: Catalog = {
   'error.upload.no_targets': '请至少选择一个要上传到的云账号。',
   'error.upload.job_not_found': '本次会话中没有上传任务“{jobId}”，请重新发起上传。',
   'error.upload.job_running': '该上传仍在进行中，请等待完成或先取消。',
+  'error.upload.in_progress': '{owner}（{machine}）自 {since} 起正在将此证书上传到“{account}”。请等待其完成；如仍需要，再重新上传。',
   'error.upload.blocked': '{account}：{reason}',
   'error.upload.bad_material': '{file}：{reason}。',
   // expiry alerts (core/alerts): webhook errors, then the text the webhooks post

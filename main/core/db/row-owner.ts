@@ -36,8 +36,6 @@ export interface OwnerColumns {
 
 export const ownerColumns = (owner: RowOwner, at: string): OwnerColumns => ({ owner_pid: owner.pid, owner_machine: owner.machine, owner_name: owner.name, heartbeat_at: at });
 
-export const releasedOwner: OwnerColumns = { owner_pid: null, owner_machine: null, owner_name: null, heartbeat_at: null };
-
 /**
  * Whether the holder of an in-progress row is gone. On this machine (or a row that predates the
  * machine column: only this machine wrote those) the process id says so; elsewhere the heartbeat.
