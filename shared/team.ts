@@ -43,10 +43,11 @@ export interface TeamMemberView {
   readonly addedAt: string;
 }
 
-/** This computer in the team: a member, a join request still waiting (with its phrase), or removed. */
+/** This computer in the team: a member, a join request still waiting (with its phrase), one an admin rejected, or removed. */
 export type TeamSelf =
   | { readonly state: 'member'; readonly member: TeamMemberView }
   | { readonly state: 'pending'; readonly fingerprintPhrase: string | null }
+  | { readonly state: 'rejected' }
   | { readonly state: 'removed' };
 
 export interface TeamMembersView {

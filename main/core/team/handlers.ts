@@ -8,7 +8,7 @@ import type { PasswordSources } from './db/password';
 import type { AuditRow, Member } from './db/schema';
 import { watchVault } from './live-updates';
 import { memberSelf } from './member-self';
-import { approveRequest, createTeam, joinTeam, listMembers, listRequests, removeMember } from './membership';
+import { approveRequest, createTeam, joinTeam, listRequests, removeMember, roster } from './membership';
 import type { TeamEnvironment } from './session';
 import { TeamSettingsStore, type TeamEntry } from './team-settings';
 import { listVaults, useVault } from './vaults';
@@ -51,8 +51,8 @@ export const teamHandlers: TeamHandlers = {
   }),
   'team.members': async (ctx, { vault, password }) => {
     const env = teamEnvironment(ctx);
-    const members = await listMembers(env, vault, typed(password));
-    const self = await memberSelf(env, vault, members);
+    const { members, ownRequest } = await roster(env, vault, typed(password));
+    const self = await memberSelf(env, vault, members, ownRequest);
     return { members: members.map(memberView), self: self.state === 'member' ? { state: 'member', member: memberView(self.member) } : self };
   },
   'team.remove': async (ctx, { vault, member, password }) => {
