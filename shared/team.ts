@@ -50,6 +50,14 @@ export type TeamSelf =
   | { readonly state: 'rejected' }
   | { readonly state: 'removed' };
 
+/** A role change as the window shows it: from what, and whether the team key was rotated. */
+export interface RoleChangeView {
+  readonly member: TeamMemberView;
+  readonly from: TeamRole;
+  readonly keyVersion: number;
+  readonly rotated: boolean;
+}
+
 export interface TeamMembersView {
   readonly members: readonly TeamMemberView[];
   readonly self: TeamSelf;
