@@ -173,6 +173,31 @@ export async function roster(env: TeamEnvironment, name: string, sources?: Passw
  * else is re-sealed. A removed member may still hold copies of what they could read before.
  */
 export async function removeMember(env: TeamEnvironment, name: string, memberRef: string, sources?: PasswordSources): Promise<{ member: Member; keyVersion: number }> {
+  return changeMember(env, name, memberRef, sources, async ({ tx, entry, pair, admin, team, member, others }) => {
+    refuseLastAdmin(member, others);
+    await tx.updateTable('members').set({ status: 'removed' }).where('id', '=', member.id).execute();
+    const keyVersion = await rotateTeamKey(tx, entry, pair, team.key_version, others);
+    await appendAudit(tx, entry.teamId, actorOf(admin, env), { action: 'member.remove', subject: member.id, detail: { member: member.name, role: member.role, keyVersion } }, env.now());
+    return { member: { ...member, status: 'removed' as const }, keyVersion };
+  });
+}
+
+/** What an admin's change to one active member works with, inside its transaction. */
+interface MemberChange {
+  readonly tx: Transaction<TeamDatabase>;
+  readonly entry: TeamEntry;
+  /** This computer's member key: opens the team key for a rotation or a new wrap. */
+  readonly pair: Parameters<typeof unwrapTeamKey>[1];
+  readonly admin: Member;
+  /** The team row, locked: key versions move one change at a time. */
+  readonly team: { key_version: number };
+  readonly member: Member;
+  /** The other active members. */
+  readonly others: Member[];
+}
+
+/** Runs `work` as this computer's admin on one active member (ID or name), in one transaction. */
+async function changeMember<T>(env: TeamEnvironment, name: string, memberRef: string, sources: PasswordSources | undefined, work: (change: MemberChange) => Promise<T>): Promise<T> {
   return withSession(env, name, sources, async (session) => {
     const { entry } = session;
     const pair = await requireMemberKey(env.secrets, entry.teamId, entry.memberId);
@@ -181,15 +206,16 @@ export async function removeMember(env: TeamEnvironment, name: string, memberRef
         const admin = await requireAdmin(tx, entry);
         const team = await lockTeam(tx, session.address);
         const member = await findActiveMember(tx, memberRef);
-        const remaining = await tx.selectFrom('members').selectAll().where('status', '=', 'active').where('id', '!=', member.id).execute();
-        if (member.role === 'admin' && !remaining.some((other) => other.role === 'admin')) throw new VaultError('team.last_admin', { member: member.name });
-        await tx.updateTable('members').set({ status: 'removed' }).where('id', '=', member.id).execute();
-        const keyVersion = await rotateTeamKey(tx, entry, pair, team.key_version, remaining);
-        await appendAudit(tx, entry.teamId, actorOf(admin, env), { action: 'member.remove', subject: member.id, detail: { member: member.name, role: member.role, keyVersion } }, env.now());
-        return { member: { ...member, status: 'removed' as const }, keyVersion };
+        const others = await tx.selectFrom('members').selectAll().where('status', '=', 'active').where('id', '!=', member.id).execute();
+        return work({ tx, entry, pair, admin, team, member, others });
       }),
     );
   });
+}
+
+/** A team always keeps an admin: the last one is neither removed nor given another role. */
+function refuseLastAdmin(member: Member, others: readonly Member[]): void {
+  if (member.role === 'admin' && !others.some((other) => other.role === 'admin')) throw new VaultError('team.last_admin', { member: member.name });
 }
 
 /**
@@ -246,36 +272,26 @@ export interface RoleChange {
  * removal (they may have copied keys while they held it). The last admin keeps the role.
  */
 export async function changeRole(env: TeamEnvironment, name: string, memberRef: string, role: MemberRole, sources?: PasswordSources): Promise<RoleChange> {
-  return withSession(env, name, sources, async (session) => {
-    const { entry } = session;
-    const pair = await requireMemberKey(env.secrets, entry.teamId, entry.memberId);
-    return session.call((db) =>
-      db.transaction().execute(async (tx) => {
-        const admin = await requireAdmin(tx, entry);
-        const team = await lockTeam(tx, session.address);
-        const member = await findActiveMember(tx, memberRef);
-        const from = member.role;
-        if (from === role) return { member, from, keyVersion: team.key_version, rotated: false };
-        const others = await tx.selectFrom('members').selectAll().where('status', '=', 'active').where('id', '!=', member.id).execute();
-        if (from === 'admin' && !others.some((other) => other.role === 'admin')) throw new VaultError('team.last_admin', { member: member.name });
-        await tx.updateTable('members').set({ role }).where('id', '=', member.id).execute();
-        let keyVersion = team.key_version;
-        const rotated = role === 'viewer';
-        if (rotated) {
-          keyVersion = await rotateTeamKey(tx, entry, pair, team.key_version, others);
-        } else if (from === 'viewer') {
-          const teamKey = await teamKeyOf(tx, entry, pair, team.key_version);
-          try {
-            const context = { teamId: entry.teamId, memberId: member.id, keyVersion };
-            await tx.insertInto('team_key_wraps').values({ member_id: member.id, key_version: keyVersion, wrapped: await wrapTeamKey(teamKey, member.public_key, context) }).execute();
-          } finally {
-            teamKey.fill(0);
-          }
-        }
-        await appendAudit(tx, entry.teamId, actorOf(admin, env), { action: 'member.role', subject: member.id, detail: { member: member.name, from, to: role, keyVersion, rotated } }, env.now());
-        return { member: { ...member, role }, from, keyVersion, rotated };
-      }),
-    );
+  return changeMember(env, name, memberRef, sources, async ({ tx, entry, pair, admin, team, member, others }) => {
+    const from = member.role;
+    if (from === role) return { member, from, keyVersion: team.key_version, rotated: false };
+    refuseLastAdmin(member, others);
+    await tx.updateTable('members').set({ role }).where('id', '=', member.id).execute();
+    let keyVersion = team.key_version;
+    const rotated = role === 'viewer';
+    if (rotated) {
+      keyVersion = await rotateTeamKey(tx, entry, pair, team.key_version, others);
+    } else if (from === 'viewer') {
+      const teamKey = await teamKeyOf(tx, entry, pair, team.key_version);
+      try {
+        const context = { teamId: entry.teamId, memberId: member.id, keyVersion };
+        await tx.insertInto('team_key_wraps').values({ member_id: member.id, key_version: keyVersion, wrapped: await wrapTeamKey(teamKey, member.public_key, context) }).execute();
+      } finally {
+        teamKey.fill(0);
+      }
+    }
+    await appendAudit(tx, entry.teamId, actorOf(admin, env), { action: 'member.role', subject: member.id, detail: { member: member.name, from, to: role, keyVersion, rotated } }, env.now());
+    return { member: { ...member, role }, from, keyVersion, rotated };
   });
 }
 
