@@ -138,6 +138,8 @@ export interface AccountDeployment {
   readonly retired: readonly RetiredCopy[];
   readonly verified: readonly VerifiedDomain[];
   readonly error: UploadFailure | null;
+  /** Who ran it: the member's name (the OS user's on the local vault) and machine; null before this was recorded. */
+  readonly ranBy: { readonly name: string; readonly machine: string } | null;
   readonly startedAt: string;
   readonly finishedAt: string | null;
 }

@@ -74,6 +74,7 @@ export const errorCodes = [
   'upload.no_targets',
   'upload.job_not_found',
   'upload.job_running',
+  'upload.in_progress',
   'upload.blocked',
   'upload.bad_material',
   // expiry alerts: webhooks (core/alerts)

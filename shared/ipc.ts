@@ -36,7 +36,7 @@ import {
   type LibraryQuery,
 } from './library';
 import { retireChoices, type DeployPlan, type DeployProgress, type DeploymentRecord, type ServedInspection } from './deploy';
-import { teamRoles, teamSslModes, type AuditView, type JoinRequestView, type TeamMemberView, type TeamMembersView, type TeamVaultView, type VaultsView } from './team';
+import { teamRoles, teamSslModes, type AuditView, type JoinRequestView, type RoleChangeView, type TeamMemberView, type TeamMembersView, type TeamVaultView, type VaultsView } from './team';
 import { autoSyncChoices, type AccountInventory, type AccountSyncResult, type AutoSync, radarLimits, type RadarPage, type RemoteCopyView, type SyncProgress } from './inventory';
 
 // The IPC contract: channel -> request schema -> response type, and the push events.
@@ -511,7 +511,16 @@ function teamChannels() {
     'team.approve': channel<z.ZodType<{ vault: string; requestId: string; role: (typeof teamRoles)[number]; phrase: string; password?: string }>, { member: TeamMemberView }>(
       z.object({ ...onVault, requestId: id, role: z.enum(teamRoles), phrase: z.string().trim().min(1).max(200) }).strict(),
     ),
+    /** Refuses a pending join request; the requester's app then shows it as rejected. */
+    'team.reject': channel<z.ZodType<{ vault: string; requestId: string; password?: string }>, { request: JoinRequestView }>(z.object({ ...onVault, requestId: id }).strict()),
     'team.members': channel<z.ZodType<{ vault: string; password?: string }>, TeamMembersView>(z.object(onVault).strict()),
+    /**
+     * Changes a member's role. From viewer to operator or admin they are given the team key; to
+     * viewer their key is taken away and the team key rotated (`rotated`), as for a removal.
+     */
+    'team.role': channel<z.ZodType<{ vault: string; member: string; role: (typeof teamRoles)[number]; password?: string }>, RoleChangeView>(
+      z.object({ ...onVault, member: id, role: z.enum(teamRoles) }).strict(),
+    ),
     /** Removes a member and rotates the team key; the removed member may have copied keys while a member. */
     'team.remove': channel<z.ZodType<{ vault: string; member: string; password?: string }>, { member: TeamMemberView; keyVersion: number }>(
       z.object({ ...onVault, member: id }).strict(),

@@ -43,11 +43,20 @@ export interface TeamMemberView {
   readonly addedAt: string;
 }
 
-/** This computer in the team: a member, a join request still waiting (with its phrase), or removed. */
+/** This computer in the team: a member, a join request still waiting (with its phrase), one an admin rejected, or removed. */
 export type TeamSelf =
   | { readonly state: 'member'; readonly member: TeamMemberView }
   | { readonly state: 'pending'; readonly fingerprintPhrase: string | null }
+  | { readonly state: 'rejected' }
   | { readonly state: 'removed' };
+
+/** A role change as the window shows it: from what, and whether the team key was rotated. */
+export interface RoleChangeView {
+  readonly member: TeamMemberView;
+  readonly from: TeamRole;
+  readonly keyVersion: number;
+  readonly rotated: boolean;
+}
 
 export interface TeamMembersView {
   readonly members: readonly TeamMemberView[];

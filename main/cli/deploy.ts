@@ -38,7 +38,7 @@ Options:
                      (repeatable; the id as the plan lists it, e.g. from --dry-run --json)
   --json             one JSON document on one line of stdout:
                      {"deploymentId","plan":[{"account","cloud","oldRemoteId","newRemoteId","resources":[{"type","id","name","action":"replace|bind|skip|blocked","reason","currentRemoteId"}]}],
-                      "results":[{"account","cloud","status":"deployed|partial|failed|unknown|rolled-back","resources":[{"type","id","action","status","error","source"}],"retired":[{"remoteId","action","done","error"}],"verified":[{"domain","served","ok"}]}]}
+                      "results":[{"account","cloud","status":"deployed|partial|failed|unknown|rolled-back","ranBy":{"name","machine"},"resources":[{"type","id","action","status","error","source"}],"retired":[{"remoteId","action","done","error"}],"verified":[{"domain","served","ok"}]}]}
                      a result's "action" is the plan's (replace|bind|skip|blocked; a rollback keeps the
                      action it undoes); "source" says whose words "error" is: "cloud" (the cloud's
                      answer, passed through) or "app" (a Cert Vault check); null without an error
@@ -172,6 +172,7 @@ export function resultJson(a: AccountDeployment) {
     cloud: a.cloud,
     status: a.status,
     error: errorJson(a.error),
+    ranBy: a.ranBy,
     resources: a.resources.map((r) => ({ type: r.type, id: r.id, action: r.action, status: r.status, error: errorJson(r.error), source: r.error ? r.source : null })),
     retired: a.retired.map((r) => ({ remoteId: r.remoteId, action: r.action, done: r.done, error: errorJson(r.error) })),
     verified: a.verified.map((v) => ({ domain: v.domain, served: v.served, ok: v.ok })),

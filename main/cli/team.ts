@@ -5,7 +5,7 @@ import { teamAudit } from '../core/team/audit';
 import { auditTamperError } from '../core/team/crypto/audit-chain';
 import type { PasswordSources } from '../core/team/db/password';
 import { memberRoles, type Member, type MemberRole } from '../core/team/db/schema';
-import { approveRequest, createTeam, joinTeam, listMembers, listRequests, removeMember } from '../core/team/membership';
+import { approveRequest, changeRole, createTeam, joinTeam, listMembers, listRequests, rejectRequest, removeMember } from '../core/team/membership';
 import type { TeamEnvironment } from '../core/team/session';
 import { LOCAL_VAULT } from '../core/team/team-settings';
 import { listVaults, migrateVault, useVault } from '../core/team/vaults';
@@ -17,7 +17,9 @@ const help = `Usage: certvault team create URL --name NAME [--member WHO] [--jso
        certvault team join URL --name NAME [--member WHO] [--json]
        certvault team requests [--vault NAME] [--json]
        certvault team approve ID --role viewer|operator|admin --phrase "DIGITS" [--vault NAME] [--json]
+       certvault team reject ID [--vault NAME] [--json]
        certvault team members [--vault NAME] [--json]
+       certvault team role MEMBER --role viewer|operator|admin [--vault NAME] [--json]
        certvault team remove MEMBER [--vault NAME] [--json]
        certvault team use NAME|local
        certvault team audit [--verify] [--vault NAME] [--json]
@@ -35,7 +37,11 @@ a file or a log.
   approve   admit a request; --phrase is the phrase shown on the new member's screen, and must match
             (never approve when it does not); without --phrase, at a terminal you are asked to type it.
             Viewers get no team key: they can never decrypt a key
+  reject    refuse a join request (its phrase did not match, or you do not know them); their app says so
   members   the team's members, roles and status
+  role      change a member's role (ID or name). To operator or admin from viewer: they are given the
+            team key. To viewer: their key is taken away and the team key rotated, as for a removal;
+            they may have copied keys while they held it. The last admin keeps the role
   remove    remove a member (ID or name) and rotate the team key; they may have copied keys while a member
   use       the vault other commands work on: a team vault's NAME, or local
   audit     the audit log; --verify checks its hash chain and names the first row that was tampered with
@@ -45,7 +51,7 @@ Options:
   --name NAME        this computer's name for the vault (for team use, --vault)
   --member WHO       your name as other members see it (default: your user name)
   --vault NAME       the team vault to act on (default: the one in use)
-  --role ROLE        approve: viewer (browse, no keys), operator (also keys, upload, deploy), admin
+  --role ROLE        approve, role: viewer (browse, no keys), operator (also keys, upload, deploy), admin
   --phrase DIGITS    approve: the fingerprint phrase as read from the new member's screen
   --verify           audit: check the hash chain
   --password-file F  the database password: the first line of F
@@ -71,7 +77,7 @@ const options = {
 export function makeTeamCommand(secrets: () => SecretStore): Command {
   return {
     name: 'team',
-    summary: 'team vault on PostgreSQL: create, join, approve members, remove (rotates the team key), audit',
+    summary: 'team vault on PostgreSQL: create, join, approve or reject members, change roles, remove (rotates the team key), audit',
     help,
     // Each action names its vault (or takes the one in use) and connects for itself.
     usesVault: false,
@@ -131,6 +137,28 @@ export function makeTeamCommand(secrets: () => SecretStore): Command {
           out({ approved: memberJson(member) }, `approved ${member.name} as ${member.role}${member.role === 'viewer' ? ' (no team key: cannot decrypt private keys)' : ''}\n`);
           return exitCodes.ok;
         }
+        case 'reject': {
+          const requestId = onlyPositional(positionals, 'request ID');
+          const rejected = await rejectRequest(env, vault(), requestId, await sources());
+          out({ rejected: { id: rejected.id, member: rejected.member, machine: rejected.machine } }, `rejected the join request of ${rejected.member} (${rejected.machine})\n`);
+          return exitCodes.ok;
+        }
+        case 'role': {
+          const ref = onlyPositional(positionals, 'MEMBER (ID or name)');
+          const change = await changeRole(env, vault(), ref, parseRole(values.role), await sources());
+          const { member, from, keyVersion, rotated } = change;
+          const text =
+            from === member.role
+              ? `${member.name} is already ${member.role}; nothing changed\n`
+              : `${member.name} is now ${member.role} (was ${from}).` +
+                (rotated
+                  ? ` The team key is now version ${keyVersion}, wrapped to the remaining operators and admins.\n${member.name} may have copied keys while they held the team key.\n`
+                  : from === 'viewer'
+                    ? ` They were given the team key (version ${keyVersion}).\n`
+                    : '\n');
+          out({ member: memberJson(member), from, keyVersion, rotated }, text);
+          return exitCodes.ok;
+        }
         case 'members': {
           noPositionals(positionals);
           const members = await listMembers(env, vault(), await sources());
@@ -174,7 +202,7 @@ export function makeTeamCommand(secrets: () => SecretStore): Command {
           return exitCodes.ok;
         }
         default:
-          throw new UsageError(`unknown action "${action.slice(0, 40)}"; use create, join, requests, approve, members, remove, use, audit or migrate`);
+          throw new UsageError(`unknown action "${action.slice(0, 40)}"; use create, join, requests, approve, reject, members, role, remove, use, audit or migrate`);
       }
     },
   };

@@ -5,7 +5,8 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { locales, translate, type Locale, type MessageKey } from '../../shared/i18n';
 import type { ErrorParams } from '../../shared/errors';
-import { joinTeam, listMembers } from '../../main/core/team/membership';
+import { memberSelf } from '../../main/core/team/member-self';
+import { joinTeam, listMembers, roster } from '../../main/core/team/membership';
 import type { TeamEnvironment } from '../../main/core/team/session';
 import { MemorySecretStore } from '../unit/vault/helpers/memory-secret-store';
 import { startPgCluster, type PgCluster } from '../support/pg-cluster';
@@ -16,7 +17,7 @@ import { expect, test as base } from './fixtures/test';
 // The Team screen against a throwaway PostgreSQL cluster this spec starts: Alice creates a team
 // vault in the window (her keys in the throwaway OS keychain of scripts/with-keyring.sh), Bob asks
 // to join through the core service from a second home with an in-memory keychain, Alice approves
-// him after comparing the phrase, removes him (with the warning), and verifies the audit log, which
+// him after comparing the phrase, rejects Carl's request, makes Bob a viewer (the key rotates), removes him (with the warning), and verifies the audit log, which
 // is then tampered with in the database and must fail. In both languages; axe on every state, and a
 // screenshot of each.
 
@@ -129,6 +130,28 @@ for (const locale of locales) {
       await page.locator('[data-section="team-members"]').scrollIntoViewIfNeeded();
       await shoot('members');
 
+      // Carl asks to join; Alice does not know him and rejects the request. His app says so.
+      const carl = computer('carl-box');
+      await joinTeam(carl, { url: cluster.url({ database, query: 'sslmode=disable' }), name: 'ops', memberName: 'Carl' });
+      const carlsRequest = page.locator('li[data-request="Carl"]');
+      await carlsRequest.getByRole('button', { name: tr('ui.team.requests.rejectLabel', { member: 'Carl' }) }).click();
+      await expect(page.getByRole('status').filter({ hasText: tr('ui.team.rejected', { member: 'Carl' }) })).toBeVisible();
+      await expect(carlsRequest).toHaveCount(0);
+      const carlsView = await roster(carl, 'ops');
+      expect(await memberSelf(carl, 'ops', carlsView.members, carlsView.ownRequest)).toEqual({ state: 'rejected' });
+
+      // Bob made a viewer: the dialog says the key is rotated and that he may have copied keys.
+      await bobRow.getByRole('button', { name: tr('ui.team.members.changeRoleLabel', { name: 'Bob' }) }).click();
+      const roleDialog = page.locator('dialog[data-dialog="team-role"]');
+      await expect(roleDialog.getByRole('button', { name: tr('ui.team.roleChange.submit') })).toBeDisabled();
+      await roleDialog.getByLabel(tr('ui.team.role.viewer')).check();
+      await expect(roleDialog.locator('[data-role-warning]')).toHaveText(tr('ui.team.roleChange.demoteWarning', { name: 'Bob' }));
+      await shoot('role');
+      await roleDialog.getByRole('button', { name: tr('ui.team.roleChange.submitRotate') }).click();
+      await expect(roleDialog).toBeHidden();
+      await expect(page.getByRole('status').filter({ hasText: tr('ui.team.roleChangedRotated', { name: 'Bob', role: tr('ui.team.role.viewer'), version: 2 }) })).toBeVisible();
+      await expect(bobRow).toContainText(tr('ui.team.role.viewer'));
+
       // Remove, with the plain warning that removal cannot take back what was copied.
       await bobRow.getByRole('button', { name: tr('ui.team.members.removeLabel', { name: 'Bob' }) }).click();
       const remove = page.locator('dialog[data-dialog="team-remove"]');
@@ -136,16 +159,17 @@ for (const locale of locales) {
       await shoot('remove');
       await remove.getByRole('button', { name: tr('ui.team.remove.submit') }).click();
       await expect(remove).toBeHidden();
-      await expect(page.getByRole('status').filter({ hasText: tr('ui.team.removed', { name: 'Bob', version: 2 }) })).toBeVisible();
+      await expect(page.getByRole('status').filter({ hasText: tr('ui.team.removed', { name: 'Bob', version: 3 }) })).toBeVisible();
       await expect(bobRow).toHaveAttribute('data-status', 'removed');
       await expect(bobRow.getByRole('button')).toHaveCount(0);
 
-      // The audit log: create, request, approve, remove; its chain verifies.
+      // The audit log: create, request, approve, request, reject, role, remove; its chain verifies.
       const audit = page.locator('[data-section="team-audit"]');
-      await expect(audit.locator('tbody tr')).toHaveCount(4);
+      await expect(audit.locator('tbody tr')).toHaveCount(7);
       await expect(audit.locator('tbody tr').nth(2)).toContainText(tr('ui.team.audit.action.member.approve'));
       await audit.getByRole('button', { name: tr('ui.team.audit.verify') }).click();
-      await expect(audit.locator('[data-audit-verdict="ok"]')).toHaveText(tr('ui.team.audit.verified', { count: 4 }));
+      await expect(audit.locator('tbody tr').nth(5)).toContainText(tr('ui.team.audit.action.member.role'));
+      await expect(audit.locator('[data-audit-verdict="ok"]')).toHaveText(tr('ui.team.audit.verified', { count: 7 }));
       await audit.scrollIntoViewIfNeeded();
       await shoot('audit');
 

@@ -10,6 +10,7 @@ import { openSqliteVaultDb } from '../../main/core/db/vault-db';
 import type { HandlerContext } from '../../main/core/ipc/context';
 import { uploadsOf } from '../../main/core/uploads';
 import { HistoryStore } from '../../main/core/uploads/history-store';
+import { ownerOf } from '../../main/core/db/row-owner';
 import type { AppPage } from './fixtures/app-page';
 import type { TestPki } from './fixtures/certificates';
 import {
@@ -380,7 +381,7 @@ test('"Check" settles an attempt a crash left unknown', async ({ app, bridge, pk
   const account = accounts.find((candidate) => candidate.id === done.accountId)!;
   const vault = openSqliteVaultDb(bridge.context.dataDir);
   try {
-    await new HistoryStore(vault, undefined, process.pid + 1).begin({
+    await new HistoryStore(vault, undefined, ownerOf(undefined, process.pid + 1)).begin({
       jobId: 'crashed-job',
       certificateId: entryId,
       fingerprintSha256: done.fingerprintSha256,

@@ -200,6 +200,22 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 10,
+    // Who holds a running deployment step or a pending upload (main/core/db/row-owner.ts): a
+    // refusal names them, and the crash sweep judges another machine's rows by their heartbeat,
+    // since a process id means nothing off its own machine.
+    up: (db) => {
+      db.exec(`
+        ALTER TABLE deployment_accounts ADD COLUMN owner_machine TEXT;
+        ALTER TABLE deployment_accounts ADD COLUMN owner_name TEXT;
+        ALTER TABLE deployment_accounts ADD COLUMN heartbeat_at TEXT;
+        ALTER TABLE upload_history ADD COLUMN owner_machine TEXT;
+        ALTER TABLE upload_history ADD COLUMN owner_name TEXT;
+        ALTER TABLE upload_history ADD COLUMN heartbeat_at TEXT;
+      `);
+    },
+  },
 ];
 
 export const latestVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);

@@ -129,6 +129,12 @@ export interface UploadHistoryTable {
   started_at: string;
   finished_at: string | null;
   owner_pid: number | null;
+  /** Host name of the process holding the row (main/core/db/row-owner.ts). */
+  owner_machine: string | null;
+  /** Who holds it: the member's name on a team vault, the OS user otherwise. */
+  owner_name: string | null;
+  /** Refreshed while the holder runs: another machine's row is abandoned once this is older than the lease. */
+  heartbeat_at: string | null;
 }
 
 export interface RemoteCopiesTable {
@@ -214,6 +220,12 @@ export interface DeploymentAccountsTable {
   sealed_nonce: Buffer | null;
   sealed_material: Buffer | null;
   owner_pid: number | null;
+  /** Host name of the process holding the row (main/core/db/row-owner.ts). */
+  owner_machine: string | null;
+  /** Who holds it: the member's name on a team vault, the OS user otherwise. */
+  owner_name: string | null;
+  /** Refreshed while the holder runs: another machine's row is abandoned once this is older than the lease. */
+  heartbeat_at: string | null;
   started_at: string;
   finished_at: string | null;
 }

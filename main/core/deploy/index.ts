@@ -2,6 +2,7 @@ import { createHttpClient } from '../../clouds/http-client';
 import { getProvider } from '../../clouds/registry';
 import { vaultDbOf } from '../db/context-db';
 import { inventoryOf } from '../inventory';
+import { actorOf } from '../ipc/actor';
 import type { HandlerContext } from '../ipc/context';
 import { vaultOf } from '../library';
 import { verifyServed } from '../tls';
@@ -33,6 +34,7 @@ export function deployOf(ctx: HandlerContext): DeployService {
       // OLD's material for an in-place rollback, sealed with the vault's data key as library keys are.
       sealer: { seal: (plaintext, context) => vaultOf(ctx).sealAside(plaintext, context), unseal: (sealed, context) => vaultOf(ctx).unsealAside(sealed, context) },
       emit: (progress) => ctx.events.emit('deploy.progress', progress),
+      actor: actorOf(ctx),
       // Probes go where the context's resolver points (tests: the loopback TLS front); a request
       // never chooses where, so a renderer cannot aim the app's TLS client at arbitrary hosts.
       verify: ({ domains, expectedFingerprint, timeoutMs, signal }) =>

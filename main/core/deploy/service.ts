@@ -23,6 +23,8 @@ import { checkStep, rollbackStep } from './resolve';
 import { runDeployment } from './run';
 import { buildPlan, type PlanDeps, type PlannedStep } from './plan';
 import { DeployStore, type ActiveStep, type CreateGuard, type NewStep } from './store';
+import { Heartbeat, holderParams, ownerOf } from '../db/row-owner';
+import type { Actor } from '../ipc/actor';
 
 // Deployments over one vault database, as the IPC handlers and the CLI use them. Accounts, the
 // pacing lanes and uploads are the upload service's, so a deployment's requests and an upload's
@@ -45,6 +47,8 @@ export interface DeployServiceOptions {
   readonly watch?: WatchPolicy;
   readonly policy?: RetryPolicy;
   readonly random?: () => number;
+  /** Who runs the deployments (recorded on each step, named to whoever finds it held); default this computer's user. */
+  readonly actor?: Actor;
 }
 
 export interface StartedDeployment {
@@ -66,10 +70,16 @@ export class DeployService {
   private readonly engine: EngineDeps;
   /** Steps a gone process left running, made 'unknown' before anything reads or writes the history. */
   private readonly ready: Promise<void>;
+  /** Keeps this process's running steps visibly alive to other machines while any deployment runs. */
+  private readonly heartbeat: Heartbeat;
 
   constructor(private readonly options: DeployServiceOptions) {
     this.clock = options.clock ?? systemClock;
-    this.store = new DeployStore(options.db, () => new Date(this.clock.now()));
+    this.store = new DeployStore(options.db, () => this.now(), ownerOf(options.actor));
+    this.heartbeat = new Heartbeat(
+      () => this.store.heartbeat(),
+      (error) => log.warn('deploy_heartbeat_failed', { reason: error instanceof Error ? error.name : typeof error }),
+    );
     this.ready = this.store.markAbandoned().then((abandoned) => {
       if (abandoned > 0) log.warn('deployments_abandoned', { count: abandoned });
     });
@@ -120,8 +130,11 @@ export class DeployService {
     // A step that only binds and is left with nothing to bind has nothing to run.
     const steps = built.steps.map(withoutOthersResources).filter((step) => step.plan.oldRemoteId !== null || step.resources.length > 0);
     if (steps.length === 0) throw new VaultError('deploy.nothing_to_deploy', { name: entry.name });
+    // A member whose app crashed mid-deployment holds nothing once its lease ran out: its step is
+    // declared unknown (to be checked) rather than reported as still running.
+    await this.store.markAbandoned();
     const noneActive: CreateGuard = async (activeStep) => {
-      for (const step of steps) refuseIfActive(await activeStep(entry.fingerprintSha256, step.account.id), step.account.name);
+      for (const step of steps) refuseIfActive(await activeStep(entry.fingerprintSha256, step.account.id), step.account.name, this.now());
     };
     const { id, stepIds } = await this.store.create(
       { certificateId: entry.id, fingerprintSha256: entry.fingerprintSha256, commonName: entry.commonName, rollbackOf: null, options },
@@ -156,6 +169,7 @@ export class DeployService {
     }
     const undo = steps.filter((step) => step.status !== 'rolled-back' && step.resources.some((r) => r.status === 'deployed' && (r.action === 'replace' || r.action === 'bind')));
     if (undo.length === 0) throw new VaultError('deploy.nothing_to_roll_back', { deploymentId });
+    await this.store.markAbandoned();
     const record = found.record;
     const { id, stepIds } = await this.store.create(
       { certificateId: record.certificateId, fingerprintSha256: record.fingerprintSha256, commonName: record.commonName, rollbackOf: deploymentId, options: found.options },
@@ -173,7 +187,7 @@ export class DeployService {
       })),
       // A second press of Roll back (or a deployment started meanwhile) must not race this one.
       async (activeStep) => {
-        for (const step of undo) refuseIfActive(await activeStep(record.fingerprintSha256, step.accountId!), step.accountName);
+        for (const step of undo) refuseIfActive(await activeStep(record.fingerprintSha256, step.accountId!), step.accountName, this.now());
       },
     );
     const controller = new AbortController();
@@ -231,12 +245,18 @@ export class DeployService {
   }
 
   private async settle(id: string, work: Promise<void>): Promise<DeploymentRecord> {
+    const release = this.heartbeat.hold();
     try {
       await work;
     } finally {
+      release();
       this.running.delete(id);
     }
     return (await this.store.deployment(id))!.record;
+  }
+
+  private now(): Date {
+    return new Date(this.clock.now());
   }
 
   private entry(typed: string): Promise<LibraryEntry> {
@@ -344,8 +364,10 @@ function withoutOthersResources(step: PlannedStep): PlannedStep {
 }
 
 /** One deployment per certificate per account: a second would race the first's task at the cloud. */
-function refuseIfActive(active: ActiveStep | null, account: string): void {
-  if (active) throw new VaultError(active.status === 'running' ? 'deploy.running' : 'deploy.unresolved', { deploymentId: active.deploymentId, account });
+function refuseIfActive(active: ActiveStep | null, account: string, now: Date): void {
+  if (!active) return;
+  if (active.status === 'unknown') throw new VaultError('deploy.unresolved', { deploymentId: active.deploymentId, account });
+  throw new VaultError('deploy.running', { deploymentId: active.deploymentId, account, ...holderParams(active.holder, now) });
 }
 
 function newStep(step: PlannedStep): NewStep {

@@ -20,6 +20,7 @@ import { insertionOrder, lockCertificateOnAccount } from '../db/dialect-sql';
 import type { DeploymentAccountsTable, DeploymentResourcesTable, DeploymentsTable, VaultTables } from '../db/tables';
 import type { VaultDb } from '../db/vault-db';
 import { processIsAlive } from '../uploads/history-store';
+import { isAbandoned, ownerColumns, ownerOf, type Holder, type RowOwner } from '../db/row-owner';
 
 // The deployment history. A step (one account, one old copy) is inserted 'running' with its
 // resources 'pending' before its first request; its phase becomes 'sent' before the start call
@@ -118,6 +119,7 @@ function readError(json: string | null): { error: UploadFailure | null; source: 
 export interface ActiveStep {
   readonly deploymentId: string;
   readonly status: DeploymentStatus;
+  readonly holder: Holder;
 }
 
 /**
@@ -132,7 +134,7 @@ export class DeployStore {
   constructor(
     private readonly vault: VaultDb,
     private readonly now: () => Date = () => new Date(),
-    private readonly pid: number = process.pid,
+    private readonly owner: RowOwner = ownerOf(),
   ) {}
 
   /**
@@ -182,7 +184,7 @@ export class DeployStore {
             new_remote_id: step.newRemoteId,
             status: 'running' as const,
             phase: 'planned' as const,
-            owner_pid: this.pid,
+            ...ownerColumns(this.owner, at),
             started_at: at,
           })),
         )
@@ -263,7 +265,9 @@ export class DeployStore {
         ...(end.retired ? { retired_json: JSON.stringify(end.retired) } : {}),
         ...(end.verified ? { verified_json: JSON.stringify(end.verified) } : {}),
         error_json: end.error ? JSON.stringify(end.error) : null,
+        // Who ran it stays on record; only the claim ends.
         owner_pid: null,
+        heartbeat_at: null,
         finished_at: this.now().toISOString(),
       })
       .where('id', '=', stepId)
@@ -280,20 +284,47 @@ export class DeployStore {
   }
 
   /**
-   * At open: steps left running by a process that is gone were interrupted; whatever they had sent
-   * may or may not have taken effect, so they and their unfinished resources become 'unknown'.
+   * At open, and before a new claim: steps whose holder is gone (row-owner.ts: a dead process on
+   * this machine, a heartbeat older than the lease on another) were interrupted; whatever they had
+   * sent may or may not have taken effect, so they and their unfinished resources become 'unknown'.
    */
   async markAbandoned(isAlive: (pid: number) => boolean = processIsAlive): Promise<number> {
-    const rows = await this.vault.db.selectFrom('deployment_accounts').select(['id', 'owner_pid']).where('status', '=', 'running').execute();
-    const orphans = rows.filter((row) => row.owner_pid === null || (row.owner_pid !== this.pid && !isAlive(row.owner_pid)));
+    const rows = await this.vault.db
+      .selectFrom('deployment_accounts')
+      .select(['id', 'owner_pid', 'owner_machine', 'owner_name', 'heartbeat_at'])
+      .where('status', '=', 'running')
+      .execute();
+    const now = this.now();
+    const orphans = rows.filter((row) => isAbandoned(row, this.owner, now, isAlive));
     if (orphans.length === 0) return 0;
+    let swept = 0;
     await this.vault.db.transaction().execute(async (trx) => {
       for (const row of orphans) {
-        await trx.updateTable('deployment_accounts').set({ status: 'unknown', owner_pid: null }).where('id', '=', row.id).where('status', '=', 'running').execute();
+        // The heartbeat it was judged by: a holder that beat meanwhile keeps its claim.
+        const claim = await trx
+          .updateTable('deployment_accounts')
+          .set({ status: 'unknown', owner_pid: null, heartbeat_at: null })
+          .where('id', '=', row.id)
+          .where('status', '=', 'running')
+          .where((eb) => (row.heartbeat_at === null ? eb('heartbeat_at', 'is', null) : eb('heartbeat_at', '=', row.heartbeat_at)))
+          .executeTakeFirst();
+        if (claim.numUpdatedRows === 0n) continue;
+        swept += 1;
         await trx.updateTable('deployment_resources').set({ status: 'unknown' }).where('step_id', '=', row.id).where('status', 'in', ['pending', 'running']).execute();
       }
     });
-    return orphans.length;
+    return swept;
+  }
+
+  /** Tells other machines this process's running steps are still alive (row-owner.ts). */
+  async heartbeat(): Promise<void> {
+    await this.vault.db
+      .updateTable('deployment_accounts')
+      .set({ heartbeat_at: this.now().toISOString() })
+      .where('status', '=', 'running')
+      .where('owner_pid', '=', this.owner.pid)
+      .where('owner_machine', '=', this.owner.machine)
+      .execute();
   }
 
   /** A step of this certificate on this account that is running or unresolved: a new one would race it. */
@@ -378,14 +409,14 @@ export class DeployStore {
     const row = await db
       .selectFrom('deployment_accounts as a')
       .innerJoin('deployments as d', 'd.id', 'a.deployment_id')
-      .select(['a.deployment_id', 'a.status'])
+      .select(['a.deployment_id', 'a.status', 'a.owner_name', 'a.owner_machine', 'a.started_at'])
       .where('a.account_id', '=', accountId)
       .where('d.fingerprint_sha256', '=', fingerprintSha256.toLowerCase())
       .where('a.status', 'in', ['running', 'unknown'])
       .orderBy('a.started_at')
       .limit(1)
       .executeTakeFirst();
-    return row ? { deploymentId: row.deployment_id, status: row.status } : null;
+    return row ? { deploymentId: row.deployment_id, status: row.status, holder: { name: row.owner_name, machine: row.owner_machine, since: row.started_at } } : null;
   }
 
   /** Each step's resource rows, in order, for all the steps at once. */
@@ -428,6 +459,7 @@ export class DeployStore {
         retired: JSON.parse(step.retired_json) as RetiredCopy[],
         verified: JSON.parse(step.verified_json) as VerifiedDomain[],
         error: parse<UploadFailure>(step.error_json),
+        ranBy: step.owner_name !== null && step.owner_machine !== null ? { name: step.owner_name, machine: step.owner_machine } : null,
         startedAt: step.started_at,
         finishedAt: step.finished_at,
       };

@@ -8,7 +8,7 @@ import type { PasswordSources } from './db/password';
 import type { AuditRow, Member } from './db/schema';
 import { watchVault } from './live-updates';
 import { memberSelf } from './member-self';
-import { approveRequest, createTeam, joinTeam, listMembers, listRequests, removeMember } from './membership';
+import { approveRequest, changeRole, createTeam, joinTeam, listRequests, rejectRequest, removeMember, roster } from './membership';
 import type { TeamEnvironment } from './session';
 import { TeamSettingsStore, type TeamEntry } from './team-settings';
 import { listVaults, useVault } from './vaults';
@@ -17,7 +17,19 @@ import { listVaults, useVault } from './vaults';
 // the handler map (main/core/ipc/handlers.ts). What leaves here is a view: no password, no key,
 // no wrapped key, no raw bytes.
 
-type TeamChannel = 'team.vaults' | 'team.use' | 'team.create' | 'team.join' | 'team.requests' | 'team.approve' | 'team.members' | 'team.remove' | 'team.audit' | 'team.watch';
+type TeamChannel =
+  | 'team.vaults'
+  | 'team.use'
+  | 'team.create'
+  | 'team.join'
+  | 'team.requests'
+  | 'team.approve'
+  | 'team.reject'
+  | 'team.members'
+  | 'team.role'
+  | 'team.remove'
+  | 'team.audit'
+  | 'team.watch';
 
 type TeamHandlers = { readonly [C in TeamChannel]: (ctx: HandlerContext, request: Request<C>) => Promise<Response<C>> };
 
@@ -51,10 +63,15 @@ export const teamHandlers: TeamHandlers = {
   'team.approve': async (ctx, { vault, requestId, role, phrase, password }) => ({
     member: memberView(await approveRequest(teamEnvironment(ctx), vault, { requestId, role, phrase }, typed(password))),
   }),
+  'team.reject': async (ctx, { vault, requestId, password }) => ({ request: await rejectRequest(teamEnvironment(ctx), vault, requestId, typed(password)) }),
+  'team.role': async (ctx, { vault, member, role, password }) => {
+    const change = await changeRole(teamEnvironment(ctx), vault, member, role, typed(password));
+    return { member: memberView(change.member), from: change.from, keyVersion: change.keyVersion, rotated: change.rotated };
+  },
   'team.members': async (ctx, { vault, password }) => {
     const env = teamEnvironment(ctx);
-    const members = await listMembers(env, vault, typed(password));
-    const self = await memberSelf(env, vault, members);
+    const { members, ownRequest } = await roster(env, vault, typed(password));
+    const self = await memberSelf(env, vault, members, ownRequest);
     return { members: members.map(memberView), self: self.state === 'member' ? { state: 'member', member: memberView(self.member) } : self };
   },
   'team.remove': async (ctx, { vault, member, password }) => {

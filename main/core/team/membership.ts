@@ -8,7 +8,7 @@ import { newTeamKey, unwrapTeamKey, wrapTeamKey } from './crypto/team-key';
 import { hostPort, parseTeamUrl, teamUrl, type TeamDbAddress } from './db/connection-url';
 import { migrateTeamSchema, requireCurrentSchema } from './db/migrations';
 import { resolveDbPassword, saveDbPassword, type PasswordSources } from './db/password';
-import type { Member, MemberRole, TeamDatabase } from './db/schema';
+import type { JoinRequest, Member, MemberRole, TeamDatabase } from './db/schema';
 import { connectSession, currentMember, machineName, requireAdmin, withSession, type TeamEnvironment, type TeamSession } from './session';
 import { checkVaultName, TeamSettingsStore, type TeamEntry } from './team-settings';
 import { resealTeamVault } from './reseal-vault';
@@ -155,7 +155,17 @@ export async function approveRequest(env: TeamEnvironment, name: string, input: 
 }
 
 export async function listMembers(env: TeamEnvironment, name: string, sources?: PasswordSources): Promise<Member[]> {
-  return withSession(env, name, sources, (session) => session.call((db) => db.selectFrom('members').selectAll().orderBy('added_at').execute()));
+  return (await roster(env, name, sources)).members;
+}
+
+/** The members, and this computer's own join request (whether an admin rejected it), in one session. */
+export async function roster(env: TeamEnvironment, name: string, sources?: PasswordSources): Promise<{ members: Member[]; ownRequest: { status: JoinRequest['status'] } | null }> {
+  return withSession(env, name, sources, (session) =>
+    session.call(async (db) => ({
+      members: await db.selectFrom('members').selectAll().orderBy('added_at').execute(),
+      ownRequest: (await db.selectFrom('join_requests').select('status').where('id', '=', session.entry.memberId).executeTakeFirst()) ?? null,
+    })),
+  );
 }
 
 /**
@@ -165,6 +175,31 @@ export async function listMembers(env: TeamEnvironment, name: string, sources?: 
  * tables share the database). A removed member may still hold copies of what they could read before.
  */
 export async function removeMember(env: TeamEnvironment, name: string, memberRef: string, sources?: PasswordSources): Promise<{ member: Member; keyVersion: number }> {
+  return changeMember(env, name, memberRef, sources, async ({ tx, entry, pair, admin, team, member, others }) => {
+    refuseLastAdmin(member, others);
+    await tx.updateTable('members').set({ status: 'removed' }).where('id', '=', member.id).execute();
+    const { keyVersion, resealedKeys, resealedRollbacks } = await rotateTeamKey(tx, entry, pair, team.key_version, others);
+    await appendAudit(tx, entry.teamId, actorOf(admin, env), { action: 'member.remove', subject: member.id, detail: { member: member.name, role: member.role, keyVersion, resealedKeys, resealedRollbacks } }, env.now());
+    return { member: { ...member, status: 'removed' as const }, keyVersion };
+  });
+}
+
+/** What an admin's change to one active member works with, inside its transaction. */
+interface MemberChange {
+  readonly tx: Transaction<TeamDatabase>;
+  readonly entry: TeamEntry;
+  /** This computer's member key: opens the team key for a rotation or a new wrap. */
+  readonly pair: Parameters<typeof unwrapTeamKey>[1];
+  readonly admin: Member;
+  /** The team row, locked: key versions move one change at a time. */
+  readonly team: { key_version: number };
+  readonly member: Member;
+  /** The other active members. */
+  readonly others: Member[];
+}
+
+/** Runs `work` as this computer's admin on one active member (ID or name), in one transaction. */
+async function changeMember<T>(env: TeamEnvironment, name: string, memberRef: string, sources: PasswordSources | undefined, work: (change: MemberChange) => Promise<T>): Promise<T> {
   return withSession(env, name, sources, async (session) => {
     const { entry } = session;
     const pair = await requireMemberKey(env.secrets, entry.teamId, entry.memberId);
@@ -173,25 +208,101 @@ export async function removeMember(env: TeamEnvironment, name: string, memberRef
         const admin = await requireAdmin(tx, entry);
         const team = await lockTeam(tx, session.address);
         const member = await findActiveMember(tx, memberRef);
-        const remaining = await tx.selectFrom('members').selectAll().where('status', '=', 'active').where('id', '!=', member.id).execute();
-        if (member.role === 'admin' && !remaining.some((other) => other.role === 'admin')) throw new VaultError('team.last_admin', { member: member.name });
-        const oldKey = await teamKeyOf(tx, entry, pair, team.key_version);
-        const keyVersion = team.key_version + 1;
-        const newKey = newTeamKey();
-        await tx.updateTable('members').set({ status: 'removed' }).where('id', '=', member.id).execute();
-        const resealed = await resealTeamVault(tx as unknown as Transaction<VaultTables>, oldKey, newKey);
-        for (const other of remaining.filter((candidate) => candidate.role !== 'viewer')) {
-          const wrapped = await wrapTeamKey(newKey, other.public_key, { teamId: entry.teamId, memberId: other.id, keyVersion });
-          await tx.insertInto('team_key_wraps').values({ member_id: other.id, key_version: keyVersion, wrapped }).execute();
-        }
-        await tx.deleteFrom('team_key_wraps').where('key_version', '<', keyVersion).execute();
-        await tx.updateTable('team').set({ key_version: keyVersion }).where('id', '=', entry.teamId).execute();
-        oldKey.fill(0);
-        newKey.fill(0);
-        await appendAudit(tx, entry.teamId, actorOf(admin, env), { action: 'member.remove', subject: member.id, detail: { member: member.name, role: member.role, keyVersion, resealedKeys: resealed.keys, resealedRollbacks: resealed.rollbacks } }, env.now());
-        return { member: { ...member, status: 'removed' as const }, keyVersion };
+        const others = await tx.selectFrom('members').selectAll().where('status', '=', 'active').where('id', '!=', member.id).execute();
+        return work({ tx, entry, pair, admin, team, member, others });
       }),
     );
+  });
+}
+
+/** A team always keeps an admin: the last one is neither removed nor given another role. */
+function refuseLastAdmin(member: Member, others: readonly Member[]): void {
+  if (member.role === 'admin' && !others.some((other) => other.role === 'admin')) throw new VaultError('team.last_admin', { member: member.name });
+}
+
+interface Rotation {
+  readonly keyVersion: number;
+  readonly resealedKeys: number;
+  readonly resealedRollbacks: number;
+}
+
+/**
+ * A new team key version wrapped to each of `members` that is not a viewer, every older wrap
+ * deleted, and every private key and rollback material of the vault (the vault tables share the
+ * database) re-sealed under it: whoever is left out can no longer open what is sealed from now on.
+ * Refuses unless this admin's own wrap opens the current key (an admin the last rotation left out
+ * cannot rotate).
+ */
+async function rotateTeamKey(tx: Transaction<TeamDatabase>, entry: TeamEntry, pair: Parameters<typeof unwrapTeamKey>[1], current: number, members: readonly Member[]): Promise<Rotation> {
+  const oldKey = await teamKeyOf(tx, entry, pair, current);
+  const keyVersion = current + 1;
+  const newKey = newTeamKey();
+  try {
+    const resealed = await resealTeamVault(tx as unknown as Transaction<VaultTables>, oldKey, newKey);
+    for (const other of members.filter((candidate) => candidate.role !== 'viewer')) {
+      const wrapped = await wrapTeamKey(newKey, other.public_key, { teamId: entry.teamId, memberId: other.id, keyVersion });
+      await tx.insertInto('team_key_wraps').values({ member_id: other.id, key_version: keyVersion, wrapped }).execute();
+    }
+    await tx.deleteFrom('team_key_wraps').where('key_version', '<', keyVersion).execute();
+    await tx.updateTable('team').set({ key_version: keyVersion }).where('id', '=', entry.teamId).execute();
+    return { keyVersion, resealedKeys: resealed.keys, resealedRollbacks: resealed.rollbacks };
+  } finally {
+    oldKey.fill(0);
+    newKey.fill(0);
+  }
+}
+
+/** `team reject ID`: refuses a pending join request; the requester's app then says it was rejected. */
+export async function rejectRequest(env: TeamEnvironment, name: string, requestId: string, sources?: PasswordSources): Promise<PendingRequest> {
+  return withSession(env, name, sources, async (session) => {
+    const { entry } = session;
+    return session.call((db) =>
+      db.transaction().execute(async (tx) => {
+        const admin = await requireAdmin(tx, entry);
+        const request = await tx.selectFrom('join_requests').selectAll().where('id', '=', requestId).where('status', '=', 'pending').forUpdate().executeTakeFirst();
+        if (!request) throw new VaultError('team.request_not_found', { id: requestId });
+        await tx.updateTable('join_requests').set({ status: 'rejected', decided_by: admin.id }).where('id', '=', request.id).execute();
+        await appendAudit(tx, entry.teamId, actorOf(admin, env), { action: 'member.reject', subject: request.id, detail: { member: request.name, machine: request.machine } }, env.now());
+        return { id: request.id, member: request.name, machine: request.machine, createdAt: request.created_at.toISOString(), fingerprintPhrase: fingerprintPhrase(entry.teamId, request.id, request.public_key) };
+      }),
+    );
+  });
+}
+
+export interface RoleChange {
+  readonly member: Member;
+  readonly from: MemberRole;
+  /** The team key version after the change: a new one when a demotion to viewer rotated it. */
+  readonly keyVersion: number;
+  readonly rotated: boolean;
+}
+
+/**
+ * `team role MEMBER --role ROLE`. Becoming an operator or admin from viewer: the current team key
+ * is wrapped to them. Becoming a viewer: their wraps go and the team key is rotated, as for a
+ * removal (they may have copied keys while they held it). The last admin keeps the role.
+ */
+export async function changeRole(env: TeamEnvironment, name: string, memberRef: string, role: MemberRole, sources?: PasswordSources): Promise<RoleChange> {
+  return changeMember(env, name, memberRef, sources, async ({ tx, entry, pair, admin, team, member, others }) => {
+    const from = member.role;
+    if (from === role) return { member, from, keyVersion: team.key_version, rotated: false };
+    refuseLastAdmin(member, others);
+    await tx.updateTable('members').set({ role }).where('id', '=', member.id).execute();
+    let keyVersion = team.key_version;
+    const rotated = role === 'viewer';
+    if (rotated) {
+      ({ keyVersion } = await rotateTeamKey(tx, entry, pair, team.key_version, others));
+    } else if (from === 'viewer') {
+      const teamKey = await teamKeyOf(tx, entry, pair, team.key_version);
+      try {
+        const context = { teamId: entry.teamId, memberId: member.id, keyVersion };
+        await tx.insertInto('team_key_wraps').values({ member_id: member.id, key_version: keyVersion, wrapped: await wrapTeamKey(teamKey, member.public_key, context) }).execute();
+      } finally {
+        teamKey.fill(0);
+      }
+    }
+    await appendAudit(tx, entry.teamId, actorOf(admin, env), { action: 'member.role', subject: member.id, detail: { member: member.name, from, to: role, keyVersion, rotated } }, env.now());
+    return { member: { ...member, role }, from, keyVersion, rotated };
   });
 }
 

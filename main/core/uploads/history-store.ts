@@ -2,14 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Selectable } from 'kysely';
 import type { CloudId } from '../../../shared/model';
 import type { Deployment, HistoryEntry, HistoryFilter, HistoryStatus, Localized, UploadFailure } from '../../../shared/uploads';
-import { equalsNocase, insertionOrder, nocase } from '../db/dialect-sql';
+import { VaultError } from '../../../shared/errors';
+import { equalsNocase, insertionOrder, lockCertificateOnAccount, nocase } from '../db/dialect-sql';
+import { Heartbeat, holderParams, isAbandoned, ownerColumns, ownerOf, type RowOwner } from '../db/row-owner';
 import type { UploadHistoryTable } from '../db/tables';
 import type { VaultDb } from '../db/vault-db';
+import { log } from '../log';
 
 // The upload history. An attempt is inserted as 'pending' before its first request leaves this
 // process and finished afterwards, so a crash in between leaves a row that says so. Rows belong
-// to the process that wrote them (owner_pid): the app and the CLI share the database, and one
-// must not declare the other's in-flight uploads lost. Either engine (docs/data-layer.md).
+// to whoever wrote them (owner_pid, owner_machine, owner_name; db/row-owner.ts): the app, the CLI
+// and, on a team vault, other members share the database, and one must not declare another's
+// in-flight uploads lost. A pending row is also the claim: one upload of a certificate to an
+// account runs at a time. Either engine (docs/data-layer.md).
 
 type HistoryRow = Selectable<UploadHistoryTable>;
 
@@ -113,21 +118,59 @@ export function processIsAlive(pid: number): boolean {
 export class HistoryStore {
   /** The startup sweep (`sweepAbandoned`) while it runs: every other call waits for it. */
   private sweeping: Promise<unknown> = Promise.resolve();
+  /** Keeps this process's pending rows alive to other machines; each begun row holds it until finished. */
+  private readonly heartbeat: Heartbeat;
+  private readonly held = new Map<string, () => void>();
 
   constructor(
     private readonly vault: VaultDb,
     private readonly now: () => Date = () => new Date(),
-    private readonly pid: number = process.pid,
-  ) {}
+    private readonly owner: RowOwner = ownerOf(),
+  ) {
+    this.heartbeat = new Heartbeat(
+      () => this.beat(),
+      (error) => log.warn('upload_heartbeat_failed', { reason: error instanceof Error ? error.name : typeof error }),
+    );
+  }
 
-  /** Written before the first request of a target is sent. */
-  async begin(attempt: BeginAttempt): Promise<string> {
+  /**
+   * Written before the first request of a target is sent: the claim on this certificate and
+   * account. Refused (`upload.in_progress`, naming who) while another upload of it to the account
+   * is pending, whoever runs it. The check and the insert are one transaction, serialised per pair
+   * (lockCertificateOnAccount on PostgreSQL, the write lock on SQLite), so two members starting at
+   * once cannot both pass it.
+   */
+  async begin(attempt: BeginAttempt, isAlive: (pid: number) => boolean = processIsAlive): Promise<string> {
     await this.sweeping;
     const id = randomUUID();
-    await this.vault.db
-      .insertInto('upload_history')
-      .values({
-        id,
+    const at = this.now().toISOString();
+    const fingerprint = attempt.fingerprintSha256.toLowerCase();
+    await this.vault.db.transaction().execute(async (trx) => {
+      await lockCertificateOnAccount(this.vault.engine, trx, fingerprint, attempt.accountId);
+      const pending = await trx
+        .selectFrom('upload_history')
+        .select(['id', 'owner_pid', 'owner_name', 'owner_machine', 'heartbeat_at', 'started_at'])
+        .where('fingerprint_sha256', '=', fingerprint)
+        .where('account_id', '=', attempt.accountId)
+        .where('status', '=', 'pending')
+        .orderBy('started_at')
+        .execute();
+      // A crashed holder's claim (its lease run out) ends here, as the startup sweep would end it.
+      const gone = pending.filter((row) => isAbandoned(row, this.owner, this.now(), isAlive));
+      if (gone.length > 0) {
+        await trx.updateTable('upload_history').set({ status: 'unknown', owner_pid: null, heartbeat_at: null }).where('id', 'in', gone.map((row) => row.id)).execute();
+      }
+      const held = pending.find((row) => !gone.includes(row));
+      if (held) {
+        throw new VaultError('upload.in_progress', {
+          account: attempt.accountName,
+          ...holderParams({ name: held.owner_name, machine: held.owner_machine, since: held.started_at }, this.now()),
+        });
+      }
+      await trx
+        .insertInto('upload_history')
+        .values({
+          id,
         job_id: attempt.jobId,
         certificate_id: attempt.certificateId,
         fingerprint_sha256: attempt.fingerprintSha256.toLowerCase(),
@@ -140,10 +183,12 @@ export class HistoryStore {
         cloud: attempt.cloud,
         status: 'pending',
         attempts: 0,
-        started_at: this.now().toISOString(),
-        owner_pid: this.pid,
+        started_at: at,
+        ...ownerColumns(this.owner, at),
       })
       .execute();
+    });
+    this.held.set(id, this.heartbeat.hold());
     return id;
   }
 
@@ -159,7 +204,8 @@ export class HistoryStore {
    */
   async discard(id: string): Promise<void> {
     await this.sweeping;
-    await this.vault.db.deleteFrom('upload_history').where('id', '=', id).where('attempts', '=', 0).execute();
+    const removed = await this.vault.db.deleteFrom('upload_history').where('id', '=', id).where('attempts', '=', 0).executeTakeFirst();
+    if (removed.numDeletedRows === 1n) this.release(id);
   }
 
   async finish(id: string, outcome: FinishAttempt): Promise<void> {
@@ -176,31 +222,61 @@ export class HistoryStore {
         attempts: outcome.attempts,
         duration_ms: outcome.durationMs,
         finished_at: this.now().toISOString(),
+        // Who uploaded stays on record; only the claim ends.
         owner_pid: null,
+        heartbeat_at: null,
       })
       .where('id', '=', id)
+      .execute();
+    this.release(id);
+  }
+
+  private release(id: string): void {
+    this.held.get(id)?.();
+    this.held.delete(id);
+  }
+
+  /** Tells other machines this process's pending uploads are still alive (db/row-owner.ts). */
+  private async beat(): Promise<void> {
+    await this.vault.db
+      .updateTable('upload_history')
+      .set({ heartbeat_at: this.now().toISOString() })
+      .where('status', '=', 'pending')
+      .where('owner_pid', '=', this.owner.pid)
+      .where('owner_machine', '=', this.owner.machine)
       .execute();
   }
 
   /**
-   * At startup: pending rows whose writer is gone were interrupted mid-request, so nobody knows
-   * whether the cloud created the certificate. They become 'unknown' until `check` resolves them.
-   * Rows of a live process (the app while the CLI starts, or this very process) stay pending. A
-   * recycled pid only delays the change to a later start; it never resolves a row wrongly.
+   * At startup: pending rows whose writer is gone (db/row-owner.ts: a dead process on this
+   * machine, a heartbeat older than the lease on another) were interrupted mid-request, so nobody
+   * knows whether the cloud created the certificate. They become 'unknown' until `check` resolves
+   * them, which also ends their claim. Rows of a live process (the app while the CLI starts, or
+   * this very process) stay pending. A recycled pid only delays the change to a later start; it
+   * never resolves a row wrongly.
    */
   async markAbandoned(isAlive: (pid: number) => boolean = processIsAlive): Promise<number> {
-    const rows = await this.vault.db.selectFrom('upload_history').select(['id', 'owner_pid']).where('status', '=', 'pending').execute();
-    const orphans = rows.filter((row) => row.owner_pid === null || (row.owner_pid !== this.pid && !isAlive(row.owner_pid)));
-    if (orphans.length === 0) return 0;
-    // One statement, so no transaction held across an await (it runs at startup, beside the
-    // library's first writes); `status = 'pending'` leaves a row another process finished meanwhile.
-    await this.vault.db
-      .updateTable('upload_history')
-      .set({ status: 'unknown', owner_pid: null })
-      .where('id', 'in', orphans.map((row) => row.id))
+    const rows = await this.vault.db
+      .selectFrom('upload_history')
+      .select(['id', 'owner_pid', 'owner_machine', 'owner_name', 'heartbeat_at'])
       .where('status', '=', 'pending')
       .execute();
-    return orphans.length;
+    const now = this.now();
+    let swept = 0;
+    // A statement per row, no transaction held across them (this runs at startup, beside the
+    // library's first writes). `status = 'pending'` leaves a row its writer finished meanwhile,
+    // and the heartbeat it was judged by one whose writer beat meanwhile.
+    for (const row of rows.filter((r) => isAbandoned(r, this.owner, now, isAlive))) {
+      const result = await this.vault.db
+        .updateTable('upload_history')
+        .set({ status: 'unknown', owner_pid: null, heartbeat_at: null })
+        .where('id', '=', row.id)
+        .where('status', '=', 'pending')
+        .where((eb) => (row.heartbeat_at === null ? eb('heartbeat_at', 'is', null) : eb('heartbeat_at', '=', row.heartbeat_at)))
+        .executeTakeFirst();
+      if (result.numUpdatedRows === 1n) swept += 1;
+    }
+    return swept;
   }
 
   /**

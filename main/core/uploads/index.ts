@@ -1,6 +1,7 @@
 import { createHttpClient } from '../../clouds/http-client';
 import { getProvider } from '../../clouds/registry';
 import { vaultDbOf } from '../db/context-db';
+import { actorOf } from '../ipc/actor';
 import type { HandlerContext } from '../ipc/context';
 import { osKeychain } from '../keychain';
 import { UploadService, type UploadServiceOptions } from './service';
@@ -22,6 +23,7 @@ export function openUploadService(ctx: HandlerContext, options: Pick<UploadServi
     providers: getProvider,
     http: createHttpClient(),
     emit: (progress) => ctx.events.emit('uploads.progress', progress),
+    actor: actorOf(ctx),
     ...options,
   });
 }

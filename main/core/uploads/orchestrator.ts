@@ -149,14 +149,20 @@ class TargetRun {
       // Deliberately no abort signal: Cancel stops targets that have not sent yet. Aborting a
       // request in flight would only turn a clear answer into an unknown one.
     };
-    this.historyId = await this.deps.history.begin({
-      jobId: this.job.jobId,
-      certificateId: this.job.certificateId,
-      ...this.identity,
-      accountId: this.target.account.id,
-      accountName: this.target.account.name,
-      cloud: this.target.account.cloud,
-    });
+    try {
+      this.historyId = await this.deps.history.begin({
+        jobId: this.job.jobId,
+        certificateId: this.job.certificateId,
+        ...this.identity,
+        accountId: this.target.account.id,
+        accountName: this.target.account.name,
+        cloud: this.target.account.cloud,
+      });
+    } catch (error) {
+      // Someone else is uploading it there (upload.in_progress names who): nothing was sent, nothing recorded.
+      if (error instanceof VaultError) return this.finish('failed', null, null, failureFromVaultError(error));
+      throw error;
+    }
 
     // The listing first, always: it finds copies made outside this app (or by an attempt whose
     // outcome was never learnt), and a wrong key shows up on a read instead of an upload.

@@ -9,7 +9,9 @@ import type { RetryPolicy } from '../../clouds/retry';
 import { accountIdentity, type AccountIdentity } from '../accounts/account-confirmation';
 import { AccountStore, accountConfig, type ProviderLookup } from '../accounts/account-store';
 import { testConnection } from '../accounts/connection-test';
+import { ownerOf } from '../db/row-owner';
 import type { VaultDb } from '../db/vault-db';
+import type { Actor } from '../ipc/actor';
 import type { SecretStore } from '../keychain';
 import { log } from '../log';
 import { AccountPacer, type Pacer } from './pacing';
@@ -39,6 +41,8 @@ export interface UploadServiceOptions {
   readonly random?: () => number;
   /** Where accounts with `secretSource: 'environment'` read their secret; default `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Who runs the uploads (recorded on each history row, named to whoever finds one pending); default this computer's user. */
+  readonly actor?: Actor;
 }
 
 export interface TargetRequest {
@@ -68,7 +72,7 @@ export class UploadService {
     const now = () => new Date(this.clock.now());
     this.providers = options.providers;
     this.accounts = new AccountStore(options.vault, options.secrets, options.providers, now, options.env);
-    this.history = new HistoryStore(options.vault, now);
+    this.history = new HistoryStore(options.vault, now, ownerOf(options.actor));
     this.pacer = new AccountPacer(this.clock);
     this.deps = {
       providers: options.providers,

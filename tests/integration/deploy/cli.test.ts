@@ -114,6 +114,8 @@ describe('certvault deploy', () => {
     expect(doc.results).toEqual([
       {
         account: 'tprod', cloud: 'tencent', status: 'partial', error: null,
+        // The CLI's user on this machine ran it.
+        ranBy: { name: os.userInfo().username, machine: os.hostname() },
         resources: [
           { type: 'cdn', id: 'www.deploy.test', action: 'replace', status: 'deployed', error: null, source: null },
           // Blocked by Cert Vault's check of the names: the error is ours, not the cloud's.

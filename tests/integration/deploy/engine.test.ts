@@ -289,7 +289,9 @@ describe('deploy run', () => {
     expect(w.cloud.ops('poll').length).toBeGreaterThan(0);
 
     const second = w.deploy.start(entry.id, keep);
-    await expect(w.clock.settle(second)).rejects.toThrow(new VaultError('deploy.running', { deploymentId: first.deploymentId, account: 'prod' }).message);
+    const refused = await w.clock.settle(second).catch((error: unknown) => error as VaultError);
+    expect(refused).toMatchObject({ code: 'deploy.running', params: { deploymentId: first.deploymentId, account: 'prod', owner: 'ann', machine: 'ops-1' } });
+    expect((refused as VaultError).message).toMatch(/^ann \(ops-1\) has been deploying this certificate to "prod" since \d\d:\d\d \(deployment /);
 
     expect(w.deploy.cancel(first.deploymentId)).toBe(true);
     const cancelled = await w.clock.settle(first.done);

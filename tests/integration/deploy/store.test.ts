@@ -4,6 +4,7 @@ import type { UploadFailure } from '../../../shared/uploads';
 import type { DeployResource } from '../../../main/clouds/deploy';
 import type { VaultDb } from '../../../main/core/db/vault-db';
 import { DeployStore, type NewStep } from '../../../main/core/deploy/store';
+import { LEASE_MS, type RowOwner } from '../../../main/core/db/row-owner';
 import { forEachEngine } from '../../support/engines';
 
 // The deployment history on both engines (tests/support/engines.ts): what is on record before a
@@ -27,9 +28,11 @@ function step(accountId: string, resources: NewStep['resources'] = [{ resource: 
   return { accountId, accountName: accountId, cloud: 'tencent', mode: 'rebind', oldRemoteId: 'old-1', newRemoteId: null, resources };
 }
 
-function storeAt(vault: VaultDb, pid = 1000, start = Date.parse(AT)): { store: DeployStore; tick(ms?: number): void } {
+const owner = (pid: number, machine = 'this-host', name = 'tester'): RowOwner => ({ pid, machine, name });
+
+function storeAt(vault: VaultDb, pid = 1000, start = Date.parse(AT), who: RowOwner = owner(pid)): { store: DeployStore; tick(ms?: number): void } {
   let now = start;
-  return { store: new DeployStore(vault, () => new Date(now), pid), tick: (ms = 1000) => void (now += ms) };
+  return { store: new DeployStore(vault, () => new Date(now), who), tick: (ms = 1000) => void (now += ms) };
 }
 
 const deployment = (certificateId = 'cert-1', rollbackOf: string | null = null) => ({ certificateId, fingerprintSha256: FINGERPRINT, commonName: 'a.test', rollbackOf, options: OPTIONS });
@@ -88,6 +91,33 @@ forEachEngine('deployment store', (open) => {
     expect(await reopened.unresolved()).toEqual([id]);
     // Nothing left to mark the second time.
     expect(await reopened.markAbandoned((pid) => pid === 222)).toBe(0);
+  });
+
+  it("another machine's step is judged by its heartbeat, never by a process id of this machine", async () => {
+    const vault = await open();
+    await account(vault, 'acc-1');
+    let now = Date.parse(AT);
+    const clock = () => new Date(now);
+    const ann = new DeployStore(vault, clock, owner(111, 'ann-laptop', 'Ann'));
+    const bob = new DeployStore(vault, clock, owner(222, 'bob-desktop', 'Bob'));
+    const { id } = await ann.create(deployment(), [step('acc-1')]);
+    // Pid 111 is not alive here, but it is Ann's pid on her machine: it says nothing.
+    const noPidOnThisMachine = (pid: number) => {
+      throw new Error(`asked about pid ${pid}`);
+    };
+    now += LEASE_MS - 1000;
+    expect(await bob.markAbandoned(noPidOnThisMachine)).toBe(0);
+    // Ann's heartbeat renews the lease; Bob's own (none running) touches nothing of hers.
+    await ann.heartbeat();
+    await bob.heartbeat();
+    now += LEASE_MS;
+    expect(await bob.markAbandoned(noPidOnThisMachine)).toBe(0);
+    expect((await bob.steps(id))[0]!.status).toBe('running');
+    // Ann's app crashed: no more heartbeats, and once the lease has run out the step is unknown.
+    now += 2000;
+    expect(await bob.markAbandoned(noPidOnThisMachine)).toBe(1);
+    expect((await bob.steps(id))[0]!.status).toBe('unknown');
+    expect(await bob.activeStep(FINGERPRINT, 'acc-1')).toMatchObject({ status: 'unknown', holder: { name: 'Ann', machine: 'ann-laptop' } });
   });
 
   it('settles a step: resource outcomes with their source, the rest taking its fate, the end and the retire on record', async () => {
@@ -178,7 +208,8 @@ forEachEngine('deployment store', (open) => {
     await account(vault, 'acc-2');
     const { store } = storeAt(vault);
     const { id, stepIds } = await store.create(deployment(), [step('acc-1')]);
-    expect(await store.activeStep(FINGERPRINT.toLowerCase(), 'acc-1')).toEqual({ deploymentId: id, status: 'running' });
+    const holder = { name: 'tester', machine: 'this-host', since: AT };
+    expect(await store.activeStep(FINGERPRINT.toLowerCase(), 'acc-1')).toEqual({ deploymentId: id, status: 'running', holder });
     expect(await store.activeStep(FINGERPRINT, 'acc-2')).toBeNull();
     await expect(
       store.create(deployment(), [step('acc-1')], async (active) => {
@@ -187,7 +218,8 @@ forEachEngine('deployment store', (open) => {
     ).rejects.toThrow('held');
     expect(await store.list()).toHaveLength(1);
     await store.finishStep(stepIds[0]!, { status: 'unknown', error: null });
-    expect(await store.activeStep(FINGERPRINT, 'acc-1')).toEqual({ deploymentId: id, status: 'unknown' });
+    // Who ran it stays on record after the claim ends.
+    expect(await store.activeStep(FINGERPRINT, 'acc-1')).toEqual({ deploymentId: id, status: 'unknown', holder });
     await store.finishStep(stepIds[0]!, { status: 'deployed', error: null });
     expect(await store.activeStep(FINGERPRINT, 'acc-1')).toBeNull();
   });

@@ -97,6 +97,7 @@ export function openWorld(options: { verify?: (domains: { domain: string; port: 
       clock,
       watch: fastWatch,
       random: () => 0.5,
+      actor: { machine: 'ops-1', user: 'ann', member: null },
       ...(verify ? { verify } : {}),
     });
     return { uploads, deploy };

@@ -87,11 +87,25 @@ describe('team channels', () => {
     expect(seen).toHaveLength(count);
   });
 
-  it('a phrase that does not match is refused, whatever the window sends', async () => {
+  it('a phrase that does not match is refused, whatever the window sends; the admin rejects the request, and that computer reads itself as rejected', async () => {
     const again = computer();
     const joined = await call(again.ctx, 'team.join', { url: url(), name: 'ops', memberName: 'Eve', password: cluster.password, sslmode: 'disable' });
     const refused = await dispatch(ann.ctx, 'team.approve', { vault: 'ops', requestId: joined.requestId, role: 'admin', phrase: '12345 67890' });
     expect(refused).toMatchObject({ ok: false, error: { code: 'team.phrase_mismatch' } });
+    expect(await call(ann.ctx, 'team.reject', { vault: 'ops', requestId: joined.requestId })).toMatchObject({ request: { id: joined.requestId, member: 'Eve' } });
+    expect((await call(again.ctx, 'team.members', { vault: 'ops' })).self).toEqual({ state: 'rejected' });
+    expect((await call(ann.ctx, 'team.requests', { vault: 'ops' })).requests.map((request) => request.member)).not.toContain('Eve');
+  });
+
+  it('role: a viewer made operator gets the key version in use; made viewer again, the key is rotated', async () => {
+    const { members } = await call(ann.ctx, 'team.members', { vault: 'ops' });
+    const bobId = members.find((member) => member.name === 'Bob')!.id;
+    expect(await call(ann.ctx, 'team.role', { vault: 'ops', member: bobId, role: 'operator' })).toEqual({
+      member: expect.objectContaining({ name: 'Bob', role: 'operator' }), from: 'viewer', keyVersion: 1, rotated: false,
+    });
+    expect(await call(ann.ctx, 'team.role', { vault: 'ops', member: bobId, role: 'viewer' })).toMatchObject({ from: 'operator', keyVersion: 2, rotated: true });
+    const annId = members.find((member) => member.name === 'Ann')!.id;
+    expect(await dispatch(ann.ctx, 'team.role', { vault: 'ops', member: annId, role: 'viewer' })).toMatchObject({ ok: false, error: { code: 'team.last_admin' } });
   });
 
   it('a lost keychain password is asked for: team.password_missing, then the typed one works and is kept', async () => {
@@ -106,11 +120,13 @@ describe('team channels', () => {
   it('remove: the member is marked removed and the key version moves on; that computer then reads itself as removed', async () => {
     const { members } = await call(ann.ctx, 'team.members', { vault: 'ops' });
     const bobId = members.find((member) => member.name === 'Bob')!.id;
-    expect(await call(ann.ctx, 'team.remove', { vault: 'ops', member: bobId })).toMatchObject({ member: { name: 'Bob', status: 'removed' }, keyVersion: 2 });
+    expect(await call(ann.ctx, 'team.remove', { vault: 'ops', member: bobId })).toMatchObject({ member: { name: 'Bob', status: 'removed' }, keyVersion: 3 });
     expect((await call(bob.ctx, 'team.members', { vault: 'work' })).self).toEqual({ state: 'removed' });
     const audit = await call(ann.ctx, 'team.audit', { vault: 'ops', verify: true });
-    expect(audit.rows.map((row) => row.action)).toEqual(['team.create', 'member.request', 'member.approve', 'member.request', 'member.request', 'member.request', 'member.remove']);
-    expect(audit.verdict).toEqual({ ok: true, rows: 7 });
+    expect(audit.rows.map((row) => row.action)).toEqual([
+      'team.create', 'member.request', 'member.approve', 'member.request', 'member.request', 'member.request', 'member.reject', 'member.role', 'member.role', 'member.remove',
+    ]);
+    expect(audit.verdict).toEqual({ ok: true, rows: 10 });
     expect((await call(ann.ctx, 'team.audit', { vault: 'ops' })).verdict).toBeNull();
     // What this computer remembers of the verified log stays in main: the window gets the address and ids.
     expect(Object.keys((await call(ann.ctx, 'team.vaults', {})).teams[0]!).sort()).toEqual(['memberId', 'name', 'sslmode', 'teamId', 'url']);
@@ -122,6 +138,8 @@ describe('team channels', () => {
       ['team.approve', { vault: 'ops', requestId: '00000000-0000-4000-8000-000000000000', role: 'owner', phrase: '1' }, 'role'],
       ['team.create', { url: url(), name: 'x', sslmode: 'prefer' }, 'sslmode'],
       ['team.remove', { vault: 'ops', member: 'Bob' }, 'member'],
+      ['team.role', { vault: 'ops', member: '00000000-0000-4000-8000-000000000000', role: 'owner' }, 'role'],
+      ['team.reject', { vault: 'ops', requestId: 'Eve' }, 'requestId'],
       ['team.members', { vault: '' }, 'vault'],
       ['team.use', { name: 'ops', extra: 1 }, ''],
     ];

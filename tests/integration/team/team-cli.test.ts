@@ -96,13 +96,34 @@ describe('certvault team', () => {
       ['Ann', 'admin'],
       ['Bob', 'operator'],
     ]);
+    const demoted = await certvault(['team', 'role', 'Bob', '--role', 'viewer', '--json'], { home: annHome });
+    expect(demoted.code).toBe(0);
+    expect(json(demoted.stdout)).toMatchObject({ member: { name: 'Bob', role: 'viewer' }, from: 'operator', keyVersion: 2, rotated: true });
+    const told = await certvault(['team', 'role', 'Bob', '--role', 'operator'], { home: annHome });
+    expect(told.stdout).toBe('Bob is now operator (was viewer). They were given the team key (version 2).\n');
+    const lastAdmin = await certvault(['team', 'role', 'Ann', '--role', 'viewer'], { home: annHome });
+    expect(lastAdmin.code).toBe(2);
+    expect(lastAdmin.stderr).toContain('Ann');
+    const badRole = await certvault(['team', 'role', 'Bob', '--role', 'owner'], { home: annHome });
+    expect([badRole.code, badRole.stderr]).toEqual([2, expect.stringContaining('--role must be one of viewer, operator, admin')]);
     const removed = await certvault(['team', 'remove', 'Bob', '--json'], { home: annHome });
-    expect(json(removed.stdout)).toMatchObject({ removed: { name: 'Bob', status: 'removed' }, keyVersion: 2 });
+    expect(json(removed.stdout)).toMatchObject({ removed: { name: 'Bob', status: 'removed' }, keyVersion: 3 });
     const audit = await certvault(['team', 'audit', '--verify', '--json'], { home: annHome });
     expect(audit.code).toBe(0);
     const report = json(audit.stdout) as { rows: { action: string }[]; verify: unknown };
-    expect(report.rows.map((row) => row.action)).toEqual(['team.create', 'member.request', 'member.approve', 'member.remove']);
-    expect(report.verify).toEqual({ ok: true, rows: 4 });
+    expect(report.rows.map((row) => row.action)).toEqual(['team.create', 'member.request', 'member.approve', 'member.role', 'member.role', 'member.remove']);
+    expect(report.verify).toEqual({ ok: true, rows: 6 });
+  });
+
+  it('reject refuses a join request by its ID; it is then neither listed nor approvable', async () => {
+    const asked = await certvault(['team', 'join', cluster.url({ query: 'sslmode=disable' }), '--name', 'bob-again', '--member', 'Bob', '--json'], { home: bobHome });
+    expect(asked.code).toBe(0);
+    const { requestId } = json(asked.stdout) as { requestId: string };
+    const rejected = await certvault(['team', 'reject', requestId, '--json'], { home: annHome });
+    expect([rejected.code, json(rejected.stdout)]).toEqual([0, { rejected: { id: requestId, member: 'Bob', machine: os.hostname() } }]);
+    expect(json((await certvault(['team', 'requests', '--json'], { home: annHome })).stdout)).toEqual({ requests: [] });
+    const again = await certvault(['team', 'reject', requestId], { home: annHome });
+    expect(again.code).toBe(2);
   });
 
   it('every command works on the vault in use; --vault NAME|local picks another for one command', async () => {

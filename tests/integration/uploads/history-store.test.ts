@@ -1,5 +1,7 @@
+import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import type { VaultDb } from '../../../main/core/db/vault-db';
+import { LEASE_MS } from '../../../main/core/db/row-owner';
 import { HistoryStore, type BeginAttempt } from '../../../main/core/uploads/history-store';
 import { historyCsv } from '../../../main/core/uploads/history-csv';
 import { forEachEngine } from '../../support/engines';
@@ -30,7 +32,7 @@ async function setup(vault: VaultDb) {
       { id: 'acc-2', name: 'ali', cloud: 'aliyun', created_at: '2025-01-01', updated_at: '2025-01-01' },
     ])
     .execute();
-  return { db: vault.db, now, history: (pid = 1000) => new HistoryStore(vault, now, pid) };
+  return { db: vault.db, now, history: (pid = 1000, machine = 'this-host') => new HistoryStore(vault, now, { pid, machine, name: `user-${pid}` }) };
 }
 
 const ids = (entries: readonly { id: string }[]) => entries.map((entry) => entry.id);
@@ -156,13 +158,75 @@ forEachEngine('upload history', (open) => {
     const { history } = await setup(await open());
     const store = history();
     const listedOnly = await store.begin(attempt());
-    const sent = await store.begin(attempt());
+    const sent = await store.begin(attempt({ accountId: 'acc-2', accountName: 'ali', cloud: 'aliyun' }));
     await store.recordAttempt(sent, 1);
 
     await store.discard(listedOnly);
     await store.discard(sent);
 
     expect(ids(await store.list())).toEqual([sent]);
+  });
+
+  it('one pending upload of a certificate to an account at a time: a second is refused naming who, until the first finishes', async () => {
+    const { history } = await setup(await open());
+    const ann = history(111, 'ann-laptop');
+    const bob = history(222, 'bob-desktop');
+    const first = await ann.begin(attempt());
+    const refused = await bob.begin(attempt({ jobId: 'job-2' })).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: 'upload.in_progress', params: { account: 'prod', owner: 'user-111', machine: 'ann-laptop', startedAt: '2025-06-01T00:00:01.000Z' } });
+    // Another account, or another certificate, is not held.
+    await bob.begin(attempt({ accountId: 'acc-2', accountName: 'ali', cloud: 'aliyun' }));
+    await bob.begin(attempt({ fingerprintSha256: 'CD'.repeat(32) }));
+    await ann.finish(first, { status: 'uploaded', remoteId: 'r-1', requestId: null, error: null, attempts: 1, durationMs: 5 });
+    const second = await bob.begin(attempt({ jobId: 'job-2' }));
+    expect((await bob.get(second))!.status).toBe('pending');
+  });
+
+  it("a crashed member's claim ends once its heartbeat is older than the lease; another machine's pid is never looked up", async () => {
+    const vault = await open();
+    await setup(vault);
+    let time = Date.parse('2025-06-01T00:00:00Z');
+    const now = () => new Date(time);
+    const ann = new HistoryStore(vault, now, { pid: 111, machine: 'ann-laptop', name: 'Ann' });
+    const bob = new HistoryStore(vault, now, { pid: 222, machine: 'bob-desktop', name: 'Bob' });
+    const noPid = (pid: number): boolean => {
+      throw new Error(`asked about pid ${pid}`);
+    };
+    const crashed = await ann.begin(attempt());
+    time += LEASE_MS;
+    await expect(bob.begin(attempt(), noPid)).rejects.toMatchObject({ code: 'upload.in_progress', params: { owner: 'Ann' } });
+    time += 1000;
+    const claimed = await bob.begin(attempt(), noPid);
+    expect((await bob.get(crashed))!.status).toBe('unknown');
+    expect((await bob.get(claimed))!.status).toBe('pending');
+  });
+
+  it('several members claiming one certificate on one account at the same moment: exactly one gets it', async () => {
+    const vault = await open();
+    await setup(vault);
+    const racers = (db: VaultDb, from: number, count: number) =>
+      Array.from({ length: count }, (_, i) => new HistoryStore(db, () => new Date(), { pid: from + i, machine: `host-${from + i}`, name: `member-${from + i}` }));
+    let results: PromiseSettledResult<string>[];
+    if (vault.engine === 'postgres') {
+      // Every claim reads, then is held before it writes (a reader of the table holding SHARE
+      // blocks inserts): without the per-pair lock, each would find nothing and each would insert.
+      results = await vault.db.connection().execute(async (blocker) => {
+        await sql`BEGIN`.execute(blocker);
+        await sql`LOCK TABLE upload_history IN SHARE MODE`.execute(blocker);
+        const racing = Promise.allSettled(racers(vault, 500, 4).map((store) => store.begin(attempt())));
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await sql`COMMIT`.execute(blocker);
+        return racing;
+      });
+    } else {
+      // One connection here (a second in this process would block the thread on SQLite's busy
+      // wait); across processes the write lock taken at BEGIN IMMEDIATE serialises the claims the
+      // same way (tests/unit/db/sqlite-dialect.test.ts).
+      results = await Promise.allSettled(racers(vault, 500, 4).map((store) => store.begin(attempt())));
+    }
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const lost of results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')) expect(lost.reason).toMatchObject({ code: 'upload.in_progress' });
+    expect(await vault.db.selectFrom('upload_history').select('id').where('status', '=', 'pending').execute()).toHaveLength(1);
   });
 
   it('makes every call wait for the startup sweep, so none sees a row it is about to change', async () => {

@@ -8,7 +8,8 @@ import { dispatch } from '../../../main/core/ipc/dispatch';
 import { inventoryOf } from '../../../main/core/inventory';
 import { log } from '../../../main/core/log';
 import { assertThrowawayKeyring } from '../vault/keyring-guard';
-import { joinTeam } from '../../../main/core/team/membership';
+import { teamEnvironment } from '../../../main/core/team/handlers';
+import { joinTeam, listRequests } from '../../../main/core/team/membership';
 import { MemorySecretStore } from '../../unit/vault/helpers/memory-secret-store';
 import { startPgCluster, type PgCluster } from '../../support/pg-cluster';
 import { createDatabases } from '../../support/pg-superuser';
@@ -178,7 +179,10 @@ const requests: { readonly [C in Channel]: () => unknown } = {
   'team.join': () => ({ url: teamUrl('audit_team'), name: 'audit-join', memberName: 'Alice again', password: cluster.password, sslmode: 'disable' }),
   'team.requests': () => ({ vault: 'audit-team' }),
   'team.approve': () => ({ vault: 'audit-team', requestId: bobRequest.requestId, role: 'operator', phrase: bobRequest.fingerprintPhrase, password: cluster.password }),
+  // The request team.join above sent to this team, refused.
+  'team.reject': async () => ({ vault: 'audit-team', requestId: (await listRequests(teamEnvironment(app.ctx), 'audit-team'))[0]!.id }),
   'team.members': () => ({ vault: 'audit-team' }),
+  'team.role': () => ({ vault: 'audit-team', member: bobRequest.requestId, role: 'viewer' }),
   'team.remove': () => ({ vault: 'audit-team', member: bobRequest.requestId }),
   'team.audit': () => ({ vault: 'audit-team', verify: true }),
   // Last: they delete what the others use.

@@ -5,7 +5,7 @@ import { overallStatus } from '../../../renderer/src/routes/deploy/deploy-status
 function account(status: DeploymentStatus): AccountDeployment {
   return {
     id: `step-${status}`, deploymentId: 'd-1', accountId: 'a-1', account: 'prod', cloud: 'tencent', oldRemoteId: 'old', newRemoteId: 'new',
-    status, resources: [], retired: [], verified: [], error: null, startedAt: '2026-12-07T10:00:00.000Z', finishedAt: null,
+    status, resources: [], retired: [], verified: [], error: null, ranBy: null, startedAt: '2026-12-07T10:00:00.000Z', finishedAt: null,
   };
 }
 

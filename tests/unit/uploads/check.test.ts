@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkUnknown } from '../../../main/core/uploads/check';
 import { HistoryStore } from '../../../main/core/uploads/history-store';
+import { ownerOf } from '../../../main/core/db/row-owner';
 import { runUpload } from '../../../main/core/uploads/orchestrator';
 import { log } from '../../../main/core/log';
 import { FakeClock } from './support/fake-clock';
@@ -17,7 +18,7 @@ describe('crash -> unknown -> check', () => {
     const vault = testVault(clock, [cloud.provider()]);
     const account = await vault.addAccount('prod');
     // A process (pid 4242) wrote its pending row and died before learning the answer.
-    const dead = new HistoryStore(vault.vault, () => new Date(clock.now()), 4242);
+    const dead = new HistoryStore(vault.vault, () => new Date(clock.now()), ownerOf(undefined, 4242));
     const material = fakeMaterial();
     const id = await dead.begin({
       jobId: 'crashed-job',

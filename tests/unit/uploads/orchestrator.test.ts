@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { UploadProgress } from '../../../shared/uploads';
+import { HistoryStore } from '../../../main/core/uploads/history-store';
 import { runUpload, type UploadJob } from '../../../main/core/uploads/orchestrator';
 import { log } from '../../../main/core/log';
 import { FakeClock } from './support/fake-clock';
@@ -50,6 +51,28 @@ describe('upload orchestrator', () => {
       ['prod', 'uploaded', 1, true, true],
       ['staging', 'uploaded', 1, true, true],
     ]);
+  });
+
+  it('refuses a target another member is uploading the same certificate to, naming them, without a request or a row', async () => {
+    const { vault, cloud, clock, job, run } = await setup();
+    const a = await vault.addAccount('prod');
+    const b = await vault.addAccount('staging');
+    const material = fakeMaterial();
+    const ann = new HistoryStore(vault.vault, () => new Date(clock.now()), { pid: 4242, machine: 'ann-laptop', name: 'Ann' });
+    await ann.begin({ jobId: 'anns-job', certificateId: 'entry-1', ...material.leaf, fingerprintSha1: null, accountId: a.id, accountName: a.name, cloud: a.cloud });
+
+    const results = await run(job([a, b], 'job-1', material));
+
+    expect(results.map((r) => [r.accountName, r.status, r.error?.code ?? null])).toEqual([
+      ['prod', 'failed', 'upload.in_progress'],
+      ['staging', 'uploaded', null],
+    ]);
+    expect(results[0]!.error!.hint).toEqual({
+      en: expect.stringMatching(/^Ann \(ann-laptop\) has been uploading this certificate to "prod" since /),
+      'zh-CN': expect.stringMatching(/^Ann（ann-laptop）自 .* 起正在将此证书上传到“prod”/),
+    });
+    expect(cloud.calls.filter((call) => call.accessKeyId === 'prod')).toEqual([]);
+    expect((await vault.history.list({ accountId: a.id })).map((r) => r.jobId)).toEqual(['anns-job']);
   });
 
   it('writes the history row as pending before the upload request is sent', async () => {

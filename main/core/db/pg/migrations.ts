@@ -182,7 +182,10 @@ const migrations: readonly Migration[] = [
         duration_ms        bigint,
         started_at         ${TEXT} NOT NULL,
         finished_at        ${TEXT},
-        owner_pid          bigint
+        owner_pid          bigint,
+        owner_machine      ${TEXT},
+        owner_name         ${TEXT},
+        heartbeat_at       ${TEXT}
       );
       CREATE INDEX upload_history_certificate ON upload_history (certificate_id, started_at);
       CREATE INDEX upload_history_fingerprint ON upload_history (fingerprint_sha256, account_id, status);
@@ -277,6 +280,9 @@ const migrations: readonly Migration[] = [
         sealed_nonce    bytea,
         sealed_material bytea,
         owner_pid       bigint,
+        owner_machine   ${TEXT},
+        owner_name      ${TEXT},
+        heartbeat_at    ${TEXT},
         started_at      ${TEXT} NOT NULL,
         finished_at     ${TEXT}
       );
