@@ -65,25 +65,42 @@ export function benchSerial(i: number): string {
 /**
  * A vault holding the fixture, for the benches that measure reading it: a fresh copy in a temp
  * folder of one imported once per size and schema version and kept beside the fixture (importing
- * 100,000 entries takes minutes; bench/library-import.ts measures that). The caller removes the copy.
+ * 100,000 entries takes minutes; bench/library-import.ts measures that). After a new migration,
+ * the vault kept for an older schema is copied and migrated, as a user's vault is on upgrade,
+ * rather than imported again (tens of minutes at 100,000 on a loaded machine). The caller removes the copy.
  */
 export async function importedVaultCopy(count = LIBRARY_SIZE): Promise<string> {
   const kept = keptVaultDir(count);
   if (!fs.existsSync(path.join(kept, 'complete'))) {
     fs.rmSync(kept, { recursive: true, force: true });
-    const folder = await libraryFixture(count);
-    const secrets = new MemorySecretStore();
-    const vault = Vault.open({ dataDir: kept, secrets });
-    const result = await vault.importPaths([folder]);
-    await vault.close();
-    if (result.counts.new !== count) throw new Error(`fixture vault wrong: ${result.counts.new} of ${count} imported`);
-    fs.writeFileSync(path.join(kept, KEYCHAIN_FILE), JSON.stringify([...secrets.secrets]));
+    const older = olderKeptVault(count);
+    if (older) await migratedKeptVault(older, kept);
+    else await importedKeptVault(kept, count);
     fs.writeFileSync(path.join(kept, 'complete'), '');
   }
   const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'certvault-bench-vault-'));
   fs.copyFileSync(path.join(kept, DATABASE_FILE), path.join(copy, DATABASE_FILE));
   fs.copyFileSync(path.join(kept, KEYCHAIN_FILE), path.join(copy, KEYCHAIN_FILE));
   return copy;
+}
+
+/** The fixture imported into `kept`, with its keychain beside it. */
+async function importedKeptVault(kept: string, count: number): Promise<void> {
+  const folder = await libraryFixture(count);
+  const secrets = new MemorySecretStore();
+  const vault = Vault.open({ dataDir: kept, secrets });
+  const result = await vault.importPaths([folder]);
+  await vault.close();
+  if (result.counts.new !== count) throw new Error(`fixture vault wrong: ${result.counts.new} of ${count} imported`);
+  fs.writeFileSync(path.join(kept, KEYCHAIN_FILE), JSON.stringify([...secrets.secrets]));
+}
+
+/** A vault kept for an older schema, copied into `kept` and migrated: opening it applies the migrations. */
+async function migratedKeptVault(older: string, kept: string): Promise<void> {
+  fs.mkdirSync(kept, { recursive: true });
+  fs.copyFileSync(path.join(older, DATABASE_FILE), path.join(kept, DATABASE_FILE));
+  fs.copyFileSync(path.join(older, KEYCHAIN_FILE), path.join(kept, KEYCHAIN_FILE));
+  await Vault.open({ dataDir: kept, secrets: keychainOf(kept) }).close();
 }
 
 /**
@@ -105,8 +122,17 @@ export function keepImportedVault(dataDir: string, secrets: MemorySecretStore, c
   fs.writeFileSync(path.join(kept, 'complete'), '');
 }
 
-function keptVaultDir(count: number): string {
-  return path.join(fixtureCacheDir(), `vault-v${FIXTURE_VERSION}-${count}-schema-${latestVersion}`);
+function keptVaultDir(count: number, schema = latestVersion): string {
+  return path.join(fixtureCacheDir(), `vault-v${FIXTURE_VERSION}-${count}-schema-${schema}`);
+}
+
+/** The complete kept vault of this size with the newest schema older than the current one, if any. */
+function olderKeptVault(count: number): string | null {
+  for (let schema = latestVersion - 1; schema > 0; schema--) {
+    const dir = keptVaultDir(count, schema);
+    if (fs.existsSync(path.join(dir, 'complete'))) return dir;
+  }
+  return null;
 }
 
 /** The in-memory keychain holding the data key of a copy from importedVaultCopy: its keys open. */

@@ -6,7 +6,7 @@ import { serveRenderer } from '../tests/e2e/fixtures/static-server';
 import { fromWire, toWire } from '../tests/e2e/fixtures/wire';
 import { LIBRARY_SIZE, importedVaultCopy, keychainOf } from './library-fixture';
 import { recordGrowth, writeSection } from './report';
-import { benchContext, BINDING, launchChromium, ms, overBinding, PAGE_BRIDGE, percentile } from './render-rig';
+import { benchContext, BINDING, launchChromium, ms, overBinding, PAGE_BRIDGE, percentile, scrollFrames } from './render-rig';
 import { sizedTitle } from './size';
 
 // The Library screen of the BUILT renderer (dist/renderer, `npm run build`) in Debian's Chromium,
@@ -57,30 +57,6 @@ async function openLibrary(page: Page): Promise<number> {
         };
         poll();
       }),
-  );
-}
-
-/** Frame-to-frame times (ms) while the list scrolls by a fixed step every frame. */
-async function scrollFrames(page: Page): Promise<number[]> {
-  return page.evaluate(
-    ([frames, step]) =>
-      new Promise<number[]>((resolve) => {
-        const win = globalThis as unknown as PageGlobals;
-        const list = win.document.querySelector('[data-testid="library-list"]')!;
-        const deltas: number[] = [];
-        let last = 0;
-        let count = 0;
-        const frame = (time: number) => {
-          if (last > 0) deltas.push(time - last);
-          last = time;
-          list.scrollTop += step;
-          count += 1;
-          if (count <= frames) win.requestAnimationFrame(frame);
-          else resolve(deltas);
-        };
-        win.requestAnimationFrame(frame);
-      }),
-    [SCROLL_FRAMES, SCROLL_PX_PER_FRAME] as const,
   );
 }
 
@@ -143,7 +119,7 @@ export async function run(): Promise<void> {
     const opens: number[] = [];
     for (let i = 0; i < OPEN_RUNS; i += 1) opens.push(await openLibrary(page));
     const rendered = await page.locator('[data-testid="library-list"] [role="row"][data-entry-id]').count();
-    const frames = await scrollFrames(page);
+    const frames = await scrollFrames(page, '[data-testid="library-list"]', SCROLL_FRAMES, SCROLL_PX_PER_FRAME);
     const jumpTimes = await jumps(page);
     const slow = frames.filter((delta) => delta > 1000 / 60 + 1).length;
 

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import { dispatch } from '../main/core/ipc/dispatch';
@@ -14,16 +13,18 @@ import { radarLimits } from '../shared/inventory';
 import { Vault } from '../main/core/library/vault';
 import { serveRenderer } from '../tests/e2e/fixtures/static-server';
 import { fromWire, toWire } from '../tests/e2e/fixtures/wire';
-import { libraryFixture } from './library-fixture';
-import { writeSection } from './report';
-import { benchContext, BINDING, launchChromium, MemorySecrets, ms, overBinding, PAGE_BRIDGE, percentile } from './render-rig';
+import { LIBRARY_SIZE, importedVaultCopy, keychainOf } from './library-fixture';
+import { recordGrowth, writeSection } from './report';
+import { benchContext, BINDING, launchChromium, ms, overBinding, PAGE_BRIDGE, percentile, scrollFrames } from './render-rig';
+import { sizedTitle } from './size';
 
-// The Overview of the BUILT renderer (dist/renderer) in Debian's Chromium over a vault of 10,000
-// library entries and 4,000 remote copies on four accounts (half of them matched to library
-// entries, half remote-only, most bound to something), through the real handlers. Measures the
-// page loaded -> the Overview's first rows painted (the radar built in main on the first load, kept
-// on the later ones), one page of `inventory.overview` as the page sees it, a jump to a far position
-// until its rows are filled in, and what rebuilding the radar after a change costs main.
+// The Overview of the BUILT renderer (dist/renderer) in Debian's Chromium over the library benches'
+// vault (bench/library-fixture.ts: 10,000 certificates, or --size N, imported once and kept) and
+// 4,000 remote copies on four accounts (half of them matched to library entries, half remote-only,
+// most bound to something), through the real handlers. Measures the page loaded -> the Overview's
+// first rows painted (the radar built in main on the first load, kept on the later ones), one page
+// of `inventory.overview` as the page sees it, frame times while the list scrolls, a jump to a far
+// position until its rows are filled in, and what rebuilding the radar after a change costs main.
 
 const ACCOUNTS = 4;
 const COPIES_PER_ACCOUNT = 1_000;
@@ -32,6 +33,8 @@ const COLD_LOADS = 5;
 const REQUESTS = 10;
 const JUMPS = 20;
 const REBUILDS = 5;
+const SCROLL_FRAMES = 600;
+const SCROLL_PX_PER_FRAME = 102; // as bench/library-render.ts: a fast wheel fling
 const DAY_MS = 86_400_000;
 
 /** The little of the DOM the page-side functions use (this program has no DOM types). */
@@ -169,14 +172,12 @@ async function rebuilds(dataDir: string): Promise<number[]> {
 const verdict = (value: number) => `${value <= 300 ? 'met' : 'missed'} (${ms(value)} ms)`;
 
 export async function run(): Promise<void> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'certvault-bench-overview-'));
-  const vault = Vault.open({ dataDir, secrets: new MemorySecrets() });
+  const dataDir = await importedVaultCopy();
+  await seedInventory(dataDir);
+  const vault = Vault.open({ dataDir, secrets: keychainOf(dataDir) });
   const server = await serveRenderer();
   const browser = await launchChromium();
   try {
-    console.log('importing the library fixture…');
-    await vault.importPaths([await libraryFixture()]);
-    await seedInventory(dataDir);
     const total = (await vault.list({ limit: 0 })).total;
     // A new handler context is a main process just started: its radar is not built yet.
     let ctx = benchContext(dataDir, vault);
@@ -203,6 +204,8 @@ export async function run(): Promise<void> {
     }
     const requests: number[] = [];
     for (let i = 0; i < REQUESTS; i++) requests.push(await overviewRequest(page));
+    const frames = await scrollFrames(page, '[data-testid="radar-list"]', SCROLL_FRAMES, SCROLL_PX_PER_FRAME);
+    const slow = frames.filter((delta) => delta > 1000 / 60 + 1).length;
     const jumped = await jumps(page);
     const rows = Number(await page.getByTestId('radar-list').getAttribute('data-total'));
     const inDom = await page.locator('[data-testid="radar-list"] [data-row]').count();
@@ -214,7 +217,7 @@ export async function run(): Promise<void> {
       `real handlers. "First rows painted" runs from the page's navigation start (the app loading, settings, the group counts and the first`,
       `page of rows from main) to the animation frame after the Overview's first rows exist. Main builds the radar once per change of the`,
       `database and keeps it; a new handler context stands for a main process just started, with no radar built. The very first load`,
-      `also pays the browser's own start and the first compilation of main's code. Node ${process.version}, ${new Date().toISOString().slice(0, 10)}, on a shared 2-core machine.`,
+      `also pays the browser's own start and the first compilation of main's code. The machine is shared: load average ${os.loadavg()[0]!.toFixed(1)} on 2 cores at the end of this run. Node ${process.version}, ${new Date().toISOString().slice(0, 10)}, on a shared 2-core machine.`,
       '',
       '| Measure | Result |',
       '| --- | ---: |',
@@ -222,6 +225,8 @@ export async function run(): Promise<void> {
       `| The same, main just started: radar built on the page's first request, median of ${COLD_LOADS} | ${ms(percentile(coldLoads, 50))} ms |`,
       `| The same, main just started and building the radar while the page loads (as the app does), median of ${COLD_LOADS} | ${ms(percentile(warmedLoads, 50))} ms |`,
       `| \`inventory.overview\` (counts + ${radarLimits.defaultPageSize} rows) round trip from the page, median / p95 of ${REQUESTS} | ${ms(percentile(requests, 50))} / ${ms(percentile(requests, 95))} ms |`,
+      `| Scroll, ${SCROLL_PX_PER_FRAME} px per frame for ${SCROLL_FRAMES} frames: frame time median / p95 / max | ${ms(percentile(frames, 50))} / ${ms(percentile(frames, 95))} / ${ms(Math.max(...frames))} ms |`,
+      `| Frames longer than one 60 Hz frame | ${slow} of ${frames.length} (${((slow / frames.length) * 100).toFixed(1)} %) |`,
       `| Jump to a random far position -> its rows filled in, median / p95 of ${JUMPS} | ${ms(percentile(jumped, 50))} / ${ms(percentile(jumped, 95))} ms |`,
       `| Radar rebuilt in main after a change, median of ${REBUILDS} | ${ms(percentile(rebuilt, 50))} ms |`,
       `| Radar rows / rows in the DOM | ${rows} / ${inDom} |`,
@@ -229,7 +234,14 @@ export async function run(): Promise<void> {
       `Target: Overview first paint <= 300 ms: ${verdict(percentile(loads, 50))} with the radar kept, ${verdict(percentile(warmedLoads, 50))} at the app's start (built while the page loads), ${verdict(percentile(coldLoads, 50))} when built on the first request.`,
     ].join('\n');
     console.log(body);
-    writeSection('Overview rendering', body);
+    recordGrowth(LIBRARY_SIZE, [
+      { measure: 'Overview: first rows painted, radar kept, median (ms)', value: percentile(loads, 50), digits: 1 },
+      { measure: 'Overview: first rows painted, radar built while the page loads, median (ms)', value: percentile(warmedLoads, 50), digits: 1 },
+      { measure: 'Overview: scroll frame time, p95 (ms)', value: percentile(frames, 95), digits: 1 },
+      { measure: 'Overview: jump to a far position, median (ms)', value: percentile(jumped, 50), digits: 1 },
+      { measure: 'Overview: radar rebuilt in main, median (ms)', value: percentile(rebuilt, 50), digits: 1 },
+    ]);
+    writeSection(sizedTitle('Overview rendering', LIBRARY_SIZE), body);
   } finally {
     await browser.close();
     await server.close();

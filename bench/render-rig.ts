@@ -1,11 +1,10 @@
-import { chromium, type Browser } from '@playwright/test';
+import { chromium, type Browser, type Page } from '@playwright/test';
 import type { HandlerContext } from '../main/core/ipc/context';
-import type { SecretStore } from '../main/core/keychain';
 import type { Vault } from '../main/core/library/vault';
 import { FileSettingsStore } from '../main/core/settings-store';
 
-// What the renderer benches share: a vault whose data key stays in memory, a handler context over
-// it, Debian's Chromium, and a two-line `window.vault` over a Playwright binding.
+// What the renderer benches share: a handler context over a vault, Debian's Chromium, a two-line
+// `window.vault` over a Playwright binding, and frame times while a list scrolls.
 
 export const BINDING = '__certVaultInvoke';
 /**
@@ -21,20 +20,6 @@ export const PAGE_BRIDGE = `Object.defineProperty(window, 'vault', { value: Obje
  * thousands of rows and would be measured instead of the app (Electron's IPC clones structurally).
  */
 export const overBinding = (response: unknown): string => JSON.stringify(response);
-
-/** The benches' data key never leaves this map. */
-export class MemorySecrets implements SecretStore {
-  private readonly secrets = new Map<string, string>();
-  async get(account: string): Promise<string | null> {
-    return this.secrets.get(account) ?? null;
-  }
-  async set(account: string, secret: string): Promise<void> {
-    this.secrets.set(account, secret);
-  }
-  async delete(account: string): Promise<boolean> {
-    return this.secrets.delete(account);
-  }
-}
 
 export function benchContext(dataDir: string, vault: Vault): HandlerContext {
   return {
@@ -63,3 +48,33 @@ export function percentile(values: readonly number[], p: number): number {
 }
 
 export const ms = (value: number) => value.toFixed(1);
+
+/** The little of the DOM scrollFrames uses in the page (this program has no DOM types). */
+interface ScrolledPage {
+  readonly document: { querySelector(selector: string): { scrollTop: number } | null };
+  requestAnimationFrame(callback: (time: number) => void): number;
+}
+
+/** Frame-to-frame times (ms) while the list `selector` names scrolls by `step` px every frame, `frames` times. */
+export async function scrollFrames(page: Page, selector: string, frames: number, step: number): Promise<number[]> {
+  return page.evaluate(
+    ([listSelector, count, px]) =>
+      new Promise<number[]>((resolve) => {
+        const win = globalThis as unknown as ScrolledPage;
+        const list = win.document.querySelector(listSelector)!;
+        const deltas: number[] = [];
+        let last = 0;
+        let done = 0;
+        const frame = (time: number) => {
+          if (last > 0) deltas.push(time - last);
+          last = time;
+          list.scrollTop += px;
+          done += 1;
+          if (done <= count) win.requestAnimationFrame(frame);
+          else resolve(deltas);
+        };
+        win.requestAnimationFrame(frame);
+      }),
+    [selector, frames, step] as const,
+  );
+}

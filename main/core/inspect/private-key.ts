@@ -1,13 +1,14 @@
 // Private keys in every common encoding, normalised to unencrypted PKCS#8. RSA, EC, EdDSA and
 // DSA keys are loaded by Node's crypto; SM2 keys are handled here from their DER (and their
 // public point derived in sm2.ts) because BoringSSL cannot load them.
-import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import type { PublicKeyInfo } from '../../../shared/model';
 import { VaultError } from '../../../shared/errors';
 import { DerError, Tag, children, content, encode, encodeOid, encodeSmallInteger, expectTag, readOid, readRoot } from './der';
 import { toPem } from './certificate';
 import { OID } from './oids';
 import { readSubjectPublicKey } from './public-key';
+import { publicSpkiOf } from './key-spki';
 import { sm2PublicPoint } from './sm2';
 
 /**
@@ -29,12 +30,12 @@ export interface ParsedPrivateKey extends PublicKeyInfo {
 export function keyFromPkcs8(der: Uint8Array, source: string): ParsedPrivateKey {
   const sm2Scalar = sm2ScalarOfPkcs8(der, source);
   if (sm2Scalar) return sm2Key(sm2Scalar, source);
-  return fromKeyObject(load(source, () => createPrivateKey({ key: Buffer.from(der), format: 'der', type: 'pkcs8' })), source);
+  return fromKeyObject(load(source, () => createPrivateKey({ key: Buffer.from(der), format: 'der', type: 'pkcs8' })), der, source);
 }
 
 /** RSAPrivateKey (PKCS#1, "RSA PRIVATE KEY"). */
 export function keyFromPkcs1(der: Uint8Array, source: string): ParsedPrivateKey {
-  return fromKeyObject(load(source, () => createPrivateKey({ key: Buffer.from(der), format: 'der', type: 'pkcs1' })), source);
+  return fromKeyObject(load(source, () => createPrivateKey({ key: Buffer.from(der), format: 'der', type: 'pkcs1' })), null, source);
 }
 
 /**
@@ -102,8 +103,9 @@ function sm2Key(scalar: Uint8Array, source: string): ParsedPrivateKey {
   return { source, pkcs8Pem: toPem('PRIVATE KEY', pkcs8), publicSpki: null, sm2Point: point, keyAlgorithm: 'SM2', keySize: 256, curve: 'SM2' };
 }
 
-function fromKeyObject(key: KeyObject, source: string): ParsedPrivateKey {
-  const spki = Uint8Array.from(createPublicKey(key).export({ type: 'spki', format: 'der' }));
+/** `pkcs8`: the PrivateKeyInfo the key was loaded from, when it was. */
+function fromKeyObject(key: KeyObject, pkcs8: Uint8Array | null, source: string): ParsedPrivateKey {
+  const spki = publicSpkiOf(key, pkcs8);
   const described = readSubjectPublicKey(spki, readRoot(spki));
   return {
     source,
