@@ -216,6 +216,16 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 11,
+    // The radar (main/core/inventory/radar-source.ts) reads every entry after any change of the
+    // database: from this covering index, in its own order, it scans a narrow B-tree instead of
+    // every wide row (at 100,000 entries about half the CPU, and nothing left to sort). The
+    // expression is the one firstJsonElement writes, so the query is answered from the index alone.
+    // No PostgreSQL counterpart: it answers no `->>` expression from an index alone, and
+    // entries_by_not_after already gives it the order.
+    up: (db) => db.exec(`CREATE INDEX IF NOT EXISTS entries_radar ON entries(not_after, name, id, common_name, json_extract(dns_names, '$[0]'), is_ca);`),
+  },
 ];
 
 export const latestVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);

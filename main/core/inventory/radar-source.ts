@@ -4,11 +4,11 @@ import type { CloudId } from '../../../shared/model';
 import { firstJsonElement, nocase } from '../db/dialect-sql';
 import type { VaultDb } from '../db/vault-db';
 
-// What the expiry radar is made of, read in two queries (the library's tables read directly, as
-// the radar needs only a few columns of each entry): every library entry with the newest
-// renewal down its lineage, and every remote copy the last syncs recorded. Only what orders,
-// groups and names a certificate is read for all of them; what a copy is bound to is read for the
-// rows on screen only (readBindings). The Overview's rows, the alerts and `certvault expiring`
+// What the expiry radar is made of, read in three queries (the library's tables read directly, as
+// the radar needs only a few columns of each entry): every library entry, the entries that renew
+// another (to find the newest renewal down each lineage), and every remote copy the last syncs
+// recorded. Only what orders, groups and names a certificate is read for all of them; what a copy
+// is bound to is read for the rows on screen only (readBindings). The Overview's rows, the alerts and `certvault expiring`
 // are all computed from this.
 
 /** A library entry as the radar needs it. */
@@ -40,6 +40,7 @@ export interface RadarCopy {
 }
 
 export interface RadarSource {
+  /** Soonest expiry first, then by name and id (the radar's order, so building it sorts nothing). */
   readonly entries: readonly RadarEntry[];
   readonly copies: readonly RadarCopy[];
 }
@@ -50,19 +51,40 @@ interface EntryRow {
   readonly common_name: string | null;
   readonly first_dns: string | null;
   readonly not_after: string;
+  readonly is_ca: number;
+}
+
+/** An entry that renews another, with what Lineage orders renewals by. */
+interface RenewalRow {
+  readonly id: string;
+  readonly name: string;
+  readonly not_after: string;
   readonly not_before: string;
   readonly fingerprint_sha256: string;
-  readonly is_ca: number;
-  readonly renews_id: string | null;
+  readonly renews_id: string;
 }
 
 export async function readRadarSource(vault: VaultDb): Promise<RadarSource> {
   const { db, engine } = vault;
+  // In the radar's own order (soonest expiry, then name, then id), from one covering index on
+  // SQLite (entries_radar, migration 13): a scan of a narrow B-tree instead of every wide row, and
+  // rows that buildRadar then finds already sorted.
   const rows: readonly EntryRow[] = await db
     .selectFrom('entries')
-    .select(['id', 'name', 'common_name', firstJsonElement(engine, 'dns_names').as('first_dns'), 'not_after', 'not_before', 'fingerprint_sha256', 'is_ca', 'renews_id'])
+    .select(['id', 'name', 'common_name', firstJsonElement(engine, 'dns_names').as('first_dns'), 'not_after', 'is_ca'])
+    .orderBy('not_after')
+    .orderBy('name')
+    .orderBy('id')
     .execute();
-  const current = currentVersions(rows);
+  // Only the entries that renew another take part in a lineage. `> ''` rather than IS NOT NULL (ids
+  // are never empty): SQLite's planner seeks entries_renews for a range but scans the table for IS NOT NULL.
+  const renewals: readonly RenewalRow[] = await db
+    .selectFrom('entries')
+    .select(['id', 'name', 'not_after', 'not_before', 'fingerprint_sha256', 'renews_id'])
+    .where('renews_id', '>', '')
+    .$narrowType<{ renews_id: string }>()
+    .execute();
+  const current = currentVersions(renewals);
   const entries = rows.map(
     (row): RadarEntry => ({
       id: row.id,
@@ -153,10 +175,9 @@ export async function readBindings(
  * lists first (latest expiry, then latest start, then smallest fingerprint), as
  * Lineage.currentVersionOf does with a few queries per entry.
  */
-function currentVersions(rows: readonly EntryRow[]): Map<string, EntryRef> {
-  const successor = new Map<string, EntryRow>();
-  for (const row of rows) {
-    if (row.renews_id === null) continue;
+function currentVersions(renewals: readonly RenewalRow[]): Map<string, EntryRef> {
+  const successor = new Map<string, RenewalRow>();
+  for (const row of renewals) {
     const chosen = successor.get(row.renews_id);
     if (!chosen || listsFirst(row, chosen)) successor.set(row.renews_id, row);
   }
@@ -173,7 +194,7 @@ function currentVersions(rows: readonly EntryRow[]): Map<string, EntryRef> {
   return newest;
 }
 
-function listsFirst(a: EntryRow, b: EntryRow): boolean {
+function listsFirst(a: RenewalRow, b: RenewalRow): boolean {
   if (a.not_after !== b.not_after) return a.not_after > b.not_after;
   if (a.not_before !== b.not_before) return a.not_before > b.not_before;
   return a.fingerprint_sha256 < b.fingerprint_sha256;

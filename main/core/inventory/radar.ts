@@ -55,7 +55,11 @@ export interface RadarIndex {
 }
 
 export function buildRadar(source: RadarSource): RadarIndex {
-  const known = new Set(source.entries.map((entry) => entry.id));
+  // The library entries the copies name, looked up entry by entry in the copies' ids: a set of
+  // every entry's id would cost more than the rest of the build when copies are few.
+  const named = new Set(source.copies.flatMap((copy) => (copy.libraryId === null ? [] : [copy.libraryId])));
+  const known = new Set<string>();
+  for (const entry of named.size > 0 ? source.entries : []) if (named.has(entry.id)) known.add(entry.id);
   const byEntry = new Map<string, RadarCopy[]>();
   const held = new Set<string>();
   const unmatched = new Map<string, RadarCopy[]>();
@@ -67,25 +71,27 @@ export function buildRadar(source: RadarSource): RadarIndex {
       push(unmatched, copy.fingerprintSha256 ?? `${copy.accountId}/${copy.remoteId}`, copy);
     }
   }
-  const rows: RadarRowBase[] = [];
+  const library: Run = { rows: [], expiries: [] };
   for (const entry of source.entries) {
-    const onClouds = byEntry.get(entry.id) ?? [];
-    if ((entry.currentVersion || entry.isCa) && onClouds.length === 0) continue;
+    const onClouds = byEntry.get(entry.id);
+    if ((entry.currentVersion || entry.isCa) && !onClouds) continue;
     const renewal = entry.currentVersion;
-    rows.push({
+    library.rows.push({
       key: `library:${entry.id}`,
       libraryId: entry.id,
       name: entry.name,
       commonName: entry.commonName,
       notAfter: entry.notAfter,
       inLibrary: true,
-      places: onClouds.map((copy) => placeOf(copy, renewal && !held.has(heldKey(copy.accountId, renewal.id)) ? renewal : null)),
+      places: onClouds ? onClouds.map((copy) => placeOf(copy, renewal && !held.has(heldKey(copy.accountId, renewal.id)) ? renewal : null)) : NO_PLACES,
       importable: null,
     });
+    library.expiries.push(expiryOf(entry.notAfter));
   }
+  const remote: Run = { rows: [], expiries: [] };
   for (const [key, same] of unmatched) {
     const first = same[0]!;
-    rows.push({
+    remote.rows.push({
       key: `remote:${key}`,
       libraryId: null,
       name: copyName(first),
@@ -95,13 +101,56 @@ export function buildRadar(source: RadarSource): RadarIndex {
       places: same.map((copy) => placeOf(copy, null)),
       importable: { accountId: first.accountId, remoteId: first.remoteId },
     });
+    remote.expiries.push(expiryOf(first.notAfter));
   }
-  // Ties are common (a batch issued together expires together), so they are broken by plain code
-  // unit order: a locale collation of thousands of names costs more than the rest of the build.
-  const sorted = rows
-    .map((row) => ({ row, expiry: expiryOf(row.notAfter) }))
-    .sort((a, b) => a.expiry - b.expiry || byCodeUnits(a.row.name, b.row.name) || byCodeUnits(a.row.key, b.row.key));
-  return { rows: sorted.map((item) => item.row), expiries: sorted.map((item) => item.expiry) };
+  return merged(inOrder(library), inOrder(remote));
+}
+
+/** Rows and their expiries as they are built. */
+interface Run {
+  readonly rows: RadarRowBase[];
+  readonly expiries: number[];
+}
+
+/** A row that needs nothing and has no copies; shared, as most library entries are such rows. */
+const NO_PLACES: readonly RadarPlace[] = [];
+
+// Ties are common (a batch issued together expires together), so they are broken by plain code
+// unit order: a locale collation of thousands of names costs more than the rest of the build.
+function compareAt(a: RadarIndex, i: number, b: RadarIndex, j: number): number {
+  return a.expiries[i]! - b.expiries[j]! || byCodeUnits(a.rows[i]!.name, b.rows[j]!.name) || byCodeUnits(a.rows[i]!.key, b.rows[j]!.key);
+}
+
+/**
+ * The rows in the radar's order. The library's come in that order from the database
+ * (readRadarSource), so this is one pass over them; anything else is sorted.
+ */
+function inOrder(part: RadarIndex): RadarIndex {
+  let sorted = true;
+  for (let i = 1; i < part.rows.length && sorted; i++) sorted = compareAt(part, i - 1, part, i) <= 0;
+  if (sorted) return part;
+  const order = part.rows.map((_, i) => i).sort((i, j) => compareAt(part, i, part, j));
+  return { rows: order.map((i) => part.rows[i]!), expiries: order.map((i) => part.expiries[i]!) };
+}
+
+/** Two runs in the radar's order as one. */
+function merged(a: RadarIndex, b: RadarIndex): RadarIndex {
+  if (b.rows.length === 0) return a;
+  if (a.rows.length === 0) return b;
+  const out: Run = { rows: [], expiries: [] };
+  const take = (part: RadarIndex, at: number) => {
+    out.rows.push(part.rows[at]!);
+    out.expiries.push(part.expiries[at]!);
+  };
+  let i = 0;
+  let j = 0;
+  while (i < a.rows.length && j < b.rows.length) {
+    if (compareAt(a, i, b, j) <= 0) take(a, i++);
+    else take(b, j++);
+  }
+  while (i < a.rows.length) take(a, i++);
+  while (j < b.rows.length) take(b, j++);
+  return out;
 }
 
 /** The group counts at `now`, and `limit` rows from `offset` with their days left, group and bindings. */

@@ -39,6 +39,22 @@ describe('the radar source', () => {
   });
 });
 
+describe('the radar source at scale', () => {
+  it('reads the library in the radar order from a covering index, and only the renewing entries for the lineages', async () => {
+    const vault = alertVault();
+    vault.entry('m', { cn: 'm.example', notAfter: inDays(30) });
+    vault.entry('k', { cn: 'k.example', notAfter: inDays(30) });
+    vault.entry('early', { cn: 'z.example', notAfter: inDays(-5) });
+    vault.entry('late', { cn: 'a.example', notAfter: inDays(400), renews: 'm' });
+    const source = await readRadarSource(vault.vaultDb);
+    expect(source.entries.map((e) => e.id)).toEqual(['early', 'k', 'm', 'late']);
+    expect(source.entries.find((e) => e.id === 'm')?.currentVersion?.id).toBe('late');
+    const plan = (query: string) => (vault.db.prepare(`EXPLAIN QUERY PLAN ${query}`).all() as { detail: string }[]).map((row) => row.detail).join('; ');
+    expect(plan(`SELECT id, name, common_name, json_extract(dns_names, '$[0]'), not_after, is_ca FROM entries ORDER BY not_after, name, id`)).toBe('SCAN entries USING COVERING INDEX entries_radar');
+    expect(plan(`SELECT id, name, not_after, not_before, fingerprint_sha256, renews_id FROM entries WHERE renews_id > ''`)).toContain('USING INDEX entries_renews');
+  });
+});
+
 describe('dataRevision', () => {
   const dirs: string[] = [];
   afterEach(() => dirs.splice(0).forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));

@@ -91,6 +91,23 @@ describe('buildRadar', () => {
   });
 });
 
+describe('the radar order', () => {
+  it('is the same whatever order the entries and copies come in: soonest expiry, then name, then key', () => {
+    // Ties on expiry (a batch issued together), names tied too, and remote rows between library rows.
+    const entries = [entry('b', 5), entry('a', 5), { ...entry('a2', 5), name: 'a.example' }, entry('c', -2), entry('d', 40)];
+    const copies = [copy('prod', 'r1', 5, null), copy('prod', 'r0', 40, null), copy('prod', 'r2', -9, null)];
+    const expected = ['remote:id-prod/r2', 'library:c', 'library:a', 'library:a2', 'library:b', 'remote:id-prod/r1', 'library:d', 'remote:id-prod/r0'];
+    for (let turn = 0; turn < entries.length; turn++) {
+      const rotated = [...entries.slice(turn), ...entries.slice(0, turn)];
+      for (const order of [rotated, [...rotated].reverse()]) {
+        const index = buildRadar({ entries: order, copies: turn % 2 === 0 ? copies : [...copies].reverse() });
+        expect(index.rows.map((row) => row.key)).toEqual(expected);
+        expect(index.expiries).toEqual([...index.expiries].sort((x, y) => x - y));
+      }
+    }
+  });
+});
+
 describe('radar rows that need nothing by themselves', () => {
   it('shows a CA certificate only while a cloud holds it, and a copy of an entry no longer in the library as remote-only', () => {
     const radar = radarAt([entry('ca', 100, null, true), entry('held-ca', 200, null, true)], [copy('prod', 'r-ca', 200, 'held-ca'), copy('prod', 'r-gone', 10, 'deleted')]);
