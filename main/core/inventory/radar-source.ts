@@ -67,7 +67,7 @@ interface RenewalRow {
 export async function readRadarSource(vault: VaultDb): Promise<RadarSource> {
   const { db, engine } = vault;
   // In the radar's own order (soonest expiry, then name, then id), from one covering index on
-  // SQLite (entries_radar, migration 13): a scan of a narrow B-tree instead of every wide row, and
+  // SQLite (entries_radar, migration 11): a scan of a narrow B-tree instead of every wide row, and
   // rows that buildRadar then finds already sorted.
   const rows: readonly EntryRow[] = await db
     .selectFrom('entries')
