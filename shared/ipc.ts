@@ -361,8 +361,8 @@ function uploadChannels() {
         })
         .strict(),
     ),
-    /** Deletes the account and its keychain entry; its history stays. */
-    'accounts.remove': channel<z.ZodType<{ id: string }>, { id: string }>(z.object({ id }).strict()),
+    /** Deletes the account and its keychain entry (or its shared secret); its history stays. */
+    'accounts.remove': channel<z.ZodType<{ id: string }>, { id: string; name: string; shared: boolean }>(z.object({ id }).strict()),
     /**
      * Asks the user, in a main-process dialog showing the account's cloud, access key id and
      * endpoint, whether private keys may be uploaded to it; the answer is recorded in main. Returns

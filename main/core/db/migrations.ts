@@ -200,6 +200,20 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 12,
+    // Shared cloud accounts of a team vault (main/core/accounts/team-secret.ts). The local vault
+    // never holds one: the CHECK of migration 2 still refuses secret_source 'team' here; the
+    // columns exist so both engines keep one schema (tests/integration/db/schema-parity.test.ts).
+    up: (db) => {
+      db.exec(`
+        ALTER TABLE cloud_accounts ADD COLUMN secret_nonce BLOB;
+        ALTER TABLE cloud_accounts ADD COLUMN secret_sealed BLOB;
+        ALTER TABLE cloud_accounts ADD COLUMN secret_key_version INTEGER;
+        ALTER TABLE cloud_accounts ADD COLUMN owner_member_id TEXT;
+      `);
+    },
+  },
 ];
 
 export const latestVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);

@@ -179,7 +179,7 @@ export async function removeMember(env: TeamEnvironment, name: string, memberRef
         const keyVersion = team.key_version + 1;
         const newKey = newTeamKey();
         await tx.updateTable('members').set({ status: 'removed' }).where('id', '=', member.id).execute();
-        const resealed = await resealTeamVault(tx as unknown as Transaction<VaultTables>, oldKey, newKey);
+        const resealed = await resealTeamVault(tx as unknown as Transaction<VaultTables>, oldKey, newKey, keyVersion);
         for (const other of remaining.filter((candidate) => candidate.role !== 'viewer')) {
           const wrapped = await wrapTeamKey(newKey, other.public_key, { teamId: entry.teamId, memberId: other.id, keyVersion });
           await tx.insertInto('team_key_wraps').values({ member_id: other.id, key_version: keyVersion, wrapped }).execute();
@@ -188,7 +188,7 @@ export async function removeMember(env: TeamEnvironment, name: string, memberRef
         await tx.updateTable('team').set({ key_version: keyVersion }).where('id', '=', entry.teamId).execute();
         oldKey.fill(0);
         newKey.fill(0);
-        await appendAudit(tx, entry.teamId, actorOf(admin, env), { action: 'member.remove', subject: member.id, detail: { member: member.name, role: member.role, keyVersion, resealedKeys: resealed.keys, resealedRollbacks: resealed.rollbacks } }, env.now());
+        await appendAudit(tx, entry.teamId, actorOf(admin, env), { action: 'member.remove', subject: member.id, detail: { member: member.name, role: member.role, keyVersion, resealedKeys: resealed.keys, resealedRollbacks: resealed.rollbacks, resealedAccounts: resealed.accounts } }, env.now());
         return { member: { ...member, status: 'removed' as const }, keyVersion };
       }),
     );

@@ -3,6 +3,7 @@ import { getProvider } from '../../clouds/registry';
 import { vaultDbOf } from '../db/context-db';
 import type { HandlerContext } from '../ipc/context';
 import { osKeychain } from '../keychain';
+import type { AccountTeam } from '../accounts/team-secret';
 import { UploadService, type UploadServiceOptions } from './service';
 
 export { UploadService } from './service';
@@ -16,7 +17,9 @@ const opened = new WeakMap<HandlerContext, UploadService>();
 
 /** The service a window uses: the vault database, the OS keychain, the real clouds, events out. */
 export function openUploadService(ctx: HandlerContext, options: Pick<UploadServiceOptions, 'concurrency'> = {}): UploadService {
+  const team = accountTeamOf(ctx);
   return new UploadService({
+    ...(team ? { team } : {}),
     vault: vaultDbOf(ctx),
     secrets: osKeychain(),
     providers: getProvider,
@@ -24,6 +27,13 @@ export function openUploadService(ctx: HandlerContext, options: Pick<UploadServi
     emit: (progress) => ctx.events.emit('uploads.progress', progress),
     ...options,
   });
+}
+
+/** On a team vault: who acts, in which role, and the team key for shared account secrets. */
+export function accountTeamOf(ctx: Pick<HandlerContext, 'team'>): AccountTeam | null {
+  const scope = ctx.team?.();
+  if (!scope) return null;
+  return { teamName: scope.name, member: scope.member, role: scope.role, keys: { current: () => scope.teamKey() }, memberNames: (ids) => scope.memberNames(ids) };
 }
 
 export function uploadsOf(ctx: HandlerContext): UploadService {

@@ -8,6 +8,7 @@ import { systemClock, type Clock } from './clock';
 import type { RetryPolicy } from '../../clouds/retry';
 import { accountIdentity, type AccountIdentity } from '../accounts/account-confirmation';
 import { AccountStore, accountConfig, type ProviderLookup } from '../accounts/account-store';
+import type { AccountTeam } from '../accounts/team-secret';
 import { testConnection } from '../accounts/connection-test';
 import type { VaultDb } from '../db/vault-db';
 import type { SecretStore } from '../keychain';
@@ -39,6 +40,8 @@ export interface UploadServiceOptions {
   readonly random?: () => number;
   /** Where accounts with `secretSource: 'environment'` read their secret; default `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The team vault `vault` is, for shared and personal accounts (accounts/team-secret.ts); absent on the local vault. */
+  readonly team?: AccountTeam;
 }
 
 export interface TargetRequest {
@@ -67,7 +70,7 @@ export class UploadService {
     this.clock = options.clock ?? systemClock;
     const now = () => new Date(this.clock.now());
     this.providers = options.providers;
-    this.accounts = new AccountStore(options.vault, options.secrets, options.providers, now, options.env);
+    this.accounts = new AccountStore(options.vault, options.secrets, options.providers, now, options.env, options.team);
     this.history = new HistoryStore(options.vault, now);
     this.pacer = new AccountPacer(this.clock);
     this.deps = {
