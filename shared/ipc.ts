@@ -327,7 +327,8 @@ function uploadChannels() {
   };
   return {
     /** Every account (never a secret) and what each cloud asks for. */
-    'accounts.list': channel<typeof noParameters, { accounts: CloudAccount[]; clouds: CloudDescription[] }>(noParameters),
+    /** `canShare`: this member is an admin of the team vault in use, so the form offers "Shared with the team". */
+    'accounts.list': channel<typeof noParameters, { accounts: CloudAccount[]; clouds: CloudDescription[]; canShare: boolean }>(noParameters),
     /**
      * Creates (no `id`) or edits an account. `secret` is required for a new keychain account; on edit
      * it replaces the stored one. `secretSource: 'environment'` stores no secret: the cloud's usual

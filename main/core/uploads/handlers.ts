@@ -55,7 +55,11 @@ function watch(jobId: string, done: Promise<unknown>): void {
 export const uploadHandlers: UploadHandlers = {
   'accounts.list': async (ctx) => {
     const service = uploadsOf(ctx);
-    return { accounts: await service.accounts.list(), clouds: cloudIds.map((cloud) => describeCloud(service.provider(cloud))) };
+    return {
+      accounts: await service.accounts.list(),
+      clouds: cloudIds.map((cloud) => describeCloud(service.provider(cloud))),
+      canShare: ctx.team?.().role === 'admin',
+    };
   },
   'accounts.save': async (ctx, { secret, ...input }) => {
     const credentials = secret ? credentialsFromObject(secret) : undefined;
