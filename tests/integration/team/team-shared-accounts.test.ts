@@ -35,7 +35,9 @@ import { assertThrowawayKeyring } from '../vault/keyring-guard';
 // account is hers alone. Removing Dan rotates the team key: the shared secret is re-sealed in the
 // same transaction, Bob still uploads, and Dan's old key opens nothing new.
 assertThrowawayKeyring();
-log.setSink(null);
+
+/** Every IPC answer and log line of the run: none may carry the shared secret (the last test). */
+const seen: string[] = [];
 
 let cluster: PgCluster;
 let tencent: RunningEmulator;
@@ -65,12 +67,14 @@ async function openWindow(env: TeamEnvironment): Promise<VaultSwitcher> {
 
 async function ok<C extends Channel>(window: VaultSwitcher, channel: C, request: Request<C>): Promise<Response<C>> {
   const result = await dispatch(window.current, channel, request);
+  seen.push(JSON.stringify(result));
   if (!result.ok) throw new Error(`${channel}: ${result.error.code} ${result.error.message}`);
   return result.value as Response<C>;
 }
 
 async function refused<C extends Channel>(window: VaultSwitcher, channel: C, request: Request<C>) {
   const result = await dispatch(window.current, channel, request);
+  seen.push(JSON.stringify(result));
   if (result.ok) throw new Error(`${channel} was not refused`);
   return result.error;
 }
@@ -97,6 +101,7 @@ let annEnv: TeamEnvironment;
 let shared: CloudAccount;
 
 beforeAll(async () => {
+  log.setSink((line) => seen.push(line));
   cluster = await startPgCluster();
   tencent = await startTencentEmulator();
   leaves = makeLeaves(3, { prefix: 'shared' });
@@ -125,6 +130,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  log.setSink(null);
   for (const switcher of switchers) await switcher.close();
   await tencent?.close();
   await cluster?.stop();
@@ -224,5 +230,12 @@ describe('shared cloud accounts on a team vault', () => {
     expect(rows.at(-1)).toMatchObject({ action: 'account.remove', member_name: 'Ann', detail: { name: 'copy-target', shared: true } });
     const byOperator = await refused(bob, 'accounts.remove', { id: shared.id });
     expect(byOperator).toMatchObject({ code: 'team.role_required', params: { needed: 'admin' } });
+  });
+
+  it('no IPC answer or log line of any of the above carries the shared secret', () => {
+    // The recorder saw the traffic and the log, or this proves nothing.
+    expect(seen.some((line) => line.includes('"secretSource":"team"'))).toBe(true);
+    expect(seen.some((line) => line.includes('account_saved'))).toBe(true);
+    for (const line of seen) expect(line.includes(secret.accessKeySecret), 'an answer or log line carries the shared secret').toBe(false);
   });
 });
