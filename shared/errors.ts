@@ -55,6 +55,10 @@ export const errorCodes = [
   'account.env_missing',
   'account.region_required',
   'account.endpoint_not_confirmed',
+  // cloud accounts on a team vault (accounts/team-secret.ts)
+  'account.personal_of_member',
+  'account.shared_needs_team',
+  'account.shared_unreadable',
   // keys go only where the user agreed (accounts/account-confirmation.ts); vault backup files (core/backup)
   'account.not_confirmed',
   'backup.passphrase_too_short',

@@ -327,7 +327,8 @@ function uploadChannels() {
   };
   return {
     /** Every account (never a secret) and what each cloud asks for. */
-    'accounts.list': channel<typeof noParameters, { accounts: CloudAccount[]; clouds: CloudDescription[] }>(noParameters),
+    /** `canShare`: this member is an admin of the team vault in use, so the form offers "Shared with the team". */
+    'accounts.list': channel<typeof noParameters, { accounts: CloudAccount[]; clouds: CloudDescription[]; canShare: boolean }>(noParameters),
     /**
      * Creates (no `id`) or edits an account. `secret` is required for a new keychain account; on edit
      * it replaces the stored one. `secretSource: 'environment'` stores no secret: the cloud's usual
@@ -361,8 +362,8 @@ function uploadChannels() {
         })
         .strict(),
     ),
-    /** Deletes the account and its keychain entry; its history stays. */
-    'accounts.remove': channel<z.ZodType<{ id: string }>, { id: string }>(z.object({ id }).strict()),
+    /** Deletes the account and its keychain entry (or its shared secret); its history stays. */
+    'accounts.remove': channel<z.ZodType<{ id: string }>, { id: string; name: string; shared: boolean }>(z.object({ id }).strict()),
     /**
      * Asks the user, in a main-process dialog showing the account's cloud, access key id and
      * endpoint, whether private keys may be uploaded to it; the answer is recorded in main. Returns

@@ -7,7 +7,8 @@ import type { Locale } from './i18n';
 
 export type Localized = Readonly<Record<Locale, string>>;
 
-export const secretSources = ['keychain', 'environment'] as const;
+/** 'team': a shared account of a team vault, its secret sealed with the team key (never on the local vault). */
+export const secretSources = ['keychain', 'environment', 'team'] as const;
 export type SecretSource = (typeof secretSources)[number];
 
 /** A cloud account as every front door sees it. The secret itself never leaves main/core. */
@@ -23,8 +24,10 @@ export interface CloudAccount {
   readonly defaultOptions: Readonly<Record<string, unknown>>;
   /** Where the secret comes from: the OS keychain, or the cloud's environment variables at each use. */
   readonly secretSource: SecretSource;
-  /** True when the secret is in the keychain (it is never sent here; it can only be replaced). */
+  /** True when this computer can use the stored secret: in its keychain, or shared with the team (it is never sent here; it can only be replaced). */
   readonly secretStored: boolean;
+  /** On a team vault, the member whose keychain holds a personal account's secret; null otherwise. */
+  readonly owner: { readonly id: string; readonly name: string } | null;
   /**
    * True when the user confirmed, in a main-process dialog, that private keys may go to this
    * account (its cloud, access key id and endpoint) since it was added or its secret or endpoint

@@ -10,7 +10,7 @@ import { jsonDocument, table } from './output';
 
 const help = `Usage: certvault account add --cloud CLOUD --name NAME [--region R] [--endpoint URL]
                              [--project-id P] [--instance-id I] [--project-name P] [--resource-group G]
-                             [--secret-stdin | --secret-from-env] [--json]
+                             [--secret-stdin | --secret-from-env] [--shared] [--json]
        certvault account list [--json]
        certvault account remove [--json] NAME
        certvault account test [--json] NAME
@@ -26,6 +26,10 @@ that account's settings and secret.
 
 With --secret-from-env nothing is stored: the account reads the variables above each time it is
 used. For servers without a keychain (a certbot deploy hook): export them where certvault runs.
+
+On a team vault an account's settings are the team's. Its secret is yours (your keychain: other
+members are told to add their own or ask an admin to share it), or with --shared (admins only) the
+team's: sealed with the team key in the team database, usable by every operator, in no keychain.
 
   --endpoint URL     an http(s) URL replacing the cloud's public endpoint (private endpoints)
   --project-id P     Tencent project id; Huawei project id
@@ -57,6 +61,7 @@ const options = {
   'resource-group': { type: 'string' },
   'secret-stdin': { type: 'boolean', default: false },
   'secret-from-env': { type: 'boolean', default: false },
+  shared: { type: 'boolean', default: false },
 } as const;
 
 export const accountCommand: Command = {
@@ -80,6 +85,7 @@ export const accountCommand: Command = {
           if (value !== undefined) fields[key] = value;
         }
         if (values['secret-stdin'] && values['secret-from-env']) throw new UsageError('--secret-stdin and --secret-from-env cannot be used together');
+        if (values.shared && values['secret-from-env']) throw new UsageError('--shared and --secret-from-env cannot be used together: a shared account keeps its secret in the team database');
         const fromEnv = values['secret-from-env'];
         const secret = fromEnv ? null : await readSecret(cloud, values['secret-stdin'], context.io);
         const existing = (await call(ctx(), 'accounts.list', {})).accounts.find((a) => a.name.toLowerCase() === values.name!.trim().toLowerCase());
@@ -90,7 +96,7 @@ export const accountCommand: Command = {
           region: values.region ?? null,
           endpoint: values.endpoint ?? null,
           fields,
-          secretSource: fromEnv ? 'environment' : 'keychain',
+          secretSource: fromEnv ? 'environment' : values.shared ? 'team' : 'keychain',
           ...(secret
             ? { secret: { accessKeyId: secret.accessKeyId, accessKeySecret: secret.accessKeySecret, ...(secret.securityToken ? { token: secret.securityToken } : {}) } }
             : {}),
@@ -99,7 +105,11 @@ export const accountCommand: Command = {
         if (fromEnv && !(context.io.env[names.id] && context.io.env[names.secret])) {
           context.io.stderr(`certvault account: note: ${names.id} and ${names.secret} are not set here; set them wherever certvault uploads with "${account.name}"\n`);
         }
-        const where = fromEnv ? `secret read from ${names.id} / ${names.secret} at each use` : 'secret stored in the OS keychain';
+        const where = fromEnv
+          ? `secret read from ${names.id} / ${names.secret} at each use`
+          : values.shared
+            ? 'secret sealed with the team key, shared with the team'
+            : 'secret stored in the OS keychain';
         out({ account: accountJson(account) }, `${existing ? 'updated' : 'added'} ${account.name} (${account.cloud}); ${where}\n`);
         return exitCodes.ok;
       }
@@ -157,13 +167,21 @@ function accountJson(account: CloudAccount) {
     defaultOptions: account.defaultOptions,
     secretSource: account.secretSource,
     secretStored: account.secretStored,
+    owner: account.owner,
   };
 }
 
 function listText(accounts: readonly CloudAccount[]): string {
   if (accounts.length === 0) return 'No cloud accounts. Add one with: certvault account add --cloud CLOUD --name NAME\n';
-  const rows = accounts.map((a) => [a.name, a.cloud, a.secretSource, a.region ?? '-', a.endpoint ?? '-']);
+  const rows = accounts.map((a) => [a.name, a.cloud, secretText(a), a.region ?? '-', a.endpoint ?? '-']);
   return table(['NAME', 'CLOUD', 'SECRET', 'REGION', 'ENDPOINT'], rows);
+}
+
+/** Whose secret: the team's, a member's keychain (team vault), this keychain or the environment. */
+function secretText(account: CloudAccount): string {
+  if (account.secretSource === 'team') return 'shared';
+  if (account.owner) return `personal (${printable(account.owner.name)})`;
+  return account.secretSource;
 }
 
 function testJson(result: ConnectionTest) {

@@ -12,11 +12,14 @@ import { log } from '../log';
 import { AccountConfirmations } from './account-confirmation';
 import { validateAccountInput, type AccountInput } from './account-input';
 import { credentialEnvironment, credentialsFromEnvironment, parseStoredCredentials, serializeCredentials } from './credentials';
+import { openSharedSecret, requireSharingAdmin, sealSharedSecret, type AccountTeam, type SealedSecret } from './team-secret';
 
 // Cloud accounts: the non-secret fields in the vault database (either engine), the secret in the OS keychain under
 // `cloud-account:<id>` (or, chosen explicitly per account, the cloud's usual environment variables
-// read at each use, for servers without a keychain). The secret is written by `save` and read by
-// `credentials`, and no other method returns or logs it.
+// read at each use, for servers without a keychain). On a team vault an account may instead be
+// shared: its secret sealed with the team key in the row (team-secret.ts); a keychain account there
+// is its owner's, whose keychain alone holds the secret. The secret is written by `save` and read
+// by `credentials`, and no other method returns or logs it.
 
 export type ProviderLookup = (cloud: CloudId) => CloudProvider;
 
@@ -42,7 +45,8 @@ export function keychainAccount(accountId: string): string {
   return `cloud-account:${accountId}`;
 }
 
-function toAccount(row: AccountRow, confirmed: ReadonlySet<string>): CloudAccount {
+function toAccount(row: AccountRow, confirmed: ReadonlySet<string>, owners: ReadonlyMap<string, string>, selfId: string | null): CloudAccount {
+  const ownerId = row.secret_source === 'keychain' ? row.owner_member_id : null;
   return {
     id: row.id,
     name: row.name,
@@ -52,7 +56,8 @@ function toAccount(row: AccountRow, confirmed: ReadonlySet<string>): CloudAccoun
     fields: JSON.parse(row.fields_json) as Record<string, string>,
     defaultOptions: JSON.parse(row.default_options_json) as Record<string, unknown>,
     secretSource: row.secret_source,
-    secretStored: row.secret_source === 'keychain',
+    secretStored: row.secret_source === 'team' || (row.secret_source === 'keychain' && (ownerId === null || ownerId === selfId)),
+    owner: ownerId === null ? null : { id: ownerId, name: owners.get(ownerId) ?? ownerId },
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     confirmed: confirmed.has(row.id),
@@ -72,6 +77,8 @@ export class AccountStore {
     private readonly providers: ProviderLookup,
     private readonly now: () => Date = () => new Date(),
     private readonly env: Environment = process.env,
+    /** The team vault this store works on; null on the local vault. */
+    private readonly team: AccountTeam | null = null,
   ) {
     this.confirmations = new AccountConfirmations(vault);
   }
@@ -108,11 +115,15 @@ export class AccountStore {
       throw new VaultError('account.invalid', { field: 'cloud', reason: `cannot change from ${existing.cloud} to ${valid.cloud}; add a new account instead` });
     }
     const source = input.secretSource ?? existing?.secretSource ?? 'keychain';
+    if (source === 'team' || existing?.secretSource === 'team') requireSharingAdmin(this.team, valid.name);
     if (source === 'environment' && credentials) {
       throw new VaultError('account.invalid', { field: 'secret', reason: 'an account that reads its secret from the environment stores none; leave the secret empty' });
     }
-    const needsSecret = source === 'keychain' && existing?.secretSource !== 'keychain';
-    if (needsSecret && !credentials) throw new VaultError('account.invalid', { field: 'secret', reason: 'an account with its secret in the keychain needs the secret' });
+    const needsSecret = source !== 'environment' && existing?.secretSource !== source;
+    if (needsSecret && !credentials) {
+      const where = source === 'team' ? 'shared with the team' : 'in the keychain';
+      throw new VaultError('account.invalid', { field: 'secret', reason: `an account with its secret ${where} needs the secret` });
+    }
     await this.assertNameFree(valid.name, existing?.id ?? null);
     if (confirmEndpoint && valid.endpoint !== null && valid.endpoint !== existing?.endpoint) {
       if (!(await confirmEndpoint({ name: valid.name, cloud: valid.cloud }, valid.endpoint))) {
@@ -124,11 +135,16 @@ export class AccountStore {
     const id = existing?.id ?? randomUUID();
     const key = keychainAccount(id);
     const stamp = this.now().toISOString();
-    const leavingKeychain = existing?.secretSource === 'keychain' && source === 'environment';
-    const touchesKeychain = credentials !== undefined || leavingKeychain;
+    // Only the owner's keychain holds a personal account's secret: another member's has nothing to move.
+    const ownKeychain = existing?.secretSource === 'keychain' && this.ownsSecret(existing);
+    const leavingKeychain = ownKeychain && source !== 'keychain';
+    const toKeychain = source === 'keychain' ? credentials : undefined;
+    const touchesKeychain = toKeychain !== undefined || leavingKeychain;
     // Kept to put back if the row cannot be written.
-    const previousSecret = existing?.secretSource === 'keychain' && touchesKeychain ? await this.secrets.get(key) : null;
-    if (credentials) await this.secrets.set(key, serializeCredentials(credentials));
+    const previousSecret = ownKeychain && touchesKeychain ? await this.secrets.get(key) : null;
+    // Sealed before anything is written: a member without the team key changes nothing.
+    const shared = source === 'team' && credentials ? await sealSharedSecret(this.team!, id, credentials) : null;
+    if (toKeychain) await this.secrets.set(key, serializeCredentials(toKeychain));
     else if (leavingKeychain) await this.secrets.delete(key);
     try {
       const values = {
@@ -139,6 +155,11 @@ export class AccountStore {
         default_options_json: JSON.stringify(valid.defaultOptions),
         secret_source: source,
         updated_at: stamp,
+        ...(shared ? { secret_nonce: shared.nonce, secret_sealed: shared.sealed, secret_key_version: shared.keyVersion } : {}),
+        ...(source !== 'team' ? { secret_nonce: null, secret_sealed: null, secret_key_version: null } : {}),
+        // Whoever stores a personal secret owns it: it is in their keychain from now on.
+        ...(this.team && toKeychain ? { owner_member_id: this.team.member.id } : {}),
+        ...(source !== 'keychain' ? { owner_member_id: null } : {}),
       };
       if (existing) {
         // Who receives the keys may have changed: the user confirms the account again before the next upload.
@@ -165,7 +186,8 @@ export class AccountStore {
   /** Deletes the keychain entry first: a failure there leaves the account intact, never an orphaned secret. */
   async remove(idOrName: string): Promise<CloudAccount> {
     const account = await this.get(idOrName);
-    if (account.secretSource === 'keychain') await this.secrets.delete(keychainAccount(account.id));
+    if (account.secretSource === 'team') requireSharingAdmin(this.team, account.name);
+    if (account.secretSource === 'keychain' && this.ownsSecret(account)) await this.secrets.delete(keychainAccount(account.id));
     await this.vault.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('cloud_accounts').where('id', '=', account.id).execute();
       await this.confirmations.forget(account.id, trx);
@@ -182,6 +204,10 @@ export class AccountStore {
       const names = credentialEnvironment[account.cloud];
       throw new VaultError('account.env_missing', { name: account.name, variables: `${names.id} and ${names.secret}` });
     }
+    if (account.secretSource === 'team') return openSharedSecret(this.team!, account, await this.sealedSecret(account));
+    if (!this.ownsSecret(account)) {
+      throw new VaultError('account.personal_of_member', { name: account.name, member: account.owner?.name ?? '' });
+    }
     const stored = await this.secrets.get(keychainAccount(account.id));
     if (stored === null) throw new VaultError('account.secret_missing', { name: account.name });
     return parseStoredCredentials(stored, account.name);
@@ -189,7 +215,20 @@ export class AccountStore {
 
   private async toAccounts(rows: readonly AccountRow[]): Promise<CloudAccount[]> {
     const confirmed = await this.confirmations.confirmedFor(rows.map((row) => ({ id: row.id, cloud: row.cloud as CloudId, endpoint: row.endpoint })));
-    return rows.map((row) => toAccount(row, confirmed));
+    const ownerIds = [...new Set(rows.flatMap((row) => (row.owner_member_id === null ? [] : [row.owner_member_id])))];
+    const owners = this.team && ownerIds.length > 0 ? await this.team.memberNames(ownerIds) : new Map<string, string>();
+    return rows.map((row) => toAccount(row, confirmed, owners, this.team?.member.id ?? null));
+  }
+
+  /** A personal account's secret is this member's when it has no owner (the local vault, or saved before sharing existed) or this member owns it. */
+  private ownsSecret(account: CloudAccount): boolean {
+    return account.owner === null || account.owner.id === this.team?.member.id;
+  }
+
+  private async sealedSecret(account: CloudAccount): Promise<SealedSecret> {
+    const row = await this.vault.db.selectFrom('cloud_accounts').select(['secret_nonce', 'secret_sealed', 'secret_key_version']).where('id', '=', account.id).executeTakeFirst();
+    if (!row?.secret_nonce || !row.secret_sealed || row.secret_key_version === null) throw new VaultError('account.not_found', { name: account.name });
+    return { nonce: row.secret_nonce, sealed: row.secret_sealed, keyVersion: row.secret_key_version };
   }
 
   private async assertNameFree(name: string, selfId: string | null): Promise<void> {

@@ -226,6 +226,20 @@ export const migrations: readonly Migration[] = [
     // entries_by_not_after already gives it the order.
     up: (db) => db.exec(`CREATE INDEX IF NOT EXISTS entries_radar ON entries(not_after, name, id, common_name, json_extract(dns_names, '$[0]'), is_ca);`),
   },
+  {
+    version: 12,
+    // Shared cloud accounts of a team vault (main/core/accounts/team-secret.ts). The local vault
+    // never holds one: the CHECK of migration 2 still refuses secret_source 'team' here; the
+    // columns exist so both engines keep one schema (tests/integration/db/schema-parity.test.ts).
+    up: (db) => {
+      db.exec(`
+        ALTER TABLE cloud_accounts ADD COLUMN secret_nonce BLOB;
+        ALTER TABLE cloud_accounts ADD COLUMN secret_sealed BLOB;
+        ALTER TABLE cloud_accounts ADD COLUMN secret_key_version INTEGER;
+        ALTER TABLE cloud_accounts ADD COLUMN owner_member_id TEXT;
+      `);
+    },
+  },
 ];
 
 export const latestVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);

@@ -99,9 +99,15 @@ export interface CloudAccountsTable {
   endpoint: string | null;
   fields_json: Generated<string>;
   default_options_json: Generated<string>;
-  secret_source: Generated<'keychain' | 'environment'>;
+  secret_source: Generated<'keychain' | 'environment' | 'team'>;
   created_at: string;
   updated_at: string;
+  /** A shared account's secret, sealed with the team key of `secret_key_version` (team vaults only). */
+  secret_nonce: Buffer | null;
+  secret_sealed: Buffer | null;
+  secret_key_version: number | null;
+  /** On a team vault: the member whose keychain holds a personal account's secret. */
+  owner_member_id: string | null;
 }
 
 export type UploadStatus = 'pending' | 'uploaded' | 'duplicate' | 'failed' | 'cancelled' | 'unknown';

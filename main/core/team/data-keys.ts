@@ -31,16 +31,21 @@ export class TeamDataKeys implements DataKeyProvider {
 
   /** Ready with the team key, or missing (a viewer, or left out of the last rotation) with how many keys stay closed. */
   async status(): Promise<DataKeyStatus> {
-    const key = await this.currentKey();
-    if (key) return { state: 'ready', key };
+    const opened = await this.currentKey();
+    if (opened) return { state: 'ready', key: opened.key };
     const { vaultDb, address } = this.options;
     return { state: 'missing', sealedKeys: await teamDbCall(address, () => sealedKeyCount(vaultDb.db)) };
   }
 
   /** The team key for sealing; a member without it is told why (`team.viewer_no_key`, `team.no_team_key`). */
   async forSealing(): Promise<Buffer> {
-    const key = await this.currentKey();
-    if (key) return key;
+    return (await this.current()).key;
+  }
+
+  /** The team key with its version (a shared account's secret records it: team-secret.ts); refused like `forSealing`. */
+  async current(): Promise<{ readonly key: Buffer; readonly version: number }> {
+    const opened = await this.currentKey();
+    if (opened) return opened;
     throw await this.missingKeyError();
   }
 
@@ -51,16 +56,16 @@ export class TeamDataKeys implements DataKeyProvider {
     return new VaultError('team.no_team_key', { version: state.keyVersion });
   }
 
-  private async currentKey(): Promise<Buffer | null> {
+  private async currentKey(): Promise<{ readonly version: number; readonly key: Buffer } | null> {
     const state = await this.readState();
-    if (this.opened?.version === state.keyVersion) return this.opened.key;
+    if (this.opened?.version === state.keyVersion) return this.opened;
     if (!state.wrapped) return null;
     const { entry, secrets } = this.options;
     const pair = await requireMemberKey(secrets, entry.teamId, entry.memberId);
     const key = await unwrapTeamKey(state.wrapped, pair, { teamId: entry.teamId, memberId: entry.memberId, keyVersion: state.keyVersion });
     this.opened?.key.fill(0);
     this.opened = { version: state.keyVersion, key };
-    return key;
+    return this.opened;
   }
 
   /** The team's key version, this member's role and its wrap of that version (one query); a removed member is refused. */

@@ -171,15 +171,15 @@ export async function roster(env: TeamEnvironment, name: string, sources?: Passw
 /**
  * Removes a member and rotates the team key in one transaction: a new key version wrapped to
  * every remaining operator and admin; every older wrap deleted, the removed member's included;
- * every private key and rollback material of the vault re-sealed under the new key (the vault
- * tables share the database). A removed member may still hold copies of what they could read before.
+ * every private key, rollback material and shared account secret of the vault re-sealed under
+ * the new key (rotateTeamKey). A removed member may still hold copies of what they could read before.
  */
 export async function removeMember(env: TeamEnvironment, name: string, memberRef: string, sources?: PasswordSources): Promise<{ member: Member; keyVersion: number }> {
   return changeMember(env, name, memberRef, sources, async ({ tx, entry, pair, admin, team, member, others }) => {
     refuseLastAdmin(member, others);
     await tx.updateTable('members').set({ status: 'removed' }).where('id', '=', member.id).execute();
-    const { keyVersion, resealedKeys, resealedRollbacks } = await rotateTeamKey(tx, entry, pair, team.key_version, others);
-    await appendAudit(tx, entry.teamId, actorOf(admin, env), { action: 'member.remove', subject: member.id, detail: { member: member.name, role: member.role, keyVersion, resealedKeys, resealedRollbacks } }, env.now());
+    const { keyVersion, resealedKeys, resealedRollbacks, resealedAccounts } = await rotateTeamKey(tx, entry, pair, team.key_version, others);
+    await appendAudit(tx, entry.teamId, actorOf(admin, env), { action: 'member.remove', subject: member.id, detail: { member: member.name, role: member.role, keyVersion, resealedKeys, resealedRollbacks, resealedAccounts } }, env.now());
     return { member: { ...member, status: 'removed' as const }, keyVersion };
   });
 }
@@ -224,6 +224,7 @@ interface Rotation {
   readonly keyVersion: number;
   readonly resealedKeys: number;
   readonly resealedRollbacks: number;
+  readonly resealedAccounts: number;
 }
 
 /**
@@ -238,14 +239,14 @@ async function rotateTeamKey(tx: Transaction<TeamDatabase>, entry: TeamEntry, pa
   const keyVersion = current + 1;
   const newKey = newTeamKey();
   try {
-    const resealed = await resealTeamVault(tx as unknown as Transaction<VaultTables>, oldKey, newKey);
+    const resealed = await resealTeamVault(tx as unknown as Transaction<VaultTables>, oldKey, newKey, keyVersion);
     for (const other of members.filter((candidate) => candidate.role !== 'viewer')) {
       const wrapped = await wrapTeamKey(newKey, other.public_key, { teamId: entry.teamId, memberId: other.id, keyVersion });
       await tx.insertInto('team_key_wraps').values({ member_id: other.id, key_version: keyVersion, wrapped }).execute();
     }
     await tx.deleteFrom('team_key_wraps').where('key_version', '<', keyVersion).execute();
     await tx.updateTable('team').set({ key_version: keyVersion }).where('id', '=', entry.teamId).execute();
-    return { keyVersion, resealedKeys: resealed.keys, resealedRollbacks: resealed.rollbacks };
+    return { keyVersion, resealedKeys: resealed.keys, resealedRollbacks: resealed.rollbacks, resealedAccounts: resealed.accounts };
   } finally {
     oldKey.fill(0);
     newKey.fill(0);

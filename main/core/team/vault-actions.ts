@@ -46,8 +46,12 @@ export const vaultActions: VaultActions = {
   'library.export': {
     audit: (request) => (keyFormats.has(request.format) ? { action: 'vault.export_key', subject: request.id, detail: { format: request.format } } : null),
   },
-  'accounts.save': { check: operator('account'), audit: (_request, account) => ({ action: 'account.save', subject: account.id, detail: { name: account.name, cloud: account.cloud } }) },
-  'accounts.remove': { check: operator('account'), audit: (request) => ({ action: 'account.remove', subject: request.id, detail: {} }) },
+  // Sharing (secretSource 'team') is checked by the account store, which knows an edited account's current source.
+  'accounts.save': {
+    check: operator('account'),
+    audit: (_request, account) => ({ action: 'account.save', subject: account.id, detail: { name: account.name, cloud: account.cloud, shared: account.secretSource === 'team' } }),
+  },
+  'accounts.remove': { check: operator('account'), audit: (_request, removed) => ({ action: 'account.remove', subject: removed.id, detail: { name: removed.name, shared: removed.shared } }) },
   'accounts.confirm': { check: operator('account') },
   'uploads.start': {
     check: operator('upload'),

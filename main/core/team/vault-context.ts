@@ -41,6 +41,11 @@ export async function openTeamVaultContext(env: TeamEnvironment, name: string): 
           await appendAudit(tx, entry.teamId, { memberId: member.id, memberName: member.name, machine }, audited, env.now());
         }),
       ),
+    teamKey: () => dataKeys.current(),
+    memberNames: async (ids) => {
+      const rows = await teamDbCall(address, () => teamDb.selectFrom('members').select(['id', 'name']).where('id', 'in', ids).execute());
+      return new Map(rows.map((row) => [row.id, row.name]));
+    },
   };
   return {
     vaultDb,

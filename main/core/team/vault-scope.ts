@@ -12,4 +12,8 @@ export interface TeamVaultScope {
   readonly role: MemberRole;
   /** Appends the audit row of a vault action done by this member (and announces it to other members). */
   audit(entry: AuditEntry): Promise<void>;
+  /** The team key with its version, for shared account secrets (refused for a viewer: `team.viewer_no_key`). */
+  teamKey(): Promise<{ readonly key: Buffer; readonly version: number }>;
+  /** Member names by id, removed members included. */
+  memberNames(ids: readonly string[]): Promise<ReadonlyMap<string, string>>;
 }

@@ -55,7 +55,11 @@ function watch(jobId: string, done: Promise<unknown>): void {
 export const uploadHandlers: UploadHandlers = {
   'accounts.list': async (ctx) => {
     const service = uploadsOf(ctx);
-    return { accounts: await service.accounts.list(), clouds: cloudIds.map((cloud) => describeCloud(service.provider(cloud))) };
+    return {
+      accounts: await service.accounts.list(),
+      clouds: cloudIds.map((cloud) => describeCloud(service.provider(cloud))),
+      canShare: ctx.team?.().role === 'admin',
+    };
   },
   'accounts.save': async (ctx, { secret, ...input }) => {
     const credentials = secret ? credentialsFromObject(secret) : undefined;
@@ -73,7 +77,10 @@ export const uploadHandlers: UploadHandlers = {
     }
   },
   'accounts.confirm': async (ctx, { id }) => uploadsOf(ctx).confirmAccount(id, (account, identity) => ctx.dialogs.confirmAccount(account, identity)),
-  'accounts.remove': async (ctx, { id }) => ({ id: (await uploadsOf(ctx).accounts.remove(id)).id }),
+  'accounts.remove': async (ctx, { id }) => {
+    const removed = await uploadsOf(ctx).accounts.remove(id);
+    return { id: removed.id, name: removed.name, shared: removed.secretSource === 'team' };
+  },
   'accounts.test': async (ctx, { id }) => uploadsOf(ctx).testAccount(id),
   'uploads.plan': async (ctx, { certificateId, targets }) => {
     const { entry, material } = await materialFromLibrary(vaultOf(ctx), certificateId);

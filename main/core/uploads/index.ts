@@ -4,6 +4,7 @@ import { vaultDbOf } from '../db/context-db';
 import { actorOf } from '../ipc/actor';
 import type { HandlerContext } from '../ipc/context';
 import { osKeychain } from '../keychain';
+import type { AccountTeam } from '../accounts/team-secret';
 import { UploadService, type UploadServiceOptions } from './service';
 
 export { UploadService } from './service';
@@ -17,7 +18,9 @@ const opened = new WeakMap<HandlerContext, UploadService>();
 
 /** The service a window uses: the vault database, the OS keychain, the real clouds, events out. */
 export function openUploadService(ctx: HandlerContext, options: Pick<UploadServiceOptions, 'concurrency'> = {}): UploadService {
+  const team = accountTeamOf(ctx);
   return new UploadService({
+    ...(team ? { team } : {}),
     vault: vaultDbOf(ctx),
     secrets: osKeychain(),
     providers: getProvider,
@@ -26,6 +29,13 @@ export function openUploadService(ctx: HandlerContext, options: Pick<UploadServi
     actor: actorOf(ctx),
     ...options,
   });
+}
+
+/** On a team vault: who acts, in which role, and the team key for shared account secrets. */
+export function accountTeamOf(ctx: Pick<HandlerContext, 'team'>): AccountTeam | null {
+  const scope = ctx.team?.();
+  if (!scope) return null;
+  return { teamName: scope.name, member: scope.member, role: scope.role, keys: { current: () => scope.teamKey() }, memberNames: (ids) => scope.memberNames(ids) };
 }
 
 export function uploadsOf(ctx: HandlerContext): UploadService {

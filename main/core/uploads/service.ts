@@ -8,6 +8,7 @@ import { systemClock, type Clock } from './clock';
 import type { RetryPolicy } from '../../clouds/retry';
 import { accountIdentity, type AccountIdentity } from '../accounts/account-confirmation';
 import { AccountStore, accountConfig, type ProviderLookup } from '../accounts/account-store';
+import type { AccountTeam } from '../accounts/team-secret';
 import { testConnection } from '../accounts/connection-test';
 import { ownerOf } from '../db/row-owner';
 import type { VaultDb } from '../db/vault-db';
@@ -43,6 +44,8 @@ export interface UploadServiceOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Who runs the uploads (recorded on each history row, named to whoever finds one pending); default this computer's user. */
   readonly actor?: Actor;
+  /** The team vault `vault` is, for shared and personal accounts (accounts/team-secret.ts); absent on the local vault. */
+  readonly team?: AccountTeam;
 }
 
 export interface TargetRequest {
@@ -71,7 +74,7 @@ export class UploadService {
     this.clock = options.clock ?? systemClock;
     const now = () => new Date(this.clock.now());
     this.providers = options.providers;
-    this.accounts = new AccountStore(options.vault, options.secrets, options.providers, now, options.env);
+    this.accounts = new AccountStore(options.vault, options.secrets, options.providers, now, options.env, options.team);
     this.history = new HistoryStore(options.vault, now, ownerOf(options.actor));
     this.pacer = new AccountPacer(this.clock);
     this.deps = {

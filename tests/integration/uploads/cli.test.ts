@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { translate } from '../../../shared/i18n';
 import { runCli } from '../../../main/cli/run';
 import type { CliIo } from '../../../main/cli/command';
 import { osKeychain } from '../../../main/core/keychain';
@@ -93,6 +94,18 @@ describe('certvault account', () => {
     // Bad input, not a failure: exit 2 (issue 8 §5).
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK/);
+  });
+
+  it('--shared is for a team vault: the local vault refuses it, saying so, and stores nothing', async () => {
+    const secret = JSON.stringify(defaultCredentials.tencent);
+    const local = await cli(['account', 'add', '--cloud', 'tencent', '--name', 'local-shared', '--shared'], { stdin: secret });
+    expect(local.code).not.toBe(0);
+    expect(local.stderr).toContain(translate('en', 'error.account.shared_needs_team', { name: 'local-shared' }));
+    expect(local.stderr).not.toContain(defaultCredentials.tencent.accessKeySecret);
+    const withEnv = await cli(['account', 'add', '--cloud', 'tencent', '--name', 'local-shared', '--shared', '--secret-from-env']);
+    expect(withEnv.code).toBe(2);
+    expect(withEnv.stderr).toMatch(/--shared and --secret-from-env cannot be used together/);
+    expect((await cli(['account', 'list', '--json'])).json().accounts).not.toContainEqual(expect.objectContaining({ name: 'local-shared' }));
   });
 
   it('refuses a Huawei account with neither --region nor --endpoint, saying which flag is missing', async () => {

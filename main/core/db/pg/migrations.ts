@@ -154,9 +154,17 @@ const migrations: readonly Migration[] = [
         endpoint             ${TEXT},
         fields_json          ${TEXT} NOT NULL DEFAULT '{}',
         default_options_json ${TEXT} NOT NULL DEFAULT '{}',
-        secret_source        ${TEXT} NOT NULL DEFAULT 'keychain' CHECK (secret_source IN ('keychain', 'environment')),
+        -- 'team': a shared account, its secret sealed with the team key (secret_nonce, secret_sealed,
+        -- under team key secret_key_version). Otherwise owner_member_id names the member whose
+        -- keychain holds the secret (main/core/accounts/team-secret.ts).
+        secret_source        ${TEXT} NOT NULL DEFAULT 'keychain' CHECK (secret_source IN ('keychain', 'environment', 'team')),
         created_at           ${TEXT} NOT NULL,
-        updated_at           ${TEXT} NOT NULL
+        updated_at           ${TEXT} NOT NULL,
+        secret_nonce         bytea,
+        secret_sealed        bytea,
+        secret_key_version   bigint,
+        owner_member_id      ${TEXT},
+        CHECK ((secret_source = 'team') = (secret_sealed IS NOT NULL AND secret_nonce IS NOT NULL AND secret_key_version IS NOT NULL))
       );
       CREATE UNIQUE INDEX cloud_accounts_name ON cloud_accounts (lower(name));
 
