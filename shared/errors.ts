@@ -137,6 +137,9 @@ export const errorCodes = [
   'team.member_ambiguous',
   'team.last_admin',
   'team.no_team_key',
+  // a team vault out of reach: its local copy, read-only (core/team/offline)
+  'team.offline',
+  'team.connection_lost',
   // team vault keys and audit log (core/team/crypto)
   'team.key_unwrap_failed',
   'team.member_key_missing',
