@@ -8,6 +8,7 @@ import { toErrorInfo } from '../core/ipc/dispatch';
 import { log } from '../core/log';
 import { exitCodeFor, exitCodeHelp, exitCodes, UsageError, type CliIo, type Command } from './command';
 import { commands } from './commands';
+import { closeTeamVaultConnections, offlineTeamVaults } from '../core/team/vault-connections';
 import { cliHandlerContext } from './handler-context';
 import { cliLogSink } from './log-sink';
 import { terminalIo } from './output';
@@ -63,11 +64,26 @@ export async function runCli(argv: readonly string[], rawIo: CliIo, options: Run
     });
     return handlerContext;
   };
+  let code: number;
   try {
-    return await command.run(cli.rest, { io, handlers });
+    code = await command.run(cli.rest, { io, handlers });
   } catch (error) {
-    return reportError(error, io, command);
+    code = reportError(error, io, command);
   }
+  if (handlerContext) await settleTeamVaults(handlerContext, io, command, code);
+  return code;
+}
+
+/**
+ * A team vault the command found offline: one line saying what was shown (a refused change has
+ * already said it as its error). Then the connections are closed: their pools would keep the
+ * process alive.
+ */
+async function settleTeamVaults(ctx: HandlerContext, io: CliIo, command: Command, code: number): Promise<void> {
+  if (code !== exitCodes.teamOffline) {
+    for (const notice of offlineTeamVaults(ctx)) io.stderr(`certvault ${command.name}: ${oneLine(notice.message)}\n`);
+  }
+  await closeTeamVaultConnections(ctx);
 }
 
 interface GlobalOptions {

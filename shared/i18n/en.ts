@@ -857,6 +857,7 @@ export const en = {
   'ui.vault.windowTitle': 'Cert Vault — {vault}',
   'ui.vault.offline': 'Offline — read-only, copy from {copyAt}',
   'ui.vault.offlineDetail': '{address} unreachable since {since}. Cert Vault reconnects by itself; nothing can be changed until then.',
+  'ui.vault.statusError': 'Could not open the team vault',
   'ui.vault.switchError': 'Could not switch the vault',
   'ui.vault.teamScope': 'Team members, join requests and the audit log are on the team database; the library, uploads and deployments still use this computer\'s vault for now.',
   'ui.team.subtitle': 'One library and audit log for the whole ops team, on PostgreSQL. Private keys are shared only with members given the team key.',

@@ -859,6 +859,7 @@ export const zhCN: Catalog = {
   'ui.vault.windowTitle': 'Cert Vault — {vault}',
   'ui.vault.offline': '离线 — 只读，副本时间 {copyAt}',
   'ui.vault.offlineDetail': '自 {since} 起无法连接 {address}。Cert Vault 会自动重新连接；在此之前无法做任何更改。',
+  'ui.vault.statusError': '无法打开团队库',
   'ui.vault.switchError': '无法切换保管库',
   'ui.vault.teamScope': '团队成员、加入申请和审计日志保存在团队数据库中；证书库、上传和部署目前仍使用本机的保管库。',
   'ui.team.subtitle': '整个运维团队共用一个证书库和审计日志，存放在 PostgreSQL 上。私钥只与持有团队密钥的成员共享。',

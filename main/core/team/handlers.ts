@@ -11,13 +11,14 @@ import { memberSelf } from './member-self';
 import { approveRequest, createTeam, joinTeam, listMembers, listRequests, removeMember } from './membership';
 import type { TeamEnvironment } from './session';
 import { TeamSettingsStore, type TeamEntry } from './team-settings';
+import { teamVaultConnectionOf } from './vault-connections';
 import { listVaults, useVault } from './vaults';
 
 // The team channels: thin over the team service (membership.ts, audit.ts, vaults.ts), spread into
 // the handler map (main/core/ipc/handlers.ts). What leaves here is a view: no password, no key,
 // no wrapped key, no raw bytes.
 
-type TeamChannel = 'team.vaults' | 'team.use' | 'team.create' | 'team.join' | 'team.requests' | 'team.approve' | 'team.members' | 'team.remove' | 'team.audit' | 'team.watch';
+type TeamChannel = 'team.vaults' | 'team.use' | 'team.create' | 'team.join' | 'team.requests' | 'team.approve' | 'team.members' | 'team.remove' | 'team.audit' | 'team.watch' | 'team.status';
 
 type TeamHandlers = { readonly [C in TeamChannel]: (ctx: HandlerContext, request: Request<C>) => Promise<Response<C>> };
 
@@ -63,6 +64,7 @@ export const teamHandlers: TeamHandlers = {
     await watchVault(ctx, teamEnvironment(ctx), vault);
     return { watching: vault };
   },
+  'team.status': async (ctx, { vault }) => (await teamVaultConnectionOf(ctx, vault)).status(),
   'team.audit': async (ctx, { vault, verify, password }) => {
     const { rows, verdict } = await teamAudit(teamEnvironment(ctx), vault, verify ?? false, typed(password));
     return {

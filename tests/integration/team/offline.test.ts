@@ -17,6 +17,11 @@ import { copiedTables } from '../../../main/core/team/offline/snapshot-tables';
 import type { TeamEntry } from '../../../main/core/team/team-settings';
 import { openTeamVaultConnection, type TeamVaultConnection } from '../../../main/core/team/vault-connection';
 import { HistoryStore } from '../../../main/core/uploads/history-store';
+import type { EventName, Events } from '../../../shared/ipc';
+import { dispatch } from '../../../main/core/ipc/dispatch';
+import { closeTeamVaultConnections, offlineTeamVaults } from '../../../main/core/team/vault-connections';
+import { MemorySecretStore } from '../../unit/vault/helpers/memory-secret-store';
+import { testHandlerContext } from '../../unit/electron/handler-context';
 import { createDatabases } from '../../support/pg-superuser';
 import { startPgCluster, type PgCluster } from '../../support/pg-cluster';
 
@@ -333,5 +338,41 @@ describe('team vault offline and back', () => {
            + (SELECT count(*) FROM entries e WHERE (SELECT count(*) FROM entry_certificates c WHERE c.entry_id = e.id) <> 2
                 OR NOT EXISTS (SELECT 1 FROM sealed_keys k WHERE k.entry_id = e.id)) AS n`.execute(vault.db);
     expect(Number(orphans.rows[0]!.n)).toBe(0);
+  }, 120_000);
+});
+
+describe('the window hears it', () => {
+  it('team.status answers for the vault in use, and team.status events follow it offline and back', async () => {
+    await createDatabases(cluster, ['window_status']);
+    const seen: { event: EventName; payload: unknown }[] = [];
+    const keychain = new MemorySecretStore();
+    const ctx = testHandlerContext({
+      dataDir: home(),
+      secrets: () => keychain,
+      now: () => new Date(),
+      events: { emit: <E extends EventName>(event: E, payload: Events[E]) => void seen.push({ event, payload }) },
+    });
+    try {
+      const created = await dispatch(ctx, 'team.create', { url: `postgres://postgres@127.0.0.1:${cluster.port}/window_status`, name: 'ops', memberName: 'Ann', password: cluster.password, sslmode: 'disable' });
+      expect(created.ok).toBe(true);
+      const status = await dispatch(ctx, 'team.status', { vault: 'ops' });
+      expect(status).toMatchObject({ ok: true, value: { online: true, server: `127.0.0.1:${cluster.port}`, offlineSince: null } });
+      const statusEvents = () => seen.filter((item) => item.event === 'team.status').map((item) => item.payload as Events['team.status']);
+
+      await cluster.halt();
+      try {
+        await expect.poll(() => statusEvents().some((item) => item.vault === 'ops' && !item.status.online), { timeout: 20_000 }).toBe(true);
+        const offline = await dispatch(ctx, 'team.status', { vault: 'ops' });
+        expect(offline).toMatchObject({ ok: true, value: { online: false, offlineSince: expect.any(String), snapshotAt: expect.any(String) } });
+        // What the CLI prints once at the end of a command run on it.
+        expect(offlineTeamVaults(ctx).map((error) => error.code)).toEqual(['team.offline']);
+      } finally {
+        await cluster.start();
+      }
+      await expect.poll(() => statusEvents().at(-1)?.status.online, { timeout: 30_000 }).toBe(true);
+      expect(offlineTeamVaults(ctx)).toEqual([]);
+    } finally {
+      await closeTeamVaultConnections(ctx);
+    }
   }, 120_000);
 });

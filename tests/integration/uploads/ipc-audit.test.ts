@@ -9,6 +9,7 @@ import { inventoryOf } from '../../../main/core/inventory';
 import { log } from '../../../main/core/log';
 import { assertThrowawayKeyring } from '../vault/keyring-guard';
 import { joinTeam } from '../../../main/core/team/membership';
+import { closeTeamVaultConnections } from '../../../main/core/team/vault-connections';
 import { MemorySecretStore } from '../../unit/vault/helpers/memory-secret-store';
 import { startPgCluster, type PgCluster } from '../../support/pg-cluster';
 import { createDatabases } from '../../support/pg-superuser';
@@ -107,6 +108,7 @@ afterAll(async () => {
   log.setSink(null);
   await front.close();
   await dispatch(app.ctx, 'team.watch', { vault: null });
+  await closeTeamVaultConnections(app.ctx);
   await cluster.stop();
   await stopClouds(clouds);
   app.close();
@@ -181,6 +183,8 @@ const requests: { readonly [C in Channel]: () => unknown } = {
   'team.members': () => ({ vault: 'audit-team' }),
   'team.remove': () => ({ vault: 'audit-team', member: bobRequest.requestId }),
   'team.audit': () => ({ vault: 'audit-team', verify: true }),
+  // Opens the vault's connection and its local copy: sealed keys stay sealed in it, and no status carries a password.
+  'team.status': () => ({ vault: 'audit-team' }),
   // Last: they delete what the others use.
   'accounts.remove': () => ({ id: accountIds[1] }),
   'library.remove': () => ({ id: entryId }),
