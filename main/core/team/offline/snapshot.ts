@@ -56,9 +56,9 @@ export async function writeSnapshot(source: VaultDb, file: string, now: () => Da
     const written = await copyAll(source.db, target, now);
     target.close();
     target = null;
-    syncFile(temp);
+    await syncFile(temp);
     fs.renameSync(temp, file);
-    syncFolder(path.dirname(file));
+    await syncFolder(path.dirname(file));
     return written;
   } catch (error) {
     target?.close();
@@ -77,10 +77,19 @@ async function copyAll(source: Kysely<VaultTables>, target: Database.Database, n
       target.exec('BEGIN');
       // The schema's own rows (migration 1's random vault id) make way for the server's.
       target.exec('DELETE FROM vault_meta');
+      // An index built once over all the rows costs a fraction of keeping it up to date row by
+      // row: the schema's indexes (the migrations' own SQL, as SQLite keeps it) come back after the copy.
+      const indexes = target.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").all() as { name: string; sql: string }[];
+      for (const index of indexes) target.exec(`DROP INDEX "${index.name}"`);
       let rows = 0;
       for (const { table, key } of copiedTables) {
         if (table === 'library_cas') target.exec('DELETE FROM library_cas');
         rows += await copyTable(trx, target, table, key);
+      }
+      for (const index of indexes) {
+        target.exec(index.sql);
+        // One index at a time, so the app's other work (the window's requests) runs in between.
+        await new Promise((resolve) => setImmediate(resolve));
       }
       target.prepare('INSERT INTO vault_meta (key, value) VALUES (?, ?)').run(SNAPSHOT_TAKEN_AT, takenAt);
       target.exec('COMMIT');
@@ -134,17 +143,18 @@ export function snapshotTakenAt(file: string): string | null {
   }
 }
 
-function syncFile(file: string): void {
-  const fd = fs.openSync(file, 'r');
+/** Off the main thread: syncing tens of megabytes would hold the app's event loop. */
+async function syncFile(file: string): Promise<void> {
+  const handle = await fs.promises.open(file, 'r');
   try {
-    fs.fsyncSync(fd);
+    await handle.sync();
   } finally {
-    fs.closeSync(fd);
+    await handle.close();
   }
 }
 
 /** The rename itself reaches the disk only with its folder (POSIX); Windows cannot open a folder to sync it. */
-function syncFolder(folder: string): void {
+async function syncFolder(folder: string): Promise<void> {
   if (process.platform === 'win32') return;
-  syncFile(folder);
+  await syncFile(folder);
 }
