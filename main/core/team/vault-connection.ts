@@ -128,8 +128,10 @@ class TeamVaultLink implements TeamVaultConnection {
 
   current(): VaultDb {
     if (this.state.online) return this.online;
-    // Opened when going offline; a copy always exists by then (start() makes sure).
-    return this.copy!;
+    // Opened when going offline. start() makes sure a copy exists; only one removed or damaged on
+    // disk since then leaves none to show, and then nothing can be read either.
+    if (!this.copy) throw this.offlineError();
+    return this.copy;
   }
 
   status(): TeamVaultStatus {
@@ -208,10 +210,14 @@ class TeamVaultLink implements TeamVaultConnection {
   private goOffline(): void {
     if (this.closed) return;
     if (this.state.online || this.copy === null) {
-      const previous = this.copy;
       // The copy as it is now on disk (a refresh may have replaced it since it was last opened).
-      this.copy = openReadOnlySnapshot(this.file, () => this.offlineError());
-      void previous?.close();
+      try {
+        const previous = this.copy;
+        this.copy = openReadOnlySnapshot(this.file, () => this.offlineError());
+        void previous?.close();
+      } catch (error) {
+        log.warn('team_vault_copy_unreadable', { file: this.file, reason: error instanceof Error ? error.message : String(error) });
+      }
     }
     if (this.state.online) {
       log.warn('team_vault_offline', { address: this.server });
