@@ -95,6 +95,7 @@ class TeamVaultLink implements TeamVaultConnection {
   private revisionTimer: NodeJS.Timeout | null = null;
   private copiedRevision: string | null = null;
   private closed = false;
+  private readonly closing = new AbortController();
 
   constructor(private readonly options: TeamVaultConnectionOptions) {
     const { address } = parseTeamUrl(options.entry.url);
@@ -163,6 +164,7 @@ class TeamVaultLink implements TeamVaultConnection {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.closing.abort();
     for (const timer of [this.probeTimer, this.refreshTimer]) if (timer) clearTimeout(timer);
     if (this.revisionTimer) clearInterval(this.revisionTimer);
     this.listeners.clear();
@@ -209,22 +211,24 @@ class TeamVaultLink implements TeamVaultConnection {
 
   private goOffline(): void {
     if (this.closed) return;
-    if (this.state.online || this.copy === null) {
-      // The copy as it is now on disk (a refresh may have replaced it since it was last opened).
-      try {
-        const previous = this.copy;
-        this.copy = openReadOnlySnapshot(this.file, () => this.offlineError());
-        void previous?.close();
-      } catch (error) {
-        log.warn('team_vault_copy_unreadable', { file: this.file, reason: error instanceof Error ? error.message : String(error) });
-      }
-    }
+    if (this.state.online || this.copy === null) this.openCopy();
     if (this.state.online) {
       log.warn('team_vault_offline', { address: this.server });
       this.setState({ online: false, offlineSince: this.options.now().toISOString(), snapshotAt: snapshotTakenAt(this.file) });
     }
     this.probeDelay = this.timing.probeMinMs;
     this.scheduleProbe();
+  }
+
+  /** The copy as it is now on disk (a refresh may have replaced it since it was last opened). */
+  private openCopy(): void {
+    try {
+      const previous = this.copy;
+      this.copy = openReadOnlySnapshot(this.file, () => this.offlineError());
+      void previous?.close();
+    } catch (error) {
+      log.warn('team_vault_copy_unreadable', { file: this.file, reason: error instanceof Error ? error.message : String(error) });
+    }
   }
 
   private scheduleProbe(): void {
@@ -247,7 +251,7 @@ class TeamVaultLink implements TeamVaultConnection {
   private async goOnline(): Promise<void> {
     log.info('team_vault_online', { address: this.server });
     this.setState({ online: true, offlineSince: null });
-    // The copy stays open: a reader that took it just before still finishes on it.
+    // The copy stays open until the next refresh: a reader that took it just before still finishes on it.
     if (!this.listener) await this.listen();
     this.scheduleRefresh();
   }
@@ -303,11 +307,19 @@ class TeamVaultLink implements TeamVaultConnection {
       // Read before the copy: a commit in between makes the next check copy again, never miss it.
       const revision = await dataRevision(this.online);
       if (revision === this.copiedRevision && fs.existsSync(this.file)) return;
-      const written = await writeSnapshot(this.online, this.file, this.options.now);
+      // Windows cannot rename over a file that is open; going offline opens the new copy.
+      const previous = this.copy;
+      this.copy = null;
+      await previous?.close();
+      const written = await writeSnapshot(this.online, this.file, this.options.now, this.closing.signal);
       this.copiedRevision = revision;
-      if (!this.closed) this.setState({ snapshotAt: written.takenAt });
+      if (this.closed) return;
+      // Went offline while copying: show the copy just finished (its server state is the newest there is).
+      if (!this.state.online) this.openCopy();
+      this.setState({ snapshotAt: written.takenAt });
     } catch (error) {
-      log.warn('team_vault_copy_failed', { address: this.server, reason: error instanceof Error ? error.message : String(error) });
+      // Closing stops a copy half-way on purpose.
+      if (!this.closed) log.warn('team_vault_copy_failed', { address: this.server, reason: error instanceof Error ? error.message : String(error) });
     }
   }
 }

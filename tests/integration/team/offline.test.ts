@@ -231,6 +231,28 @@ describe('team vault local copy', () => {
   }, 60_000);
 });
 
+describe('team vault local copy, interrupted', () => {
+  it('closing in the middle of a copy leaves the previous copy whole and no temp file', async () => {
+    const { entry, admin } = await teamVault();
+    try {
+      await addEntries(admin.db, 'a', 10);
+      const dataDir = home();
+      const connection = await openTeamVaultConnection({ entry, password: cluster.password, dataDir, now: () => new Date(), timing: FAST });
+      const file = snapshotFile(dataDir, entry.teamId);
+      const before = fileHash(file);
+      await addEntries(admin.db, 'b', 600);
+      const refreshing = connection.refreshSnapshot();
+      await connection.close();
+      await refreshing;
+      expect(fs.readdirSync(dataDir).filter((name) => name.includes('.tmp'))).toEqual([]);
+      // Stopped between two pages: the copy on disk is still the one from before.
+      expect(fileHash(file)).toBe(before);
+    } finally {
+      await admin.close();
+    }
+  }, 60_000);
+});
+
 describe('team vault offline and back', () => {
   it('reads the copy read-only while the server is down, refuses every write, and comes back by itself', async () => {
     const { entry, admin } = await teamVault();

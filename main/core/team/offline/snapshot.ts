@@ -38,8 +38,9 @@ export interface SnapshotWritten {
  * Copies every vault table of `source` (a team vault on PostgreSQL) into `file`, replacing it.
  * The server is read in one REPEATABLE READ, READ ONLY transaction: every table as of the same
  * instant, so an import committed half-way through the copy is in it whole or not at all.
+ * `signal` stops it between two pages (the app closing), leaving the previous copy.
  */
-export async function writeSnapshot(source: VaultDb, file: string, now: () => Date): Promise<SnapshotWritten> {
+export async function writeSnapshot(source: VaultDb, file: string, now: () => Date, signal?: AbortSignal): Promise<SnapshotWritten> {
   ensurePrivateFolder(path.dirname(file));
   const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
   fs.closeSync(fs.openSync(temp, 'wx', PRIVATE_FILE_MODE));
@@ -53,7 +54,7 @@ export async function writeSnapshot(source: VaultDb, file: string, now: () => Da
     // Rows arrive in key order, not in the order their references need; the server already holds
     // them consistent.
     target.pragma('foreign_keys = OFF');
-    const written = await copyAll(source.db, target, now);
+    const written = await copyAll(source.db, target, now, signal);
     target.close();
     target = null;
     await syncFile(temp);
@@ -67,7 +68,7 @@ export async function writeSnapshot(source: VaultDb, file: string, now: () => Da
   }
 }
 
-async function copyAll(source: Kysely<VaultTables>, target: Database.Database, now: () => Date): Promise<SnapshotWritten> {
+async function copyAll(source: Kysely<VaultTables>, target: Database.Database, now: () => Date, signal: AbortSignal | undefined): Promise<SnapshotWritten> {
   return source
     .transaction()
     .setIsolationLevel('repeatable read')
@@ -84,7 +85,7 @@ async function copyAll(source: Kysely<VaultTables>, target: Database.Database, n
       let rows = 0;
       for (const { table, key } of copiedTables) {
         if (table === 'library_cas') target.exec('DELETE FROM library_cas');
-        rows += await copyTable(trx, target, table, key);
+        rows += await copyTable(trx, target, table, key, signal);
       }
       for (const index of indexes) {
         target.exec(index.sql);
@@ -100,13 +101,14 @@ async function copyAll(source: Kysely<VaultTables>, target: Database.Database, n
 type Row = Record<string, unknown>;
 
 /** One table, page by page in key order (keyset paging: each page starts after the last key read). */
-async function copyTable(source: Kysely<VaultTables>, target: Database.Database, table: CopiedTable, key: readonly string[]): Promise<number> {
+async function copyTable(source: Kysely<VaultTables>, target: Database.Database, table: CopiedTable, key: readonly string[], signal: AbortSignal | undefined): Promise<number> {
   const keyList = sql.join(key.map((column) => sql.ref(column)));
   let insert: Database.Statement | null = null;
   const indexSearch = table === 'entries' ? target.prepare('INSERT INTO entries_search (rowid, text) VALUES (?, ?)') : null;
   let after: unknown[] | null = null;
   let copied = 0;
   for (;;) {
+    signal?.throwIfAborted();
     const from: unknown[] | null = after;
     const page: { rows: Row[] } = await sql<Row>`SELECT * FROM ${sql.table(table)} ${from ? sql`WHERE (${keyList}) > (${sql.join(from)})` : sql``} ORDER BY ${keyList} LIMIT ${SNAPSHOT_PAGE_ROWS}`.execute(source);
     if (page.rows.length === 0) return copied;
