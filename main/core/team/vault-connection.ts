@@ -57,13 +57,20 @@ export interface TeamVaultConnectionOptions {
   readonly password: string;
   readonly dataDir: string;
   readonly now: () => Date;
+  /**
+   * Whether this connection keeps the local copy fresh (default true: the window). false for a
+   * one-shot process (a CLI command): no copy is taken or refreshed and no live updates are heard;
+   * the copy the app keeps is what it reads when the server is out of reach.
+   */
+  readonly keepCopy?: boolean;
   readonly timing?: Partial<ConnectionTiming>;
 }
 
 /**
  * Opens the team vault: online when the server answers and holds this build's schema; offline on
  * its last copy when the server is out of reach. Without any copy yet, an unreachable server is
- * `team.unreachable` (there is nothing to show), and the first copy is taken before this returns.
+ * `team.unreachable` (there is nothing to show), and (with `keepCopy`) the first copy is taken
+ * before this returns.
  */
 export async function openTeamVaultConnection(options: TeamVaultConnectionOptions): Promise<TeamVaultConnection> {
   const link = new TeamVaultLink(options);
@@ -96,6 +103,7 @@ class TeamVaultLink implements TeamVaultConnection {
   private copiedRevision: string | null = null;
   private closed = false;
   private readonly closing = new AbortController();
+  private readonly keepCopy: boolean;
 
   constructor(private readonly options: TeamVaultConnectionOptions) {
     const { address } = parseTeamUrl(options.entry.url);
@@ -103,6 +111,7 @@ class TeamVaultLink implements TeamVaultConnection {
     this.server = hostPort(address);
     this.file = snapshotFile(options.dataDir, options.entry.teamId);
     this.timing = { ...defaultTiming, ...options.timing };
+    this.keepCopy = options.keepCopy ?? true;
     this.probeDelay = this.timing.probeMinMs;
     this.online = postgresVaultDbOver(watchedPool(postgresVaultPool(this.connection), address, () => this.suspect()));
     this.state = { online: true, server: this.server, snapshotAt: snapshotTakenAt(this.file), offlineSince: null };
@@ -116,6 +125,7 @@ class TeamVaultLink implements TeamVaultConnection {
       this.goOffline();
       return;
     }
+    if (!this.keepCopy) return;
     await this.listen();
     if (this.state.snapshotAt === null) {
       await this.refreshSnapshot();
@@ -252,7 +262,7 @@ class TeamVaultLink implements TeamVaultConnection {
     log.info('team_vault_online', { address: this.server });
     this.setState({ online: true, offlineSince: null });
     // The copy stays open until the next refresh: a reader that took it just before still finishes on it.
-    if (!this.listener) await this.listen();
+    if (this.keepCopy && !this.listener) await this.listen();
     this.scheduleRefresh();
   }
 
@@ -277,7 +287,7 @@ class TeamVaultLink implements TeamVaultConnection {
   }
 
   private scheduleRefresh(): void {
-    if (this.closed || !this.state.online || this.refreshTimer) return;
+    if (this.closed || !this.keepCopy || !this.state.online || this.refreshTimer) return;
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = null;
       void this.runRefresh();

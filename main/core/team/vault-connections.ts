@@ -15,8 +15,11 @@ const open = new WeakMap<HandlerContext, Map<string, Promise<TeamVaultConnection
 /** The same connections once open, for what must answer without waiting (the CLI's closing notice). */
 const settled = new WeakMap<HandlerContext, Map<string, TeamVaultConnection>>();
 
-/** The connection to the team vault named `name`, opened once per context (password from the keychain). */
-export function teamVaultConnectionOf(ctx: HandlerContext, name: string): Promise<TeamVaultConnection> {
+/**
+ * The connection to the team vault named `name`, opened once per context (password from the
+ * keychain). `keepCopy: false` for a one-shot process (a CLI command): vault-connection.ts.
+ */
+export function teamVaultConnectionOf(ctx: HandlerContext, name: string, { keepCopy = true }: { keepCopy?: boolean } = {}): Promise<TeamVaultConnection> {
   let byName = open.get(ctx);
   if (!byName) {
     byName = new Map();
@@ -24,7 +27,7 @@ export function teamVaultConnectionOf(ctx: HandlerContext, name: string): Promis
   }
   const known = byName.get(name);
   if (known) return known;
-  const opening = connect(ctx, name);
+  const opening = connect(ctx, name, keepCopy);
   byName.set(name, opening);
   // A vault that could not be opened is tried afresh next time (the server may be back).
   opening.catch(() => {
@@ -33,10 +36,10 @@ export function teamVaultConnectionOf(ctx: HandlerContext, name: string): Promis
   return opening;
 }
 
-async function connect(ctx: HandlerContext, name: string): Promise<TeamVaultConnection> {
+async function connect(ctx: HandlerContext, name: string, keepCopy: boolean): Promise<TeamVaultConnection> {
   const entry = new TeamSettingsStore(ctx.dataDir).find(name);
   const { password } = await resolveDbPassword(ctx.secrets?.() ?? osKeychain(), name, {});
-  const connection = await openTeamVaultConnection({ entry, password, dataDir: ctx.dataDir, now: ctx.now });
+  const connection = await openTeamVaultConnection({ entry, password, dataDir: ctx.dataDir, now: ctx.now, keepCopy });
   connection.onChange((status: TeamVaultStatus) => ctx.events.emit('team.status', { vault: name, status }));
   let byName = settled.get(ctx);
   if (!byName) {

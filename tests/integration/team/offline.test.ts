@@ -67,8 +67,8 @@ async function teamVault(): Promise<{ entry: TeamEntry; admin: VaultDb }> {
   return { entry, admin };
 }
 
-async function connect(entry: TeamEntry, dataDir: string): Promise<TeamVaultConnection> {
-  const connection = await openTeamVaultConnection({ entry, password: cluster.password, dataDir, now: () => new Date(), timing: FAST });
+async function connect(entry: TeamEntry, dataDir: string, keepCopy = true): Promise<TeamVaultConnection> {
+  const connection = await openTeamVaultConnection({ entry, password: cluster.password, dataDir, now: () => new Date(), keepCopy, timing: FAST });
   connections.push(connection);
   return connection;
 }
@@ -208,6 +208,20 @@ describe('team vault local copy', () => {
     }
   }, 120_000);
 
+  it('a one-shot connection (a CLI command) takes no copy of its own', async () => {
+    const { entry, admin } = await teamVault();
+    try {
+      await addEntries(admin.db, 'a', 3);
+      const dataDir = home();
+      const connection = await connect(entry, dataDir, false);
+      expect(connection.status()).toMatchObject({ online: true, snapshotAt: null });
+      expect(await connection.current().db.selectFrom('entries').select('id').execute()).toHaveLength(3);
+      expect(fs.existsSync(snapshotFile(dataDir, entry.teamId))).toBe(false);
+    } finally {
+      await admin.close();
+    }
+  }, 60_000);
+
   it('refreshes after a change, whole or not at all', async () => {
     const { entry, admin } = await teamVault();
     try {
@@ -309,8 +323,9 @@ describe('team vault offline and back', () => {
       expect(await tableRows(vault)).toEqual(before);
       expect(fileHash(file)).toBe(hashBefore);
 
-      // Opened while the server is down: the copy, offline at once; without a copy, nothing to show.
-      const second = await connect(entry, dataDir);
+      // Opened while the server is down (as a CLI command does, keeping no copy of its own): the
+      // app's copy, offline at once; without a copy, nothing to show.
+      const second = await connect(entry, dataDir, false);
       expect(second.status().online).toBe(false);
       expect((await tableRows(second.current())).entries).toHaveLength(20);
       const unreachable = await refusal(() => connect(entry, home()));
