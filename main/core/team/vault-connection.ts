@@ -128,7 +128,14 @@ class TeamVaultLink implements TeamVaultConnection {
     if (!this.keepCopy) return;
     await this.listen();
     if (this.state.snapshotAt === null) {
-      await this.refreshSnapshot();
+      // Nothing to fall back on yet: a first copy that fails fails the opening, saying why.
+      const first = this.copyServer({ rethrow: true });
+      this.refreshing = first.catch(() => undefined);
+      try {
+        await first;
+      } finally {
+        this.refreshing = null;
+      }
       if (this.state.snapshotAt === null) throw new VaultError('team.unreachable', { address: this.server, reason: 'lost while taking the first local copy' });
     } else {
       this.scheduleRefresh();
@@ -311,7 +318,7 @@ class TeamVaultLink implements TeamVaultConnection {
   }
 
   /** Copies the server unless its revision is the one already copied. Failures leave the previous copy. */
-  private async copyServer(): Promise<void> {
+  private async copyServer({ rethrow = false }: { rethrow?: boolean } = {}): Promise<void> {
     if (this.closed || !this.state.online) return;
     try {
       // Read before the copy: a commit in between makes the next check copy again, never miss it.
@@ -328,6 +335,7 @@ class TeamVaultLink implements TeamVaultConnection {
       if (!this.state.online) this.openCopy();
       this.setState({ snapshotAt: written.takenAt });
     } catch (error) {
+      if (rethrow) throw error;
       // Closing stops a copy half-way on purpose.
       if (!this.closed) log.warn('team_vault_copy_failed', { address: this.server, reason: error instanceof Error ? error.message : String(error) });
     }
