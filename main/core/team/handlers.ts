@@ -11,7 +11,7 @@ import { memberSelf } from './member-self';
 import { approveRequest, createTeam, joinTeam, listMembers, listRequests, removeMember } from './membership';
 import type { TeamEnvironment } from './session';
 import { TeamSettingsStore, type TeamEntry } from './team-settings';
-import { teamVaultConnectionOf } from './vault-connections';
+import { closeTeamVaultConnections, teamVaultConnectionOf } from './vault-connections';
 import { listVaults, useVault } from './vaults';
 
 // The team channels: thin over the team service (membership.ts, audit.ts, vaults.ts), spread into
@@ -34,6 +34,7 @@ export const teamHandlers: TeamHandlers = {
   'team.use': async (ctx, { name }) => {
     const env = teamEnvironment(ctx);
     useVault(env, name);
+    await closeTeamVaultConnections(ctx, name);
     return vaultsView(env);
   },
   'team.create': async (ctx, request) => {

@@ -55,12 +55,18 @@ export function offlineTeamVaults(ctx: HandlerContext): VaultError[] {
   return [...(settled.get(ctx)?.values() ?? [])].filter((connection) => !connection.status().online).map((connection) => connection.offlineError());
 }
 
-/** Closes the context's team vault connections (the window closing, a CLI run ending). */
-export async function closeTeamVaultConnections(ctx: HandlerContext): Promise<void> {
+/**
+ * Closes the context's team vault connections (the window closing, a CLI run ending), or all but
+ * the one named `keep` (the window switched vaults: the others' pools, live updates and copies rest).
+ */
+export async function closeTeamVaultConnections(ctx: HandlerContext, keep?: string): Promise<void> {
   const byName = open.get(ctx);
-  open.delete(ctx);
-  settled.delete(ctx);
-  for (const opening of byName?.values() ?? []) {
+  const closing = [...(byName?.entries() ?? [])].filter(([name]) => name !== keep);
+  for (const [name] of closing) {
+    byName?.delete(name);
+    settled.get(ctx)?.delete(name);
+  }
+  for (const [, opening] of closing) {
     await opening.then((connection) => connection.close()).catch(() => undefined);
   }
 }

@@ -408,6 +408,17 @@ describe('the window hears it', () => {
       }
       await expect.poll(() => statusEvents().at(-1)?.status.online, { timeout: 30_000 }).toBe(true);
       expect(offlineTeamVaults(ctx)).toEqual([]);
+
+      // Switching to the local vault closes the team vault's connection: no more events from it.
+      expect(await dispatch(ctx, 'team.use', { name: 'local' })).toMatchObject({ ok: true });
+      const heard = statusEvents().length;
+      await cluster.halt();
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
+        expect(statusEvents()).toHaveLength(heard);
+      } finally {
+        await cluster.start();
+      }
     } finally {
       await closeTeamVaultConnections(ctx);
     }
