@@ -1,3 +1,4 @@
+import { VaultError } from '../../../shared/errors';
 import type { Request, Response } from '../../../shared/ipc';
 import type { AuditRowView, TeamMemberView, TeamVaultView, VaultsView } from '../../../shared/team';
 import type { HandlerContext } from '../ipc/context';
@@ -17,7 +18,7 @@ import { listVaults, useVault } from './vaults';
 // the handler map (main/core/ipc/handlers.ts). What leaves here is a view: no password, no key,
 // no wrapped key, no raw bytes.
 
-type TeamChannel = 'team.vaults' | 'team.use' | 'team.create' | 'team.join' | 'team.requests' | 'team.approve' | 'team.members' | 'team.remove' | 'team.audit' | 'team.watch';
+type TeamChannel = 'team.vaults' | 'team.use' | 'team.create' | 'team.join' | 'team.requests' | 'team.approve' | 'team.members' | 'team.remove' | 'team.audit' | 'team.watch' | 'team.status';
 
 type TeamHandlers = { readonly [C in TeamChannel]: (ctx: HandlerContext, request: Request<C>) => Promise<Response<C>> };
 
@@ -64,6 +65,12 @@ export const teamHandlers: TeamHandlers = {
   'team.watch': async (ctx, { vault }) => {
     await watchVault(ctx, teamEnvironment(ctx), vault);
     return { watching: vault };
+  },
+  // The vault in use's connection (vault-switch.ts owns it); a vault that could not be opened says why.
+  'team.status': async (ctx, { vault }) => {
+    const team = ctx.team?.();
+    if (team?.name !== vault) throw new VaultError('ipc.bad_request', { channel: 'team.status', reason: `vault "${vault}" is not the team vault in use`, field: 'vault', problem: 'is not the team vault in use' });
+    return team.status();
   },
   'team.audit': async (ctx, { vault, verify, password }) => {
     const { rows, verdict } = await teamAudit(teamEnvironment(ctx), vault, verify ?? false, typed(password));

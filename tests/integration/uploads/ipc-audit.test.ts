@@ -9,6 +9,7 @@ import { inventoryOf } from '../../../main/core/inventory';
 import { log } from '../../../main/core/log';
 import { assertThrowawayKeyring } from '../vault/keyring-guard';
 import { joinTeam } from '../../../main/core/team/membership';
+import { contextOnVault, type VaultOnContext } from '../../../main/core/team/vault-switch';
 import { MemorySecretStore } from '../../unit/vault/helpers/memory-secret-store';
 import { startPgCluster, type PgCluster } from '../../support/pg-cluster';
 import { createDatabases } from '../../support/pg-superuser';
@@ -36,6 +37,7 @@ let front: TlsFront;
 let cluster: PgCluster;
 /** Bob's join request from another computer, which the team channels approve and then remove. */
 let bobRequest: { requestId: string; fingerprintPhrase: string };
+let onTeamVault: VaultOnContext | null = null;
 const bobHome = () => path.join(app.dataDir, 'bob-home');
 const logged: string[] = [];
 
@@ -107,6 +109,7 @@ afterAll(async () => {
   log.setSink(null);
   await front.close();
   await dispatch(app.ctx, 'team.watch', { vault: null });
+  await onTeamVault?.close();
   await cluster.stop();
   await stopClouds(clouds);
   app.close();
@@ -181,6 +184,8 @@ const requests: { readonly [C in Channel]: () => unknown } = {
   'team.members': () => ({ vault: 'audit-team' }),
   'team.remove': () => ({ vault: 'audit-team', member: bobRequest.requestId }),
   'team.audit': () => ({ vault: 'audit-team', verify: true }),
+  // Opens the vault's connection and its local copy: sealed keys stay sealed in it, and no status carries a password.
+  'team.status': () => ({ vault: 'audit-team' }),
   // Last: they delete what the others use.
   'accounts.remove': () => ({ id: accountIds[1] }),
   'library.remove': () => ({ id: entryId }),
@@ -197,7 +202,9 @@ describe('IPC audit: no secret or key material crosses the boundary', () => {
     const order = Object.keys(requests) as Channel[];
     const failed: string[] = [];
     for (const channel of order) {
-      const result = await dispatch(app.ctx, channel, await requests[channel]());
+      // team.status answers for the vault a window works on: the window's context on the team vault (its connection and local copy).
+      if (channel === 'team.status') onTeamVault ??= await contextOnVault(app.ctx, 'audit-team', { live: true });
+      const result = await dispatch(channel === 'team.status' ? onTeamVault!.ctx : app.ctx, channel, await requests[channel]());
       if (!result.ok) failed.push(`${channel}: ${result.error.code}`);
       // Let background work started by the request (upload jobs) emit its events.
       if (channel === 'uploads.start' && result.ok) await waitForJob(app, (result.value as { jobId: string }).jobId);
