@@ -145,6 +145,7 @@ export const errorCodes = [
   'team.offline',
   'team.connection_lost',
   'team.offline_role_unknown',
+  'team.not_in_use',
   // team vault keys and audit log (core/team/crypto)
   'team.key_unwrap_failed',
   'team.member_key_missing',

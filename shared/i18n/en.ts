@@ -146,6 +146,7 @@ export const en = {
   'error.team.offline': 'Team vault {name} is offline ({address} unreachable since {since}); showing the copy from {copyAt}, read-only. Nothing was changed.',
   'error.team.connection_lost': 'The connection to the team database at {address} was lost in the middle of this action. PostgreSQL keeps a change whole or not at all, and Cert Vault does not send it again by itself: once the vault is back online, look whether the change is there before repeating it.',
   'error.team.offline_role_unknown': 'Team vault “{team}” opened offline and its server has only just answered again; Cert Vault is still reading your role there, so nothing was changed. Try again in a moment.',
+  'error.team.not_in_use': '“{name}” is not the vault in use here; only the vault in use has a connection to report on. Switch to it first.',
   'error.team.no_team_key': 'This member holds no team key (version {version}): viewers never receive one, and a removed member’s old key does not open the current version.',
   'error.team.viewer_no_key': 'Your role in team vault “{team}” is viewer; viewers never receive the team key, so this computer cannot open or add private keys there. Ask an admin to make you an operator.',
   'error.team.role_required': '{action} needs the {needed} role in team vault “{team}”; you are {role}. Ask an admin of the team to change your role.',

@@ -148,6 +148,7 @@ export const zhCN: Catalog = {
   'error.team.offline': '团队库 {name} 已离线（自 {since} 起无法连接 {address}）；正在显示 {copyAt} 的副本，只读。未做任何更改。',
   'error.team.connection_lost': '与团队数据库 {address} 的连接在操作中途断开。PostgreSQL 对一次更改要么全部保存、要么完全不保存，Cert Vault 也不会自动重发：请在团队库恢复在线后先查看更改是否已在其中，再决定是否重做。',
   'error.team.offline_role_unknown': '团队库“{team}”是在离线时打开的，其服务器刚刚恢复响应；Cert Vault 仍在读取你在其中的角色，因此未做任何更改。请稍后再试。',
+  'error.team.not_in_use': '“{name}”不是此处正在使用的库；只有正在使用的库才有可报告的连接状态。请先切换到该库。',
   'error.team.no_team_key': '本成员没有团队密钥（版本 {version}）：查看者从不会获得团队密钥，已移除成员的旧密钥也无法打开当前版本。',
   'error.team.viewer_no_key': '你在团队库“{team}”中的角色是查看者；查看者从不会获得团队密钥，因此本机无法在其中打开或添加私钥。请让管理员把你设为操作员。',
   'error.team.role_required': '{action}需要团队库“{team}”中的{needed}角色；你当前是{role}。请让团队管理员更改你的角色。',

@@ -69,7 +69,7 @@ export const teamHandlers: TeamHandlers = {
   // The vault in use's connection (vault-switch.ts owns it); a vault that could not be opened says why.
   'team.status': async (ctx, { vault }) => {
     const team = ctx.team?.();
-    if (team?.name !== vault) throw new VaultError('ipc.bad_request', { channel: 'team.status', reason: `vault "${vault}" is not the team vault in use`, field: 'vault', problem: 'is not the team vault in use' });
+    if (team?.name !== vault) throw new VaultError('team.not_in_use', { name: vault });
     return team.status();
   },
   'team.audit': async (ctx, { vault, verify, password }) => {

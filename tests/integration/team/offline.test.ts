@@ -404,7 +404,7 @@ describe('the window hears it', () => {
     try {
       const status = await dispatch(switcher.current, 'team.status', { vault: 'ops' });
       expect(status).toMatchObject({ ok: true, value: { online: true, server: `127.0.0.1:${cluster.port}`, offlineSince: null } });
-      expect(await dispatch(switcher.current, 'team.status', { vault: 'elsewhere' })).toMatchObject({ ok: false, error: { code: 'ipc.bad_request' } });
+      expect(await dispatch(switcher.current, 'team.status', { vault: 'elsewhere' })).toMatchObject({ ok: false, error: { code: 'team.not_in_use', params: { name: 'elsewhere' } } });
 
       await cluster.halt();
       try {
