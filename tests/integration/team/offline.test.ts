@@ -448,7 +448,10 @@ describe('a team vault in use as the vault, offline', () => {
       return (listed.value as Response<'library.list'>).entries.map((item) => item.name).sort();
     };
     try {
-      expect(await dispatch(switcher.current, 'library.importContent', await pem('before.example'))).toMatchObject({ ok: true });
+      const before = await dispatch(switcher.current, 'library.importContent', await pem('before.example'));
+      if (!before.ok) throw new Error(JSON.stringify(before.error));
+      const id = (before.value as Response<'library.importContent'>).imported[0]!.id;
+      const out = (file: string) => path.join(switcher.current.dataDir, file);
       expect(await names()).toEqual(['before.example']);
       // The copy is refreshed after the change it heard of (debounced): the status says when it was taken.
       const imported = new Date().toISOString();
@@ -462,6 +465,10 @@ describe('a team vault in use as the vault, offline', () => {
         const refused = await dispatch(switcher.current, 'library.importContent', offlineImport);
         expect(refused).toMatchObject({ ok: false, error: { code: 'team.offline' } });
         expect(await names()).toEqual(['before.example']);
+        // A certificate is exported from the copy; a private key is not (its audit row could not be written).
+        expect(await dispatch(switcher.current, 'library.export', { id, format: 'pem', path: out('before.pem') })).toMatchObject({ ok: true });
+        expect(await dispatch(switcher.current, 'library.export', { id, format: 'key', path: out('before.key') })).toMatchObject({ ok: false, error: { code: 'team.offline' } });
+        expect(fs.existsSync(out('before.key'))).toBe(false);
       } finally {
         await cluster.start();
       }
@@ -469,6 +476,7 @@ describe('a team vault in use as the vault, offline', () => {
       expect(await names()).toEqual(['before.example']);
       expect(await dispatch(switcher.current, 'library.importContent', offlineImport)).toMatchObject({ ok: true });
       expect(await names()).toEqual(['before.example', 'offline.example']);
+      expect(await dispatch(switcher.current, 'library.export', { id, format: 'key', path: out('before.key') })).toMatchObject({ ok: true });
     } finally {
       await switcher.close();
     }
