@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { teamDbCall, type TeamConnection } from './db/connect';
+import { teamDbCall } from './db/connect';
 import { parseTeamUrl, type TeamDbAddress } from './db/connection-url';
 import { requireCurrentSchema } from './db/migrations';
 import { resolveDbPassword } from './db/password';
@@ -21,8 +21,6 @@ export interface OpenedTeamVault {
    */
   readonly teamDb: () => Kysely<TeamDatabase>;
   readonly address: TeamDbAddress;
-  /** Where and as whom it connects. */
-  readonly connection: TeamConnection;
   /** This computer's member record as it was when the vault was opened; null when it opened offline. */
   readonly member: Member | null;
 }
@@ -37,7 +35,6 @@ export interface OpenTeamVaultOptions {
 export async function openTeamVaultDb(env: TeamEnvironment, entry: TeamEntry, { keepCopy, announce }: OpenTeamVaultOptions): Promise<OpenedTeamVault> {
   const { address } = parseTeamUrl(entry.url);
   const { password } = await resolveDbPassword(env.secrets, entry.name, {});
-  const connection: TeamConnection = { address, password };
   let member: Member | null = null;
   const vault = await openTeamVaultConnection({
     entry,
@@ -57,5 +54,5 @@ export async function openTeamVaultDb(env: TeamEnvironment, entry: TeamEntry, { 
     },
   });
   const teamDb = () => vault.serverDb().db as unknown as Kysely<TeamDatabase>;
-  return { vault, teamDb, address, connection, member };
+  return { vault, teamDb, address, member };
 }
