@@ -24,6 +24,7 @@ const benches: Readonly<Record<string, () => Promise<{ run(): Promise<void> | vo
   deploy: () => import('./deploy'),
   'db-statements': () => import('./db-statements'),
   'team-notify': () => import('./team-notify'),
+  'team-snapshot': () => import('./team-snapshot'),
 };
 
 async function runOne(name: string): Promise<void> {

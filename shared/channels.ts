@@ -60,11 +60,12 @@ export const channelNames = [
   'team.remove',
   'team.audit',
   'team.watch',
+  'team.status',
 ] as const;
 
 export type ChannelName = (typeof channelNames)[number];
 
-export const eventNames = ['library.changed', 'import.progress', 'uploads.progress', 'inventory.progress', 'inventory.synced', 'deploy.progress', 'team.changed', 'vault.changed', 'app.navigate'] as const;
+export const eventNames = ['library.changed', 'import.progress', 'uploads.progress', 'inventory.progress', 'inventory.synced', 'deploy.progress', 'team.changed', 'vault.changed', 'team.status', 'app.navigate'] as const;
 
 export type EventName = (typeof eventNames)[number];
 

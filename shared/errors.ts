@@ -146,6 +146,11 @@ export const errorCodes = [
   'team.viewer_no_key',
   'team.role_required',
   'team.local_only',
+  // a team vault out of reach: its local copy, read-only (core/team/offline)
+  'team.offline',
+  'team.connection_lost',
+  'team.offline_role_unknown',
+  'team.not_in_use',
   // team vault keys and audit log (core/team/crypto)
   'team.key_unwrap_failed',
   'team.member_key_missing',

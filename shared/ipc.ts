@@ -36,7 +36,7 @@ import {
   type LibraryQuery,
 } from './library';
 import { retireChoices, type DeployPlan, type DeployProgress, type DeploymentRecord, type ServedInspection } from './deploy';
-import { teamRoles, teamSslModes, type AuditView, type JoinRequestView, type RoleChangeView, type TeamMemberView, type TeamMembersView, type TeamVaultView, type VaultsView } from './team';
+import { teamRoles, teamSslModes, type AuditView, type JoinRequestView, type RoleChangeView, type TeamMemberView, type TeamMembersView, type TeamVaultStatus, type TeamVaultView, type VaultsView } from './team';
 import { autoSyncChoices, type AccountInventory, type AccountSyncResult, type AutoSync, radarLimits, type RadarPage, type RemoteCopyView, type SyncProgress } from './inventory';
 
 // The IPC contract: channel -> request schema -> response type, and the push events.
@@ -531,6 +531,11 @@ function teamChannels() {
      * commits a change (or after a lost connection came back). `null` stops them.
      */
     'team.watch': channel<z.ZodType<{ vault: string | null }>, { watching: string | null }>(z.object({ vault: vaultName.nullable() }).strict()),
+    /**
+     * Whether the team vault is online or showing its local copy read-only (opens its connection
+     * on first ask); `team.status` events follow every change.
+     */
+    'team.status': channel<z.ZodType<{ vault: string }>, TeamVaultStatus>(z.object({ vault: vaultName }).strict()),
     /** The audit log in order; with `verify`, whether its hash chain holds. */
     'team.audit': channel<z.ZodType<{ vault: string; verify?: boolean; password?: string }>, AuditView>(
       z.object({ ...onVault, verify: z.boolean().optional() }).strict(),
@@ -564,6 +569,8 @@ export interface Events {
   'team.changed': { readonly vault: string; readonly action: string };
   /** The window now works on another vault (`local` or a team vault's name): every screen reads again. */
   'vault.changed': { readonly current: string };
+  /** A team vault went offline (its local copy shown read-only), came back, or its copy was refreshed. */
+  'team.status': { readonly vault: string; readonly status: TeamVaultStatus };
   /** Main asks for a screen: a click on the desktop notification opens the Overview. */
   'app.navigate': { readonly screen: 'overview' };
 }

@@ -80,3 +80,29 @@ export interface AuditView {
   /** With `verify`: whether the hash chain holds, else the first tampered row. */
   readonly verdict: AuditVerdictView | null;
 }
+
+/**
+ * A team vault's connection, for the title bar (main/core/team/vault-connection.ts): online, or
+ * offline and showing its local copy read-only. Times are ISO 8601.
+ */
+export interface TeamVaultStatus {
+  readonly online: boolean;
+  /** host:port of the team database. */
+  readonly server: string;
+  /** When the local copy was taken; null before the first one. */
+  readonly snapshotAt: string | null;
+  /** When the server was last found out of reach; null while online. */
+  readonly offlineSince: string | null;
+}
+
+/**
+ * A time as the offline notice says it: the clock time when it is today (local time), else the
+ * date and the time. The same text in the window, the CLI and the error message.
+ */
+export function offlineClock(at: string, now: Date): string {
+  const time = new Date(at);
+  const pad = (value: number) => String(value).padStart(2, '0');
+  const clock = `${pad(time.getHours())}:${pad(time.getMinutes())}`;
+  const sameDay = time.getFullYear() === now.getFullYear() && time.getMonth() === now.getMonth() && time.getDate() === now.getDate();
+  return sameDay ? clock : `${time.getFullYear()}-${pad(time.getMonth() + 1)}-${pad(time.getDate())} ${clock}`;
+}

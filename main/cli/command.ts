@@ -20,6 +20,8 @@ export const exitCodes = {
   certificatesDue: 4,
   /** No OS keychain is reachable: a deploy hook on a server without a Secret Service. */
   keychainUnavailable: 5,
+  /** The team vault in use is offline: a change was refused and nothing was written (reads work, from its local copy). */
+  teamOffline: 6,
 } as const;
 
 /** The exit code table, as `certvault --help` and the README print it. */
@@ -30,6 +32,7 @@ export const exitCodeHelp = `Exit codes:
   3  partly done: some files, accounts or resources failed, each named
   4  certificates due: certvault expiring found at least one expiring within --days
   5  no OS keychain is reachable (install and unlock a Secret Service on Linux)
+  6  the team vault is offline: the change was refused, nothing was written (reads show its local copy)
 `;
 
 const inputErrorPrefixes = ['input.', 'pem.', 'der.', 'cert.', 'key.', 'pkcs12.', 'pkcs7.', 'ipc.bad_request'];
@@ -76,6 +79,7 @@ const inputErrors: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
 /** The exit code of a command that ends with this error. */
 export function exitCodeFor(code: ErrorCode): number {
   if (code === 'keychain.unavailable') return exitCodes.keychainUnavailable;
+  if (code === 'team.offline') return exitCodes.teamOffline;
   return inputErrors.has(code) || inputErrorPrefixes.some((prefix) => code.startsWith(prefix)) ? exitCodes.unusableInput : exitCodes.failure;
 }
 

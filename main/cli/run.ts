@@ -65,18 +65,29 @@ export async function runCli(argv: readonly string[], rawIo: CliIo, options: Run
     return base;
   };
   let onVault: VaultOnContext | null = null;
+  let code: number;
   try {
     // The vault (`--vault`, else `team use`) is opened up front: a team vault is reached over the
     // network, which a synchronous handler context cannot wait for.
     if (command.usesVault !== false && !asksForHelp(cli.rest)) onVault = await contextOnVault(baseContext(), selectedVault(dataDir(), cli.vault));
     else if (cli.vault !== undefined) throw new UsageError(`--vault does not apply to ${command.name}`);
     const handlers = () => onVault?.ctx ?? baseContext();
-    return await command.run(cli.rest, { io, handlers });
+    code = await command.run(cli.rest, { io, handlers });
   } catch (error) {
-    return reportError(error, io, command);
-  } finally {
-    await onVault?.close().catch((error: unknown) => log.warn('vault_close_failed', { error }));
+    code = reportError(error, io, command);
   }
+  if (onVault) await settleVault(onVault, io, command, code);
+  return code;
+}
+
+/**
+ * A team vault the command found offline: one line saying what was shown (a refused change has
+ * already said it as its error). Then the vault is closed: its pool would keep the process alive.
+ */
+async function settleVault(onVault: VaultOnContext, io: CliIo, command: Command, code: number): Promise<void> {
+  const offline = onVault.ctx.team?.().offline();
+  if (offline && code !== exitCodes.teamOffline) io.stderr(`certvault ${command.name}: ${oneLine(offline.message)}\n`);
+  await onVault.close().catch((error: unknown) => log.warn('vault_close_failed', { error }));
 }
 
 function asksForHelp(args: readonly string[]): boolean {

@@ -27,6 +27,10 @@ export interface PgCluster {
   url(options?: { database?: string; user?: string; password?: string; query?: string }): string;
   /** pg_ctl restart: every open connection is cut, the server comes back on the same port. */
   restart(): Promise<void>;
+  /** Stops the server (fast: open connections are cut), keeping its data, until `start()`. */
+  halt(): Promise<void>;
+  /** Starts a halted server again on the same port. */
+  start(): Promise<void>;
   /** Stops the server (immediately) and removes the folder; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -177,6 +181,10 @@ export async function startPgCluster(options: PgClusterOptions = {}): Promise<Pg
       await asServer('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', 'stop']);
       await pgStart();
     },
+    halt: async () => {
+      await asServer('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', 'stop']);
+    },
+    start: pgStart,
     stop,
   };
 }

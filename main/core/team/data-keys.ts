@@ -14,10 +14,13 @@ import type { TeamEntry } from './team-settings';
 // the same format as the local data key. This member opens it from its own wrap with the member
 // key in its keychain. A viewer has no wrap, so it never holds the key: its app cannot open a
 // private key whatever it is asked. The current key version is read every time, so a rotation
-// by another member is followed at once; the opened key is kept per version.
+// by another member is followed at once; the opened key is kept per version. While the server is
+// out of reach (the vault shows its local copy), the key opened before is used; without one, the
+// offline error says why no key opens.
 
 export interface TeamDataKeysOptions {
-  readonly teamDb: Kysely<TeamDatabase>;
+  /** The team tables: only on the server, so it throws `team.offline` while the vault is offline. */
+  readonly teamDb: () => Kysely<TeamDatabase>;
   readonly vaultDb: VaultDb;
   readonly address: TeamDbAddress;
   readonly secrets: SecretStore;
@@ -57,7 +60,13 @@ export class TeamDataKeys implements DataKeyProvider {
   }
 
   private async currentKey(): Promise<{ readonly version: number; readonly key: Buffer } | null> {
-    const state = await this.readState();
+    let state: Awaited<ReturnType<TeamDataKeys['readState']>>;
+    try {
+      state = await this.readState();
+    } catch (error) {
+      if (this.opened && error instanceof VaultError && error.code === 'team.offline') return this.opened;
+      throw error;
+    }
     if (this.opened?.version === state.keyVersion) return this.opened;
     if (!state.wrapped) return null;
     const { entry, secrets } = this.options;
@@ -72,7 +81,7 @@ export class TeamDataKeys implements DataKeyProvider {
   private async readState(): Promise<{ keyVersion: number; role: string; wrapped: Buffer | null }> {
     const { teamDb, address, entry } = this.options;
     const row = await teamDbCall(address, () =>
-      teamDb
+      teamDb()
         .selectFrom('team')
         .innerJoin('members', (join) => join.onTrue())
         .leftJoin('team_key_wraps', (join) => join.onRef('team_key_wraps.member_id', '=', 'members.id').onRef('team_key_wraps.key_version', '=', 'team.key_version'))

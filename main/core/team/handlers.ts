@@ -1,3 +1,4 @@
+import { VaultError } from '../../../shared/errors';
 import type { Request, Response } from '../../../shared/ipc';
 import type { AuditRowView, TeamMemberView, TeamVaultView, VaultsView } from '../../../shared/team';
 import type { HandlerContext } from '../ipc/context';
@@ -29,7 +30,8 @@ type TeamChannel =
   | 'team.role'
   | 'team.remove'
   | 'team.audit'
-  | 'team.watch';
+  | 'team.watch'
+  | 'team.status';
 
 type TeamHandlers = { readonly [C in TeamChannel]: (ctx: HandlerContext, request: Request<C>) => Promise<Response<C>> };
 
@@ -81,6 +83,12 @@ export const teamHandlers: TeamHandlers = {
   'team.watch': async (ctx, { vault }) => {
     await watchVault(ctx, teamEnvironment(ctx), vault);
     return { watching: vault };
+  },
+  // The vault in use's connection (vault-switch.ts owns it); a vault that could not be opened says why.
+  'team.status': async (ctx, { vault }) => {
+    const team = ctx.team?.();
+    if (team?.name !== vault) throw new VaultError('team.not_in_use', { name: vault });
+    return team.status();
   },
   'team.audit': async (ctx, { vault, verify, password }) => {
     const { rows, verdict } = await teamAudit(teamEnvironment(ctx), vault, verify ?? false, typed(password));

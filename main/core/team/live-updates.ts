@@ -1,6 +1,6 @@
 import type { Events } from '../../../shared/ipc';
 import type { EventSink, HandlerContext } from '../ipc/context';
-import { teamDbCall, type TeamConnection } from './db/connect';
+import { teamDbCall } from './db/connect';
 import { parseTeamUrl } from './db/connection-url';
 import { TeamListener } from './db/listener';
 import { resolveDbPassword } from './db/password';
@@ -64,16 +64,3 @@ const libraryReasons: Readonly<Record<string, Events['library.changed']['reason'
   'member.approve': 'keychain',
   reconnected: 'import',
 };
-
-/** Listens to the team vault the window works on; resolves once listening, with the way to stop. */
-export async function listenToVault(connection: TeamConnection, vault: string, events: EventSink): Promise<() => Promise<void>> {
-  const listener = new TeamListener(connection, {
-    onNotification: (notification) => vaultEvents(vault, notification.action, (event, payload) => events.emit(event, payload)),
-    // Changes made while the connection was down were not announced: the window reads again.
-    onListening: (reconnected) => {
-      if (reconnected) vaultEvents(vault, 'reconnected', (event, payload) => events.emit(event, payload));
-    },
-  });
-  await teamDbCall(connection.address, () => listener.start());
-  return () => listener.close();
-}

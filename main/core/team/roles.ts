@@ -13,6 +13,13 @@ export type GuardedAction = 'import' | 'edit' | 'remove' | 'upload' | 'deploy' |
 
 export function requireRole(ctx: Pick<HandlerContext, 'team'>, needed: MemberRole, action: GuardedAction): void {
   const team = ctx.team?.();
-  if (!team || rank[team.role] >= rank[needed]) return;
-  throw new VaultError('team.role_required', { team: team.name, role: team.role, needed, action });
+  if (!team) return;
+  // Offline, every change is refused anyway: said before any work starts, whatever the role.
+  const offline = team.offline();
+  if (offline) throw offline;
+  // Known once the server answered since the vault opened offline; until then nothing may change.
+  const role = team.role;
+  if (role === null) throw new VaultError('team.offline_role_unknown', { team: team.name });
+  if (rank[role] >= rank[needed]) return;
+  throw new VaultError('team.role_required', { team: team.name, role, needed, action });
 }

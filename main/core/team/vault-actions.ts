@@ -43,7 +43,12 @@ export const vaultActions: VaultActions = {
   'library.update': { check: operator('edit'), audit: (request) => ({ action: 'vault.edit', subject: request.id, detail: {} }) },
   'library.remove': { check: operator('remove'), audit: (request) => ({ action: 'vault.remove', subject: request.id, detail: {} }) },
   // No role check: a key opens only with the team key, which a viewer never holds (team.viewer_no_key).
+  // Offline, a private key does not leave the vault: its audit row could not be written.
   'library.export': {
+    check: (ctx, request) => {
+      const offline = keyFormats.has(request.format) ? ctx.team?.().offline() : null;
+      if (offline) throw offline;
+    },
     audit: (request) => (keyFormats.has(request.format) ? { action: 'vault.export_key', subject: request.id, detail: { format: request.format } } : null),
   },
   // Sharing (secretSource 'team') is checked by the account store, which knows an edited account's current source.

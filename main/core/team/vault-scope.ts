@@ -1,3 +1,5 @@
+import type { VaultError } from '../../../shared/errors';
+import type { TeamVaultStatus } from '../../../shared/team';
 import type { AuditEntry } from './audit';
 import type { MemberRole } from './db/schema';
 
@@ -8,8 +10,13 @@ export interface TeamVaultScope {
   /** The vault's local name (`team use NAME`). */
   readonly name: string;
   readonly teamId: string;
-  readonly member: { readonly id: string; readonly name: string };
-  readonly role: MemberRole;
+  /** This computer's member as read when the vault was opened; null while not known (it opened offline). */
+  readonly member: { readonly id: string; readonly name: string } | null;
+  readonly role: MemberRole | null;
+  /** Online, or offline on its read-only local copy (the title bar, the CLI's closing notice). */
+  status(): TeamVaultStatus;
+  /** `team.offline` while the vault shows its local copy (nothing can change it, nor its audit log); null while online. */
+  offline(): VaultError | null;
   /** Appends the audit row of a vault action done by this member (and announces it to other members). */
   audit(entry: AuditEntry): Promise<void>;
   /** The team key with its version, for shared account secrets (refused for a viewer: `team.viewer_no_key`). */

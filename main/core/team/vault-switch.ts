@@ -4,7 +4,7 @@ import type { HandlerContext } from '../ipc/context';
 import { closeVaultOf } from '../library';
 import { log } from '../log';
 import { teamEnvironment } from './handlers';
-import { listenToVault } from './live-updates';
+import { vaultEvents } from './live-updates';
 import { LOCAL_VAULT, TeamSettingsStore } from './team-settings';
 import { onTeamVault, openTeamVaultContext } from './vault-context';
 
@@ -20,27 +20,26 @@ export interface VaultOnContext {
 
 /**
  * `base` working on vault `name` (`local` or a team vault of this computer's settings). With
- * `live`, a window's: other members' changes to a team vault arrive as events (live-updates.ts).
+ * `live`, a window's: it keeps the vault's local copy fresh, hears other members' changes as
+ * events (live-updates.ts) and each change of the connection's state as `team.status`. The
+ * connection lives as long as this context: `close()` ends it.
  */
 export async function contextOnVault(base: HandlerContext, name: string, { live = false } = {}): Promise<VaultOnContext> {
   if (name === LOCAL_VAULT) {
     const ctx = derive(base, {});
     return { name, ctx, close: () => closeOpened(ctx) };
   }
-  const team = await openTeamVaultContext(teamEnvironment(base), name);
-  let stopListening: () => Promise<void> = async () => undefined;
-  try {
-    if (live) stopListening = await listenToVault(team.connection, name, base.events);
-  } catch (error) {
-    await team.close();
-    throw error;
-  }
+  const team = await openTeamVaultContext(teamEnvironment(base), name, {
+    keepCopy: live,
+    announce: live ? (action) => vaultEvents(name, action, (event, payload) => base.events.emit(event, payload)) : undefined,
+  });
+  const stopStatus = team.connection.onChange((status) => base.events.emit('team.status', { vault: name, status }));
   const ctx = derive(base, onTeamVault(team));
   return {
     name,
     ctx,
     close: async () => {
-      await stopListening();
+      stopStatus();
       await closeOpened(ctx);
       await team.close();
     },
@@ -126,6 +125,6 @@ function unopened(base: HandlerContext, name: string, error: unknown): VaultOnCo
   const refuse = (): never => {
     throw reason;
   };
-  const ctx = derive(base, { vaultDb: refuse, dataKeys: refuse, vault: refuse, uploads: refuse });
+  const ctx = derive(base, { vaultDb: refuse, dataKeys: refuse, vault: refuse, uploads: refuse, team: refuse });
   return { name, ctx, close: async () => undefined };
 }

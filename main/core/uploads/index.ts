@@ -5,6 +5,7 @@ import { actorOf } from '../ipc/actor';
 import type { HandlerContext } from '../ipc/context';
 import { osKeychain } from '../keychain';
 import type { AccountTeam } from '../accounts/team-secret';
+import { VaultError } from '../../../shared/errors';
 import { UploadService, type UploadServiceOptions } from './service';
 
 export { UploadService } from './service';
@@ -31,11 +32,29 @@ export function openUploadService(ctx: HandlerContext, options: Pick<UploadServi
   });
 }
 
-/** On a team vault: who acts, in which role, and the team key for shared account secrets. */
+/**
+ * On a team vault: who acts, in which role, and the team key for shared account secrets. Read at
+ * each use: a vault opened offline learns its member once the server answers, and until then an
+ * account's secret is refused the way a change is (roles.ts).
+ */
 export function accountTeamOf(ctx: Pick<HandlerContext, 'team'>): AccountTeam | null {
   const scope = ctx.team?.();
   if (!scope) return null;
-  return { teamName: scope.name, member: scope.member, role: scope.role, keys: { current: () => scope.teamKey() }, memberNames: (ids) => scope.memberNames(ids) };
+  const known = <T>(value: T | null): T => {
+    if (value !== null) return value;
+    throw scope.offline() ?? new VaultError('team.offline_role_unknown', { team: scope.name });
+  };
+  return {
+    teamName: scope.name,
+    get member() {
+      return known(scope.member);
+    },
+    get role() {
+      return known(scope.role);
+    },
+    keys: { current: () => scope.teamKey() },
+    memberNames: (ids) => scope.memberNames(ids),
+  };
 }
 
 export function uploadsOf(ctx: HandlerContext): UploadService {

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +11,9 @@ import { newSearchRowid } from '../../../main/core/db/dialect-sql';
 import { POSTGRES_VAULT_SCHEMA_VERSION, readPostgresVaultVersion, requirePostgresVaultSchema } from '../../../main/core/db/pg/migrations';
 import { openPostgresVaultDb } from '../../../main/core/db/pg/open';
 import { openTeamDb } from '../../../main/core/team/db/connect';
-import { parseTeamUrl } from '../../../main/core/team/db/connection-url';
+import { parseTeamUrl, teamUrl } from '../../../main/core/team/db/connection-url';
+import { snapshotFile } from '../../../main/core/team/offline/snapshot';
+import { openTeamVaultConnection } from '../../../main/core/team/vault-connection';
 import { migrateTeamSchema, requireCurrentSchema } from '../../../main/core/team/db/migrations';
 import { startPgCluster, type PgCluster } from '../../support/pg-cluster';
 import { MemorySecrets } from '../../unit/uploads/support/vault';
@@ -102,6 +106,20 @@ describe('vault tables in a team database', () => {
       expect(await vault.db.selectFrom('library_cas').select('fingerprint_sha256').execute()).toEqual([]);
     } finally {
       await vault.close();
+    }
+  });
+
+  it('are enough for the app role to keep the offline copy (one read-only transaction) and hear live updates', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'certvault-app-role-copy-'));
+    const { address, password } = app();
+    const entry = { name: 'ops', url: teamUrl(address), sslmode: 'disable' as const, teamId: randomUUID(), memberId: randomUUID() };
+    const connection = await openTeamVaultConnection({ entry, password, dataDir, now: () => new Date() });
+    try {
+      expect(connection.status()).toMatchObject({ online: true, snapshotAt: expect.any(String) });
+      expect(fs.existsSync(snapshotFile(dataDir, entry.teamId))).toBe(true);
+    } finally {
+      await connection.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
 

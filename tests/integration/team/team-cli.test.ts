@@ -4,6 +4,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../main/cli/run';
 import { certvault } from '../../unit/cli/io';
+import { testHandlerContext } from '../../unit/electron/handler-context';
+import { snapshotFile } from '../../../main/core/team/offline/snapshot';
+import { TeamSettingsStore } from '../../../main/core/team/team-settings';
+import { contextOnVault } from '../../../main/core/team/vault-switch';
 import { assertThrowawayKeyring } from '../vault/keyring-guard';
 import { startPgCluster, type PgCluster } from '../../support/pg-cluster';
 
@@ -141,6 +145,37 @@ describe('certvault team', () => {
     const misplaced = await certvault(['--vault', 'ann-ops', 'team', 'members'], { home: annHome });
     expect(misplaced.code).toBe(2);
     expect(misplaced.stderr).toContain('--vault does not apply to team');
+  });
+
+  it('offline, a command reads the app\'s local copy and says so once; a change is refused with exit 6', async () => {
+    // The window keeps the copy (a CLI run takes none of its own): open it as the app does, until the copy is taken.
+    const window = await contextOnVault(testHandlerContext({ dataDir: annHome }), 'ann-ops', { live: true });
+    const copy = snapshotFile(annHome, new TeamSettingsStore(annHome).find('ann-ops').teamId);
+    try {
+      expect(fs.existsSync(copy)).toBe(true);
+      await cluster.halt();
+      try {
+        const listed = await certvault(['account', 'list', '--json'], { home: annHome });
+        // A time of today, else with its date (the copy's clock and the command's are the test's own).
+        const clock = '(?:\\d{4}-\\d{2}-\\d{2} )?\\d{2}:\\d{2}';
+        expect(listed.code).toBe(0);
+        expect(json(listed.stdout)).toMatchObject({ accounts: [expect.objectContaining({ name: 'team-lab' })] });
+        expect(listed.stderr).toMatch(new RegExp(`^certvault account: Team vault ann-ops is offline \\(127\\.0\\.0\\.1:${cluster.port} unreachable since ${clock}\\); showing the copy from ${clock}, read-only\\. Nothing was changed\\.\n$`));
+        const env = { TENCENTCLOUD_SECRET_ID: 'AKIDexample', TENCENTCLOUD_SECRET_KEY: 'not-a-real-secret' };
+        const refused = await certvault(['account', 'add', '--cloud', 'tencent', '--name', 'offline-lab', '--secret-from-env'], { home: annHome, env });
+        expect(refused.code).toBe(6);
+        expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+        expect(refused.stderr).toContain('Team vault ann-ops is offline');
+      } finally {
+        await cluster.start();
+      }
+      const names = (json((await certvault(['account', 'list', '--json'], { home: annHome })).stdout) as { accounts: { name: string }[] }).accounts.map((a) => a.name);
+      expect(names).toEqual(['team-lab']);
+    } finally {
+      await window.close();
+      // The next test is about a server out of reach with no copy to show.
+      fs.rmSync(copy, { force: true });
+    }
   });
 
   it('an unreachable server is one line naming host:port, exit 1, no stack trace', async () => {

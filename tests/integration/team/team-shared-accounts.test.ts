@@ -176,7 +176,7 @@ describe('shared cloud accounts on a team vault', () => {
 
   it("a personal account's settings are the team's, its secret its owner's: another member is told whose it is", async () => {
     const personal = await ok(cara, 'accounts.save', { ...sharedInput(), name: 'cara-own', secretSource: 'keychain' });
-    const caraId = cara.current.team!().member.id;
+    const caraId = cara.current.team!().member!.id;
     expect(personal).toMatchObject({ secretSource: 'keychain', secretStored: true, owner: { id: caraId, name: 'Cara' } });
     expect((await ok(cara, 'accounts.test', { id: personal.id })).verdict).toBe('works');
 

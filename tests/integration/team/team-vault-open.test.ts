@@ -86,8 +86,8 @@ describe('opening a team vault as the vault', () => {
   it('gives the member, its role and a PostgreSQL vault database', async () => {
     const context = await open(bob);
     expect(context.vaultDb.engine).toBe('postgres');
-    expect(context.role).toBe('operator');
-    expect(context.actor).toEqual({ machine: 'bob-desktop', user: 'Bob', member: { id: new TeamSettingsStore(bob.dataDir).find('ops').memberId, name: 'Bob' } });
+    expect(context.scope.role).toBe('operator');
+    expect(context.actor()).toEqual({ machine: 'bob-desktop', user: 'Bob', member: { id: new TeamSettingsStore(bob.dataDir).find('ops').memberId, name: 'Bob' } });
     expect(await context.vaultDb.db.selectFrom('cloud_accounts').select('id').execute()).toEqual([]);
   });
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -180,7 +181,8 @@ describe('windows on a team vault', () => {
   it('a vault that cannot be opened leaves the window where it was, and unrecorded', async () => {
     const far = new TeamSettingsStore(ann.env.dataDir);
     const entry = far.find('ops');
-    far.add({ ...entry, name: 'far', url: entry.url.replace(`:${cluster.port}/`, ':1/') });
+    // Another team (no local copy of it to fall back on).
+    far.add({ ...entry, name: 'far', teamId: randomUUID(), url: entry.url.replace(`:${cluster.port}/`, ':1/') });
     await ann.env.secrets.set('team-db:far', 'whatever');
     const refused = await dispatch(ann.switcher.current, 'team.use', { name: 'far' });
     expect(refused).toMatchObject({ ok: false, error: { code: 'team.unreachable', params: { address: '127.0.0.1:1' } } });

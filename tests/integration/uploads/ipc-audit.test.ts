@@ -10,6 +10,7 @@ import { log } from '../../../main/core/log';
 import { assertThrowawayKeyring } from '../vault/keyring-guard';
 import { teamEnvironment } from '../../../main/core/team/handlers';
 import { joinTeam, listRequests } from '../../../main/core/team/membership';
+import { contextOnVault, type VaultOnContext } from '../../../main/core/team/vault-switch';
 import { MemorySecretStore } from '../../unit/vault/helpers/memory-secret-store';
 import { startPgCluster, type PgCluster } from '../../support/pg-cluster';
 import { createDatabases } from '../../support/pg-superuser';
@@ -37,6 +38,7 @@ let front: TlsFront;
 let cluster: PgCluster;
 /** Bob's join request from another computer, which the team channels approve and then remove. */
 let bobRequest: { requestId: string; fingerprintPhrase: string };
+let onTeamVault: VaultOnContext | null = null;
 const bobHome = () => path.join(app.dataDir, 'bob-home');
 const logged: string[] = [];
 
@@ -108,6 +110,7 @@ afterAll(async () => {
   log.setSink(null);
   await front.close();
   await dispatch(app.ctx, 'team.watch', { vault: null });
+  await onTeamVault?.close();
   await cluster.stop();
   await stopClouds(clouds);
   app.close();
@@ -185,6 +188,8 @@ const requests: { readonly [C in Channel]: () => unknown } = {
   'team.role': () => ({ vault: 'audit-team', member: bobRequest.requestId, role: 'viewer' }),
   'team.remove': () => ({ vault: 'audit-team', member: bobRequest.requestId }),
   'team.audit': () => ({ vault: 'audit-team', verify: true }),
+  // Opens the vault's connection and its local copy: sealed keys stay sealed in it, and no status carries a password.
+  'team.status': () => ({ vault: 'audit-team' }),
   // Last: they delete what the others use.
   'accounts.remove': () => ({ id: accountIds[1] }),
   'library.remove': () => ({ id: entryId }),
@@ -201,7 +206,9 @@ describe('IPC audit: no secret or key material crosses the boundary', () => {
     const order = Object.keys(requests) as Channel[];
     const failed: string[] = [];
     for (const channel of order) {
-      const result = await dispatch(app.ctx, channel, await requests[channel]());
+      // team.status answers for the vault a window works on: the window's context on the team vault (its connection and local copy).
+      if (channel === 'team.status') onTeamVault ??= await contextOnVault(app.ctx, 'audit-team', { live: true });
+      const result = await dispatch(channel === 'team.status' ? onTeamVault!.ctx : app.ctx, channel, await requests[channel]());
       if (!result.ok) failed.push(`${channel}: ${result.error.code}`);
       // Let background work started by the request (upload jobs) emit its events.
       if (channel === 'uploads.start' && result.ok) await waitForJob(app, (result.value as { jobId: string }).jobId);

@@ -64,6 +64,7 @@ describe('exit codes', () => {
     const help = (await certvault(['--help'], { home })).stdout;
     expect(help).toMatch(/^ {2}2 +unusable input.*unknown ID or account, bad account JSON$/m);
     expect(help).toMatch(/^ {2}5 +no OS keychain is reachable/m);
+    expect(help).toMatch(/^ {2}6 +the team vault is offline: the change was refused, nothing was written/m);
     expect(help).toMatch(/--pretty/);
   });
 });

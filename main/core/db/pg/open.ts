@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, type PostgresPool } from 'kysely';
 import pg from 'pg';
 import { log } from '../../log';
 import { clientConfig, type TeamConnection } from '../../team/db/connect';
@@ -36,9 +36,19 @@ const POOL_SIZE = 6;
  * bytea comes back as Buffer, as SQLite's BLOB does, with pg's defaults.
  */
 export function openPostgresVaultDb(connection: TeamConnection): VaultDb {
+  return postgresVaultDbOver(postgresVaultPool(connection));
+}
+
+/** The pool a team vault's VaultDb runs on, for a caller that watches its connections (team/vault-connection.ts). */
+export function postgresVaultPool(connection: TeamConnection): pg.Pool {
   const pool = new pg.Pool({ ...clientConfig(connection), types: vaultTypes, max: POOL_SIZE, idleTimeoutMillis: 30_000 });
   // An idle connection cut by a server restart is dropped by the pool; the next query opens a new one.
   pool.on('error', (error) => log.warn('vault_db_idle_error', { address: hostPort(connection.address), reason: error.message }));
+  return pool;
+}
+
+/** A VaultDb over `pool`; closing it ends the pool. */
+export function postgresVaultDbOver(pool: PostgresPool): VaultDb {
   const db = new Kysely<VaultTables>({ dialect: new PostgresDialect({ pool }) });
   return { db, engine: 'postgres', sqliteFile: null, close: () => db.destroy() };
 }
