@@ -12,7 +12,7 @@ import { log } from '../log';
 import { AccountConfirmations } from './account-confirmation';
 import { validateAccountInput, type AccountInput } from './account-input';
 import { credentialEnvironment, credentialsFromEnvironment, parseStoredCredentials, serializeCredentials } from './credentials';
-import { openSharedSecret, requireSharingAdmin, sealSharedSecret, type AccountTeam, type SealedSecret } from './team-secret';
+import { knownMember, openSharedSecret, requireSharingAdmin, sealSharedSecret, type AccountTeam, type SealedSecret } from './team-secret';
 
 // Cloud accounts: the non-secret fields in the vault database (either engine), the secret in the OS keychain under
 // `cloud-account:<id>` (or, chosen explicitly per account, the cloud's usual environment variables
@@ -158,7 +158,7 @@ export class AccountStore {
         ...(shared ? { secret_nonce: shared.nonce, secret_sealed: shared.sealed, secret_key_version: shared.keyVersion } : {}),
         ...(source !== 'team' ? { secret_nonce: null, secret_sealed: null, secret_key_version: null } : {}),
         // Whoever stores a personal secret owns it: it is in their keychain from now on.
-        ...(this.team && toKeychain ? { owner_member_id: this.team.member.id } : {}),
+        ...(this.team && toKeychain ? { owner_member_id: knownMember(this.team).id } : {}),
         ...(source !== 'keychain' ? { owner_member_id: null } : {}),
       };
       if (existing) {
@@ -217,12 +217,12 @@ export class AccountStore {
     const confirmed = await this.confirmations.confirmedFor(rows.map((row) => ({ id: row.id, cloud: row.cloud as CloudId, endpoint: row.endpoint })));
     const ownerIds = [...new Set(rows.flatMap((row) => (row.owner_member_id === null ? [] : [row.owner_member_id])))];
     const owners = this.team && ownerIds.length > 0 ? await this.team.memberNames(ownerIds) : new Map<string, string>();
-    return rows.map((row) => toAccount(row, confirmed, owners, this.team?.member.id ?? null));
+    return rows.map((row) => toAccount(row, confirmed, owners, this.team?.member?.id ?? null));
   }
 
   /** A personal account's secret is this member's when it has no owner (the local vault, or saved before sharing existed) or this member owns it. */
   private ownsSecret(account: CloudAccount): boolean {
-    return account.owner === null || account.owner.id === this.team?.member.id;
+    return account.owner === null || account.owner.id === this.team?.member?.id;
   }
 
   private async sealedSecret(account: CloudAccount): Promise<SealedSecret> {

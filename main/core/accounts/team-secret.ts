@@ -17,8 +17,9 @@ export interface TeamKeyForSecrets {
 /** What the account store needs to know about the team vault it works on. */
 export interface AccountTeam {
   readonly teamName: string;
-  readonly member: { readonly id: string; readonly name: string };
-  readonly role: MemberRole;
+  /** Null while a vault opened offline has not heard its member yet (writes are refused then: roles.ts). */
+  readonly member: { readonly id: string; readonly name: string } | null;
+  readonly role: MemberRole | null;
   readonly keys: TeamKeyForSecrets;
   /** Member names by id (removed members included), for "personal account of <member>". */
   memberNames(ids: readonly string[]): Promise<ReadonlyMap<string, string>>;
@@ -60,5 +61,12 @@ export async function openSharedSecret(team: AccountTeam, account: { readonly id
 /** Sharing a secret, or changing a shared account, is an admin's (the team key opens it for every operator). */
 export function requireSharingAdmin(team: AccountTeam | null, accountName: string): void {
   if (!team) throw new VaultError('account.shared_needs_team', { name: accountName });
+  if (team.role === null) throw new VaultError('team.offline_role_unknown', { team: team.teamName });
   if (team.role !== 'admin') throw new VaultError('team.role_required', { team: team.teamName, role: team.role, needed: 'admin', action: 'share-account' });
+}
+
+/** This member, for a write in their name; unknown only on a vault opened offline, where writes are refused. */
+export function knownMember(team: AccountTeam): { readonly id: string; readonly name: string } {
+  if (team.member === null) throw new VaultError('team.offline_role_unknown', { team: team.teamName });
+  return team.member;
 }

@@ -88,10 +88,11 @@ export class LibrarySearch {
    * The query's statements, compiled once per shape (which sort, which filters, how many terms):
    * building and compiling Kysely's tree cost more CPU than SQLite's answer to most queries. The
    * shape's statements are built once with a placeholder for every value (`ListValues`), compiled,
-   * and each call fills its own values into the compiled parameters.
+   * and each call fills its own values into the compiled parameters. Kept per engine too: a team
+   * vault's VaultDb follows its connection onto the local SQLite copy while the server is away.
    */
   private compiledList(query: LibraryQuery, values: ListValues): (values: ListValues) => ListStatements {
-    const key = shapeOf(query, values);
+    const key = `${this.vault.engine} ${shapeOf(query, values)}`;
     let compiled = this.shapes.get(key);
     if (!compiled) {
       compiled = compileShape(this.vault, query, values);

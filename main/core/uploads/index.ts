@@ -5,7 +5,6 @@ import { actorOf } from '../ipc/actor';
 import type { HandlerContext } from '../ipc/context';
 import { osKeychain } from '../keychain';
 import type { AccountTeam } from '../accounts/team-secret';
-import { VaultError } from '../../../shared/errors';
 import { UploadService, type UploadServiceOptions } from './service';
 
 export { UploadService } from './service';
@@ -33,27 +32,23 @@ export function openUploadService(ctx: HandlerContext, options: Pick<UploadServi
 }
 
 /**
- * On a team vault: who acts, in which role, and the team key for shared account secrets. Read at
- * each use: a vault opened offline learns its member once the server answers, and until then an
- * account's secret is refused the way a change is (roles.ts).
+ * On a team vault: who acts, in which role, and the team key for shared account secrets, read at
+ * each use (a vault opened offline learns its member once the server answers). Offline, owners'
+ * names are not at hand: a personal account shows its owner's id until the server is back.
  */
 export function accountTeamOf(ctx: Pick<HandlerContext, 'team'>): AccountTeam | null {
   const scope = ctx.team?.();
   if (!scope) return null;
-  const known = <T>(value: T | null): T => {
-    if (value !== null) return value;
-    throw scope.offline() ?? new VaultError('team.offline_role_unknown', { team: scope.name });
-  };
   return {
     teamName: scope.name,
     get member() {
-      return known(scope.member);
+      return scope.member;
     },
     get role() {
-      return known(scope.role);
+      return scope.role;
     },
     keys: { current: () => scope.teamKey() },
-    memberNames: (ids) => scope.memberNames(ids),
+    memberNames: async (ids) => (scope.offline() ? new Map() : scope.memberNames(ids)),
   };
 }
 
