@@ -48,6 +48,7 @@ for (const locale of ['en', 'zh-CN'] as const satisfies readonly Locale[]) {
       expect(stored.ok && (stored.value as LibraryEntry).name).toBe('theirs: shop');
       const { violations } = await new AxeBuilder({ page: app.page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).include('[data-testid="entry-editor"]').analyze();
       expect(violations.map((violation) => `${violation.id}: ${violation.help}`)).toEqual([]);
+      await conflict.getByRole('button', { name: text('ui.library.edit.conflict.keepMine') }).scrollIntoViewIfNeeded();
       await app.screenshot(`library-edit-conflict-${locale === 'en' ? 'en' : 'zh'}`);
 
       // Re-apply theirs: the form holds their values, nothing to save.
