@@ -21,7 +21,7 @@ export async function run(): Promise<void> {
   const vault = Vault.open({ dataDir, secrets: new MemorySecretStore() });
   // Some entries tagged and annotated, as a user does with the ones that matter.
   for (const entry of (await vault.list({ sort: 'fingerprintSha256', limit: TAGGED })).entries) {
-    await vault.update(entry.id, { tags: ['payments', 'prod'], notes: 'renewed by the PKI team' });
+    await vault.update(entry.id, { tags: ['payments', 'prod'], notes: 'renewed by the PKI team' }, entry.updatedAt);
   }
   const some = (await vault.list({ offset: 4321, limit: 1 })).entries[0]!;
   const host = some.commonName ?? '';

@@ -43,6 +43,8 @@ export const errorCodes = [
   'keychain.data_key_missing',
   // renewal lineage and data key reset (issue 8 §5/§6)
   'vault.ambiguous_name',
+  // two members editing the same entry (issue 11 §3)
+  'library.edit_conflict',
   'keychain.reset_not_needed',
   'keychain.reset_cancelled',
   'export.no_key',

@@ -255,9 +255,16 @@ function libraryChannels() {
         })
         .strict(),
     ),
-    'library.update': channel<z.ZodType<{ id: string } & EntryUpdate>, LibraryEntry>(
+    /** `baseUpdatedAt` is the entry's `updatedAt` the edit started from; changed since: `library.edit_conflict`. */
+    'library.update': channel<z.ZodType<{ id: string; baseUpdatedAt: string } & EntryUpdate>, LibraryEntry>(
       z
-        .object({ id: entryId, name: name.optional(), tags: tags.optional(), notes: z.string().max(libraryLimits.maxNotesLength).optional() })
+        .object({
+          id: entryId,
+          baseUpdatedAt: z.string().min(1).max(64),
+          name: name.optional(),
+          tags: tags.optional(),
+          notes: z.string().max(libraryLimits.maxNotesLength).optional(),
+        })
         .strict(),
     ),
     'library.remove': channel<z.ZodType<{ id: string }>, { id: string }>(z.object({ id: entryId }).strict()),

@@ -4,7 +4,7 @@ import { call } from './handler-context';
 import { defineCommand, exitCodes, jsonOption, onlyPositional, UsageError } from './command';
 import { jsonDocument } from './output';
 
-const help = `Usage: certvault edit ID [--name NAME] [--tags TAG,TAG...] [--notes TEXT] [--json]
+const help = `Usage: certvault edit ID [--name NAME] [--tags TAG,TAG...] [--notes TEXT] [--if-unchanged-since TIME] [--json]
 
 Changes what you call and note about one library entry; the certificate itself never changes.
 ID is the entry id, or a unique prefix of it or of the SHA-256 fingerprint.
@@ -13,7 +13,11 @@ Options:
   --name NAME       its name (1-${libraryLimits.maxNameLength} characters)
   --tags TAG,...    replaces its tags (at most ${libraryLimits.maxTags}, each up to ${libraryLimits.maxTagLength} characters); --tags "" removes them all
   --notes TEXT      replaces its notes (up to ${libraryLimits.maxNotesLength} characters); --notes "" clears them
-  --json            print the entry {"id","name","tags","notes"} as one JSON line (--pretty: indented)
+  --if-unchanged-since TIME
+                    change it only if its updatedAt (shown by \`certvault show --json\`) is still TIME;
+                    without it the entry is read and changed at once, and a change made by someone
+                    else in between is still refused (exit code ${exitCodes.failure})
+  --json            print the entry {"id","name","tags","notes","updatedAt"} as one JSON line (--pretty: indented)
   -h, --help        show this help
 `;
 
@@ -25,6 +29,7 @@ export const editCommand = defineCommand({
     name: { type: 'string' },
     tags: { type: 'string' },
     notes: { type: 'string' },
+    'if-unchanged-since': { type: 'string' },
     ...jsonOption,
   },
   positionals: true,
@@ -38,7 +43,9 @@ export const editCommand = defineCommand({
     if (values.tags !== undefined) patch.tags = splitTags(values.tags);
     if (values.notes !== undefined) patch.notes = values.notes;
     if (Object.keys(patch).length === 0) throw new UsageError('nothing to change: give --name, --tags or --notes');
-    const entry = await call(handlers(), 'library.update', { id, ...patch });
+    const ctx = handlers();
+    const base = values['if-unchanged-since'] ?? (await call(ctx, 'library.get', { id })).updatedAt;
+    const entry = await call(ctx, 'library.update', { id, baseUpdatedAt: base, ...patch });
     io.stdout(values.json ? jsonDocument(entryJson(entry), values.pretty) : `updated ${entry.id} (${printable(entry.name)})\n`);
     return exitCodes.ok;
   },
@@ -50,5 +57,5 @@ export function splitTags(text: string): string[] {
 }
 
 function entryJson(entry: LibraryEntry) {
-  return { id: entry.id, name: entry.name, tags: entry.tags, notes: entry.notes };
+  return { id: entry.id, name: entry.name, tags: entry.tags, notes: entry.notes, updatedAt: entry.updatedAt };
 }

@@ -71,7 +71,8 @@ export const importCommand = defineCommand({
     const renamed = new Set<string>();
     if (values.name !== undefined) {
       for (const entry of imported.filter((e) => e.duplicate)) {
-        await call(ctx, 'library.update', { id: entry.id, name: values.name });
+        const { updatedAt } = await call(ctx, 'library.get', { id: entry.id });
+        await call(ctx, 'library.update', { id: entry.id, baseUpdatedAt: updatedAt, name: values.name });
         renamed.add(entry.id);
       }
     }

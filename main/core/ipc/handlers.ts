@@ -54,8 +54,8 @@ export const handlers: Handlers = {
     if (result.imported.length) ctx.events.emit('library.changed', { reason: 'import' });
     return result;
   },
-  'library.update': async (ctx, { id, ...patch }) => {
-    const entry = await vaultOf(ctx).update(id, patch);
+  'library.update': async (ctx, { id, baseUpdatedAt, ...patch }) => {
+    const entry = await vaultOf(ctx).update(id, patch, baseUpdatedAt);
     ctx.events.emit('library.changed', { reason: 'update' });
     return entry;
   },

@@ -243,19 +243,27 @@ export class EntryStore {
     return true;
   }
 
-  update(entryId: string, patch: EntryUpdate, now: Date): Promise<LibraryEntry> {
+  /**
+   * Applies the edit only when the entry is still as the editor read it (`baseUpdatedAt`): two
+   * members editing the same entry must not have the later save silently drop the earlier one.
+   */
+  update(entryId: string, patch: EntryUpdate, baseUpdatedAt: string, now: Date): Promise<LibraryEntry> {
     return this.vault.db.transaction().execute(async (trx): Promise<LibraryEntry> => {
       const current = await this.get(entryId, trx);
       if (!current) throw new VaultError('vault.not_found', { id: entryId });
+      if (current.updatedAt !== baseUpdatedAt) throw editConflict(current);
       const name = patch.name ?? current.name;
       const tags = patch.tags ? normaliseTags(patch.tags) : current.tags;
       const notes = patch.notes ?? current.notes;
       const search = searchText(await this.certTerms(trx, entryId), name, tags, notes);
-      await trx
+      const result = await trx
         .updateTable('entries')
-        .set({ name, tags: JSON.stringify(tags), notes, search_text: search, updated_at: now.toISOString() })
+        .set({ name, tags: JSON.stringify(tags), notes, search_text: search, updated_at: nextRevision(baseUpdatedAt, now) })
         .where('id', '=', entryId)
-        .execute();
+        .where('updated_at', '=', baseUpdatedAt)
+        .executeTakeFirst();
+      // The read above is not a lock on every engine: a writer that committed in between leaves no row.
+      if (result.numUpdatedRows !== 1n) throw editConflict((await this.get(entryId, trx)) ?? current);
       await reindexSearchText(this.vault.engine, trx, entryId, search);
       return (await this.get(entryId, trx))!;
     });
@@ -414,4 +422,23 @@ function certificateTerms(certs: readonly CertificateMaterial<CertificateFacts>[
 
 function certificateRow({ der, info, spkiSha256 }: CertificateMaterial<CertificateFacts>): CertificateRow {
   return { der, fingerprintSha256: info.fingerprintSha256, spkiSha256 };
+}
+
+/**
+ * `updated_at` is the entry's revision: it must move on every edit, even when two land in the
+ * same millisecond or the clock steps back, or a stale base would still match.
+ */
+function nextRevision(base: string, now: Date): string {
+  const after = Date.parse(base) + 1;
+  return new Date(Number.isNaN(after) || now.getTime() >= after ? now.getTime() : after).toISOString();
+}
+
+function editConflict(current: LibraryEntry): VaultError {
+  return new VaultError('library.edit_conflict', {
+    id: current.id,
+    updatedAt: current.updatedAt,
+    name: current.name,
+    tags: JSON.stringify(current.tags),
+    notes: current.notes,
+  });
 }

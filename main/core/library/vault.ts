@@ -240,8 +240,9 @@ export class Vault {
     return this.keychainStatus();
   }
 
-  async update(typed: string, patch: EntryUpdate): Promise<LibraryEntry> {
-    return this.store.update(await this.resolve(typed), patch, this.now());
+  /** `baseUpdatedAt`: the entry's `updatedAt` the edit was made from; a newer one is `library.edit_conflict`. */
+  async update(typed: string, patch: EntryUpdate, baseUpdatedAt: string): Promise<LibraryEntry> {
+    return this.store.update(await this.resolve(typed), patch, baseUpdatedAt, this.now());
   }
 
   /** Deletes the entry with its certificates and sealed keys; returns what was removed. */

@@ -141,7 +141,11 @@ const requests: { readonly [C in Channel]: () => unknown } = {
     return { paths: [out('again.pem')] };
   },
   'library.importContent': () => ({ files: [{ name: 'again.pem', data: new TextEncoder().encode(leaf.fullchain + leaf.key) }] }),
-  'library.update': () => ({ id: entryId, notes: 'audited' }),
+  'library.update': async () => {
+    const current = await dispatch(app.ctx, 'library.get', { id: entryId });
+    if (!current.ok) throw new Error(current.error.message);
+    return { id: entryId, baseUpdatedAt: (current.value as { updatedAt: string }).updatedAt, notes: 'audited' };
+  },
   'library.export': () => ({ id: entryId, format: 'bundle', path: out('export.pem') }),
   'accounts.list': () => ({}),
   'accounts.save': () => ({ id: accountIds[1], cloud: 'aliyun', name: 'audit-aliyun', endpoint: clouds.aliyun.url, secret: { accessKeyId: 'LTAIAUDITID', accessKeySecret: AUDIT_SECRET, token: AUDIT_TOKEN } }),

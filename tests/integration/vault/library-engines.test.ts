@@ -68,12 +68,40 @@ forEachEngine('library', (open) => {
     expect((await vault.successorsOf(id1!)).map((ref) => ref.id)).toEqual([id3]);
   });
 
+  it('two edits from the same base: exactly one wins, the other is told the current values', async () => {
+    // One clock for both writers: the two edits land in the same millisecond, as they may for real.
+    const instant = new Date('2026-12-07T12:00:00.000Z');
+    const vaultDb = await open();
+    const vault = Vault.over({ vaultDb, dataKeys: new LocalDataKeys(vaultDb, new MemorySecretStore()), now: () => instant });
+    const [imported] = (await vault.importContent([pem('shop.pem', shop.certPem)])).imported;
+    const base = (await vault.entry(imported!.id)).updatedAt;
+    const outcomes = await Promise.allSettled([
+      vault.update(imported!.id, { name: 'ours', tags: ['a'] }, base),
+      vault.update(imported!.id, { name: 'theirs', notes: 'their note' }, base),
+    ]);
+    const won = outcomes.filter((outcome) => outcome.status === 'fulfilled');
+    const lost = outcomes.filter((outcome) => outcome.status === 'rejected');
+    expect([won.length, lost.length]).toEqual([1, 1]);
+    const stored = await vault.entry(imported!.id);
+    expect(stored.updatedAt).not.toBe(base);
+    expect((won[0] as PromiseFulfilledResult<unknown>).value).toEqual(stored);
+    expect((lost[0] as PromiseRejectedResult).reason).toMatchObject({
+      code: 'library.edit_conflict',
+      params: { id: stored.id, name: stored.name, tags: JSON.stringify(stored.tags), notes: stored.notes, updatedAt: stored.updatedAt },
+    });
+    // The stale base stays refused; the current one goes through and moves the revision on.
+    await expect(vault.update(imported!.id, { name: 'late' }, base)).rejects.toMatchObject({ code: 'library.edit_conflict' });
+    const next = await vault.update(imported!.id, { name: 'after looking' }, stored.updatedAt);
+    expect(next).toMatchObject({ name: 'after looking', tags: stored.tags, notes: stored.notes });
+    expect(next.updatedAt > stored.updatedAt).toBe(true);
+  });
+
   it('edits keep tags a JSON array, found by search, and the list sorts names ignoring case', async () => {
     const vault = vaultOver(await open());
     await vault.importContent([pem('a.pem', renewals[0]!.certPem), pem('b.pem', shop.certPem)]);
     const { entries } = await vault.list({ sort: 'name' });
-    await vault.update(entries[0]!.id, { name: 'zulu', tags: [' blue ', 'green', 'blue'] });
-    await vault.update(entries[1]!.id, { name: 'Alpha' });
+    await vault.update(entries[0]!.id, { name: 'zulu', tags: [' blue ', 'green', 'blue'] }, entries[0]!.updatedAt);
+    await vault.update(entries[1]!.id, { name: 'Alpha' }, entries[1]!.updatedAt);
     expect((await vault.list({ sort: 'name' })).entries.map((entry) => entry.name)).toEqual(['Alpha', 'zulu']);
     expect((await vault.list({ search: 'green' })).entries.map((entry) => entry.tags)).toEqual([['blue', 'green']]);
   });

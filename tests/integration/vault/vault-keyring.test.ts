@@ -180,7 +180,7 @@ describe('vault on the real keychain', () => {
       expect(result.failed).toHaveLength(1);
     }
     expect((await vault.importPaths([path.join(dir, 'no-such-file.pem')])).imported).toEqual([]);
-    await expect(vault.update('ffffffffffff', { name: 'x' })).rejects.toThrow();
+    await expect(vault.update('ffffffffffff', { name: 'x' }, new Date(0).toISOString())).rejects.toThrow();
     await expect(vault.remove('not-an-id')).rejects.toThrow();
     await expect(vault.export(id, 'pfx')).rejects.toMatchObject({ code: 'export.password_required' });
     await expect(vault.exportToFile(id, 'pem', path.join(dir, 'missing', 'x.pem'))).rejects.toMatchObject({ code: 'export.write_failed' });

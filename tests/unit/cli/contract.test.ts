@@ -122,6 +122,17 @@ describe('certvault edit', () => {
     expect((JSON.parse((await certvault(['show', '--json', id], { home })).stdout) as { tags: string[] }).tags).toEqual([]);
   });
 
+  it('--if-unchanged-since: an entry changed since that time is refused, unchanged, with exit 1', async () => {
+    const id = await importChain();
+    const before = (JSON.parse((await certvault(['show', '--json', id], { home })).stdout) as { updatedAt: string }).updatedAt;
+    const edited = JSON.parse((await certvault(['edit', '--json', id, '--notes', 'first', '--if-unchanged-since', before], { home })).stdout) as { updatedAt: string };
+    expect(edited.updatedAt > before).toBe(true);
+    const stale = await certvault(['edit', id, '--notes', 'second', '--if-unchanged-since', before], { home });
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain('was changed at');
+    expect((JSON.parse((await certvault(['show', '--json', id], { home })).stdout) as { notes: string }).notes).toBe('first');
+  });
+
   it('needs something to change, and a name that is not empty', async () => {
     const id = await importChain();
     expect((await certvault(['edit', id], { home })).stderr).toMatch(/^certvault edit: nothing to change: give --name, --tags or --notes/);

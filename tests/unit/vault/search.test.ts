@@ -1,7 +1,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sortColumns, type LibraryQuery } from '../../../shared/library';
+import { sortColumns, type EntryUpdate, type LibraryQuery } from '../../../shared/library';
 import { listStatements, runList, searchTerms, trigramQuery } from '../../../main/core/library/search';
 import { FTS_CANDIDATES_SQL } from '../../../main/core/db/dialect-sql';
 import { sqliteVaultDb, type VaultDb } from '../../../main/core/db/vault-db';
@@ -12,6 +12,11 @@ let t: TestVault;
 const now = new Date();
 const ids: Record<string, string> = {};
 let bravoPem = '';
+
+/** An edit from the entry as it is now, as the window sends it. */
+async function edit(id: string, patch: EntryUpdate): Promise<void> {
+  await t.vault.update(id, patch, (await t.vault.entry(id)).updatedAt);
+}
 
 beforeAll(async () => {
   t = openTestVault(() => now);
@@ -28,7 +33,7 @@ beforeAll(async () => {
   await make('delta', days(45, now), ['delta.example.com'], false);
   await t.vault.importContent([text('root.pem', ca.certPem)]);
   ids.root = (await t.vault.list({ kind: 'ca' })).entries[0]!.id;
-  (await t.vault.update(ids.delta!, { tags: ['Payments', 'prod'], notes: 'Renew via the PKI team ticket queue' }));
+  await edit(ids.delta!, { tags: ['Payments', 'prod'], notes: 'Renew via the PKI team ticket queue' });
 });
 afterAll(() => t.cleanup());
 
@@ -58,9 +63,9 @@ describe('search', () => {
   });
 
   it('sees edits to name, tags and notes', async () => {
-    (await t.vault.update(ids.bravo!, { notes: 'legacy appliance' }));
+    await edit(ids.bravo!, { notes: 'legacy appliance' });
     expect(await names({ search: 'appliance' })).toEqual(['bravo']);
-    (await t.vault.update(ids.bravo!, { notes: '' }));
+    await edit(ids.bravo!, { notes: '' });
     expect(await names({ search: 'appliance' })).toEqual([]);
   });
 });
