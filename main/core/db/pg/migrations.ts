@@ -16,7 +16,10 @@ import type { VaultTables } from '../tables';
 // - text columns are COLLATE "C": they compare and sort byte by byte, as SQLite's do, whatever
 //   the database's locale (ISO timestamps, hex fingerprints and names order the same on both);
 // - SQLite's COLLATE NOCASE (names) becomes an index on lower(column), which dialect-sql.ts
-//   `nocase` / `equalsNocase` use;
+//   `nocase` / `equalsNocase` use. Such an index also INCLUDEs the column itself: PostgreSQL's
+//   planner reads a window's ids from an index alone (an index-only scan) only when every column
+//   the query mentions is in it, and it does not see that lower(name) needs no `name`
+//   (tests/integration/vault/search-plans-postgres.test.ts);
 // - every INTEGER is bigint (read back as a number, vault-db.ts); 0/1 flags stay 0/1;
 // - BLOB is bytea;
 // - FTS5's trigram table is a pg_trgm GIN index on entries.search_text itself, which serves
@@ -69,10 +72,10 @@ const migrations: readonly Migration[] = [
         renews_id          ${TEXT} REFERENCES entries(id) ON DELETE SET NULL
       );
       CREATE INDEX entries_search_trgm ON entries USING gin (search_text gin_trgm_ops);
-      CREATE INDEX entries_by_name ON entries (lower(name), search_rowid, not_after, has_key, is_ca);
-      CREATE INDEX entries_by_common_name ON entries (lower(common_name), search_rowid, not_after, has_key, is_ca);
-      CREATE INDEX entries_by_dns_names ON entries (lower(dns_names), search_rowid, not_after, has_key, is_ca);
-      CREATE INDEX entries_by_issuer ON entries (lower(coalesce(issuer_common_name, issuer)), search_rowid, not_after, has_key, is_ca);
+      CREATE INDEX entries_by_name ON entries (lower(name), search_rowid, not_after, has_key, is_ca) INCLUDE (name);
+      CREATE INDEX entries_by_common_name ON entries (lower(common_name), search_rowid, not_after, has_key, is_ca) INCLUDE (common_name);
+      CREATE INDEX entries_by_dns_names ON entries (lower(dns_names), search_rowid, not_after, has_key, is_ca) INCLUDE (dns_names);
+      CREATE INDEX entries_by_issuer ON entries (lower(coalesce(issuer_common_name, issuer)), search_rowid, not_after, has_key, is_ca) INCLUDE (issuer_common_name, issuer);
       CREATE INDEX entries_by_serial_number ON entries (serial_number, search_rowid, not_after, has_key, is_ca);
       CREATE INDEX entries_by_fingerprint ON entries (fingerprint_sha256, search_rowid, not_after, has_key, is_ca);
       CREATE INDEX entries_by_not_before ON entries (not_before, search_rowid, not_after, has_key, is_ca);
@@ -80,8 +83,8 @@ const migrations: readonly Migration[] = [
       CREATE INDEX entries_by_key_algorithm ON entries (key_algorithm, key_size, search_rowid, not_after, has_key, is_ca);
       CREATE INDEX entries_by_has_key ON entries (has_key, search_rowid, not_after, is_ca);
       CREATE INDEX entries_by_is_ca ON entries (is_ca, search_rowid, not_after, has_key);
-      CREATE INDEX entries_by_tags ON entries (lower(tags), search_rowid, not_after, has_key, is_ca);
-      CREATE INDEX entries_by_source_file ON entries (lower(source_file), search_rowid, not_after, has_key, is_ca);
+      CREATE INDEX entries_by_tags ON entries (lower(tags), search_rowid, not_after, has_key, is_ca) INCLUDE (tags);
+      CREATE INDEX entries_by_source_file ON entries (lower(source_file), search_rowid, not_after, has_key, is_ca) INCLUDE (source_file);
       CREATE INDEX entries_by_imported_at ON entries (imported_at, search_rowid, not_after, has_key, is_ca);
       CREATE INDEX entries_renews ON entries (renews_id);
 
