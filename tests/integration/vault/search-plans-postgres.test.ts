@@ -95,4 +95,9 @@ describe('PostgreSQL query plans', () => {
       expect(plan, `${JSON.stringify(query)}\n${plan}`).not.toMatch(SORT_STEP);
     }
   });
+
+  it('keeps no pending list in the trigram index, which every search would read whole', async () => {
+    const { rows } = await sql<{ options: string[] | null }>`SELECT reloptions AS options FROM pg_class WHERE relname = 'entries_search_trgm'`.execute(vault.db);
+    expect(rows[0]?.options).toContain('fastupdate=off');
+  });
 });
