@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
+import { ENGINE_ENV } from './engine';
 import { SIZE_ENV } from './size';
 
-// `npm run bench [-- --size N] [name...]`: runs every registered bench, or the named ones. The
+// `npm run bench [-- --size N] [--engine sqlite|postgres] [name...]`: runs every registered bench, or the named ones. The
 // library benches measure a library of N entries (10,000 unless --size says otherwise, 100,000 for
-// the growth figures; bench/library-fixture.ts), which every child process finds in CERTVAULT_BENCH_SIZE. Each bench module
+// the growth figures; bench/library-fixture.ts), which every child process finds in CERTVAULT_BENCH_SIZE,
+// on the engine --engine names (SQLite unless it says postgres; bench/engine.ts, CERTVAULT_BENCH_ENGINE). Each bench module
 // exports `run()`, prints its numbers and rewrites its own section of docs/performance.md.
 // Every bench gets a process of its own, so one bench's memory high-water mark or warm caches
 // never show up in another's numbers.
@@ -27,14 +29,22 @@ const benches: Readonly<Record<string, () => Promise<{ run(): Promise<void> | vo
   'team-snapshot': () => import('./team-snapshot'),
 };
 
+/** The benches that measure the library on either engine; the others know only SQLite. */
+const POSTGRES_BENCHES = ['library-import', 'library-search'];
+
 async function runOne(name: string): Promise<void> {
   await (await benches[name]!()).run();
 }
 
-function runEach(names: readonly string[], size: string | undefined): void {
+function runEach(names: readonly string[], size: string | undefined, engine: string | undefined): void {
   for (const name of names) {
-    console.log(`== ${name}${size ? ` (${size} entries)` : ''}`);
-    const env = { ...process.env, CERTVAULT_LOG: process.env.CERTVAULT_LOG ?? 'off', ...(size ? { [SIZE_ENV]: size } : {}) };
+    console.log(`== ${name}${size ? ` (${size} entries)` : ''}${engine ? ` on ${engine}` : ''}`);
+    const env = {
+      ...process.env,
+      CERTVAULT_LOG: process.env.CERTVAULT_LOG ?? 'off',
+      ...(size ? { [SIZE_ENV]: size } : {}),
+      ...(engine ? { [ENGINE_ENV]: engine } : {}),
+    };
     const child = spawnSync(process.execPath, [...process.execArgv, __filename, '--one', name], { stdio: 'inherit', env });
     if (child.status !== 0) {
       console.error(`bench ${name} failed (exit ${child.status ?? child.signal})`);
@@ -56,13 +66,28 @@ function main(): void {
     process.exitCode = 2;
     return;
   }
+  const engineAt = args.indexOf('--engine');
+  const engine = engineAt === -1 ? undefined : args.splice(engineAt, 2)[1];
+  if (engineAt !== -1 && engine !== 'sqlite' && engine !== 'postgres') {
+    console.error(`--engine takes sqlite or postgres (got ${engine ?? 'nothing'})`);
+    process.exitCode = 2;
+    return;
+  }
+  if (engine === 'postgres') {
+    const other = (args.length > 0 ? args : Object.keys(benches)).filter((name) => !POSTGRES_BENCHES.includes(name));
+    if (other.length > 0) {
+      console.error(`--engine postgres runs only ${POSTGRES_BENCHES.join(', ')} (not ${other.join(', ')}): name them`);
+      process.exitCode = 2;
+      return;
+    }
+  }
   const unknown = args.filter((name) => !(name in benches));
   if (unknown.length > 0) {
     console.error(`unknown bench: ${unknown.join(', ')} (known: ${Object.keys(benches).join(', ')})`);
     process.exitCode = 2;
     return;
   }
-  runEach(args.length > 0 ? args : Object.keys(benches), size);
+  runEach(args.length > 0 ? args : Object.keys(benches), size, engine);
 }
 
 main();
