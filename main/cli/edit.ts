@@ -1,5 +1,6 @@
 import { printable } from '../../shared/printable';
 import { libraryLimits, type EntryUpdate, type LibraryEntry } from '../../shared/library';
+import { requestProblem } from '../core/ipc/dispatch';
 import { call } from './handler-context';
 import { defineCommand, exitCodes, jsonOption, onlyPositional, UsageError } from './command';
 import { jsonDocument } from './output';
@@ -43,8 +44,12 @@ export const editCommand = defineCommand({
     if (values.tags !== undefined) patch.tags = splitTags(values.tags);
     if (values.notes !== undefined) patch.notes = values.notes;
     if (Object.keys(patch).length === 0) throw new UsageError('nothing to change: give --name, --tags or --notes');
+    const given = values['if-unchanged-since'];
+    // What was typed is checked before the entry is read for its revision.
+    const problem = requestProblem('library.update', { id, baseUpdatedAt: given ?? new Date(0).toISOString(), ...patch });
+    if (problem) throw problem;
     const ctx = handlers();
-    const base = values['if-unchanged-since'] ?? (await call(ctx, 'library.get', { id })).updatedAt;
+    const base = given ?? (await call(ctx, 'library.get', { id })).updatedAt;
     const entry = await call(ctx, 'library.update', { id, baseUpdatedAt: base, ...patch });
     io.stdout(values.json ? jsonDocument(entryJson(entry), values.pretty) : `updated ${entry.id} (${printable(entry.name)})\n`);
     return exitCodes.ok;

@@ -185,6 +185,7 @@ const argumentNames: Readonly<Record<string, string>> = {
   tags: 'the tag list',
   'tags.*': 'a tag',
   notes: '--notes',
+  baseUpdatedAt: '--if-unchanged-since',
   paths: 'the list of paths',
   'paths.*': 'a path',
   path: 'the path',

@@ -16,17 +16,27 @@ export async function dispatch(ctx: HandlerContext, channel: unknown, request: u
     return failure(new VaultError('ipc.unknown_channel', { channel: String(channel).slice(0, 80) }).toInfo());
   }
   const parsed = contract[channel].request.safeParse(request);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const specific = issue?.code === 'custom' ? specificError(issue.params) : null;
-    if (specific) return failure(specific.toInfo());
-    const field = issue ? issue.path.map((part) => (typeof part === 'string' ? part : '*')).join('.') : '';
-    const problem = issue ? describeIssue(issue) : 'is not valid';
-    // A refinement's own message is a whole sentence; the others read after the field's name.
-    const reason = issue?.code === 'custom' ? problem : `${field || 'request'} ${problem}`;
-    return failure(new VaultError('ipc.bad_request', { channel, reason, field, problem }).toInfo());
-  }
+  if (!parsed.success) return failure(requestError(channel, parsed.error.issues[0]).toInfo());
   return invoke(ctx, channel, parsed.data as Request<typeof channel>);
+}
+
+/**
+ * Why `request` is not a valid request of `channel`, or null: for a front door that must check what
+ * the user typed before it reads anything (the CLI's `edit` reads the entry's revision first).
+ */
+export function requestProblem<C extends Channel>(channel: C, request: unknown): VaultError | null {
+  const parsed = contract[channel].request.safeParse(request);
+  return parsed.success ? null : requestError(channel, parsed.error.issues[0]);
+}
+
+function requestError(channel: Channel, issue: z.core.$ZodIssue | undefined): VaultError {
+  const specific = issue?.code === 'custom' ? specificError(issue.params) : null;
+  if (specific) return specific;
+  const field = issue ? issue.path.map((part) => (typeof part === 'string' ? part : '*')).join('.') : '';
+  const problem = issue ? describeIssue(issue) : 'is not valid';
+  // A refinement's own message is a whole sentence; the others read after the field's name.
+  const reason = issue?.code === 'custom' ? problem : `${field || 'request'} ${problem}`;
+  return new VaultError('ipc.bad_request', { channel, reason, field, problem });
 }
 
 /**

@@ -34,7 +34,14 @@ describe('library CA certificates', () => {
     await t.vault.importContent([text('bundle.pem', leaf.certPem, ca.certPem)]);
     await t.vault.close();
     const db = new Database(path.join(t.dir, 'vault.db'));
-    db.exec('DROP TRIGGER library_cas_insert; DROP TRIGGER library_cas_delete; DROP TABLE library_cas; DROP INDEX sealed_keys_generation; PRAGMA user_version = 8;');
+    db.exec('DROP TRIGGER library_cas_insert; DROP TRIGGER library_cas_delete; DROP TABLE library_cas; DROP INDEX sealed_keys_generation;');
+    // What the migrations after 9 added, so the library is the shape version 8 wrote.
+    for (const table of ['deployment_accounts', 'upload_history']) {
+      for (const column of ['owner_machine', 'owner_name', 'heartbeat_at']) db.exec(`ALTER TABLE ${table} DROP COLUMN ${column}`);
+    }
+    db.exec('DROP INDEX entries_radar');
+    for (const column of ['secret_nonce', 'secret_sealed', 'secret_key_version', 'owner_member_id']) db.exec(`ALTER TABLE cloud_accounts DROP COLUMN ${column}`);
+    db.exec('PRAGMA user_version = 8;');
     db.close();
     const vault = t.reopen();
     expect(await vault.caCertificates()).toHaveLength(1);
