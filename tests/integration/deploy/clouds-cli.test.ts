@@ -101,6 +101,8 @@ describe('certvault deploy --verify over the Tencent emulator and the TLS front'
         resources: domains.map((id) => ({ type: 'cdn', id, action: 'replace', status: 'deployed', error: null, source: null })),
         retired: [],
         verified: expect.arrayContaining(domains.map((domain) => ({ domain, served: fingerprint(NEW), ok: true }))),
+        // This computer and its OS user ran it (a team vault names the member).
+        ranBy: { machine: os.hostname(), name: os.userInfo().username },
       },
     ]);
     expect(resourcesOf(emulator.state, secretId).map((r) => r.certificateId)).toEqual([newRemote, newRemote]);
