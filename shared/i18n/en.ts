@@ -456,6 +456,7 @@ export const en = {
   'ui.library.delete.error': 'The certificate could not be deleted',
   'ui.library.bytes': '{count} bytes',
   'ui.accounts.subtitle': 'Where certificates are uploaded. Secrets are kept in the OS keychain and never shown again.',
+  'ui.accounts.subtitleTeam': 'Where certificates are uploaded. A shared account’s secret is sealed with the team key in the team database; a personal one stays in its owner’s OS keychain. Neither is shown again.',
   'ui.accounts.add': 'Add account',
   'ui.accounts.add.title': 'Add a cloud account',
   'ui.accounts.edit': 'Edit',

@@ -458,6 +458,7 @@ export const zhCN: Catalog = {
   'ui.library.delete.error': '无法删除该证书',
   'ui.library.bytes': '{count} 字节',
   'ui.accounts.subtitle': '证书上传的目标。密钥保存在操作系统钥匙串中，保存后不再显示。',
+  'ui.accounts.subtitleTeam': '证书上传的目标。共享账号的密钥用团队密钥加密后保存在团队数据库中；个人账号的密钥保存在其所有者的操作系统钥匙串中。保存后都不再显示。',
   'ui.accounts.add': '添加账号',
   'ui.accounts.add.title': '添加云账号',
   'ui.accounts.edit': '编辑',
