@@ -1,8 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
 import { locales, translate, type Locale, type MessageKey } from '../../shared/i18n';
 import type { ErrorParams } from '../../shared/errors';
 import { dispatch } from '../../main/core/ipc/dispatch';
@@ -10,7 +6,6 @@ import { osKeychain } from '../../main/core/keychain';
 import { approveRequest, createTeam, joinTeam } from '../../main/core/team/membership';
 import type { TeamEnvironment } from '../../main/core/team/session';
 import { contextOnVault } from '../../main/core/team/vault-switch';
-import { MemorySecretStore } from '../unit/vault/helpers/memory-secret-store';
 import { testHandlerContext } from '../unit/electron/handler-context';
 import { startPgCluster, type PgCluster } from '../support/pg-cluster';
 import { createDatabases } from '../support/pg-superuser';
@@ -18,6 +13,7 @@ import { defaultCredentials } from '../emulators/credentials';
 import type { RunningEmulator } from '../emulators/server';
 import { startTencentEmulator } from '../emulators/tencent';
 import { expect, test } from './fixtures/test';
+import { expectNoAxeViolations, TeamComputers } from './fixtures/team-world';
 
 // The accounts screen of a team vault's admin: "Shared with the team" in the account form, with
 // its one-line explanation; an account shared through it is marked Shared, and an operator's
@@ -25,7 +21,7 @@ import { expect, test } from './fixtures/test';
 
 let cluster: PgCluster;
 let tencent: RunningEmulator;
-const homes: string[] = [];
+const computers = new TeamComputers('shared');
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
@@ -35,16 +31,9 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await tencent.close();
   await cluster.stop();
-  for (const home of homes) fs.rmSync(home, { recursive: true, force: true });
+  computers.removeAll();
 });
 
-const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
-
-async function expectNoAxeViolations(page: Page, state: string): Promise<void> {
-  const { violations } = await new AxeBuilder({ page }).withTags(tags).options({ resultTypes: ['violations'] }).analyze();
-  const found = violations.flatMap((violation) => violation.nodes.map((node) => `${state}: ${violation.id} at ${node.target.join(' ')}: ${node.failureSummary ?? violation.help}`));
-  expect(found).toEqual([]);
-}
 
 const secret = defaultCredentials.tencent;
 
@@ -66,9 +55,7 @@ for (const locale of locales) {
       // This window's computer creates the team (its admin); Bob, an operator, adds a personal account.
       const here: TeamEnvironment = { dataDir: bridge.dataDir, secrets: osKeychain(), now: () => new Date() };
       await createTeam(here, { url, name: 'ops', memberName: 'Ann' });
-      const bobHome = fs.mkdtempSync(path.join(os.tmpdir(), 'certvault-e2e-shared-bob-'));
-      homes.push(bobHome);
-      const bob: TeamEnvironment = { dataDir: bobHome, secrets: new MemorySecretStore(), now: () => new Date(), machine: 'bob-desktop' };
+      const bob = computers.computer('bob-desktop');
       const request = await joinTeam(bob, { url, name: 'ops', memberName: 'Bob' });
       await approveRequest(here, 'ops', { requestId: request.requestId, role: 'operator', phrase: request.fingerprintPhrase });
       const bobWindow = await contextOnVault(testHandlerContext({ dataDir: bob.dataDir, secrets: () => bob.secrets, now: bob.now }), 'ops');

@@ -1,8 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
 import { locales, translate, type Locale, type MessageKey } from '../../shared/i18n';
 import type { ErrorParams } from '../../shared/errors';
 import { dispatch } from '../../main/core/ipc/dispatch';
@@ -10,11 +6,11 @@ import { osKeychain } from '../../main/core/keychain';
 import { approveRequest, createTeam, joinTeam } from '../../main/core/team/membership';
 import type { TeamEnvironment } from '../../main/core/team/session';
 import { contextOnVault } from '../../main/core/team/vault-switch';
-import { MemorySecretStore } from '../unit/vault/helpers/memory-secret-store';
 import { testHandlerContext } from '../unit/electron/handler-context';
 import { startPgCluster, type PgCluster } from '../support/pg-cluster';
 import { createDatabases } from '../support/pg-superuser';
 import { expect, test } from './fixtures/test';
+import { expectNoAxeViolations, TeamComputers } from './fixtures/team-world';
 
 // The window on a team vault: Ann (admin, another computer) imports a certificate with its key
 // into the team vault; this window's computer joins and is approved as a viewer. Switching in the
@@ -22,7 +18,8 @@ import { expect, test } from './fixtures/test';
 // a viewer is never given one. In both languages; axe and a screenshot of each state.
 
 let cluster: PgCluster;
-const homes: string[] = [];
+const computers = new TeamComputers('vault');
+const computer = (machine: string) => computers.computer(machine);
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
@@ -30,22 +27,10 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => {
   await cluster.stop();
-  for (const home of homes) fs.rmSync(home, { recursive: true, force: true });
+  computers.removeAll();
 });
 
-const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
 
-async function expectNoAxeViolations(page: Page, state: string): Promise<void> {
-  const { violations } = await new AxeBuilder({ page }).withTags(tags).options({ resultTypes: ['violations'] }).analyze();
-  const found = violations.flatMap((violation) => violation.nodes.map((node) => `${state}: ${violation.id} at ${node.target.join(' ')}: ${node.failureSummary ?? violation.help}`));
-  expect(found).toEqual([]);
-}
-
-function computer(machine: string): TeamEnvironment {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `certvault-e2e-vault-${machine}-`));
-  homes.push(dataDir);
-  return { dataDir, secrets: new MemorySecretStore(), now: () => new Date(), machine };
-}
 
 for (const locale of locales) {
   test.describe(locale, () => {

@@ -1,18 +1,15 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { locales, translate, type Locale, type MessageKey } from '../../shared/i18n';
 import type { ErrorParams } from '../../shared/errors';
 import { memberSelf } from '../../main/core/team/member-self';
 import { joinTeam, listMembers, roster } from '../../main/core/team/membership';
-import type { TeamEnvironment } from '../../main/core/team/session';
-import { MemorySecretStore } from '../unit/vault/helpers/memory-secret-store';
 import { startPgCluster, type PgCluster } from '../support/pg-cluster';
 import { asSuperuser, createDatabases } from '../support/pg-superuser';
 import { pageText, recordIpc } from './fixtures/clouds';
 import { expect, test as base } from './fixtures/test';
+import { expectNoAxeViolations, TeamComputers } from './fixtures/team-world';
 
 // The Team screen against a throwaway PostgreSQL cluster this spec starts: Alice creates a team
 // vault in the window (her keys in the throwaway OS keychain of scripts/with-keyring.sh), Bob asks
@@ -29,7 +26,8 @@ const test = base.extend({
 });
 
 let cluster: PgCluster;
-const homes: string[] = [];
+const computers = new TeamComputers('team');
+const computer = (machine: string) => computers.computer(machine);
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
@@ -37,22 +35,10 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => {
   await cluster.stop();
-  for (const home of homes) fs.rmSync(home, { recursive: true, force: true });
+  computers.removeAll();
 });
 
-const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
 
-async function expectNoAxeViolations(page: Page, state: string): Promise<void> {
-  const { violations } = await new AxeBuilder({ page }).withTags(tags).options({ resultTypes: ['violations'] }).analyze();
-  const found = violations.flatMap((violation) => violation.nodes.map((node) => `${state}: ${violation.id} at ${node.target.join(' ')}: ${node.failureSummary ?? violation.help}`));
-  expect(found).toEqual([]);
-}
-
-function computer(machine: string): TeamEnvironment {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `certvault-e2e-team-${machine}-`));
-  homes.push(dataDir);
-  return { dataDir, secrets: new MemorySecretStore(), now: () => new Date(), machine };
-}
 
 async function ipcAnswers(page: Page): Promise<string> {
   return page.evaluate(() => (window as unknown as { __ipcLog: string[] }).__ipcLog.join('\n'));
