@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { VaultEngine } from './vault-db';
 import { prepared } from './prepared';
 import type { VaultTables } from './tables';
@@ -102,6 +102,32 @@ export async function ftsCandidates(engine: VaultEngine, db: AnyDb, match: strin
   const result = await sql<{ rowid: number }>`SELECT rowid FROM entries_search WHERE entries_search MATCH ${match} LIMIT ${limit}`.execute(db);
   return result.rows.map((row) => row.rowid);
 }
+
+/**
+ * Counts the library's entries, keeping the last count for as long as nothing has changed. Every
+ * window of an unfiltered list asks for the library's size (the app shows it exactly). SQLite
+ * answers count(*) from its narrowest index. PostgreSQL must check each row's visibility: from the
+ * visibility map where VACUUM has set it, otherwise in the row itself (3,600 of 10,000 rows right
+ * after an import: 18 ms, bench/library-search.ts --engine postgres). There one statement returns
+ * the current snapshot (`dataRevisionToken`: equal snapshots see the same committed data) and
+ * counts only when it differs from the snapshot of the kept count; the scalar subquery is an
+ * InitPlan, which PostgreSQL runs only when the CASE reaches it.
+ */
+export function entryCounter(): (engine: VaultEngine, db: AnyDb) => Promise<number> {
+  let kept: { readonly snapshot: string; readonly count: number } | null = null;
+  return async (engine, db) => {
+    if (engine === 'sqlite') return Number((await db.executeQuery<{ n: number }>(COUNT_ENTRIES)).rows[0]!.n);
+    const { rows } = await db.executeQuery<{ snapshot: string; n: string | null }>(CompiledQuery.raw(COUNT_ENTRIES_IF_CHANGED, [kept?.snapshot ?? '']));
+    const { snapshot, n } = rows[0]!;
+    if (n !== null) kept = { snapshot, count: Number(n) };
+    // n is null only for the kept count's own snapshot (no snapshot's text is empty).
+    return kept!.count;
+  };
+}
+
+const COUNT_ENTRIES = CompiledQuery.raw('SELECT count(*) AS n FROM entries');
+const COUNT_ENTRIES_IF_CHANGED = `SELECT pg_current_snapshot()::text AS snapshot,
+  CASE WHEN pg_current_snapshot()::text = $1 THEN NULL ELSE (SELECT count(*) FROM entries) END AS n`;
 
 /** A list of numbers as a table of one column, `value` (one parameter, however long the list). */
 export function numberTable(engine: VaultEngine, values: readonly number[]): RawBuilder<{ value: number }> {

@@ -13,13 +13,14 @@ type Db = Kysely<VaultTables>;
 
 export type Prepared<P extends Record<string, unknown>, R> = (db: Db, engine: VaultEngine, values: P) => Promise<QueryResult<R>>;
 
-export function prepared<P extends Record<string, unknown>, R>(build: (db: Db, values: P) => Compilable<R>): Prepared<P, R> {
+/** `build` is given the engine too, for the pieces of SQL that differ between engines (dialect-sql.ts). */
+export function prepared<P extends Record<string, unknown>, R>(build: (db: Db, values: P, engine: VaultEngine) => Compilable<R>): Prepared<P, R> {
   const compiled = new Map<VaultEngine, { query: CompiledQuery<R>; slots: (keyof P | null)[] }>();
   return (db, engine, values) => {
     let found = compiled.get(engine);
     if (!found) {
       const tokens = new Map(Object.keys(values).map((key) => [`\u0000certvault:${key}`, key as keyof P]));
-      const query = build(db, Object.fromEntries([...tokens].map(([token, key]) => [key, token])) as P).compile();
+      const query = build(db, Object.fromEntries([...tokens].map(([token, key]) => [key, token])) as P, engine).compile();
       found = { query, slots: query.parameters.map((parameter) => tokens.get(parameter as string) ?? null) };
       compiled.set(engine, found);
     }

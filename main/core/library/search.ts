@@ -1,7 +1,8 @@
 import { sql, type CompiledQuery, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { LibraryPage, LibraryQuery, SortColumn } from '../../../shared/library';
 import { libraryLimits } from '../../../shared/library';
-import { ftsCandidates, nocase, nocaseOf, numberListParameter, numberTableOf, searchTextMatches, searchTextPattern, TRIGRAM_MIN_LENGTH, unindexed } from '../db/dialect-sql';
+import { entryCounter, ftsCandidates, nocase, nocaseOf, numberListParameter, numberTableOf, searchTextMatches, searchTextPattern, TRIGRAM_MIN_LENGTH, unindexed } from '../db/dialect-sql';
+import { prepared } from '../db/prepared';
 import type { VaultTables } from '../db/tables';
 import type { VaultDb, VaultEngine } from '../db/vault-db';
 import { ENTRY_COLUMN_NAMES, toEntry, type EntryRow } from './entry-row';
@@ -76,12 +77,13 @@ const SHAPES_KEPT = 200;
 
 export class LibrarySearch {
   private readonly shapes = new Map<string, (values: ListValues) => ListStatements>();
+  private readonly countEntries = entryCounter();
 
   constructor(private readonly vault: VaultDb) {}
 
   async query(query: LibraryQuery, now: Date): Promise<LibraryPage> {
     const values = listValues(this.vault.engine, query, now, await this.candidates(query));
-    return runList(this.vault.db, this.compiledList(query, values)(values));
+    return runList(this.vault.db, this.compiledList(query, values)(values), () => this.countEntries(this.vault.engine, this.vault.db));
   }
 
   /**
@@ -118,6 +120,7 @@ export type ListStatements =
   | {
       /** Neither search nor filter: the library's size and the window's ids from the sort column's index. */
       readonly kind: 'indexed';
+      /** The library's size, unless `runList` is given a counter that remembers it (dialect-sql.ts `entryCounter`). */
       readonly count: Statement<{ n: number }>;
       /** The ids of the window's entries, in order. */
       readonly window: Statement<{ search_rowid: number }>;
@@ -137,22 +140,29 @@ export type ListStatements =
       readonly window: Statement<{ search_rowid: number }>;
       readonly offset: number;
       readonly limit: number;
+      /** Where the window's rows are read (`ROWS_BY_SEARCH_ROWID`). */
+      readonly engine: VaultEngine;
     };
 
+/** The rows of these search_rowids, in no order: one statement text (and one parameter) however many. */
+const ROWS_BY_SEARCH_ROWID = prepared((db, p: { ids: string | number[] }, engine) =>
+  db
+    .selectFrom('entries')
+    .select([...ENTRY_COLUMN_NAMES, 'search_rowid'])
+    .where('search_rowid', 'in', (eb) => eb.selectFrom(numberTableOf(engine, p.ids).as('id')).select('id.value')),
+);
+
 /** Runs a query's statements: the page of LibrarySearch.query. */
-export async function runList(db: Db, statements: ListStatements): Promise<LibraryPage> {
+export async function runList(db: Db, statements: ListStatements, countEntries?: () => Promise<number>): Promise<LibraryPage> {
   const { offset } = statements;
   if (statements.kind === 'indexed') {
-    const [count] = await statements.count.execute();
+    const total = countEntries ? await countEntries() : Number((await statements.count.execute())[0]!.n);
     const rows = await statements.rows.execute();
-    return { total: Number(count!.n), totalCapped: false, offset, entries: rows.map(toEntry) };
+    return { total, totalCapped: false, offset, entries: rows.map(toEntry) };
   }
   const matches = (await statements.matches(statements.countCap).execute()).map((row) => row.search_rowid);
   const window = matches.slice(offset, offset + statements.limit);
-  const rows =
-    window.length === 0
-      ? []
-      : await db.selectFrom('entries').select([...ENTRY_COLUMN_NAMES, 'search_rowid']).where('search_rowid', 'in', window).execute();
+  const rows = window.length === 0 ? [] : (await ROWS_BY_SEARCH_ROWID(db, statements.engine, { ids: numberListParameter(statements.engine, window) })).rows;
   const position = new Map(window.map((id, i) => [id, i]));
   rows.sort((a, b) => position.get(a.search_rowid)! - position.get(b.search_rowid)!);
   const totalCapped = statements.countCap !== null && matches.length >= statements.countCap;
@@ -252,6 +262,7 @@ function compileShape(vault: Pick<VaultDb, 'db' | 'engine'>, query: LibraryQuery
     window: window(values),
     offset: values.offset,
     limit: values.limit,
+    engine: vault.engine,
   });
 }
 
@@ -316,7 +327,7 @@ function buildList({ db, engine }: Pick<VaultDb, 'db' | 'engine'>, query: Librar
       .whereRef('entries.search_rowid', '=', 'candidate.value')
       .where(whereAll)
       .orderBy(order);
-    return { kind: 'matched', matches: () => ordered, countCap: null, window: ordered.limit(limit).offset(offset), offset, limit };
+    return { kind: 'matched', matches: () => ordered, countCap: null, window: ordered.limit(limit).offset(offset), offset, limit, engine };
   }
   const ordered = db.selectFrom('entries').select('search_rowid').where(whereAll).orderBy(order);
   return {
@@ -326,6 +337,7 @@ function buildList({ db, engine }: Pick<VaultDb, 'db' | 'engine'>, query: Librar
     window: ordered.limit(limit).offset(offset),
     offset,
     limit,
+    engine,
   };
 }
 

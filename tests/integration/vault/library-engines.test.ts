@@ -120,6 +120,21 @@ forEachEngine('library', (open) => {
     expect((await vault.list({ expiringWithinDays: 75 })).total).toBe(2);
   });
 
+  it('the library\'s size follows every write, another vault\'s too (a kept count is recounted once data changes)', async () => {
+    const vaultDb = await open();
+    const [reader, writer] = [vaultOver(vaultDb), vaultOver(vaultDb)];
+    const size = async () => (await reader.list({ limit: 0 })).total;
+    expect(await size()).toBe(0);
+    expect(await size()).toBe(0);
+    const [imported] = (await writer.importContent([pem('shop.pem', shop.certPem)])).imported;
+    expect(await size()).toBe(1);
+    await writer.importContent([pem('api.pem', ...renewals.map((issued) => issued.certPem))]);
+    expect(await size()).toBe(4);
+    expect((await reader.list({ sort: 'notAfter', limit: 2, offset: 3 })).total).toBe(4);
+    await writer.remove(imported!.id);
+    expect(await size()).toBe(3);
+  });
+
   it('two imports of the same certificate at once store one entry, the other merged into it', async () => {
     const vaultDb = await open();
     const secrets = new MemorySecretStore();
