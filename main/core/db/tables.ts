@@ -47,9 +47,9 @@ export interface EntriesTable {
   search_text: string;
   /**
    * SQLite: the rowid of the entry's entries_search row, taken from that insert; PostgreSQL: an
-   * identity column. dialect-sql.ts `newSearchRowid` gives it on either engine.
+   * identity column, which the insert leaves to its default. dialect-sql.ts `searchRowidColumn`.
    */
-  search_rowid: number;
+  search_rowid: Generated<number>;
   renews_id: Generated<string | null>;
 }
 

@@ -62,7 +62,8 @@ export function choosePredecessor(entry: LineageFacts, candidates: readonly Line
   );
 }
 
-interface FactsRow {
+/** What linking reads of an entry: its columns of these names. */
+export interface FactsRow {
   readonly id: string;
   readonly key_algorithm: string;
   readonly is_ca: number;
@@ -84,7 +85,26 @@ const FACTS_COLUMNS = ['e.id', 'e.key_algorithm', 'e.is_ca', 'e.common_name', 'e
 
 // What linking runs for every imported entry, compiled once (db/prepared.ts).
 const FACTS_BY_ID = prepared((db, p: { id: string }) => db.selectFrom('entries as e').select(FACTS_COLUMNS).where('e.id', '=', p.id));
-const INSERT_NAME = prepared((db, row: { name: string; entry_id: string }) => db.insertInto('entry_names').values(row).onConflict((c) => c.doNothing()));
+/** Per number of names (a certificate names a few): one statement inserting all of an entry's names. */
+const nameInserts = new Map<number, Prepared<Record<string, string>, unknown>>();
+
+function insertNames(names: number): Prepared<Record<string, string>, unknown> {
+  let insert = nameInserts.get(names);
+  if (!insert) {
+    insert = prepared((db, p: Record<string, string>) =>
+      db
+        .insertInto('entry_names')
+        .values(Array.from({ length: names }, (_, i) => ({ name: p[`name${i}`]!, entry_id: p.entry_id! })))
+        .onConflict((c) => c.doNothing()),
+    );
+    nameInserts.set(names, insert);
+  }
+  return insert;
+}
+
+function namesParameters(names: readonly string[]): Record<string, string> {
+  return Object.fromEntries(names.map((name, i) => [`name${i}`, name]));
+}
 const RENEWALS_OF = prepared((db, p: { name: string; notAfter: string }) =>
   db.selectFrom('entry_names as n').innerJoin('entries as e', 'e.id', 'n.entry_id').select(FACTS_COLUMNS).where('n.name', '=', p.name).where('e.not_after', '>', p.notAfter),
 );
@@ -148,13 +168,14 @@ export class Lineage {
    * renew it more closely than what they were linked to (an older certificate imported after its
    * renewal). Runs inside the entry's write transaction.
    */
-  async linkNew(trx: Db, entryId: string): Promise<void> {
-    const row = await this.row(trx, entryId);
-    if (!row) return;
+  async linkNew(trx: Db, row: FactsRow): Promise<void> {
     const entry = toFacts(row);
-    for (const name of entry.names) await INSERT_NAME(trx, this.vault.engine, { name, entry_id: entryId });
+    const entryId = row.id;
     if (entry.names.length === 0) return;
-    await this.setPredecessor(trx, entryId, await this.closestPredecessor(trx, entry));
+    await insertNames(entry.names.length)(trx, this.vault.engine, { entry_id: entryId, ...namesParameters(entry.names) });
+    const predecessor = await this.closestPredecessor(trx, entry);
+    // A new entry links to nothing yet: nothing to clear when no predecessor is found.
+    if (predecessor || row.renews_id !== null) await this.setPredecessor(trx, entryId, predecessor);
     // A renewal names every name its predecessor names, the first one included.
     const { rows: renewals } = await RENEWALS_OF(trx, this.vault.engine, { name: entry.names[0]!, notAfter: entry.notAfter });
     for (const renewal of renewals) {
@@ -232,7 +253,7 @@ export class Lineage {
    */
   private async closestPredecessor(trx: Db, entry: LineageFacts): Promise<LineageFacts | null> {
     const query = predecessorPage(entry.names.length);
-    const names = Object.fromEntries(entry.names.map((name, i) => [`name${i}`, name]));
+    const names = namesParameters(entry.names);
     const page = async (offset: number) => (await query(trx, this.vault.engine, { ...names, notAfter: entry.notAfter, offset })).rows;
     let best: LineageFacts | null = null;
     for (let offset = 0; ; offset += PREDECESSOR_PAGE) {

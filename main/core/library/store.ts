@@ -3,10 +3,10 @@ import { VaultError } from '../../../shared/errors';
 import type { EntryUpdate, ImportedEntry, LibraryEntry } from '../../../shared/library';
 import type { KeyAlgorithm } from '../../../shared/model';
 import { seal, type Sealed } from '../seal';
-import { isUniqueViolation, newSearchRowid, reindexSearchText } from '../db/dialect-sql';
-import { prepared } from '../db/prepared';
+import { isUniqueViolation, reindexSearchText, searchRowidColumn } from '../db/dialect-sql';
+import { prepared, type Prepared } from '../db/prepared';
 import type { EntriesTable, VaultTables } from '../db/tables';
-import type { VaultDb } from '../db/vault-db';
+import type { VaultDb, VaultEngine } from '../db/vault-db';
 import { currentGeneration } from './data-key';
 import { newEntryId } from './entry-id';
 import { Lineage } from './lineage';
@@ -78,10 +78,43 @@ const CERTIFICATE_ROWS = prepared((db, p: { entryId: string }) =>
     .orderBy('position'),
 );
 const INSERT_ENTRY = prepared((db, row: Insertable<EntriesTable>) => db.insertInto('entries').values(row));
-const INSERT_CERTIFICATE = prepared(
-  (db, row: { entry_id: string; position: number; role: 'leaf' | 'chain' | 'sm2-encrypt'; fingerprint_sha256: string; spki_sha256: string; der: Buffer }) =>
-    db.insertInto('entry_certificates').values(row),
-);
+interface CertificateInsert {
+  readonly entry_id: string;
+  readonly position: number;
+  readonly role: 'leaf' | 'chain' | 'sm2-encrypt';
+  readonly fingerprint_sha256: string;
+  readonly spki_sha256: string;
+  readonly der: Buffer;
+}
+
+function certificateInsert(entryId: string, cert: CertificateRow, position: number, role: CertificateInsert['role']): CertificateInsert {
+  return { entry_id: entryId, position, role, fingerprint_sha256: cert.fingerprintSha256, spki_sha256: cert.spkiSha256, der: cert.der };
+}
+
+const CERTIFICATE_COLUMNS = ['entry_id', 'position', 'role', 'fingerprint_sha256', 'spki_sha256', 'der'] as const;
+type CertificateParameters = Record<string, CertificateInsert[keyof CertificateInsert]>;
+
+/**
+ * Per number of rows (a leaf and its chain: a few): one statement inserting all of an entry's
+ * certificates, one round trip to PostgreSQL instead of one per certificate. Row i's columns are
+ * the parameters `entry_id0`, `position0`... (prepared.ts: each parameter one value).
+ */
+const certificateInserts = new Map<number, Prepared<CertificateParameters, unknown>>();
+
+async function insertCertificates(trx: Db, engine: VaultEngine, rows: readonly CertificateInsert[]): Promise<void> {
+  let insert = certificateInserts.get(rows.length);
+  if (!insert) {
+    const count = rows.length;
+    insert = prepared((db, p: CertificateParameters) =>
+      db
+        .insertInto('entry_certificates')
+        .values(Array.from({ length: count }, (_, i) => Object.fromEntries(CERTIFICATE_COLUMNS.map((column) => [column, p[`${column}${i}`]])) as unknown as CertificateInsert)),
+    );
+    certificateInserts.set(count, insert);
+  }
+  await insert(trx, engine, Object.fromEntries(rows.flatMap((row, i) => CERTIFICATE_COLUMNS.map((column) => [`${column}${i}`, row[column]]))));
+}
+
 const UPSERT_KEY = prepared((db, row: { entry_id: string; role: KeyRole; key_algorithm: string; nonce: Buffer; ciphertext: Buffer }) =>
   db
     .insertInto('sealed_keys')
@@ -293,37 +326,39 @@ export class EntryStore {
     const certTerms = certificateTerms([planned.leaf, ...(planned.encrypt ? [planned.encrypt] : [])]);
     const search = searchText(certTerms, name, tags, '');
     const now = fields.now.toISOString();
-    await INSERT_ENTRY(trx, this.vault.engine, {
-        id,
-        fingerprint_sha256: info.fingerprintSha256,
-        name,
-        common_name: info.commonName,
-        dns_names: JSON.stringify(info.dnsNames),
-        subject: info.subject,
-        issuer: info.issuer,
-        issuer_common_name: info.issuerCommonName,
-        serial_number: info.serialNumber,
-        not_before: info.notBefore,
-        not_after: info.notAfter,
-        key_algorithm: info.keyAlgorithm,
-        key_size: info.keySize,
-        curve: info.curve,
-        is_ca: info.isCA ? 1 : 0,
-        tags: JSON.stringify(tags),
-        notes: '',
-        source_file: planned.sourceFile,
-        imported_at: now,
-        updated_at: now,
-        has_key: planned.leafKey || planned.encryptKey ? 1 : 0,
-        sm2_dual: planned.encrypt ? 1 : 0,
-        cert_terms: certTerms,
-        search_text: search,
-        search_rowid: await newSearchRowid(this.vault.engine, trx, search),
-      });
+    const row = {
+      id,
+      fingerprint_sha256: info.fingerprintSha256,
+      name,
+      common_name: info.commonName,
+      dns_names: JSON.stringify(info.dnsNames),
+      subject: info.subject,
+      issuer: info.issuer,
+      issuer_common_name: info.issuerCommonName,
+      serial_number: info.serialNumber,
+      not_before: info.notBefore,
+      not_after: info.notAfter,
+      key_algorithm: info.keyAlgorithm,
+      key_size: info.keySize,
+      curve: info.curve,
+      is_ca: info.isCA ? 1 : 0,
+      tags: JSON.stringify(tags),
+      notes: '',
+      source_file: planned.sourceFile,
+      imported_at: now,
+      updated_at: now,
+      has_key: planned.leafKey || planned.encryptKey ? 1 : 0,
+      sm2_dual: planned.encrypt ? 1 : 0,
+      cert_terms: certTerms,
+      search_text: search,
+      renews_id: null,
+    } satisfies Insertable<EntriesTable>;
+    await INSERT_ENTRY(trx, this.vault.engine, { ...row, ...(await searchRowidColumn(this.vault.engine, trx, search)) });
     await this.insertCertificateRows(trx, id, [certificateRow(planned.leaf), ...planned.chain.map(certificateRow)], planned.encrypt && certificateRow(planned.encrypt));
-    if (planned.leafKey) await this.insertKey(trx, id, 'leaf', planned.leafKey, dataKey());
-    if (planned.encryptKey) await this.insertKey(trx, id, 'sm2-encrypt', planned.encryptKey, dataKey());
-    await this.lineage.linkNew(trx, id);
+    // has_key is already 1 in the row just inserted.
+    if (planned.leafKey) await this.sealKey(trx, id, 'leaf', planned.leafKey, dataKey());
+    if (planned.encryptKey) await this.sealKey(trx, id, 'sm2-encrypt', planned.encryptKey, dataKey());
+    await this.lineage.linkNew(trx, row);
   }
 
   private async merge(trx: Db, existing: LibraryEntry, planned: PlannedEntry<CertificateFacts>, dataKey: DataKeySource, fields: NewEntryFields): Promise<void> {
@@ -359,6 +394,12 @@ export class EntryStore {
     if (changed) await this.touch(trx, existing.id, fields.now);
   }
 
+    private async sealKey(trx: Db, entryId: string, role: KeyRole, key: KeyMaterial, dataKey: Buffer): Promise<void> {
+    const sealed = seal(dataKey, key.pkcs8, sealingContext(entryId, role));
+    // A retired key of the same role (keyRoles does not count it) is replaced: the key is back.
+    await UPSERT_KEY(trx, this.vault.engine, { entry_id: entryId, role, key_algorithm: key.algorithm, nonce: sealed.nonce, ciphertext: sealed.ciphertext });
+  }
+
   /** has_key counts retired keys too: an unrecoverable key is shown as such, never hidden. */
   private async touch(trx: Db, entryId: string, now: Date): Promise<void> {
     await trx
@@ -376,17 +417,13 @@ export class EntryStore {
    * order, then the SM2 encryption certificate.
    */
   private async insertCertificateRows(trx: Db, id: string, certs: readonly CertificateRow[], encrypt: CertificateRow | null, from: 0 | 1 = 0): Promise<void> {
-    const row = (cert: CertificateRow, position: number, role: 'leaf' | 'chain' | 'sm2-encrypt') =>
-      INSERT_CERTIFICATE(trx, this.vault.engine, { entry_id: id, position, role, fingerprint_sha256: cert.fingerprintSha256, spki_sha256: cert.spkiSha256, der: cert.der });
-    // One row per statement: one statement text whatever the chain's length, so it stays prepared.
-    for (const [i, cert] of certs.entries()) await row(cert, i + from, i + from === 0 ? 'leaf' : 'chain');
-    if (encrypt) await row(encrypt, certs.length + from, 'sm2-encrypt');
+    const rows: CertificateInsert[] = certs.map((cert, i) => certificateInsert(id, cert, i + from, i + from === 0 ? 'leaf' : 'chain'));
+    if (encrypt) rows.push(certificateInsert(id, encrypt, certs.length + from, 'sm2-encrypt'));
+    if (rows.length > 0) await insertCertificates(trx, this.vault.engine, rows);
   }
 
   private async insertKey(trx: Db, entryId: string, role: KeyRole, key: KeyMaterial, dataKey: Buffer): Promise<void> {
-    const sealed = seal(dataKey, key.pkcs8, sealingContext(entryId, role));
-    // A retired key of the same role (keyRoles does not count it) is replaced: the key is back.
-    await UPSERT_KEY(trx, this.vault.engine, { entry_id: entryId, role, key_algorithm: key.algorithm, nonce: sealed.nonce, ciphertext: sealed.ciphertext });
+    await this.sealKey(trx, entryId, role, key, dataKey);
     // Only when it changes: has_key is in every list index (db/migrations.ts), and an UPDATE
     // rewrites the index entries even when the value stays the same.
     await MARK_HAS_KEY(trx, this.vault.engine, { id: entryId });

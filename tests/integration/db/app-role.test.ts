@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { markNotified, notifiedCrossings } from '../../../main/core/alerts';
 import type { DueNotification } from '../../../main/core/alerts/decide';
 import { WebhookStore } from '../../../main/core/alerts/webhooks/store';
-import { newSearchRowid } from '../../../main/core/db/dialect-sql';
+import { searchRowidColumn } from '../../../main/core/db/dialect-sql';
 import { POSTGRES_VAULT_SCHEMA_VERSION, readPostgresVaultVersion, requirePostgresVaultSchema } from '../../../main/core/db/pg/migrations';
 import { openPostgresVaultDb } from '../../../main/core/db/pg/open';
 import { openTeamDb } from '../../../main/core/team/db/connect';
@@ -89,7 +89,7 @@ describe('vault tables in a team database', () => {
       await markNotified(vault, due, new Date('2026-03-01T00:00:00.000Z'), 'webhooks');
       expect((await notifiedCrossings(vault, 'webhooks')).size).toBe(1);
 
-      const rowid = await newSearchRowid(vault.engine, vault.db, 'ca.example');
+      const rowid = await searchRowidColumn(vault.engine, vault.db, 'ca.example');
       await vault.db
         .insertInto('entries')
         .values({
@@ -97,7 +97,7 @@ describe('vault tables in a team database', () => {
           issuer_common_name: 'CA', serial_number: '01', not_before: '2026-01-01T00:00:00.000Z', not_after: '2036-01-01T00:00:00.000Z',
           key_algorithm: 'EC', key_size: null, curve: 'P-256', is_ca: 1, tags: '[]', notes: '', source_file: null,
           imported_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-01-01T00:00:00.000Z', has_key: 0, sm2_dual: 0,
-          cert_terms: 'ca.example', search_text: 'ca.example', search_rowid: rowid,
+          cert_terms: 'ca.example', search_text: 'ca.example', ...rowid,
         })
         .execute();
       await vault.db.insertInto('entry_certificates').values({ entry_id: 'ca', position: 0, role: 'leaf', fingerprint_sha256: 'fp-ca', spki_sha256: 's', der: Buffer.from([1]) }).execute();

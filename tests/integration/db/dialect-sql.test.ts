@@ -1,6 +1,6 @@
 import { CompiledQuery, sql, type Compilable } from 'kysely';
 import { expect, it } from 'vitest';
-import { equalsNocase, newSearchRowid, nocase, reindexSearchText, searchTextContains } from '../../../main/core/db/dialect-sql';
+import { equalsNocase, nocase, reindexSearchText, searchRowidColumn, searchTextContains } from '../../../main/core/db/dialect-sql';
 import type { Flag } from '../../../main/core/db/tables';
 import type { VaultDb } from '../../../main/core/db/vault-db';
 import { forEachEngine } from '../../support/engines';
@@ -9,8 +9,7 @@ import { forEachEngine } from '../../support/engines';
 // Buffers, the triggers the library relies on), on SQLite and PostgreSQL.
 
 async function addEntry(vault: VaultDb, id: string, fields: { name?: string; text: string; isCa?: Flag }): Promise<number> {
-  const rowid = await newSearchRowid(vault.engine, vault.db, fields.text);
-  await vault.db
+  return vault.db
     .insertInto('entries')
     .values({
       id,
@@ -37,10 +36,11 @@ async function addEntry(vault: VaultDb, id: string, fields: { name?: string; tex
       sm2_dual: 0,
       cert_terms: fields.text,
       search_text: fields.text,
-      search_rowid: rowid,
+      ...(await searchRowidColumn(vault.engine, vault.db, fields.text)),
     })
-    .execute();
-  return rowid;
+    .returning('search_rowid')
+    .executeTakeFirstOrThrow()
+    .then((row) => row.search_rowid);
 }
 
 async function matching(vault: VaultDb, term: string): Promise<string[]> {

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { expect, it } from 'vitest';
 import type { RemoteCopy } from '../../../main/clouds/provider';
-import { newSearchRowid } from '../../../main/core/db/dialect-sql';
+import { searchRowidColumn } from '../../../main/core/db/dialect-sql';
 import { dataRevision } from '../../../main/core/db/revision';
 import type { VaultDb } from '../../../main/core/db/vault-db';
 import { LibraryIndex } from '../../../main/core/inventory/match';
@@ -20,7 +20,7 @@ async function account(vault: VaultDb, id: string, name: string): Promise<void> 
 }
 
 async function entry(vault: VaultDb, id: string, fields: { cn: string; dns: string[]; notAfter: string; renews?: string; fingerprint?: string; serial?: string }): Promise<void> {
-  const search_rowid = await newSearchRowid(vault.engine, vault.db, fields.cn);
+  const searchRowid = await searchRowidColumn(vault.engine, vault.db, fields.cn);
   await vault.db
     .insertInto('entries')
     .values({
@@ -48,7 +48,7 @@ async function entry(vault: VaultDb, id: string, fields: { cn: string; dns: stri
       sm2_dual: 0,
       cert_terms: '',
       search_text: fields.cn,
-      search_rowid,
+      ...searchRowid,
       renews_id: fields.renews ?? null,
     })
     .execute();

@@ -7,7 +7,7 @@ import { sql, type Kysely } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { VaultError } from '../../../shared/errors';
 import type { TeamVaultStatus } from '../../../shared/team';
-import { newSearchRowid, searchTextContains } from '../../../main/core/db/dialect-sql';
+import { searchRowidColumn, searchTextContains } from '../../../main/core/db/dialect-sql';
 import { migratePostgresVault } from '../../../main/core/db/pg/migrations';
 import { openPostgresVaultDb } from '../../../main/core/db/pg/open';
 import type { VaultTables } from '../../../main/core/db/tables';
@@ -112,7 +112,7 @@ async function addEntries(db: Kysely<VaultTables>, batch: string, count: number,
           sm2_dual: 0,
           cert_terms: searchText,
           search_text: searchText,
-          search_rowid: await newSearchRowid('postgres', trx, searchText),
+          ...(await searchRowidColumn('postgres', trx, searchText)),
         })
         .execute();
       await trx

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import type { LibraryQuery } from '../../../shared/library';
-import { newSearchRowid } from '../../../main/core/db/dialect-sql';
+import { searchRowidColumn } from '../../../main/core/db/dialect-sql';
 import type { VaultDb } from '../../../main/core/db/vault-db';
 import { LibrarySearch } from '../../../main/core/library/search';
 import { forEachEngine } from '../../support/engines';
@@ -61,7 +61,7 @@ async function fill(vault: VaultDb): Promise<void> {
         sm2_dual: 0,
         cert_terms: text,
         search_text: text,
-        search_rowid: await newSearchRowid(vault.engine, vault.db, text),
+        ...(await searchRowidColumn(vault.engine, vault.db, text)),
       })
       .execute();
   }
