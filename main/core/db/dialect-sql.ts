@@ -126,7 +126,8 @@ export function entryCounter(): (engine: VaultEngine, db: AnyDb) => Promise<numb
 }
 
 const COUNT_ENTRIES = CompiledQuery.raw('SELECT count(*) AS n FROM entries');
-const COUNT_ENTRIES_IF_CHANGED = `SELECT pg_current_snapshot()::text AS snapshot,
+/** The current snapshot, and the number of entries unless the snapshot is $1. */
+export const COUNT_ENTRIES_IF_CHANGED = `SELECT pg_current_snapshot()::text AS snapshot,
   CASE WHEN pg_current_snapshot()::text = $1 THEN NULL ELSE (SELECT count(*) FROM entries) END AS n`;
 
 /** A list of numbers as a table of one column, `value` (one parameter, however long the list). */

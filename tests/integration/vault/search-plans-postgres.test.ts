@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CompiledQuery, sql } from 'kysely';
 import { sortColumns, type LibraryQuery } from '../../../shared/library';
+import { COUNT_ENTRIES_IF_CHANGED } from '../../../main/core/db/dialect-sql';
 import { migratePostgresVault } from '../../../main/core/db/pg/migrations';
 import { openPostgresVaultDb } from '../../../main/core/db/pg/open';
 import type { VaultDb } from '../../../main/core/db/vault-db';
@@ -94,6 +95,18 @@ describe('PostgreSQL query plans', () => {
       expect(plan, `${JSON.stringify(query)}\n${plan}`).toMatch(/Index Scan (Backward )?using entries_by_/);
       expect(plan, `${JSON.stringify(query)}\n${plan}`).not.toMatch(SORT_STEP);
     }
+  });
+
+  it('counts the library only when the snapshot moved since the kept count', async () => {
+    const explain = async (snapshot: string) =>
+      ((await vault.db.executeQuery(CompiledQuery.raw(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) ${COUNT_ENTRIES_IF_CHANGED}`, [snapshot]))).rows as { 'QUERY PLAN': string }[])
+        .map((row) => row['QUERY PLAN'])
+        .join('\n');
+    const { snapshot } = (await sql<{ snapshot: string }>`SELECT pg_current_snapshot()::text AS snapshot`.execute(vault.db)).rows[0]!;
+    const unchanged = await explain(snapshot);
+    expect(unchanged, unchanged).toMatch(/Aggregate \(never executed\)/);
+    const moved = await explain('');
+    expect(moved, moved).toMatch(/Aggregate \(actual rows=1 loops=1\)/);
   });
 
   it('keeps no pending list in the trigram index, which every search would read whole', async () => {
