@@ -13,9 +13,14 @@ const ID_BYTES = 6;
 
 const ID_TAKEN = prepared((db, p: { id: string }) => db.selectFrom('entries').select('id').where('id', '=', p.id));
 
+/** An id not checked against the library yet (`newEntryId` checks it). */
+export function randomEntryId(): string {
+  return randomBytes(ID_BYTES).toString('hex');
+}
+
 export async function newEntryId(db: Kysely<VaultTables>, engine: VaultEngine): Promise<string> {
   for (;;) {
-    const id = randomBytes(ID_BYTES).toString('hex');
+    const id = randomEntryId();
     if ((await ID_TAKEN(db, engine, { id })).rows.length === 0) return id;
   }
 }

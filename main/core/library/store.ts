@@ -8,7 +8,7 @@ import { prepared, type Prepared } from '../db/prepared';
 import type { EntriesTable, VaultTables } from '../db/tables';
 import type { VaultDb, VaultEngine } from '../db/vault-db';
 import { currentGeneration } from './data-key';
-import { newEntryId } from './entry-id';
+import { newEntryId, randomEntryId } from './entry-id';
 import { Lineage } from './lineage';
 import { ENTRY_COLUMN_NAMES, searchText, toEntry } from './entry-row';
 import type { CertificateFacts, CertificateMaterial, KeyMaterial } from './material';
@@ -66,6 +66,13 @@ export function sealingContext(entryId: string, role: KeyRole): string {
 const ENTRY_BY_ID = prepared((db, p: { id: string }) => db.selectFrom('entries').select(ENTRY_COLUMN_NAMES).where('id', '=', p.id));
 const ENTRY_BY_FINGERPRINT = prepared((db, p: { fingerprint: string }) =>
   db.selectFrom('entries').select(ENTRY_COLUMN_NAMES).where('fingerprint_sha256', '=', p.fingerprint),
+);
+/** The entry with this fingerprint, and the one holding this id, if any: both checks before an insert in one round trip. */
+const ENTRY_BY_FINGERPRINT_OR_ID = prepared((db, p: { fingerprint: string; id: string }) =>
+  db
+    .selectFrom('entries')
+    .select(ENTRY_COLUMN_NAMES)
+    .where((eb) => eb.or([eb('fingerprint_sha256', '=', p.fingerprint), eb('id', '=', p.id)])),
 );
 const KEY_ROLES = prepared((db, p: { entryId: string }) =>
   db.selectFrom('sealed_keys').select('role').where('entry_id', '=', p.entryId).where('data_key_generation', '=', currentGeneration()),
@@ -258,12 +265,15 @@ export class EntryStore {
    */
   async write(trx: Db, planned: PlannedEntry<CertificateFacts>, dataKey: DataKeySource, fields: NewEntryFields): Promise<ImportedEntry> {
     const fingerprintSha256 = planned.leaf.info.fingerprintSha256;
-    const existing = await this.byFingerprint(fingerprintSha256, trx);
+    const candidate = randomEntryId();
+    const { rows } = await ENTRY_BY_FINGERPRINT_OR_ID(trx, this.vault.engine, { fingerprint: fingerprintSha256, id: candidate });
+    const existing = rows.find((row) => row.fingerprint_sha256 === fingerprintSha256);
     if (existing) {
-      await this.merge(trx, existing, planned, dataKey, fields);
+      await this.merge(trx, toEntry(existing), planned, dataKey, fields);
       return { id: existing.id, fingerprintSha256, duplicate: true };
     }
-    const id = await newEntryId(trx, this.vault.engine);
+    // The random id is taken only when another entry came back with it (one in billions).
+    const id = rows.length === 0 ? candidate : await newEntryId(trx, this.vault.engine);
     await this.insert(trx, id, planned, dataKey, fields);
     return { id, fingerprintSha256, duplicate: false };
   }
