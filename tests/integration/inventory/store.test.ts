@@ -4,7 +4,7 @@ import type { RemoteCopy } from '../../../main/clouds/provider';
 import { newSearchRowid } from '../../../main/core/db/dialect-sql';
 import { dataRevision } from '../../../main/core/db/revision';
 import type { VaultDb } from '../../../main/core/db/vault-db';
-import { LibraryIndex } from '../../../main/core/inventory/match';
+import { LibraryMatcher } from '../../../main/core/inventory/match';
 import { copyKey, readBindings, readRadarSource } from '../../../main/core/inventory/radar-source';
 import { InventoryStore, type SyncedCopy } from '../../../main/core/inventory/store';
 import { inDays } from '../../unit/alerts/fixture';
@@ -216,9 +216,8 @@ forEachEngine('radar reads', (open) => {
     const vault = await open();
     await entry(vault, 'by-fp', { cn: 'a.example.com', dns: ['a.example.com'], notAfter: inDays(30), fingerprint: 'AA'.repeat(32) });
     await entry(vault, 'by-serial', { cn: 'b.example.com', dns: ['b.example.com'], notAfter: inDays(30), serial: '1F' });
-    const index = await LibraryIndex.read(vault);
-    expect(index.match(copy('r', { fingerprintSha256: 'aa'.repeat(32) }).copy)).toEqual({ libraryId: 'by-fp', matchedBy: 'fingerprint' });
-    expect(index.match(copy('r', { serial: '00:1f', issuer: 'Example CA' }).copy)).toEqual({ libraryId: 'by-serial', matchedBy: 'serial' });
+    const matches = await new LibraryMatcher(vault).matchAll([copy('r', { fingerprintSha256: 'aa'.repeat(32) }).copy, copy('r', { serial: '00:1f', issuer: 'Example CA' }).copy]);
+    expect(matches).toEqual([{ libraryId: 'by-fp', matchedBy: 'fingerprint' }, { libraryId: 'by-serial', matchedBy: 'serial' }]);
   });
 });
 
