@@ -6,6 +6,8 @@ import { dataRevision } from '../../../main/core/db/revision';
 import type { VaultDb } from '../../../main/core/db/vault-db';
 import { LibraryMatcher } from '../../../main/core/inventory/match';
 import { copyKey, readBindings, readRadarSource } from '../../../main/core/inventory/radar-source';
+import { buildRadar, pageOf, radarPage, type BindingsOf } from '../../../main/core/inventory/radar';
+import { buildRadarInChunks, radarWindow } from '../../../main/core/inventory/radar-window';
 import { InventoryStore, type SyncedCopy } from '../../../main/core/inventory/store';
 import { inDays } from '../../unit/alerts/fixture';
 import { forEachEngine } from '../../support/engines';
@@ -184,6 +186,27 @@ forEachEngine('radar reads', (open) => {
       ['Alpha', 'a-2', null, null],
       ['beta', 'b-1', 'b-1.example.com', 'v1'],
     ]);
+  });
+
+  it('answers the first pages and the counts from the indexes as the whole radar does', async () => {
+    const vault = await open();
+    await entry(vault, 'v1', { cn: 'www.example.com', dns: ['www.example.com'], notAfter: inDays(10) });
+    await entry(vault, 'v2', { cn: 'www.example.com', dns: [], notAfter: inDays(100), renews: 'v1' });
+    await entry(vault, 'old', { cn: 'old.example.com', dns: [], notAfter: inDays(-3) });
+    await entry(vault, 'soon', { cn: 'soon.example.com', dns: [], notAfter: inDays(5) });
+    await account(vault, 'acct-a', 'Alpha');
+    await new InventoryStore(vault).replaceAccount('acct-a', [copy('a-1', { notAfter: inDays(8) }), copy('a-2', { notAfter: inDays(-1) })], SYNCED);
+    const now = new Date(Date.parse(inDays(0)));
+    const whole = buildRadar(await readRadarSource(vault));
+    const noBindings: BindingsOf = () => () => [];
+    for (const [offset, limit] of [
+      [0, 100],
+      [1, 2],
+    ] as const) {
+      const { window, frame } = await radarWindow(vault, now, 30, offset, limit);
+      expect(pageOf(window, frame, now, 30, noBindings)).toEqual(radarPage(whole, now, 30, offset, limit, noBindings));
+    }
+    expect(await buildRadarInChunks(vault, 2)).toEqual(whole);
   });
 
   it('reads the bindings of exactly the copies asked for, in recorded order', async () => {
