@@ -41,6 +41,9 @@ export interface InventoryServiceOptions {
 /** Rows from the top the radar answers from the database's indexes while the whole radar is not built: a few of the Overview's pages. */
 const FIRST_PAGES = 500;
 
+/** How long after the first answer from the indexes the whole radar starts to build. */
+const BUILD_DELAY_MS = 1_000;
+
 /** The radar at one revision of the database: `built` once its build is done. */
 interface KeptRadar {
   readonly revision: string;
@@ -51,6 +54,7 @@ interface KeptRadar {
 export class InventoryService {
   private readonly store: InventoryStore;
   private radar: KeptRadar | null = null;
+  private buildTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: InventoryServiceOptions) {
     this.store = new InventoryStore(deps.vault);
@@ -88,8 +92,9 @@ export class InventoryService {
     const kept = this.radar?.revision === revision ? this.radar.built : null;
     if (kept === null && offset + limit <= FIRST_PAGES) {
       const { window, frame } = await radarWindow(this.deps.vault, now, thresholdDays, offset, limit);
-      // After this answer is sent: the build yields between chunks, so the next pages are answered meanwhile.
-      if (!this.building()) setImmediate(() => void this.radarAt(revision).catch((error: unknown) => log.warn('radar_build_failed', { error })));
+      // A moment after this answer, so the screen paints it before the build takes its share of
+      // the CPU; the build yields between chunks, so the next pages are answered meanwhile.
+      if (!this.building()) this.buildSoon(revision);
       return { ...pageOf(window, frame, now, thresholdDays, await this.bindingsOf(window.rows)), revision };
     }
     const index = kept ?? (await this.radarAt(revision));
@@ -99,6 +104,15 @@ export class InventoryService {
   private async bindingsOf(rows: RadarIndex['rows']): Promise<BindingsOf> {
     const bindings = await readBindings(this.deps.vault, rows.flatMap((row) => row.places));
     return () => (place) => bindings.get(copyKey(place.accountId, place.remoteId)) ?? [];
+  }
+
+  private buildSoon(revision: string): void {
+    if (this.buildTimer) return;
+    this.buildTimer = setTimeout(() => {
+      this.buildTimer = null;
+      this.radarAt(revision).catch((error: unknown) => log.warn('radar_build_failed', { error }));
+    }, BUILD_DELAY_MS);
+    this.buildTimer.unref();
   }
 
   private building(): boolean {
