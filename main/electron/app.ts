@@ -4,7 +4,6 @@ import { app, dialog, Menu, session, type BrowserWindow } from 'electron';
 import { pickLocale, type Locale } from '../../shared/i18n';
 import type { Settings } from '../../shared/ipc';
 import type { HandlerContext, SettingsStore } from '../core/ipc/context';
-import { inventoryOf } from '../core/inventory';
 import { runSync } from '../core/inventory/handlers';
 import { runSyncScheduler } from '../core/inventory/scheduler';
 import { log } from '../core/log';
@@ -122,9 +121,8 @@ function start(devServer: URL | null): void {
           mainWindow = null;
         });
       };
+      // The radar is not built ahead: the Overview's first page is read from the database's indexes (inventory/radar-window.ts).
       openWindow();
-      // Overview is the first screen: its radar is built while the window's page loads, not after the page asks for it.
-      setImmediate(() => warmRadar(ctx()));
       app.on('activate', () => {
         if (!mainWindow) openWindow();
       });
@@ -152,13 +150,6 @@ function startAutoSync(ctx: () => HandlerContext, mainWindow: () => BrowserWindo
     },
     stop.signal,
   );
-}
-
-/** A failure here is only logged: the Overview's own request builds the radar again and reports what fails. */
-function warmRadar(ctx: HandlerContext): void {
-  inventoryOf(ctx)
-    .warmRadar()
-    .catch((error: unknown) => log.warn('radar_warm_failed', { error }));
 }
 
 /** The menu follows the language chosen in Settings as soon as it changes. */

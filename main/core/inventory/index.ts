@@ -15,8 +15,10 @@ import type { AccountInventory, RadarPage } from '../../../shared/inventory';
 import type { ImportedEntry } from '../../../shared/library';
 import type { Vault } from '../library/vault';
 import { dataRevision } from '../db/revision';
-import { buildRadar, pagePlaces, radarPage, type BindingsOf, type RadarIndex } from './radar';
-import { copyKey, readBindings, readRadarSource } from './radar-source';
+import { log } from '../log';
+import { pageOf, radarPage, type BindingsOf, type RadarIndex } from './radar';
+import { copyKey, readBindings } from './radar-source';
+import { buildRadarInChunks, radarWindow } from './radar-window';
 import { InventoryStore, type StoredCopy } from './store';
 import { syncAccounts, type AccountSyncResult, type SyncRun } from './sync';
 
@@ -36,9 +38,23 @@ export interface InventoryServiceOptions {
   readonly options?: InventoryOptions;
 }
 
+/** Rows from the top the radar answers from the database's indexes while the whole radar is not built: a few of the Overview's pages. */
+const FIRST_PAGES = 500;
+
+/** How long after the first answer from the indexes the whole radar starts to build. */
+const BUILD_DELAY_MS = 1_000;
+
+/** The radar at one revision of the database: `built` once its build is done. */
+interface KeptRadar {
+  readonly revision: string;
+  readonly index: Promise<RadarIndex>;
+  built: RadarIndex | null;
+}
+
 export class InventoryService {
   private readonly store: InventoryStore;
-  private radar: { readonly revision: string; readonly index: Promise<RadarIndex> } | null = null;
+  private radar: KeptRadar | null = null;
+  private buildTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: InventoryServiceOptions) {
     this.store = new InventoryStore(deps.vault);
@@ -65,37 +81,58 @@ export class InventoryService {
 
   /**
    * The expiry radar over the library and what the last syncs recorded: its group counts and
-   * `limit` rows from `offset`. The rows are built once per change of the database and kept, so
-   * scrolling the Overview costs a slice, not a rebuild.
+   * `limit` rows from `offset`. The whole radar is built once per change of the database, a chunk
+   * at a time, and kept, so scrolling the Overview costs a slice; until it is built, the first
+   * pages (what the Overview shows on opening) are read straight from the database's indexes.
    */
   async overview(thresholdDays: number, offset: number, limit: number): Promise<RadarPage> {
-    const { revision, index } = await this.currentRadar();
-    const now = (this.deps.now ?? (() => new Date()))();
-    const bindings = await readBindings(this.deps.vault, pagePlaces(index, offset, limit));
-    const bindingsOf: BindingsOf = () => (place) => bindings.get(copyKey(place.accountId, place.remoteId)) ?? [];
-    return { ...radarPage(index, now, thresholdDays, offset, limit, bindingsOf), revision };
-  }
-
-  /** Builds the radar ahead of the first request: the app does it while its window loads. */
-  async warmRadar(): Promise<void> {
-    await this.currentRadar();
-  }
-
-  private async currentRadar(): Promise<{ readonly revision: string; readonly index: RadarIndex }> {
     // The token first: a commit while the radar is read changes it again (revision.ts).
     const revision = await dataRevision(this.deps.vault);
-    let radar = this.radar;
-    if (radar?.revision !== revision) {
-      // Kept as a promise, so requests arriving while it is built wait for the one build.
-      const index = readRadarSource(this.deps.vault).then(buildRadar);
-      radar = { revision, index };
-      this.radar = radar;
-      // A failed read is not kept: the next request reads again.
-      index.catch(() => {
-        if (this.radar?.index === index) this.radar = null;
-      });
+    const now = (this.deps.now ?? (() => new Date()))();
+    const kept = this.radar?.revision === revision ? this.radar.built : null;
+    if (kept === null && offset + limit <= FIRST_PAGES) {
+      const { window, frame } = await radarWindow(this.deps.vault, now, thresholdDays, offset, limit);
+      // A moment after this answer, so the screen paints it before the build takes its share of
+      // the CPU; the build yields between chunks, so the next pages are answered meanwhile.
+      if (!this.building()) this.buildSoon(revision);
+      return { ...pageOf(window, frame, now, thresholdDays, await this.bindingsOf(window.rows)), revision };
     }
-    return { revision, index: await radar.index };
+    const index = kept ?? (await this.radarAt(revision));
+    return { ...radarPage(index, now, thresholdDays, offset, limit, await this.bindingsOf(index.rows.slice(offset, offset + limit))), revision };
+  }
+
+  private async bindingsOf(rows: RadarIndex['rows']): Promise<BindingsOf> {
+    const bindings = await readBindings(this.deps.vault, rows.flatMap((row) => row.places));
+    return () => (place) => bindings.get(copyKey(place.accountId, place.remoteId)) ?? [];
+  }
+
+  private buildSoon(revision: string): void {
+    if (this.buildTimer) return;
+    this.buildTimer = setTimeout(() => {
+      this.buildTimer = null;
+      this.radarAt(revision).catch((error: unknown) => log.warn('radar_build_failed', { error }));
+    }, BUILD_DELAY_MS);
+    this.buildTimer.unref();
+  }
+
+  private building(): boolean {
+    return this.radar !== null && this.radar.built === null;
+  }
+
+  /** The whole radar at `revision`, built once: requests arriving while it is built wait for the one build. */
+  private radarAt(revision: string): Promise<RadarIndex> {
+    if (this.radar?.revision === revision) return this.radar.index;
+    const index = buildRadarInChunks(this.deps.vault);
+    const radar: KeptRadar = { revision, index, built: null };
+    this.radar = radar;
+    index.then(
+      (built) => (radar.built = built),
+      // A failed read is not kept: the next request reads again.
+      () => {
+        if (this.radar === radar) this.radar = null;
+      },
+    );
+    return index;
   }
 
   /** When each account last synced and how many certificates it held then. */

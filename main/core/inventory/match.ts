@@ -13,19 +13,24 @@ export interface Match {
   readonly matchedBy: MatchRule;
 }
 
-interface LibraryRow {
+interface NamedRow {
   readonly id: string;
-  readonly fingerprint_sha256: string;
-  readonly serial_number: string;
-  readonly issuer: string;
-  readonly issuer_common_name: string | null;
   readonly common_name: string | null;
   readonly dns_names: string;
   readonly not_after: string;
 }
 
+interface SerialRow {
+  readonly id: string;
+  readonly issuer: string;
+  readonly issuer_common_name: string | null;
+}
+
 /** Clouds give day-only or Beijing-time expiries: the same certificate within this many hours. */
 const EXPIRY_TOLERANCE_MS = 24 * 3600_000;
+
+/** Fingerprints per IN list: far under either engine's parameter limit. */
+const FINGERPRINT_BATCH = 500;
 
 const compact = (text: string) => text.replace(/\s+/g, '').toLowerCase();
 const serialKey = (serial: string) => serial.replace(/[:\s]/g, '').toLowerCase().replace(/^0+(?=.)/, '');
@@ -34,53 +39,75 @@ function namesKey(commonName: string | null, dnsNames: readonly string[]): strin
   return [...new Set([commonName, ...dnsNames].filter((name): name is string => !!name).map((name) => name.toLowerCase()))].sort().join(',');
 }
 
-/** The library read once per sync, indexed by each rule's key. */
-export class LibraryIndex {
-  private readonly byFingerprint = new Map<string, string>();
-  private readonly bySerial = new Map<string, LibraryRow[]>();
-  private readonly byNames = new Map<string, LibraryRow[]>();
+/** Both spellings of a hex value: the library stores it in lowercase, and the columns' indexes compare exactly. */
+const hexSpellings = (hex: string) => [...new Set([hex.toLowerCase(), hex.toUpperCase()])];
 
-  /** Reads the library's entries (the fields the rules compare) through the vault database. */
-  static async read(vault: VaultDb): Promise<LibraryIndex> {
-    const rows = await vault.db
-      .selectFrom('entries')
-      .select(['id', 'fingerprint_sha256', 'serial_number', 'issuer', 'issuer_common_name', 'common_name', 'dns_names', 'not_after'])
-      .execute();
-    return new LibraryIndex(rows);
-  }
+/**
+ * The library looked up per remote copy by the rules' keys, each an index seek (fingerprint: its
+ * UNIQUE index; serial: entries_by_serial_number; names: entry_names' primary key), so a sync
+ * costs the same whatever the library's size.
+ */
+export class LibraryMatcher {
+  constructor(private readonly vault: VaultDb) {}
 
-  private constructor(rows: readonly LibraryRow[]) {
-    for (const row of rows) {
-      this.byFingerprint.set(row.fingerprint_sha256.toLowerCase(), row.id);
-      push(this.bySerial, serialKey(row.serial_number), row);
-      push(this.byNames, namesKey(row.common_name, JSON.parse(row.dns_names) as string[]), row);
+  /** Each copy's match, in the copies' order. */
+  async matchAll(copies: readonly RemoteCopy[]): Promise<(Match | null)[]> {
+    const byFingerprint = await this.fingerprints(copies.flatMap((copy) => (copy.fingerprintSha256 ? [copy.fingerprintSha256] : [])));
+    const matches: (Match | null)[] = [];
+    for (const copy of copies) {
+      const found = copy.fingerprintSha256 ? byFingerprint.get(copy.fingerprintSha256.toLowerCase()) : undefined;
+      matches.push(found ? { libraryId: found, matchedBy: 'fingerprint' } : await this.bySerialOrNames(copy));
     }
+    return matches;
   }
 
-  match(copy: RemoteCopy): Match | null {
-    const byFingerprint = copy.fingerprintSha256 ? this.byFingerprint.get(copy.fingerprintSha256.toLowerCase()) : undefined;
-    if (byFingerprint) return { libraryId: byFingerprint, matchedBy: 'fingerprint' };
+  /** Fingerprint (lowercase) -> entry id, for those of these fingerprints the library holds. */
+  private async fingerprints(fingerprints: readonly string[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    const spellings = [...new Set(fingerprints.flatMap(hexSpellings))];
+    for (let start = 0; start < spellings.length; start += FINGERPRINT_BATCH) {
+      const rows = await this.vault.db
+        .selectFrom('entries')
+        .select(['id', 'fingerprint_sha256'])
+        .where('fingerprint_sha256', 'in', spellings.slice(start, start + FINGERPRINT_BATCH))
+        .execute();
+      for (const row of rows) found.set(row.fingerprint_sha256.toLowerCase(), row.id);
+    }
+    return found;
+  }
+
+  private async bySerialOrNames(copy: RemoteCopy): Promise<Match | null> {
     if (copy.serial && copy.issuer) {
       const issuer = compact(copy.issuer);
+      const rows: readonly SerialRow[] = await this.vault.db
+        .selectFrom('entries')
+        .select(['id', 'issuer', 'issuer_common_name'])
+        .where('serial_number', 'in', hexSpellings(serialKey(copy.serial)))
+        .execute();
       // Clouds spell the issuer as a DN, its CN or its O: any of them inside the library's DN.
-      const found = this.bySerial.get(serialKey(copy.serial))?.find((row) => compact(row.issuer).includes(issuer) || (row.issuer_common_name !== null && issuer.includes(compact(row.issuer_common_name))));
+      const found = rows.find((row) => compact(row.issuer).includes(issuer) || (row.issuer_common_name !== null && issuer.includes(compact(row.issuer_common_name))));
       if (found) return { libraryId: found.id, matchedBy: 'serial' };
     }
     const names = namesKey(copy.commonName, copy.dnsNames);
     const notAfter = copy.notAfter ? Date.parse(copy.notAfter) : Number.NaN;
-    if (names !== '' && !Number.isNaN(notAfter)) {
-      const candidates = (this.byNames.get(names) ?? [])
-        .map((row) => ({ row, distance: Math.abs(Date.parse(row.not_after) - notAfter) }))
-        .filter(({ distance }) => distance <= EXPIRY_TOLERANCE_MS)
-        .sort((a, b) => a.distance - b.distance);
-      if (candidates[0]) return { libraryId: candidates[0].row.id, matchedBy: 'names' };
-    }
-    return null;
+    if (names === '' || Number.isNaN(notAfter)) return null;
+    // Candidates by one of the names (entry_names holds each entry's names in lowercase) within the
+    // tolerance (ISO 8601 UTC, compared as text as stored); the whole set of names is compared below.
+    const rows: readonly NamedRow[] = await this.vault.db
+      .selectFrom('entry_names as n')
+      .innerJoin('entries as e', 'e.id', 'n.entry_id')
+      .select(['e.id', 'e.common_name', 'e.dns_names', 'e.not_after'])
+      .where('n.name', '=', names.split(',')[0]!)
+      .where('e.not_after', '>=', new Date(notAfter - EXPIRY_TOLERANCE_MS).toISOString())
+      .where('e.not_after', '<=', new Date(notAfter + EXPIRY_TOLERANCE_MS).toISOString())
+      .orderBy('e.not_after')
+      .orderBy('e.id')
+      .execute();
+    const nearest = rows
+      .filter((row) => namesKey(row.common_name, JSON.parse(row.dns_names) as string[]) === names)
+      .map((row) => ({ row, distance: Math.abs(Date.parse(row.not_after) - notAfter) }))
+      .filter(({ distance }) => distance <= EXPIRY_TOLERANCE_MS)
+      .sort((a, b) => a.distance - b.distance)[0];
+    return nearest ? { libraryId: nearest.row.id, matchedBy: 'names' } : null;
   }
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }

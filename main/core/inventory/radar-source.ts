@@ -65,27 +65,35 @@ interface RenewalRow {
 }
 
 export async function readRadarSource(vault: VaultDb): Promise<RadarSource> {
+  const current = await readLineages(vault);
+  const entries = await readEntriesAfter(vault, null, null, current);
+  return { entries, copies: await readCopies(vault) };
+}
+
+/**
+ * Library entries in the radar's order (soonest expiry, then name, then id), after `after` (from
+ * the first when null), `limit` of them (all when null). On SQLite from one covering index
+ * (entries_radar, migration 11): a scan or a seek into a narrow B-tree instead of every wide row,
+ * and rows that buildRadar then finds already sorted.
+ */
+export async function readEntriesAfter(
+  vault: VaultDb,
+  after: Pick<RadarEntry, 'notAfter' | 'name' | 'id'> | null,
+  limit: number | null,
+  current: ReadonlyMap<string, EntryRef>,
+): Promise<RadarEntry[]> {
   const { db, engine } = vault;
-  // In the radar's own order (soonest expiry, then name, then id), from one covering index on
-  // SQLite (entries_radar, migration 11): a scan of a narrow B-tree instead of every wide row, and
-  // rows that buildRadar then finds already sorted.
-  const rows: readonly EntryRow[] = await db
+  let query = db
     .selectFrom('entries')
     .select(['id', 'name', 'common_name', firstJsonElement(engine, 'dns_names').as('first_dns'), 'not_after', 'is_ca'])
     .orderBy('not_after')
     .orderBy('name')
-    .orderBy('id')
-    .execute();
-  // Only the entries that renew another take part in a lineage. `> ''` rather than IS NOT NULL (ids
-  // are never empty): SQLite's planner seeks entries_renews for a range but scans the table for IS NOT NULL.
-  const renewals: readonly RenewalRow[] = await db
-    .selectFrom('entries')
-    .select(['id', 'name', 'not_after', 'not_before', 'fingerprint_sha256', 'renews_id'])
-    .where('renews_id', '>', '')
-    .$narrowType<{ renews_id: string }>()
-    .execute();
-  const current = currentVersions(renewals);
-  const entries = rows.map(
+    .orderBy('id');
+  // A row value compared as a whole, so the seek lands in the index at the last row read.
+  if (after) query = query.where((eb) => eb(eb.refTuple('not_after', 'name', 'id'), '>', eb.tuple(after.notAfter, after.name, after.id)));
+  if (limit !== null) query = query.limit(limit);
+  const rows: readonly EntryRow[] = await query.execute();
+  return rows.map(
     (row): RadarEntry => ({
       id: row.id,
       name: row.name,
@@ -96,6 +104,64 @@ export async function readRadarSource(vault: VaultDb): Promise<RadarSource> {
       currentVersion: current.get(row.id) ?? null,
     }),
   );
+}
+
+/** Entry id -> the newest entry down its lineage, for the entries something renews. */
+export async function readLineages(vault: VaultDb): Promise<Map<string, EntryRef>> {
+  // Only the entries that renew another take part in a lineage. `> ''` rather than IS NOT NULL (ids
+  // are never empty): SQLite's planner seeks entries_renews for a range but scans the table for IS NOT NULL.
+  const renewals: readonly RenewalRow[] = await vault.db
+    .selectFrom('entries')
+    .select(['id', 'name', 'not_after', 'not_before', 'fingerprint_sha256', 'renews_id'])
+    .where('renews_id', '>', '')
+    .$narrowType<{ renews_id: string }>()
+    .execute();
+  return currentVersions(renewals);
+}
+
+/**
+ * The entries that show on the radar only while a cloud holds them: CA certificates and entries a
+ * newer one renews (`current`). Few in a library of leaves, and read by index (entries_by_is_ca, the primary key).
+ */
+export async function readSetAside(vault: VaultDb, current: ReadonlyMap<string, EntryRef>): Promise<Pick<RadarEntry, 'id' | 'notAfter' | 'isCa' | 'currentVersion'>[]> {
+  const cas = await vault.db.selectFrom('entries').select(['id', 'not_after']).where('is_ca', '=', 1).execute();
+  const renewed = await inBatches([...current.keys()], (ids) => vault.db.selectFrom('entries').select(['id', 'not_after']).where('id', 'in', ids).where('is_ca', '=', 0).execute());
+  return [...cas.map((row) => ({ ...row, isCa: true })), ...renewed.map((row) => ({ ...row, isCa: false }))].map((row) => ({
+    id: row.id,
+    notAfter: row.not_after,
+    isCa: row.isCa,
+    currentVersion: current.get(row.id) ?? null,
+  }));
+}
+
+/** Which of these entry ids are in the library. */
+export async function readKnownEntries(vault: VaultDb, ids: ReadonlySet<string>): Promise<Set<string>> {
+  const rows = await inBatches([...ids], (batch) => vault.db.selectFrom('entries').select('id').where('id', 'in', batch).execute());
+  return new Set(rows.map((row) => row.id));
+}
+
+/**
+ * How many library entries expire before each of these instants (ISO 8601 UTC, compared as text as
+ * the column is stored and sorted), and how many there are: a count of a range of the not_after
+ * index per instant (a subquery each, as one pass testing every row for every instant costs more).
+ */
+export async function readLibraryBelow<K extends string>(vault: VaultDb, instants: Record<K, string>): Promise<{ readonly below: Record<K, number>; readonly total: number }> {
+  const keys = Object.keys(instants) as K[];
+  const row = await vault.db
+    .selectNoFrom((eb) => [
+      eb.selectFrom('entries').select(eb.fn.countAll<number | string>().as('n')).as('total'),
+      ...keys.map((key, i) => eb.selectFrom('entries').select(eb.fn.countAll<number | string>().as('n')).where('not_after', '<', instants[key]).as(`below${i}`)),
+    ])
+    .executeTakeFirstOrThrow();
+  const counted = row as unknown as Record<string, number | string>;
+  const below = {} as Record<K, number>;
+  keys.forEach((key, i) => (below[key] = Number(counted[`below${i}`])));
+  return { below, total: Number(counted.total) };
+}
+
+/** Every copy the last syncs recorded, as the radar needs it. */
+export async function readCopies(vault: VaultDb): Promise<RadarCopy[]> {
+  const { db, engine } = vault;
   const copyRows = await db
     .selectFrom('remote_copies as c')
     .innerJoin('cloud_accounts as a', 'a.id', 'c.account_id')
@@ -116,7 +182,7 @@ export async function readRadarSource(vault: VaultDb): Promise<RadarSource> {
     .orderBy('c.not_after', (order) => order.asc().nullsFirst())
     .orderBy('c.remote_id')
     .execute();
-  const copies = copyRows.map(
+  return copyRows.map(
     (row): RadarCopy => ({
       accountId: row.account_id,
       account: row.account,
@@ -130,7 +196,15 @@ export async function readRadarSource(vault: VaultDb): Promise<RadarSource> {
       libraryId: row.library_id,
     }),
   );
-  return { entries, copies };
+}
+
+/** Ids per IN list: far under either engine's parameter limit. */
+const ID_BATCH = 500;
+
+async function inBatches<T>(ids: readonly string[], read: (batch: string[]) => Promise<T[]>): Promise<T[]> {
+  const out: T[] = [];
+  for (let start = 0; start < ids.length; start += ID_BATCH) out.push(...(await read(ids.slice(start, start + ID_BATCH))));
+  return out;
 }
 
 /** The key of one copy in readBindings' answer. */

@@ -1,6 +1,6 @@
 import { radarGroups, type RadarGroup, type RadarLocation, type RadarPage, type RadarRow, type RemoteBindingView } from '../../../shared/inventory';
 import type { EntryRef } from '../../../shared/library';
-import type { RadarCopy, RadarSource } from './radar-source';
+import type { RadarCopy, RadarEntry, RadarSource } from './radar-source';
 
 // The expiry radar: every certificate the user owns, the library's and the clouds' together, one
 // row per certificate. A library entry carries the copies matched to it; copies the library lacks
@@ -57,36 +57,39 @@ export interface RadarIndex {
 export function buildRadar(source: RadarSource): RadarIndex {
   // The library entries the copies name, looked up entry by entry in the copies' ids: a set of
   // every entry's id would cost more than the rest of the build when copies are few.
-  const named = new Set(source.copies.flatMap((copy) => (copy.libraryId === null ? [] : [copy.libraryId])));
+  const named = namedEntries(source.copies);
   const known = new Set<string>();
   for (const entry of named.size > 0 ? source.entries : []) if (named.has(entry.id)) known.add(entry.id);
+  const copies = radarCopies(source.copies, known);
+  return withRemote(libraryRun(source.entries, copies), copies);
+}
+
+/** The ids of the library entries the copies were matched to. */
+export function namedEntries(copies: readonly RadarCopy[]): Set<string> {
+  return new Set(copies.flatMap((copy) => (copy.libraryId === null ? [] : [copy.libraryId])));
+}
+
+/** What the copies add to the radar: the copies of each library entry, and rows of their own for the copies the library lacks. */
+export interface RadarCopies {
+  readonly byEntry: ReadonlyMap<string, readonly RadarCopy[]>;
+  /** account + entry id of every entry some account holds. */
+  readonly held: ReadonlySet<string>;
+  /** The rows of the copies the library lacks, in the radar's order. */
+  readonly remote: RadarIndex;
+}
+
+/** `known`: the ids among the copies' library ids that are still in the library. */
+export function radarCopies(copies: readonly RadarCopy[], known: ReadonlySet<string>): RadarCopies {
   const byEntry = new Map<string, RadarCopy[]>();
   const held = new Set<string>();
   const unmatched = new Map<string, RadarCopy[]>();
-  for (const copy of source.copies) {
+  for (const copy of copies) {
     if (copy.libraryId !== null && known.has(copy.libraryId)) {
       push(byEntry, copy.libraryId, copy);
       held.add(heldKey(copy.accountId, copy.libraryId));
     } else {
       push(unmatched, copy.fingerprintSha256 ?? `${copy.accountId}/${copy.remoteId}`, copy);
     }
-  }
-  const library: Run = { rows: [], expiries: [] };
-  for (const entry of source.entries) {
-    const onClouds = byEntry.get(entry.id);
-    if ((entry.currentVersion || entry.isCa) && !onClouds) continue;
-    const renewal = entry.currentVersion;
-    library.rows.push({
-      key: `library:${entry.id}`,
-      libraryId: entry.id,
-      name: entry.name,
-      commonName: entry.commonName,
-      notAfter: entry.notAfter,
-      inLibrary: true,
-      places: onClouds ? onClouds.map((copy) => placeOf(copy, renewal && !held.has(heldKey(copy.accountId, renewal.id)) ? renewal : null)) : NO_PLACES,
-      importable: null,
-    });
-    library.expiries.push(expiryOf(entry.notAfter));
   }
   const remote: Run = { rows: [], expiries: [] };
   for (const [key, same] of unmatched) {
@@ -103,7 +106,39 @@ export function buildRadar(source: RadarSource): RadarIndex {
     });
     remote.expiries.push(expiryOf(first.notAfter));
   }
-  return merged(inOrder(library), inOrder(remote));
+  return { byEntry, held, remote: inOrder(remote) };
+}
+
+/** Whether a library entry is a row of its own: not when it needs nothing by itself and no cloud holds it. */
+export function showsOnRadar(entry: Pick<RadarEntry, 'id' | 'isCa' | 'currentVersion'>, copies: RadarCopies): boolean {
+  return !((entry.currentVersion || entry.isCa) && !copies.byEntry.has(entry.id));
+}
+
+/** The rows of these library entries, in their order (the database's, which is nearly always the radar's). */
+export function libraryRun(entries: readonly RadarEntry[], copies: RadarCopies): RadarIndex {
+  const library: Run = { rows: [], expiries: [] };
+  for (const entry of entries) {
+    if (!showsOnRadar(entry, copies)) continue;
+    const onClouds = copies.byEntry.get(entry.id);
+    const renewal = entry.currentVersion;
+    library.rows.push({
+      key: `library:${entry.id}`,
+      libraryId: entry.id,
+      name: entry.name,
+      commonName: entry.commonName,
+      notAfter: entry.notAfter,
+      inLibrary: true,
+      places: onClouds ? onClouds.map((copy) => placeOf(copy, renewal && !copies.held.has(heldKey(copy.accountId, renewal.id)) ? renewal : null)) : NO_PLACES,
+      importable: null,
+    });
+    library.expiries.push(expiryOf(entry.notAfter));
+  }
+  return library;
+}
+
+/** The library's rows and the copies' own, as one radar. */
+export function withRemote(library: RadarIndex, copies: RadarCopies): RadarIndex {
+  return merged(inOrder(library), copies.remote);
 }
 
 /** Rows and their expiries as they are built. */
@@ -134,7 +169,7 @@ function inOrder(part: RadarIndex): RadarIndex {
 }
 
 /** Two runs in the radar's order as one. */
-function merged(a: RadarIndex, b: RadarIndex): RadarIndex {
+export function merged(a: RadarIndex, b: RadarIndex): RadarIndex {
   if (b.rows.length === 0) return a;
   if (a.rows.length === 0) return b;
   const out: Run = { rows: [], expiries: [] };
@@ -153,54 +188,73 @@ function merged(a: RadarIndex, b: RadarIndex): RadarIndex {
   return out;
 }
 
-/** The group counts at `now`, and `limit` rows from `offset` with their days left, group and bindings. */
-/** Where the certificates of the page from `offset` are: whose bindings that page shows. */
-export function pagePlaces(index: RadarIndex, offset: number, limit: number): RadarPlace[] {
-  return placesOf(index.rows.slice(offset, offset + limit));
-}
-
 function placesOf(rows: readonly RadarRowBase[]): RadarPlace[] {
   return rows.flatMap((row) => row.places);
 }
 
+/** The group counts at `now`, and `limit` rows from `offset` with their days left, group and bindings. */
 export function radarPage(index: RadarIndex, now: Date, thresholdDays: number, offset: number, limit: number, bindingsOf: BindingsOf): Omit<RadarPage, 'revision'> {
-  const counts = groupCounts(index.expiries, now, thresholdDays);
-  const slice = index.rows.slice(offset, offset + limit);
-  const bindings = bindingsOf(placesOf(slice));
-  const rows = slice.map(({ places, ...base }, i): RadarRow => {
-    const expiry = index.expiries[offset + i]!;
+  const window = { rows: index.rows.slice(offset, offset + limit), expiries: index.expiries.slice(offset, offset + limit) };
+  return pageOf(window, { offset, total: index.rows.length, counts: groupCounts(index.expiries, now, thresholdDays) }, now, thresholdDays, bindingsOf);
+}
+
+/** Where a window of rows sits in the whole radar, and the whole radar's group counts. */
+export interface RadarFrame {
+  readonly offset: number;
+  readonly total: number;
+  readonly counts: Record<RadarGroup, number>;
+}
+
+/** A page of these rows (the radar's rows from `frame.offset`) with their days left, group and bindings. */
+export function pageOf(window: RadarIndex, frame: RadarFrame, now: Date, thresholdDays: number, bindingsOf: BindingsOf): Omit<RadarPage, 'revision'> {
+  const bindings = bindingsOf(placesOf(window.rows));
+  const rows = window.rows.map(({ places, ...base }, i): RadarRow => {
+    const expiry = window.expiries[i]!;
     const days = Number.isFinite(expiry) ? Math.floor((expiry - now.getTime()) / DAY_MS) : null;
     return { ...base, daysLeft: days, group: radarGroup(days, thresholdDays), locations: places.map((place) => ({ ...place, bindings: bindings(place) })) };
   });
-  return { total: index.rows.length, counts, thresholdDays, urgent: counts.expired + counts.week, offset, rows };
+  const { offset, total, counts } = frame;
+  return { total, counts, thresholdDays, urgent: counts.expired + counts.week, offset, rows };
 }
 
+/** The groups that end at an instant, in the radar's order ('later' has no end). */
+export type BoundedGroup = Exclude<RadarGroup, 'later'>;
+
 /**
- * Rows per group, from the ascending expiries: a group of whole days up to N ends at the first
- * instant N + 1 days from now (daysLeft <= N exactly when notAfter < now + (N + 1) days).
+ * The instant each group ends, exclusive: a group of whole days up to N ends at the first instant
+ * N + 1 days from now (daysLeft <= N exactly when notAfter < now + (N + 1) days).
  */
-export function groupCounts(expiries: readonly number[], now: Date, thresholdDays: number): Record<RadarGroup, number> {
+export function groupEnds(now: Date, thresholdDays: number): Record<BoundedGroup, number> {
   const endOf = (days: number) => now.getTime() + (days + 1) * DAY_MS;
   const soonEnds = thresholdDays > WEEK_DAYS && thresholdDays < QUARTER_DAYS;
-  const ends: Record<RadarGroup, number> = {
-    expired: now.getTime(),
-    week: endOf(WEEK_DAYS),
-    soon: endOf(soonEnds ? thresholdDays : WEEK_DAYS),
-    quarter: endOf(QUARTER_DAYS),
-    later: Number.POSITIVE_INFINITY,
-  };
+  return { expired: now.getTime(), week: endOf(WEEK_DAYS), soon: endOf(soonEnds ? thresholdDays : WEEK_DAYS), quarter: endOf(QUARTER_DAYS) };
+}
+
+/** Rows per group, from how many rows expire before each group's end and how many there are in all. */
+export function countsFrom(below: Record<BoundedGroup, number>, total: number): Record<RadarGroup, number> {
   const counts = {} as Record<RadarGroup, number>;
   let before = 0;
   for (const group of radarGroups) {
-    const upTo = group === 'later' ? expiries.length : countBelow(expiries, ends[group]);
+    const upTo = group === 'later' ? total : below[group];
     counts[group] = upTo - before;
     before = upTo;
   }
   return counts;
 }
 
+/** Rows per group, from the ascending expiries. */
+export function groupCounts(expiries: readonly number[], now: Date, thresholdDays: number): Record<RadarGroup, number> {
+  const ends = groupEnds(now, thresholdDays);
+  return countsFrom(mapGroups(ends, (end) => countBelow(expiries, end)), expiries.length);
+}
+
+/** Each group's value turned into another. */
+export function mapGroups<A, B>(values: Record<BoundedGroup, A>, map: (value: A, group: BoundedGroup) => B): Record<BoundedGroup, B> {
+  return { expired: map(values.expired, 'expired'), week: map(values.week, 'week'), soon: map(values.soon, 'soon'), quarter: map(values.quarter, 'quarter') };
+}
+
 /** How many of the ascending `values` are below `limit`. */
-function countBelow(values: readonly number[], limit: number): number {
+export function countBelow(values: readonly number[], limit: number): number {
   let low = 0;
   let high = values.length;
   while (low < high) {
@@ -212,7 +266,7 @@ function countBelow(values: readonly number[], limit: number): number {
 }
 
 /** An unreadable or missing expiry sorts last, with the rows that have none. */
-function expiryOf(notAfter: string | null): number {
+export function expiryOf(notAfter: string | null): number {
   const ms = notAfter === null ? Number.NaN : Date.parse(notAfter);
   return Number.isNaN(ms) ? Number.POSITIVE_INFINITY : ms;
 }

@@ -9,7 +9,7 @@ import { log } from '../log';
 import { failureFromVaultError, failureOf } from '../uploads/failure';
 import type { Pacer } from '../uploads/pacing';
 import { Semaphore } from '../uploads/semaphore';
-import { LibraryIndex } from './match';
+import { LibraryMatcher } from './match';
 import { InventoryStore } from './store';
 
 export type { AccountSyncResult, SyncPhase, SyncProgress };
@@ -39,7 +39,7 @@ export interface SyncRun {
 }
 
 export async function syncAccounts(deps: SyncDeps, accounts: readonly CloudAccount[], run: SyncRun = {}): Promise<AccountSyncResult[]> {
-  const library = await LibraryIndex.read(deps.vault);
+  const library = new LibraryMatcher(deps.vault);
   const store = new InventoryStore(deps.vault);
   return Promise.all(accounts.map((account) => syncAccount(deps, account, library, store, run)));
 }
@@ -54,7 +54,7 @@ function pacedHttp(deps: SyncDeps, account: CloudAccount, provider: CloudProvide
   };
 }
 
-async function syncAccount(deps: SyncDeps, account: CloudAccount, library: LibraryIndex, store: InventoryStore, run: SyncRun): Promise<AccountSyncResult> {
+async function syncAccount(deps: SyncDeps, account: CloudAccount, library: LibraryMatcher, store: InventoryStore, run: SyncRun): Promise<AccountSyncResult> {
   const base = { accountId: account.id, account: account.name, cloud: account.cloud };
   const report = (phase: SyncPhase, done: number, total: number) => run.onProgress?.({ ...base, phase, done, total });
   const provider = deps.providers(account.cloud);
@@ -83,7 +83,8 @@ async function syncAccount(deps: SyncDeps, account: CloudAccount, library: Libra
     const bound = await bindings(ctx, detailed, deps.options);
     const copies = detailed.map((copy) => ({ ...copy, bindings: bound.get(copy.remoteId) ?? [] }));
     signal.throwIfAborted();
-    await store.replaceAccount(account.id, copies.map((copy) => ({ copy, match: library.match(copy) })), deps.now().toISOString());
+    const matches = await library.matchAll(copies);
+    await store.replaceAccount(account.id, copies.map((copy, i) => ({ copy, match: matches[i]! })), deps.now().toISOString());
     report('done', listed.length, listed.length);
     log.info('inventory_synced', { account: account.id, cloud: account.cloud, certificates: copies.length });
     return { ...base, status: 'ok', certificates: copies.length, error: null };

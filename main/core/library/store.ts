@@ -74,9 +74,20 @@ const ENTRY_BY_FINGERPRINT_OR_ID = prepared((db, p: { fingerprint: string; id: s
     .select(ENTRY_COLUMN_NAMES)
     .where((eb) => eb.or([eb('fingerprint_sha256', '=', p.fingerprint), eb('id', '=', p.id)])),
 );
-const KEY_ROLES = prepared((db, p: { entryId: string }) =>
-  db.selectFrom('sealed_keys').select('role').where('entry_id', '=', p.entryId).where('data_key_generation', '=', currentGeneration()),
-);
+/**
+ * The roles of an entry's keys sealed under the current data key. The generation is compared as
+ * `+ 0` so that SQLite seeks the primary key (entry_id): given a bare column it seeks
+ * sealed_keys_generation instead, which holds every key of the library under one value.
+ */
+export function keyRolesQuery(db: Kysely<VaultTables>, entryId: string) {
+  return db
+    .selectFrom('sealed_keys')
+    .select('role')
+    .where('entry_id', '=', entryId)
+    .where((eb) => eb(eb('data_key_generation', '+', 0), '=', currentGeneration()));
+}
+
+const KEY_ROLES = prepared((db, p: { entryId: string }) => keyRolesQuery(db, p.entryId));
 const CERTIFICATE_ROWS = prepared((db, p: { entryId: string }) =>
   db
     .selectFrom('entry_certificates')

@@ -4,8 +4,10 @@ import type { RemoteCopy } from '../../../main/clouds/provider';
 import { searchRowidColumn } from '../../../main/core/db/dialect-sql';
 import { dataRevision } from '../../../main/core/db/revision';
 import type { VaultDb } from '../../../main/core/db/vault-db';
-import { LibraryIndex } from '../../../main/core/inventory/match';
+import { LibraryMatcher } from '../../../main/core/inventory/match';
 import { copyKey, readBindings, readRadarSource } from '../../../main/core/inventory/radar-source';
+import { buildRadar, pageOf, radarPage, type BindingsOf } from '../../../main/core/inventory/radar';
+import { buildRadarInChunks, radarWindow } from '../../../main/core/inventory/radar-window';
 import { InventoryStore, type SyncedCopy } from '../../../main/core/inventory/store';
 import { inDays } from '../../unit/alerts/fixture';
 import { forEachEngine } from '../../support/engines';
@@ -186,6 +188,27 @@ forEachEngine('radar reads', (open) => {
     ]);
   });
 
+  it('answers the first pages and the counts from the indexes as the whole radar does', async () => {
+    const vault = await open();
+    await entry(vault, 'v1', { cn: 'www.example.com', dns: ['www.example.com'], notAfter: inDays(10) });
+    await entry(vault, 'v2', { cn: 'www.example.com', dns: [], notAfter: inDays(100), renews: 'v1' });
+    await entry(vault, 'old', { cn: 'old.example.com', dns: [], notAfter: inDays(-3) });
+    await entry(vault, 'soon', { cn: 'soon.example.com', dns: [], notAfter: inDays(5) });
+    await account(vault, 'acct-a', 'Alpha');
+    await new InventoryStore(vault).replaceAccount('acct-a', [copy('a-1', { notAfter: inDays(8) }), copy('a-2', { notAfter: inDays(-1) })], SYNCED);
+    const now = new Date(Date.parse(inDays(0)));
+    const whole = buildRadar(await readRadarSource(vault));
+    const noBindings: BindingsOf = () => () => [];
+    for (const [offset, limit] of [
+      [0, 100],
+      [1, 2],
+    ] as const) {
+      const { window, frame } = await radarWindow(vault, now, 30, offset, limit);
+      expect(pageOf(window, frame, now, 30, noBindings)).toEqual(radarPage(whole, now, 30, offset, limit, noBindings));
+    }
+    expect(await buildRadarInChunks(vault, 2)).toEqual(whole);
+  });
+
   it('reads the bindings of exactly the copies asked for, in recorded order', async () => {
     const vault = await open();
     await account(vault, 'acct-a', 'a');
@@ -216,9 +239,8 @@ forEachEngine('radar reads', (open) => {
     const vault = await open();
     await entry(vault, 'by-fp', { cn: 'a.example.com', dns: ['a.example.com'], notAfter: inDays(30), fingerprint: 'AA'.repeat(32) });
     await entry(vault, 'by-serial', { cn: 'b.example.com', dns: ['b.example.com'], notAfter: inDays(30), serial: '1F' });
-    const index = await LibraryIndex.read(vault);
-    expect(index.match(copy('r', { fingerprintSha256: 'aa'.repeat(32) }).copy)).toEqual({ libraryId: 'by-fp', matchedBy: 'fingerprint' });
-    expect(index.match(copy('r', { serial: '00:1f', issuer: 'Example CA' }).copy)).toEqual({ libraryId: 'by-serial', matchedBy: 'serial' });
+    const matches = await new LibraryMatcher(vault).matchAll([copy('r', { fingerprintSha256: 'aa'.repeat(32) }).copy, copy('r', { serial: '00:1f', issuer: 'Example CA' }).copy]);
+    expect(matches).toEqual([{ libraryId: 'by-fp', matchedBy: 'fingerprint' }, { libraryId: 'by-serial', matchedBy: 'serial' }]);
   });
 });
 

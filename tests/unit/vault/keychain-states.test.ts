@@ -1,4 +1,8 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { sqliteVaultDb } from '../../../main/core/db/vault-db';
+import { keyRolesQuery } from '../../../main/core/library/store';
 import { makeCa, makeLeaf, type Issued } from './helpers/pki';
 import { openTestVault, text, type TestVault } from './helpers/vault';
 
@@ -186,5 +190,21 @@ describe('starting a new data key', () => {
     expect((await vault.keychainStatus()).dataKey).toBe('missing');
     expect(await vault.resetDataKey(confirmed)).toMatchObject({ dataKey: 'ready', retiredKeys: 1 });
     expect(t.secrets.secrets.get(await account(t))).not.toBe(Buffer.alloc(32, 7).toString('base64'));
+  });
+});
+
+describe('an entry\'s keys', () => {
+  it('are found by the entry\'s primary key, not by a scan of every key of the data key\'s generation', async () => {
+    t = openTestVault();
+    const [imported] = (await t.vault.importContent([text('both.pem', leaf.certPem + leaf.keyPem)])).imported;
+    const db = new Database(path.join(t.dir, 'vault.db'), { readonly: true });
+    try {
+      const { sql, parameters } = keyRolesQuery(sqliteVaultDb(db, { owned: false }).db, imported!.id).compile();
+      expect(db.prepare(sql).pluck().all(...parameters)).toEqual(['leaf']);
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...parameters) as { detail: string }[]).map((row) => row.detail);
+      expect(plan[0]).toBe('SEARCH sealed_keys USING INDEX sqlite_autoindex_sealed_keys_1 (entry_id=?)');
+    } finally {
+      db.close();
+    }
   });
 });
