@@ -1,4 +1,5 @@
 import type { EventName, Events } from '../../../shared/ipc';
+import type { HandlerContext } from '../../../main/core/ipc/context';
 import { dispatch } from '../../../main/core/ipc/dispatch';
 import { VaultSwitcher } from '../../../main/core/team/vault-switch';
 import { MemorySecretStore } from '../../unit/vault/helpers/memory-secret-store';
@@ -16,7 +17,8 @@ export interface TeamWindow {
   statusEvents(): Events['team.status'][];
 }
 
-export async function openTeamWindow(cluster: PgCluster, database: string, dataDir: string): Promise<TeamWindow> {
+/** `overrides`: what the test's window brings on top (dialogs that confirm, a clock). */
+export async function openTeamWindow(cluster: PgCluster, database: string, dataDir: string, overrides: Partial<HandlerContext> = {}): Promise<TeamWindow> {
   await createDatabases(cluster, [database]);
   const seen: { event: EventName; payload: unknown }[] = [];
   const keychain = new MemorySecretStore();
@@ -25,6 +27,7 @@ export async function openTeamWindow(cluster: PgCluster, database: string, dataD
     secrets: () => keychain,
     now: () => new Date(),
     events: { emit: <E extends EventName>(event: E, payload: Events[E]) => void seen.push({ event, payload }) },
+    ...overrides,
   });
   const switcher = await VaultSwitcher.start(base);
   const created = await dispatch(switcher.current, 'team.create', { url: `postgres://postgres@127.0.0.1:${cluster.port}/${database}`, name: 'ops', memberName: 'Ann', password: cluster.password, sslmode: 'disable' });
