@@ -92,7 +92,7 @@ async function importedKeptVault(kept: string, count: number): Promise<void> {
   const result = await vault.importPaths([folder]);
   await vault.close();
   if (result.counts.new !== count) throw new Error(`fixture vault wrong: ${result.counts.new} of ${count} imported`);
-  fs.writeFileSync(path.join(kept, KEYCHAIN_FILE), JSON.stringify([...secrets.secrets]));
+  writeKeychain(kept, secrets);
 }
 
 /** A vault kept for an older schema, copied into `kept` and migrated: opening it applies the migrations. */
@@ -118,7 +118,7 @@ export function keepImportedVault(dataDir: string, secrets: MemorySecretStore, c
   fs.mkdirSync(kept, { recursive: true });
   fs.copyFileSync(path.join(dataDir, DATABASE_FILE), path.join(kept, DATABASE_FILE));
   fs.rmSync(dataDir, { recursive: true, force: true });
-  fs.writeFileSync(path.join(kept, KEYCHAIN_FILE), JSON.stringify([...secrets.secrets]));
+  writeKeychain(kept, secrets);
   fs.writeFileSync(path.join(kept, 'complete'), '');
 }
 
@@ -135,7 +135,12 @@ function olderKeptVault(count: number): string | null {
   return null;
 }
 
-/** The in-memory keychain holding the data key of a copy from importedVaultCopy: its keys open. */
+/** The bench keychain's content beside a vault or a member's data folder, for another process to read back (keychainOf). */
+export function writeKeychain(dir: string, secrets: MemorySecretStore): void {
+  fs.writeFileSync(path.join(dir, KEYCHAIN_FILE), JSON.stringify([...secrets.secrets]), { mode: 0o600 });
+}
+
+/** The in-memory keychain holding the data key of a copy from importedVaultCopy (or a member's, written by writeKeychain): its keys open. */
 export function keychainOf(copy: string): MemorySecretStore {
   const secrets = new MemorySecretStore();
   for (const [account, secret] of JSON.parse(fs.readFileSync(path.join(copy, KEYCHAIN_FILE), 'utf8')) as [string, string][]) {

@@ -27,6 +27,7 @@ const benches: Readonly<Record<string, () => Promise<{ run(): Promise<void> | vo
   'db-statements': () => import('./db-statements'),
   'team-notify': () => import('./team-notify'),
   'team-snapshot': () => import('./team-snapshot'),
+  'team-import-concurrent': () => import('./team-import-concurrent'),
 };
 
 /** The benches that measure the library on either engine; the others know only SQLite. */

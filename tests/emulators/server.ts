@@ -76,6 +76,7 @@ export type ErrorFault = Exclude<FaultKind, 'hang'>;
 /** What tests use to make the next requests fail. */
 export class Faults {
   latencyMs: number;
+  private readonly holds = new Map<string, { reached: () => void; released: Promise<void> }>();
   private readonly queue: { spec: FaultSpec; remaining: number; skip: number }[] = [];
 
   constructor(latencyMs = 0) {
@@ -108,6 +109,27 @@ export class Faults {
    */
   hangAfterReceive(count = 1, operation?: string): void {
     this.inject({ kind: 'hang', count, ...(operation === undefined ? {} : { operation }) });
+  }
+
+  /**
+   * The next request of `operation` is received and then held, unanswered and not yet acted on,
+   * until `release()`: a test does something while the cloud is in the middle of a call.
+   */
+  hold(operation: string): { reached: Promise<void>; release(): void } {
+    let reached!: () => void;
+    let release!: () => void;
+    const held = { reached: new Promise<void>((resolve) => (reached = resolve)), released: new Promise<void>((resolve) => (release = resolve)) };
+    this.holds.set(operation, { reached, released: held.released });
+    return { reached: held.reached, release };
+  }
+
+  /** Waits out the hold on `operation`, if one is set (it applies once). */
+  async passHold(operation: string): Promise<void> {
+    const hold = this.holds.get(operation);
+    if (!hold) return;
+    this.holds.delete(operation);
+    hold.reached();
+    await hold.released;
   }
 
   clear(): void {
@@ -258,6 +280,7 @@ export async function startEmulator(
         }
         if (faults.latencyMs > 0) await sleep(faults.latencyMs);
         const operation = behaviour.operationOf(call);
+        await faults.passHold(operation);
         const overLimit = limit !== null && !limit.admit(performance.now());
         if (overLimit) state.throttled += 1;
         const fault = overLimit ? ({ kind: 'throttle' } as const) : faults.take(operation);

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { Kysely } from 'kysely';
+import { VaultError, type ErrorCode } from '../../../shared/errors';
 import { openDatabase } from './open';
 import { VaultSqliteDialect } from './sqlite-dialect';
 import type { VaultTables } from './tables';
@@ -47,4 +48,12 @@ export function sqliteVaultDb(connection: Database.Database, { owned }: { owned:
  */
 export function withOneConnection<T>(vault: VaultDb, work: (db: Kysely<VaultTables>) => Promise<T>): Promise<T> {
   return vault.engine === 'sqlite' ? work(vault.db) : vault.db.connection().execute(work);
+}
+
+/** A team vault's server cut off or out of reach (team/offline/watched-pool.ts, the read-only copy): no later write can land either. */
+const OUT_OF_REACH: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['team.connection_lost', 'team.unreachable', 'team.offline']);
+
+/** Whether `error` says the vault's database itself went away, rather than refusing one write. */
+export function isVaultOutOfReach(error: unknown): boolean {
+  return error instanceof VaultError && OUT_OF_REACH.has(error.code);
 }

@@ -3,7 +3,9 @@ import type { DeploymentStatus, RetiredCopy, VerifiedDomain } from '../../../sha
 import type { CloudAccount, UploadFailure } from '../../../shared/uploads';
 import type { CloudDeployer, DeployHandle, DeployResource, DeployStep } from '../../clouds/deploy';
 import { CloudError, type CallContext, type UploadMaterial } from '../../clouds/provider';
+import { isVaultOutOfReach } from '../db/vault-db';
 import { failureFromVaultError, failureOf } from '../uploads/failure';
+import { recordWhenReachable } from './record-end';
 import type { PlannedStep } from './plan';
 import { cancelled, DEFAULT_VERIFY_TIMEOUT_MS, failureFrom, refusedOutright, sealingContext, stepStatus, unknownFailure, type EngineDeps, type RunSpec } from './engine';
 import { cloudFailure, recoverTask, settleByState, startWithRetries, StepRun, watchTask } from './watch';
@@ -21,15 +23,17 @@ export async function runDeployment(deps: EngineDeps, spec: RunSpec, signal: Abo
           await runStep(deps, spec, step.planned, step.stepId, signal);
         } catch (error) {
           // The step must not stay 'running'. Our own refusals (a key that cannot be unsealed) come
-          // before anything is sent; anything else (a broken database) may come after.
-          const status = error instanceof VaultError ? 'failed' : 'unknown';
-          await deps.store.settleUnfinished(step.stepId, status);
-          await deps.store.finishStep(step.stepId, { status, error: failureFrom(error) });
+          // before anything is sent; anything else (a broken database, a team vault's server gone) may come after.
+          const status = error instanceof VaultError && !isVaultOutOfReach(error) ? 'failed' : 'unknown';
+          await recordWhenReachable(deps.clock, 'step end', async () => {
+            await deps.store.settleUnfinished(step.stepId, status);
+            await deps.store.finishStep(step.stepId, { status, error: failureFrom(error) });
+          });
         }
       }
     }),
   );
-  await deps.store.finishDeployment(spec.deploymentId);
+  await recordWhenReachable(deps.clock, 'deployment end', () => deps.store.finishDeployment(spec.deploymentId));
 }
 
 async function runStep(deps: EngineDeps, spec: RunSpec, planned: PlannedStep, stepId: string, signal: AbortSignal): Promise<void> {
@@ -131,7 +135,7 @@ async function runStep(deps: EngineDeps, spec: RunSpec, planned: PlannedStep, st
   const verified = spec.options.verify && status !== 'failed' ? await verifyStep(deps, run, rows.map((r) => r.resource), spec, signal) : [];
   if (verified.length) run.report('verifying', verified);
   const retired = spec.options.retire !== 'keep' && status === 'deployed' && plan.mode === 'rebind' && plan.oldRemoteId !== null ? await retireOld(deps, ctx, deployer, account, stepId, step.oldRemoteId, spec.options.retire, run) : [];
-  finish(status, null, { retired, verified });
+  return finish(status, null, { retired, verified });
 }
 
 async function verifyStep(deps: EngineDeps, run: StepRun, resources: readonly DeployResource[], spec: RunSpec, signal: AbortSignal): Promise<VerifiedDomain[]> {

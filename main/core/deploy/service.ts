@@ -15,6 +15,8 @@ import type { Vault } from '../library/vault';
 import { log } from '../log';
 import type { AccountSyncResult, StoredCopy } from '../inventory';
 import { systemClock, type Clock } from '../uploads/clock';
+import { isVaultOutOfReach } from '../db/vault-db';
+import { recordWhenReachable } from './record-end';
 import { failureFromVaultError } from '../uploads/failure';
 import { materialFromLibrary } from '../uploads/material';
 import type { ConfirmAccount, UploadService } from '../uploads/service';
@@ -199,12 +201,16 @@ export class DeployService {
             const status = await rollbackStep(this.engine, step, id, stepIds[i]!, controller.signal);
             if (status === 'rolled-back') await this.store.markRolledBack(step.id);
           } catch (error) {
-            // Before its first request (the account was removed, the keychain is locked) nothing moved; after, nobody knows.
-            await this.store.finishStep(stepIds[i]!, { status: error instanceof VaultError ? 'failed' : 'unknown', error: failureFrom(error) });
+            // Before its first request (the account was removed, the keychain is locked) nothing moved; after (or the team vault's server gone), nobody knows.
+            const status = error instanceof VaultError && !isVaultOutOfReach(error) ? 'failed' : 'unknown';
+            await recordWhenReachable(this.clock, 'rollback step end', async () => {
+              await this.store.settleUnfinished(stepIds[i]!, status);
+              await this.store.finishStep(stepIds[i]!, { status, error: failureFrom(error) });
+            });
           }
         }),
       );
-      await this.store.finishDeployment(id);
+      await recordWhenReachable(this.clock, 'rollback end', () => this.store.finishDeployment(id));
     })();
     return { deploymentId: id, plan: null, done: this.settle(id, work) };
   }

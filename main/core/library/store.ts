@@ -6,7 +6,7 @@ import { seal, type Sealed } from '../seal';
 import { isUniqueViolation, reindexSearchText, searchRowidColumn } from '../db/dialect-sql';
 import { prepared, type Prepared } from '../db/prepared';
 import type { EntriesTable, VaultTables } from '../db/tables';
-import type { VaultDb, VaultEngine } from '../db/vault-db';
+import { isVaultOutOfReach, type VaultDb, type VaultEngine } from '../db/vault-db';
 import { currentGeneration } from './data-key';
 import { newEntryId, randomEntryId } from './entry-id';
 import { Lineage } from './lineage';
@@ -235,7 +235,8 @@ export class EntryStore {
    * whole or not at all. A write that lost a race on a unique key (another member stored the same
    * certificate meanwhile, PostgreSQL) is run once more on its own, where it finds and merges into
    * the other's entry. If the transaction itself fails (another process holds the lock, the disk
-   * is full), every write of the batch fails with that error.
+   * is full), every write of the batch fails with that error; if the server of a team vault went
+   * out of reach, that error is thrown.
    */
   async writeEach<T>(writes: readonly Write<T>[]): Promise<WriteResult<T>[]> {
     if (writes.length === 0) return [];
@@ -255,6 +256,9 @@ export class EntryStore {
       });
       return values.map((value) => ({ ok: true, value }));
     } catch (error) {
+      // The server went away (team vault): every write after this one would fail the same way, and
+      // one cut at its COMMIT may have landed, so the caller stops and says so instead of going on.
+      if (isVaultOutOfReach(error)) throw error;
       if (failedAt === -1) return writes.map(() => ({ ok: false, error }));
       const failed: WriteResult<T> = isUniqueViolation(error) ? await this.retried(writes[failedAt]!) : { ok: false, error };
       return [...(await this.writeEach(writes.slice(0, failedAt))), failed, ...(await this.writeEach(writes.slice(failedAt + 1)))];

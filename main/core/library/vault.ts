@@ -308,9 +308,12 @@ export class Vault {
       const run = new ImportRun(session, this.vault.engine);
       try {
         await work(run);
-      } finally {
-        await run.close();
+      } catch (error) {
+        // A connection cut under the run took its TEMP tables with it: the error that stopped the run is the one to tell.
+        await run.close().catch(() => undefined);
+        throw error;
       }
+      await run.close();
       const { counts } = run.result();
       log.info('import_finished', { imported: counts.new + counts.merged, failed: counts.failed, keysNotStored: counts.keysNotStored });
       return run.result();

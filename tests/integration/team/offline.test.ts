@@ -18,13 +18,11 @@ import { copiedTables } from '../../../main/core/team/offline/snapshot-tables';
 import type { TeamEntry } from '../../../main/core/team/team-settings';
 import { openTeamVaultConnection, type TeamVaultConnection } from '../../../main/core/team/vault-connection';
 import { HistoryStore } from '../../../main/core/uploads/history-store';
-import type { EventName, Events, Response } from '../../../shared/ipc';
+import type { Response } from '../../../shared/ipc';
 import { dispatch } from '../../../main/core/ipc/dispatch';
-import { VaultSwitcher } from '../../../main/core/team/vault-switch';
 import { makeCa, makeLeaf } from '../../unit/vault/helpers/pki';
-import { MemorySecretStore } from '../../unit/vault/helpers/memory-secret-store';
-import { testHandlerContext } from '../../unit/electron/handler-context';
 import { createDatabases } from '../../support/pg-superuser';
+import { openTeamWindow } from './team-window';
 import { startPgCluster, type PgCluster } from '../../support/pg-cluster';
 
 // A team vault out of reach (issue 11 §1, §3): the local copy equals the server, reads come from
@@ -380,24 +378,8 @@ describe('team vault offline and back', () => {
   }, 120_000);
 });
 
-/** A window's context (VaultSwitcher, as main/electron/app.ts builds it) with its own data folder, keychain and event sink. */
-async function openWindow(database: string): Promise<{ switcher: VaultSwitcher; seen: { event: EventName; payload: unknown }[]; statusEvents: () => Events['team.status'][] }> {
-  await createDatabases(cluster, [database]);
-  const seen: { event: EventName; payload: unknown }[] = [];
-  const keychain = new MemorySecretStore();
-  const base = testHandlerContext({
-    dataDir: home(),
-    secrets: () => keychain,
-    now: () => new Date(),
-    events: { emit: <E extends EventName>(event: E, payload: Events[E]) => void seen.push({ event, payload }) },
-  });
-  const switcher = await VaultSwitcher.start(base);
-  const created = await dispatch(switcher.current, 'team.create', { url: `postgres://postgres@127.0.0.1:${cluster.port}/${database}`, name: 'ops', memberName: 'Ann', password: cluster.password, sslmode: 'disable' });
-  expect(created.ok).toBe(true);
-  expect(await dispatch(switcher.current, 'team.use', { name: 'ops' })).toMatchObject({ ok: true });
-  const statusEvents = () => seen.filter((item) => item.event === 'team.status').map((item) => item.payload as Events['team.status']);
-  return { switcher, seen, statusEvents };
-}
+/** A window on a new team vault `ops` in `database`, its data folder a fresh home. */
+const openWindow = (database: string) => openTeamWindow(cluster, database, home());
 
 describe('the window hears it', () => {
   it('team.status answers for the vault in use, and team.status events follow it offline and back', async () => {
