@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import { sql, type Insertable, type Kysely } from 'kysely';
 import { VaultError } from '../../../shared/errors';
 import type { EntryUpdate, ImportedEntry, LibraryEntry } from '../../../shared/library';
@@ -237,6 +238,13 @@ export class EntryStore {
    * the other's entry. If the transaction itself fails (another process holds the lock, the disk
    * is full), every write of the batch fails with that error; if the server of a team vault went
    * out of reach, that error is thrown.
+   *
+   * The event loop gets a turn before each write. On SQLite every statement is synchronous and its
+   * promise settles at once, so without it a batch never leaves the microtask queue: the parse
+   * worker's answers and the file reads of the import (vault.ts importPaths) waited for the whole
+   * chunk, and the two threads took turns instead of working at once (docs/performance.md, import
+   * at 100,000, third session). Nothing else can use the connection meanwhile: Kysely holds it for
+   * the transaction, and no code runs its own on it (vault-db.ts).
    */
   async writeEach<T>(writes: readonly Write<T>[]): Promise<WriteResult<T>[]> {
     if (writes.length === 0) return [];
@@ -246,6 +254,7 @@ export class EntryStore {
         const done: T[] = [];
         for (const [i, write] of writes.entries()) {
           try {
+            await setImmediate();
             done.push(await write(trx));
           } catch (error) {
             failedAt = i;

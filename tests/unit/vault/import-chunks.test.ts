@@ -1,9 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DATABASE_FILE } from '../../../main/core/db/open';
 import { Vault } from '../../../main/core/library/vault';
 import { countFiles } from '../../../main/core/library/collect-files';
+import { parseAllLocally, type SourceBatchParser } from '../../../main/core/library/parse-source';
 import { MemorySecretStore } from './helpers/memory-secret-store';
 import { makeCa, makeLeaf } from './helpers/pki';
 
@@ -96,6 +99,49 @@ describe('import in chunks', () => {
       const result = await vault.importPaths([folder]);
       expect(result.failed.map((f) => [path.basename(f.file), f.error.code])).toEqual([['orphan.key', 'vault.key_without_certificate']]);
     } finally {
+      await vault.close();
+    }
+  });
+});
+
+describe('import pipeline', () => {
+  it('parses the next files while a chunk is being written, not only between chunks', async () => {
+    const ca = await makeCa('Pipeline CA');
+    const folder = tempDir();
+    fs.writeFileSync(path.join(folder, 'ca.pem'), ca.certPem);
+    const leaves = await Promise.all(Array.from({ length: 300 }, (_, i) => makeLeaf(ca, { commonName: `host${i}.pipeline.example` })));
+    leaves.forEach((leaf, i) => fs.writeFileSync(path.join(folder, `leaf-${String(i).padStart(3, '0')}.pem`), leaf.certPem));
+    const dataDir = tempDir();
+    // Chunks of 150 files: the parse calls (64 files each) of the next chunk fall within this one's writes.
+    const vault = Vault.open({ dataDir, secrets: new MemorySecretStore(), importChunkFiles: 150 });
+    // Another connection to the same file: its BEGIN IMMEDIATE fails at once while the import holds the write lock.
+    const observer = new Database(path.join(dataDir, DATABASE_FILE));
+    observer.pragma('busy_timeout = 0');
+    const duringWrite = (): boolean => {
+      try {
+        observer.exec('BEGIN IMMEDIATE');
+        observer.exec('ROLLBACK');
+        return false;
+      } catch (error) {
+        if ((error as { code?: string }).code === 'SQLITE_BUSY') return true;
+        throw error;
+      }
+    };
+    let calls = 0;
+    let callsDuringWrite = 0;
+    const parse: SourceBatchParser = (inputs, password) => {
+      calls += 1;
+      if (duringWrite()) callsDuringWrite += 1;
+      return parseAllLocally(inputs, password);
+    };
+    try {
+      const result = await vault.importPaths([folder], { parse });
+      expect(result.counts).toEqual({ new: 300, merged: 0, failed: 0, keysNotStored: 0 });
+      expect(calls).toBeGreaterThan(4);
+      // Before: the writes of a chunk never let the event loop turn, so every parse waited for the chunk's commit.
+      expect(callsDuringWrite).toBeGreaterThan(0);
+    } finally {
+      observer.close();
       await vault.close();
     }
   });
