@@ -32,7 +32,7 @@ import { inspectEntry } from './inspect-entry';
 import { anchorsWith } from '../inspect/trust';
 import { planImport, type ImportPlan, type PlannedEntry } from './plan';
 import { LibrarySearch } from './search';
-import { EntryStore, sealingContext, type DataKeySource, type Db, type KeyRole, type NewEntryFields } from './store';
+import { EntryStore, sealingContext, type BatchAudit, type DataKeySource, type Db, type KeyRole, type NewEntryFields } from './store';
 
 // The vault: the library's tables in the vault database (SQLite in the data folder, or a team's
 // PostgreSQL, docs/data-layer.md) plus a data key (the OS keychain's, or the team's). Listing,
@@ -89,6 +89,17 @@ const PARSE_BATCH = 64;
  * this process's event loop never waits long.
  */
 const WRITE_BATCH = 100;
+
+/**
+ * A team vault's audit row for one batch of an import, in the batch's transaction: what the row
+ * says is exactly what that commit stored, and a batch whose row cannot be written stores
+ * nothing. The subject is the entry when the batch wrote one (an import from a cloud's copy).
+ */
+const importAudit: BatchAudit<ImportedEntry> = (written) => {
+  if (written.length === 0) return null;
+  const created = written.filter((entry) => !entry.duplicate).length;
+  return { action: 'vault.import', subject: written.length === 1 ? written[0]!.id : null, detail: { files: written.length, new: created, merged: written.length - created } };
+};
 
 /** One write of an import: a planned entry, or a key for an entry already in the library. */
 interface ImportWrite {
@@ -456,7 +467,7 @@ export class Vault {
       const refusal = run.sealing && 'error' in run.sealing && keyRefusal(run.sealing.error);
       const runs: (ImportWrite['withoutKeys'] | null)[] = [];
       for (const write of batch) runs.push(refusal && write.withoutKeys && (await write.needsDataKey()) ? write.withoutKeys : null);
-      const results = await this.store.writeEach(batch.map((write, i) => runs[i]?.run ?? ((trx: Db) => write.run(trx, dataKey))));
+      const results = await this.store.writeEach(batch.map((write, i) => runs[i]?.run ?? ((trx: Db) => write.run(trx, dataKey))), importAudit);
       const imported: ImportedEntry[] = [];
       results.forEach((result, i) => {
         const withoutKeys = runs[i];
