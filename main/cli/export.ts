@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { exportFormats, type ExportFormat } from '../../shared/library';
 import { keyFormats, vaultOf } from '../core/library';
-import { beforeVaultAction } from '../core/team/vault-actions';
+import { checkVaultAction } from '../core/team/vault-actions';
 import { call } from './handler-context';
 import { defineCommand, exitCodes, jsonOption, onlyPositional, UsageError } from './command';
 import { jsonDocument } from './output';
@@ -70,8 +70,8 @@ export const exportCommand = defineCommand({
         throw new UsageError(`--format ${format} is binary: redirect standard output to a file or a pipe, or use --out FILE`);
       }
       const ctx = handlers();
-      await beforeVaultAction(ctx, 'library.export', { id, format, path: '-', ...options });
-      const rendered = await vaultOf(ctx).export(id, format, { ...options, reminderDays: ctx.settings.get().expiringWithinDays });
+      checkVaultAction(ctx, 'library.export', { id, format, path: '-', ...options });
+      const rendered = await vaultOf(ctx).exportOut(id, format, { ...options, reminderDays: ctx.settings.get().expiringWithinDays });
       io.stdout(binaryFormats.has(format) ? rendered.bytes : rendered.bytes.toString('utf8'));
       return exitCodes.ok;
     }

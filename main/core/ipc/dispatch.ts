@@ -1,7 +1,7 @@
 import { contract, isChannel, type Channel, type Request, type Response, type SpecificIssue } from '../../../shared/ipc';
 import { isErrorCode, VaultError, type ErrorInfo, type Result } from '../../../shared/errors';
 import type { HandlerContext } from './context';
-import { beforeVaultAction } from '../team/vault-actions';
+import { checkVaultAction } from '../team/vault-actions';
 import { handlers } from './handlers';
 import type { z } from 'zod';
 import { toErrorInfo } from './error-info';
@@ -79,7 +79,7 @@ function specificError(params: unknown): VaultError | null {
 async function invoke<C extends Channel>(ctx: HandlerContext, channel: C, request: Request<C>): Promise<Result<Response<C>>> {
   try {
     const handler = handlers[channel] as (ctx: HandlerContext, request: Request<C>) => Promise<Response<C>>;
-    await beforeVaultAction(ctx, channel, request);
+    checkVaultAction(ctx, channel, request);
     return { ok: true, value: await handler(ctx, request) };
   } catch (error) {
     return failure(toErrorInfo(error, channel));

@@ -365,6 +365,7 @@ export class Vault {
     });
   }
 
+  /** The rendered export for this process's own use (an upload's material); what a person receives goes through exportOut. */
   async export(typed: string, format: ExportFormat, options: ExportOptions = {}): Promise<RenderedExport> {
     const entry = await this.entry(typed);
     const certs = await this.store.certificates(entry.id);
@@ -376,11 +377,26 @@ export class Vault {
   }
 
   /**
+   * The export a person receives (a file, standard output), as opposed to the material an upload
+   * sends. On a team vault a private key in it leaves only once its audit row is written: after
+   * the key was opened (a refused export leaves no row), before it is written or printed.
+   */
+  async exportOut(typed: string, format: ExportFormat, options: ExportOptions = {}): Promise<RenderedExport> {
+    const rendered = await this.export(typed, format, options);
+    const audit = this.vault.audit;
+    if (rendered.secret && audit) {
+      const subject = await this.resolve(typed);
+      await this.vault.db.transaction().execute((trx) => audit(trx, { action: 'vault.export_key', subject, detail: { format } }));
+    }
+    return rendered;
+  }
+
+  /**
    * Exports to a file, replacing it atomically. Files with a private key are created owner-only
    * (0600) from the start, never readable by others even for a moment.
    */
   async exportToFile(typed: string, format: ExportFormat, file: string, options: ExportOptions = {}): Promise<{ file: string; bytes: number }> {
-    const rendered = await this.export(typed, format, options);
+    const rendered = await this.exportOut(typed, format, options);
     try {
       writeFileAtomic(file, rendered.bytes, rendered.secret ? 0o600 : 0o644);
     } catch (error) {

@@ -2,7 +2,6 @@ import { VaultError } from '../../../shared/errors';
 import type { Channel, Request } from '../../../shared/ipc';
 import type { HandlerContext } from '../ipc/context';
 import { keyFormats } from '../library/export';
-import type { AuditEntry } from '../db/vault-db';
 import { requireRole, type GuardedAction } from './roles';
 
 // What a team vault asks of each channel that changes it, in one table read by dispatch (and by
@@ -10,16 +9,14 @@ import { requireRole, type GuardedAction } from './roles';
 // (export one) is decided by the team key, not here; this covers what a viewer's app could
 // otherwise ask for (an import, an edit, an upload, a deployment).
 //
-// The audit rows of changes are not here: each store writes its change's row in the transaction
-// that makes it (VaultDb.audit), so a change and its row commit together or not at all, whichever
-// front door asked for it. Only what changes nothing, a private key given out, is audited here,
-// before the handler runs.
+// The audit rows are not here: each store writes its change's row in the transaction that makes
+// it (VaultDb.audit), so a change and its row commit together or not at all, whichever front door
+// asked for it; an exported private key is audited by the library once opened, before it is
+// written or printed (library/vault.ts).
 
 interface VaultAction<C extends Channel> {
   /** Throws when this context's member may not do it; nothing happens on a local vault. */
   readonly check?: (ctx: Pick<HandlerContext, 'team'>, request: Request<C>) => void;
-  /** The audit row written before the handler runs; no row, no handler (fail closed). */
-  readonly auditFirst?: (request: Request<C>) => AuditEntry | null;
 }
 
 type VaultActions = { readonly [C in Channel]?: VaultAction<C> };
@@ -45,7 +42,6 @@ export const vaultActions: VaultActions = {
       const offline = keyFormats.has(request.format) ? ctx.team?.().offline() : null;
       if (offline) throw offline;
     },
-    auditFirst: (request) => (keyFormats.has(request.format) ? { action: 'vault.export_key', subject: request.id, detail: { format: request.format } } : null),
   },
   // Sharing (secretSource 'team') is checked by the account store, which knows an edited account's current source.
   'accounts.save': { check: operator('account') },
@@ -60,15 +56,7 @@ export const vaultActions: VaultActions = {
   'library.resetDataKey': { check: localOnly('reset-data-key') },
 };
 
-/**
- * Before the channel's handler runs: its role check, then (team vaults only) the audit row of
- * what it gives out, which must be written before anything is given (an error here stops the
- * request: no row, no key).
- */
-export async function beforeVaultAction<C extends Channel>(ctx: HandlerContext, channel: C, request: Request<C>): Promise<void> {
-  const action = vaultActions[channel] as VaultAction<C> | undefined;
-  action?.check?.(ctx, request);
-  const entry = action?.auditFirst?.(request);
-  const team = ctx.team?.();
-  if (entry && team) await team.audit(entry);
+/** The channel's check, before its handler runs. */
+export function checkVaultAction<C extends Channel>(ctx: HandlerContext, channel: C, request: Request<C>): void {
+  (vaultActions[channel] as VaultAction<C> | undefined)?.check?.(ctx, request);
 }

@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import type { AuditEntry, AuditInTransaction, VaultDb } from '../db/vault-db';
+import type { AuditInTransaction, VaultDb } from '../db/vault-db';
 import { localActor, type Actor } from '../ipc/actor';
 import type { HandlerContext } from '../ipc/context';
 import { log } from '../log';
@@ -64,11 +64,6 @@ export async function openTeamVaultContext(env: TeamEnvironment, name: string, o
     announcesChanges: options.keepCopy && options.announce !== undefined,
     status: () => vault.status(),
     offline: () => (vault.status().online ? null : vault.offlineError()),
-    audit: async (audited: AuditEntry) => {
-      const db = teamDb();
-      const by = actor();
-      await teamDbCall(address, () => db.transaction().execute((tx) => appendAuditOrRefuse(tx, entry, by, audited, env.now())));
-    },
     teamKey: () => dataKeys.current(),
     memberNames: async (ids) => {
       const db = teamDb();

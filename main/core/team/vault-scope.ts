@@ -1,6 +1,5 @@
 import type { VaultError } from '../../../shared/errors';
 import type { TeamVaultStatus } from '../../../shared/team';
-import type { AuditEntry } from '../db/vault-db';
 import type { MemberRole } from './db/schema';
 
 // What a handler can ask of the team vault its context works on. Kept apart from vault-context.ts
@@ -22,8 +21,6 @@ export interface TeamVaultScope {
   status(): TeamVaultStatus;
   /** `team.offline` while the vault shows its local copy (nothing can change it, nor its audit log); null while online. */
   offline(): VaultError | null;
-  /** Appends the audit row of a vault action done by this member (and announces it to other members). */
-  audit(entry: AuditEntry): Promise<void>;
   /** The team key with its version, for shared account secrets (refused for a viewer: `team.viewer_no_key`). */
   teamKey(): Promise<{ readonly key: Buffer; readonly version: number }>;
   /** Member names by id, removed members included. */
