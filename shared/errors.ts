@@ -162,6 +162,7 @@ export const errorCodes = [
   'team.audit_row_changed',
   'team.audit_row_removed',
   'team.audit_row_reordered',
+  'team.audit_failed',
   // IPC and generic
   'ipc.bad_request',
   'ipc.forbidden_sender',

@@ -2,7 +2,6 @@ import { retireChoices, type AccountDeployment, type DeployPlan, type Deployment
 import { printable } from '../../shared/printable';
 import { deployOf } from '../core/deploy';
 import { requireRole } from '../core/team/roles';
-import { auditVaultAction } from '../core/team/vault-actions';
 import { defineCommand, exitCodes, jsonOption, onlyPositional, UsageError } from './command';
 import { jsonDocument, table } from './output';
 
@@ -104,7 +103,6 @@ export const deployCommand = defineCommand({
     }
     requireRole(ctx, 'operator', 'deploy');
     const started = await service.start(id, options, (account, identity) => ctx.dialogs.confirmAccount(account, identity));
-    await auditVaultAction(ctx, { action: 'vault.deploy', subject: id, detail: { deployment: started.deploymentId } });
     if (!values.json) io.stderr(`deployment ${started.deploymentId.slice(0, 8)} started\n`);
     const record = await started.done;
     io.stdout(values.json ? jsonDocument({ deploymentId: record.id, plan: started.plan ? planJson(started.plan) : [], results: record.accounts.map(resultJson) }, values.pretty) : resultsText(record));
@@ -123,7 +121,6 @@ export const rollbackCommand = defineCommand({
     const ctx = handlers();
     requireRole(ctx, 'operator', 'rollback');
     const started = await deployOf(ctx).rollback(id);
-    await auditVaultAction(ctx, { action: 'vault.rollback', subject: id, detail: { deployment: started.deploymentId } });
     const record = await started.done;
     io.stdout(values.json ? jsonDocument({ deploymentId: record.id, results: record.accounts.map(resultJson) }, values.pretty) : resultsText(record));
     return exitFor(record.accounts, 'rolled-back');

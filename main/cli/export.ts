@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { exportFormats, type ExportFormat } from '../../shared/library';
 import { keyFormats, vaultOf } from '../core/library';
-import { auditChannel, checkVaultAction } from '../core/team/vault-actions';
+import { checkVaultAction } from '../core/team/vault-actions';
 import { call } from './handler-context';
 import { defineCommand, exitCodes, jsonOption, onlyPositional, UsageError } from './command';
 import { jsonDocument } from './output';
@@ -71,8 +71,7 @@ export const exportCommand = defineCommand({
       }
       const ctx = handlers();
       checkVaultAction(ctx, 'library.export', { id, format, path: '-', ...options });
-      const rendered = await vaultOf(ctx).export(id, format, { ...options, reminderDays: ctx.settings.get().expiringWithinDays });
-      await auditChannel(ctx, 'library.export', { id, format, path: '-', ...options }, { file: '-', bytes: rendered.bytes.length });
+      const rendered = await vaultOf(ctx).exportOut(id, format, { ...options, reminderDays: ctx.settings.get().expiringWithinDays });
       io.stdout(binaryFormats.has(format) ? rendered.bytes : rendered.bytes.toString('utf8'));
       return exitCodes.ok;
     }

@@ -1,7 +1,6 @@
 import type { TargetResult, UploadProgress } from '../../shared/uploads';
 import { vaultOf } from '../core/library';
 import { requireRole } from '../core/team/roles';
-import { auditVaultAction } from '../core/team/vault-actions';
 import { uploadsOf } from '../core/uploads';
 import { materialFromFiles, materialFromLibrary } from '../core/uploads/material';
 import { defineCommand, exitCodes, jsonOption, UsageError } from './command';
@@ -95,7 +94,6 @@ export const uploadCommand = defineCommand({
       material,
       (progress) => io.stderr(progressLine(progress)),
     );
-    await auditVaultAction(ctx, { action: 'vault.upload', subject: certificateId, detail: { fingerprint: material.leaf.fingerprintSha256, accounts: targets.length } });
     const { results } = await done;
 
     if (values.json) {

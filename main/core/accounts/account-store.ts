@@ -6,7 +6,7 @@ import type { CloudAccount, SecretSource } from '../../../shared/uploads';
 import type { AccountConfig, CloudCredentials, CloudProvider } from '../../clouds/provider';
 import { equalsNocase, isUniqueViolation, nocase } from '../db/dialect-sql';
 import type { CloudAccountsTable } from '../db/tables';
-import type { VaultDb } from '../db/vault-db';
+import type { AuditEntry, VaultDb } from '../db/vault-db';
 import type { SecretStore } from '../keychain';
 import { log } from '../log';
 import { AccountConfirmations } from './account-confirmation';
@@ -146,6 +146,7 @@ export class AccountStore {
     const shared = source === 'team' && credentials ? await sealSharedSecret(this.team!, id, credentials) : null;
     if (toKeychain) await this.secrets.set(key, serializeCredentials(toKeychain));
     else if (leavingKeychain) await this.secrets.delete(key);
+    const saved: AuditEntry = { action: 'account.save', subject: id, detail: { name: valid.name, cloud: valid.cloud, shared: source === 'team' } };
     try {
       const values = {
         name: valid.name,
@@ -167,12 +168,16 @@ export class AccountStore {
         await this.vault.db.transaction().execute(async (trx) => {
           await trx.updateTable('cloud_accounts').set(values).where('id', '=', id).execute();
           if (identityChanged) await this.confirmations.forget(id, trx);
+          await this.vault.audit?.(trx, saved);
         });
       } else {
-        await this.vault.db
-          .insertInto('cloud_accounts')
-          .values({ ...values, id, cloud: valid.cloud, created_at: stamp })
-          .execute();
+        await this.vault.db.transaction().execute(async (trx) => {
+          await trx
+            .insertInto('cloud_accounts')
+            .values({ ...values, id, cloud: valid.cloud, created_at: stamp })
+            .execute();
+          await this.vault.audit?.(trx, saved);
+        });
       }
     } catch (error) {
       await this.restoreSecret(id, touchesKeychain, previousSecret);
@@ -183,15 +188,27 @@ export class AccountStore {
     return this.get(id);
   }
 
-  /** Deletes the keychain entry first: a failure there leaves the account intact, never an orphaned secret. */
+  /**
+   * Deletes the keychain entry first: a failure there leaves the account intact, never an orphaned
+   * secret. When the row cannot be deleted (a team vault that cannot record it in its audit log),
+   * the secret is put back.
+   */
   async remove(idOrName: string): Promise<CloudAccount> {
     const account = await this.get(idOrName);
     if (account.secretSource === 'team') requireSharingAdmin(this.team, account.name);
-    if (account.secretSource === 'keychain' && this.ownsSecret(account)) await this.secrets.delete(keychainAccount(account.id));
-    await this.vault.db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('cloud_accounts').where('id', '=', account.id).execute();
-      await this.confirmations.forget(account.id, trx);
-    });
+    const ownKeychain = account.secretSource === 'keychain' && this.ownsSecret(account);
+    const previousSecret = ownKeychain ? await this.secrets.get(keychainAccount(account.id)) : null;
+    if (ownKeychain) await this.secrets.delete(keychainAccount(account.id));
+    try {
+      await this.vault.db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('cloud_accounts').where('id', '=', account.id).execute();
+        await this.confirmations.forget(account.id, trx);
+        await this.vault.audit?.(trx, { action: 'account.remove', subject: account.id, detail: { name: account.name, shared: account.secretSource === 'team' } });
+      });
+    } catch (error) {
+      await this.restoreSecret(account.id, ownKeychain, previousSecret);
+      throw error;
+    }
     log.info('account_removed', { accountId: account.id, cloud: account.cloud });
     return account;
   }

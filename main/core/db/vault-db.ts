@@ -11,6 +11,21 @@ import type { VaultTables } from './tables';
 
 export type VaultEngine = 'sqlite' | 'postgres';
 
+/** A change as the team vault's audit log records it (team/audit.ts). */
+export interface AuditEntry {
+  readonly action: string;
+  readonly subject: string | null;
+  readonly detail: Readonly<Record<string, string | number | boolean | null>>;
+}
+
+/**
+ * Records a change in the transaction that makes it, so both commit or neither does. A store
+ * calls it as the last statement of its write (the append serialises on the audit chain's lock,
+ * held from there to the commit). It throws when the row cannot be written, and the store's
+ * transaction rolls back.
+ */
+export type AuditInTransaction = (trx: Kysely<VaultTables>, entry: AuditEntry) => Promise<void>;
+
 export interface VaultDb {
   readonly db: Kysely<VaultTables>;
   readonly engine: VaultEngine;
@@ -21,6 +36,8 @@ export interface VaultDb {
    * inside a Kysely transaction left open across an await.
    */
   readonly sqliteFile: string | null;
+  /** A team vault's audit log; absent on the local vault, which keeps none. */
+  readonly audit?: AuditInTransaction;
   close(): Promise<void>;
 }
 

@@ -18,8 +18,9 @@ import type { DeployHandle, DeployMode, DeployResource } from '../../clouds/depl
 import type { Sealed } from '../seal';
 import { insertionOrder, lockCertificateOnAccount } from '../db/dialect-sql';
 import type { DeploymentAccountsTable, DeploymentResourcesTable, DeploymentsTable, VaultTables } from '../db/tables';
-import type { VaultDb } from '../db/vault-db';
+import type { AuditEntry, VaultDb } from '../db/vault-db';
 import { processIsAlive } from '../uploads/history-store';
+import { deploymentEnded, deploymentInterrupted, deploymentStarted, type AuditedDeployment } from './deploy-audit';
 import { isAbandoned, ownerColumns, ownerOf, type Holder, type RowOwner } from '../db/row-owner';
 
 // The deployment history. A step (one account, one old copy) is inserted 'running' with its
@@ -168,7 +169,7 @@ export class DeployStore {
           started_at: at,
         })
         .execute();
-      if (steps.length === 0) return;
+      if (steps.length === 0) return await this.audited(trx, id, (audited) => deploymentStarted(audited, []));
       await trx
         .insertInto('deployment_accounts')
         .values(
@@ -207,6 +208,7 @@ export class DeployStore {
       for (let start = 0; start < resources.length; start += INSERT_BATCH) {
         await trx.insertInto('deployment_resources').values(resources.slice(start, start + INSERT_BATCH)).execute();
       }
+      await this.audited(trx, id, (audited) => deploymentStarted(audited, steps.map((step) => step.accountName)));
     });
     return { id, stepIds };
   }
@@ -279,8 +281,25 @@ export class DeployStore {
     await this.vault.db.updateTable('deployment_accounts').set({ status: 'rolled-back' }).where('id', '=', stepId).execute();
   }
 
+  /** Its end and, on a team vault, the audit row of its outcome, in one transaction. */
   async finishDeployment(id: string): Promise<void> {
-    await this.vault.db.updateTable('deployments').set({ finished_at: this.now().toISOString() }).where('id', '=', id).execute();
+    await this.vault.db.transaction().execute(async (trx) => {
+      await trx.updateTable('deployments').set({ finished_at: this.now().toISOString() }).where('id', '=', id).execute();
+      await this.audited(trx, id, async (audited) => {
+        const steps = await trx.selectFrom('deployment_accounts').select(['status', 'error_json']).where('deployment_id', '=', id).orderBy('position').execute();
+        return deploymentEnded(
+          audited,
+          steps.map((step) => ({ status: step.status, errorCode: step.error_json === null ? null : ((JSON.parse(step.error_json) as Partial<UploadFailure>).code ?? null) })),
+        );
+      });
+    });
+  }
+
+  /** Appends the deployment's audit row (team vaults only) inside `trx`, from its row as `trx` sees it. */
+  private async audited(trx: Kysely<VaultTables>, id: string, entry: (deployment: AuditedDeployment) => AuditEntry | Promise<AuditEntry>): Promise<void> {
+    if (!this.vault.audit) return;
+    const row = await trx.selectFrom('deployments').select(['certificate_id', 'common_name', 'rollback_of']).where('id', '=', id).executeTakeFirstOrThrow();
+    await this.vault.audit(trx, await entry({ id, certificateId: row.certificate_id, commonName: row.common_name, rollbackOf: row.rollback_of }));
   }
 
   /**
@@ -291,13 +310,14 @@ export class DeployStore {
   async markAbandoned(isAlive: (pid: number) => boolean = processIsAlive): Promise<number> {
     const rows = await this.vault.db
       .selectFrom('deployment_accounts')
-      .select(['id', 'owner_pid', 'owner_machine', 'owner_name', 'heartbeat_at'])
+      .select(['id', 'deployment_id', 'owner_pid', 'owner_machine', 'owner_name', 'heartbeat_at'])
       .where('status', '=', 'running')
       .execute();
     const now = this.now();
     const orphans = rows.filter((row) => isAbandoned(row, this.owner, now, isAlive));
     if (orphans.length === 0) return 0;
     let swept = 0;
+    const interrupted = new Set<string>();
     await this.vault.db.transaction().execute(async (trx) => {
       for (const row of orphans) {
         // The heartbeat it was judged by: a holder that beat meanwhile keeps its claim.
@@ -310,8 +330,11 @@ export class DeployStore {
           .executeTakeFirst();
         if (claim.numUpdatedRows === 0n) continue;
         swept += 1;
+        interrupted.add(row.deployment_id);
         await trx.updateTable('deployment_resources').set({ status: 'unknown' }).where('step_id', '=', row.id).where('status', 'in', ['pending', 'running']).execute();
       }
+      // Its process never recorded an end: the audit log gets one from whoever found it gone.
+      for (const deploymentId of interrupted) await this.audited(trx, deploymentId, deploymentInterrupted);
     });
     return swept;
   }

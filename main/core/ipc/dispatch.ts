@@ -1,7 +1,7 @@
 import { contract, isChannel, type Channel, type Request, type Response, type SpecificIssue } from '../../../shared/ipc';
 import { isErrorCode, VaultError, type ErrorInfo, type Result } from '../../../shared/errors';
 import type { HandlerContext } from './context';
-import { auditChannel, checkVaultAction } from '../team/vault-actions';
+import { checkVaultAction } from '../team/vault-actions';
 import { handlers } from './handlers';
 import type { z } from 'zod';
 import { toErrorInfo } from './error-info';
@@ -80,9 +80,7 @@ async function invoke<C extends Channel>(ctx: HandlerContext, channel: C, reques
   try {
     const handler = handlers[channel] as (ctx: HandlerContext, request: Request<C>) => Promise<Response<C>>;
     checkVaultAction(ctx, channel, request);
-    const value = await handler(ctx, request);
-    await auditChannel(ctx, channel, request, value);
-    return { ok: true, value };
+    return { ok: true, value: await handler(ctx, request) };
   } catch (error) {
     return failure(toErrorInfo(error, channel));
   }

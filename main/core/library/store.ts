@@ -7,7 +7,7 @@ import { seal, type Sealed } from '../seal';
 import { isUniqueViolation, reindexSearchText, searchRowidColumn } from '../db/dialect-sql';
 import { prepared, type Prepared } from '../db/prepared';
 import type { EntriesTable, VaultTables } from '../db/tables';
-import { isVaultOutOfReach, type VaultDb, type VaultEngine } from '../db/vault-db';
+import { isVaultOutOfReach, type AuditEntry, type VaultDb, type VaultEngine } from '../db/vault-db';
 import { currentGeneration } from './data-key';
 import { newEntryId, randomEntryId } from './entry-id';
 import { Lineage } from './lineage';
@@ -49,6 +49,18 @@ export type Db = Kysely<VaultTables>;
 
 /** One write of a batch, run inside the batch's transaction. */
 export type Write<T> = (trx: Db) => Promise<T>;
+
+/** Which fields an edit set ("name,tags"), for its audit row. */
+function changedFields(patch: EntryUpdate): string {
+  return Object.entries(patch)
+    .filter(([, value]) => value !== undefined)
+    .map(([field]) => field)
+    .sort()
+    .join(',');
+}
+
+/** The audit row of a batch, from what its writes returned; null when it changed nothing worth one. */
+export type BatchAudit<T> = (written: readonly T[]) => AuditEntry | null;
 
 export type WriteResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
 
@@ -246,7 +258,7 @@ export class EntryStore {
    * at 100,000, third session). Nothing else can use the connection meanwhile: Kysely holds it for
    * the transaction, and no code runs its own on it (vault-db.ts).
    */
-  async writeEach<T>(writes: readonly Write<T>[]): Promise<WriteResult<T>[]> {
+  async writeEach<T>(writes: readonly Write<T>[], audit?: BatchAudit<T>): Promise<WriteResult<T>[]> {
     if (writes.length === 0) return [];
     let failedAt = -1;
     try {
@@ -261,6 +273,7 @@ export class EntryStore {
             throw error;
           }
         }
+        await this.audited(trx, audit?.(done));
         return done;
       });
       return values.map((value) => ({ ok: true, value }));
@@ -269,17 +282,27 @@ export class EntryStore {
       // one cut at its COMMIT may have landed, so the caller stops and says so instead of going on.
       if (isVaultOutOfReach(error)) throw error;
       if (failedAt === -1) return writes.map(() => ({ ok: false, error }));
-      const failed: WriteResult<T> = isUniqueViolation(error) ? await this.retried(writes[failedAt]!) : { ok: false, error };
-      return [...(await this.writeEach(writes.slice(0, failedAt))), failed, ...(await this.writeEach(writes.slice(failedAt + 1)))];
+      const failed: WriteResult<T> = isUniqueViolation(error) ? await this.retried(writes[failedAt]!, audit) : { ok: false, error };
+      return [...(await this.writeEach(writes.slice(0, failedAt), audit)), failed, ...(await this.writeEach(writes.slice(failedAt + 1), audit))];
     }
   }
 
-  private async retried<T>(write: Write<T>): Promise<WriteResult<T>> {
+  private async retried<T>(write: Write<T>, audit: BatchAudit<T> | undefined): Promise<WriteResult<T>> {
     try {
-      return { ok: true, value: await this.vault.db.transaction().execute(write) };
+      const value = await this.vault.db.transaction().execute(async (trx) => {
+        const written = await write(trx);
+        await this.audited(trx, audit?.([written]));
+        return written;
+      });
+      return { ok: true, value };
     } catch (error) {
       return { ok: false, error };
     }
+  }
+
+  /** A team vault's audit row for what this transaction wrote, as its last statement. */
+  private async audited(trx: Db, entry: AuditEntry | null | undefined): Promise<void> {
+    if (entry) await this.vault.audit?.(trx, entry);
   }
 
   /**
@@ -332,6 +355,7 @@ export class EntryStore {
       // The read above is not a lock on every engine: a writer that committed in between leaves no row.
       if (result.numUpdatedRows !== 1n) throw editConflict((await this.get(entryId, trx)) ?? current);
       await reindexSearchText(this.vault.engine, trx, entryId, search);
+      await this.audited(trx, { action: 'vault.edit', subject: entryId, detail: { fields: changedFields(patch) } });
       return (await this.get(entryId, trx))!;
     });
   }
@@ -344,7 +368,9 @@ export class EntryStore {
     return this.vault.db.transaction().execute(async (trx) => {
       await this.lineage.unlinkForRemoval(trx, entryId);
       const result = await trx.deleteFrom('entries').where('id', '=', entryId).executeTakeFirst();
-      return Number(result.numDeletedRows) === 1;
+      const removed = Number(result.numDeletedRows) === 1;
+      if (removed) await this.audited(trx, { action: 'vault.remove', subject: entryId, detail: {} });
+      return removed;
     });
   }
 

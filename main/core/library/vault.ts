@@ -32,7 +32,7 @@ import { inspectEntry } from './inspect-entry';
 import { anchorsWith } from '../inspect/trust';
 import { planImport, type ImportPlan, type PlannedEntry } from './plan';
 import { LibrarySearch } from './search';
-import { EntryStore, sealingContext, type DataKeySource, type Db, type KeyRole, type NewEntryFields } from './store';
+import { EntryStore, sealingContext, type BatchAudit, type DataKeySource, type Db, type KeyRole, type NewEntryFields } from './store';
 
 // The vault: the library's tables in the vault database (SQLite in the data folder, or a team's
 // PostgreSQL, docs/data-layer.md) plus a data key (the OS keychain's, or the team's). Listing,
@@ -89,6 +89,17 @@ const PARSE_BATCH = 64;
  * this process's event loop never waits long.
  */
 const WRITE_BATCH = 100;
+
+/**
+ * A team vault's audit row for one batch of an import, in the batch's transaction: what the row
+ * says is exactly what that commit stored, and a batch whose row cannot be written stores
+ * nothing. The subject is the entry when the batch wrote one (an import from a cloud's copy).
+ */
+const importAudit: BatchAudit<ImportedEntry> = (written) => {
+  if (written.length === 0) return null;
+  const created = written.filter((entry) => !entry.duplicate).length;
+  return { action: 'vault.import', subject: written.length === 1 ? written[0]!.id : null, detail: { files: written.length, new: created, merged: written.length - created } };
+};
 
 /** One write of an import: a planned entry, or a key for an entry already in the library. */
 interface ImportWrite {
@@ -357,6 +368,7 @@ export class Vault {
     });
   }
 
+  /** The rendered export for this process's own use (an upload's material); what a person receives goes through exportOut. */
   async export(typed: string, format: ExportFormat, options: ExportOptions = {}): Promise<RenderedExport> {
     const entry = await this.entry(typed);
     const certs = await this.store.certificates(entry.id);
@@ -368,11 +380,26 @@ export class Vault {
   }
 
   /**
+   * The export a person receives (a file, standard output), as opposed to the material an upload
+   * sends. On a team vault a private key in it leaves only once its audit row is written: after
+   * the key was opened (a refused export leaves no row), before it is written or printed.
+   */
+  async exportOut(typed: string, format: ExportFormat, options: ExportOptions = {}): Promise<RenderedExport> {
+    const rendered = await this.export(typed, format, options);
+    const audit = this.vault.audit;
+    if (rendered.secret && audit) {
+      const subject = await this.resolve(typed);
+      await this.vault.db.transaction().execute((trx) => audit(trx, { action: 'vault.export_key', subject, detail: { format } }));
+    }
+    return rendered;
+  }
+
+  /**
    * Exports to a file, replacing it atomically. Files with a private key are created owner-only
    * (0600) from the start, never readable by others even for a moment.
    */
   async exportToFile(typed: string, format: ExportFormat, file: string, options: ExportOptions = {}): Promise<{ file: string; bytes: number }> {
-    const rendered = await this.export(typed, format, options);
+    const rendered = await this.exportOut(typed, format, options);
     try {
       writeFileAtomic(file, rendered.bytes, rendered.secret ? 0o600 : 0o644);
     } catch (error) {
@@ -459,7 +486,7 @@ export class Vault {
       const refusal = run.sealing && 'error' in run.sealing && keyRefusal(run.sealing.error);
       const runs: (ImportWrite['withoutKeys'] | null)[] = [];
       for (const write of batch) runs.push(refusal && write.withoutKeys && (await write.needsDataKey()) ? write.withoutKeys : null);
-      const results = await this.store.writeEach(batch.map((write, i) => runs[i]?.run ?? ((trx: Db) => write.run(trx, dataKey))));
+      const results = await this.store.writeEach(batch.map((write, i) => runs[i]?.run ?? ((trx: Db) => write.run(trx, dataKey))), importAudit);
       const imported: ImportedEntry[] = [];
       results.forEach((result, i) => {
         const withoutKeys = runs[i];

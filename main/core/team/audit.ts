@@ -1,6 +1,8 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { VaultError } from '../../../shared/errors';
 import { auditRowHash, nextPrevHash, verifyAuditChain, type AuditChainVerdict, type AuditHead, type AuditRow as ChainRow, type JsonValue } from './crypto/audit-chain';
 import { notifyChange } from './db/notify';
+import type { AuditEntry } from '../db/vault-db';
 import type { PasswordSources } from './db/password';
 import type { AuditRow, TeamDatabase } from './db/schema';
 import { withSession, type TeamEnvironment } from './session';
@@ -19,11 +21,6 @@ export interface AuditActor {
   readonly machine: string;
 }
 
-export interface AuditEntry {
-  readonly action: string;
-  readonly subject: string | null;
-  readonly detail: Readonly<Record<string, string | number | boolean | null>>;
-}
 
 /** Appends the row and announces it (NOTIFY is delivered when, and only if, the transaction commits). Returns its seq. */
 export async function appendAudit(tx: Transaction<TeamDatabase>, teamId: string, actor: AuditActor, entry: AuditEntry, at: Date): Promise<number> {
@@ -40,6 +37,30 @@ export async function appendAudit(tx: Transaction<TeamDatabase>, teamId: string,
     .execute();
   await notifyChange(tx, { action: entry.action, subject: entry.subject, seq: String(seq) });
   return seq;
+}
+
+/**
+ * appendAudit for a change that must not happen unrecorded: a row that cannot be written (the
+ * app role may not insert, a trigger refuses it) is `team.audit_failed`, which rolls back the
+ * caller's transaction. A lost connection stays what it is (team.connection_lost, offline).
+ */
+export async function appendAuditOrRefuse(tx: Transaction<TeamDatabase>, team: { readonly name: string; readonly teamId: string }, actor: AuditActor, entry: AuditEntry, at: Date): Promise<number> {
+  try {
+    return await appendAudit(tx, team.teamId, actor, entry, at);
+  } catch (error) {
+    if (error instanceof VaultError || !isServerRefusal(error)) throw error;
+    throw new VaultError('team.audit_failed', { team: team.name, action: entry.action, reason: error.message.split('\n')[0]!.slice(0, 200) });
+  }
+}
+
+/**
+ * An error the server answered with (a SQLSTATE), as opposed to a connection that failed or a
+ * server going down (classes 08 and 57P: the caller's connection handling reports those).
+ */
+function isServerRefusal(error: unknown): error is Error & { readonly code: string } {
+  if (!(error instanceof Error)) return false;
+  const { code } = error as Error & { readonly code?: unknown };
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !/^(08|57P)/.test(code);
 }
 
 export async function readAudit(db: Kysely<TeamDatabase>): Promise<AuditRow[]> {

@@ -7,20 +7,25 @@ import { resolveDbPassword } from './db/password';
 import type { TeamEnvironment } from './session';
 import { TeamSettingsStore } from './team-settings';
 
-// Live updates for the window: one LISTEN connection to the team vault the window shows, turned
-// into `team.changed` events, so a join request, an approval or a removal made on another
-// computer appears without a refresh. One per handler context: watching another vault (or none)
-// closes the previous connection.
+// Live updates for the window: `team.changed` events for the team vault the Team screen shows, so
+// a join request, an approval or a removal made on another computer appears without a refresh.
+// The vault in use already hears its changes on its own LISTEN connection (vault-connection.ts),
+// which announces them as these events: watching it opens nothing more. Another team vault gets a
+// LISTEN connection of its own, one per handler context: watching another vault (or none) closes it.
 
-const watching = new WeakMap<HandlerContext, { readonly vault: string; readonly listener: TeamListener }>();
+const watching = new WeakMap<HandlerContext, { readonly vault: string; readonly listener: TeamListener | null }>();
 
 /** Watches `vault` (a team vault's name), or stops watching with null. */
 export async function watchVault(ctx: HandlerContext, env: TeamEnvironment, vault: string | null): Promise<void> {
   const previous = watching.get(ctx);
   if (previous && previous.vault === vault) return;
   watching.delete(ctx);
-  await previous?.listener.close();
+  await previous?.listener?.close();
   if (vault === null) return;
+  if (announcedByVaultInUse(ctx, vault)) {
+    watching.set(ctx, { vault, listener: null });
+    return;
+  }
   const entry = new TeamSettingsStore(env.dataDir).find(vault);
   const { address } = parseTeamUrl(entry.url);
   const { password } = await resolveDbPassword(env.secrets, vault, {});
@@ -42,6 +47,18 @@ export async function watchVault(ctx: HandlerContext, env: TeamEnvironment, vaul
     if (watching.get(ctx)?.listener === listener) watching.delete(ctx);
     throw error;
   }
+}
+
+/** True when the context's own vault is `vault` and its connection already announces changes. */
+function announcedByVaultInUse(ctx: HandlerContext, vault: string): boolean {
+  let team;
+  try {
+    team = ctx.team?.();
+  } catch {
+    // A vault in use that could not be opened hears nothing: the watch gets its own connection.
+    return false;
+  }
+  return team?.name === vault && team.announcesChanges;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { VaultError } from '../../../shared/errors';
-import { appendAudit, type AuditActor } from './audit';
+import { appendAuditOrRefuse, type AuditActor } from './audit';
 import { fingerprintPhrase } from './crypto/fingerprint-phrase';
 import { generateMemberKeyPair, requireMemberKey, saveMemberKey } from './crypto/member-key';
 import { newTeamKey, unwrapTeamKey, wrapTeamKey } from './crypto/team-key';
@@ -54,7 +54,7 @@ export async function createTeam(env: TeamEnvironment, input: TeamAddressInput):
           .values({ id: entry.memberId, name: input.memberName, machine, public_key: pair.publicKey, role: 'admin', status: 'active', added_by: null, added_at: at })
           .execute();
         await tx.insertInto('team_key_wraps').values({ member_id: entry.memberId, key_version: 1, wrapped }).execute();
-        await appendAudit(tx, entry.teamId, { memberId: entry.memberId, memberName: input.memberName, machine }, { action: 'team.create', subject: name, detail: { keyVersion: 1 } }, at);
+        await appendAuditOrRefuse(tx, entry, { memberId: entry.memberId, memberName: input.memberName, machine }, { action: 'team.create', subject: name, detail: { keyVersion: 1 } }, at);
       }),
     );
     await saveDbPassword(env.secrets, name, password);
@@ -85,7 +85,7 @@ export async function joinTeam(env: TeamEnvironment, input: TeamAddressInput): P
     await session.call((db) =>
       db.transaction().execute(async (tx) => {
         await tx.insertInto('join_requests').values({ id: requestId, name: input.memberName, machine, public_key: pair.publicKey, created_at: at, status: 'pending', decided_by: null }).execute();
-        await appendAudit(tx, entry.teamId, { memberId: null, memberName: input.memberName, machine }, { action: 'member.request', subject: requestId, detail: {} }, at);
+        await appendAuditOrRefuse(tx, entry, { memberId: null, memberName: input.memberName, machine }, { action: 'member.request', subject: requestId, detail: {} }, at);
       }),
     );
     await saveDbPassword(env.secrets, name, password);
@@ -147,7 +147,7 @@ export async function approveRequest(env: TeamEnvironment, name: string, input: 
           const context = { teamId: entry.teamId, memberId: request.id, keyVersion: team.key_version };
           await tx.insertInto('team_key_wraps').values({ member_id: request.id, key_version: team.key_version, wrapped: await wrapTeamKey(teamKey, request.public_key, context) }).execute();
         }
-        await appendAudit(tx, entry.teamId, actorOf(admin, env), { action: 'member.approve', subject: request.id, detail: { member: request.name, role: input.role, keyVersion: input.role === 'viewer' ? null : team.key_version } }, at);
+        await appendAuditOrRefuse(tx, entry, actorOf(admin, env), { action: 'member.approve', subject: request.id, detail: { member: request.name, role: input.role, keyVersion: input.role === 'viewer' ? null : team.key_version } }, at);
         return member;
       }),
     );
@@ -179,7 +179,7 @@ export async function removeMember(env: TeamEnvironment, name: string, memberRef
     refuseLastAdmin(member, others);
     await tx.updateTable('members').set({ status: 'removed' }).where('id', '=', member.id).execute();
     const { keyVersion, resealedKeys, resealedRollbacks, resealedAccounts } = await rotateTeamKey(tx, entry, pair, team.key_version, others);
-    await appendAudit(tx, entry.teamId, actorOf(admin, env), { action: 'member.remove', subject: member.id, detail: { member: member.name, role: member.role, keyVersion, resealedKeys, resealedRollbacks, resealedAccounts } }, env.now());
+    await appendAuditOrRefuse(tx, entry, actorOf(admin, env), { action: 'member.remove', subject: member.id, detail: { member: member.name, role: member.role, keyVersion, resealedKeys, resealedRollbacks, resealedAccounts } }, env.now());
     return { member: { ...member, status: 'removed' as const }, keyVersion };
   });
 }
@@ -263,7 +263,7 @@ export async function rejectRequest(env: TeamEnvironment, name: string, requestI
         const request = await tx.selectFrom('join_requests').selectAll().where('id', '=', requestId).where('status', '=', 'pending').forUpdate().executeTakeFirst();
         if (!request) throw new VaultError('team.request_not_found', { id: requestId });
         await tx.updateTable('join_requests').set({ status: 'rejected', decided_by: admin.id }).where('id', '=', request.id).execute();
-        await appendAudit(tx, entry.teamId, actorOf(admin, env), { action: 'member.reject', subject: request.id, detail: { member: request.name, machine: request.machine } }, env.now());
+        await appendAuditOrRefuse(tx, entry, actorOf(admin, env), { action: 'member.reject', subject: request.id, detail: { member: request.name, machine: request.machine } }, env.now());
         return { id: request.id, member: request.name, machine: request.machine, createdAt: request.created_at.toISOString(), fingerprintPhrase: fingerprintPhrase(entry.teamId, request.id, request.public_key) };
       }),
     );
@@ -302,7 +302,7 @@ export async function changeRole(env: TeamEnvironment, name: string, memberRef: 
         teamKey.fill(0);
       }
     }
-    await appendAudit(tx, entry.teamId, actorOf(admin, env), { action: 'member.role', subject: member.id, detail: { member: member.name, from, to: role, keyVersion, rotated } }, env.now());
+    await appendAuditOrRefuse(tx, entry, actorOf(admin, env), { action: 'member.role', subject: member.id, detail: { member: member.name, from, to: role, keyVersion, rotated } }, env.now());
     return { member: { ...member, role }, from, keyVersion, rotated };
   });
 }

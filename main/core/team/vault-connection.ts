@@ -5,7 +5,7 @@ import { offlineClock, type TeamVaultStatus } from '../../../shared/team';
 import { requirePostgresVaultSchema } from '../db/pg/migrations';
 import { postgresVaultDbOver, postgresVaultPool } from '../db/pg/open';
 import { dataRevision } from '../db/revision';
-import type { VaultDb } from '../db/vault-db';
+import type { AuditInTransaction, VaultDb } from '../db/vault-db';
 import { log } from '../log';
 import { clientConfig, teamDbCall, type TeamConnection } from './db/connect';
 import { hostPort, parseTeamUrl } from './db/connection-url';
@@ -376,10 +376,11 @@ class TeamVaultLink implements TeamVaultConnection {
  * A VaultDb that is always the connection's current one (the server, or the copy while offline).
  * Stores keep the VaultDb they were made with, so they are made with this one: each query
  * resolves the engine and database afresh, and a transaction stays on the one it began on.
- * Closing it closes nothing: the connection is its owner's.
+ * Closing it closes nothing: the connection is its owner's. Its changes are audited with `audit`.
  */
-export function followingVaultDb(connection: TeamVaultConnection): VaultDb {
+export function followingVaultDb(connection: TeamVaultConnection, audit: AuditInTransaction): VaultDb {
   return {
+    audit,
     get db() {
       return connection.current().db;
     },

@@ -1,11 +1,12 @@
-import type { VaultDb } from '../db/vault-db';
+import type { Transaction } from 'kysely';
+import type { AuditInTransaction, VaultDb } from '../db/vault-db';
 import { localActor, type Actor } from '../ipc/actor';
 import type { HandlerContext } from '../ipc/context';
 import { log } from '../log';
-import { appendAudit, type AuditEntry } from './audit';
+import { appendAuditOrRefuse, type AuditActor } from './audit';
 import { TeamDataKeys } from './data-keys';
 import { teamDbCall } from './db/connect';
-import type { Member } from './db/schema';
+import type { Member, TeamDatabase } from './db/schema';
 import { openTeamVaultDb, type OpenTeamVaultOptions } from './open-vault-db';
 import { currentMember, machineName, type TeamEnvironment } from './session';
 import { TeamSettingsStore } from './team-settings';
@@ -39,8 +40,17 @@ export async function openTeamVaultContext(env: TeamEnvironment, name: string, o
       (error: unknown) => log.warn('team_member_read_failed', { vault: name, error }),
     );
   });
-  const vaultDb = followingVaultDb(vault);
   const machine = machineName(env);
+  // Whoever acts, as the vault knows them now: opened offline, nothing is written in anyone's name.
+  const actor = (): AuditActor => {
+    if (!member) throw vault.offlineError();
+    return { memberId: member.id, memberName: member.name, machine };
+  };
+  const auditIn: AuditInTransaction = async (trx, audited) => {
+    // The vault tables and the team tables share one database and pool: only the types differ.
+    await appendAuditOrRefuse(trx as unknown as Transaction<TeamDatabase>, entry, actor(), audited, env.now());
+  };
+  const vaultDb = followingVaultDb(vault, auditIn);
   const dataKeys = new TeamDataKeys({ teamDb, vaultDb, address, secrets: env.secrets, entry });
   const scope: TeamVaultScope = {
     name: entry.name,
@@ -51,18 +61,9 @@ export async function openTeamVaultContext(env: TeamEnvironment, name: string, o
     get role() {
       return member?.role ?? null;
     },
+    announcesChanges: options.keepCopy && options.announce !== undefined,
     status: () => vault.status(),
     offline: () => (vault.status().online ? null : vault.offlineError()),
-    audit: async (audited: AuditEntry) => {
-      const db = teamDb();
-      if (!member) throw vault.offlineError();
-      const by = { memberId: member.id, memberName: member.name, machine };
-      await teamDbCall(address, () =>
-        db.transaction().execute(async (tx) => {
-          await appendAudit(tx, entry.teamId, by, audited, env.now());
-        }),
-      );
-    },
     teamKey: () => dataKeys.current(),
     memberNames: async (ids) => {
       const db = teamDb();

@@ -1,6 +1,5 @@
 import type { VaultError } from '../../../shared/errors';
 import type { TeamVaultStatus } from '../../../shared/team';
-import type { AuditEntry } from './audit';
 import type { MemberRole } from './db/schema';
 
 // What a handler can ask of the team vault its context works on. Kept apart from vault-context.ts
@@ -13,12 +12,15 @@ export interface TeamVaultScope {
   /** This computer's member as read when the vault was opened; null while not known (it opened offline). */
   readonly member: { readonly id: string; readonly name: string } | null;
   readonly role: MemberRole | null;
+  /**
+   * Whether this vault's own LISTEN connection brings other members' changes to the window as
+   * `team.changed` (a window's vault; not a CLI run's): watching it needs no second connection.
+   */
+  readonly announcesChanges: boolean;
   /** Online, or offline on its read-only local copy (the title bar, the CLI's closing notice). */
   status(): TeamVaultStatus;
   /** `team.offline` while the vault shows its local copy (nothing can change it, nor its audit log); null while online. */
   offline(): VaultError | null;
-  /** Appends the audit row of a vault action done by this member (and announces it to other members). */
-  audit(entry: AuditEntry): Promise<void>;
   /** The team key with its version, for shared account secrets (refused for a viewer: `team.viewer_no_key`). */
   teamKey(): Promise<{ readonly key: Buffer; readonly version: number }>;
   /** Member names by id, removed members included. */

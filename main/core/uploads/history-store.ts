@@ -8,6 +8,7 @@ import { Heartbeat, holderParams, isAbandoned, ownerColumns, ownerOf, type RowOw
 import type { UploadHistoryTable } from '../db/tables';
 import type { VaultDb } from '../db/vault-db';
 import { log } from '../log';
+import { uploadEnded, uploadStarted, type AuditedUpload } from './upload-audit';
 
 // The upload history. An attempt is inserted as 'pending' before its first request leaves this
 // process and finished afterwards, so a crash in between leaves a row that says so. Rows belong
@@ -17,6 +18,13 @@ import { log } from '../log';
 // account runs at a time. Either engine (docs/data-layer.md).
 
 type HistoryRow = Selectable<UploadHistoryTable>;
+
+/** The columns an upload's audit row is made of (upload-audit.ts). */
+const AUDITED_COLUMNS = ['id', 'job_id', 'certificate_id', 'fingerprint_sha256', 'account_name', 'cloud'] as const;
+
+function auditedOf(row: Pick<HistoryRow, (typeof AUDITED_COLUMNS)[number]>): AuditedUpload {
+  return { id: row.id, jobId: row.job_id, certificateId: row.certificate_id, fingerprintSha256: row.fingerprint_sha256, accountName: row.account_name, cloud: row.cloud };
+}
 
 export interface BeginAttempt {
   readonly jobId: string;
@@ -149,7 +157,7 @@ export class HistoryStore {
       await lockCertificateOnAccount(this.vault.engine, trx, fingerprint, attempt.accountId);
       const pending = await trx
         .selectFrom('upload_history')
-        .select(['id', 'owner_pid', 'owner_name', 'owner_machine', 'heartbeat_at', 'started_at'])
+        .select(['id', 'owner_pid', 'owner_name', 'owner_machine', 'heartbeat_at', 'started_at', ...AUDITED_COLUMNS])
         .where('fingerprint_sha256', '=', fingerprint)
         .where('account_id', '=', attempt.accountId)
         .where('status', '=', 'pending')
@@ -159,6 +167,7 @@ export class HistoryStore {
       const gone = pending.filter((row) => isAbandoned(row, this.owner, this.now(), isAlive));
       if (gone.length > 0) {
         await trx.updateTable('upload_history').set({ status: 'unknown', owner_pid: null, heartbeat_at: null }).where('id', 'in', gone.map((row) => row.id)).execute();
+        for (const row of gone) await this.vault.audit?.(trx, uploadEnded(auditedOf(row), 'unknown', null));
       }
       const held = pending.find((row) => !gone.includes(row));
       if (held) {
@@ -187,6 +196,7 @@ export class HistoryStore {
         ...ownerColumns(this.owner, at),
       })
       .execute();
+      await this.vault.audit?.(trx, uploadStarted({ id, jobId: attempt.jobId, certificateId: attempt.certificateId, fingerprintSha256: fingerprint, accountName: attempt.accountName, cloud: attempt.cloud }));
     });
     this.held.set(id, this.heartbeat.hold());
     return id;
@@ -204,30 +214,41 @@ export class HistoryStore {
    */
   async discard(id: string): Promise<void> {
     await this.sweeping;
-    const removed = await this.vault.db.deleteFrom('upload_history').where('id', '=', id).where('attempts', '=', 0).executeTakeFirst();
-    if (removed.numDeletedRows === 1n) this.release(id);
+    const removed = await this.vault.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('upload_history').select(AUDITED_COLUMNS).where('id', '=', id).executeTakeFirst();
+      const deleted = await trx.deleteFrom('upload_history').where('id', '=', id).where('attempts', '=', 0).executeTakeFirst();
+      // The audit log keeps its start row, so it is told how the upload ended.
+      if (row && deleted.numDeletedRows === 1n) await this.vault.audit?.(trx, uploadEnded(auditedOf(row), 'cancelled', null));
+      return deleted.numDeletedRows === 1n;
+    });
+    if (removed) this.release(id);
   }
 
+  /** The outcome and its audit row (team vault) in one transaction. */
   async finish(id: string, outcome: FinishAttempt): Promise<void> {
     await this.sweeping;
-    await this.vault.db
-      .updateTable('upload_history')
-      .set({
-        status: outcome.status,
-        remote_id: outcome.remoteId,
-        request_id: outcome.requestId ?? outcome.error?.requestId ?? null,
-        error_code: outcome.error?.code ?? null,
-        error_message: outcome.error?.message ?? null,
-        error_hint_json: outcome.error?.hint ? JSON.stringify(outcome.error.hint) : null,
-        attempts: outcome.attempts,
-        duration_ms: outcome.durationMs,
-        finished_at: this.now().toISOString(),
-        // Who uploaded stays on record; only the claim ends.
-        owner_pid: null,
-        heartbeat_at: null,
-      })
-      .where('id', '=', id)
-      .execute();
+    await this.vault.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('upload_history')
+        .set({
+          status: outcome.status,
+          remote_id: outcome.remoteId,
+          request_id: outcome.requestId ?? outcome.error?.requestId ?? null,
+          error_code: outcome.error?.code ?? null,
+          error_message: outcome.error?.message ?? null,
+          error_hint_json: outcome.error?.hint ? JSON.stringify(outcome.error.hint) : null,
+          attempts: outcome.attempts,
+          duration_ms: outcome.durationMs,
+          finished_at: this.now().toISOString(),
+          // Who uploaded stays on record; only the claim ends.
+          owner_pid: null,
+          heartbeat_at: null,
+        })
+        .where('id', '=', id)
+        .execute();
+      const row = await trx.selectFrom('upload_history').select(AUDITED_COLUMNS).where('id', '=', id).executeTakeFirst();
+      if (row) await this.vault.audit?.(trx, uploadEnded(auditedOf(row), outcome.status, outcome.error?.code ?? null));
+    });
     this.release(id);
   }
 
@@ -258,22 +279,27 @@ export class HistoryStore {
   async markAbandoned(isAlive: (pid: number) => boolean = processIsAlive): Promise<number> {
     const rows = await this.vault.db
       .selectFrom('upload_history')
-      .select(['id', 'owner_pid', 'owner_machine', 'owner_name', 'heartbeat_at'])
+      .select(['id', 'owner_pid', 'owner_machine', 'owner_name', 'heartbeat_at', ...AUDITED_COLUMNS])
       .where('status', '=', 'pending')
       .execute();
     const now = this.now();
     let swept = 0;
-    // A statement per row, no transaction held across them (this runs at startup, beside the
+    // A transaction per row, none held across them (this runs at startup, beside the
     // library's first writes). `status = 'pending'` leaves a row its writer finished meanwhile,
     // and the heartbeat it was judged by one whose writer beat meanwhile.
     for (const row of rows.filter((r) => isAbandoned(r, this.owner, now, isAlive))) {
-      const result = await this.vault.db
-        .updateTable('upload_history')
-        .set({ status: 'unknown', owner_pid: null, heartbeat_at: null })
-        .where('id', '=', row.id)
-        .where('status', '=', 'pending')
-        .where((eb) => (row.heartbeat_at === null ? eb('heartbeat_at', 'is', null) : eb('heartbeat_at', '=', row.heartbeat_at)))
-        .executeTakeFirst();
+      const result = await this.vault.db.transaction().execute(async (trx) => {
+        const updated = await trx
+          .updateTable('upload_history')
+          .set({ status: 'unknown', owner_pid: null, heartbeat_at: null })
+          .where('id', '=', row.id)
+          .where('status', '=', 'pending')
+          .where((eb) => (row.heartbeat_at === null ? eb('heartbeat_at', 'is', null) : eb('heartbeat_at', '=', row.heartbeat_at)))
+          .executeTakeFirst();
+        // The upload's end as far as anyone will know it, recorded by whoever swept it.
+        if (updated.numUpdatedRows === 1n) await this.vault.audit?.(trx, uploadEnded(auditedOf(row), 'unknown', null));
+        return updated;
+      });
       if (result.numUpdatedRows === 1n) swept += 1;
     }
     return swept;

@@ -150,7 +150,7 @@ describe('roles at the service boundary', () => {
 
   it("a vault action's audit row names the member and machine, and the chain still verifies", async () => {
     const bobVault = await open(bob);
-    await bobVault.scope.audit({ action: 'vault.import', subject: 'entry-9', detail: { imported: 1 } });
+    await bobVault.vaultDb.db.transaction().execute((trx) => bobVault.vaultDb.audit!(trx, { action: 'vault.import', subject: 'entry-9', detail: { imported: 1 } }));
     const { rows, verdict } = await teamAudit(ann, 'ops', true);
     expect(rows.at(-1)).toEqual(expect.objectContaining({ action: 'vault.import', subject: 'entry-9', member_name: 'Bob', machine: 'bob-desktop' }));
     expect(verdict?.ok).toBe(true);
