@@ -280,7 +280,8 @@ export class EntryStore {
     } catch (error) {
       // The server went away (team vault): every write after this one would fail the same way, and
       // one cut at its COMMIT may have landed, so the caller stops and says so instead of going on.
-      if (isVaultOutOfReach(error)) throw error;
+      // A refused audit row stops it too: every later batch would be written and rolled back alike.
+      if (isVaultOutOfReach(error) || isAuditRefusal(error)) throw error;
       if (failedAt === -1) return writes.map(() => ({ ok: false, error }));
       const failed: WriteResult<T> = isUniqueViolation(error) ? await this.retried(writes[failedAt]!, audit) : { ok: false, error };
       return [...(await this.writeEach(writes.slice(0, failedAt), audit)), failed, ...(await this.writeEach(writes.slice(failedAt + 1), audit))];
@@ -538,4 +539,8 @@ function editConflict(current: LibraryEntry): VaultError {
     tags: JSON.stringify(current.tags),
     notes: current.notes,
   });
+}
+
+function isAuditRefusal(error: unknown): boolean {
+  return error instanceof VaultError && error.code === 'team.audit_failed';
 }

@@ -156,7 +156,8 @@ describe('a change and its audit row commit together', () => {
       const ca = await makeCa('Refused Root');
       const other = await makeLeaf(ca, { commonName: 'refused.example.com' });
       const imported = await dispatch(ann.ctx(), 'library.importContent', { files: [{ name: 'refused.pem', data: new TextEncoder().encode(other.certPem) }] });
-      expect(imported).toMatchObject({ ok: true, value: { imported: [], failed: [{ file: 'refused.pem', error: { code: 'team.audit_failed', params: { team: 'ops', action: 'vault.import' } } }] } });
+      // The import stops at the refused batch instead of writing and rolling back every later one.
+      expect(imported).toMatchObject({ ok: false, error: { code: 'team.audit_failed', params: { team: 'ops', action: 'vault.import' } } });
 
       const entry = await dispatch(ann.ctx(), 'library.get', { id: entryId });
       if (!entry.ok) throw new Error(entry.error.message);
