@@ -3,7 +3,7 @@ import { locales, translate, type Locale, type MessageKey } from '../../shared/i
 import type { ErrorParams } from '../../shared/errors';
 import { dispatch } from '../../main/core/ipc/dispatch';
 import { osKeychain } from '../../main/core/keychain';
-import { approveRequest, changeRole, createTeam, joinTeam } from '../../main/core/team/membership';
+import { approveRequest, changeRole, createTeam, joinTeam, removeMember } from '../../main/core/team/membership';
 import type { TeamEnvironment } from '../../main/core/team/session';
 import { contextOnVault } from '../../main/core/team/vault-switch';
 import { testHandlerContext } from '../unit/electron/handler-context';
@@ -16,7 +16,8 @@ import { expectNoAxeViolations, TeamComputers } from './fixtures/team-world';
 // into the team vault; this window's computer joins and is approved as a viewer. Switching in the
 // title bar shows the team's library; a key action says this computer holds no team key, because
 // a viewer is never given one, and nothing that changes the vault is offered, with the reason.
-// Ann then makes this member an operator: the open window follows without being reopened.
+// Ann then makes this member an operator, then removes it: the open window follows each without
+// being reopened.
 // In both languages; axe and a screenshot of each state.
 
 let cluster: PgCluster;
@@ -110,8 +111,14 @@ for (const locale of locales) {
       await expect(detail.getByRole('button', { name: tr('ui.library.detail.deploy') })).toBeEnabled();
       await shoot('operator');
 
-      // Back on the local vault: its own (empty) library again.
-      await titleBar.selectOption('local');
+      // Ann removes this member: the open window says so, by whom, in place of the library, and goes back to the local vault from there.
+      await removeMember(ann, 'ops', request.requestId);
+      const removed = page.getByTestId('removed-from-team');
+      await expect(removed).toContainText(tr('ui.access.removedTitle', { team: 'ops' }), { timeout: 15_000 });
+      await expect(removed).toContainText(tr('error.team.member_removed', { team: 'ops', by: 'Ann' }));
+      await shoot('removed');
+      await removed.getByRole('button', { name: tr('ui.access.removedUseLocal') }).click();
+      await expect(titleBar).toHaveValue('local');
       await expect(page.getByTestId('library-empty')).toBeVisible();
     });
   });
