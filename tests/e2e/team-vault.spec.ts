@@ -109,6 +109,8 @@ for (const locale of locales) {
       await expect(importFiles).toBeEnabled({ timeout: 15_000 });
       await expect(page.getByTestId('access-note')).toHaveCount(0);
       await expect(detail.getByRole('button', { name: tr('ui.library.detail.deploy') })).toBeEnabled();
+      // Given the team key with the role: the library no longer says this computer holds none.
+      await expect(notice).toHaveCount(0);
       await shoot('operator');
 
       // Ann removes this member: the open window says so, by whom, in place of the library, and goes back to the local vault from there.

@@ -187,6 +187,8 @@ describe('windows on a team vault', () => {
     expect(promoted.ok ? null : promoted.error).toBeNull();
     await vi.waitFor(() => expect(standing(vic)).toEqual({ state: 'member', name: 'Vic', role: 'operator' }), { timeout: 5_000 });
     expect(vic.switcher.current.team?.().role).toBe('operator');
+    // Given the team key with the role: the library reads which keys it can open again.
+    await vi.waitFor(() => expect(vic.events.some((e) => e.event === 'library.changed' && (e.payload as Events['library.changed']).reason === 'keychain')).toBe(true), { timeout: 5_000 });
     expect(await dispatch(vic.switcher.current, 'library.importContent', { files: [{ name: 'role.pem', data: pem }] })).toMatchObject({ ok: true });
 
     expect((await dispatch(ann.switcher.current, 'team.role', { vault: 'ops', member: idOf('Bob'), role: 'viewer' })).ok).toBe(true);
