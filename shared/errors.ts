@@ -147,6 +147,7 @@ export const errorCodes = [
   // a team vault in use as the vault (core/team/vault-context.ts, roles.ts)
   'team.viewer_no_key',
   'team.role_required',
+  'team.member_removed',
   'team.local_only',
   // a team vault out of reach: its local copy, read-only (core/team/offline)
   'team.offline',

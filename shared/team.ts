@@ -82,10 +82,10 @@ export interface AuditView {
 }
 
 /**
- * A team vault's connection, for the title bar (main/core/team/vault-connection.ts): online, or
- * offline and showing its local copy read-only. Times are ISO 8601.
+ * A team vault's connection (main/core/team/vault-connection.ts): online, or offline and showing
+ * its local copy read-only. Times are ISO 8601.
  */
-export interface TeamVaultStatus {
+export interface TeamConnectionStatus {
   readonly online: boolean;
   /** host:port of the team database. */
   readonly server: string;
@@ -93,6 +93,21 @@ export interface TeamVaultStatus {
   readonly snapshotAt: string | null;
   /** When the server was last found out of reach; null while online. */
   readonly offlineSince: string | null;
+}
+
+/**
+ * This computer in the team vault in use, as last read: read when the vault opens, and again when
+ * the team announces a member change, so the window follows a role an admin changes meanwhile.
+ * `unknown` while the vault opened offline and its server has not answered since.
+ */
+export type TeamStanding =
+  | { readonly state: 'member'; readonly name: string; readonly role: TeamRole }
+  | { readonly state: 'unknown' }
+  | { readonly state: 'removed'; readonly team: string; readonly by: string };
+
+/** The team vault in use, for the window: its connection (the title bar) and what this member may do there. */
+export interface TeamVaultStatus extends TeamConnectionStatus {
+  readonly standing: TeamStanding;
 }
 
 /**

@@ -43,6 +43,10 @@ for (const locale of ['en', 'zh-CN'] as const satisfies readonly Locale[]) {
       await expect(conflict.getByTestId('entry-conflict-theirs')).toContainText('their note');
       await expect(conflict.getByTestId('entry-conflict-yours')).toContainText('ours: shop');
       await expect(conflict.getByTestId('entry-conflict-yours')).toContainText('our note');
+      // Save waits for a choice between the two versions, and says so.
+      const save = editor.getByRole('button', { name: text('ui.library.edit.save'), exact: true });
+      await expect(save).toBeDisabled();
+      await expect(save).toHaveAttribute('title', text('ui.library.edit.conflict.chooseFirst'));
       // Nothing of ours was written.
       const stored = await dispatch(bridge.context, 'library.get', { id });
       expect(stored.ok && (stored.value as LibraryEntry).name).toBe('theirs: shop');

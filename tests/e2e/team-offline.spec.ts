@@ -9,8 +9,8 @@ import { createDatabases } from '../support/pg-superuser';
 import { expect, test } from './fixtures/test';
 
 // The title bar of a team vault whose server goes away: it says in words that the vault is
-// offline and read-only, and from when the copy is; when the server is back it says nothing
-// again, by itself. The team vault is set up through the core service in the window's data
+// offline and read-only, and from when the copy is, and the Overview's Sync accounts is disabled
+// with the same reason; when the server is back it says nothing again, by itself. The team vault is set up through the core service in the window's data
 // folder (its password in the throwaway keychain of scripts/with-keyring.sh), then chosen in the title bar.
 
 let cluster: PgCluster;
@@ -32,6 +32,11 @@ for (const locale of locales) {
     test('the title bar says when the team vault is offline and read-only, and when it is back', async ({ app, bridge, page }) => {
       test.setTimeout(120_000);
       const tr = (key: MessageKey, params?: ErrorParams) => translate(locale as Locale, key, params);
+      /** `key`'s text with any clock time as its `{copyAt}`. */
+      const withClock = (key: MessageKey, params: ErrorParams = {}) => {
+        const [before, after] = tr(key, { ...params, copyAt: '\u0000' }).split('\u0000').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+        return new RegExp(`^${before}\\d{2}:\\d{2}${after}$`);
+      };
       const database = `offline_${locale.replace('-', '_').toLowerCase()}`;
       await createDatabases(cluster, [database]);
       const env = { dataDir: bridge.dataDir, secrets: osKeychain(), now: () => new Date(), machine: 'e2e' };
@@ -48,18 +53,27 @@ for (const locale of locales) {
       await cluster.halt();
       try {
         await expect(badge).toBeVisible({ timeout: 30_000 });
-        const copyAt = /\d{2}:\d{2}/.source;
-        const [before, after] = tr('ui.vault.offline', { copyAt: '\u0000' }).split('\u0000').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-        await expect(badge).toHaveText(new RegExp(`^${before}${copyAt}${after}$`));
+        await expect(badge).toHaveText(withClock('ui.vault.offline'));
         await expect(badge).toHaveAttribute('title', new RegExp(`127\\.0\\.0\\.1:${cluster.port}`));
         const { violations } = await new AxeBuilder({ page }).withTags(tags).options({ resultTypes: ['violations'] }).analyze();
         expect(violations.map((violation) => violation.id)).toEqual([]);
         expect(fs.existsSync(await app.screenshot(`team-offline-${locale}`))).toBe(true);
+
+        await app.openScreen('overview');
+        const sync = page.getByRole('button', { name: tr('ui.overview.sync') });
+        const reason = withClock('ui.access.offline', { team: 'ops' });
+        await expect(sync).toBeDisabled();
+        await expect(sync).toHaveAttribute('title', reason);
+        await expect(page.getByTestId('access-note')).toHaveText(reason);
+        const overviewAxe = await new AxeBuilder({ page }).withTags(tags).options({ resultTypes: ['violations'] }).analyze();
+        expect(overviewAxe.violations.map((violation) => violation.id)).toEqual([]);
+        expect(fs.existsSync(await app.screenshot(`team-offline-overview-${locale}`))).toBe(true);
       } finally {
         await cluster.start();
       }
       await expect(page.locator('[data-vault-status="online"]')).toBeVisible({ timeout: 30_000 });
       await expect(badge).toHaveCount(0);
+      await expect(page.getByRole('button', { name: tr('ui.overview.sync') })).toBeEnabled();
     });
   });
 }

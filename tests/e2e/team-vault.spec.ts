@@ -3,7 +3,7 @@ import { locales, translate, type Locale, type MessageKey } from '../../shared/i
 import type { ErrorParams } from '../../shared/errors';
 import { dispatch } from '../../main/core/ipc/dispatch';
 import { osKeychain } from '../../main/core/keychain';
-import { approveRequest, createTeam, joinTeam } from '../../main/core/team/membership';
+import { approveRequest, changeRole, createTeam, joinTeam, removeMember } from '../../main/core/team/membership';
 import type { TeamEnvironment } from '../../main/core/team/session';
 import { contextOnVault } from '../../main/core/team/vault-switch';
 import { testHandlerContext } from '../unit/electron/handler-context';
@@ -15,7 +15,10 @@ import { expectNoAxeViolations, TeamComputers } from './fixtures/team-world';
 // The window on a team vault: Ann (admin, another computer) imports a certificate with its key
 // into the team vault; this window's computer joins and is approved as a viewer. Switching in the
 // title bar shows the team's library; a key action says this computer holds no team key, because
-// a viewer is never given one. In both languages; axe and a screenshot of each state.
+// a viewer is never given one, and nothing that changes the vault is offered, with the reason.
+// Ann then makes this member an operator, then removes it: the open window follows each without
+// being reopened.
+// In both languages; axe and a screenshot of each state.
 
 let cluster: PgCluster;
 const computers = new TeamComputers('vault');
@@ -88,8 +91,36 @@ for (const locale of locales) {
       await shoot('export');
       await dialog.getByRole('button', { name: tr('ui.library.cancel') }).click();
 
-      // Back on the local vault: its own (empty) library again.
-      await titleBar.selectOption('local');
+      // Nothing that changes the vault is offered to a viewer: disabled, and saying why.
+      const viewerReason = tr('ui.access.viewer', { team: 'ops' });
+      const importFiles = page.getByRole('button', { name: tr('ui.library.import.files') });
+      await expect(importFiles).toBeDisabled();
+      await expect(importFiles).toHaveAttribute('title', viewerReason);
+      await expect(page.getByRole('button', { name: tr('ui.library.import.paste') })).toBeDisabled();
+      await expect(page.getByTestId('access-note')).toHaveText(viewerReason);
+      for (const action of ['ui.library.detail.deploy', 'ui.library.detail.delete', 'ui.library.detail.upload'] as const) {
+        await expect(detail.getByRole('button', { name: tr(action) })).toBeDisabled();
+      }
+      await expect(detail.getByLabel(tr('ui.library.edit.name'), { exact: true })).toHaveAttribute('readonly', '');
+      await shoot('viewer');
+
+      // Ann makes this member an operator; the open window follows, without being reopened.
+      await changeRole(ann, 'ops', request.requestId, 'operator');
+      await expect(importFiles).toBeEnabled({ timeout: 15_000 });
+      await expect(page.getByTestId('access-note')).toHaveCount(0);
+      await expect(detail.getByRole('button', { name: tr('ui.library.detail.deploy') })).toBeEnabled();
+      // Given the team key with the role: the library no longer says this computer holds none.
+      await expect(notice).toHaveCount(0);
+      await shoot('operator');
+
+      // Ann removes this member: the open window says so, by whom, in place of the library, and goes back to the local vault from there.
+      await removeMember(ann, 'ops', request.requestId);
+      const removed = page.getByTestId('removed-from-team');
+      await expect(removed).toContainText(tr('ui.access.removedTitle', { team: 'ops' }), { timeout: 15_000 });
+      await expect(removed).toContainText(tr('error.team.member_removed', { team: 'ops', by: 'Ann' }));
+      await shoot('removed');
+      await removed.getByRole('button', { name: tr('ui.access.removedUseLocal') }).click();
+      await expect(titleBar).toHaveValue('local');
       await expect(page.getByTestId('library-empty')).toBeVisible();
     });
   });

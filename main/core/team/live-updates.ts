@@ -76,8 +76,9 @@ const libraryReasons: Readonly<Record<string, Events['library.changed']['reason'
   'vault.import': 'import',
   'vault.edit': 'update',
   'vault.remove': 'delete',
-  // A rotation changes which keys this member can open.
+  // A rotation, or a role given or taken, changes which keys this member can open.
   'member.remove': 'keychain',
   'member.approve': 'keychain',
+  'member.role': 'keychain',
   reconnected: 'import',
 };

@@ -17,6 +17,8 @@ export function requireRole(ctx: Pick<HandlerContext, 'team'>, needed: MemberRol
   // Offline, every change is refused anyway: said before any work starts, whatever the role.
   const offline = team.offline();
   if (offline) throw offline;
+  const removedBy = team.removedBy();
+  if (removedBy !== null) throw new VaultError('team.member_removed', { team: team.name, by: removedBy });
   // Known once the server answered since the vault opened offline; until then nothing may change.
   const role = team.role;
   if (role === null) throw new VaultError('team.offline_role_unknown', { team: team.name });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import pg from 'pg';
 import { VaultError } from '../../../shared/errors';
-import { offlineClock, type TeamVaultStatus } from '../../../shared/team';
+import { offlineClock, type TeamConnectionStatus } from '../../../shared/team';
 import { requirePostgresVaultSchema } from '../db/pg/migrations';
 import { postgresVaultDbOver, postgresVaultPool } from '../db/pg/open';
 import { dataRevision } from '../db/revision';
@@ -26,7 +26,7 @@ import type { TeamEntry } from './team-settings';
 // A write cut mid-flight is reported (team.connection_lost), never sent again: it may have
 // committed. PostgreSQL keeps each transaction whole or absent, and so does the copy.
 
-export type { TeamVaultStatus };
+export type { TeamConnectionStatus };
 
 export interface TeamVaultConnection {
   /** PostgreSQL while reachable, else the read-only local copy. Ask for it per use: it changes. */
@@ -36,8 +36,8 @@ export interface TeamVaultConnection {
    * live only there. While offline, the offline error at once rather than a connection attempt.
    */
   serverDb(): VaultDb;
-  status(): TeamVaultStatus;
-  onChange(listener: (status: TeamVaultStatus) => void): () => void;
+  status(): TeamConnectionStatus;
+  onChange(listener: (status: TeamConnectionStatus) => void): () => void;
   /** Brings the local copy up to date now (after any refresh already running); nothing while offline. */
   refreshSnapshot(): Promise<void>;
   /** The error a write gets while offline, as the read-only copy raises it (for a caller that refuses before trying). */
@@ -106,8 +106,8 @@ class TeamVaultLink implements TeamVaultConnection {
   private readonly file: string;
   private readonly timing: ConnectionTiming;
   private readonly online: VaultDb;
-  private readonly listeners = new Set<(status: TeamVaultStatus) => void>();
-  private state: TeamVaultStatus;
+  private readonly listeners = new Set<(status: TeamConnectionStatus) => void>();
+  private state: TeamConnectionStatus;
   private copy: VaultDb | null = null;
   private listener: TeamListener | null = null;
   private probing: Promise<boolean> | null = null;
@@ -175,11 +175,11 @@ class TeamVaultLink implements TeamVaultConnection {
     return this.online;
   }
 
-  status(): TeamVaultStatus {
+  status(): TeamConnectionStatus {
     return this.state;
   }
 
-  onChange(listener: (status: TeamVaultStatus) => void): () => void {
+  onChange(listener: (status: TeamConnectionStatus) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -216,7 +216,7 @@ class TeamVaultLink implements TeamVaultConnection {
     this.copy = null;
   }
 
-  private setState(patch: Partial<TeamVaultStatus>): void {
+  private setState(patch: Partial<TeamConnectionStatus>): void {
     this.state = { ...this.state, ...patch };
     for (const listener of this.listeners) listener(this.state);
   }

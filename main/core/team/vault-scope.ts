@@ -9,7 +9,7 @@ export interface TeamVaultScope {
   /** The vault's local name (`team use NAME`). */
   readonly name: string;
   readonly teamId: string;
-  /** This computer's member as read when the vault was opened; null while not known (it opened offline). */
+  /** This computer's member as last read (at open, again on the team's member announcements); null while not known (it opened offline) or removed. */
   readonly member: { readonly id: string; readonly name: string } | null;
   readonly role: MemberRole | null;
   /**
@@ -17,7 +17,9 @@ export interface TeamVaultScope {
    * `team.changed` (a window's vault; not a CLI run's): watching it needs no second connection.
    */
   readonly announcesChanges: boolean;
-  /** Online, or offline on its read-only local copy (the title bar, the CLI's closing notice). */
+  /** Who removed this member while the vault was open; null while it is a member (or not known). */
+  removedBy(): string | null;
+  /** Online, or offline on its read-only local copy (the title bar, the CLI's closing notice), and this member's standing. */
   status(): TeamVaultStatus;
   /** `team.offline` while the vault shows its local copy (nothing can change it, nor its audit log); null while online. */
   offline(): VaultError | null;

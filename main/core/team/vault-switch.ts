@@ -21,7 +21,8 @@ export interface VaultOnContext {
 /**
  * `base` working on vault `name` (`local` or a team vault of this computer's settings). With
  * `live`, a window's: it keeps the vault's local copy fresh, hears other members' changes as
- * events (live-updates.ts) and each change of the connection's state as `team.status`. The
+ * events (live-updates.ts) and each change of the connection's state, or of this member's role
+ * or membership, as `team.status`. The
  * connection lives as long as this context: `close()` ends it.
  */
 export async function contextOnVault(base: HandlerContext, name: string, { live = false } = {}): Promise<VaultOnContext> {
@@ -33,7 +34,7 @@ export async function contextOnVault(base: HandlerContext, name: string, { live 
     keepCopy: live,
     announce: live ? (action) => vaultEvents(name, action, (event, payload) => base.events.emit(event, payload)) : undefined,
   });
-  const stopStatus = team.connection.onChange((status) => base.events.emit('team.status', { vault: name, status }));
+  const stopStatus = team.onStatus((status) => base.events.emit('team.status', { vault: name, status }));
   const ctx = derive(base, onTeamVault(team));
   return {
     name,

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { VaultError } from '../../../shared/errors';
-import type { TeamVaultStatus } from '../../../shared/team';
+import type { TeamConnectionStatus } from '../../../shared/team';
 import { searchRowidColumn, searchTextContains } from '../../../main/core/db/dialect-sql';
 import { migratePostgresVault } from '../../../main/core/db/pg/migrations';
 import { openPostgresVaultDb } from '../../../main/core/db/pg/open';
@@ -144,7 +144,7 @@ async function tableRows(vault: VaultDb): Promise<Record<string, unknown[]>> {
   return tables;
 }
 
-function whenStatus(connection: TeamVaultConnection, wanted: (status: TeamVaultStatus) => boolean, timeoutMs = 20_000): Promise<TeamVaultStatus> {
+function whenStatus(connection: TeamVaultConnection, wanted: (status: TeamConnectionStatus) => boolean, timeoutMs = 20_000): Promise<TeamConnectionStatus> {
   if (wanted(connection.status())) return Promise.resolve(connection.status());
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -276,7 +276,7 @@ describe('team vault offline and back', () => {
     const dataDir = home();
     const connection = await connect(entry, dataDir);
     const before = await tableRows(connection.current());
-    const events: TeamVaultStatus[] = [];
+    const events: TeamConnectionStatus[] = [];
     connection.onChange((status) => events.push(status));
 
     await cluster.halt();

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EventName, Events, Response } from '../../../shared/ipc';
 import type { HandlerContext } from '../../../main/core/ipc/context';
 import { dispatch } from '../../../main/core/ipc/dispatch';
@@ -168,6 +168,39 @@ describe('windows on a team vault', () => {
       ['vault.import', 'Bob'],
       ['vault.export_key', 'Ann'],
     ]);
+  });
+
+  it("an admin's role change and removal reach the member's window live: its standing, and what its actions are checked against", async () => {
+    const pem = new TextEncoder().encode((await makeLeaf(await makeCa('Role Root'), { commonName: 'role.example.com' })).certPem);
+    const standing = (window: Window) =>
+      window.events
+        .filter((e) => e.event === 'team.status')
+        .map((e) => (e.payload as Events['team.status']).status.standing)
+        .at(-1);
+
+    const roster = await dispatch(ann.switcher.current, 'team.members', { vault: 'ops' });
+    if (!roster.ok) throw new Error(roster.error.message);
+    const idOf = (name: string) => (roster.value as Response<'team.members'>).members.find((member) => member.name === name)!.id;
+
+    expect(await dispatch(vic.switcher.current, 'team.status', { vault: 'ops' })).toMatchObject({ ok: true, value: { standing: { state: 'member', name: 'Vic', role: 'viewer' } } });
+    const promoted = await dispatch(ann.switcher.current, 'team.role', { vault: 'ops', member: idOf('Vic'), role: 'operator' });
+    expect(promoted.ok ? null : promoted.error).toBeNull();
+    await vi.waitFor(() => expect(standing(vic)).toEqual({ state: 'member', name: 'Vic', role: 'operator' }), { timeout: 5_000 });
+    expect(vic.switcher.current.team?.().role).toBe('operator');
+    // Given the team key with the role: the library reads which keys it can open again.
+    await vi.waitFor(() => expect(vic.events.some((e) => e.event === 'library.changed' && (e.payload as Events['library.changed']).reason === 'keychain')).toBe(true), { timeout: 5_000 });
+    expect(await dispatch(vic.switcher.current, 'library.importContent', { files: [{ name: 'role.pem', data: pem }] })).toMatchObject({ ok: true });
+
+    expect((await dispatch(ann.switcher.current, 'team.role', { vault: 'ops', member: idOf('Bob'), role: 'viewer' })).ok).toBe(true);
+    await vi.waitFor(() => expect(standing(bob)).toEqual({ state: 'member', name: 'Bob', role: 'viewer' }), { timeout: 5_000 });
+    const demoted = await dispatch(bob.switcher.current, 'accounts.save', { ...environmentAccount, name: 'bob-lab' });
+    expect(demoted).toMatchObject({ ok: false, error: { code: 'team.role_required', params: { role: 'viewer', needed: 'operator', action: 'account' } } });
+
+    expect((await dispatch(ann.switcher.current, 'team.remove', { vault: 'ops', member: idOf('Bob') })).ok).toBe(true);
+    await vi.waitFor(() => expect(standing(bob)).toEqual({ state: 'removed', team: 'ops', by: 'Ann' }), { timeout: 5_000 });
+    const removed = await dispatch(bob.switcher.current, 'library.importContent', { files: [{ name: 'again.pem', data: pem }] });
+    expect(removed).toMatchObject({ ok: false, error: { code: 'team.member_removed', params: { team: 'ops', by: 'Ann' } } });
+    expect(await dispatch(bob.switcher.current, 'team.status', { vault: 'ops' })).toMatchObject({ ok: true, value: { online: true, standing: { state: 'removed', by: 'Ann' } } });
   });
 
   it('switching back to local closes the team connections; the local vault has no roles', async () => {
