@@ -9,7 +9,7 @@ import type { MemberRole } from './db/schema';
 const rank: Readonly<Record<MemberRole, number>> = { viewer: 0, operator: 1, admin: 2 };
 
 /** What a role is asked for, as the refusal names it. */
-export type GuardedAction = 'import' | 'edit' | 'remove' | 'upload' | 'deploy' | 'rollback' | 'account' | 'share-account';
+export type GuardedAction = 'import' | 'edit' | 'remove' | 'upload' | 'deploy' | 'rollback' | 'account' | 'share-account' | 'sync';
 
 export function requireRole(ctx: Pick<HandlerContext, 'team'>, needed: MemberRole, action: GuardedAction): void {
   const team = ctx.team?.();

@@ -33,6 +33,8 @@ export const vaultActions: VaultActions = {
   'library.import': { check: operator('import') },
   'library.importContent': { check: operator('import') },
   'inventory.importRemote': { check: operator('import') },
+  // A sync writes every account's inventory into the vault, with the accounts' secrets.
+  'inventory.sync': { check: operator('sync') },
   'library.update': { check: operator('edit') },
   'library.remove': { check: operator('remove') },
   // No role check: a key opens only with the team key, which a viewer never holds (team.viewer_no_key).

@@ -172,6 +172,8 @@ describe('shared cloud accounts on a team vault', () => {
     expect(tested).toMatchObject({ code: 'team.viewer_no_key', params: { team: 'ops' } });
     const started = await refused(vic, 'uploads.start', { certificateId: summary.certificateId!, targets: [{ accountId: shared.id }] });
     expect(started).toMatchObject({ code: 'team.role_required', params: { role: 'viewer', action: 'upload' } });
+    const synced = await refused(vic, 'inventory.sync', { accounts: [shared.id] });
+    expect(synced).toMatchObject({ code: 'team.role_required', params: { role: 'viewer', action: 'sync' } });
   });
 
   it("a personal account's settings are the team's, its secret its owner's: another member is told whose it is", async () => {
