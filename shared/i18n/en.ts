@@ -123,7 +123,7 @@ export const en = {
   'error.team.audit_row_changed': 'The audit log was tampered with: row {seq} (or the row after it) was changed after it was written.',
   'error.team.audit_row_removed': 'The audit log was tampered with: row {seq} was deleted (and perhaps rows after it).',
   'error.team.audit_row_reordered': 'The audit log was tampered with: row {seq} is out of order (rows were moved or renumbered).',
-  'error.team.audit_failed': 'Team vault “{team}” could not record {action} in its audit log ({reason}), so the change was not made: a team vault changes only together with its audit row. Ask the database administrator to check that the app role may insert into audit_log (docs/team-vault.md), then try again.',
+  'error.team.audit_failed': 'Team vault “{team}” could not record {action} in its audit log ({reason}), so the vault did not save it: a team vault changes only together with its audit row. At the end of an upload or a deployment the cloud may already hold the change; its history stays unsettled until the row can be written. Ask the database administrator to check that the app role may insert into audit_log (docs/team-vault.md), then try again.',
   'error.ipc.bad_request': 'Invalid request to {channel}: {reason}.',
   'error.ipc.forbidden_sender': 'Request refused: it did not come from the Cert Vault window.',
   'error.ipc.path_not_chosen': 'Request refused: {file} was not chosen in a file dialog. Choose it again with Open or Save.',

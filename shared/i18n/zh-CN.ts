@@ -125,7 +125,7 @@ export const zhCN: Catalog = {
   'error.team.audit_row_changed': '审计日志已被篡改：第 {seq} 行（或其后一行）在写入后被修改。',
   'error.team.audit_row_removed': '审计日志已被篡改：第 {seq} 行已被删除（其后的行也可能被删除）。',
   'error.team.audit_row_reordered': '审计日志已被篡改：第 {seq} 行顺序错乱（行被移动或重新编号）。',
-  'error.team.audit_failed': '团队库“{team}”无法将 {action} 写入审计日志（{reason}），因此未做此更改：团队库的每项更改都必须与其审计记录一同保存。请让数据库管理员检查应用角色是否有 audit_log 的 INSERT 权限（docs/team-vault.md），然后重试。',
+  'error.team.audit_failed': '团队库“{team}”无法将 {action} 写入审计日志（{reason}），因此保管库未保存此更改：团队库的每项更改都必须与其审计记录一同保存。若发生在上传或部署结束时，云上可能已经有了这项更改；在审计记录能写入之前，其历史记录保持未结状态。请让数据库管理员检查应用角色是否有 audit_log 的 INSERT 权限（docs/team-vault.md），然后重试。',
   'error.ipc.bad_request': '对 {channel} 的请求无效：{reason}。',
   'error.ipc.forbidden_sender': '请求被拒绝：它不是来自 Cert Vault 窗口。',
   'error.ipc.path_not_chosen': '请求被拒绝：{file} 不是在文件对话框中选择的。请通过“打开”或“保存”重新选择。',

@@ -163,7 +163,7 @@ describe('a change and its audit row commit together', () => {
       if (!entry.ok) throw new Error(entry.error.message);
       const edited = await dispatch(ann.ctx(), 'library.update', { id: entryId, baseUpdatedAt: (entry.value as { updatedAt: string }).updatedAt, name: 'renamed' });
       expect(edited).toMatchObject({ ok: false, error: { code: 'team.audit_failed', params: { action: 'vault.edit', reason: 'permission denied for table audit_log' } } });
-      expect(edited.ok ? '' : edited.error.message).toContain('the change was not made');
+      expect(edited.ok ? '' : edited.error.message).toContain('the vault did not save it');
 
       const removed = await dispatch(ann.ctx(), 'library.remove', { id: entryId });
       expect(removed).toMatchObject({ ok: false, error: { code: 'team.audit_failed', params: { action: 'vault.remove' } } });
