@@ -102,6 +102,10 @@ for (const locale of locales) {
         await expect(detail.getByRole('button', { name: tr(action) })).toBeDisabled();
       }
       await expect(detail.getByLabel(tr('ui.library.edit.name'), { exact: true })).toHaveAttribute('readonly', '');
+      // Its keys are the team's, sealed with a key a viewer never receives: not "lost".
+      const keyLine = detail.locator('[data-key-state]').first();
+      await expect(keyLine).toHaveAttribute('data-key-state', 'team-only');
+      await expect(keyLine).toHaveText(tr('ui.library.detail.key.teamOnly', { team: 'ops' }));
       await shoot('viewer');
 
       // Ann makes this member an operator; the open window follows, without being reopened.
@@ -111,6 +115,7 @@ for (const locale of locales) {
       await expect(detail.getByRole('button', { name: tr('ui.library.detail.deploy') })).toBeEnabled();
       // Given the team key with the role: the library no longer says this computer holds none.
       await expect(notice).toHaveCount(0);
+      await expect(keyLine).toHaveAttribute('data-key-state', 'sealed');
       await shoot('operator');
 
       // Ann removes this member: the open window says so, by whom, in place of the library, and goes back to the local vault from there.
