@@ -127,6 +127,8 @@ export function describe(error: unknown): string {
       return 'permission denied';
     case 'EISDIR':
       return 'it is a folder';
+    case 'ELOOP':
+      return 'a symbolic link that loops back on itself; point it at a real file';
     default:
       return code || (error instanceof Error ? error.message : 'unknown error');
   }
