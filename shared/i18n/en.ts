@@ -896,6 +896,8 @@ export const en = {
   'ui.team.subtitle': 'One library and audit log for the whole ops team, on PostgreSQL. Private keys are shared only with members given the team key.',
   'ui.team.create': 'Create a team vault',
   'ui.team.join': 'Join a team vault',
+  'ui.team.offline.title': 'Members and the audit log need the server',
+  'ui.team.offline.body': '{address} unreachable since {since}. The local copy holds the library, not the team’s members, join requests or audit log; this page fills in by itself when the server answers.',
   'ui.team.loadError': 'The team vault could not be read',
   'ui.team.empty.title': 'No team vault yet',
   'ui.team.empty.body': 'Create one on an empty PostgreSQL 15+ database (you become its first admin), or join one an admin set up.',

@@ -898,6 +898,8 @@ export const zhCN: Catalog = {
   'ui.team.subtitle': '整个运维团队共用一个证书库和审计日志，存放在 PostgreSQL 上。私钥只与持有团队密钥的成员共享。',
   'ui.team.create': '创建团队保管库',
   'ui.team.join': '加入团队保管库',
+  'ui.team.offline.title': '成员和审计日志需要连接服务器',
+  'ui.team.offline.body': '自 {since} 起无法连接 {address}。本地副本只保存证书库，不含团队成员、加入申请和审计日志；服务器恢复后此页会自动加载。',
   'ui.team.loadError': '无法读取团队保管库',
   'ui.team.empty.title': '还没有团队保管库',
   'ui.team.empty.body': '在一个空的 PostgreSQL 15+ 数据库上创建（你将成为第一位管理员），或加入管理员已建好的保管库。',

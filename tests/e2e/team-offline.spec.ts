@@ -10,7 +10,8 @@ import { expect, test } from './fixtures/test';
 
 // The title bar of a team vault whose server goes away: it says in words that the vault is
 // offline and read-only, and from when the copy is, and the Overview's Sync accounts is disabled
-// with the same reason; when the server is back it says nothing again, by itself. The team vault is set up through the core service in the window's data
+// with the same reason; the Team screen says its members and audit log need the server; when the
+// server is back it says nothing again and the Team screen reads the server, by itself. The team vault is set up through the core service in the window's data
 // folder (its password in the throwaway keychain of scripts/with-keyring.sh), then chosen in the title bar.
 
 let cluster: PgCluster;
@@ -68,11 +69,27 @@ for (const locale of locales) {
         const overviewAxe = await new AxeBuilder({ page }).withTags(tags).options({ resultTypes: ['violations'] }).analyze();
         expect(overviewAxe.violations.map((violation) => violation.id)).toEqual([]);
         expect(fs.existsSync(await app.screenshot(`team-offline-overview-${locale}`))).toBe(true);
+
+        // Members and the audit log are on the server only: the Team screen says so, not a read error.
+        await app.openScreen('team');
+        const teamOffline = page.getByTestId('team-offline');
+        await expect(teamOffline).toBeVisible();
+        await expect(teamOffline.getByRole('heading')).toHaveText(tr('ui.team.offline.title'));
+        await expect(teamOffline).toContainText(`127.0.0.1:${cluster.port}`);
+        await expect(page.locator('[data-section="team-members"]')).toHaveCount(0);
+        await expect(app.errorBanner).toHaveCount(0);
+        const teamAxe = await new AxeBuilder({ page }).withTags(tags).options({ resultTypes: ['violations'] }).analyze();
+        expect(teamAxe.violations.map((violation) => violation.id)).toEqual([]);
+        expect(fs.existsSync(await app.screenshot(`team-offline-team-${locale}`))).toBe(true);
       } finally {
         await cluster.start();
       }
       await expect(page.locator('[data-vault-status="online"]')).toBeVisible({ timeout: 30_000 });
       await expect(badge).toHaveCount(0);
+      // Back online, the Team screen reads the server by itself.
+      await expect(page.getByTestId('team-offline')).toHaveCount(0);
+      await expect(page.locator('[data-section="team-members"]')).toContainText('Alice');
+      await app.openScreen('overview');
       await expect(page.getByRole('button', { name: tr('ui.overview.sync') })).toBeEnabled();
     });
   });
