@@ -79,7 +79,8 @@ describe('keychain (real Secret Service)', () => {
     } finally {
       db.close();
     }
-  });
+    // A child process started from source (tsx compiles it first).
+  }, 90_000);
 
   it('certvault import with no Secret Service: exit 3, each certificate filed, the key named with the reason', () => {
     const dir = fresh('unavailable-cli');
@@ -98,7 +99,8 @@ describe('keychain (real Secret Service)', () => {
     });
     expect(list.status).toBe(0);
     expect(list.stdout).toContain(`host2.example.net`);
-  });
+    // Two CLI processes started from source (tsx compiles the CLI in each): past 30 s on a loaded machine.
+  }, 120_000);
 });
 
 describe('vault on the real keychain', () => {
