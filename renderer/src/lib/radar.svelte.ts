@@ -2,6 +2,7 @@ import { SvelteMap } from 'svelte/reactivity';
 import type { ErrorInfo } from '../../../shared/errors';
 import { radarLimits, type AccountSyncResult, type RadarRow, type RadarSummary, type SyncProgress } from '../../../shared/inventory';
 import { api } from './api';
+import { pagesToRelease } from './page-window';
 
 // The expiry radar and the sync as shared reactive state: the Overview screen shows them, the
 // sidebar badges the urgent count. Main keeps the whole radar; this holds its summary (group
@@ -75,6 +76,7 @@ class Radar {
   /** The rows the Overview shows (with some margin); fetches the pages that are missing. */
   showRange(first: number, last: number): void {
     this.#range = [Math.max(0, first), Math.max(0, last)];
+    this.#releaseFarPages();
     const generation = this.#generation;
     for (let page = Math.floor(this.#range[0] / PAGE_SIZE); page <= Math.floor(this.#range[1] / PAGE_SIZE); page += 1) {
       if (this.summary !== null && page * PAGE_SIZE >= Math.max(this.summary.total, 1)) break;
@@ -145,7 +147,17 @@ class Radar {
       for (const index of [...this.pages.keys()]) if (!this.#fresh.has(index)) this.pages.delete(index);
     }
     this.pages.set(page, rows);
+    this.#releaseFarPages();
     if (changed) void this.refresh();
+  }
+
+  /** Pages far from the rows in view (page-window.ts): a long scroll does not keep every page it passed. */
+  #releaseFarPages(): void {
+    for (const page of pagesToRelease(this.pages.keys(), this.#range, PAGE_SIZE)) {
+      this.pages.delete(page);
+      this.#fresh.delete(page);
+      this.#requested.delete(page);
+    }
   }
 }
 

@@ -3,11 +3,13 @@ import { defaultLibrarySort, type KeychainStatus, type LibraryListEntry, type Li
 import type { Deployment } from '../../../../shared/uploads';
 import { SvelteMap } from 'svelte/reactivity';
 import { api } from '../../lib/api';
+import { pagesToRelease } from '../../lib/page-window';
 import { preferences } from '../../lib/preferences.svelte';
 
 // What the Library screen shows: the query (search, filters, sort) and a sparse window of its
 // result. The list is virtualised, so only the pages around the visible rows are ever fetched;
-// main does the searching and sorting (SQLite), the renderer never holds 10,000 entries.
+// main does the searching and sorting (SQLite), and pages far from the rows in view are let go
+// (page-window.ts), so the renderer holds about 2,000 rows whatever the library's size.
 
 export type Validity = 'all' | 'expiring' | 'expired' | 'valid';
 export type KindFilter = 'all' | 'ca' | 'leaf';
@@ -109,6 +111,7 @@ class LibraryView {
   /** The rows the table shows (with some margin); fetches the pages that are missing. */
   showRange(first: number, last: number): void {
     this.#range = [Math.max(0, first), Math.max(0, last)];
+    this.#releaseFarPages();
     const generation = this.#generation;
     for (let page = Math.floor(this.#range[0] / PAGE_SIZE); page <= Math.floor(this.#range[1] / PAGE_SIZE); page += 1) {
       if (this.total !== null && page * PAGE_SIZE >= Math.max(this.total, 1)) break;
@@ -177,7 +180,19 @@ class LibraryView {
       for (const index of [...this.pages.keys()]) if (!this.#fresh.has(index)) this.pages.delete(index);
     }
     this.pages.set(page, result.value.entries);
-    void this.#loadDeployments(result.value.entries.map((entry) => entry.id));
+    // A page the list scrolled far past while it was on the way is let go at once.
+    this.#releaseFarPages();
+    if (this.pages.has(page)) void this.#loadDeployments(result.value.entries.map((entry) => entry.id));
+  }
+
+  /** Pages far from the rows in view, with their rows' deployments (page-window.ts). */
+  #releaseFarPages(): void {
+    for (const page of pagesToRelease(this.pages.keys(), this.#range, PAGE_SIZE)) {
+      for (const entry of this.pages.get(page) ?? []) this.deployments.delete(entry.id);
+      this.pages.delete(page);
+      this.#fresh.delete(page);
+      this.#requested.delete(page);
+    }
   }
 
   async #loadDeployments(ids: readonly string[]): Promise<void> {
