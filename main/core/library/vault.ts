@@ -226,11 +226,6 @@ export class Vault {
   }
 
   /**
-   * Starts a new data key after the keychain lost the old one (data-key.ts): the keys sealed
-   * with the old one stay in their entries, unrecoverable, and new keys can be stored again.
-   * `confirm` is the user's answer, asked only once a reset is due and before anything changes.
-   */
-  /**
    * Seals bytes kept beside the library with the vault's data key, bound to `context`: an
    * in-place deployment keeps the replaced certificate's material this way for its rollback.
    */
@@ -244,6 +239,11 @@ export class Vault {
     return status.state === 'ready' ? unseal(status.key, sealed, context) : null;
   }
 
+  /**
+   * Starts a new data key after the keychain lost the old one (data-key.ts): the keys sealed
+   * with the old one stay in their entries, unrecoverable, and new keys can be stored again.
+   * `confirm` is the user's answer, asked only once a reset is due and before anything changes.
+   */
   async resetDataKey(confirm: ConfirmDataKeyReset): Promise<KeychainStatus> {
     // A provider without a key of its own to lose (a team's) has nothing to reset.
     if (!this.dataKeys.reset) throw new VaultError('keychain.reset_not_needed');
