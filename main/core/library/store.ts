@@ -146,8 +146,10 @@ const ENTRY_INSERT_COLUMNS = [
   'search_text', 'renews_id', 'search_rowid',
 ] as const satisfies readonly (keyof EntryInsert)[];
 
-// A batch's new entries, each table's rows in one statement (db/prepared.ts preparedRows).
-/** PostgreSQL numbers search_rowid itself (an identity column): the column is left out there. */
+/**
+ * A batch's new entries, each table's rows in one statement (db/prepared.ts preparedRows).
+ * PostgreSQL numbers search_rowid itself (an identity column): the column is left out there.
+ */
 const INSERT_ENTRIES = preparedRows(ENTRY_INSERT_COLUMNS, (db, rows: EntryInsert[], engine) =>
   db.insertInto('entries').values(engine === 'postgres' ? rows.map(({ search_rowid: _, ...row }) => row) : rows),
 );
@@ -276,6 +278,9 @@ export class EntryStore {
    * chunk, and the two threads took turns instead of working at once (docs/performance.md, import
    * at 100,000, third session). Nothing else can use the connection meanwhile: Kysely holds it for
    * the transaction, and no code runs its own on it (vault-db.ts).
+   *
+   * `together`, when given, writes the whole batch in one go first (an import's writeMany: one
+   * statement per table for the batch); only when it throws are the writes run one at a time.
    */
   async writeEach<T>(writes: readonly Write<T>[], audit?: BatchAudit<T>, together?: Write<T[]>): Promise<WriteResult<T>[]> {
     if (writes.length === 0) return [];
