@@ -150,10 +150,11 @@ function escapeLike(text: string): string {
 /** The last rowid of entries_search, from the table FTS5 keeps its texts in (its shadow table entries_search_content, read only). */
 const LAST_SEARCH_ROWID = CompiledQuery.raw('SELECT max(id) AS rowid FROM entries_search_content');
 /**
- * One statement for any number of texts: FTS5 writes out the index data a transaction keeps in
- * memory at every statement that opens a statement journal after its first write (a multi-row
- * insert does), each time one more segment for the trigram index to merge. Written in one
- * statement, last in the batch's transaction, a batch's texts make one segment, at its commit.
+ * One statement for any number of texts, run last in the batch's transaction. FTS5 keeps a
+ * transaction's index data in memory until the commit but writes it out as a segment at each
+ * savepoint, which a later statement opens when it needs a statement journal (a multi-row insert
+ * does): inserted 64 + 32 + 4 rows at a time, a batch's texts cost more than twice as much
+ * (docs/performance.md, import CPU per entry).
  */
 const INSERT_SEARCH_TEXTS = 'INSERT INTO entries_search (rowid, text) SELECT key + ?, value FROM json_each(?)';
 
