@@ -50,14 +50,27 @@ export function preparedRows<Row extends Record<string, unknown>, R = unknown>(
   columns: readonly (keyof Row & string)[],
   build: (db: Db, rows: Row[], engine: VaultEngine) => Compilable<R>,
 ): PreparedRows<Row, R> {
-  const byCount = new Map<number, Prepared<Record<string, unknown>, R>>();
-  const statement = (count: number) => {
-    let found = byCount.get(count);
+  type Slot = { readonly row: number; readonly column: keyof Row & string } | null;
+  const compiled = new Map<string, { query: CompiledQuery<R>; slots: Slot[] }>();
+  const statement = (db: Db, engine: VaultEngine, count: number) => {
+    const key = `${engine}:${count}`;
+    let found = compiled.get(key);
     if (!found) {
-      found = prepared((qb, p: Record<string, unknown>, engine) =>
-        build(qb, Array.from({ length: count }, (_, i) => Object.fromEntries(columns.map((column) => [column, p[`${column}${i}`]])) as Row), engine),
-      );
-      byCount.set(count, found);
+      // As in `prepared`, a placeholder per value; here each says its row and column, so the
+      // parameters are taken from the rows as they are, with no object of values built per call.
+      const tokens = new Map<string, Slot>();
+      const rows = Array.from({ length: count }, (_, row) =>
+        Object.fromEntries(
+          columns.map((column) => {
+            const token = `\u0000certvault:${row}:${column}`;
+            tokens.set(token, { row, column });
+            return [column, token];
+          }),
+        ),
+      ) as Row[];
+      const query = build(db, rows, engine).compile();
+      found = { query, slots: query.parameters.map((parameter) => tokens.get(parameter as string) ?? null) };
+      compiled.set(key, found);
     }
     return found;
   };
@@ -66,9 +79,12 @@ export function preparedRows<Row extends Record<string, unknown>, R = unknown>(
     for (let at = 0; at < rows.length; ) {
       const left = rows.length - at;
       const count = left >= MOST_ROWS ? MOST_ROWS : 2 ** Math.floor(Math.log2(left));
-      const values: Record<string, unknown> = {};
-      for (let i = 0; i < count; i++) for (const column of columns) values[`${column}${i}`] = rows[at + i]![column];
-      out.push(...(await statement(count)(db, engine, values)).rows);
+      const { query, slots } = statement(db, engine, count);
+      const parameters = query.parameters.map((parameter, i) => {
+        const slot = slots[i];
+        return slot ? rows[at + slot.row]![slot.column] : parameter;
+      });
+      out.push(...(await db.executeQuery<R>({ ...query, parameters })).rows);
       at += count;
     }
     return out;
