@@ -1,6 +1,5 @@
 import { CompiledQuery, sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { VaultEngine } from './vault-db';
-import { prepared } from './prepared';
 import type { VaultTables } from './tables';
 
 // Every place the two engines need different SQL, and nowhere else (docs/data-layer.md). A store
@@ -148,20 +147,48 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }
 
-const INSERT_SEARCH_TEXT = prepared((db, row: { text: string }) => db.insertInto('entries_search').values(row));
+/** The last rowid of entries_search, from the table FTS5 keeps its texts in (its shadow table entries_search_content, read only). */
+const LAST_SEARCH_ROWID = CompiledQuery.raw('SELECT max(id) AS rowid FROM entries_search_content');
+/**
+ * One statement for any number of texts, run last in the batch's transaction. FTS5 keeps a
+ * transaction's index data in memory until the commit but writes it out as a segment at each
+ * savepoint, which a later statement opens when it needs a statement journal (a multi-row insert
+ * does): inserted 64 + 32 + 4 rows at a time, a batch's texts cost more than twice as much
+ * (docs/performance.md, import CPU per entry).
+ */
+const INSERT_SEARCH_TEXTS = 'INSERT INTO entries_search (rowid, text) SELECT key + ?, value FROM json_each(?)';
 
 /**
- * The search_rowid column of a new entry with this search text, to spread into its insert. SQLite:
- * the rowid of its new entries_search row (the FTS index is a table of its own there, removed by
- * trigger with the entry). PostgreSQL: nothing, the identity column numbers the row as it is
- * inserted (the column is indexed in place), which spares a round trip per entry (`nextval`).
- * Each engine always gives the same columns, so the insert stays one prepared statement (prepared.ts).
+ * The search_rowid column of new entries, in order, to spread into their inserts, and the write
+ * of their search texts, to run once the rest of the batch is written. SQLite: the rowids their
+ * entries_search rows will have (the FTS index is a table of its own there, removed by trigger
+ * with the entry): the next ones after the last, given to the insert, which cannot say which rowid
+ * each row got; no other writer can insert in between (the caller holds the write transaction,
+ * BEGIN IMMEDIATE). PostgreSQL: nothing, the identity column numbers each row as it is inserted
+ * (the column is indexed in place), which spares a round trip per entry (`nextval`). Each engine
+ * always gives the same columns, so the insert stays one prepared statement (prepared.ts).
  */
+export async function searchRowidColumns(
+  engine: VaultEngine,
+  db: AnyDb,
+  texts: readonly string[],
+): Promise<{ columns: { search_rowid?: number }[]; indexTexts: () => Promise<void> }> {
+  if (engine === 'postgres' || texts.length === 0) return { columns: texts.map(() => ({})), indexTexts: async () => undefined };
+  const [last] = (await db.executeQuery<{ rowid: number | null }>(LAST_SEARCH_ROWID)).rows;
+  const first = (last?.rowid ?? 0) + 1;
+  return {
+    columns: texts.map((_, i) => ({ search_rowid: first + i })),
+    indexTexts: async () => {
+      await db.executeQuery(CompiledQuery.raw(INSERT_SEARCH_TEXTS, [first, JSON.stringify(texts)]));
+    },
+  };
+}
+
+/** `searchRowidColumns` for one entry, its text indexed at once. */
 export async function searchRowidColumn(engine: VaultEngine, db: AnyDb, text: string): Promise<{ search_rowid?: number }> {
-  if (engine === 'postgres') return {};
-  // The insert's rowid, not RETURNING: SQLite does not support RETURNING on a virtual table.
-  const result = await INSERT_SEARCH_TEXT(db, engine, { text });
-  return { search_rowid: Number(result.insertId) };
+  const { columns, indexTexts } = await searchRowidColumns(engine, db, [text]);
+  await indexTexts();
+  return columns[0]!;
 }
 
 /** After entries.search_text changed: SQLite's FTS copy follows; PostgreSQL's index already has. */

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { EntryRef, EntryLineage } from '../../../shared/library';
 import type { KeyAlgorithm } from '../../../shared/model';
-import { prepared, type Prepared } from '../db/prepared';
+import { prepared, preparedRows, type Prepared } from '../db/prepared';
 import type { VaultTables } from '../db/tables';
 import type { VaultDb } from '../db/vault-db';
 
@@ -85,22 +85,19 @@ const FACTS_COLUMNS = ['e.id', 'e.key_algorithm', 'e.is_ca', 'e.common_name', 'e
 
 // What linking runs for every imported entry, compiled once (db/prepared.ts).
 const FACTS_BY_ID = prepared((db, p: { id: string }) => db.selectFrom('entries as e').select(FACTS_COLUMNS).where('e.id', '=', p.id));
-/** Per number of names (a certificate names a few): one statement inserting all of an entry's names. */
-const nameInserts = new Map<number, Prepared<Record<string, string>, unknown>>();
-
-function insertNames(names: number): Prepared<Record<string, string>, unknown> {
-  let insert = nameInserts.get(names);
-  if (!insert) {
-    insert = prepared((db, p: Record<string, string>) =>
-      db
-        .insertInto('entry_names')
-        .values(Array.from({ length: names }, (_, i) => ({ name: p[`name${i}`]!, entry_id: p.entry_id! })))
-        .onConflict((c) => c.doNothing()),
-    );
-    nameInserts.set(names, insert);
-  }
-  return insert;
-}
+/** The names of a batch's new entries, one statement for all of them (db/prepared.ts). */
+const INSERT_NAMES = preparedRows(['name', 'entry_id'], (db, rows: { name: string; entry_id: string }[]) =>
+  db.insertInto('entry_names').values(rows).onConflict((c) => c.doNothing()),
+);
+/** Which of these names more than one entry holds: only an entry sharing a name can renew or be renewed. */
+const SHARED_NAMES = preparedRows(['name'], (db, rows: { name: string }[]) =>
+  db
+    .selectFrom('entry_names')
+    .select('name')
+    .where('name', 'in', rows.map((row) => row.name))
+    .groupBy('name')
+    .having((eb) => eb.fn.countAll(), '>', 1),
+);
 
 function namesParameters(names: readonly string[]): Record<string, string> {
   return Object.fromEntries(names.map((name, i) => [`name${i}`, name]));
@@ -169,10 +166,29 @@ export class Lineage {
    * renewal). Runs inside the entry's write transaction.
    */
   async linkNew(trx: Db, row: FactsRow): Promise<void> {
-    const entry = toFacts(row);
+    await this.linkNewMany(trx, [row]);
+  }
+
+  /**
+   * linkNew for entries stored together (a batch of an import): their names in one statement,
+   * then each linked. Linking once all are stored gives the links that storing and linking one at
+   * a time gives: an entry's predecessor is the closest among all the entries whichever came
+   * first (the rule above does not depend on order), and one linked before its renewal was stored
+   * is relinked when that renewal is linked, as when it came first.
+   */
+  async linkNewMany(trx: Db, rows: readonly FactsRow[]): Promise<void> {
+    const named = rows.map((row) => ({ row, entry: toFacts(row) })).filter(({ entry }) => entry.names.length > 0);
+    if (named.length === 0) return;
+    await INSERT_NAMES(trx, this.vault.engine, named.flatMap(({ row, entry }) => entry.names.map((name) => ({ name, entry_id: row.id }))));
+    // A predecessor names some of the entry's names, a renewal all of them: an entry whose names
+    // no other entry holds (most of an import of new certificates) has neither, and is not looked up.
+    const names = [...new Set(named.flatMap(({ entry }) => entry.names))].map((name) => ({ name }));
+    const shared = new Set((await SHARED_NAMES(trx, this.vault.engine, names)).map((row) => row.name));
+    for (const { row, entry } of named) if (entry.names.some((name) => shared.has(name))) await this.link(trx, row, entry);
+  }
+
+  private async link(trx: Db, row: FactsRow, entry: LineageFacts): Promise<void> {
     const entryId = row.id;
-    if (entry.names.length === 0) return;
-    await insertNames(entry.names.length)(trx, this.vault.engine, { entry_id: entryId, ...namesParameters(entry.names) });
     const predecessor = await this.closestPredecessor(trx, entry);
     // A new entry links to nothing yet: nothing to clear when no predecessor is found.
     if (predecessor || row.renews_id !== null) await this.setPredecessor(trx, entryId, predecessor);

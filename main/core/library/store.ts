@@ -4,10 +4,10 @@ import { VaultError } from '../../../shared/errors';
 import type { EntryUpdate, ImportedEntry, LibraryEntry } from '../../../shared/library';
 import type { KeyAlgorithm } from '../../../shared/model';
 import { seal, type Sealed } from '../seal';
-import { isUniqueViolation, reindexSearchText, searchRowidColumn } from '../db/dialect-sql';
-import { prepared, type Prepared } from '../db/prepared';
+import { isUniqueViolation, reindexSearchText, searchRowidColumns } from '../db/dialect-sql';
+import { prepared, preparedRows } from '../db/prepared';
 import type { EntriesTable, VaultTables } from '../db/tables';
-import { isVaultOutOfReach, type AuditEntry, type VaultDb, type VaultEngine } from '../db/vault-db';
+import { isVaultOutOfReach, type AuditEntry, type VaultDb } from '../db/vault-db';
 import { currentGeneration } from './data-key';
 import { newEntryId, randomEntryId } from './entry-id';
 import { Lineage } from './lineage';
@@ -70,6 +70,12 @@ export interface NewEntryFields {
   readonly now: Date;
 }
 
+/** A planned entry to write, with the fields the import gives every new entry. */
+export interface PlannedWrite {
+  readonly planned: PlannedEntry<CertificateFacts>;
+  readonly fields: NewEntryFields;
+}
+
 /** The associated data of a sealed key: its entry, and its role within an SM2 dual entry. */
 export function sealingContext(entryId: string, role: KeyRole): string {
   return role === 'leaf' ? entryId : `${entryId}#${role}`;
@@ -108,43 +114,58 @@ const CERTIFICATE_ROWS = prepared((db, p: { entryId: string }) =>
     .where('entry_id', '=', p.entryId)
     .orderBy('position'),
 );
-const INSERT_ENTRY = prepared((db, row: Insertable<EntriesTable>) => db.insertInto('entries').values(row));
-interface CertificateInsert {
+type CertificateInsert = {
   readonly entry_id: string;
   readonly position: number;
   readonly role: 'leaf' | 'chain' | 'sm2-encrypt';
   readonly fingerprint_sha256: string;
   readonly spki_sha256: string;
   readonly der: Buffer;
-}
+};
 
 function certificateInsert(entryId: string, cert: CertificateRow, position: number, role: CertificateInsert['role']): CertificateInsert {
   return { entry_id: entryId, position, role, fingerprint_sha256: cert.fingerprintSha256, spki_sha256: cert.spkiSha256, der: cert.der };
 }
 
-const CERTIFICATE_COLUMNS = ['entry_id', 'position', 'role', 'fingerprint_sha256', 'spki_sha256', 'der'] as const;
-type CertificateParameters = Record<string, CertificateInsert[keyof CertificateInsert]>;
+/**
+ * An entry's certificate rows: the leaf at position 0 (unless `from` is 1: the leaf is already
+ * stored), the chain after it in order, then the SM2 encryption certificate.
+ */
+function certificateInserts(id: string, certs: readonly CertificateRow[], encrypt: CertificateRow | null, from: 0 | 1 = 0): CertificateInsert[] {
+  const rows: CertificateInsert[] = certs.map((cert, i) => certificateInsert(id, cert, i + from, i + from === 0 ? 'leaf' : 'chain'));
+  if (encrypt) rows.push(certificateInsert(id, encrypt, certs.length + from, 'sm2-encrypt'));
+  return rows;
+}
+
+type EntryInsert = Insertable<EntriesTable> & { readonly search_text: string; readonly id: string };
+type SealedKeyInsert = { readonly entry_id: string; readonly role: KeyRole; readonly key_algorithm: string; readonly nonce: Buffer; readonly ciphertext: Buffer };
+
+const ENTRY_INSERT_COLUMNS = [
+  'id', 'fingerprint_sha256', 'name', 'common_name', 'dns_names', 'subject', 'issuer', 'issuer_common_name', 'serial_number', 'not_before', 'not_after',
+  'key_algorithm', 'key_size', 'curve', 'is_ca', 'tags', 'notes', 'source_file', 'imported_at', 'updated_at', 'has_key', 'sm2_dual', 'cert_terms',
+  'search_text', 'renews_id', 'search_rowid',
+] as const satisfies readonly (keyof EntryInsert)[];
 
 /**
- * Per number of rows (a leaf and its chain: a few): one statement inserting all of an entry's
- * certificates, one round trip to PostgreSQL instead of one per certificate. Row i's columns are
- * the parameters `entry_id0`, `position0`... (prepared.ts: each parameter one value).
+ * A batch's new entries, each table's rows in one statement (db/prepared.ts preparedRows).
+ * PostgreSQL numbers search_rowid itself (an identity column): the column is left out there.
  */
-const certificateInserts = new Map<number, Prepared<CertificateParameters, unknown>>();
-
-async function insertCertificates(trx: Db, engine: VaultEngine, rows: readonly CertificateInsert[]): Promise<void> {
-  let insert = certificateInserts.get(rows.length);
-  if (!insert) {
-    const count = rows.length;
-    insert = prepared((db, p: CertificateParameters) =>
-      db
-        .insertInto('entry_certificates')
-        .values(Array.from({ length: count }, (_, i) => Object.fromEntries(CERTIFICATE_COLUMNS.map((column) => [column, p[`${column}${i}`]])) as unknown as CertificateInsert)),
-    );
-    certificateInserts.set(count, insert);
-  }
-  await insert(trx, engine, Object.fromEntries(rows.flatMap((row, i) => CERTIFICATE_COLUMNS.map((column) => [`${column}${i}`, row[column]]))));
-}
+const INSERT_ENTRIES = preparedRows(ENTRY_INSERT_COLUMNS, (db, rows: EntryInsert[], engine) =>
+  db.insertInto('entries').values(engine === 'postgres' ? rows.map(({ search_rowid: _, ...row }) => row) : rows),
+);
+const INSERT_CERTIFICATES = preparedRows(['entry_id', 'position', 'role', 'fingerprint_sha256', 'spki_sha256', 'der'], (db, rows: CertificateInsert[]) =>
+  db.insertInto('entry_certificates').values(rows),
+);
+const INSERT_KEYS = preparedRows(['entry_id', 'role', 'key_algorithm', 'nonce', 'ciphertext'], (db, rows: SealedKeyInsert[]) =>
+  db.insertInto('sealed_keys').values(rows.map((row) => ({ ...row, data_key_generation: currentGeneration() }))),
+);
+/** Which of a batch's fingerprints are in the library already, and which of its new ids are taken. */
+const ENTRIES_BY_FINGERPRINTS_OR_IDS = preparedRows(['fingerprint', 'id'], (db, rows: { fingerprint: string; id: string }[]) =>
+  db
+    .selectFrom('entries')
+    .select(['id', 'fingerprint_sha256'])
+    .where((eb) => eb.or([eb('fingerprint_sha256', 'in', rows.map((row) => row.fingerprint)), eb('id', 'in', rows.map((row) => row.id))])),
+);
 
 const UPSERT_KEY = prepared((db, row: { entry_id: string; role: KeyRole; key_algorithm: string; nonce: Buffer; ciphertext: Buffer }) =>
   db
@@ -257,9 +278,16 @@ export class EntryStore {
    * chunk, and the two threads took turns instead of working at once (docs/performance.md, import
    * at 100,000, third session). Nothing else can use the connection meanwhile: Kysely holds it for
    * the transaction, and no code runs its own on it (vault-db.ts).
+   *
+   * `together`, when given, writes the whole batch in one go first (an import's writeMany: one
+   * statement per table for the batch); only when it throws are the writes run one at a time.
    */
-  async writeEach<T>(writes: readonly Write<T>[], audit?: BatchAudit<T>): Promise<WriteResult<T>[]> {
+  async writeEach<T>(writes: readonly Write<T>[], audit?: BatchAudit<T>, together?: Write<T[]>): Promise<WriteResult<T>[]> {
     if (writes.length === 0) return [];
+    if (together) {
+      const values = await this.writtenTogether(together, audit);
+      if (values) return values.map((value) => ({ ok: true, value }));
+    }
     let failedAt = -1;
     try {
       const values = await this.vault.db.transaction().execute(async (trx) => {
@@ -285,6 +313,24 @@ export class EntryStore {
       if (failedAt === -1) return writes.map(() => ({ ok: false, error }));
       const failed: WriteResult<T> = isUniqueViolation(error) ? await this.retried(writes[failedAt]!, audit) : { ok: false, error };
       return [...(await this.writeEach(writes.slice(0, failedAt), audit)), failed, ...(await this.writeEach(writes.slice(failedAt + 1), audit))];
+    }
+  }
+
+  /**
+   * All the writes of a batch by one function (`writeMany`: one statement per table for the whole
+   * batch), in one transaction; null when it threw, the batch rolled back whole: its writes are
+   * then run one at a time (writeEach), so the one that fails is told apart from the others.
+   */
+  private async writtenTogether<T>(together: Write<T[]>, audit: BatchAudit<T> | undefined): Promise<T[] | null> {
+    try {
+      return await this.vault.db.transaction().execute(async (trx) => {
+        const done = await together(trx);
+        await this.audited(trx, audit?.(done));
+        return done;
+      });
+    } catch (error) {
+      if (isVaultOutOfReach(error) || isAuditRefusal(error)) throw error;
+      return null;
     }
   }
 
@@ -324,6 +370,42 @@ export class EntryStore {
     const id = rows.length === 0 ? candidate : await newEntryId(trx, this.vault.engine);
     await this.insert(trx, id, planned, dataKey, fields);
     return { id, fingerprintSha256, duplicate: false };
+  }
+
+  /**
+   * `write` for the planned entries of a batch, in order. The new ones are stored together
+   * (insertMany): one lookup of the batch's fingerprints, one statement per table. Those already in
+   * the library, and a certificate the batch brings twice after its first, are merged one by one as
+   * `write` merges them, once the new ones are stored.
+   */
+  async writeMany(trx: Db, entries: readonly PlannedWrite[], dataKey: DataKeySource): Promise<ImportedEntry[]> {
+    const fingerprint = ({ planned }: PlannedWrite) => planned.leaf.info.fingerprintSha256;
+    const candidates = entries.map(() => randomEntryId());
+    const found = await ENTRIES_BY_FINGERPRINTS_OR_IDS(trx, this.vault.engine, entries.map((entry, i) => ({ fingerprint: fingerprint(entry), id: candidates[i]! })));
+    const stored = new Set(found.map((row) => row.fingerprint_sha256));
+    const unavailable = new Set(found.map((row) => row.id));
+    const fresh = new Map<PlannedWrite, string>();
+    const seen = new Set<string>();
+    for (const [i, entry] of entries.entries()) {
+      if (stored.has(fingerprint(entry)) || seen.has(fingerprint(entry))) continue;
+      seen.add(fingerprint(entry));
+      let id = candidates[i]!;
+      // Taken only when another entry came back with it, or the batch drew it twice (one in billions each).
+      while (unavailable.has(id)) id = await newEntryId(trx, this.vault.engine);
+      unavailable.add(id);
+      fresh.set(entry, id);
+    }
+    await this.insertMany(trx, [...fresh].map(([{ planned, fields }, id]) => ({ id, planned, fields })), dataKey);
+    const written: ImportedEntry[] = [];
+    for (const entry of entries) {
+      const id = fresh.get(entry);
+      if (id) written.push({ id, fingerprintSha256: fingerprint(entry), duplicate: false });
+      else {
+        await setImmediate();
+        written.push(await this.write(trx, entry.planned, dataKey, entry.fields));
+      }
+    }
+    return written;
   }
 
   /** Adds a key imported on its own to the entry whose certificate it belongs to. */
@@ -381,45 +463,33 @@ export class EntryStore {
   }
 
   private async insert(trx: Db, id: string, planned: PlannedEntry<CertificateFacts>, dataKey: DataKeySource, fields: NewEntryFields): Promise<void> {
-    const info = planned.leaf.info;
-    const name = fields.name?.trim() || defaultName(info);
-    const tags = normaliseTags(fields.tags);
-    const certTerms = certificateTerms([planned.leaf, ...(planned.encrypt ? [planned.encrypt] : [])]);
-    const search = searchText(certTerms, name, tags, '');
-    const now = fields.now.toISOString();
-    const row = {
-      id,
-      fingerprint_sha256: info.fingerprintSha256,
-      name,
-      common_name: info.commonName,
-      dns_names: JSON.stringify(info.dnsNames),
-      subject: info.subject,
-      issuer: info.issuer,
-      issuer_common_name: info.issuerCommonName,
-      serial_number: info.serialNumber,
-      not_before: info.notBefore,
-      not_after: info.notAfter,
-      key_algorithm: info.keyAlgorithm,
-      key_size: info.keySize,
-      curve: info.curve,
-      is_ca: info.isCA ? 1 : 0,
-      tags: JSON.stringify(tags),
-      notes: '',
-      source_file: planned.sourceFile,
-      imported_at: now,
-      updated_at: now,
-      has_key: planned.leafKey || planned.encryptKey ? 1 : 0,
-      sm2_dual: planned.encrypt ? 1 : 0,
-      cert_terms: certTerms,
-      search_text: search,
-      renews_id: null,
-    } satisfies Insertable<EntriesTable>;
-    await INSERT_ENTRY(trx, this.vault.engine, { ...row, ...(await searchRowidColumn(this.vault.engine, trx, search)) });
-    await this.insertCertificateRows(trx, id, [certificateRow(planned.leaf), ...planned.chain.map(certificateRow)], planned.encrypt && certificateRow(planned.encrypt));
-    // has_key is already 1 in the row just inserted.
-    if (planned.leafKey) await this.sealKey(trx, id, 'leaf', planned.leafKey, dataKey());
-    if (planned.encryptKey) await this.sealKey(trx, id, 'sm2-encrypt', planned.encryptKey, dataKey());
-    await this.lineage.linkNew(trx, row);
+    await this.insertMany(trx, [{ id, planned, fields }], dataKey);
+  }
+
+  /**
+   * Stores new entries, each table's rows in one statement (prepared.ts `preparedRows`) rather
+   * than one per entry: a batch of an import runs a handful of statements per table instead of a
+   * dozen per entry (docs/performance.md, import CPU per entry). The ids must be free.
+   */
+  private async insertMany(trx: Db, entries: readonly (PlannedWrite & { readonly id: string })[], dataKey: DataKeySource): Promise<void> {
+    const rows: ReturnType<typeof newEntryRow>[] = [];
+    const certificates: CertificateInsert[] = [];
+    const keys: SealedKeyInsert[] = [];
+    for (const { id, planned, fields } of entries) {
+      // The event loop turns before each entry, as before each write of writeEach.
+      await setImmediate();
+      rows.push(newEntryRow(id, planned, fields));
+      certificates.push(...certificateInserts(id, [certificateRow(planned.leaf), ...planned.chain.map(certificateRow)], planned.encrypt && certificateRow(planned.encrypt)));
+      // has_key is already 1 in the rows.
+      if (planned.leafKey) keys.push(sealedKeyInsert(id, 'leaf', planned.leafKey, dataKey()));
+      if (planned.encryptKey) keys.push(sealedKeyInsert(id, 'sm2-encrypt', planned.encryptKey, dataKey()));
+    }
+    const search = await searchRowidColumns(this.vault.engine, trx, rows.map((row) => row.search_text));
+    await INSERT_ENTRIES(trx, this.vault.engine, rows.map((row, i) => ({ ...row, ...search.columns[i] })));
+    await INSERT_CERTIFICATES(trx, this.vault.engine, certificates);
+    await INSERT_KEYS(trx, this.vault.engine, keys);
+    await this.lineage.linkNewMany(trx, rows);
+    await search.indexTexts();
   }
 
   private async merge(trx: Db, existing: LibraryEntry, planned: PlannedEntry<CertificateFacts>, dataKey: DataKeySource, fields: NewEntryFields): Promise<void> {
@@ -432,7 +502,7 @@ export class EntryStore {
       await trx.deleteFrom('entry_certificates').where('entry_id', '=', existing.id).where('role', '!=', 'leaf').execute();
       const chain = planned.chain.length > storedChain.length ? planned.chain.map(certificateRow) : storedChain;
       const encrypt = planned.encrypt ? certificateRow(planned.encrypt) : storedEncrypt;
-      await this.insertCertificateRows(trx, existing.id, chain, encrypt, 1);
+      await INSERT_CERTIFICATES(trx, this.vault.engine, certificateInserts(existing.id, chain, encrypt, 1));
       if (encryptMissing) await trx.updateTable('entries').set({ sm2_dual: 1 }).where('id', '=', existing.id).execute();
       changed = true;
     }
@@ -455,10 +525,9 @@ export class EntryStore {
     if (changed) await this.touch(trx, existing.id, fields.now);
   }
 
-    private async sealKey(trx: Db, entryId: string, role: KeyRole, key: KeyMaterial, dataKey: Buffer): Promise<void> {
-    const sealed = seal(dataKey, key.pkcs8, sealingContext(entryId, role));
+  private async sealKey(trx: Db, entryId: string, role: KeyRole, key: KeyMaterial, dataKey: Buffer): Promise<void> {
     // A retired key of the same role (keyRoles does not count it) is replaced: the key is back.
-    await UPSERT_KEY(trx, this.vault.engine, { entry_id: entryId, role, key_algorithm: key.algorithm, nonce: sealed.nonce, ciphertext: sealed.ciphertext });
+    await UPSERT_KEY(trx, this.vault.engine, sealedKeyInsert(entryId, role, key, dataKey));
   }
 
   /** has_key counts retired keys too: an unrecoverable key is shown as such, never hidden. */
@@ -471,16 +540,6 @@ export class EntryStore {
       })
       .where('id', '=', entryId)
       .execute();
-  }
-
-  /**
-   * The leaf at position 0 (unless `from` is 1: the leaf is already stored), the chain after it in
-   * order, then the SM2 encryption certificate.
-   */
-  private async insertCertificateRows(trx: Db, id: string, certs: readonly CertificateRow[], encrypt: CertificateRow | null, from: 0 | 1 = 0): Promise<void> {
-    const rows: CertificateInsert[] = certs.map((cert, i) => certificateInsert(id, cert, i + from, i + from === 0 ? 'leaf' : 'chain'));
-    if (encrypt) rows.push(certificateInsert(id, encrypt, certs.length + from, 'sm2-encrypt'));
-    if (rows.length > 0) await insertCertificates(trx, this.vault.engine, rows);
   }
 
   private async insertKey(trx: Db, entryId: string, role: KeyRole, key: KeyMaterial, dataKey: Buffer): Promise<void> {
@@ -497,6 +556,47 @@ export function defaultName(info: CertificateFacts): string {
 
 export function normaliseTags(tags: readonly string[]): string[] {
   return [...new Set(tags.map((t) => t.trim()).filter((t) => t !== ''))];
+}
+
+/** An entry's row as an import creates it (search_rowid comes from its search text's insert, dialect-sql.ts). */
+function newEntryRow(id: string, planned: PlannedEntry<CertificateFacts>, fields: NewEntryFields) {
+  const info = planned.leaf.info;
+  const name = fields.name?.trim() || defaultName(info);
+  const tags = normaliseTags(fields.tags);
+  const certTerms = certificateTerms([planned.leaf, ...(planned.encrypt ? [planned.encrypt] : [])]);
+  const now = fields.now.toISOString();
+  return {
+    id,
+    fingerprint_sha256: info.fingerprintSha256,
+    name,
+    common_name: info.commonName,
+    dns_names: JSON.stringify(info.dnsNames),
+    subject: info.subject,
+    issuer: info.issuer,
+    issuer_common_name: info.issuerCommonName,
+    serial_number: info.serialNumber,
+    not_before: info.notBefore,
+    not_after: info.notAfter,
+    key_algorithm: info.keyAlgorithm,
+    key_size: info.keySize,
+    curve: info.curve,
+    is_ca: info.isCA ? 1 : 0,
+    tags: JSON.stringify(tags),
+    notes: '',
+    source_file: planned.sourceFile,
+    imported_at: now,
+    updated_at: now,
+    has_key: planned.leafKey || planned.encryptKey ? 1 : 0,
+    sm2_dual: planned.encrypt ? 1 : 0,
+    cert_terms: certTerms,
+    search_text: searchText(certTerms, name, tags, ''),
+    renews_id: null,
+  } satisfies Insertable<EntriesTable>;
+}
+
+function sealedKeyInsert(entryId: string, role: KeyRole, key: KeyMaterial, dataKey: Buffer): SealedKeyInsert {
+  const sealed = seal(dataKey, key.pkcs8, sealingContext(entryId, role));
+  return { entry_id: entryId, role, key_algorithm: key.algorithm, nonce: sealed.nonce, ciphertext: sealed.ciphertext };
 }
 
 function certificateTerms(certs: readonly CertificateMaterial<CertificateFacts>[]): string {

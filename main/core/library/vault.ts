@@ -32,7 +32,7 @@ import { inspectEntry } from './inspect-entry';
 import { anchorsWith } from '../inspect/trust';
 import { planImport, type ImportPlan, type PlannedEntry } from './plan';
 import { LibrarySearch } from './search';
-import { EntryStore, sealingContext, type BatchAudit, type DataKeySource, type Db, type KeyRole, type NewEntryFields } from './store';
+import { EntryStore, sealingContext, type BatchAudit, type DataKeySource, type Db, type KeyRole, type NewEntryFields, type PlannedWrite } from './store';
 
 // The vault: the library's tables in the vault database (SQLite in the data folder, or a team's
 // PostgreSQL, docs/data-layer.md) plus a data key (the OS keychain's, or the team's). Listing,
@@ -109,6 +109,8 @@ interface ImportWrite {
   readonly run: (trx: Db, dataKey: DataKeySource) => Promise<ImportedEntry>;
   /** The same write without its keys, when the keychain refuses them: the file the key came from and the write. */
   readonly withoutKeys: { readonly keyFile: string; readonly run: (trx: Db) => Promise<ImportedEntry> } | null;
+  /** The planned entry `run` writes, for the batch's writes stored together (EntryStore.writeMany); null for a key alone. */
+  readonly entry: PlannedWrite | null;
 }
 
 export class Vault {
@@ -486,7 +488,8 @@ export class Vault {
       const refusal = run.sealing && 'error' in run.sealing && keyRefusal(run.sealing.error);
       const runs: (ImportWrite['withoutKeys'] | null)[] = [];
       for (const write of batch) runs.push(refusal && write.withoutKeys && (await write.needsDataKey()) ? write.withoutKeys : null);
-      const results = await this.store.writeEach(batch.map((write, i) => runs[i]?.run ?? ((trx: Db) => write.run(trx, dataKey))), importAudit);
+      const together = runs.every((withoutKeys) => withoutKeys === null) ? (trx: Db) => this.writeTogether(trx, batch, dataKey) : undefined;
+      const results = await this.store.writeEach(batch.map((write, i) => runs[i]?.run ?? ((trx: Db) => write.run(trx, dataKey))), importAudit, together);
       const imported: ImportedEntry[] = [];
       results.forEach((result, i) => {
         const withoutKeys = runs[i];
@@ -502,6 +505,16 @@ export class Vault {
     }
   }
 
+  /** A batch's writes in one go: its planned entries together, then each key alone (they come after the entries, importWrites). */
+  private async writeTogether(trx: Db, batch: readonly ImportWrite[], dataKey: DataKeySource): Promise<ImportedEntry[]> {
+    const entries = batch.flatMap((write) => (write.entry ? [write.entry] : []));
+    const written = await this.store.writeMany(trx, entries, dataKey);
+    let next = 0;
+    const results: ImportedEntry[] = [];
+    for (const write of batch) results.push(write.entry ? written[next++]! : await write.run(trx, dataKey));
+    return results;
+  }
+
   private importWrites(plan: Pick<ImportPlan<CertificateFacts>, 'entries' | 'strayKeys'>, fields: NewEntryFields): ImportWrite[] {
     return [
       ...plan.entries.map((planned) => ({
@@ -512,6 +525,7 @@ export class Vault {
           keyFile: planned.keyFile ?? planned.sourceFile,
           run: (trx: Db) => this.store.write(trx, { ...planned, leafKey: null, encryptKey: null }, noDataKey, fields),
         },
+        entry: { planned, fields },
       })),
       ...plan.strayKeys.map(({ file, key }) => ({
         file,
@@ -519,6 +533,7 @@ export class Vault {
         run: (trx: Db, dataKey: DataKeySource) => this.addStrayKey(trx, file, key, dataKey, fields.now),
         // A key alone has nothing to store without the keychain: it fails with the reason.
         withoutKeys: null,
+        entry: null,
       })),
     ];
   }

@@ -69,6 +69,41 @@ describe('import', () => {
     expect((await t.vault.export(id, 'key')).bytes.toString()).toBe(leaf.keyPem);
   });
 
+  it('stores the new entries of a batch together and merges the rest, each found by its own search text', async () => {
+    t = openTestVault();
+    const stored = (await t.vault.importContent([text('api.pem', other.certPem)])).imported[0]!;
+    const [a, b, c] = await Promise.all(['a', 'b', 'c'].map((n) => makeLeaf(ca, { commonName: `${n}.batch.example` })));
+    const result = await t.vault.importContent([
+      text('a.pem', a!.certPem, a!.keyPem),
+      text('api-bundle.pem', other.certPem, ca.certPem, other.keyPem),
+      text('b.pem', b!.certPem, ca.certPem),
+      text('www.pem', leaf.certPem, ca.certPem, leaf.keyPem),
+    ]);
+    expect(result.counts).toEqual({ new: 3, merged: 1, failed: 0, keysNotStored: 0 });
+    expect(result.imported.find((entry) => entry.fingerprintSha256 === fingerprint(other))).toEqual({ ...stored, duplicate: true });
+    expect((await t.vault.entry(stored.id)).hasKey).toBe(true);
+    expect((await t.vault.export(stored.id, 'chain')).bytes.toString()).toBe(ca.certPem);
+    expect((await t.vault.export(fingerprint(a!), 'key')).bytes.toString()).toBe(a!.keyPem);
+    const found = async (term: string) => (await t.vault.list({ search: term })).entries.map((entry) => entry.fingerprintSha256);
+    for (const issued of [a!, b!, other, leaf]) expect(await found(issued.cert.subject.replace('CN=', ''))).toEqual([fingerprint(issued)]);
+    // The entry holding the last search rowid removed: the next batch's rowids start after the last one left.
+    const reader = new Database(path.join(t.dir, 'vault.db'), { readonly: true });
+    const lastId = reader.prepare('SELECT id FROM entries ORDER BY search_rowid DESC LIMIT 1').pluck().get() as string;
+    reader.close();
+    const last = await t.vault.remove(lastId);
+    await t.vault.importContent([text('c.pem', c!.certPem)]);
+    expect(await found('c.batch.example')).toEqual([fingerprint(c!)]);
+    expect(await found(last.commonName!)).toEqual([]);
+    const db = new Database(path.join(t.dir, 'vault.db'), { readonly: true });
+    try {
+      // Every entry's search row holds its own text, and no other row is left.
+      expect(db.prepare('SELECT count(*) FROM entries e JOIN entries_search s ON s.rowid = e.search_rowid WHERE s.text = e.search_text').pluck().get()).toBe(4);
+      expect(db.prepare('SELECT count(*) FROM entries_search').pluck().get()).toBe(4);
+    } finally {
+      db.close();
+    }
+  });
+
   it('reports a bad file with its name and cause and still imports the others', async () => {
     t = openTestVault();
     const result = await t.vault.importContent([

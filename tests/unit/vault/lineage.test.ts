@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { choosePredecessor, isRenewalOf, keyFamily, lineageNames, type LineageFacts } from '../../../main/core/library/lineage';
@@ -115,6 +116,24 @@ describe('lineage in the vault', () => {
     // Importing one again (a merge) changes nothing.
     await importEach(v2);
     expect((await t.vault.successorsOf(b!)).map((e) => e.id)).toEqual([c]);
+  });
+
+  it('gives the same links when a lineage comes in one import, in any order, part of it already stored', async () => {
+    const fingerprint = (leaf: Issued) => createHash('sha256').update(Buffer.from(leaf.cert.rawData)).digest('hex');
+    for (const [i, order] of [[v3, rsaRenewal, v2, fewerNames], [v2, fewerNames, v3, rsaRenewal]].entries()) {
+      if (i > 0) t.cleanup();
+      t = openTestVault();
+      await importEach(v1);
+      // One batch: its new entries are stored together, then linked (store.ts writeMany).
+      const result = await t.vault.importContent(order.map((leaf, i) => text(`batch-${i}.pem`, leaf.certPem, leaf.keyPem)));
+      expect(result.counts).toEqual({ new: 4, merged: 0, failed: 0, keysNotStored: 0 });
+      const id = async (leaf: Issued) => (await t.vault.entry(fingerprint(leaf))).id;
+      expect((await t.vault.predecessorOf(await id(v3)))?.id).toBe(await id(v2));
+      expect((await t.vault.predecessorOf(await id(v2)))?.id).toBe(await id(v1));
+      expect(await t.vault.predecessorOf(await id(rsaRenewal))).toBeNull();
+      expect(await t.vault.predecessorOf(await id(fewerNames))).toBeNull();
+      expect((await t.vault.successorsOf(await id(v1))).map((e) => e.id)).toEqual([await id(v2)]);
+    }
   });
 
   it('keeps another key family and a certificate with fewer names out of the lineage', async () => {
