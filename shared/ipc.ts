@@ -18,6 +18,7 @@ import {
   type UploadProgress,
 } from './uploads';
 import { locales, type Locale } from './i18n';
+import { limits } from './limits';
 import {
   exportFormats,
   libraryLimits,
@@ -43,21 +44,12 @@ import { autoSyncChoices, type AccountInventory, type AccountSyncResult, type Au
 // main/electron/ipc.ts validates every request with these schemas; the renderer's typed client
 // (renderer/src/lib/api.ts) and the Playwright bridge are derived from the same map.
 
+export { limits };
+
 /** Declares a channel: the zod schema is checked at runtime, `Res` only at compile time. */
 function channel<Req extends z.ZodType, Res>(request: Req): { request: Req; response?: Res } {
   return { request };
 }
-
-const MAX_INPUT_BYTES = 5 * 1024 * 1024;
-
-export const limits = {
-  maxInputBytes: MAX_INPUT_BYTES,
-  maxFilesPerRequest: 1000,
-  /** All dropped files of one request together: a folder of certificates, not a disk image. */
-  maxRequestBytes: 50 * 1024 * 1024,
-  maxPasswordLength: 1024,
-  maxTextLength: MAX_INPUT_BYTES,
-} as const;
 
 /**
  * A schema check that should reach the user as a specific error rather than `ipc.bad_request`:
@@ -81,8 +73,8 @@ const droppedFiles = z
       .object({ name: z.string().min(1).max(255), data: z.instanceof(Uint8Array) })
       .strict()
       .superRefine((file, ctx) => {
-        if (file.data.byteLength <= MAX_INPUT_BYTES) return;
-        const params = { file: file.name, size: megabytes(file.data.byteLength), limit: megabytes(MAX_INPUT_BYTES) };
+        if (file.data.byteLength <= limits.maxInputBytes) return;
+        const params = { file: file.name, size: megabytes(file.data.byteLength), limit: megabytes(limits.maxInputBytes) };
         const issue: SpecificIssue = { vaultError: { code: 'input.too_large', params } };
         ctx.addIssue({ code: 'custom', path: ['data'], message: `${file.name} is larger than ${params.limit}`, params: issue });
       }),

@@ -2,7 +2,7 @@
 // The vault imports this: it holds the private keys an Inspection never carries.
 import type { OtherObject } from '../../../shared/model';
 import { VaultError } from '../../../shared/errors';
-import { limits } from '../../../shared/ipc';
+import { limits } from '../../../shared/limits';
 import { parseCertificate, type ParsedCertificate } from './certificate';
 import { DerError } from './der';
 import { decodeFile, type InputFile } from './decode';

@@ -2,7 +2,7 @@
 // certificates, private keys and other objects it holds, or a VaultError naming the file.
 import type { OtherObject } from '../../../shared/model';
 import { VaultError } from '../../../shared/errors';
-import { limits } from '../../../shared/ipc';
+import { limits } from '../../../shared/limits';
 import { DerError, Tag, children, readRoot, readSmallInteger, view, whole, type Tlv } from './der';
 import { decryptLegacyPem, decryptPkcs8 } from './key-decrypt';
 import { describeCrl, describeCsr, describePublicKey, describeRsaPublicKey } from './others';

@@ -5,7 +5,7 @@
 import { constants, type Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { VaultError } from '../../../shared/errors';
-import { limits } from '../../../shared/ipc';
+import { limits } from '../../../shared/limits';
 import type { InputFile } from './decode';
 import { formatSize } from './decode';
 

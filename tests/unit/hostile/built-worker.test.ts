@@ -27,6 +27,17 @@ describe('built parse worker', () => {
     expect(fs.existsSync(path.join(out, 'cli/parse-worker.cjs'))).toBe(true);
   });
 
+  it('leaves the IPC contract out of the worker: zod schemas of every channel it never checks', () => {
+    // esbuild marks each module's code with its path in an unminified bundle.
+    const contract = '\n// shared/ipc.ts\n';
+    expect(fs.readFileSync(path.join(out, 'cli/certvault.cjs'), 'utf8')).toContain(contract);
+    for (const dir of ['main', 'cli']) {
+      const worker = fs.readFileSync(path.join(out, dir, 'parse-worker.cjs'), 'utf8');
+      expect(worker).toContain('\n// shared/limits.ts\n');
+      expect(worker).not.toContain(contract);
+    }
+  });
+
   it('parses for the bundled CLI: a Notepad PEM (BOM, CRLF) inspects, /dev/zero is refused', () => {
     const pem = fs.readFileSync('/usr/share/ca-certificates/mozilla/ISRG_Root_X1.crt', 'utf8').replace(/\n/g, '\r\n');
     const file = path.join(out, 'notepad.pem');
