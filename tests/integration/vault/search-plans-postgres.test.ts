@@ -54,7 +54,10 @@ afterAll(async () => {
 /** EXPLAIN of the statement that finds a query's window (or its matches up to the count's cap). */
 async function planOf(query: LibraryQuery): Promise<string> {
   const statements = listStatements(vault, { limit: 200, ...query }, now);
-  const statement = statements.kind === 'indexed' ? statements.window : statements.matches(statements.countCap);
+  return explain(statements.kind === 'indexed' ? statements.window : statements.matches(statements.countCap));
+}
+
+async function explain(statement: { compile(): CompiledQuery<unknown> }): Promise<string> {
   const { sql: text, parameters } = statement.compile();
   const result = await vault.db.executeQuery(CompiledQuery.raw(`EXPLAIN ${text}`, [...parameters]));
   return (result.rows as { 'QUERY PLAN': string }[]).map((row) => row['QUERY PLAN']).join('\n');
@@ -85,6 +88,29 @@ describe('PostgreSQL query plans', () => {
       const plan = await planOf({ search });
       expect(plan, `${search}\n${plan}`).toMatch(/Bitmap Index Scan on entries_search_trgm/);
       expect(plan, `${search}\n${plan}`).not.toMatch(/Seq Scan/);
+    }
+  });
+
+  it('asks the trigram index six parts of a long term (a fingerprint, a serial), checking the whole term only on the rows found', async () => {
+    const fingerprint = (await sql<{ f: string }>`SELECT encode(sha256('fingerprint 1234'::bytea), 'hex') AS f`.execute(vault.db)).rows[0]!.f;
+    const serial = (await sql<{ s: string }>`SELECT md5('serial 1234') AS s`.execute(vault.db)).rows[0]!.s;
+    for (const search of [fingerprint, serial]) {
+      const plan = await planOf({ search });
+      const condition = /Index Cond: \(search_text ~~ '([^']*)'::text\)/.exec(plan)?.[1];
+      // Six pieces of three characters between the wildcards: six trigrams to read, not 62 (or 30).
+      expect(condition?.split('%').filter(Boolean).map((piece) => piece.length), `${search}\n${plan}`).toEqual([3, 3, 3, 3, 3, 3]);
+      expect(plan, `${search}\n${plan}`).toMatch(/Filter: \(strpos\(search_text, '[0-9a-f]+'::text\) > 0\)/);
+    }
+  });
+
+  it('reads a window in the far half of the list from the end of the sort index, without a sort', async () => {
+    for (const descending of [false, true]) {
+      const statements = listStatements(vault, { sort: 'notAfter', descending, offset: ENTRIES - 200, limit: 200 }, now);
+      if (statements.kind !== 'indexed') throw new Error('a list without search or filter reads the sort index');
+      const plan = await explain(statements.rowsFromEnd(0, 200));
+      // The window's 200 ids straight from the index walked backwards (the 200 rows read by them are then put in the list's order).
+      const scan = descending ? 'Index Only Scan using entries_by_not_after' : 'Index Only Scan Backward using entries_by_not_after';
+      expect(plan, plan).toMatch(new RegExp(`->  Limit .*\\n\\s+->  ${scan} `));
     }
   });
 
