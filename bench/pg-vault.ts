@@ -25,6 +25,12 @@ export interface PostgresBenchVault {
   readonly serverVersion: string;
   /** The vault's database, for EXPLAIN and statistics beside the Vault's own queries. */
   readonly db: Kysely<VaultTables>;
+  /**
+   * CPU time the server's processes have run so far, in ms (the kernel's schedstat, ns exact): the
+   * difference around a call is what the server spent on it, which the client's CPU time leaves out
+   * and which, unlike wall time, waiting for the shared cores does not inflate.
+   */
+  serverCpuMs(): number;
   /** Size of the vault's database on disk (pg_database_size), tables and indexes. */
   databaseBytes(): Promise<number>;
   /**
@@ -64,6 +70,7 @@ async function openOn(cluster: PgCluster, secrets: MemorySecretStore): Promise<P
       vault,
       serverVersion: version.rows[0]!.server_version.split(' ')[0]!,
       db: vaultDb.db,
+      serverCpuMs: () => serverCpuMs(cluster),
       databaseBytes: async () =>
         Number((await sql<{ bytes: string }>`SELECT pg_database_size(current_database()) AS bytes`.execute(vaultDb.db)).rows[0]!.bytes),
       settle: async () => {
@@ -155,6 +162,21 @@ async function loadedVault(kept: string): Promise<PostgresBenchVault> {
     await cluster.stop();
     throw error;
   }
+}
+
+/** The postmaster's and its children's (backends, autovacuum, writers) CPU time, in ms. */
+function serverCpuMs(cluster: PgCluster): number {
+  const postmaster = fs.readFileSync(path.join(cluster.dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]!.trim();
+  const children = fs.readFileSync(`/proc/${postmaster}/task/${postmaster}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+  let ns = 0;
+  for (const pid of [postmaster, ...children]) {
+    try {
+      ns += Number(fs.readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // A backend that ended between the two reads: its time is gone with it.
+    }
+  }
+  return ns / 1e6;
 }
 
 /** Where the rows of `count` entries are kept, for the vault tables' columns and types as migrated now: a kept dump loads only into the same. */
