@@ -9,10 +9,11 @@ import { listStatements } from '../../../main/core/library/search';
 import { parseTeamUrl } from '../../../main/core/team/db/connection-url';
 import { startPgCluster, type PgCluster } from '../../support/pg-cluster';
 
-// What keeps PostgreSQL's search fast at 10,000 entries (bench/library-search.ts --engine
-// postgres), pinned as query plans rather than timings: windows from the sort column's index
-// without a sort, rare terms through the pg_trgm index, common ones by walking the sort index and
-// stopping at the count's cap. PostgreSQL plans by its statistics, so the library here is big
+// What keeps PostgreSQL's search fast at 10,000 and 100,000 entries (bench/library-search.ts --engine
+// postgres [--size 100000]), pinned as query plans rather than timings: windows from the sort
+// column's index without a sort (a far one from its other end), rare terms through the pg_trgm
+// index (a long one by a few of its parts), common ones by walking the sort index and stopping at
+// the count's cap. PostgreSQL plans by its statistics, so the library here is big
 // enough (and ANALYZEd) for the planner to face the choices it faces in a real team vault.
 
 const ENTRIES = 5000;
