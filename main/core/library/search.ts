@@ -25,11 +25,13 @@ import { ENTRY_COLUMN_NAMES, toEntry, type EntryRow } from './entry-row';
 // - No search: the sort column's index holds every filtered column (db/migrations.ts, version 3),
 //   so the window's ids come from one index, without reading any wide row. The count is exact for
 //   the whole library (a count SQLite keeps cheap); with filters it stops a margin past the window
-//   too, since counting every match meant a walk of the whole index (17 ms at 100,000).
+//   too, since counting every match meant a walk of the whole index (17 ms at 100,000). A window
+//   in the far half of the list is read from the index's other end (`runList`).
 //
 // The sort expressions below must match those indexes exactly (on PostgreSQL, pg/migrations.ts
 // builds the same indexes on lower(...); there the trigram index is on search_text itself and its
-// planner, which has statistics, chooses between it and the sort index).
+// planner, which has statistics, chooses between it and the sort index; a long term asks it a few
+// of its parts too, `likePieces`).
 
 type SortPart = (engine: VaultEngine) => RawBuilder<unknown>;
 const column = (name: string): SortPart => () => sql`${sql.ref(name)}`;
