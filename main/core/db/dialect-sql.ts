@@ -83,7 +83,10 @@ export function searchTextMatches(engine: VaultEngine, parameters: readonly stri
   const [pattern, whole] = parameters;
   if (engine === 'sqlite') return sql<SqlBool>`instr(search_text, ${pattern}) > 0`;
   if (whole === undefined) return sql<SqlBool>`search_text LIKE ${pattern} ESCAPE '\\'`;
-  return sql<SqlBool>`search_text LIKE ${pattern} ESCAPE '\\' AND strpos(search_text, ${whole}) > 0`;
+  // `<> 0`, not `> 0`: the planner, with no statistics for strpos(), takes `<>` to keep 99.5 % of the
+  // rows and `>` a third, which made it expect a common term ("example.net") to be rare and read
+  // every match to sort them (a sequential scan, 25 ms at 10,000) rather than walk the sort index.
+  return sql<SqlBool>`search_text LIKE ${pattern} ESCAPE '\\' AND strpos(search_text, ${whole}) <> 0`;
 }
 
 /**
