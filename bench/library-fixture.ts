@@ -22,7 +22,7 @@ import { librarySize } from './size';
 
 export const LIBRARY_SIZE = librarySize();
 /** Bumped when the generated files change, so a cache of an older fixture is never reused. */
-const FIXTURE_VERSION = 2;
+export const FIXTURE_VERSION = 2;
 /** The bench keychain's content beside a kept vault: a bench secret, never a user's. */
 const KEYCHAIN_FILE = 'bench-keychain.json';
 

@@ -62,22 +62,30 @@ export function searchTextContains(engine: VaultEngine, term: string): RawBuilde
 }
 
 /**
- * entries whose search_text (lowercased) contains `term`, checked on each row read: SQLite's
- * instr() (the library names the few rows to read from its FTS5 table first, `ftsCandidates`),
- * PostgreSQL's LIKE, which its planner serves from the pg_trgm index when the term is rare.
+ * The parameters of `searchTextMatches` for one (lowercased) term. SQLite: the term, checked with
+ * instr() on each row read (the library names the few rows to read from its FTS5 table first,
+ * `ftsCandidates`). PostgreSQL: a LIKE pattern, which its planner serves from the pg_trgm index
+ * when the term is rare. pg_trgm asks that index for every trigram of the pattern, a posting list
+ * each: 62 for a pasted fingerprint, 25 ms at 100,000 entries (14 ms for a serial; EXPLAIN in
+ * docs/performance.md). Given `pieces` (a few parts of the term, in its order, not overlapping:
+ * search.ts), the pattern holds only those ('%p1%p2%...%': every row containing the term contains
+ * them so), the index is asked only their trigrams, and the whole term is checked with strpos(),
+ * which no index serves, on the few rows the pattern finds.
  */
-export function searchTextHas(engine: VaultEngine, term: string): RawBuilder<SqlBool> {
-  return searchTextMatches(engine, searchTextPattern(engine, term));
+export function searchTextParameters(engine: VaultEngine, term: string, pieces: readonly string[] | null): readonly string[] {
+  if (engine === 'sqlite') return [term];
+  if (pieces === null) return [`%${escapeLike(term)}%`];
+  return [`%${pieces.map(escapeLike).join('%')}%`, term];
 }
 
-/** `searchTextHas` split in two: the parameter for `term`, and the condition over that parameter. */
-export function searchTextPattern(engine: VaultEngine, term: string): string {
-  return engine === 'postgres' ? `%${escapeLike(term.toLowerCase())}%` : term.toLowerCase();
-}
-
-export function searchTextMatches(engine: VaultEngine, pattern: string): RawBuilder<SqlBool> {
-  if (engine === 'postgres') return sql<SqlBool>`search_text LIKE ${pattern} ESCAPE '\\'`;
-  return sql<SqlBool>`instr(search_text, ${pattern}) > 0`;
+export function searchTextMatches(engine: VaultEngine, parameters: readonly string[]): RawBuilder<SqlBool> {
+  const [pattern, whole] = parameters;
+  if (engine === 'sqlite') return sql<SqlBool>`instr(search_text, ${pattern}) > 0`;
+  if (whole === undefined) return sql<SqlBool>`search_text LIKE ${pattern} ESCAPE '\\'`;
+  // `<> 0`, not `> 0`: the planner, with no statistics for strpos(), takes `<>` to keep 99.5 % of the
+  // rows and `>` a third, which made it expect a common term ("example.net") to be rare and read
+  // every match to sort them (a sequential scan, 25 ms at 10,000) rather than walk the sort index.
+  return sql<SqlBool>`search_text LIKE ${pattern} ESCAPE '\\' AND strpos(search_text, ${whole}) <> 0`;
 }
 
 /**

@@ -93,6 +93,14 @@ forEachEngine('library search', (open) => {
     expect((await list({ search: '7a' })).ids).toEqual(['c1', 'c2']);
   });
 
+  it('matches a long term whole, though the trigram index is asked only a few of its parts', async () => {
+    const list = await searchOf();
+    expect((await list({ search: '0123456789abcdef'.repeat(4) })).ids).toEqual(['c1']);
+    expect((await list({ search: 'www.alpha.example.com' })).ids).toEqual(['a1']);
+    // Each of its parts is in alpha's text, in this order, but the term itself is not.
+    expect((await list({ search: 'alpha.example.c5f0' })).ids).toEqual([]);
+  });
+
   it('takes LIKE and FTS characters in a term literally', async () => {
     const list = await searchOf();
     expect((await list({ search: '100%_ca' })).ids).toEqual(['r1']);
@@ -117,5 +125,19 @@ forEachEngine('library search', (open) => {
     expect(await list({ sort: 'name', offset: 1, limit: 2 })).toMatchObject({ total: 5, totalCapped: false, offset: 1, ids: ['b1', 'c1'] });
     expect(await list({ search: 'charlie', limit: 1 })).toMatchObject({ total: 2, totalCapped: false, ids: ['c1'] });
     expect(await list({ hasKey: true, limit: 0 })).toMatchObject({ total: 3, ids: [] });
+  });
+
+  it('gives a window in the far half of the list (read from its end) as walking from the start would', async () => {
+    const list = await searchOf();
+    for (const descending of [false, true]) {
+      const all = (await list({ sort: 'name', descending })).ids;
+      for (const [offset, limit] of [[3, 2], [4, 2], [2, 3], [4, 1], [5, 2], [0, 5]] as const) {
+        expect(await list({ sort: 'name', descending, offset, limit }), `${offset}+${limit} ${descending ? 'desc' : 'asc'}`).toMatchObject({
+          total: 5,
+          offset,
+          ids: all.slice(offset, offset + limit),
+        });
+      }
+    }
   });
 });

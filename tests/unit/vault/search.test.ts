@@ -2,7 +2,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sortColumns, type EntryUpdate, type LibraryQuery } from '../../../shared/library';
-import { listStatements, runList, searchTerms, trigramQuery } from '../../../main/core/library/search';
+import { likePieces, listStatements, runList, searchTerms, trigramQuery } from '../../../main/core/library/search';
 import { FTS_CANDIDATES_SQL } from '../../../main/core/db/dialect-sql';
 import { sqliteVaultDb, type VaultDb } from '../../../main/core/db/vault-db';
 import { makeCa, makeLeaf, days } from './helpers/pki';
@@ -241,6 +241,17 @@ describe('many matches or few: the same answer', () => {
     expect(trigramQuery(['say "hi"'])).toContain('""');
     // The digits of a hostname are asked first: its letters are in every name of its domain.
     expect(trigramQuery(['host13887.shop.example.org'])!.split(' AND ').slice(0, 2)).toEqual(['"887"', '"t13"']);
+  });
+
+  it('asks PostgreSQL\'s trigram index a few parts of a long term, in its order and never overlapping', () => {
+    expect(likePieces([...'host1388'])).toBeNull();
+    expect(likePieces([...'alpha.example.c5f0'])).toEqual(['alp', 'ha.', 'exa', 'mpl', 'e.c', '5f0']);
+    // The digits first, as for SQLite's FTS5 table, then kept in the term's order.
+    expect(likePieces([...'host13887.shop.example.org'])).toEqual(['hos', 't13', '887', '.sh', 'op.', 'mpl']);
+    const fingerprint = [...'4c4d2936b64b1d74042e432fc5033e2c3b76696023163c4fad666d7292ce5b97'];
+    const pieces = likePieces(fingerprint)!;
+    expect(pieces).toHaveLength(6);
+    expect(fingerprint.join('')).toMatch(new RegExp(pieces.join('.*')));
   });
 
   it('counts many matches only a margin past the window, and says so', async () => {
