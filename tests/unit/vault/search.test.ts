@@ -254,6 +254,23 @@ describe('many matches or few: the same answer', () => {
     expect(fingerprint.join('')).toMatch(new RegExp(pieces.join('.*')));
   });
 
+  it('asks the FTS5 table four trigrams of a hex term, those with the fewest digits, and six of any other', () => {
+    const trigrams = (search: string) => (trigramQuery(searchTerms(search)) ?? '').split(' AND ').filter(Boolean).map((quoted) => quoted.slice(1, -1));
+    const fingerprint = '4c4d2936b64b1d74042e432fc5033e2c3b76696023163c4fad666d7292ce5b97';
+    const asked = trigrams(fingerprint);
+    expect(asked).toHaveLength(4);
+    for (const trigram of asked) expect(fingerprint).toContain(trigram);
+    // Digits are in every entry's dates and numbers: a trigram of three is never asked while one with letters is left.
+    expect(asked.every((trigram) => /[a-f]/.test(trigram))).toBe(true);
+    // Pasted with colons and in capitals, the same hex term.
+    expect(trigrams(fingerprint.slice(0, 16).match(/../g)!.join(':').toUpperCase())).toHaveLength(4);
+    // Any other term: six, the digits first (they tell hosts apart).
+    const hostname = trigrams('host13887.shop.example.org');
+    expect(hostname).toHaveLength(6);
+    expect(hostname.slice(0, 2).sort()).toEqual(['887', 't13']);
+    expect(trigrams('0a1b2c')).toEqual(['0a1', 'b2c']);
+  });
+
   it('counts many matches only a margin past the window, and says so', async () => {
     const page = await t.vault.list({ search: 'e', limit: 1 });
     expect(page.totalCapped).toBe(false);
