@@ -192,13 +192,6 @@ export async function searchRowidColumns(
   };
 }
 
-/** `searchRowidColumns` for one entry, its text indexed at once. */
-export async function searchRowidColumn(engine: VaultEngine, db: AnyDb, text: string): Promise<{ search_rowid?: number }> {
-  const { columns, indexTexts } = await searchRowidColumns(engine, db, [text]);
-  await indexTexts();
-  return columns[0]!;
-}
-
 /** After entries.search_text changed: SQLite's FTS copy follows; PostgreSQL's index already has. */
 export async function reindexSearchText(engine: VaultEngine, db: AnyDb, entryId: string, text: string): Promise<void> {
   if (engine === 'postgres') return;

@@ -47,7 +47,7 @@ export interface EntriesTable {
   search_text: string;
   /**
    * SQLite: the rowid of the entry's entries_search row, taken from that insert; PostgreSQL: an
-   * identity column, which the insert leaves to its default. dialect-sql.ts `searchRowidColumn`.
+   * identity column, which the insert leaves to its default. dialect-sql.ts `searchRowidColumns`.
    */
   search_rowid: Generated<number>;
   renews_id: Generated<string | null>;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { markNotified, notifiedCrossings } from '../../../main/core/alerts';
 import type { DueNotification } from '../../../main/core/alerts/decide';
 import { WebhookStore } from '../../../main/core/alerts/webhooks/store';
-import { searchRowidColumn } from '../../../main/core/db/dialect-sql';
+import { searchRowidColumn } from '../../support/search-rowid';
 import { POSTGRES_VAULT_SCHEMA_VERSION, readPostgresVaultVersion, requirePostgresVaultSchema } from '../../../main/core/db/pg/migrations';
 import { openPostgresVaultDb } from '../../../main/core/db/pg/open';
 import { openTeamDb } from '../../../main/core/team/db/connect';

@@ -1,6 +1,7 @@
 import { CompiledQuery, sql, type Compilable } from 'kysely';
 import { expect, it } from 'vitest';
-import { equalsNocase, nocase, reindexSearchText, searchRowidColumn, searchTextContains } from '../../../main/core/db/dialect-sql';
+import { equalsNocase, nocase, reindexSearchText, searchTextContains } from '../../../main/core/db/dialect-sql';
+import { searchRowidColumn } from '../../support/search-rowid';
 import type { Flag } from '../../../main/core/db/tables';
 import type { VaultDb } from '../../../main/core/db/vault-db';
 import { forEachEngine } from '../../support/engines';

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { expect, it } from 'vitest';
 import type { RemoteCopy } from '../../../main/clouds/provider';
-import { searchRowidColumn } from '../../../main/core/db/dialect-sql';
+import { searchRowidColumn } from '../../support/search-rowid';
 import { dataRevision } from '../../../main/core/db/revision';
 import type { VaultDb } from '../../../main/core/db/vault-db';
 import { LibraryMatcher } from '../../../main/core/inventory/match';

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import type { LibraryQuery } from '../../../shared/library';
-import { searchRowidColumn } from '../../../main/core/db/dialect-sql';
+import { searchRowidColumn } from '../../support/search-rowid';
 import type { VaultDb } from '../../../main/core/db/vault-db';
 import { LibrarySearch } from '../../../main/core/library/search';
 import { forEachEngine } from '../../support/engines';
