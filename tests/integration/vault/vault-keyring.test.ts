@@ -206,8 +206,19 @@ describe('vault on the real keychain', () => {
       const dir = fresh(`crash-${round}`);
       const child = spawn(TSX, [CHILD, dir, ...files], { stdio: ['ignore', 'pipe', 'ignore'] });
       const exited = new Promise((resolve) => child.once('exit', resolve));
-      await Promise.race([new Promise((resolve) => child.stdout.once('data', resolve)), exited]);
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 400));
+      // Killed after a random number of files (0 to 10) and a random moment into the next one:
+      // counted by the child's own reports, so the kill lands inside the run however slowly a loaded
+      // machine runs it, rather than a fixed time after start that may pass before the first commit.
+      const after = Math.floor(Math.random() * 11);
+      let reported = -1;
+      const reachedTarget = new Promise<void>((resolve) =>
+        child.stdout.on('data', (chunk: Buffer) => {
+          reported += chunk.toString().split('\n').filter((line) => line === 'ready' || line === 'imported').length;
+          if (reported >= after) resolve();
+        }),
+      );
+      await Promise.race([reachedTarget, exited]);
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 40));
       child.kill('SIGKILL');
       await exited;
       counts.push(await assertConsistent(dir));
