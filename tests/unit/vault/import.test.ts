@@ -14,6 +14,16 @@ const fingerprint = (issued: Issued) => createHash('sha256').update(Buffer.from(
 const SM2 = sm2FixturesDir;
 const sm2File = (name: string) => ({ name, data: fs.readFileSync(path.join(SM2, name)) });
 
+/** What `query` reads from a vault's database, opened read-only beside the vault and closed after. */
+function readVault<T>(dir: string, query: (db: Database.Database) => T): T {
+  const db = new Database(path.join(dir, 'vault.db'), { readonly: true });
+  try {
+    return query(db);
+  } finally {
+    db.close();
+  }
+}
+
 let ca: Issued;
 let leaf: Issued;
 let other: Issued;
@@ -87,21 +97,16 @@ describe('import', () => {
     const found = async (term: string) => (await t.vault.list({ search: term })).entries.map((entry) => entry.fingerprintSha256);
     for (const issued of [a!, b!, other, leaf]) expect(await found(issued.cert.subject.replace('CN=', ''))).toEqual([fingerprint(issued)]);
     // The entry holding the last search rowid removed: the next batch's rowids start after the last one left.
-    const reader = new Database(path.join(t.dir, 'vault.db'), { readonly: true });
-    const lastId = reader.prepare('SELECT id FROM entries ORDER BY search_rowid DESC LIMIT 1').pluck().get() as string;
-    reader.close();
+    const lastId = readVault(t.dir, (db) => db.prepare('SELECT id FROM entries ORDER BY search_rowid DESC LIMIT 1').pluck().get() as string);
     const last = await t.vault.remove(lastId);
     await t.vault.importContent([text('c.pem', c!.certPem)]);
     expect(await found('c.batch.example')).toEqual([fingerprint(c!)]);
     expect(await found(last.commonName!)).toEqual([]);
-    const db = new Database(path.join(t.dir, 'vault.db'), { readonly: true });
-    try {
+    readVault(t.dir, (db) => {
       // Every entry's search row holds its own text, and no other row is left.
       expect(db.prepare('SELECT count(*) FROM entries e JOIN entries_search s ON s.rowid = e.search_rowid WHERE s.text = e.search_text').pluck().get()).toBe(4);
       expect(db.prepare('SELECT count(*) FROM entries_search').pluck().get()).toBe(4);
-    } finally {
-      db.close();
-    }
+    });
   });
 
   it('reports a bad file with its name and cause and still imports the others', async () => {
@@ -137,13 +142,10 @@ describe('import', () => {
     ]);
     expect(result.imported).toHaveLength(3);
     expect((await t.vault.list({ sort: 'name' })).entries.map((e) => e.name)).toEqual(['a.example.net', 'b.example.net', 'c.example.net']);
-    const db = new Database(path.join(t.dir, 'vault.db'), { readonly: true });
-    try {
+    readVault(t.dir, (db) => {
       expect(db.prepare('SELECT count(DISTINCT entry_id) FROM entry_certificates').pluck().get()).toBe(3);
       expect(db.prepare('SELECT count(*) FROM entries_search').pluck().get()).toBe(3);
-    } finally {
-      db.close();
-    }
+    });
     for (const { id } of result.imported) expect((await t.vault.export(id, 'chain')).bytes.toString()).toBe(ca.certPem);
   });
 
