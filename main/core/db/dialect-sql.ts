@@ -155,8 +155,11 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }
 
-/** The last rowid of entries_search, from the table FTS5 keeps its texts in (its shadow table entries_search_content, read only). */
-const LAST_SEARCH_ROWID = CompiledQuery.raw('SELECT max(id) AS rowid FROM entries_search_content');
+/**
+ * The last search_rowid given, from its unique index: an entry's entries_search row has its
+ * search_rowid as rowid, except while a bulk write leaves those rows for its end (bulk-write.ts).
+ */
+const LAST_SEARCH_ROWID = CompiledQuery.raw('SELECT max(search_rowid) AS rowid FROM entries');
 /**
  * One statement for any number of texts, run last in the batch's transaction. FTS5 keeps a
  * transaction's index data in memory until the commit but writes it out as a segment at each

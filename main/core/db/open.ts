@@ -3,11 +3,11 @@ import Database from 'better-sqlite3';
 import { VaultError } from '../../../shared/errors';
 import { ensurePrivateFile, ensurePrivateFolder, tightenPrivateFiles } from '../private-files';
 import { latestVersion, migrations, type Migration } from './migrations';
+import { BUSY_TIMEOUT_MS, wrapBusy } from './busy';
+import { repairBulkWrite } from './bulk-write';
 
 export const DATABASE_FILE = 'vault.db';
 
-/** How long a writer waits for another process (the app vs the CLI) to finish its transaction. */
-const BUSY_TIMEOUT_MS = 5000;
 /**
  * Page cache, in KiB. better-sqlite3 builds SQLite with 16 MB per connection, which a large import
  * fills on top of everything else the main process holds; the library's queries are as fast with
@@ -39,6 +39,7 @@ export function openDatabase(dataDir: string): Database.Database {
     db.pragma('foreign_keys = ON');
     db.pragma(`cache_size = -${CACHE_KIB}`);
     migrate(db, migrations);
+    repairBulkWrite(db);
     return db;
   } catch (error) {
     db.close();
@@ -72,18 +73,6 @@ export function migrate(db: Database.Database, list: readonly Migration[]): void
 
 export function userVersion(db: Database.Database): number {
   return db.pragma('user_version', { simple: true }) as number;
-}
-
-/** Another process held the write lock for longer than the busy timeout. */
-export function wrapBusy<T>(work: () => T): T {
-  try {
-    return work();
-  } catch (error) {
-    if (error instanceof Database.SqliteError && (error.code === 'SQLITE_BUSY' || error.code === 'SQLITE_BUSY_SNAPSHOT')) {
-      throw new VaultError('vault.busy');
-    }
-    throw error;
-  }
 }
 
 function reasonOf(error: unknown): string {

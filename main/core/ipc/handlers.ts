@@ -7,7 +7,7 @@ import { uploadHandlers } from '../uploads/handlers';
 import { backupHandlers } from '../backup/handlers';
 import { inventoryHandlers } from '../inventory/handlers';
 import { deployHandlers } from '../deploy/handlers';
-import { parseInWorker, sourcesThrough, withParseWorker } from '../parse-worker/parse-worker';
+import { filesThrough, parseInWorker, sourcesThrough, withParseWorker } from '../parse-worker/parse-worker';
 import type { ImportOptions } from '../library/vault';
 import { libraryCas } from './library-lookups';
 import { tlsHandlers } from '../tls/handlers';
@@ -15,9 +15,11 @@ import { teamHandlers } from '../team/handlers';
 
 type Handlers = { readonly [C in Channel]: (ctx: HandlerContext, request: Request<C>) => Promise<Response<C>> };
 
-/** An import with its files parsed in the parse worker, one file's budget each. */
-function importThroughWorker<T>(ctx: HandlerContext, run: (options: Pick<ImportOptions, 'parse' | 'onProgress'>) => Promise<T>): Promise<T> {
-  return withParseWorker((worker) => run({ parse: sourcesThrough(worker, ctx.parseBudgetMs), onProgress: (p) => ctx.events.emit('import.progress', p) }));
+/** An import with its files read and parsed in the parse worker, one file's budget each. */
+function importThroughWorker<T>(ctx: HandlerContext, run: (options: Pick<ImportOptions, 'parse' | 'parseFiles' | 'onProgress'>) => Promise<T>): Promise<T> {
+  return withParseWorker((worker) =>
+    run({ parse: sourcesThrough(worker, ctx.parseBudgetMs), parseFiles: filesThrough(worker, ctx.parseBudgetMs), onProgress: (p) => ctx.events.emit('import.progress', p) }),
+  );
 }
 
 /** "the 3 files" or the one file's name, for a "took too long" message about a whole inspection. */

@@ -1,7 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { VaultError } from '../../../shared/errors';
-import { readInputFile } from '../inspect/read-files';
 
 // Walks the paths given to an import: files as given, folders walked recursively (hidden files and
 // folders skipped, symbolic links to folders not followed, so a link loop cannot run forever), in a
@@ -94,27 +93,6 @@ async function isFile(file: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-export type ReadResult = { readonly ok: true; readonly data: Buffer } | { readonly ok: false; readonly error: unknown };
-
-/**
- * Reads files in order while the caller parses, with up to `depth` reads in flight: one read at a
- * time leaves the CPU idle on every file-system round trip (nearly half of a 10,000-file import),
- * reading everything at once would hold every file in memory.
- */
-export async function* readAhead(files: AsyncIterable<FoundFile> | Iterable<FoundFile>, depth = 16): AsyncGenerator<{ found: FoundFile; read: ReadResult }> {
-  const settle = (found: FoundFile): Promise<{ found: FoundFile; read: ReadResult }> =>
-    readInputFile(found.path).then(
-      (data) => ({ found, read: { ok: true, data } }),
-      (error: unknown) => ({ found, read: { ok: false, error } }),
-    );
-  const inFlight: Promise<{ found: FoundFile; read: ReadResult }>[] = [];
-  for await (const found of files) {
-    inFlight.push(settle(found));
-    if (inFlight.length >= depth) yield await inFlight.shift()!;
-  }
-  while (inFlight.length > 0) yield await inFlight.shift()!;
 }
 
 export function describe(error: unknown): string {

@@ -1,6 +1,7 @@
 import { VaultError } from '../../../shared/errors';
 import { parseInputs } from '../inspect/bundle';
 import type { InputFile } from '../inspect/decode';
+import { readInputFileSync } from '../inspect/read-files';
 import { toFacts, type CertificateFacts, type CertificateMaterial, type KeyMaterial, type ParsedSource } from './material';
 import { certificateKeyId, privateKeyId } from './public-key-id';
 
@@ -31,6 +32,37 @@ export const parseAllLocally: SourceBatchParser = async (inputs, password) => {
   for (const input of inputs) {
     try {
       outcomes.push({ ok: true, value: await parseLocally(input, password) });
+    } catch (error) {
+      outcomes.push({ ok: false, error });
+    }
+  }
+  return outcomes;
+};
+
+/**
+ * How an import reads and parses a folder's files, several per call, in order: in the parse
+ * worker (main/core/parse-worker), so the files are read and parsed while the calling thread
+ * writes the ones before, or in this thread. It may answer fewer files than asked (the caller asks
+ * again for the rest), never none.
+ */
+export type FileBatchParser = (files: readonly string[], password: string | undefined) => Promise<ParseOutcome[]>;
+
+/**
+ * Input bytes one call reads before it answers: bounds what a batch of large bundles holds at once
+ * (a batch of 256 files is about 600 KB of certificates and keys).
+ */
+const FILE_BATCH_BYTES = 8 * 1024 * 1024;
+
+/** Each file read and parsed in turn, in this thread, until the batch's bytes are read. */
+export const readAndParseLocally: FileBatchParser = async (files, password) => {
+  const outcomes: ParseOutcome[] = [];
+  let bytes = 0;
+  for (const file of files) {
+    if (bytes >= FILE_BATCH_BYTES) break;
+    try {
+      const data = readInputFileSync(file);
+      bytes += data.length;
+      outcomes.push({ ok: true, value: await parseLocally({ name: file, data }, password) });
     } catch (error) {
       outcomes.push({ ok: false, error });
     }

@@ -184,6 +184,12 @@ const MARK_HAS_KEY = prepared((db, p: { id: string }) => db.updateTable('entries
 
 export class EntryStore {
   readonly lineage: Lineage;
+  /**
+   * While this process runs a bulk write (db/bulk-write.ts), new entries get no row in the trigram
+   * index: its end writes every row it lacks from the bulk write's first search_rowid on, whichever
+   * write of this process (the import's or another) inserted the entry meanwhile.
+   */
+  searchIndexDeferred = false;
 
   constructor(private readonly vault: VaultDb) {
     this.lineage = new Lineage(vault);
@@ -489,7 +495,7 @@ export class EntryStore {
     await INSERT_CERTIFICATES(trx, this.vault.engine, certificates);
     await INSERT_KEYS(trx, this.vault.engine, keys);
     await this.lineage.linkNewMany(trx, rows);
-    await search.indexTexts();
+    if (!this.searchIndexDeferred) await search.indexTexts();
   }
 
   private async merge(trx: Db, existing: LibraryEntry, planned: PlannedEntry<CertificateFacts>, dataKey: DataKeySource, fields: NewEntryFields): Promise<void> {

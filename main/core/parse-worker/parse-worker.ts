@@ -10,7 +10,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { isErrorCode, VaultError, type ErrorInfo } from '../../../shared/errors';
 import type { CertificateFacts, ParsedSource } from '../library/material';
-import type { ParseOutcome, SourceBatchParser, SourceInput } from '../library/parse-source';
+import type { FileBatchParser, ParseOutcome, SourceBatchParser } from '../library/parse-source';
 import type { ParseJob, ParseResults } from './jobs';
 
 /** Generous: an honest PKCS#12 at the 2,000,000-iteration cap takes a few seconds on a loaded machine. */
@@ -132,25 +132,39 @@ function newWorker(): Worker {
  * budget, so only the slow file fails ("took too long", naming it) and the others are imported.
  */
 export function sourcesThrough(worker: ParseWorker, budgetMs?: number): SourceBatchParser {
-  const one = async (input: SourceInput, password: string | undefined): Promise<ParseOutcome> => {
+  return batchesThrough(worker, budgetMs, (inputs, password) => ({ kind: 'sources', inputs, ...(password === undefined ? {} : { password }) }), (input) => input.name);
+}
+
+/** Reads and parses a folder's files in `worker`, a batch per job, as `sourcesThrough` parses bytes. */
+export function filesThrough(worker: ParseWorker, budgetMs?: number): FileBatchParser {
+  return batchesThrough(worker, budgetMs, (files, password) => ({ kind: 'files', files, ...(password === undefined ? {} : { password }) }), (file) => file);
+}
+
+function batchesThrough<I>(
+  worker: ParseWorker,
+  budgetMs: number | undefined,
+  job: (items: readonly I[], password: string | undefined) => Extract<ParseJob, { kind: 'sources' | 'files' }>,
+  nameOf: (item: I) => string,
+): (items: readonly I[], password: string | undefined) => Promise<ParseOutcome[]> {
+  const run = async (items: readonly I[], password: string | undefined, name: string): Promise<ParseOutcome[]> =>
+    (await worker.run(job(items, password), name, budgetMs)).map((outcome) => (outcome.ok ? { ok: true, value: asSource(outcome.value) } : { ok: false, error: fromInfo(outcome.error) }));
+  const one = async (item: I, password: string | undefined): Promise<ParseOutcome> => {
     try {
-      return { ok: true, value: asSource(await worker.run({ kind: 'source', input, ...(password === undefined ? {} : { password }) }, input.name, budgetMs)) };
+      return (await run([item], password, nameOf(item)))[0]!;
     } catch (error) {
       return { ok: false, error };
     }
   };
-  return async (inputs, password) => {
-    if (inputs.length === 1) return [await one(inputs[0]!, password)];
-    let outcomes;
+  return async (items, password) => {
+    if (items.length === 1) return [await one(items[0]!, password)];
     try {
-      outcomes = await worker.run({ kind: 'sources', inputs, ...(password === undefined ? {} : { password }) }, `${inputs.length} files`, budgetMs);
+      return await run(items, password, `${items.length} files`);
     } catch (error) {
       if (!(error instanceof VaultError && error.code === 'input.too_slow')) throw error;
       const each: ParseOutcome[] = [];
-      for (const input of inputs) each.push(await one(input, password));
+      for (const item of items) each.push(await one(item, password));
       return each;
     }
-    return outcomes.map((outcome) => (outcome.ok ? { ok: true, value: asSource(outcome.value) } : { ok: false, error: fromInfo(outcome.error) }));
   };
 }
 

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DATABASE_FILE } from '../../../main/core/db/open';
 import { Vault } from '../../../main/core/library/vault';
 import { countFiles } from '../../../main/core/library/collect-files';
-import { parseAllLocally, type SourceBatchParser } from '../../../main/core/library/parse-source';
+import { readAndParseLocally, type FileBatchParser } from '../../../main/core/library/parse-source';
 import { MemorySecretStore } from './helpers/memory-secret-store';
 import { makeCa, makeLeaf } from './helpers/pki';
 
@@ -109,11 +109,11 @@ describe('import pipeline', () => {
     const ca = await makeCa('Pipeline CA');
     const folder = tempDir();
     fs.writeFileSync(path.join(folder, 'ca.pem'), ca.certPem);
-    const leaves = await Promise.all(Array.from({ length: 300 }, (_, i) => makeLeaf(ca, { commonName: `host${i}.pipeline.example` })));
+    const leaves = await Promise.all(Array.from({ length: 600 }, (_, i) => makeLeaf(ca, { commonName: `host${i}.pipeline.example` })));
     leaves.forEach((leaf, i) => fs.writeFileSync(path.join(folder, `leaf-${String(i).padStart(3, '0')}.pem`), leaf.certPem));
     const dataDir = tempDir();
-    // Chunks of 150 files: the parse calls (64 files each) of the next chunk fall within this one's writes.
-    const vault = Vault.open({ dataDir, secrets: new MemorySecretStore(), importChunkFiles: 150 });
+    // Chunks of 100 files: the parse calls (256 files each) of the next chunks fall within the writes of those before.
+    const vault = Vault.open({ dataDir, secrets: new MemorySecretStore(), importChunkFiles: 100 });
     // Another connection to the same file: its BEGIN IMMEDIATE fails at once while the import holds the write lock.
     const observer = new Database(path.join(dataDir, DATABASE_FILE));
     observer.pragma('busy_timeout = 0');
@@ -129,19 +129,45 @@ describe('import pipeline', () => {
     };
     let calls = 0;
     let callsDuringWrite = 0;
-    const parse: SourceBatchParser = (inputs, password) => {
+    const parseFiles: FileBatchParser = (files, password) => {
       calls += 1;
       if (duringWrite()) callsDuringWrite += 1;
-      return parseAllLocally(inputs, password);
+      return readAndParseLocally(files, password);
     };
     try {
-      const result = await vault.importPaths([folder], { parse });
-      expect(result.counts).toEqual({ new: 300, merged: 0, failed: 0, keysNotStored: 0 });
-      expect(calls).toBeGreaterThan(4);
+      const result = await vault.importPaths([folder], { parseFiles });
+      expect(result.counts).toEqual({ new: 600, merged: 0, failed: 0, keysNotStored: 0 });
+      expect(calls).toBe(3);
       // Before: the writes of a chunk never let the event loop turn, so every parse waited for the chunk's commit.
       expect(callsDuringWrite).toBeGreaterThan(0);
     } finally {
       observer.close();
+      await vault.close();
+    }
+  });
+});
+
+describe('a file parser that answers part of its batch', () => {
+  it('is asked again for the rest, and every file is imported once, in order', async () => {
+    const folder = await folderOfSplitFiles();
+    const asked: number[] = [];
+    // Answers at most two files a call, as the parse worker does once a batch's bytes are read.
+    const parseFiles: FileBatchParser = (files, password) => {
+      asked.push(files.length);
+      return readAndParseLocally(files.slice(0, 2), password);
+    };
+    const vault = Vault.open({ dataDir: tempDir(), secrets: new MemorySecretStore() });
+    try {
+      const result = await vault.importPaths([folder], { parseFiles });
+      expect(asked).toEqual([5, 3, 1]);
+      expect(result.failed).toEqual([]);
+      expect(result.imported.map((entry) => entry.duplicate)).toEqual([false, false]);
+      const entries = (await vault.list({ sort: 'name' })).entries;
+      expect(entries.map((entry) => [entry.name, entry.hasKey])).toEqual([
+        ['first.example.com', true],
+        ['second.example.com', true],
+      ]);
+    } finally {
       await vault.close();
     }
   });
