@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { pooledRandomBytes } from './random-pool';
 
 // Private keys at rest: AES-256-GCM under the vault's 256-bit data key (kept in the OS keychain,
 // see data-key.ts). A fresh 96-bit nonce per sealing; the associated data binds each ciphertext to
@@ -21,7 +22,7 @@ export function generateDataKey(): Buffer {
 
 export function seal(dataKey: Buffer, plaintext: Buffer, associatedData: string): Sealed {
   assertKey(dataKey);
-  const nonce = randomBytes(NONCE_BYTES);
+  const nonce = pooledRandomBytes(NONCE_BYTES);
   const cipher = createCipheriv('aes-256-gcm', dataKey, nonce, { authTagLength: TAG_BYTES });
   cipher.setAAD(Buffer.from(associatedData, 'utf8'));
   const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);

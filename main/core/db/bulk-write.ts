@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { setImmediate } from 'node:timers/promises';
 import Database from 'better-sqlite3';
-import { BUSY_TIMEOUT_MS, wrapBusy } from './busy';
+import { tuneConnection, wrapBusy } from './connection';
 
 // A large import into the local vault (library/vault.ts importPaths) writes its entries without
 // the library list's indexes and without their rows in the trigram index, and builds both once at
@@ -152,7 +152,7 @@ function ownerRuns(marker: Marker): boolean {
 
 function openOwn(file: string): Database.Database {
   const db = new Database(file);
-  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  tuneConnection(db);
   return db;
 }
 

@@ -3,23 +3,15 @@ import Database from 'better-sqlite3';
 import { VaultError } from '../../../shared/errors';
 import { ensurePrivateFile, ensurePrivateFolder, tightenPrivateFiles } from '../private-files';
 import { latestVersion, migrations, type Migration } from './migrations';
-import { BUSY_TIMEOUT_MS, wrapBusy } from './busy';
+import { tuneConnection, wrapBusy } from './connection';
 import { repairBulkWrite } from './bulk-write';
 
 export const DATABASE_FILE = 'vault.db';
 
 /**
- * Page cache, in KiB. better-sqlite3 builds SQLite with 16 MB per connection, which a large import
- * fills on top of everything else the main process holds; the library's queries are as fast with
- * 4 MB (bench/library-search.ts), and the import's peak memory drops by 15-20 MB (bench/library-import.ts).
- */
-const CACHE_KIB = 4000;
-
-/**
- * Opens (creating if needed) the vault database in `dataDir` and brings its schema up to date.
- * WAL lets the app and the CLI read while the other writes; with WAL, `synchronous=NORMAL` still
- * never leaves a torn transaction after a crash of the process (only the last commits may be lost
- * on power failure), and it keeps imports fast.
+ * Opens (creating if needed) the vault database in `dataDir`, brings its schema up to date, and
+ * finishes a bulk write its process left (bulk-write.ts). WAL lets the app and the CLI read while
+ * the other writes.
  */
 export function openDatabase(dataDir: string): Database.Database {
   const file = path.join(dataDir, DATABASE_FILE);
@@ -33,11 +25,8 @@ export function openDatabase(dataDir: string): Database.Database {
     throw new VaultError('input.unreadable_file', { file, reason: reasonOf(error) });
   }
   try {
-    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    tuneConnection(db);
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = ON');
-    db.pragma(`cache_size = -${CACHE_KIB}`);
     migrate(db, migrations);
     repairBulkWrite(db);
     return db;

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDatabase, type SqliteStatement } from 'kysely';
-import { wrapBusy } from './busy';
+import { wrapBusy } from './connection';
 
 // Kysely's SQLite dialect over better-sqlite3, with two changes the vault needs:
 //

@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { VaultError } from '../../../shared/errors';
 import { equalsNocase } from '../db/dialect-sql';
 import type { VaultTables } from '../db/tables';
 import { prepared } from '../db/prepared';
+import { pooledRandomBytes } from '../random-pool';
 import type { VaultDb, VaultEngine } from '../db/vault-db';
 
 // Entry ids: 12 random hex digits (48 bits): short enough to type, and with a few thousand
@@ -15,7 +15,7 @@ const ID_TAKEN = prepared((db, p: { id: string }) => db.selectFrom('entries').se
 
 /** An id not checked against the library yet (`newEntryId` checks it). */
 export function randomEntryId(): string {
-  return randomBytes(ID_BYTES).toString('hex');
+  return pooledRandomBytes(ID_BYTES).toString('hex');
 }
 
 export async function newEntryId(db: Kysely<VaultTables>, engine: VaultEngine): Promise<string> {

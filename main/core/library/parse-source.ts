@@ -49,7 +49,7 @@ export type FileBatchParser = (files: readonly string[], password: string | unde
 
 /**
  * Input bytes one call reads before it answers: bounds what a batch of large bundles holds at once
- * (a batch of 256 files is about 600 KB of certificates and keys).
+ * (a batch of 64 typical files is about 150 KB of certificates and keys).
  */
 const FILE_BATCH_BYTES = 8 * 1024 * 1024;
 
