@@ -49,4 +49,15 @@ describe('built parse worker', () => {
     expect(zero.status).toBe(2);
     expect(zero.stderr).toBe('certvault inspect: Cannot read /dev/zero: it is a device, not a file.\n');
   });
+
+  it('reads and parses the files of a folder for the bundled CLI: certificates imported, a device refused by name', () => {
+    const folder = path.join(out, 'roots');
+    fs.mkdirSync(folder);
+    for (const name of ['ISRG_Root_X1.crt', 'ISRG_Root_X2.crt']) fs.copyFileSync(path.join('/usr/share/ca-certificates/mozilla', name), path.join(folder, name));
+    fs.writeFileSync(path.join(folder, 'notes.txt'), 'not a certificate');
+    const imported = run(['import', '--json', folder, '/dev/zero']);
+    const result = JSON.parse(imported.stdout) as { counts: { new: number; failed: number }; failed: { file: string; error: { message: string } }[] };
+    expect(result.counts).toMatchObject({ new: 2, failed: 1 });
+    expect(result.failed).toEqual([{ file: '/dev/zero', error: expect.objectContaining({ message: 'Cannot read /dev/zero: it is a device, not a file.' }) }]);
+  });
 });
