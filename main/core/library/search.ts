@@ -407,14 +407,16 @@ function spreadTrigrams(chars: readonly string[]): string[] {
 /**
  * The parts of a term a PostgreSQL search asks its trigram index for (dialect-sql.ts
  * `searchTextParameters`), or null when the term has so few trigrams that asking them all costs
- * no more: TRIGRAMS_PER_TERM trigrams chosen as `spreadTrigrams` chooses them, kept in the term's
+ * no more: as many trigrams as `spreadTrigrams` asks, chosen as it chooses them, kept in the term's
  * order and never overlapping (the pattern matches them one after another).
  */
 export function likePieces(chars: readonly string[]): string[] | null {
   if (chars.length - TRIGRAM_MIN_LENGTH + 1 <= TRIGRAMS_PER_TERM) return null;
   const pieces = pieceStarts(chars).map((start) => chars.slice(start, start + TRIGRAM_MIN_LENGTH).join(''));
-  if (pieces.length <= TRIGRAMS_PER_TERM) return pieces;
-  return mostTelling(pieces, TRIGRAMS_PER_TERM, true)
+  const hex = HEX_TERM.test(chars.join(''));
+  const count = hex ? TRIGRAMS_PER_HEX_TERM : TRIGRAMS_PER_TERM;
+  if (pieces.length <= count) return pieces;
+  return mostTelling(pieces, count, !hex)
     .sort((a, b) => a - b)
     .map((i) => pieces[i]!);
 }

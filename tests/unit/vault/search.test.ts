@@ -249,8 +249,10 @@ describe('many matches or few: the same answer', () => {
     // The digits first, as for SQLite's FTS5 table, then kept in the term's order.
     expect(likePieces([...'host13887.shop.example.org'])).toEqual(['hos', 't13', '887', '.sh', 'op.', 'mpl']);
     const fingerprint = [...'4c4d2936b64b1d74042e432fc5033e2c3b76696023163c4fad666d7292ce5b97'];
+    // A hex term: four, those with the fewest digits (full fingerprint at 100,000 entries: 2.39 ms with six, digits first; 1.28-1.35 ms).
     const pieces = likePieces(fingerprint)!;
-    expect(pieces).toHaveLength(6);
+    expect(pieces).toHaveLength(4);
+    expect(pieces.every((piece) => /[a-f]/.test(piece))).toBe(true);
     expect(fingerprint.join('')).toMatch(new RegExp(pieces.join('.*')));
   });
 
