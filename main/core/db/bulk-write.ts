@@ -6,8 +6,8 @@ import { tuneConnection, wrapBusy } from './connection';
 // A large import into the local vault (library/vault.ts importPaths) writes its entries without
 // the library list's indexes and without their rows in the trigram index, and builds both once at
 // its end: an index built from the finished table costs a fraction of the random B-tree inserts
-// that keep it entry by entry (100,000 entries: 1,185 entries/s kept as they go, 2,982/s built at
-// the end, docs/performance.md "Growth: the bulk import").
+// that keep it entry by entry (100,000 entries into a fresh vault: 1,185 entries/s kept as they go,
+// about 2,000/s as a bulk write, docs/performance.md "Growth: where the targets stand (fifth session)").
 //
 // The indexes are dropped and built again on a connection of this module's own. A marker row in
 // vault_meta says that a bulk write is under way, by which process, and what to build at its end,
