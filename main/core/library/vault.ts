@@ -338,13 +338,23 @@ export class Vault {
     if (!large || !beginBulkWrite(file)) return work();
     await sql`PRAGMA wal_autocheckpoint = ${sql.lit(BULK_WAL_AUTOCHECKPOINT)}`.execute(this.vault.db);
     this.store.searchIndexDeferred = true;
+    let stopped: { error: unknown } | null = null;
     try {
       await work();
-    } finally {
-      this.store.searchIndexDeferred = false;
+    } catch (error) {
+      stopped = { error };
+    }
+    this.store.searchIndexDeferred = false;
+    try {
       await sql`PRAGMA wal_autocheckpoint = ${sql.lit(DEFAULT_WAL_AUTOCHECKPOINT)}`.execute(this.vault.db);
       await endBulkWrite(file);
+    } catch (error) {
+      // The error that stopped the import is the one to tell; the bulk write is finished by the
+      // first open of the vault once this process has ended (bulk-write.ts repairBulkWrite).
+      if (!stopped) throw error;
+      log.warn('bulk_write_unfinished', { reason: error instanceof Error ? error.message : String(error) });
     }
+    if (stopped) throw stopped.error;
   }
 
   private async countEntries(): Promise<number> {
