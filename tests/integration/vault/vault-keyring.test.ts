@@ -204,7 +204,9 @@ describe('vault on the real keychain', () => {
     for (let round = 0; round < 20; round++) {
       // A fresh vault each round, so each kill lands somewhere else in the import.
       const dir = fresh(`crash-${round}`);
-      const child = spawn(TSX, [CHILD, dir, ...files], { stdio: ['ignore', 'pipe', 'ignore'] });
+      // node with tsx's loader, not the tsx wrapper: the wrapper runs the script in a grandchild that
+      // SIGKILL would miss, left writing while the database is checked.
+      const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dir, ...files], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] });
       const exited = new Promise((resolve) => child.once('exit', resolve));
       // Killed after a random number of files (0 to 10) and a random moment into the next one:
       // counted by the child's own reports, so the kill lands inside the run however slowly a loaded
